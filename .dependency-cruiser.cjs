@@ -1,0 +1,43 @@
+// Keeps the direction of DESIGN.md true: protocol → nothing of ours; node and hub → protocol only;
+// ops and tests → anything; nothing imports ops or tests.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'protocol-is-self-contained',
+      severity: 'error',
+      from: { path: '^protocol/' },
+      to: { path: '^(node|hub|ops|tests)/' },
+    },
+    {
+      name: 'node-meets-hub-only-through-protocol',
+      severity: 'error',
+      from: { path: '^node/' },
+      to: { path: '^(hub|ops|tests)/' },
+    },
+    {
+      name: 'hub-meets-node-only-through-protocol',
+      severity: 'error',
+      from: { path: '^hub/' },
+      to: { path: '^(node|ops|tests)/' },
+    },
+    {
+      name: 'nothing-imports-tests',
+      severity: 'error',
+      from: { pathNot: '^tests/' },
+      to: { path: '^tests/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+  },
+};

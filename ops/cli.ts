@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench.js';
+import { registerKeysCommands } from './commands/keys.js';
+import { registerVectorsCommand } from './commands/vectors.js';
+
+const program = new Command()
+  .name('econsulat')
+  .description('e-Consulat RCA: mission nodes and the ministry hub, linked by signed, encrypted MQTT messages.')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .showHelpAfterError();
+
+registerKeysCommands(program);
+registerBenchCommand(program);
+registerVectorsCommand(program);
+
+program
+  .command('demo')
+  .description('run a hub and two mission nodes with demo data (not yet available: prints this help)')
+  .action(() => {
+    program.outputHelp();
+  });
+
+await program.parseAsync(process.argv);

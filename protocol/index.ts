@@ -1,0 +1,14 @@
+/** The wire contract between mission nodes and the hub. Everything node/ and hub/ share is here. */
+export * from './certificates.js';
+export * from './channel.js';
+export * from './encoding.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './header.js';
+export * from './keys.js';
+export * from './messages/index.js';
+export * from './parties.js';
+export * from './signed-document.js';
+export * from './sodium.js';
+export * from './topics.js';
+export * from './trust.js';

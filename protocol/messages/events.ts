@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { instantSchema, recordIdSchema } from './common.js';
+
+/**
+ * One domain event of a mission, as written to its outbox in the same transaction as the change.
+ * `kind` names what happened (`appointment.booked`, `file.transitioned`, …); `data` is the new state
+ * the hub needs for its replicas. Personal data travels only inside the encrypted envelope.
+ */
+export const eventSchema = z.strictObject({
+  id: z.uuid(),
+  kind: z.string().regex(/^[a-z_]+(\.[a-z_]+)+$/, 'an event kind is like appointment.booked'),
+  entity: z.string().regex(/^[a-z_]{1,40}$/),
+  entityId: recordIdSchema,
+  at: instantSchema,
+  data: z.record(z.string(), z.json()),
+});
+export type MissionEvent = z.infer<typeof eventSchema>;
+
+/** events.batch — many events in one envelope: the X25519 and Ed25519 costs are paid once per batch. */
+export const EVENTS_BATCH = 'events.batch';
+export const eventsBatchSchema = z.strictObject({
+  events: z.array(eventSchema).min(1).max(5000),
+});
+export type EventsBatch = z.infer<typeof eventsBatchSchema>;
+
+/** stats.snapshot — the mission's own counters, on a schedule, for the hub's status page. */
+export const STATS_SNAPSHOT = 'stats.snapshot';
+export const statsSnapshotSchema = z.strictObject({
+  at: instantSchema,
+  counters: z.record(z.string().regex(/^[a-z_.]{1,60}$/), z.number().finite()),
+});
+export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
+
+/** audit.checkpoint — the head of the mission's hash-chained audit log, so tampering shows at HQ. */
+export const AUDIT_CHECKPOINT = 'audit.checkpoint';
+export const auditCheckpointSchema = z.strictObject({
+  at: instantSchema,
+  /** Number of entries in the chain, i.e. the index of the head plus one. */
+  length: z.int().min(0),
+  /** Hex SHA-256 (or BLAKE2b-256) of the head entry; all zeros for an empty chain. */
+  headHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;
