@@ -5,7 +5,9 @@ import { registerVectorsCommand } from './commands/vectors.js';
 
 const program = new Command()
   .name('econsulat')
-  .description('e-Consulat RCA: mission nodes and the ministry hub, linked by signed, encrypted MQTT messages.')
+  .description(
+    'e-Consulat RCA: mission nodes and the ministry hub, linked by signed, encrypted MQTT messages.',
+  )
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError();
 

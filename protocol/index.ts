@@ -1,4 +1,6 @@
 /** The wire contract between mission nodes and the hub. Everything node/ and hub/ share is here. */
+
+export * from './broker-token.js';
 export * from './certificates.js';
 export * from './channel.js';
 export * from './encoding.js';

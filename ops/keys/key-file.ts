@@ -24,7 +24,9 @@ export async function writeKeyFile(path: string, identity: Identity): Promise<vo
 export async function readKeyFile(path: string): Promise<Identity> {
   const info = await stat(path);
   if ((info.mode & 0o077) !== 0) {
-    throw new Error(`${path} is readable by others (mode ${(info.mode & 0o777).toString(8)}): run chmod 600 on it`);
+    throw new Error(
+      `${path} is readable by others (mode ${(info.mode & 0o777).toString(8)}): run chmod 600 on it`,
+    );
   }
   return Identity.importSecret(await readFile(path, 'utf8'));
 }

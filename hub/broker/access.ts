@@ -1,0 +1,38 @@
+import {
+  ALL_PRESENCE_TOPICS,
+  ALL_UP_TOPICS,
+  downTopic,
+  HUB_ID,
+  parseTopic,
+  presenceTopic,
+  upTopic,
+} from '../../protocol/index.js';
+
+/**
+ * The broker's access rules (DESIGN.md, MQTT topics), deny by default:
+ * a mission publishes only to its own `up` and `presence` and subscribes only to its own `down`;
+ * the hub publishes to any mission's `down` and subscribes to every `up` and `presence`.
+ */
+export function canPublish(partyId: string, topic: string): boolean {
+  if (partyId === HUB_ID) return parseTopic(topic)?.kind === 'down';
+  return topic === upTopic(partyId) || topic === presenceTopic(partyId);
+}
+
+/** Whether a party may subscribe to a topic filter. Wildcards are the hub's alone, and only these two. */
+export function canSubscribe(partyId: string, filter: string): boolean {
+  if (partyId === HUB_ID) {
+    if (filter === ALL_UP_TOPICS || filter === ALL_PRESENCE_TOPICS) return true;
+    const parsed = parseTopic(filter);
+    return parsed?.kind === 'up' || parsed?.kind === 'presence';
+  }
+  return filter === downTopic(partyId);
+}
+
+/**
+ * MQTT client ids: a mission connects as its own id (so a second connection replaces the first,
+ * [MQTT-3.1.4-2]); hub processes connect as `hub` or `hub-<suffix>`.
+ */
+export function isClientIdAllowed(partyId: string, clientId: string): boolean {
+  if (partyId === HUB_ID) return clientId === HUB_ID || /^hub-[A-Za-z0-9_-]{1,40}$/.test(clientId);
+  return clientId === partyId;
+}
