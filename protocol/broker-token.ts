@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concatBytes, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './encoding.js';
+import { concatBytes, fromBase64Url, fromUtf8, randomBytes, toBase64Url, utf8 } from './encoding.js';
 import { Refusal, type Result, refuse } from './errors.js';
 import type { Identity } from './keys.js';
 import { partyIdSchema } from './parties.js';
@@ -31,7 +31,7 @@ export function createBrokerToken(identity: Identity, now: number, ttlMs = BROKE
     keyId: identity.keyId,
     issuedAt: now,
     expiresAt: now + Math.min(ttlMs, BROKER_TOKEN_TTL_MS),
-    nonce: toBase64Url(sodium.randombytes_buf(16)),
+    nonce: toBase64Url(randomBytes(16)),
   };
   const encoded = toBase64Url(utf8(JSON.stringify(payload)));
   const signature = sodium.crypto_sign_detached(

@@ -87,3 +87,11 @@ function canonicalise(value: unknown): CanonicalValue {
   }
   throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
 }
+
+/**
+ * Bytes from the operating system's CSPRNG (Web Crypto). libsodium.js's randombytes_buf costs
+ * tens of microseconds a call in WebAssembly, more than sealing a small envelope.
+ */
+export function randomBytes(length: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(length));
+}

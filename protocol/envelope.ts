@@ -1,6 +1,6 @@
 import { channelKeys } from './channel-keys.js';
 import { compressIfWorthIt, inflateBounded } from './compression.js';
-import { bytesEqual, concatBytes, fromUtf8, toHex, utf8 } from './encoding.js';
+import { bytesEqual, concatBytes, fromUtf8, randomBytes, toHex, utf8 } from './encoding.js';
 import { Refusal, type Result, refuse } from './errors.js';
 import { decodeHeader, encodeHeader, type Header, MESSAGE_ID_BYTES, WIRE_VERSION } from './header.js';
 import type { Identity, PublicIdentity } from './keys.js';
@@ -59,7 +59,7 @@ export function seal<T extends MessageType>(input: SealInput<T>): Uint8Array {
   }
   const header: Header = {
     version: WIRE_VERSION,
-    messageId: input.messageId ?? toHex(sodium.randombytes_buf(MESSAGE_ID_BYTES)),
+    messageId: input.messageId ?? toHex(randomBytes(MESSAGE_ID_BYTES)),
     type: input.type,
     from: input.sender.partyId,
     to: input.recipient.partyId,
@@ -78,7 +78,7 @@ export function seal<T extends MessageType>(input: SealInput<T>): Uint8Array {
   );
   const keys = channelKeys(input.sender, input.recipient, true);
   const mac = sodium.crypto_generichash(HEADER_MAC_BYTES, aad, keys.macKey);
-  const nonce = input.nonce ?? sodium.randombytes_buf(NONCE_BYTES);
+  const nonce = input.nonce ?? randomBytes(NONCE_BYTES);
   if (nonce.length !== NONCE_BYTES) throw new TypeError('nonce is 24 bytes');
   const ciphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
     concatBytes(flags, signature, payload),
@@ -176,16 +176,18 @@ function checkValidity(header: Header, trusted: TrustedKey, context: OpenContext
     return refuse(Refusal.RevokedKey, `${header.keyId} revoked (${revocation.reason})`);
   }
   if (header.timestamp < trusted.validFrom || header.timestamp > trusted.validUntil) {
-    return refuse(
-      Refusal.ExpiredKey,
-      `${header.keyId} not valid at ${new Date(header.timestamp).toISOString()}`,
-    );
+    return refuse(Refusal.ExpiredKey, `${header.keyId} not valid at ${describeInstant(header.timestamp)}`);
   }
   const maxSkew = context.maxFutureSkewMs ?? DEFAULT_MAX_FUTURE_SKEW_MS;
   if (header.timestamp > context.now + maxSkew) {
     return refuse(Refusal.ClockSkew, `${header.timestamp - context.now} ms in the future`);
   }
   return null;
+}
+
+/** ISO 8601 when Date can represent the instant (±8.64e15 ms); the raw number otherwise, never a throw. */
+function describeInstant(ms: number): string {
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : `${ms} ms`;
 }
 
 function checkDuplicate(header: Header, state: ReceiveState | undefined) {

@@ -15,9 +15,9 @@ export const Refusal = {
   ExpiredKey: 'expired_key',
   /** Addressed to another party: refused even when it decrypts (surreptitious forwarding). */
   WrongRecipient: 'wrong_recipient',
-  /** The header MAC does not match: routing header changed on the way. */
+  /** The header MAC does not match: the header changed on the way, or was sealed to another key of ours. */
   HeaderAltered: 'header_altered',
-  /** The AEAD tag does not verify: ciphertext changed, or sealed for another key. */
+  /** The AEAD tag does not verify: the ciphertext changed on the way. */
   DecryptionFailed: 'decryption_failed',
   /** Decrypts, but the Ed25519 signature over header and body does not verify. */
   BadSignature: 'bad_signature',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { concatBytes, fromBase64Url, toBase64Url, toHex, utf8 } from './encoding.js';
+import { concatBytes, fromBase64Url, randomBytes, toBase64Url, toHex, utf8 } from './encoding.js';
 import { partyIdSchema } from './parties.js';
 import { sodium } from './sodium.js';
 
@@ -53,7 +53,7 @@ export class Identity implements PublicIdentity {
 
   /** A fresh identity from the operating system's randomness. */
   static generate(partyId: string): Identity {
-    return Identity.fromSeeds(partyId, sodium.randombytes_buf(32), sodium.randombytes_buf(32));
+    return Identity.fromSeeds(partyId, randomBytes(32), randomBytes(32));
   }
 
   /** The public half, safe to share, log and put in certificates. */
