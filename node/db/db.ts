@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** A better-sqlite3 connection; the node holds one per process. */
+export type Db = Database.Database;
+
+/** Options of {@link openDatabase}. */
+export interface OpenDatabaseOptions {
+  /** How long a statement waits for another connection's lock before failing (ms). */
+  readonly busyTimeoutMs?: number;
+  readonly readonly?: boolean;
+}
+
+/**
+ * Opens (creating if needed) the node's SQLite database with the pragmas the mission relies on.
+ * `:memory:` is accepted for throwaway use; it cannot run in WAL mode.
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Db {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const db = new Database(path, { readonly: options.readonly ?? false });
+  try {
+    applyPragmas(db, path, options.busyTimeoutMs ?? 5000);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function applyPragmas(db: Db, path: string, busyTimeoutMs: number): void {
+  // Set first: every later statement, including journal_mode, may need to wait for a lock.
+  db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  if (path !== ':memory:' && !db.readonly) {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode (got ${String(mode)}) for ${path}`);
+  }
+  // Embassies lose power: FULL syncs the WAL on every commit, so a committed booking or payment
+  // survives a power cut. The cost (~13,600 commits/s here) is far above a mission's load.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  // Schema objects (triggers, views) must not call application functions: the file is not trusted code.
+  db.pragma('trusted_schema = OFF');
+}
+
+/**
+ * Copies every WAL page into the main file and empties the WAL, so that the .sqlite file alone is
+ * the whole database (before a file-level copy or a byte scan).
+ */
+export function checkpointDatabase(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}

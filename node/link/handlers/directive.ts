@@ -1,0 +1,25 @@
+import type { Directive } from '../../../protocol/index.js';
+import type { LinkContext } from '../link-context.js';
+import { enqueueMessage } from '../pending.js';
+
+/** Stores a directive and queues its automatic receipt, in the receiving transaction. */
+export function applyDirective(ctx: LinkContext, directive: Directive): void {
+  const receivedAt = new Date(ctx.now()).toISOString();
+  const inserted = ctx.store.db
+    .prepare(
+      `INSERT OR IGNORE INTO directives
+         (directive_id, priority, requires_ack, effective_at, expires_at, body, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      directive.directiveId,
+      directive.priority,
+      directive.requiresAck ? 1 : 0,
+      directive.effectiveAt,
+      directive.expiresAt ?? null,
+      JSON.stringify(directive),
+      receivedAt,
+    ).changes;
+  if (inserted === 1)
+    enqueueMessage(ctx.store, 'directive.receipt', { directiveId: directive.directiveId, receivedAt });
+}

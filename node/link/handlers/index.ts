@@ -1,0 +1,36 @@
+import type { OpenedMessage } from '../../../protocol/index.js';
+import type { LinkContext } from '../link-context.js';
+import { applyCatalogueUpdate } from './catalogue-update.js';
+import { applyDirective } from './directive.js';
+import { applyRegistryResult } from './registry-result.js';
+import { applyRevocationList } from './revocation-list.js';
+
+/** Applies hub → node messages inside the receiving transaction. */
+export interface DownHandlers {
+  apply(ctx: LinkContext, message: OpenedMessage): void;
+}
+
+/** Called after a message is applied and committed, e.g. to refresh open agent screens. */
+export type AppliedListener = (message: OpenedMessage) => void;
+
+/** The node's handler for each message type the hub sends down. */
+export function downHandlers(): DownHandlers {
+  return {
+    apply(ctx, message) {
+      switch (message.type) {
+        case 'directive':
+          return applyDirective(ctx, message.body);
+        case 'catalogue.update':
+          return applyCatalogueUpdate(ctx, message.body);
+        case 'registry.result':
+          return applyRegistryResult(ctx, message.body);
+        case 'revocation.list':
+          return applyRevocationList(ctx, message.body);
+        default:
+          // An up-only type sent down is a hub bug; it is skipped (and acknowledged) rather than
+          // blocking the channel forever.
+          return;
+      }
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import mqtt from 'mqtt';
+import {
+  createBrokerToken,
+  downTopic,
+  PRESENCE_OFFLINE,
+  PRESENCE_ONLINE,
+  presenceTopic,
+  type RefusalReason,
+  upTopic,
+} from '../../protocol/index.js';
+import { reconnectDelay } from './backoff.js';
+import type { DownHandlers } from './handlers/index.js';
+import type { LinkContext } from './link-context.js';
+import { heldCount, heldEnvelopes } from './link-store.js';
+import { receiveFromHub } from './receiver.js';
+import { sealHello, sealNext } from './sender.js';
+
+/** How the node reaches the broker. */
+export interface HubLinkOptions {
+  readonly url: string;
+  /** PEM of the CA that signed the broker's certificate, for mqtts:// URLs. */
+  readonly ca?: string | Buffer;
+  readonly keepaliveSeconds?: number;
+  /** Envelopes in flight before waiting for acknowledgements. */
+  readonly window?: number;
+  readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+  /** Counts refusals by reason, for /metrics. */
+  readonly onRefused?: (reason: RefusalReason) => void;
+  readonly onApplied?: (type: string) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+/** The link's state, for /healthz, /metrics and the IT referent's page. */
+export interface HubLinkStatus {
+  readonly connected: boolean;
+  readonly held: number;
+  readonly lastConnectedAt: number | undefined;
+}
+
+/**
+ * The node's MQTT link to the hub: a persistent session (clean: false) at QoS 1, a retained
+ * presence with a last will, hello on every connection, the outbox drained in sealed batches within
+ * a window of unacknowledged envelopes, and reconnection with backoff and jitter. Everything it
+ * needs to survive a restart is in SQLite; this object holds nothing that matters.
+ */
+export class HubLink {
+  private client: mqtt.MqttClient | undefined;
+  private attempt = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private draining = false;
+  private lastConnectedAt: number | undefined;
+
+  constructor(
+    private readonly ctx: LinkContext,
+    private readonly handlers: DownHandlers,
+    private readonly options: HubLinkOptions,
+  ) {}
+
+  /** Starts connecting; returns at once. The node works the same whether or not this ever connects. */
+  start(): void {
+    const missionId = this.ctx.self.partyId;
+    // Synchronous connect with the message handler attached before CONNACK: queued session
+    // messages are delivered right after it and would otherwise be lost.
+    const client = mqtt.connect(this.options.url, {
+      clientId: missionId,
+      username: missionId,
+      password: this.token(),
+      clean: false,
+      protocolVersion: 4,
+      keepalive: this.options.keepaliveSeconds ?? 30,
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
+      will: { topic: presenceTopic(missionId), payload: Buffer.from(PRESENCE_OFFLINE), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => {
+      if (topic === downTopic(missionId)) this.onMessage(new Uint8Array(payload));
+    });
+    client.on('connect', () => this.onConnect());
+    client.on('close', () => this.scheduleReconnect());
+    client.on('error', (error) => this.options.onError?.(error));
+  }
+
+  /** Asks the link to send what is waiting (called after a change writes to the outbox). */
+  kick(): void {
+    if (this.client?.connected) this.drain();
+  }
+
+  status(): HubLinkStatus {
+    return {
+      connected: this.client?.connected ?? false,
+      held: heldCount(this.ctx.store.db),
+      lastConnectedAt: this.lastConnectedAt,
+    };
+  }
+
+  /** Says goodbye (retained offline) when connected, then closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      await client
+        .publishAsync(presenceTopic(this.ctx.self.partyId), PRESENCE_OFFLINE, { qos: 1, retain: true })
+        .catch(() => undefined);
+    }
+    await client.endAsync(true);
+  }
+
+  private token(): string {
+    return createBrokerToken(this.ctx.self, this.ctx.now());
+  }
+
+  private onConnect(): void {
+    this.attempt = 0;
+    this.lastConnectedAt = this.ctx.now();
+    const client = this.client;
+    if (!client) return;
+    const missionId = this.ctx.self.partyId;
+    client.subscribe(downTopic(missionId), { qos: 1 });
+    client.publish(presenceTopic(missionId), PRESENCE_ONLINE, { qos: 1, retain: true });
+    this.publish(sealHello(this.ctx));
+    // Whatever the hub has not acknowledged goes again: it drops what it already applied.
+    for (const held of heldEnvelopes(this.ctx.store.db)) this.publish(held.envelope);
+    this.drain();
+  }
+
+  private onMessage(bytes: Uint8Array): void {
+    try {
+      const received = receiveFromHub(this.ctx, bytes, this.handlers);
+      if (received.refused) this.options.onRefused?.(received.refused);
+      if (received.applied) this.options.onApplied?.(received.applied);
+      for (const reply of received.replies) this.publish(reply);
+      for (const envelope of received.resend) this.publish(envelope);
+      this.drain();
+    } catch (error) {
+      // Not applied, not acknowledged: the hub sends it again. Logged, never fatal to the node.
+      this.options.onError?.(error as Error);
+    }
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      const window = this.options.window ?? 8;
+      while (this.client?.connected && heldCount(this.ctx.store.db) < window) {
+        const next = sealNext(this.ctx);
+        if (!next) break;
+        this.publish(next.envelope);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private publish(envelope: Uint8Array): void {
+    this.client?.publish(upTopic(this.ctx.self.partyId), Buffer.from(envelope), { qos: 1 });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const { baseMs, maxMs } = this.options.reconnect ?? { baseMs: 1000, maxMs: 60_000 };
+    const delay = reconnectDelay(this.attempt++, baseMs, maxMs);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      const client = this.client;
+      if (this.stopped || !client) return;
+      // A fresh token each time: the old one may have expired during the outage.
+      client.options.password = this.token();
+      client.reconnect();
+    }, delay);
+  }
+}

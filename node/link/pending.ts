@@ -1,0 +1,72 @@
+import { type MessageBody, type MessageType, messageSchemas } from '../../protocol/index.js';
+import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
+import type { Store } from '../db/store.js';
+
+/** Up messages other than event batches: each is sealed on its own, in the order written. */
+export type PendingType =
+  | 'directive.receipt'
+  | 'directive.ack'
+  | 'audit.checkpoint'
+  | 'stats.snapshot'
+  | 'registry.submission';
+
+/** A pending message read back. */
+export interface PendingMessage {
+  readonly id: number;
+  readonly type: PendingType;
+  readonly body: unknown;
+}
+
+/**
+ * Queues a message for the hub. Call it inside the transaction of the change that makes it, so
+ * the change and its message commit together. The body is validated now, so no message the hub
+ * would refuse can ever block the channel; it is stored encrypted (registry submissions carry
+ * identities).
+ */
+export function enqueueMessage<T extends PendingType>(store: Store, type: T, body: MessageBody<T>): number {
+  const valid = messageSchemas[type].parse(body);
+  const createdAt = new Date().toISOString();
+  const insert = store.db.prepare('INSERT INTO link_pending (type, body, created_at) VALUES (?, ?, ?)');
+  const id = Number(insert.run(type, new Uint8Array(0), createdAt).lastInsertRowid);
+  const sealed = encryptField(store.keys.field, JSON.stringify(valid), binding(id));
+  store.db.prepare('UPDATE link_pending SET body = ? WHERE id = ?').run(sealed, id);
+  return id;
+}
+
+/** The oldest pending message, or undefined. */
+export function firstPending(store: Store): PendingMessage | undefined {
+  const row = store.db.prepare('SELECT id, type, body FROM link_pending ORDER BY id LIMIT 1').get() as
+    | { id: number; type: PendingType; body: Uint8Array }
+    | undefined;
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    type: row.type,
+    body: JSON.parse(decryptField(store.keys.field, row.body, binding(row.id))),
+  };
+}
+
+/** Removes a pending message once it is sealed and held. */
+export function removePending(store: Store, id: number): void {
+  store.db.prepare('DELETE FROM link_pending WHERE id = ?').run(id);
+}
+
+/** How many messages wait to be sealed. */
+export function pendingCount(store: Store): number {
+  return (store.db.prepare('SELECT count(*) AS n FROM link_pending').get() as { n: number }).n;
+}
+
+function binding(id: number): FieldBinding {
+  return { table: 'link_pending', column: 'body', rowId: String(id) };
+}
+
+/** True when the type is one this queue carries. */
+export function isPendingType(type: MessageType): type is PendingType {
+  return [
+    'directive.receipt',
+    'directive.ack',
+    'audit.checkpoint',
+    'stats.snapshot',
+    'registry.submission',
+  ].includes(type);
+}

@@ -1,0 +1,103 @@
+import { type MessageBody, type MessageType, seal, WIRE_VERSION } from '../../protocol/index.js';
+import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
+import type { LinkContext } from './link-context.js';
+import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
+import { firstPending, pendingCount, removePending } from './pending.js';
+
+/**
+ * Seals the next message for the hub — the oldest pending message, else the next batch of outbox
+ * events — and holds it, all in one transaction: a crash leaves either nothing or an envelope
+ * that will be sent (again) on the next connection. Returns null when nothing waits.
+ */
+export function sealNext(ctx: LinkContext): HeldEnvelope | null {
+  const { db } = ctx.store;
+  return db
+    .transaction((): HeldEnvelope | null => {
+      const row = channelRow(db);
+      const seq = row.next_send_seq;
+      const pending = firstPending(ctx.store);
+      if (pending) {
+        const envelope = sealSequenced(
+          ctx,
+          pending.type,
+          pending.body as MessageBody<typeof pending.type>,
+          seq,
+        );
+        hold(ctx, { seq, type: pending.type, envelope }, null);
+        removePending(ctx.store, pending.id);
+        return { seq, type: pending.type, envelope };
+      }
+      const items = readBatch(ctx.store, {
+        limit: ctx.batch.maxEvents,
+        maxBytes: ctx.batch.maxBytes,
+        afterSeq: row.sealed_outbox_seq,
+      });
+      const last = items.at(-1);
+      if (!last) return null;
+      const envelope = sealSequenced(ctx, 'events.batch', { events: items.map((item) => item.event) }, seq);
+      hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);
+      db.prepare('UPDATE link_channel SET sealed_outbox_seq = ? WHERE peer = ?').run(last.seq, HUB_PEER);
+      return { seq, type: 'events.batch', envelope };
+    })
+    .immediate();
+}
+
+function sealSequenced<T extends MessageType>(
+  ctx: LinkContext,
+  type: T,
+  body: MessageBody<T>,
+  seq: number,
+): Uint8Array {
+  return seal({ sender: ctx.self, recipient: ctx.hub, type, body, seq, timestamp: ctx.now() });
+}
+
+function hold(ctx: LinkContext, held: HeldEnvelope, outboxUpTo: number | null): void {
+  const { db } = ctx.store;
+  db.prepare(
+    'INSERT INTO link_sent (seq, type, envelope, outbox_up_to, sealed_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(held.seq, held.type, held.envelope, outboxUpTo, new Date(ctx.now()).toISOString());
+  db.prepare('UPDATE link_channel SET next_send_seq = ? WHERE peer = ?').run(held.seq + 1, HUB_PEER);
+}
+
+/**
+ * The hub applied everything up to `upTo`: forget those envelopes and mark their events delivered.
+ * Cumulative and idempotent, so a replayed or late acknowledgement changes nothing.
+ */
+export function acknowledge(ctx: LinkContext, upTo: number): void {
+  const { db } = ctx.store;
+  db.transaction(() => {
+    const covered = db.prepare('SELECT max(outbox_up_to) AS up FROM link_sent WHERE seq <= ?').get(upTo) as {
+      up: number | null;
+    };
+    if (covered.up !== null) markDelivered(ctx.store, covered.up, new Date(ctx.now()).toISOString());
+    db.prepare('DELETE FROM link_sent WHERE seq <= ?').run(upTo);
+    db.prepare('UPDATE link_channel SET acked_up_to = max(acked_up_to, ?) WHERE peer = ?').run(
+      upTo,
+      HUB_PEER,
+    );
+  })();
+}
+
+/** Seals a control message (sequence 0, strictly increasing timestamp). */
+export function sealControl<T extends 'hello' | 'ack' | 'resend.request'>(
+  ctx: LinkContext,
+  type: T,
+  body: MessageBody<T>,
+): Uint8Array {
+  const timestamp = nextControlTimestamp(ctx.store.db, ctx.now());
+  return seal({ sender: ctx.self, recipient: ctx.hub, type, body, seq: 0, timestamp });
+}
+
+/** The hello a node sends on every connection. */
+export function sealHello(ctx: LinkContext): Uint8Array {
+  const backlog = outboxBacklog(ctx.store);
+  return sealControl(ctx, 'hello', {
+    softwareVersion: ctx.softwareVersion,
+    protocolVersion: WIRE_VERSION,
+    backlog: {
+      events: backlog.count + pendingCount(ctx.store),
+      ...(backlog.oldestAt ? { oldestAt: backlog.oldestAt } : {}),
+    },
+    receivedUpTo: channelRow(ctx.store.db).applied_up_to,
+  });
+}

@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../node/db/db.js';
+import { GENESIS_HASH, hashAuditEntry } from '../node/services/audit/audit-hash.js';
+import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
+import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { openTempStore } from './_util/node-store.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** A store with five audit entries. */
+async function chainOfFive(): Promise<Db> {
+  const temp = await openTempStore();
+  cleanups.push(temp.cleanup);
+  for (let i = 1; i <= 5; i++) {
+    appendAudit(temp.store.db, {
+      actor: 'agent:amina',
+      action: 'payment.recorded',
+      entity: 'payment',
+      entityId: `P-${i}`,
+      afterDigest: 'ab'.repeat(32),
+    });
+  }
+  return temp.store.db;
+}
+
+// What someone editing the file directly can do: the triggers are part of the file too.
+function dropGuards(db: Db): void {
+  db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
+}
+
+describe('node audit log', () => {
+  it('verifies an intact chain and reports its length and head', async () => {
+    const db = await chainOfFive();
+    const verdict = verifyAuditChain(db);
+    expect(verdict).toEqual({ ok: true, length: 5, headHash: auditHead(db).headHash });
+    expect(auditHead(db).headHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('verifies an empty chain with the all-zero head', async () => {
+    const temp = await openTempStore();
+    cleanups.push(temp.cleanup);
+    expect(verifyAuditChain(temp.store.db)).toEqual({ ok: true, length: 0, headHash: GENESIS_HASH });
+  });
+
+  it('refuses updates and deletes through SQL', async () => {
+    const db = await chainOfFive();
+    expect(() => db.prepare("UPDATE audit_log SET actor = 'x' WHERE seq = 2").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+  });
+
+  it('detects an edited entry and names it', async () => {
+    const db = await chainOfFive();
+    dropGuards(db);
+    db.prepare("UPDATE audit_log SET actor = 'consul:jean' WHERE seq = 3").run();
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'altered_entry' });
+  });
+
+  it('detects an edited entry whose own hash was recomputed, at the entry after it', async () => {
+    const db = await chainOfFive();
+    dropGuards(db);
+    const row = db.prepare('SELECT * FROM audit_log WHERE seq = 3').get() as {
+      seq: number;
+      at: string;
+      action: string;
+      entity: string;
+      entity_id: string;
+      before_digest: string | null;
+      after_digest: string | null;
+      prev_hash: string;
+    };
+    const forged = {
+      seq: row.seq,
+      at: row.at,
+      actor: 'consul:jean',
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entity_id,
+      beforeDigest: row.before_digest,
+      afterDigest: row.after_digest,
+      prevHash: row.prev_hash,
+    };
+    db.prepare('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 3').run(
+      forged.actor,
+      hashAuditEntry(forged),
+    );
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 4, reason: 'broken_link' });
+  });
+
+  it('detects a deleted entry and names the missing seq', async () => {
+    const db = await chainOfFive();
+    dropGuards(db);
+    db.prepare('DELETE FROM audit_log WHERE seq = 3').run();
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'missing_entry' });
+  });
+
+  it('detects two entries swapped and names the first', async () => {
+    const db = await chainOfFive();
+    dropGuards(db);
+    db.exec('UPDATE audit_log SET seq = -seq WHERE seq IN (2, 4)');
+    db.exec('UPDATE audit_log SET seq = 4 WHERE seq = -2; UPDATE audit_log SET seq = 2 WHERE seq = -4;');
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 2 });
+  });
+
+  it('rolls an entry back with the transaction of its change', async () => {
+    const db = await chainOfFive();
+    const failing = db.transaction(() => {
+      appendAudit(db, { actor: 'a', action: 'payment.refunded', entity: 'payment', entityId: 'P-1' });
+      throw new Error('refund refused');
+    });
+    expect(failing).toThrow(/refund/);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 5 });
+  });
+});
