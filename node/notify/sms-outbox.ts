@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
+import type { Store } from '../db/store.js';
+
+/** Why an SMS is sent: shown to agents beside its delivery state. */
+export const smsPurposeSchema = z.enum([
+  'booking_code',
+  'booking_confirmed',
+  'booking_cancelled',
+  'booking_rescheduled',
+  'reminder',
+  'waitlist_offer',
+  'file_status',
+  'payment_receipt',
+  'other',
+]);
+export type SmsPurpose = z.infer<typeof smsPurposeSchema>;
+
+const smsInputSchema = z.strictObject({
+  to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number'),
+  text: z.string().min(1).max(480),
+  purpose: smsPurposeSchema,
+  ref: z.string().max(80).optional(),
+});
+/** An SMS to queue. */
+export type SmsInput = z.infer<typeof smsInputSchema>;
+
+/** An SMS as agents see it: never the text, only where it stands. */
+export interface SmsStatus {
+  readonly id: number;
+  readonly purpose: SmsPurpose;
+  readonly ref: string | null;
+  readonly state: 'pending' | 'sent';
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly sentAt: string | null;
+}
+
+/** Queues an SMS. Call it inside the transaction of the change it reports. Returns its id. */
+export function enqueueSms(store: Store, input: SmsInput, now: Date = new Date()): number {
+  const sms = smsInputSchema.parse(input);
+  const at = now.toISOString();
+  const id = Number(
+    store.db
+      .prepare(
+        `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at)
+         VALUES (x'', x'', ?, ?, ?, ?)`,
+      )
+      .run(sms.purpose, sms.ref ?? null, at, at).lastInsertRowid,
+  );
+  store.db
+    .prepare('UPDATE sms_outbox SET to_enc = ?, text_enc = ? WHERE id = ?')
+    .run(
+      encryptField(store.keys.field, sms.to, binding(id, 'to')),
+      encryptField(store.keys.field, sms.text, binding(id, 'text')),
+      id,
+    );
+  return id;
+}
+
+/** A due SMS, decrypted for the gateway. */
+export interface DueSms {
+  readonly id: number;
+  readonly to: string;
+  readonly text: string;
+  readonly attempts: number;
+}
+
+/** SMS whose next attempt is due, oldest first. */
+export function dueSms(store: Store, now: Date, limit: number): DueSms[] {
+  const rows = store.db
+    .prepare(
+      `SELECT id, to_enc, text_enc, attempts FROM sms_outbox
+       WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+    )
+    .all(now.toISOString(), limit) as {
+    id: number;
+    to_enc: Uint8Array;
+    text_enc: Uint8Array;
+    attempts: number;
+  }[];
+  return rows.map((row) => ({
+    id: row.id,
+    to: decryptField(store.keys.field, row.to_enc, binding(row.id, 'to')),
+    text: decryptField(store.keys.field, row.text_enc, binding(row.id, 'text')),
+    attempts: row.attempts,
+  }));
+}
+
+/** Records a successful hand-over to the gateway. */
+export function markSmsSent(store: Store, id: number, now: Date): void {
+  store.db
+    .prepare(
+      `UPDATE sms_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`,
+    )
+    .run(now.toISOString(), id);
+}
+
+/** Records a failure and when to try again. The SMS stays queued: nothing is dropped. */
+export function markSmsFailed(store: Store, id: number, error: string, retryAt: Date): void {
+  store.db
+    .prepare(
+      'UPDATE sms_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?',
+    )
+    .run(error.slice(0, 300), retryAt.toISOString(), id);
+}
+
+/** Delivery states for agents, newest first, optionally for one appointment or file. */
+export function smsStatuses(store: Store, options: { ref?: string; limit?: number } = {}): SmsStatus[] {
+  const where = options.ref ? 'WHERE ref = ?' : '';
+  const params: unknown[] = options.ref ? [options.ref] : [];
+  const rows = store.db
+    .prepare(
+      `SELECT id, purpose, ref, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt
+       FROM sms_outbox ${where} ORDER BY id DESC LIMIT ?`,
+    )
+    .all(...params, options.limit ?? 100) as SmsStatus[];
+  return rows;
+}
+
+function binding(id: number, column: 'to' | 'text'): FieldBinding {
+  return { table: 'sms_outbox', column, rowId: String(id) };
+}
