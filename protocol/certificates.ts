@@ -152,3 +152,15 @@ function tryPublicIdentity(json: z.infer<typeof publicIdentityJsonSchema>): Publ
     return null;
   }
 }
+
+/**
+ * What the hub hands a newly enrolled mission (a file carried by the IT referent, or the enrolment
+ * page): the hub's public identity to pin, the mission's certificate and the revocation list.
+ */
+export const enrolmentBundleSchema = z.strictObject({
+  format: z.literal('econsulat-enrolment/v1'),
+  hub: publicIdentityJsonSchema,
+  certificate: certificateSchema,
+  revocationList: revocationListSchema,
+});
+export type EnrolmentBundle = z.infer<typeof enrolmentBundleSchema>;

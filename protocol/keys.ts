@@ -155,3 +155,17 @@ export function publicIdentityFromJson(json: PublicIdentityJson): PublicIdentity
     throw new TypeError('key id does not match the keys');
   return { partyId: json.partyId, keyId: json.keyId, signPublicKey, boxPublicKey };
 }
+
+/**
+ * Parses a key file's text after checking the file's permission bits: a key file that the group
+ * or others may read is refused (its secret may already be copied). No I/O: callers pass what
+ * they read.
+ */
+export function importKeyFile(text: string, mode: number, path: string): Identity {
+  if ((mode & 0o077) !== 0) {
+    throw new Error(
+      `${path} is readable by others (mode ${(mode & 0o777).toString(8)}): run chmod 600 on it`,
+    );
+  }
+  return Identity.importSecret(text);
+}

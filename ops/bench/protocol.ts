@@ -33,6 +33,9 @@ function batchOfSize(bytes: number): EventsBatch {
     i++;
   }
   if (events.length > 1) events.pop();
+  // Pad the last event so the JSON is exactly the size asked for.
+  const last = events[events.length - 1];
+  if (last) last.data.note = 'x'.repeat(Math.max(0, bytes - JSON.stringify({ events }).length - 10));
   return { events };
 }
 

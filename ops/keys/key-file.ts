@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Identity } from '../../protocol/index.js';
+import { type Identity, importKeyFile } from '../../protocol/index.js';
 
 /**
  * Writes an identity's secret to a new file with mode 0600. Refuses to overwrite: replacing a key
@@ -23,10 +23,5 @@ export async function writeKeyFile(path: string, identity: Identity): Promise<vo
 /** Reads an identity; refuses a key file that others can read. */
 export async function readKeyFile(path: string): Promise<Identity> {
   const info = await stat(path);
-  if ((info.mode & 0o077) !== 0) {
-    throw new Error(
-      `${path} is readable by others (mode ${(info.mode & 0o777).toString(8)}): run chmod 600 on it`,
-    );
-  }
-  return Identity.importSecret(await readFile(path, 'utf8'));
+  return importKeyFile(await readFile(path, 'utf8'), info.mode, path);
 }

@@ -1,7 +1,7 @@
 import { type RevocationListMessage, verifyRevocationList } from '../../../protocol/index.js';
 import type { LinkContext } from '../link-context.js';
 
-const SETTING = 'link.revocation_list';
+const SETTING = 'link.revocation_list'; // the same key trust-material.ts reads at start
 
 /**
  * Verifies a revocation list against the pinned hub keys and, when newer, keeps it and puts it in

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { missionIdSchema } from '../../protocol/index.js';
+
+/** The mission node's configuration: built from the environment by env.ts, or directly by tests. */
+export const nodeConfigSchema = z.strictObject({
+  missionId: missionIdSchema,
+  missionName: z.string().min(1).max(200),
+  /** Holds the database, key files, backups and the development SMS file. */
+  dataDir: z.string().min(1),
+  http: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.int().min(0).max(65535).default(8081),
+    /** Served behind a TLS-terminating proxy: mark cookies Secure. */
+    secureCookies: z.boolean().default(false),
+  }),
+  /** The broker; absent means the node runs alone (still fully usable on the LAN). */
+  mqtt: z
+    .strictObject({
+      url: z.string().regex(/^mqtts?:\/\//),
+      caFile: z.string().optional(),
+    })
+    .optional(),
+  /** IANA time zone of the mission, for opening hours and what agents see. */
+  timeZone: z.string().default('UTC'),
+  /** ISO 3166 alpha-2 of the host country: the default region of phone numbers. */
+  region: z.string().regex(/^[A-Z]{2}$/),
+  hostCurrency: z.string().regex(/^[A-Z]{3}$/),
+  sms: z
+    .discriminatedUnion('gateway', [
+      z.strictObject({ gateway: z.literal('file'), file: z.string().optional() }),
+      z.strictObject({ gateway: z.literal('http'), url: z.url(), token: z.string().min(1) }),
+    ])
+    .default({ gateway: 'file' }),
+  backup: z.strictObject({ keep: z.int().min(1).max(365).default(14) }).default({ keep: 14 }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** A validated node configuration. */
+export type NodeConfig = z.infer<typeof nodeConfigSchema>;
+/** What callers give before defaults. */
+export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
+
+/** Where each file of the node lives inside its data directory. */
+export function nodePaths(config: Pick<NodeConfig, 'dataDir'>) {
+  const dir = config.dataDir;
+  return {
+    database: join(dir, 'mission.sqlite'),
+    identityKey: join(dir, 'keys', 'identity.key'),
+    dataKey: join(dir, 'keys', 'data.key'),
+    enrolmentRequest: join(dir, 'enrolment-request.json'),
+    backups: join(dir, 'backups'),
+    smsOutbox: join(dir, 'sms-outbox.jsonl'),
+  };
+}

@@ -1,0 +1,28 @@
+import { type NodeConfig, nodeConfigSchema } from './config.js';
+
+/**
+ * The only reader of the environment on the node side (MISSION_* and the DESIGN's MQTT_URL).
+ * Throws a ZodError naming each missing or invalid variable.
+ */
+export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const smsGateway = env.MISSION_SMS_GATEWAY ?? 'file';
+  return nodeConfigSchema.parse({
+    missionId: env.MISSION_ID,
+    missionName: env.MISSION_NAME,
+    dataDir: env.MISSION_DATA_DIR,
+    http: {
+      host: env.MISSION_HTTP_HOST,
+      port: env.MISSION_HTTP_PORT === undefined ? undefined : Number(env.MISSION_HTTP_PORT),
+      secureCookies: env.MISSION_SECURE_COOKIES === 'true',
+    },
+    mqtt: env.MQTT_URL ? { url: env.MQTT_URL, caFile: env.MISSION_MQTT_CA_FILE } : undefined,
+    timeZone: env.MISSION_TIME_ZONE,
+    region: env.MISSION_REGION,
+    hostCurrency: env.MISSION_HOST_CURRENCY,
+    sms:
+      smsGateway === 'http'
+        ? { gateway: 'http', url: env.MISSION_SMS_URL, token: env.MISSION_SMS_TOKEN }
+        : { gateway: 'file', file: env.MISSION_SMS_FILE },
+    logLevel: env.MISSION_LOG_LEVEL,
+  });
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { type NodeConfig, nodePaths } from './config/config.js';
+import type { NodeSecrets } from './config/secrets.js';
+import { openStore, type Store } from './db/store.js';
+import { buildHttpApp } from './http/app.js';
+import { healthRoutes } from './http/health.js';
+import { downHandlers } from './link/handlers/index.js';
+import { HubLink } from './link/hub-link.js';
+import type { LinkContext } from './link/link-context.js';
+import { loadTrustMaterial } from './link/trust-material.js';
+import { createNodeMetrics, type NodeMetrics } from './metrics.js';
+import { startSmsDispatcher } from './notify/sms-dispatcher.js';
+import { fileSmsGateway, httpSmsGateway, type SmsGateway } from './notify/sms-gateways.js';
+
+/** Everything a node's parts share, wired once. */
+export interface NodeContext {
+  readonly config: NodeConfig;
+  readonly store: Store;
+  readonly metrics: NodeMetrics;
+  readonly app: FastifyInstance;
+  readonly link: HubLink | undefined;
+  readonly linkContext: LinkContext | undefined;
+  readonly sms: SmsGateway;
+  /** Starts the link and the background jobs (after the HTTP server listens). */
+  startBackground(): void;
+  close(): Promise<void>;
+}
+
+/** Opens the store, loads the trust material, builds the link and the HTTP app. */
+export async function createNodeContext(
+  config: NodeConfig,
+  secrets: NodeSecrets,
+  version: string,
+): Promise<NodeContext> {
+  const paths = nodePaths(config);
+  const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
+  const metrics = createNodeMetrics(config.missionId);
+  const trust = loadTrustMaterial(store);
+  const linkContext: LinkContext | undefined = trust
+    ? {
+        store,
+        self: secrets.identity,
+        hub: trust.hub,
+        trust: trust.trust,
+        now: Date.now,
+        softwareVersion: version,
+        batch: { maxEvents: 500, maxBytes: 256 * 1024 },
+      }
+    : undefined;
+  const link =
+    linkContext && config.mqtt
+      ? new HubLink(linkContext, downHandlers(), {
+          url: config.mqtt.url,
+          ...(config.mqtt.caFile ? { ca: readFileSync(config.mqtt.caFile) } : {}),
+          onRefused: (reason) => metrics.envelopesRefused.labels(reason).inc(),
+          onApplied: (type) => metrics.messagesApplied.labels(type).inc(),
+        })
+      : undefined;
+  const sms =
+    config.sms.gateway === 'http'
+      ? httpSmsGateway(config.sms)
+      : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
+  const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
+  await app.register(healthRoutes, { store, metrics, linkStatus: () => link?.status(), version });
+  let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
+  return {
+    config,
+    store,
+    metrics,
+    app,
+    link,
+    linkContext,
+    sms,
+    startBackground() {
+      link?.start();
+      dispatcher = startSmsDispatcher(store, sms);
+    },
+    async close() {
+      dispatcher?.stop();
+      await link?.stop();
+      await app.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../db/store.js';
+import type { HubLinkStatus } from '../link/hub-link.js';
+import type { NodeMetrics } from '../metrics.js';
+import { outboxBacklog } from '../services/outbox/outbox.js';
+
+/** What /healthz and /metrics read. */
+export interface HealthDeps {
+  readonly store: Store;
+  readonly metrics: NodeMetrics;
+  readonly linkStatus: () => HubLinkStatus | undefined;
+  readonly version: string;
+}
+
+/**
+ * `GET /healthz`: the node is healthy when its database answers; the hub link being down is
+ * reported, not a failure (the mission works without it). `GET /metrics`: Prometheus text.
+ */
+export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Promise<void> {
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    const database = checkDatabase(deps.store);
+    const link = deps.linkStatus();
+    const body = {
+      status: database ? 'ok' : 'failing',
+      version: deps.version,
+      database: database ? 'ok' : 'failing',
+      hubLink: link ? (link.connected ? 'connected' : 'disconnected') : 'not_configured',
+      backlog: outboxBacklog(deps.store).count,
+    };
+    return reply.status(database ? 200 : 503).send(body);
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const link = deps.linkStatus();
+    deps.metrics.linkConnected.set(link?.connected ? 1 : 0);
+    deps.metrics.outboxBacklog.set(outboxBacklog(deps.store).count + (link?.held ?? 0));
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}
+
+function checkDatabase(store: Store): boolean {
+  try {
+    return store.db.prepare('SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

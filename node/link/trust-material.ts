@@ -1,0 +1,96 @@
+import {
+  type Certificate,
+  type EnrolmentBundle,
+  enrolmentBundleSchema,
+  type Identity,
+  type PublicIdentity,
+  publicIdentityFromJson,
+  publicIdentityToJson,
+  type RevocationList,
+  revocationListSchema,
+  TrustStore,
+  verifyCertificate,
+  verifyRevocationList,
+} from '../../protocol/index.js';
+import type { Store } from '../db/store.js';
+
+const BUNDLE_SETTING = 'link.enrolment';
+const REVOCATIONS_SETTING = 'link.revocation_list';
+
+/** The node's trust: the pinned hub, its own certificate, and the revocation list in force. */
+export interface TrustMaterial {
+  readonly hub: PublicIdentity;
+  readonly certificate: Certificate;
+  readonly trust: TrustStore;
+}
+
+/** Why an enrolment bundle was refused. */
+export class EnrolmentError extends Error {
+  readonly code = 'enrolment_invalid';
+}
+
+/**
+ * Checks the hub's enrolment bundle against this node's identity and pins the hub's keys. The
+ * bundle must certify exactly our keys, signed by the hub it names.
+ */
+export function importEnrolment(store: Store, self: Identity, input: unknown): TrustMaterial {
+  const parsed = enrolmentBundleSchema.safeParse(input);
+  if (!parsed.success) throw new EnrolmentError('not an enrolment bundle');
+  const bundle = parsed.data;
+  const hub = publicIdentityFromJson(bundle.hub);
+  const verified = verifyCertificate(bundle.certificate, hub);
+  if (!verified) throw new EnrolmentError('the certificate is not signed by the hub named in the bundle');
+  if (verified.subject.keyId !== self.keyId || verified.subject.partyId !== self.partyId) {
+    throw new EnrolmentError('the certificate is for other keys than this node’s');
+  }
+  if (!verifyRevocationList(bundle.revocationList, hub))
+    throw new EnrolmentError('the revocation list is not the hub’s');
+  putSetting(store, BUNDLE_SETTING, JSON.stringify(bundle));
+  putSetting(store, REVOCATIONS_SETTING, JSON.stringify(bundle.revocationList));
+  const material = loadTrustMaterial(store);
+  if (!material) throw new EnrolmentError('enrolment could not be stored');
+  return material;
+}
+
+/** The stored trust material, or null when the node is not enrolled yet. */
+export function loadTrustMaterial(store: Store): TrustMaterial | null {
+  const stored = getSetting(store, BUNDLE_SETTING);
+  if (!stored) return null;
+  const bundle = JSON.parse(stored) as EnrolmentBundle;
+  const hub = publicIdentityFromJson(bundle.hub);
+  const trust = new TrustStore();
+  // The hub's keys are pinned without an end: a node that was away for months still trusts the
+  // hub it enrolled with; rotation of the hub key is an explicit re-enrolment.
+  trust.trust({ identity: hub, validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+  const revocations = revocationListSchema.safeParse(
+    JSON.parse(getSetting(store, REVOCATIONS_SETTING) ?? 'null'),
+  );
+  if (revocations.success) trust.applyRevocations(revocations.data.serial, revocations.data.entries);
+  return { hub, certificate: bundle.certificate, trust };
+}
+
+/** The public identity JSON of the pinned hub (for status pages). */
+export function describeHub(material: TrustMaterial): ReturnType<typeof publicIdentityToJson> {
+  return publicIdentityToJson(material.hub);
+}
+
+/** The revocation list in force, if any. */
+export function currentRevocationList(store: Store): RevocationList | null {
+  const parsed = revocationListSchema.safeParse(JSON.parse(getSetting(store, REVOCATIONS_SETTING) ?? 'null'));
+  return parsed.success ? parsed.data : null;
+}
+
+function getSetting(store: Store, key: string): string | undefined {
+  return (
+    store.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
+  )?.value;
+}
+
+function putSetting(store: Store, key: string, value: string): void {
+  store.db
+    .prepare(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    )
+    .run(key, value, new Date().toISOString());
+}

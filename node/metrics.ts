@@ -1,0 +1,40 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The node's Prometheus metrics, in a registry of its own (the demo runs two nodes in one process). */
+export function createNodeMetrics(missionId: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ mission: missionId });
+  const httpRequests = new Histogram({
+    name: 'econsulat_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['route', 'method', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const envelopesRefused = new Counter({
+    name: 'econsulat_link_envelopes_refused_total',
+    help: 'Envelopes from the hub refused, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const messagesApplied = new Counter({
+    name: 'econsulat_link_messages_applied_total',
+    help: 'Hub messages applied, by type',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const linkConnected = new Gauge({
+    name: 'econsulat_link_connected',
+    help: '1 when the link to the hub is up',
+    registers: [registry],
+  });
+  const outboxBacklog = new Gauge({
+    name: 'econsulat_outbox_backlog_events',
+    help: 'Events and messages not yet acknowledged by the hub',
+    registers: [registry],
+  });
+  return { registry, httpRequests, envelopesRefused, messagesApplied, linkConnected, outboxBacklog };
+}
+
+/** The node's metrics. */
+export type NodeMetrics = ReturnType<typeof createNodeMetrics>;
