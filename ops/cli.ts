@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerKeysCommands } from './commands/keys.js';
+import { registerNodeCommands } from './commands/node.js';
 import { registerVectorsCommand } from './commands/vectors.js';
 
 const program = new Command()
@@ -12,6 +13,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerKeysCommands(program);
+registerNodeCommands(program);
 registerBenchCommand(program);
 registerVectorsCommand(program);
 

@@ -1,0 +1,111 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { type NodeConfig, nodeConfigSchema, nodePaths } from '../../node/config/config.js';
+import { nodeConfigFromEnv } from '../../node/config/env.js';
+import { loadNodeSecrets } from '../../node/config/secrets.js';
+import { createDataKeyFile } from '../../node/crypto/key-file.js';
+import { openStore } from '../../node/db/store.js';
+import { createNode } from '../../node/index.js';
+import { importEnrolment } from '../../node/link/trust-material.js';
+import { createEnrolmentRequest, Identity, ready } from '../../protocol/index.js';
+import { writeKeyFile } from '../keys/key-file.js';
+import { runUntilSignal } from '../process/run-until-signal.js';
+
+interface InitOptions {
+  mission: string;
+  name: string;
+  dir: string;
+  region: string;
+  currency: string;
+  timeZone: string;
+  port: string;
+  mqttUrl?: string;
+}
+
+/** `econsulat node …`: set up, enrol and run a mission node. */
+export function registerNodeCommands(program: Command): void {
+  const node = program.command('node').description('set up, enrol and run a mission node');
+
+  node
+    .command('init')
+    .description('create a mission: keys (mode 0600), encrypted database, config file and enrolment request')
+    .requiredOption('--mission <id>', 'mission id, e.g. fr-paris')
+    .requiredOption('--name <name>', 'the mission’s name, e.g. "Ambassade de la RCA à Paris"')
+    .requiredOption('--dir <dir>', 'data directory to create')
+    .requiredOption('--region <CC>', 'host country, ISO 3166 alpha-2 (phone numbers)')
+    .requiredOption('--currency <CUR>', 'host currency, ISO 4217')
+    .option('--time-zone <tz>', 'IANA time zone of the mission', 'UTC')
+    .option('--port <port>', 'HTTP port', '8081')
+    .option('--mqtt-url <url>', 'the hub’s broker, e.g. mqtts://hub.example:8883')
+    .action(async (options: InitOptions) => {
+      const config = await initNode(options);
+      process.stdout.write(`mission ${config.missionId} created in ${config.dataDir}\n`);
+      process.stdout.write(`send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment\n`);
+    });
+
+  node
+    .command('import-enrolment')
+    .description('import the hub’s enrolment bundle (certificate and hub keys to pin)')
+    .requiredOption('--config <file>', 'the node’s config file')
+    .requiredOption('--bundle <file>', 'enrolment bundle from `econsulat hub enrol`')
+    .action(async (options: { config: string; bundle: string }) => {
+      const config = await readNodeConfig(options.config);
+      await importBundle(config, JSON.parse(await readFile(options.bundle, 'utf8')));
+      process.stdout.write(`mission ${config.missionId} enrolled\n`);
+    });
+
+  node
+    .command('run')
+    .description('run the mission node (config file, or MISSION_* environment variables)')
+    .option('--config <file>', 'config file written by `econsulat node init`')
+    .action(async (options: { config?: string }) => {
+      const config = options.config ? await readNodeConfig(options.config) : nodeConfigFromEnv();
+      const running = await createNode(config, await loadNodeSecrets(config));
+      const url = await running.start();
+      process.stdout.write(`mission ${config.missionId} listening on ${url}\n`);
+      await runUntilSignal(() => running.close());
+    });
+}
+
+/** Creates the data directory, keys, database, config file and enrolment request of a mission. */
+export async function initNode(options: InitOptions): Promise<NodeConfig> {
+  await ready();
+  const config = nodeConfigSchema.parse({
+    missionId: options.mission,
+    missionName: options.name,
+    dataDir: resolve(options.dir),
+    http: { port: Number(options.port) },
+    ...(options.mqttUrl ? { mqtt: { url: options.mqttUrl } } : {}),
+    timeZone: options.timeZone,
+    region: options.region,
+    hostCurrency: options.currency,
+  });
+  const paths = nodePaths(config);
+  const identity = Identity.generate(config.missionId);
+  await writeKeyFile(paths.identityKey, identity);
+  await createDataKeyFile(paths.dataKey);
+  const secrets = await loadNodeSecrets(config);
+  const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
+  store.close();
+  const request = createEnrolmentRequest(identity, config.missionName, new Date());
+  await writeFile(paths.enrolmentRequest, `${JSON.stringify(request, null, 2)}\n`);
+  await writeFile(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  return config;
+}
+
+/** Checks and stores an enrolment bundle in the node's database. */
+export async function importBundle(config: NodeConfig, bundle: unknown): Promise<void> {
+  const secrets = await loadNodeSecrets(config);
+  const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+  try {
+    importEnrolment(store, secrets.identity, bundle);
+  } finally {
+    store.close();
+  }
+}
+
+/** Reads and validates a node config file. */
+export async function readNodeConfig(path: string): Promise<NodeConfig> {
+  return nodeConfigSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
