@@ -23,9 +23,6 @@ export interface HttpAppOptions {
   readonly bodyLimit?: number;
 }
 
-/** The typed fastify instance every node plugin receives. */
-export type NodeApp = FastifyInstance & { withTypeProvider<T extends ZodTypeProvider>(): FastifyInstance };
-
 /**
  * Builds the node's fastify app with what every route shares: zod validation and serialisation,
  * the OpenAPI document, security headers, compression, rate limits, cookies, the error format of

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** The hub's configuration: built from the environment by env.ts, or directly by tests. */
+export const hubConfigSchema = z.strictObject({
+  /** Holds the hub's key, the embedded database and its logs. */
+  dataDir: z.string().min(1),
+  http: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.int().min(0).max(65535).default(8080),
+  }),
+  /** PostgreSQL; absent means the embedded PGlite database in the data directory. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//)
+    .optional(),
+  mqtt: z.discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('embedded'),
+      host: z.string().default('127.0.0.1'),
+      port: z.int().min(0).max(65535).default(1883),
+      tls: z
+        .strictObject({ port: z.int().min(0).max(65535), certFile: z.string(), keyFile: z.string() })
+        .optional(),
+    }),
+    z.strictObject({
+      mode: z.literal('external'),
+      url: z.string().regex(/^mqtts?:\/\//),
+      caFile: z.string().optional(),
+      /** Several hub processes share the ingest through `$share/<group>/…`. */
+      shareGroup: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/)
+        .default('econsulat-hub'),
+    }),
+  ]),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** A validated hub configuration. */
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+/** What callers give before defaults. */
+export type HubConfigInput = z.input<typeof hubConfigSchema>;
+
+/** Where each file of the hub lives inside its data directory. */
+export function hubPaths(config: Pick<HubConfig, 'dataDir'>) {
+  return {
+    identityKey: join(config.dataDir, 'keys', 'hub.key'),
+    pglite: join(config.dataDir, 'pglite'),
+  };
+}

@@ -1,0 +1,34 @@
+import { type HubConfig, hubConfigSchema } from './config.js';
+
+/**
+ * The only reader of the environment on the hub side (HUB_* and the DESIGN's DATABASE_URL and
+ * MQTT_URL). Throws a ZodError naming each missing or invalid variable.
+ */
+export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfig {
+  const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
+  return hubConfigSchema.parse({
+    dataDir: env.HUB_DATA_DIR,
+    http: { host: env.HUB_HTTP_HOST, port: number(env.HUB_HTTP_PORT) },
+    databaseUrl: env.DATABASE_URL,
+    mqtt: env.MQTT_URL
+      ? {
+          mode: 'external',
+          url: env.MQTT_URL,
+          caFile: env.HUB_MQTT_CA_FILE,
+          shareGroup: env.HUB_MQTT_SHARE_GROUP,
+        }
+      : {
+          mode: 'embedded',
+          host: env.HUB_MQTT_HOST,
+          port: number(env.HUB_MQTT_PORT),
+          tls: env.HUB_MQTT_TLS_PORT
+            ? {
+                port: number(env.HUB_MQTT_TLS_PORT),
+                certFile: env.HUB_MQTT_TLS_CERT,
+                keyFile: env.HUB_MQTT_TLS_KEY,
+              }
+            : undefined,
+        },
+    logLevel: env.HUB_LOG_LEVEL,
+  });
+}
