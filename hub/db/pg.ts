@@ -1,0 +1,90 @@
+import pg from 'pg';
+import type { Database, Queryable, SqlParam } from './database.js';
+import { normaliseRows } from './normalise.js';
+
+/** How to reach a PostgreSQL server. */
+export interface PgDatabaseConfig {
+  /** `DATABASE_URL`: postgres://user@host:port/database */
+  readonly connectionString: string;
+  /** A schema to work in instead of `public` (each test owns one); set on every pooled connection. */
+  readonly schema?: string;
+  /** Pool size; ingest workers each hold one connection for the length of a transaction. */
+  readonly max?: number;
+  /** Told about errors of idle pooled connections (the server restarted, the network dropped). */
+  readonly onIdleError?: (error: Error) => void;
+}
+
+/** A {@link Database} over a `pg` pool. */
+export function createPgDatabase(config: PgDatabaseConfig): Database {
+  const pool = new pg.Pool({
+    connectionString: config.connectionString,
+    max: config.max ?? 10,
+    // The startup parameter applies to every connection the pool opens, before any query runs.
+    ...(config.schema ? { options: `-c search_path=${quoteIdentifier(config.schema)}` } : {}),
+  });
+  // Without a listener an idle connection's error would crash the process; the pool drops the
+  // connection and the next query opens a fresh one.
+  pool.on('error', (error) => config.onIdleError?.(error));
+  return {
+    engine: 'pg',
+    query: (text, params) => runQuery(pool, text, params),
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    transaction: (fn) => runTransaction(pool, fn),
+    exclusive: (name, fn) => withAdvisoryLock(pool, name, fn),
+    close: () => pool.end(),
+  };
+}
+
+async function runQuery<T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly SqlParam[]) {
+  const result = await client.query(text, params as unknown[] | undefined);
+  return normaliseRows<T>(result.rows, result.fields);
+}
+
+function handleOf(client: pg.PoolClient): Queryable {
+  return {
+    query: (text, params) => runQuery(client, text, params),
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+  };
+}
+
+async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(handleOf(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+    client.release(broken);
+  }
+}
+
+async function withAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // Keyed by schema too, so that tests working in separate schemas do not wait on one another.
+  const key = 'hashtext($1 || current_schema())';
+  try {
+    await client.query(`SELECT pg_advisory_lock(${key})`, [`${name}:`]);
+    return await fn();
+  } finally {
+    // Unlocking can only fail with the connection gone, and then the server has dropped the lock.
+    await client.query(`SELECT pg_advisory_unlock(${key})`, [`${name}:`]).catch(() => undefined);
+    client.release();
+  }
+}
+
+/** Quotes an SQL identifier (doubling embedded quotes). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

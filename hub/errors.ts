@@ -1,0 +1,29 @@
+/**
+ * The hub's error catalogue: stable codes, so a log line greps to one definition. Refusals of
+ * untrusted envelopes are not errors: they are results with the reasons of protocol/errors.ts.
+ */
+export const HubErrorCode = {
+  /** The database carries a migration this code does not know: an older hub on a newer schema. */
+  SchemaTooNew: 'HUB_ERR_SCHEMA_TOO_NEW',
+  /** The migration files shipped with the code are misnumbered. */
+  MigrationsInvalid: 'HUB_ERR_MIGRATIONS_INVALID',
+  /** A certificate did not verify against the hub's identity. */
+  CertificateInvalid: 'HUB_ERR_CERTIFICATE_INVALID',
+  /** A 64-bit integer from the database does not fit a JavaScript number exactly. */
+  IntegerOverflow: 'HUB_ERR_INTEGER_OVERFLOW',
+} as const;
+
+/** One of the codes of {@link HubErrorCode}. */
+export type HubErrorCodeValue = (typeof HubErrorCode)[keyof typeof HubErrorCode];
+
+/** An error of the hub with a stable code; keeps its cause. */
+export class HubError extends Error {
+  constructor(
+    readonly code: HubErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HubError';
+  }
+}

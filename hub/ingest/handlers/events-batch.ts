@@ -1,0 +1,18 @@
+import type { EVENTS_BATCH } from '../../../protocol/index.js';
+import type { Handler } from './handler.js';
+
+/**
+ * events.batch → replicas, in one statement however large the batch: the rows are expanded from
+ * one JSON parameter by the server. An event already held (same id) is left as it is.
+ */
+export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId }) => {
+  await tx.query(
+    `INSERT INTO mission_events (event_id, mission_id, kind, entity, entity_id, at, data)
+     SELECT e.id, $1::text, e.kind, e.entity, e."entityId", e.at, e.data
+       FROM jsonb_to_recordset($2::jsonb)
+         AS e(id uuid, kind text, entity text, "entityId" text, at timestamptz, data jsonb)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [missionId, JSON.stringify(body.events)],
+  );
+  return undefined;
+};

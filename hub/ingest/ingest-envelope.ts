@@ -1,0 +1,116 @@
+import {
+  ACK,
+  decide,
+  decodeHeader,
+  type Header,
+  type OpenContext,
+  type OpenedMessage,
+  open,
+  RESEND_REQUEST,
+  Refusal,
+  type RefusalReason,
+} from '../../protocol/index.js';
+import type { Database, Queryable } from '../db/database.js';
+import { advanceChannel, type ChannelRow, lockChannel, receiveStateOf } from './channel-row.js';
+import { type Handler, type HandlerResult, ingestHandlers } from './handlers/index.js';
+import type { IngestContext, IngestOutcome } from './ingest-types.js';
+import { countRefusal } from './refusals.js';
+
+/**
+ * Takes one envelope from a mission: opens it against the channel state read, and locked, inside
+ * the transaction, then applies it and advances the channel in that same transaction, so a crash
+ * at any point leaves it either wholly applied or not at all. Never throws on bad input: refusals
+ * are counted and returned; it throws only when the database fails (the caller retries later).
+ */
+export async function ingestEnvelope(
+  db: Database,
+  bytes: Uint8Array,
+  ctx: IngestContext,
+): Promise<IngestOutcome> {
+  const decoded = decodeHeader(bytes);
+  // The header is untrusted here: it only picks which row to lock. open() judges it.
+  const claimed = decoded.ok ? decoded.header : undefined;
+  return db.transaction(async (tx) => {
+    const isKnown = claimed !== undefined && ctx.trust.lookup(claimed.from, claimed.keyId) !== undefined;
+    const channel = claimed ? await lockChannel(tx, claimed, isKnown) : undefined;
+    const opened = open(bytes, { ...openOptions(ctx), receiveState: receiveStateOf(channel) });
+    if (!opened.ok) return refusedOrDuplicate(tx, opened, claimed, channel, ctx);
+    if (!channel) {
+      return refuseAndCount(tx, Refusal.UnknownSender, 'enrolled key but no mission row', claimed, ctx);
+    }
+    return applyOpened(tx, opened.value, channel, ctx);
+  });
+}
+
+function openOptions(ctx: IngestContext): OpenContext {
+  const { self, trust, now, maxFutureSkewMs, maxEnvelopeBytes, maxBodyBytes } = ctx;
+  return { self, trust, now, maxFutureSkewMs, maxEnvelopeBytes, maxBodyBytes };
+}
+
+async function applyOpened(
+  tx: Queryable,
+  message: OpenedMessage,
+  channel: ChannelRow,
+  ctx: IngestContext,
+): Promise<IngestOutcome> {
+  const { header } = message;
+  const missionId = channel.missionId;
+  const decision = decide(header, channel.appliedUpTo);
+  if (decision.action === 'resend') {
+    return {
+      status: 'gap',
+      missionId,
+      seq: header.seq,
+      reply: { type: RESEND_REQUEST, body: { from: decision.from } },
+    };
+  }
+  const handler = ingestHandlers[message.type] as Handler<typeof message.type> | undefined;
+  if (!handler)
+    return refuseAndCount(tx, Refusal.Malformed, `${message.type} is not sent to the hub`, header, ctx);
+  const now = new Date(ctx.now);
+  // The table pairs each type with its handler; TypeScript cannot correlate the two unions.
+  const result = await (handler as Handler<never>)(tx, message.body as never, { missionId, now });
+  await advanceChannel(tx, missionId, decision, now);
+  if (decision.action === 'control') return controlOutcome(missionId, message, result);
+  return {
+    status: 'applied',
+    missionId,
+    messageType: message.type,
+    seq: header.seq,
+    reply: { type: ACK, body: { upTo: decision.advanceTo } },
+  };
+}
+
+function controlOutcome(missionId: string, message: OpenedMessage, result: HandlerResult | undefined) {
+  return { status: 'control', missionId, messageType: message.type, resend: result?.resend ?? [] } as const;
+}
+
+async function refusedOrDuplicate(
+  tx: Queryable,
+  refusal: { reason: RefusalReason; detail: string },
+  claimed: Header | undefined,
+  channel: ChannelRow | undefined,
+  ctx: IngestContext,
+): Promise<IngestOutcome> {
+  if (refusal.reason !== Refusal.Duplicate || !claimed || !channel) {
+    return refuseAndCount(tx, refusal.reason, refusal.detail, claimed, ctx);
+  }
+  // open() reports a duplicate only once the header MAC proved the sender: safe to answer.
+  if (claimed.seq === 0) return { status: 'duplicate', missionId: channel.missionId };
+  return {
+    status: 'duplicate',
+    missionId: channel.missionId,
+    reply: { type: ACK, body: { upTo: channel.appliedUpTo } },
+  };
+}
+
+async function refuseAndCount(
+  tx: Queryable,
+  reason: RefusalReason,
+  detail: string,
+  claimed: Header | undefined,
+  ctx: IngestContext,
+): Promise<IngestOutcome> {
+  await countRefusal(tx, reason, detail, claimed?.from, new Date(ctx.now));
+  return { status: 'refused', reason, detail, ...(claimed ? { claimedSender: claimed.from } : {}) };
+}

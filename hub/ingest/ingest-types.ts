@@ -1,0 +1,57 @@
+import type {
+  ACK,
+  Ack,
+  Identity,
+  MessageType,
+  RESEND_REQUEST,
+  RefusalReason,
+  ResendRequest,
+  TrustResolver,
+} from '../../protocol/index.js';
+
+/** What ingest needs besides the bytes. */
+export interface IngestContext {
+  /** The hub's identity: envelopes must be addressed to it. */
+  readonly self: Identity;
+  /** Enrolled missions' keys and the revocations in force (see loadTrustStore). */
+  readonly trust: TrustResolver;
+  /** Milliseconds since the epoch, from the hub's clock. */
+  readonly now: number;
+  readonly maxFutureSkewMs?: number;
+  readonly maxEnvelopeBytes?: number;
+  readonly maxBodyBytes?: number;
+}
+
+/** A control message the caller must seal and send back to the mission. */
+export type ControlReply =
+  | { readonly type: typeof ACK; readonly body: Ack }
+  | { readonly type: typeof RESEND_REQUEST; readonly body: ResendRequest };
+
+/** What ingest did with one envelope, and what the caller must send back. */
+export type IngestOutcome =
+  /** Applied and the channel advanced, in one transaction: acknowledge. */
+  | {
+      readonly status: 'applied';
+      readonly missionId: string;
+      readonly messageType: MessageType;
+      readonly seq: number;
+      readonly reply: ControlReply;
+    }
+  /** A control message taken; `resend` holds stored envelopes to publish again, as they are. */
+  | {
+      readonly status: 'control';
+      readonly missionId: string;
+      readonly messageType: MessageType;
+      readonly resend: readonly Uint8Array[];
+    }
+  /** Already applied (a redelivery or a replay): nothing changed; re-acknowledge sequenced ones. */
+  | { readonly status: 'duplicate'; readonly missionId: string; readonly reply?: ControlReply }
+  /** Ahead of the channel: dropped, and the mission is asked to resend from the expected sequence. */
+  | { readonly status: 'gap'; readonly missionId: string; readonly seq: number; readonly reply: ControlReply }
+  /** Refused and counted by reason. Nothing is sent back: the sender may not be who it claims. */
+  | {
+      readonly status: 'refused';
+      readonly reason: RefusalReason;
+      readonly detail: string;
+      readonly claimedSender?: string;
+    };

@@ -1,0 +1,55 @@
+import type { MessageType } from '../../protocol/index.js';
+import type { Queryable } from '../db/database.js';
+
+/**
+ * Numbers a hub → mission message on the mission's channel and keeps its sealed bytes until the
+ * mission acknowledges them. `sealAt` seals with the sequence given; called inside the caller's
+ * transaction so that the number and the stored envelope commit together. Returns the sequence.
+ */
+export async function holdOutbound(
+  tx: Queryable,
+  missionId: string,
+  type: MessageType,
+  sealAt: (seq: number) => Uint8Array,
+): Promise<number> {
+  const [row] = await tx.query<{ seq: number }>(
+    `UPDATE channels SET next_send_seq = next_send_seq + 1, updated_at = now()
+      WHERE mission_id = $1 RETURNING next_send_seq - 1 AS seq`,
+    [missionId],
+  );
+  if (!row) throw new TypeError(`no channel for mission ${missionId}`);
+  await tx.query('INSERT INTO outbound (mission_id, seq, type, envelope) VALUES ($1, $2, $3, $4)', [
+    missionId,
+    row.seq,
+    type,
+    sealAt(row.seq),
+  ]);
+  return row.seq;
+}
+
+/** A cumulative acknowledgement from the mission: every envelope up to `upTo` is applied there. */
+export async function acknowledgeOutbound(
+  tx: Queryable,
+  missionId: string,
+  upTo: number,
+  at: Date,
+): Promise<void> {
+  await tx.query(
+    'UPDATE outbound SET acked_at = $3 WHERE mission_id = $1 AND seq <= $2 AND acked_at IS NULL',
+    [missionId, upTo, at],
+  );
+}
+
+/** The unacknowledged envelopes from `from` on, in order: the very bytes first sent. */
+export async function unacknowledgedFrom(
+  tx: Queryable,
+  missionId: string,
+  from: number,
+): Promise<Uint8Array[]> {
+  const rows = await tx.query<{ envelope: Uint8Array }>(
+    `SELECT envelope FROM outbound WHERE mission_id = $1 AND seq >= $2 AND acked_at IS NULL
+      ORDER BY seq`,
+    [missionId, from],
+  );
+  return rows.map((row) => row.envelope);
+}

@@ -1,0 +1,66 @@
+import type { Database } from '../../hub/db/database.js';
+import type { IngestContext } from '../../hub/ingest/ingest-types.js';
+import { recordEnrolment } from '../../hub/services/missions/enrol.js';
+import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
+import {
+  createEnrolmentRequest,
+  HUB_ID,
+  Identity,
+  issueCertificate,
+  type MessageBody,
+  type MessageType,
+  type MissionEvent,
+  ready,
+  seal,
+} from '../../protocol/index.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** A hub identity and a certificate for a mission, valid from a day ago for a year. */
+export async function certify(hub: Identity, mission: Identity, serial = 1) {
+  await ready();
+  const now = Date.now();
+  const request = createEnrolmentRequest(mission, `Ambassade ${mission.partyId}`, new Date(now));
+  return issueCertificate(hub, request, {
+    serial,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 365 * DAY),
+    issuedAt: new Date(now),
+  });
+}
+
+/** A hub with one enrolled mission, and an ingest context over the trust loaded from the database. */
+export async function enrolledHub(db: Database, missionId = 'fr-paris') {
+  await ready();
+  const hub = Identity.generate(HUB_ID);
+  const mission = Identity.generate(missionId);
+  await recordEnrolment(db, hub.toPublic(), await certify(hub, mission));
+  const { trust } = await loadTrustStore(db, hub.toPublic());
+  const context = (): IngestContext => ({ self: hub, trust, now: Date.now() });
+  return { hub, mission, trust, context };
+}
+
+/** Seals a message from a mission to the hub, now. */
+export function sealUp<T extends MessageType>(
+  mission: Identity,
+  hub: Identity,
+  type: T,
+  body: MessageBody<T>,
+  seq: number,
+  timestamp = Date.now(),
+): Uint8Array {
+  return seal({ sender: mission, recipient: hub.toPublic(), type, body, seq, timestamp });
+}
+
+/** `count` booking events, each with a fresh id. */
+export function bookingEvents(count: number): MissionEvent[] {
+  const at = new Date().toISOString();
+  return Array.from({ length: count }, (_, index) => ({
+    id: crypto.randomUUID(),
+    kind: 'appointment.booked',
+    entity: 'appointment',
+    entityId: `RDV-${index}`,
+    at,
+    data: { service: 'passport', slot: '2026-12-01T09:00:00.000Z', status: 'booked', index },
+  }));
+}
