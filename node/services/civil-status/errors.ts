@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Why a civil-status operation refused; stable codes the HTTP layer maps to a status. */
+export const CivilStatusErrorCode = {
+  /** The input does not validate, e.g. an impossible or future date (400); `issues` says where. */
+  InvalidInput: 'invalid_input',
+  /** The persons' roles do not fit the kind of event, e.g. a birth without a child (400). */
+  InvalidRoles: 'invalid_roles',
+  /** No record with this id (404). */
+  NotFound: 'civil_status_not_found',
+  /** A person named by id is unknown (404). */
+  PersonNotFound: 'person_not_found',
+  /** The workflow does not allow this move from the current state (409). */
+  TransitionNotAllowed: 'transition_not_allowed',
+} as const;
+
+/** One of the codes of {@link CivilStatusErrorCode}. */
+export type CivilStatusErrorCodeValue = (typeof CivilStatusErrorCode)[keyof typeof CivilStatusErrorCode];
+
+/** A refusal of the civil-status service. */
+export class CivilStatusError extends Error {
+  override readonly name = 'CivilStatusError';
+  /** Where the input was wrong, as z.treeifyError gives it (invalid_input only). */
+  readonly issues: unknown;
+  constructor(
+    readonly code: CivilStatusErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown; issues?: unknown },
+  ) {
+    super(message, options);
+    this.issues = options?.issues;
+  }
+}
+
+/** Parses with a schema, turning a ZodError into the domain's invalid_input refusal. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new CivilStatusError(CivilStatusErrorCode.InvalidInput, 'the civil-status input is invalid', {
+    cause: result.error,
+    issues: z.treeifyError(result.error),
+  });
+}
