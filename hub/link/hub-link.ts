@@ -1,0 +1,138 @@
+import mqtt from 'mqtt';
+import {
+  ALL_PRESENCE_TOPICS,
+  ALL_UP_TOPICS,
+  createBrokerToken,
+  decodeHeader,
+  downTopic,
+  type Identity,
+  parseTopic,
+  type TrustResolver,
+} from '../../protocol/index.js';
+import type { Database } from '../db/database.js';
+import { ingestEnvelope } from '../ingest/ingest-envelope.js';
+import type { IngestOutcome } from '../ingest/ingest-types.js';
+import { unacknowledgedFrom } from '../services/outbound.js';
+import { recordPresence } from './presence.js';
+import { sealReply } from './replies.js';
+
+/** How the hub reaches the broker. */
+export interface HubLinkOptions {
+  readonly url: string;
+  readonly ca?: string | Buffer;
+  /** MQTT client id; unique per hub process. */
+  readonly clientId: string;
+  /** With an external broker, hub processes share the ingest through `$share/<group>/…`. */
+  readonly shareGroup?: string;
+  readonly onOutcome?: (outcome: IngestOutcome) => void;
+  readonly onError?: (error: Error) => void;
+}
+
+/**
+ * The hub's side of the link: takes every mission's up messages (each mission's in order, missions
+ * in parallel), ingests them exactly once, answers with acks and resend requests, follows presence,
+ * and publishes hub → mission envelopes. What must survive a crash is in the database.
+ */
+export class HubIngestLink {
+  private client: mqtt.MqttClient | undefined;
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly hub: Identity,
+    private readonly trust: TrustResolver,
+    private readonly options: HubLinkOptions,
+  ) {}
+
+  /** Connects and subscribes; resolves once subscribed. */
+  async start(): Promise<void> {
+    const client = mqtt.connect(this.options.url, {
+      clientId: this.options.clientId,
+      username: this.hub.partyId,
+      password: createBrokerToken(this.hub, Date.now()),
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 2000,
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.onMessage(topic, new Uint8Array(payload)));
+    client.on('error', (error) => this.options.onError?.(error));
+    client.on('connect', () => void this.republishUnacknowledged());
+    // A fresh token for every reconnection: the first one has expired by then.
+    client.on('reconnect', () => {
+      client.options.password = createBrokerToken(this.hub, Date.now());
+    });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    });
+    const up = this.options.shareGroup ? `$share/${this.options.shareGroup}/${ALL_UP_TOPICS}` : ALL_UP_TOPICS;
+    await client.subscribeAsync({ [up]: { qos: 1 }, [ALL_PRESENCE_TOPICS]: { qos: 1 } });
+  }
+
+  /** Publishes a sealed hub → mission envelope (already held in `outbound`). */
+  publishDown(missionId: string, envelope: Uint8Array): void {
+    this.client?.publish(downTopic(missionId), Buffer.from(envelope), { qos: 1 });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Waits for the messages being ingested, then disconnects. */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+    await this.client?.endAsync(true);
+  }
+
+  private onMessage(topic: string, bytes: Uint8Array): void {
+    const parsed = parseTopic(topic);
+    if (!parsed) return;
+    const previous = this.queues.get(parsed.missionId) ?? Promise.resolve();
+    const next = previous
+      .then(() =>
+        parsed.kind === 'presence'
+          ? recordPresence(this.db, parsed.missionId, Buffer.from(bytes).toString('utf8'), new Date())
+          : this.ingest(bytes),
+      )
+      .catch((error: unknown) => this.options.onError?.(error as Error));
+    this.queues.set(parsed.missionId, next);
+    void next.finally(() => {
+      if (this.queues.get(parsed.missionId) === next) this.queues.delete(parsed.missionId);
+    });
+  }
+
+  private async ingest(bytes: Uint8Array): Promise<void> {
+    const now = Date.now();
+    const outcome = await ingestEnvelope(this.db, bytes, { self: this.hub, trust: this.trust, now });
+    this.options.onOutcome?.(outcome);
+    if (outcome.status === 'refused') return;
+    if (outcome.status === 'control') {
+      for (const envelope of outcome.resend) this.publishDown(outcome.missionId, envelope);
+      return;
+    }
+    const reply = outcome.reply;
+    const header = decodeHeader(bytes);
+    const mission = header.ok
+      ? this.trust.lookup(header.header.from, header.header.keyId)?.identity
+      : undefined;
+    if (!reply || !mission) return;
+    this.publishDown(outcome.missionId, await sealReply(this.db, this.hub, mission, reply, now));
+  }
+
+  /** After a (re)connection, every mission gets again what it has not acknowledged. */
+  private async republishUnacknowledged(): Promise<void> {
+    try {
+      const missions = await this.db.query<{ mission_id: string }>(
+        'SELECT DISTINCT mission_id FROM outbound WHERE acked_at IS NULL',
+      );
+      for (const { mission_id: missionId } of missions) {
+        for (const envelope of await unacknowledgedFrom(this.db, missionId, 1))
+          this.publishDown(missionId, envelope);
+      }
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+  }
+}
