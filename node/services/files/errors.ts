@@ -1,0 +1,41 @@
+/** Why a file operation was refused. Stable codes: the HTTP layer maps them to statuses. */
+export const FileErrorCode = {
+  /** The typed tracking number is malformed or its check character does not match (404-like, but a typo). */
+  InvalidTrackingNumber: 'invalid_tracking_number',
+  /** A valid tracking number of another mission. */
+  OtherMission: 'other_mission',
+  /** No file with this id or tracking number. */
+  NotFound: 'file_not_found',
+  /** The applicant is not in the people repository. */
+  UnknownPerson: 'unknown_person',
+  /** The workflow of the file's service does not allow this move from its current state. */
+  TransitionNotAllowed: 'transition_not_allowed',
+  /** The file moved since the agent's screen showed it (the expected state no longer holds). */
+  StateChanged: 'state_changed',
+} as const;
+
+/** One of the codes of {@link FileErrorCode}. */
+export type FileErrorCodeValue = (typeof FileErrorCode)[keyof typeof FileErrorCode];
+
+/** HTTP status of each code, for the API's error handler. */
+export const FILE_ERROR_STATUS: Readonly<Record<FileErrorCodeValue, number>> = {
+  invalid_tracking_number: 400,
+  other_mission: 404,
+  file_not_found: 404,
+  unknown_person: 422,
+  transition_not_allowed: 409,
+  state_changed: 409,
+};
+
+/** A refusal of the files service. */
+export class FileError extends Error {
+  override readonly name = 'FileError';
+
+  constructor(
+    readonly code: FileErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

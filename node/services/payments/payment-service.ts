@@ -1,0 +1,100 @@
+import type { Store } from '../../db/store.js';
+import type { FileService } from '../files/file-service.js';
+import type { PeopleRepository } from '../people/people-repository.js';
+import {
+  type CashDaySummary,
+  cashDaySummary,
+  closeCashDay,
+  listClosings,
+  unclosedCashDays,
+} from './cash-closing.js';
+import type { CashClosing } from './cash-closing-rows.js';
+import { recordCashPayment } from './cash-payments.js';
+import { providerNamed, type StartedCheckout, startCheckout } from './checkouts.js';
+import { cancelInvoice, createInvoice } from './invoices.js';
+import {
+  type Invoice,
+  type Payment,
+  selectInvoice,
+  selectInvoicesOfFile,
+  selectPayment,
+  selectPaymentsOfInvoice,
+} from './money-rows.js';
+import { assertTimeZone, type PaymentContext } from './payment-context.js';
+import type {
+  CashDayInput,
+  CashPaymentInput,
+  CheckoutInput,
+  CloseCashDayInput,
+  ClosingsQuery,
+  CreateInvoiceInput,
+  RefundInput,
+} from './payment-schema.js';
+import type { PaymentProvider, WebhookRequest } from './provider.js';
+import { type Refund, recordRefund } from './refunds.js';
+import { applyWebhook, type WebhookResult, webhookRejections } from './webhooks.js';
+
+/** What the payments service needs. */
+export interface PaymentServiceDeps {
+  readonly store: Store;
+  /** The mission's prefix of receipt numbers, 3 capital letters (`PAR`). */
+  readonly receiptPrefix: string;
+  /** The mission's IANA time zone (`Europe/Paris`): it decides a payment's day and year. */
+  readonly timeZone: string;
+  readonly files?: FileService;
+  readonly people?: PeopleRepository;
+  readonly providers?: readonly PaymentProvider[];
+  readonly now?: () => Date;
+}
+
+/** The cash desk and online payments of a mission. */
+export interface PaymentService {
+  createInvoice(input: CreateInvoiceInput, actor: string): Invoice;
+  cancelInvoice(invoiceId: string, actor: string): Invoice;
+  getInvoice(invoiceId: string): Invoice | undefined;
+  invoicesOfFile(fileId: string): Invoice[];
+  recordCashPayment(input: CashPaymentInput, actor: string): Payment;
+  getPayment(paymentId: string): Payment | undefined;
+  paymentsOfInvoice(invoiceId: string): Payment[];
+  recordRefund(input: RefundInput, actor: string): Refund;
+  cashDaySummary(input: CashDayInput): CashDaySummary;
+  closeCashDay(input: CloseCashDayInput, actor: string): CashClosing;
+  listClosings(query?: ClosingsQuery): CashClosing[];
+  unclosedCashDays(): { businessDate: string; currency: string; cashbox: string }[];
+  startCheckout(input: CheckoutInput): Promise<StartedCheckout>;
+  /** Applies a webhook of the named provider (PaymentError unknown_provider when there is none). */
+  applyWebhook(providerName: string, request: WebhookRequest): WebhookResult;
+  webhookRejections(limit?: number): ReturnType<typeof webhookRejections>;
+}
+
+/** Builds the payments service; throws a TypeError for an unknown time zone or a bad prefix. */
+export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
+  assertTimeZone(deps.timeZone);
+  if (!/^[A-Z]{3}$/.test(deps.receiptPrefix)) throw new TypeError('receipt prefix must be 3 capital letters');
+  const ctx: PaymentContext = {
+    store: deps.store,
+    receiptPrefix: deps.receiptPrefix,
+    timeZone: deps.timeZone,
+    providers: new Map((deps.providers ?? []).map((provider) => [provider.name, provider])),
+    now: deps.now ?? (() => new Date()),
+    ...(deps.files ? { files: deps.files } : {}),
+    ...(deps.people ? { people: deps.people } : {}),
+  };
+  return {
+    createInvoice: (input, actor) => createInvoice(ctx, input, actor),
+    cancelInvoice: (invoiceId, actor) => cancelInvoice(ctx, invoiceId, actor),
+    getInvoice: (invoiceId) => selectInvoice(ctx.store, invoiceId),
+    invoicesOfFile: (fileId) => selectInvoicesOfFile(ctx.store, fileId),
+    recordCashPayment: (input, actor) => recordCashPayment(ctx, input, actor),
+    getPayment: (paymentId) => selectPayment(ctx.store, paymentId),
+    paymentsOfInvoice: (invoiceId) => selectPaymentsOfInvoice(ctx.store, invoiceId),
+    recordRefund: (input, actor) => recordRefund(ctx, input, actor),
+    cashDaySummary: (input) => cashDaySummary(ctx, input),
+    closeCashDay: (input, actor) => closeCashDay(ctx, input, actor),
+    listClosings: (query) => listClosings(ctx, query),
+    unclosedCashDays: () => unclosedCashDays(ctx),
+    startCheckout: (input) => startCheckout(ctx, input),
+    applyWebhook: (providerName, request) => applyWebhook(ctx, providerNamed(ctx, providerName), request),
+    webhookRejections: (limit) => webhookRejections(ctx, limit),
+  };
+}

@@ -1,0 +1,54 @@
+/** What the node asks a provider for: a hosted page where the applicant pays one invoice. */
+export interface CheckoutRequest {
+  /** The node's id of the checkout, echoed back by providers that accept a client reference. */
+  readonly checkoutId: string;
+  readonly invoiceId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  /** Short text shown on the provider's page (service code and invoice), nothing personal. */
+  readonly description: string;
+  readonly returnUrl?: string;
+}
+
+/** The provider's answer: its reference of the checkout and where to send the applicant. */
+export interface CheckoutSession {
+  readonly providerRef: string;
+  readonly redirectUrl: string;
+}
+
+/** A webhook as the HTTP layer received it: the raw bytes (the signature is over them) and headers. */
+export interface WebhookRequest {
+  readonly rawBody: string | Uint8Array;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
+/** A verified provider event, in the node's terms. */
+export interface ProviderEvent {
+  /** The provider's unique id of the event: the key of idempotence. */
+  readonly eventId: string;
+  readonly type: 'payment.succeeded' | 'payment.failed';
+  readonly providerRef: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly occurredAt: string;
+}
+
+/** Why a webhook was refused before anything was applied. */
+export type WebhookRefusal = 'bad_signature' | 'stale_timestamp' | 'malformed';
+
+/** The result of verifying a webhook: untrusted input, so a union to branch on. */
+export type WebhookVerification =
+  | { readonly ok: true; readonly event: ProviderEvent }
+  | { readonly ok: false; readonly reason: WebhookRefusal };
+
+/**
+ * An online payment provider (card, mobile money). Adapters translate the provider's API and
+ * webhook format; everything after verification — idempotence, amounts, receipts — is the node's.
+ */
+export interface PaymentProvider {
+  /** Lower-case name, stored with checkouts and events (`simulated`, `cinetpay`, …). */
+  readonly name: string;
+  createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
+  /** Checks the signature and freshness, then parses; never throws on untrusted input. */
+  verifyWebhook(request: WebhookRequest, now: Date): WebhookVerification;
+}

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { encryptField } from '../../crypto/field-cipher.js';
+import { assertCashDayOpen } from './cash-payments.js';
+import { PaymentError, PaymentErrorCode } from './errors.js';
+import { MoneyEvent, recordMoneyChange } from './money-records.js';
+import { type Payment, selectPayment } from './money-rows.js';
+import { allocateNumber } from './number-series.js';
+import { businessDate, type PaymentContext } from './payment-context.js';
+import { type RefundInput, refundSchema } from './payment-schema.js';
+
+/** A refund as recorded (its reason stays encrypted in the store; agents read it on the voucher). */
+export interface Refund {
+  readonly id: string;
+  readonly paymentId: string;
+  readonly voucherNumber: string;
+  readonly method: 'cash' | 'provider';
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly cashbox: string | null;
+  readonly reason: string;
+  readonly businessDate: string;
+  readonly recordedBy: string;
+  readonly recordedAt: string;
+}
+
+/**
+ * Refunds part or all of a payment, with a reason and a voucher number. The refunds of a payment
+ * never add up to more than it; a cash refund comes out of an open cashbox day and is counted
+ * against it at closing.
+ */
+export function recordRefund(ctx: PaymentContext, input: RefundInput, actor: string): Refund {
+  const valid = refundSchema.parse(input);
+  const now = ctx.now();
+  const date = businessDate(now, ctx.timeZone);
+  return ctx.store.db
+    .transaction((): Refund => {
+      const payment = mustGetPayment(ctx, valid.paymentId);
+      assertRefundable(payment, valid);
+      if (valid.cashbox !== undefined) assertCashDayOpen(ctx.store, date, valid.currency, valid.cashbox);
+      const refund: Refund = {
+        id: randomUUID(),
+        paymentId: payment.id,
+        voucherNumber: allocateNumber(ctx.store, ctx.receiptPrefix, 'refund', date),
+        method: valid.method,
+        amountMinor: valid.amountMinor,
+        currency: valid.currency,
+        cashbox: valid.cashbox ?? null,
+        reason: valid.reason,
+        businessDate: date,
+        recordedBy: actor,
+        recordedAt: now.toISOString(),
+      };
+      insertRefund(ctx, refund);
+      recordRefundChange(ctx, payment, refund);
+      return refund;
+    })
+    .immediate();
+}
+
+/** The payment, or a PaymentError payment_not_found. */
+export function mustGetPayment(ctx: PaymentContext, paymentId: string): Payment {
+  const payment = selectPayment(ctx.store, paymentId);
+  if (!payment) throw new PaymentError(PaymentErrorCode.PaymentNotFound, `no payment ${paymentId}`);
+  return payment;
+}
+
+function insertRefund(ctx: PaymentContext, refund: Refund): void {
+  const reason = encryptField(ctx.store.keys.field, refund.reason, {
+    table: 'refunds',
+    column: 'reason_enc',
+    rowId: refund.id,
+  });
+  ctx.store.db
+    .prepare(
+      `INSERT INTO refunds (id, payment_id, voucher_number, method, amount_minor, currency, cashbox, reason_enc,
+         business_date, recorded_by, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      refund.id,
+      refund.paymentId,
+      refund.voucherNumber,
+      refund.method,
+      refund.amountMinor,
+      refund.currency,
+      refund.cashbox,
+      reason,
+      refund.businessDate,
+      refund.recordedBy,
+      refund.recordedAt,
+    );
+}
+
+function assertRefundable(payment: Payment, refund: ReturnType<typeof refundSchema.parse>): void {
+  if (refund.currency !== payment.currency)
+    throw new PaymentError(PaymentErrorCode.CurrencyMismatch, `the payment was in ${payment.currency}`);
+  if (refund.method === 'provider' && payment.method !== 'online')
+    throw new PaymentError(PaymentErrorCode.RefundMethodNotPossible, 'cash is refunded in cash');
+  const refundableMinor = payment.amountMinor - payment.refundedMinor;
+  if (refund.amountMinor > refundableMinor)
+    throw new PaymentError(PaymentErrorCode.RefundExceedsPayment, 'more than what is left of the payment', {
+      refundableMinor,
+      givenMinor: refund.amountMinor,
+    });
+}
+
+function recordRefundChange(ctx: PaymentContext, payment: Payment, refund: Refund): void {
+  recordMoneyChange(ctx, {
+    kind: MoneyEvent.RefundRecorded,
+    entity: 'refund',
+    entityId: refund.id,
+    actor: refund.recordedBy,
+    at: refund.recordedAt,
+    before: { paymentId: payment.id, refundedMinor: payment.refundedMinor },
+    after: { paymentId: payment.id, refundedMinor: payment.refundedMinor + refund.amountMinor },
+    data: {
+      paymentId: payment.id,
+      invoiceId: payment.invoiceId,
+      method: refund.method,
+      amountMinor: refund.amountMinor,
+      currency: refund.currency,
+      businessDate: refund.businessDate,
+      voucherNumber: refund.voucherNumber,
+    },
+  });
+}
