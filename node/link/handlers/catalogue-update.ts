@@ -1,11 +1,11 @@
 import type { CatalogueUpdate } from '../../../protocol/index.js';
+import { applyHubCatalogue } from '../../services/catalogue/hub-update.js';
 import type { LinkContext } from '../link-context.js';
 
-/** Stores a catalogue version; an older or repeated version changes nothing. */
+/**
+ * Records a catalogue version and, when it is the newest, puts its services and fees in force;
+ * an older or repeated version changes nothing. Runs inside the receiving transaction.
+ */
 export function applyCatalogueUpdate(ctx: LinkContext, update: CatalogueUpdate): void {
-  ctx.store.db
-    .prepare(
-      'INSERT OR IGNORE INTO catalogue_versions (version, published_at, body, received_at) VALUES (?, ?, ?, ?)',
-    )
-    .run(update.version, update.publishedAt, JSON.stringify(update), new Date(ctx.now()).toISOString());
+  applyHubCatalogue(ctx.store, update, new Date(ctx.now()).toISOString());
 }

@@ -1,0 +1,134 @@
+import {
+  type AppointmentRow,
+  contactIndexes,
+  selectByReference,
+  updateAppointment,
+} from './appointment-row.js';
+import { isBookingCode } from './booking-code.js';
+import { type AppointmentsContext, bookableService } from './context.js';
+import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
+import { insertHold, notifyApplicant, resolvePerson } from './hold.js';
+import { AppointmentEvent, recordAppointment } from './record.js';
+import { normaliseReference } from './reference.js';
+import { endBooking, isHoldOver } from './release.js';
+import {
+  type BookingInput,
+  bookingInputSchema,
+  type ConfirmInput,
+  confirmInputSchema,
+  parseInput,
+} from './schemas.js';
+import { assertPlaceFree, assertWithinLimits, resolveSlot } from './slot-checks.js';
+import { settleWaitlist } from './waitlist.js';
+
+/** A new booking, held until confirmed with the code sent by SMS. */
+export interface HeldBooking {
+  readonly reference: string;
+  readonly serviceCode: string;
+  readonly slotStart: string;
+  readonly slotEnd: string;
+  readonly holdExpiresAt: string;
+}
+
+/**
+ * Holds a place: checks the slot, takes the write lock, counts the places and the applicant's
+ * active bookings, then inserts the hold and queues the code — all in one immediate transaction,
+ * so two connections can never both take the last place.
+ */
+export function book(ctx: AppointmentsContext, input: BookingInput, actor: string): HeldBooking {
+  const data = parseInput(bookingInputSchema(ctx.region), input);
+  const contact = { phone: data.phone, documentNumber: data.documentNumber };
+  const indexes = contactIndexes(ctx.store.keys, contact);
+  const hold = (): AppointmentRow => {
+    const now = ctx.now();
+    const service = bookableService(ctx, data.serviceCode);
+    const slot = resolveSlot(ctx, service, data.slotStart, now);
+    assertPlaceFree(ctx, service, slot.start, now);
+    assertWithinLimits(ctx, indexes, now);
+    const personId = resolvePerson(ctx, data.applicant, contact, actor);
+    return insertHold(ctx, {
+      serviceCode: service.code,
+      slot,
+      personId,
+      contact,
+      lang: data.lang,
+      waitlistId: null,
+      actor,
+      now,
+    });
+  };
+  const row = ctx.store.db.transaction(hold).immediate();
+  return {
+    reference: row.reference,
+    serviceCode: row.service_code,
+    slotStart: row.slot_start,
+    slotEnd: row.slot_end,
+    holdExpiresAt: row.hold_expires_at!,
+  };
+}
+
+type ConfirmOutcome = { ok: AppointmentRow } | { refusal: AppointmentError };
+
+/**
+ * Confirms a held booking with its SMS code. A wrong code counts; the last allowed wrong code
+ * releases the place. Refusals that change the booking (an attempt counted, a hold ended) are
+ * committed before the refusal is thrown.
+ */
+export function confirm(ctx: AppointmentsContext, input: ConfirmInput, actor: string): AppointmentRow {
+  const data = parseInput(confirmInputSchema, input);
+  const outcome = ctx.store.db.transaction((): ConfirmOutcome => checkCode(ctx, data, actor)).immediate();
+  if ('refusal' in outcome) throw outcome.refusal;
+  return outcome.ok;
+}
+
+function checkCode(
+  ctx: AppointmentsContext,
+  data: { reference: string; code: string },
+  actor: string,
+): ConfirmOutcome {
+  const { db, keys } = ctx.store;
+  const now = ctx.now();
+  const at = now.toISOString();
+  const row = findBooking(ctx, data.reference);
+  if (row.state !== 'held') return refusal(AppointmentErrorCode.InvalidState, `this booking is ${row.state}`);
+  if (isHoldOver(row, now)) {
+    endBooking(ctx, row, { state: 'expired', actor: 'system:appointments', now });
+    return refusal(AppointmentErrorCode.HoldExpired, 'the hold has expired: book again');
+  }
+  if (!isBookingCode(keys.index, row.id, data.code, row.code_hash!))
+    return countWrongCode(ctx, row, actor, now);
+  updateAppointment(db, row.id, { state: 'confirmed', code_hash: null, hold_expires_at: null }, at);
+  const after = findBooking(ctx, row.reference);
+  if (row.waitlist_id !== null) settleWaitlist(ctx, row.waitlist_id, 'booked', actor, now);
+  notifyApplicant(ctx, after, 'confirmed');
+  recordAppointment(ctx.store, { kind: AppointmentEvent.Booked, actor, at, before: row, after });
+  return { ok: after };
+}
+
+// Each wrong code is counted and committed; the last allowed one ends the hold and frees the place.
+function countWrongCode(
+  ctx: AppointmentsContext,
+  row: AppointmentRow,
+  actor: string,
+  now: Date,
+): ConfirmOutcome {
+  const attempts = row.code_attempts + 1;
+  updateAppointment(ctx.store.db, row.id, { code_attempts: attempts }, now.toISOString());
+  const left = ctx.rules.maxCodeAttempts - attempts;
+  if (left > 0) return refusal(AppointmentErrorCode.WrongCode, `wrong code (${left} tries left)`);
+  const ending = { state: 'expired', actor, now, data: { reason: 'too_many_attempts' } } as const;
+  endBooking(ctx, { ...row, code_attempts: attempts }, ending);
+  return refusal(AppointmentErrorCode.TooManyAttempts, 'too many wrong codes: the place is released');
+}
+
+/** The booking with this reference (typed in any common way), or `not_found`. */
+export function findBooking(ctx: AppointmentsContext, reference: string): AppointmentRow {
+  const canonical = normaliseReference(reference);
+  const row = canonical === undefined ? undefined : selectByReference(ctx.store.db, canonical);
+  if (!row) refuse(AppointmentErrorCode.NotFound, 'no booking with this reference');
+  return row;
+}
+
+function refusal(code: AppointmentErrorCode, message: string): ConfirmOutcome {
+  return { refusal: new AppointmentError(code, message) };
+}

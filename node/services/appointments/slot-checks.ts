@@ -1,0 +1,90 @@
+import { DateTime } from 'luxon';
+import { isClosedOn } from './calendar.js';
+import type { AppointmentsContext, BookableService } from './context.js';
+import { AppointmentErrorCode, refuse } from './errors.js';
+import { daySlotTimes, localDay, placesTaken } from './slots.js';
+
+/** A slot's bounds, UTC. */
+export interface SlotTimes {
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * The slot starting at this instant, or a refusal: a closure (`closed`), no such slot in the
+ * opening hours (`outside_opening_hours`), already begun (`slot_in_past`) or too far ahead.
+ */
+export function resolveSlot(
+  ctx: AppointmentsContext,
+  service: BookableService,
+  start: string,
+  now: Date,
+): SlotTimes {
+  const day = localDay(start, ctx.zone);
+  if (isClosedOn(service.view.closures, day))
+    refuse(AppointmentErrorCode.Closed, `the mission is closed on ${day}`);
+  const slot = daySlotTimes(service.view, day).find((candidate) => candidate.start === start);
+  if (!slot)
+    refuse(AppointmentErrorCode.OutsideOpeningHours, `no slot of ${service.code} starts at ${start}`);
+  if (slot.start <= now.toISOString()) refuse(AppointmentErrorCode.SlotInPast, 'this slot has begun');
+  if (slot.start > horizon(ctx, now)) {
+    refuse(AppointmentErrorCode.BeyondHorizon, `slots open ${ctx.rules.horizonDays} days ahead`);
+  }
+  return slot;
+}
+
+/** The last instant a slot may start and still be booked. */
+export function horizon(ctx: AppointmentsContext, now: Date): string {
+  return DateTime.fromJSDate(now).plus({ days: ctx.rules.horizonDays }).toUTC().toISO()!;
+}
+
+/** Refuses with `slot_full` when no place is left. Must run inside the booking's immediate transaction. */
+export function assertPlaceFree(
+  ctx: AppointmentsContext,
+  service: BookableService,
+  start: string,
+  now: Date,
+): void {
+  const taken = placesTaken(ctx.store.db, service.code, start, now);
+  if (taken >= service.view.settings.capacity)
+    refuse(AppointmentErrorCode.SlotFull, 'no place left in this slot');
+}
+
+/** Places left in a slot (0 when full). */
+export function placesLeft(
+  ctx: AppointmentsContext,
+  service: BookableService,
+  start: string,
+  now: Date,
+): number {
+  return Math.max(0, service.view.settings.capacity - placesTaken(ctx.store.db, service.code, start, now));
+}
+
+// Active: a hold still running, or a confirmed booking still to come.
+const ACTIVE = `(state = 'held' AND hold_expires_at > @now) OR (state = 'confirmed' AND slot_start > @now)`;
+
+/**
+ * Refuses with `phone_limit` or `person_limit` when the phone number or the identity document
+ * already has as many active bookings as the rules allow. Compared through blind indexes only.
+ */
+export function assertWithinLimits(
+  ctx: AppointmentsContext,
+  indexes: { phone_bidx: Uint8Array; document_bidx: Uint8Array },
+  now: Date,
+  exceptId = '',
+): void {
+  const count = (column: 'phone_bidx' | 'document_bidx') =>
+    (
+      ctx.store.db
+        .prepare(
+          `SELECT count(*) AS n FROM appointments WHERE ${column} = @value AND id != @exceptId AND (${ACTIVE})`,
+        )
+        .get({ value: indexes[column], exceptId, now: now.toISOString() }) as { n: number }
+    ).n;
+  if (count('phone_bidx') >= ctx.rules.maxActivePerPhone) {
+    refuse(AppointmentErrorCode.PhoneLimit, 'this phone number has too many active bookings');
+  }
+  if (count('document_bidx') >= ctx.rules.maxActivePerPerson) {
+    refuse(AppointmentErrorCode.PersonLimit, 'this person has too many active bookings');
+  }
+}

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import type { Db } from '../../db/db.js';
+import type { CalendarSettings, Closure, OpeningRange } from './calendar.js';
+import { isClosedOn } from './calendar.js';
+
+/** One slot of a service's calendar, with what is left of it. */
+export interface Slot {
+  /** UTC instant, RFC 3339 with milliseconds. */
+  readonly start: string;
+  readonly end: string;
+  readonly capacity: number;
+  readonly remaining: number;
+}
+
+/** Everything that decides where a service's slots are. */
+export interface CalendarView {
+  readonly settings: CalendarSettings;
+  readonly hours: readonly OpeningRange[];
+  readonly closures: readonly Closure[];
+  /** The mission's IANA time zone: opening hours are read in it. */
+  readonly zone: string;
+}
+
+/** Start and end (UTC) of each slot of a local day, ignoring closures. */
+export function daySlotTimes(view: CalendarView, day: string): { start: string; end: string }[] {
+  const date = DateTime.fromISO(day, { zone: view.zone });
+  const slots: { start: string; end: string }[] = [];
+  for (const range of view.hours.filter((hours) => hours.weekday === date.weekday)) {
+    const closes = DateTime.fromISO(`${day}T${range.closes}`, { zone: view.zone });
+    let start = DateTime.fromISO(`${day}T${range.opens}`, { zone: view.zone });
+    // A slot that would run past closing time is not offered.
+    for (let end = start.plus({ minutes: view.settings.slotMinutes }); end <= closes; ) {
+      slots.push({ start: utc(start), end: utc(end) });
+      start = end;
+      end = start.plus({ minutes: view.settings.slotMinutes });
+    }
+  }
+  return slots;
+}
+
+/** The local day (YYYY-MM-DD, mission time zone) of an instant. */
+export function localDay(instant: string, zone: string): string {
+  return DateTime.fromISO(instant, { zone: 'utc' }).setZone(zone).toISODate() ?? '';
+}
+
+/** The local days from `from` to `to`, inclusive. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let day = DateTime.fromISO(from, { zone: 'utc' });
+    day.toISODate()! <= to;
+    day = day.plus({ days: 1 })
+  ) {
+    days.push(day.toISODate()!);
+  }
+  return days;
+}
+
+/** Slots of the open days in a range that start after `now`, with places taken counted in. */
+export function listOpenSlots(
+  db: Db,
+  serviceCode: string,
+  view: CalendarView,
+  range: { from: string; to: string; now: Date; until: Date },
+): Slot[] {
+  const times = daysBetween(range.from, range.to)
+    .filter((day) => !isClosedOn(view.closures, day))
+    .flatMap((day) => daySlotTimes(view, day))
+    .filter((slot) => slot.start > range.now.toISOString() && slot.start <= range.until.toISOString());
+  if (times.length === 0) return [];
+  const taken = placesTakenBetween(db, serviceCode, times[0]!.start, times.at(-1)!.start, range.now);
+  return times.map((slot) => ({
+    ...slot,
+    capacity: view.settings.capacity,
+    remaining: Math.max(0, view.settings.capacity - (taken.get(slot.start) ?? 0)),
+  }));
+}
+
+// A place is taken by a confirmed, attended or missed booking, and by a hold that has not expired.
+const OCCUPYING = `(state IN ('confirmed', 'checked_in', 'no_show') OR (state = 'held' AND hold_expires_at > @now))`;
+
+/** Places taken in one slot. */
+export function placesTaken(db: Db, serviceCode: string, slotStart: string, now: Date): number {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n FROM appointments
+       WHERE service_code = @serviceCode AND slot_start = @slotStart AND ${OCCUPYING}`,
+    )
+    .get({ serviceCode, slotStart, now: now.toISOString() }) as { n: number };
+  return row.n;
+}
+
+function placesTakenBetween(db: Db, serviceCode: string, first: string, last: string, now: Date) {
+  const rows = db
+    .prepare(
+      `SELECT slot_start AS start, count(*) AS n FROM appointments
+       WHERE service_code = @serviceCode AND slot_start BETWEEN @first AND @last AND ${OCCUPYING}
+       GROUP BY slot_start`,
+    )
+    .all({ serviceCode, first, last, now: now.toISOString() }) as { start: string; n: number }[];
+  return new Map(rows.map((row) => [row.start, row.n]));
+}
+
+function utc(time: DateTime): string {
+  return time.toUTC().toISO()!;
+}
