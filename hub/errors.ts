@@ -9,6 +9,10 @@ export const HubErrorCode = {
   MigrationsInvalid: 'HUB_ERR_MIGRATIONS_INVALID',
   /** A certificate did not verify against the hub's identity. */
   CertificateInvalid: 'HUB_ERR_CERTIFICATE_INVALID',
+  /** An enrolment request that is malformed or not signed by the keys it carries. */
+  EnrolmentInvalid: 'HUB_ERR_ENROLMENT_INVALID',
+  /** No enrolled, unrevoked mission with that id. */
+  UnknownMission: 'HUB_ERR_UNKNOWN_MISSION',
   /** A 64-bit integer from the database does not fit a JavaScript number exactly. */
   IntegerOverflow: 'HUB_ERR_INTEGER_OVERFLOW',
 } as const;

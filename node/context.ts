@@ -12,11 +12,13 @@ import { loadTrustMaterial } from './link/trust-material.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import { startSmsDispatcher } from './notify/sms-dispatcher.js';
 import { fileSmsGateway, httpSmsGateway, type SmsGateway } from './notify/sms-gateways.js';
+import { createDomain, type Domain } from './services/domain.js';
 
 /** Everything a node's parts share, wired once. */
 export interface NodeContext {
   readonly config: NodeConfig;
   readonly store: Store;
+  readonly domain: Domain;
   readonly metrics: NodeMetrics;
   readonly app: FastifyInstance;
   readonly link: HubLink | undefined;
@@ -36,6 +38,7 @@ export async function createNodeContext(
   const paths = nodePaths(config);
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   const metrics = createNodeMetrics(config.missionId);
+  const domain = createDomain(store, config);
   const trust = loadTrustMaterial(store);
   const linkContext: LinkContext | undefined = trust
     ? {
@@ -67,6 +70,7 @@ export async function createNodeContext(
   return {
     config,
     store,
+    domain,
     metrics,
     app,
     link,
@@ -80,6 +84,7 @@ export async function createNodeContext(
       dispatcher?.stop();
       await link?.stop();
       await app.close();
+      await domain.close();
       store.close();
     },
   };

@@ -6,6 +6,11 @@ import { missionIdSchema } from '../../protocol/index.js';
 export const nodeConfigSchema = z.strictObject({
   missionId: missionIdSchema,
   missionName: z.string().min(1).max(200),
+  /** Three capital letters that start the mission's tracking and receipt numbers (`PAR`). */
+  prefix: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   /** Holds the database, key files, backups and the development SMS file. */
   dataDir: z.string().min(1),
   http: z.strictObject({
@@ -32,6 +37,8 @@ export const nodeConfigSchema = z.strictObject({
       z.strictObject({ gateway: z.literal('http'), url: z.url(), token: z.string().min(1) }),
     ])
     .default({ gateway: 'file' }),
+  /** Offer the simulated online payment provider (demo and training only). */
+  simulatedPayments: z.boolean().default(false),
   backup: z.strictObject({ keep: z.int().min(1).max(365).default(14) }).default({ keep: 14 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -52,4 +59,15 @@ export function nodePaths(config: Pick<NodeConfig, 'dataDir'>) {
     backups: join(dir, 'backups'),
     smsOutbox: join(dir, 'sms-outbox.jsonl'),
   };
+}
+
+/** The mission's prefix: configured, or the first three letters of its city (`fr-paris` → `PAR`). */
+export function missionPrefix(config: Pick<NodeConfig, 'missionId' | 'prefix'>): string {
+  if (config.prefix) return config.prefix;
+  const city = config.missionId
+    .split('-')
+    .slice(1)
+    .join('')
+    .replace(/[^a-z]/g, '');
+  return city.padEnd(3, 'X').slice(0, 3).toUpperCase();
 }

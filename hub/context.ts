@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Identity, TrustStore } from '../protocol/index.js';
+import { type EmbeddedBroker, startBroker } from './broker/broker.js';
+import type { HubConfig } from './config/config.js';
+import type { Database } from './db/database.js';
+import { openDatabase } from './db/open-database.js';
+import { buildHubApp } from './http/app.js';
+import { hubHealthRoutes } from './http/health.js';
+import { HubIngestLink } from './link/hub-link.js';
+import { createHubMetrics, type HubMetrics } from './metrics.js';
+import { loadTrustStore } from './services/missions/trust-loader.js';
+
+/** Everything a hub process's parts share, wired once. */
+export interface HubContext {
+  readonly config: HubConfig;
+  readonly hub: Identity;
+  readonly db: Database;
+  readonly trust: TrustStore;
+  readonly metrics: HubMetrics;
+  readonly app: FastifyInstance;
+  readonly broker: EmbeddedBroker | undefined;
+  readonly link: HubIngestLink;
+  /** Reloads the trust store from the database (after an enrolment or a revocation). */
+  reloadTrust(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, loads the enrolled missions' keys, starts the embedded broker when no external
+ * one is configured, connects the ingest link and builds the HTTP app (routes added by the caller).
+ */
+export async function createHubContext(
+  config: HubConfig,
+  hub: Identity,
+  version: string,
+): Promise<HubContext> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { trust } = await loadTrustStore(db, hub.toPublic());
+  trustHub(trust, hub);
+  const metrics = createHubMetrics(db);
+  const broker =
+    config.mqtt.mode === 'embedded'
+      ? await startBroker({
+          host: config.mqtt.host,
+          port: config.mqtt.port,
+          ...(config.mqtt.tls
+            ? {
+                tls: {
+                  port: config.mqtt.tls.port,
+                  cert: readFileSync(config.mqtt.tls.certFile),
+                  key: readFileSync(config.mqtt.tls.keyFile),
+                },
+              }
+            : {}),
+          trust,
+          events: { refused: (kind) => metrics.brokerRefusals.labels(kind).inc() },
+        })
+      : undefined;
+  const url = config.mqtt.mode === 'embedded' ? `mqtt://127.0.0.1:${broker?.port}` : config.mqtt.url;
+  const link = new HubIngestLink(db, hub, trust, {
+    url,
+    clientId: `hub-${process.pid}`,
+    ...(config.mqtt.mode === 'external' ? { shareGroup: config.mqtt.shareGroup } : {}),
+    ...(config.mqtt.mode === 'external' && config.mqtt.caFile
+      ? { ca: readFileSync(config.mqtt.caFile) }
+      : {}),
+    onOutcome: (outcome) => metrics.record(outcome),
+  });
+  await link.start();
+  const app = await buildHubApp({ logLevel: config.logLevel });
+  await app.register(hubHealthRoutes, { db, metrics, linkConnected: () => link.connected, version });
+  return {
+    config,
+    hub,
+    db,
+    trust,
+    metrics,
+    app,
+    broker,
+    link,
+    async reloadTrust() {
+      const fresh = await loadTrustStore(db, hub.toPublic());
+      for (const key of fresh.trust.allKeys()) trust.trust(key);
+      trust.applyRevocations(fresh.trust.revocationListSerial, fresh.trust.revocationEntries());
+    },
+    async close() {
+      await app.close();
+      await link.stop();
+      await broker?.close();
+      await db.close();
+    },
+  };
+}
+
+function trustHub(trust: TrustStore, hub: Identity): void {
+  // The hub's own key, so that its broker token verifies at the embedded broker.
+  trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Identity, TrustStore } from '../../protocol/index.js';
+import type { Database } from '../db/database.js';
+import { dashboardSummary } from '../services/dashboard/summary.js';
+import { directiveWithStatus } from '../services/directives/directive-status.js';
+import { directiveInputSchema, issueDirective } from '../services/directives/issue-directive.js';
+import { listMissions } from '../services/missions/list-missions.js';
+
+/** What the ministry API needs: the store, the hub's keys, and how to check and name the caller. */
+export interface HubApiDeps {
+  readonly db: Database;
+  readonly hub: Identity;
+  readonly trust: TrustStore;
+  /** A preHandler that lets through only callers holding the permission. */
+  readonly guard: (permission: string) => preHandlerHookHandler;
+  /** The authenticated caller's name, for `issuedBy`. */
+  readonly actor: (request: FastifyRequest) => string;
+  /** Publishes sealed envelopes to a mission once committed. */
+  readonly publish: (missionId: string, envelope: Uint8Array) => void;
+  readonly now?: () => Date;
+}
+
+const periodQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
+
+/** The hub JSON API of DESIGN.md: missions, dashboard summary, directives. */
+export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const now = deps.now ?? (() => new Date());
+
+  api.get('/api/v1/missions', { preHandler: deps.guard('missions.read') }, async () => ({
+    missions: await listMissions(deps.db),
+  }));
+
+  api.get(
+    '/api/v1/dashboard/summary',
+    { preHandler: deps.guard('dashboard.read'), schema: { querystring: periodQuery } },
+    async (request) => {
+      const { from, to } = request.query;
+      return dashboardSummary(
+        deps.db,
+        now(),
+        from ? new Date(from) : undefined,
+        to ? new Date(to) : undefined,
+      );
+    },
+  );
+
+  api.post(
+    '/api/v1/directives',
+    { preHandler: deps.guard('directives.write'), schema: { body: directiveInputSchema } },
+    async (request, reply) => {
+      const issued = await issueDirective(
+        deps.db,
+        deps.hub,
+        deps.trust,
+        request.body,
+        deps.actor(request),
+        now(),
+      );
+      for (const { missionId, envelope } of issued.envelopes) deps.publish(missionId, envelope);
+      return reply
+        .status(201)
+        .send({ directive: issued.directive, missions: issued.envelopes.map((e) => e.missionId) });
+    },
+  );
+
+  api.get(
+    '/api/v1/directives/:id',
+    { preHandler: deps.guard('directives.read'), schema: { params: z.strictObject({ id: z.uuid() }) } },
+    async (request, reply) => {
+      const directive = await directiveWithStatus(deps.db, request.params.id);
+      if (!directive)
+        return reply.status(404).send({ error: { code: 'not_found', message: 'no such directive' } });
+      return directive;
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js';
+import { missionPrefix, type NodeConfig } from '../config/config.js';
+import type { Store } from '../db/store.js';
+import { type Appointments, createAppointments } from './appointments/appointments.js';
+import { type CivilStatusService, createCivilStatusService } from './civil-status/civil-status-service.js';
+import { createFileService, type FileService } from './files/file-service.js';
+import { createPaymentService, type PaymentService } from './payments/payment-service.js';
+import { SimulatedProvider } from './payments/simulated-provider.js';
+import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
+import { createRegistrationService, type RegistrationService } from './registrations/registration-service.js';
+import { createPasswordPool, type PasswordHasher } from './staff/password-pool.js';
+import { createStaffService, type StaffService } from './staff/staff-service.js';
+
+/** The mission's domain services, wired once over one store. */
+export interface Domain {
+  readonly people: PeopleRepository;
+  readonly appointments: Appointments;
+  readonly files: FileService;
+  readonly payments: PaymentService;
+  readonly registrations: RegistrationService;
+  readonly civilStatus: CivilStatusService;
+  readonly staff: StaffService;
+  readonly hasher: PasswordHasher;
+  /** The simulated payment provider, when enabled (demo, training). */
+  readonly simulatedProvider: SimulatedProvider | undefined;
+  close(): Promise<void>;
+}
+
+/** Builds every domain service from the configuration. */
+export function createDomain(store: Store, config: NodeConfig, now: () => Date = () => new Date()): Domain {
+  const defaultRegion = config.region as CountryCode;
+  const prefix = missionPrefix(config);
+  const people = createPeopleRepository({ store, defaultRegion, now });
+  const files = createFileService({ store, people, trackingPrefix: prefix, defaultRegion, now });
+  const simulatedProvider = config.simulatedPayments
+    ? new SimulatedProvider({ secret: randomBytes(32).toString('base64url') })
+    : undefined;
+  const hasher = createPasswordPool();
+  return {
+    people,
+    files,
+    appointments: createAppointments({ store, people, timeZone: config.timeZone, defaultRegion, now }),
+    payments: createPaymentService({
+      store,
+      receiptPrefix: prefix,
+      timeZone: config.timeZone,
+      files,
+      people,
+      providers: simulatedProvider ? [simulatedProvider] : [],
+      now,
+    }),
+    registrations: createRegistrationService({ store, defaultRegion, now }),
+    civilStatus: createCivilStatusService({ store, defaultRegion, now }),
+    staff: createStaffService({ store, hasher, now, issuer: `e-Consulat RCA ${config.missionName}` }),
+    hasher,
+    simulatedProvider,
+    close: async () => hasher.close(),
+  };
+}
