@@ -58,6 +58,16 @@ export class TrustStore implements TrustResolver {
     return this.revoked.get(keyId);
   }
 
+  /** Every trusted key. */
+  allKeys(): TrustedKey[] {
+    return [...this.keys.values()];
+  }
+
+  /** The revocations in force. */
+  revocationEntries(): RevocationEntry[] {
+    return [...this.revoked.values()];
+  }
+
   /** Every key a party holds, newest validity first. */
   keysOf(partyId: string): TrustedKey[] {
     return [...this.keys.values()]
