@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerHubCommands } from './commands/hub.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerNodeCommands } from './commands/node.js';
 import { registerVectorsCommand } from './commands/vectors.js';
@@ -12,16 +14,11 @@ const program = new Command()
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError();
 
+registerDemoCommand(program);
+registerHubCommands(program);
 registerKeysCommands(program);
 registerNodeCommands(program);
 registerBenchCommand(program);
 registerVectorsCommand(program);
-
-program
-  .command('demo')
-  .description('run a hub and two mission nodes with demo data (not yet available: prints this help)')
-  .action(() => {
-    program.outputHelp();
-  });
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,9 @@
 import { benchProtocol } from './protocol.js';
+import { benchSync } from './sync.js';
 
 const suites: Record<string, () => Promise<void>> = {
   protocol: benchProtocol,
+  sync: benchSync,
 };
 
 /** Runs one suite by name, or every suite for `all`. */

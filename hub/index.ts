@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import type { Identity } from '../protocol/index.js';
+import type { HubConfig } from './config/config.js';
+import { createHubContext, type HubContext } from './context.js';
+import { loginRoutes } from './http/auth/login-route.js';
+import { requirePermission } from './http/auth/require-permission.js';
+import { hubApiRoutes } from './http/routes.js';
+import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
+
+/** The ministry's hub: HTTP API, ingest link and (by default) embedded broker, started together. */
+export interface MinistryHub {
+  readonly context: HubContext;
+  /** Listens on the configured address; returns the URL. */
+  start(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const TRUST_RELOAD_MS = 30_000;
+
+/** Builds the hub from its configuration and identity; nothing listens for HTTP until start(). */
+export async function createHub(config: HubConfig, identity: Identity): Promise<MinistryHub> {
+  const context = await createHubContext(config, identity, await softwareVersion());
+  const secretsKey = hubSecretsKey(identity);
+  await context.app.register(loginRoutes, { db: context.db, secretsKey });
+  await context.app.register(hubApiRoutes, {
+    db: context.db,
+    hub: identity,
+    trust: context.trust,
+    guard: (permission) => requirePermission(permission, { db: context.db }),
+    actor: (request) => request.user?.displayName ?? 'unknown',
+    publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
+  });
+  // Missions enrolled by another hub process (or the command line) become known without a restart.
+  const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);
+  reload.unref();
+  return {
+    context,
+    start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
+    async close() {
+      clearInterval(reload);
+      await context.close();
+    },
+  };
+}
+
+async function softwareVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+
+/** The two missions of the demo, as DESIGN.md names them. */
+export const DEMO_MISSIONS = [
+  {
+    id: 'fr-paris',
+    city: 'paris',
+    name: 'Ambassade de la République centrafricaine à Paris',
+    region: 'FR',
+    currency: 'EUR',
+    timeZone: 'Europe/Paris',
+    phones: ['+33612345678', '+33698765432', '+33745123456'],
+  },
+  {
+    id: 'cm-yaounde',
+    city: 'yaounde',
+    name: 'Ambassade de la République centrafricaine à Yaoundé',
+    region: 'CM',
+    currency: 'XAF',
+    timeZone: 'Africa/Douala',
+    phones: ['+237671234567', '+237699887766', '+237655443322'],
+  },
+] as const;
+
+/** Ports and folders of a demo run. The broker sits at base + 3, away from a system Mosquitto on 1883. */
+export function demoLayout(dir: string, portBase: number) {
+  return {
+    hubDir: join(dir, 'hub'),
+    hubHttpPort: portBase,
+    brokerPort: portBase + 3,
+    missionDir: (id: string) => join(dir, id),
+    missionPort: (index: number) => portBase + 1 + index,
+    demoFile: join(dir, 'demo.json'),
+  };
+}

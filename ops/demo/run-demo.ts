@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { hubConfigSchema } from '../../hub/config/config.js';
+import { loadHubIdentity } from '../../hub/config/secrets.js';
+import { createHub, type MinistryHub } from '../../hub/index.js';
+import { nodeConfigSchema } from '../../node/config/config.js';
+import { loadNodeSecrets } from '../../node/config/secrets.js';
+import { createNode, type MissionNode } from '../../node/index.js';
+import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
+
+/** A running demo: the hub, the two missions, and what to tell the visitor. */
+export interface RunningDemo {
+  readonly summary: DemoSummary;
+  close(): Promise<void>;
+}
+
+/** The content of demo.json: URLs and accounts (generated secrets, never committed). */
+export interface DemoSummary {
+  readonly hub: { readonly url: string; readonly accounts: DemoSecrets['hub']['accounts'] };
+  readonly missions: Array<{
+    readonly id: string;
+    readonly name: string;
+    readonly url: string;
+    readonly smsOutbox: string;
+    readonly accounts: DemoSecrets['missions'][string]['accounts'];
+  }>;
+  readonly broker: string;
+}
+
+/** Starts the demo in `dir`, setting it up first when the directory is new. */
+export async function runDemo(dirOption: string, portBase: number): Promise<RunningDemo> {
+  const dir = resolve(dirOption);
+  const layout = demoLayout(dir, portBase);
+  const secrets = existsSync(layout.demoFile)
+    ? (JSON.parse(await readFile(layout.demoFile, 'utf8')) as { secrets: DemoSecrets }).secrets
+    : await setUpDemo(dir, portBase);
+  const hubConfig = hubConfigSchema.parse({
+    ...JSON.parse(await readFile(join(layout.hubDir, 'hub.json'), 'utf8')),
+    http: { host: '127.0.0.1', port: layout.hubHttpPort },
+    mqtt: { mode: 'embedded', host: '127.0.0.1', port: layout.brokerPort },
+    logLevel: 'warn',
+  });
+  const hub = await createHub(hubConfig, await loadHubIdentity(hubConfig));
+  const started: Array<MinistryHub | MissionNode> = [hub];
+  try {
+    const hubUrl = await hub.start();
+    const missions: DemoSummary['missions'] = [];
+    for (const [index, mission] of DEMO_MISSIONS.entries()) {
+      const config = nodeConfigSchema.parse({
+        ...JSON.parse(await readFile(missionConfigFile(dir, mission.id), 'utf8')),
+        http: { host: '127.0.0.1', port: layout.missionPort(index) },
+        mqtt: { url: `mqtt://127.0.0.1:${layout.brokerPort}` },
+        simulatedPayments: true,
+        logLevel: 'warn',
+      });
+      const node = await createNode(config, await loadNodeSecrets(config));
+      started.push(node);
+      const url = await node.start();
+      missions.push({
+        id: mission.id,
+        name: mission.name,
+        url,
+        smsOutbox: join(config.dataDir, 'sms-outbox.jsonl'),
+        accounts: secrets.missions[mission.id]?.accounts ?? [],
+      });
+    }
+    const summary: DemoSummary = {
+      hub: { url: hubUrl, accounts: secrets.hub.accounts },
+      missions,
+      broker: `mqtt://127.0.0.1:${layout.brokerPort}`,
+    };
+    await writeFile(layout.demoFile, `${JSON.stringify({ ...summary, secrets }, null, 2)}\n`, {
+      mode: 0o600,
+    });
+    return { summary, close: () => closeAll(started) };
+  } catch (error) {
+    await closeAll(started);
+    throw error;
+  }
+}
+
+async function closeAll(started: Array<{ close(): Promise<void> }>): Promise<void> {
+  // Missions first: they say goodbye (retained offline) through the hub's broker.
+  for (const part of [...started].reverse()) await part.close().catch(() => undefined);
+}
