@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { randomBytes, toBase64Url } from '../../../protocol/index.js';
+import type { Database } from '../../db/database.js';
+import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
+import { generateRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
+import { assertSecretsKey, sealTotpSecret } from './secret-box.js';
+import { generateTotpSecret, totpUri } from './totp.js';
+import { insertUser } from './user-admin.js';
+import { type MinistryUser, parseInput, rolesSchema, toUser, usernameSchema } from './user-rows.js';
+
+/** Input of {@link bootstrapUser}. */
+export interface BootstrapInput {
+  readonly username: string;
+  readonly displayName: string;
+  readonly roles: readonly string[];
+  /** 32 bytes: encrypts the TOTP secret and keys the recovery codes' hashes. */
+  readonly secretsKey: Uint8Array;
+  readonly now?: Date;
+  readonly hasher?: PasswordHasher;
+}
+
+/** A ready-to-use account and its secrets: returned once, stored only hashed or encrypted. */
+export interface BootstrapResult {
+  readonly user: MinistryUser;
+  readonly password: string;
+  /** Base32, to type into an authenticator app. */
+  readonly totpSecret: string;
+  /** otpauth:// URI, to show as a QR code. */
+  readonly totpUri: string;
+  readonly recoveryCodes: readonly string[];
+}
+
+/**
+ * Creates a user with a generated password and an already confirmed TOTP secret, so the account
+ * logs in at once from the printed secrets: for `econsulat hub init` and the demo. `user_exists`
+ * when the username is taken.
+ */
+export async function bootstrapUser(db: Database, input: BootstrapInput): Promise<BootstrapResult> {
+  assertSecretsKey(input.secretsKey);
+  const username = parseInput(usernameSchema, input.username);
+  const roles = parseInput(rolesSchema, input.roles);
+  // 144 random bits as 24 base64url characters: far past the policy, and safe to print.
+  const password = toBase64Url(randomBytes(18));
+  const passwordHash = await (input.hasher ?? sharedPasswordHasher()).hash(password);
+  const totpSecret = generateTotpSecret();
+  const recoveryCodes = generateRecoveryCodes();
+  const id = randomUUID();
+  const sealed = await sealTotpSecret(input.secretsKey, id, totpSecret);
+  const now = input.now ?? new Date();
+  const row = await db.transaction(async (tx) => {
+    const inserted = await insertUser(
+      tx,
+      { id, username, displayName: input.displayName, roles, passwordHash },
+      now,
+    );
+    await tx.query(
+      'UPDATE hub_users SET totp_secret_enc = $2, totp_confirmed_at = $3::timestamptz WHERE id = $1',
+      [id, sealed, now.toISOString()],
+    );
+    await storeRecoveryCodes(tx, input.secretsKey, id, recoveryCodes);
+    return inserted;
+  });
+  const user = toUser({ ...row, totp_secret_enc: sealed, totp_confirmed_at: now });
+  return { user, password, totpSecret, totpUri: totpUri(totpSecret, username), recoveryCodes };
+}

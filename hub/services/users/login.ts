@@ -1,0 +1,119 @@
+import { randomBytes, toBase64Url } from '../../../protocol/index.js';
+import type { Database, Queryable } from '../../db/database.js';
+import { clearAttempts, DEFAULT_LOCKOUT, type LockoutPolicy, reserveAttempt } from './login-attempts.js';
+import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
+import { consumeRecoveryCode } from './recovery-codes.js';
+import { openTotpSecret } from './secret-box.js';
+import { DEFAULT_SESSION_POLICY, type IssuedSession, issueSession, type SessionPolicy } from './sessions.js';
+import { looksLikeTotpCode, matchTotpStep } from './totp.js';
+import { invalidCredentials, lockedOut } from './user-errors.js';
+import {
+  type MinistryUser,
+  normaliseUsername,
+  selectUserByUsername,
+  toUser,
+  type UserRow,
+} from './user-rows.js';
+
+/** What a user types: `totp` is the app's 6-digit code, or one of the recovery codes. */
+export interface LoginCredentials {
+  readonly username: string;
+  readonly password: string;
+  readonly totp: string;
+}
+
+/** What login needs besides the database. */
+export interface LoginOptions {
+  /** 32 bytes: opens TOTP secrets and keys recovery-code hashes. */
+  readonly secretsKey: Uint8Array;
+  /** The process's shared argon2id workers when absent. */
+  readonly hasher?: PasswordHasher;
+  readonly sessions?: SessionPolicy;
+  readonly lockout?: LockoutPolicy;
+}
+
+/** A successful login: the bearer token, its absolute end, and who it is. */
+export interface LoginResult extends IssuedSession {
+  readonly user: MinistryUser;
+}
+
+/**
+ * Logs a ministry user in with password and TOTP (or a recovery code). Every refusal is the same
+ * `invalid_credentials` — wrong password, wrong, replayed or reused code, unknown, inactive or
+ * unenrolled user — except `locked` after too many failures, when nothing is checked.
+ */
+export async function login(
+  db: Database,
+  credentials: LoginCredentials,
+  now: Date,
+  options: LoginOptions,
+): Promise<LoginResult> {
+  const { password, totp } = credentials;
+  if (typeof credentials.username !== 'string' || typeof password !== 'string' || typeof totp !== 'string') {
+    throw invalidCredentials();
+  }
+  const username = normaliseUsername(credentials.username);
+  const reservation = await reserveAttempt(db, username, now, options.lockout ?? DEFAULT_LOCKOUT);
+  if (!reservation.allowed) throw lockedOut(reservation.lockedUntil);
+  const row = await passwordChecked(db, username, password, options.hasher ?? sharedPasswordHasher());
+  if (row === undefined) throw invalidCredentials();
+  const secret = await openTotpSecret(options.secretsKey, row.id, row.totp_secret_enc as Uint8Array);
+  const session = await db.transaction(async (tx) => {
+    if (!(await checkSecondFactor(tx, row, secret, totp, now, options.secretsKey))) return undefined;
+    await clearAttempts(tx, username);
+    await tx.query('UPDATE hub_users SET last_login_at = $2::timestamptz WHERE id = $1', [
+      row.id,
+      now.toISOString(),
+    ]);
+    return issueSession(tx, row.id, now, options.sessions ?? DEFAULT_SESSION_POLICY);
+  });
+  if (session === undefined) throw invalidCredentials();
+  return { ...session, user: toUser(row) };
+}
+
+/** The row of an active, enrolled user whose password matches, or undefined. */
+async function passwordChecked(
+  db: Database,
+  username: string,
+  password: string,
+  hasher: PasswordHasher,
+): Promise<UserRow | undefined> {
+  const row = await selectUserByUsername(db, username);
+  const usable = row?.active === true && row.totp_confirmed_at !== null && row.totp_secret_enc !== null;
+  // Unknown and unusable accounts cost one argon2id too, so timing does not tell them apart.
+  const hash = usable ? row.password_hash : await dummyHash(hasher);
+  const valid = await hasher.verify(hash, password);
+  return valid && usable ? row : undefined;
+}
+
+// Run only once the password matched, so a wrong password never burns a recovery code or a step.
+async function checkSecondFactor(
+  tx: Queryable,
+  row: UserRow,
+  secret: string,
+  code: string,
+  now: Date,
+  secretsKey: Uint8Array,
+): Promise<boolean> {
+  if (!looksLikeTotpCode(code)) return consumeRecoveryCode(tx, secretsKey, row.id, code, now);
+  const step = matchTotpStep(secret, code, now, row.totp_last_step);
+  if (step === undefined) return false;
+  // RFC 6238 §5.2: conditional, so two logins racing with the same code cannot both pass.
+  const updated = await tx.query(
+    `UPDATE hub_users SET totp_last_step = $2
+     WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+    [row.id, step],
+  );
+  return updated.length === 1;
+}
+
+const dummyHashes = new WeakMap<PasswordHasher, Promise<string>>();
+
+function dummyHash(hasher: PasswordHasher): Promise<string> {
+  let hash = dummyHashes.get(hasher);
+  if (hash === undefined) {
+    hash = hasher.hash(toBase64Url(randomBytes(24)));
+    dummyHashes.set(hasher, hash);
+  }
+  return hash;
+}

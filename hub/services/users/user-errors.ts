@@ -1,0 +1,42 @@
+/**
+ * Refusals of the users service, with the API codes of hub/http/errors.ts where one exists. A
+ * failed login is always `invalid_credentials`, whichever factor failed.
+ */
+export const UserErrorCode = {
+  InvalidCredentials: 'invalid_credentials',
+  Locked: 'locked',
+  WeakPassword: 'weak_password',
+  InvalidInput: 'invalid_request',
+  UserExists: 'user_exists',
+  NotFound: 'not_found',
+  /** The enrolment code did not match, or there is no enrolment to confirm. */
+  InvalidCode: 'invalid_code',
+} as const;
+
+/** One of the codes of {@link UserErrorCode}. */
+export type UserErrorCodeValue = (typeof UserErrorCode)[keyof typeof UserErrorCode];
+
+/** A refusal of the users service; `details` is safe to show (never a secret). */
+export class UserError extends Error {
+  constructor(
+    readonly code: UserErrorCodeValue,
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UserError';
+  }
+}
+
+/** The one answer to every failed login: it never says which factor failed, or whether the user exists. */
+export function invalidCredentials(): UserError {
+  return new UserError(UserErrorCode.InvalidCredentials, 'invalid username, password or code');
+}
+
+/** The answer while a username is locked; nothing was checked. */
+export function lockedOut(lockedUntil: Date): UserError {
+  return new UserError(UserErrorCode.Locked, 'too many failed logins: try again later', {
+    lockedUntil: lockedUntil.toISOString(),
+  });
+}
