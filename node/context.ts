@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
 import { openStore, type Store } from './db/store.js';
+import { publicApiRoutes } from './http/api/public/index.js';
 import { buildHttpApp } from './http/app.js';
 import { healthRoutes } from './http/health.js';
+import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
 import { HubLink } from './link/hub-link.js';
 import type { LinkContext } from './link/link-context.js';
@@ -66,7 +68,9 @@ export async function createNodeContext(
       : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
   const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
   await app.register(healthRoutes, { store, metrics, linkStatus: () => link?.status(), version });
+  await app.register(publicApiRoutes, { domain, store, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
+  let jobs: RunningJobs | undefined;
   return {
     config,
     store,
@@ -79,9 +83,12 @@ export async function createNodeContext(
     startBackground() {
       link?.start();
       dispatcher = startSmsDispatcher(store, sms);
+      jobs = startJobs({ store, appointments: domain.appointments, config, log: app.log });
     },
     async close() {
       dispatcher?.stop();
+      // Waits for a job in progress: a backup being written is never cut off by the close.
+      await jobs?.stop();
       await link?.stop();
       await app.close();
       await domain.close();

@@ -4,6 +4,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerHubCommands } from './commands/hub.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerAuditCommands, registerNodeMaintenanceCommands } from './commands/node-maintenance.js';
 import { registerVectorsCommand } from './commands/vectors.js';
 
 const program = new Command()
@@ -17,7 +18,8 @@ const program = new Command()
 registerDemoCommand(program);
 registerHubCommands(program);
 registerKeysCommands(program);
-registerNodeCommands(program);
+registerNodeMaintenanceCommands(registerNodeCommands(program));
+registerAuditCommands(program);
 registerBenchCommand(program);
 registerVectorsCommand(program);
 

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { NodeMetrics } from '../metrics.js';
 import { toWireError } from './errors.js';
@@ -28,7 +28,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     // Personal data never goes in URLs, but tracking numbers do: keep query strings out of logs.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   });
   app.setValidatorCompiler(validatorCompiler);

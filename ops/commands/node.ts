@@ -24,7 +24,7 @@ interface InitOptions {
 }
 
 /** `econsulat node …`: set up, enrol and run a mission node. */
-export function registerNodeCommands(program: Command): void {
+export function registerNodeCommands(program: Command): Command {
   const node = program.command('node').description('set up, enrol and run a mission node');
 
   node
@@ -66,6 +66,7 @@ export function registerNodeCommands(program: Command): void {
       process.stdout.write(`mission ${config.missionId} listening on ${url}\n`);
       await runUntilSignal(() => running.close());
     });
+  return node;
 }
 
 /** Creates the data directory, keys, database, config file and enrolment request of a mission. */

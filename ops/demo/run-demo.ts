@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { hubConfigSchema } from '../../hub/config/config.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
@@ -35,7 +35,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
   const layout = demoLayout(dir, portBase);
   const secrets = existsSync(layout.demoFile)
     ? (JSON.parse(await readFile(layout.demoFile, 'utf8')) as { secrets: DemoSecrets }).secrets
-    : await setUpDemo(dir, portBase);
+    : await setUpFresh(dir, portBase);
   const hubConfig = hubConfigSchema.parse({
     ...JSON.parse(await readFile(join(layout.hubDir, 'hub.json'), 'utf8')),
     http: { host: '127.0.0.1', port: layout.hubHttpPort },
@@ -77,6 +77,17 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
     return { summary, close: () => closeAll(started) };
   } catch (error) {
     await closeAll(started);
+    throw error;
+  }
+}
+
+/** Sets a new demo up; a failed setup leaves no half-made directory behind for the next run. */
+async function setUpFresh(dir: string, portBase: number): Promise<DemoSecrets> {
+  const existed = existsSync(dir);
+  try {
+    return await setUpDemo(dir, portBase);
+  } catch (error) {
+    if (!existed) await rm(dir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -23,6 +23,7 @@ export async function seedActivity(
   now: Date = new Date(),
 ): Promise<{ appointments: string[]; files: string[] }> {
   const appointments: string[] = [];
+  const taken = new Set<string>();
   const to = new Date(now.getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
   const slots = domain.appointments.listSlots({
     serviceCode: 'passport-renewal',
@@ -31,9 +32,10 @@ export async function seedActivity(
   });
   for (const [i, applicant] of APPLICANTS.slice(0, 4).entries()) {
     const slot = slots.find(
-      (s) => s.remaining > 0 && new Date(s.start) > now && !appointments.includes(s.start),
+      (s) => s.remaining > 0 && new Date(s.start) > now && !taken.has(s.start),
     );
     if (!slot) break;
+    taken.add(slot.start);
     const phone = phones[i % phones.length] ?? phones[0] ?? '';
     const held = domain.appointments.book(
       {

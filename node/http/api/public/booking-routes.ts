@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { CountryCode } from 'libphonenumber-js';
+import { ApiError } from '../../errors.js';
+import {
+  appointmentBodies,
+  appointmentResponse,
+  heldBookingResponse,
+  referenceParams,
+  toAppointmentResponse,
+} from './appointment-schemas.js';
+import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
+import { errorResponses, noQuery } from './wire.js';
+
+/**
+ * `POST /appointments` (a place held, its code sent by SMS), `POST /appointments/:reference/confirm`
+ * and `GET /appointments/:reference`.
+ */
+export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const bodies = appointmentBodies(deps.config.region as CountryCode);
+  const { appointments } = deps.domain;
+
+  api.post(
+    '/appointments',
+    {
+      schema: {
+        summary: 'Hold a place in a slot; a code is sent by SMS to confirm it',
+        tags: ['appointments'],
+        body: bodies.book,
+        response: { 201: heldBookingResponse, ...errorResponses([404, 409, 422], { body: true }) },
+      },
+      config: perMinute(deps.limits.booking),
+    },
+    async (request, reply) => {
+      const { service, ...rest } = request.body;
+      const held = appointments.book({ serviceCode: service, ...rest }, PUBLIC_ACTOR);
+      return reply.status(201).send({
+        reference: held.reference,
+        service: held.serviceCode,
+        slotStart: held.slotStart,
+        slotEnd: held.slotEnd,
+        heldUntil: held.holdExpiresAt,
+      });
+    },
+  );
+
+  api.post(
+    '/appointments/:reference/confirm',
+    {
+      schema: {
+        summary: 'Confirm a held booking with the code received by SMS',
+        tags: ['appointments'],
+        params: referenceParams,
+        body: bodies.confirm,
+        response: { 200: appointmentResponse, ...errorResponses([404, 409, 410, 422], { body: true }) },
+      },
+      config: perMinute(deps.limits.confirm),
+    },
+    async (request) => {
+      const input = { reference: request.params.reference, code: request.body.code };
+      return toAppointmentResponse(appointments.confirm(input, PUBLIC_ACTOR));
+    },
+  );
+
+  api.get(
+    '/appointments/:reference',
+    {
+      schema: {
+        summary: 'A booking’s slot and state (no personal data)',
+        tags: ['appointments'],
+        params: referenceParams,
+        querystring: noQuery,
+        response: { 200: appointmentResponse, ...errorResponses([404]) },
+      },
+      config: perMinute(deps.limits.lookup),
+    },
+    async (request) => {
+      const view = appointments.get(request.params.reference);
+      if (!view) throw new ApiError('not_found', 'no booking with this reference');
+      return toAppointmentResponse(view);
+    },
+  );
+}

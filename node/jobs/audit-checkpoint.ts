@@ -1,0 +1,31 @@
+import type { Store } from '../db/store.js';
+import { enqueueMessage } from '../link/pending.js';
+import { type AuditHead, auditHead } from '../services/audit/audit-log.js';
+
+/** A checkpoint as queued for the hub. */
+export interface QueuedCheckpoint extends AuditHead {
+  readonly at: string;
+  /** The link_pending row that carries it. */
+  readonly pendingId: number;
+}
+
+/**
+ * Queues the current head of the audit chain for the hub (the link signs and seals it). The hub
+ * keeps every head it receives: an entry edited, removed or reordered at the mission afterwards
+ * no longer leads to a head the hub has seen. Read and queued in one transaction, so no entry
+ * appended in between can make the head and its length disagree.
+ */
+export function queueAuditCheckpoint(store: Store, now: Date = new Date()): QueuedCheckpoint {
+  return store.db
+    .transaction((): QueuedCheckpoint => {
+      const head = auditHead(store.db);
+      const at = now.toISOString();
+      const pendingId = enqueueMessage(store, 'audit.checkpoint', {
+        at,
+        length: head.length,
+        headHash: head.headHash,
+      });
+      return { ...head, at, pendingId };
+    })
+    .immediate();
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Store } from '../db/store.js';
+import { digestRecord } from '../services/audit/audit-hash.js';
+import { appendAudit } from '../services/audit/audit-log.js';
+
+/**
+ * How long the node keeps what it no longer needs, in days. The defaults:
+ * - events delivered to the hub: 30 days (the hub holds them; kept a month to answer its questions);
+ * - SMS sent: 30 days (they hold phone numbers and texts; a month covers "I never got the code");
+ * - staff sessions: 7 days after they expired (long enough to look into a suspicious login).
+ * Pending items — undelivered events, unsent SMS — are never purged, whatever their age.
+ */
+export const retentionPolicySchema = z.strictObject({
+  deliveredEventsDays: z.int().min(1).max(3650).default(30),
+  sentSmsDays: z.int().min(1).max(3650).default(30),
+  expiredSessionsDays: z.int().min(0).max(3650).default(7),
+});
+
+/** A validated retention policy. */
+export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
+/** A retention policy before defaults. */
+export type RetentionPolicyInput = z.input<typeof retentionPolicySchema>;
+
+/** How many rows one purge removed, per kind. */
+export interface PurgeCounts {
+  readonly deliveredEvents: number;
+  readonly sentSms: number;
+  readonly expiredSessions: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Deletes what the policy no longer allows the node to keep, in one transaction. SMS rows hold
+ * personal data, so a purge that removed anything is itself recorded in the audit log.
+ */
+export function purgeExpiredData(
+  store: Store,
+  policyInput: RetentionPolicyInput = {},
+  now: Date = new Date(),
+): PurgeCounts {
+  const policy = retentionPolicySchema.parse(policyInput);
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  const { db } = store;
+  return db
+    .transaction((): PurgeCounts => {
+      const counts: PurgeCounts = {
+        deliveredEvents: db
+          .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')
+          .run(before(policy.deliveredEventsDays)).changes,
+        sentSms: db
+          .prepare(`DELETE FROM sms_outbox WHERE state = 'sent' AND sent_at < ?`)
+          .run(before(policy.sentSmsDays)).changes,
+        expiredSessions: db
+          .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
+          .run(before(policy.expiredSessionsDays)).changes,
+      };
+      if (counts.deliveredEvents + counts.sentSms + counts.expiredSessions > 0) {
+        appendAudit(db, {
+          actor: 'system:retention',
+          action: 'retention.purged',
+          entity: 'retention',
+          entityId: now.toISOString(),
+          afterDigest: digestRecord(store.keys.audit, { policy, counts }),
+          at: now.toISOString(),
+        });
+      }
+      return counts;
+    })
+    .immediate();
+}

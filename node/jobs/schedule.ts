@@ -1,0 +1,92 @@
+import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import type { NodeConfig } from '../config/config.js';
+import type { Store } from '../db/store.js';
+import type { Appointments } from '../services/appointments/appointments.js';
+import {
+  expireAppointmentHolds,
+  markMissedAppointments,
+  sendAppointmentReminders,
+} from './appointment-jobs.js';
+import { queueAuditCheckpoint } from './audit-checkpoint.js';
+import { type GuardedJob, guardJob, type JobLogger } from './job-runner.js';
+import { runNightlyBackup } from './nightly-backup.js';
+import { purgeExpiredData, type RetentionPolicyInput } from './retention.js';
+
+/** What the scheduled jobs need. */
+export interface JobsDeps {
+  readonly store: Store;
+  readonly appointments: Pick<Appointments, 'queueReminders' | 'expireHolds' | 'markNoShows'>;
+  /** The time zone places the nightly jobs in the mission's night. */
+  readonly config: Pick<NodeConfig, 'dataDir' | 'backup' | 'timeZone'>;
+  readonly log: JobLogger;
+  readonly retention?: RetentionPolicyInput;
+}
+
+/** When each job runs (cron, in the mission's time zone). */
+export const JOB_SCHEDULES = {
+  'appointment-reminders': '0 * * * *',
+  'appointment-holds': '* * * * *',
+  'appointment-no-shows': '*/15 * * * *',
+  'audit-checkpoint': '0 */6 * * *',
+  // The quiet hours of a consulate, and apart, so the backup and the purge never share the disk.
+  backup: '30 2 * * *',
+  retention: '15 4 * * *',
+} as const;
+
+/** The name of a scheduled job. */
+export type JobName = keyof typeof JOB_SCHEDULES;
+
+/** The running jobs: each can also be run by hand (an admin's "back up now"). */
+export interface RunningJobs {
+  readonly jobs: Readonly<Record<JobName, GuardedJob>>;
+  /** Stops the schedule and waits for the runs in progress (a backup half-written) to end. */
+  stop(): Promise<void>;
+}
+
+/** Builds the node's jobs without scheduling them. */
+export function createJobs(deps: JobsDeps): Record<JobName, GuardedJob> {
+  const { store, appointments, config, log } = deps;
+  const bodies: Record<JobName, () => unknown> = {
+    'appointment-reminders': () => sendAppointmentReminders(appointments),
+    'appointment-holds': () => expireAppointmentHolds(appointments),
+    'appointment-no-shows': () => markMissedAppointments(appointments),
+    'audit-checkpoint': () => queueAuditCheckpoint(store),
+    backup: () => runNightlyBackup(store, config),
+    retention: () => purgeExpiredData(store, deps.retention),
+  };
+  const entries = Object.entries(bodies).map(([name, body]) => [name, guardJob(name, body, log)] as const);
+  return Object.fromEntries(entries) as Record<JobName, GuardedJob>;
+}
+
+/** Schedules every job and queues an audit checkpoint at once (a restart is worth telling HQ). */
+export function startJobs(deps: JobsDeps): RunningJobs {
+  const jobs = createJobs(deps);
+  const logger = cronLogger(deps.log);
+  const tasks: ScheduledTask[] = (Object.keys(JOB_SCHEDULES) as JobName[]).map((name) =>
+    cron.schedule(JOB_SCHEDULES[name], () => jobs[name].run(), {
+      name,
+      timezone: deps.config.timeZone,
+      noOverlap: true,
+      unref: true,
+      logger,
+    }),
+  );
+  void jobs['audit-checkpoint'].run();
+  return {
+    jobs,
+    async stop() {
+      for (const task of tasks) await task.destroy();
+      await Promise.all(Object.values(jobs).map((job) => job.whenIdle()));
+    },
+  };
+}
+
+function cronLogger(log: JobLogger): CronLogger {
+  const fields = { component: 'node-cron' };
+  return {
+    info: (message) => log.info(fields, message),
+    warn: (message) => log.warn(fields, message),
+    error: (message, err) => log.error({ ...fields, err }, String(message)),
+    debug: () => undefined,
+  };
+}

@@ -1,0 +1,181 @@
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { createBackup } from '../../node/backup/backup.js';
+import { backupFileName } from '../../node/backup/backup-files.js';
+import type { ProgressListener } from '../../node/backup/progress.js';
+import { type RestoreResult, restoreBackup } from '../../node/backup/restore.js';
+import { type NodeConfig, nodePaths } from '../../node/config/config.js';
+import { loadDataKey } from '../../node/crypto/key-file.js';
+import { openDatabase } from '../../node/db/db.js';
+import { openStore } from '../../node/db/store.js';
+import { type AuditVerdict, verifyAuditChain } from '../../node/services/audit/audit-verify.js';
+import { ready } from '../../protocol/index.js';
+import { readNodeConfig } from './node.js';
+
+const KEY_NOTE = `
+The backup is encrypted with a key derived from the mission's data key (keys/data.key).
+Without that key file a backup cannot be restored: keep a copy of it, and of keys/identity.key,
+in a safe place of its own — never beside the backups (a stolen backup disk must not hold its key).`;
+
+/** `econsulat node backup|restore|audit-verify`: the IT referent's maintenance commands. */
+export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
+  nodeCommand
+    .command('backup')
+    .description('write an encrypted backup of the mission database (safe while the node runs)')
+    .requiredOption('--config <file>', 'the node’s config file')
+    .option('--out <file>', 'encrypted file to write (default: <data dir>/backups/mission-<time>.sqlite.enc)')
+    .addHelpText('after', KEY_NOTE)
+    .action((options: { config: string; out?: string }) => reportErrors(() => backupCommand(options)));
+
+  nodeCommand
+    .command('restore')
+    .description('decrypt a backup into a data directory and check it opens with the data key')
+    .requiredOption('--config <file>', 'config file of the mission whose data key to use')
+    .requiredOption('--from <file>', 'the encrypted backup (.sqlite.enc)')
+    .requiredOption('--dir <dir>', 'data directory to restore into (a new one, preferably)')
+    .option('--data-key <file>', 'data key file to use instead of the one in the config’s data directory')
+    .option('--force', 'replace a database already in --dir (stop the node that uses it first)')
+    .addHelpText('after', KEY_NOTE)
+    .action((options: RestoreOptions) => reportErrors(() => restoreCommand(options)));
+
+  nodeCommand
+    .command('audit-verify')
+    .description('check the hash chain of the audit log; names the first altered, missing or moved entry')
+    .requiredOption('--config <file>', 'the node’s config file')
+    .action((options: { config: string }) => reportErrors(() => auditVerifyCommand(options)));
+}
+
+/** `econsulat audit verify`: the same check as `econsulat node audit-verify`, where auditors look. */
+export function registerAuditCommands(program: Command): void {
+  program
+    .command('audit')
+    .description('inspect a mission’s audit log')
+    .command('verify')
+    .description('check the hash chain of the audit log; names the first altered, missing or moved entry')
+    .requiredOption('--config <file>', 'the node’s config file')
+    .action((options: { config: string }) => reportErrors(() => auditVerifyCommand(options)));
+}
+
+interface RestoreOptions {
+  config: string;
+  from: string;
+  dir: string;
+  dataKey?: string;
+  force?: boolean;
+}
+
+async function backupCommand(options: { config: string; out?: string }): Promise<void> {
+  const config = await readNodeConfig(options.config);
+  const paths = nodePaths(config);
+  const store = await openStore({ path: paths.database, dataKey: await loadDataKey(paths.dataKey) });
+  const out = resolve(options.out ?? join(paths.backups, backupFileName(new Date())));
+  const bar = progressBar();
+  try {
+    const result = await createBackup({ store, out, workDir: paths.backups, onProgress: bar.listener });
+    bar.stop();
+    process.stdout.write(`backup written: ${result.file} (${result.pages} pages, ${result.bytes} bytes)\n`);
+    process.stdout.write(`restoring it needs ${paths.dataKey}: keep a copy of that file elsewhere\n`);
+  } finally {
+    bar.stop();
+    store.close();
+  }
+}
+
+async function restoreCommand(options: RestoreOptions): Promise<void> {
+  const config = await readNodeConfig(options.config);
+  const dir = resolve(options.dir);
+  const dataKey = await loadDataKey(options.dataKey ?? nodePaths(config).dataKey);
+  const bar = progressBar();
+  let result: RestoreResult;
+  try {
+    result = await restoreBackup({
+      from: options.from,
+      dataKey,
+      dir,
+      force: options.force,
+      onProgress: bar.listener,
+    });
+  } finally {
+    bar.stop();
+  }
+  process.stdout.write(`restored ${result.database} (integrity ${result.integrity})\n`);
+  printVerdict(result.audit);
+  await writeRestoredConfig(config, dir);
+  process.stdout.write(
+    `before running it, put the mission's key files in ${join(dir, 'keys')}: data.key and identity.key\n`,
+  );
+  if (result.integrity !== 'ok' || !result.audit.ok) process.exitCode = 1;
+}
+
+// The restored directory gets a config naming it, so `node run --config <dir>/node.json` works
+// once the keys are in place; an existing config is left as it is.
+async function writeRestoredConfig(config: NodeConfig, dir: string): Promise<void> {
+  const file = join(dir, 'node.json');
+  const text = `${JSON.stringify({ ...config, dataDir: dir }, null, 2)}\n`;
+  await writeFile(file, text, { mode: 0o600, flag: 'wx' }).then(
+    () => process.stdout.write(`wrote ${file}\n`),
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    },
+  );
+}
+
+async function auditVerifyCommand(options: { config: string }): Promise<void> {
+  const config = await readNodeConfig(options.config);
+  await ready();
+  // Read-only and without the data key: the chain's hashes are unkeyed, so an auditor can check it.
+  const db = openDatabase(nodePaths(config).database, { readonly: true });
+  try {
+    const verdict = verifyAuditChain(db);
+    printVerdict(verdict);
+    if (!verdict.ok) process.exitCode = 1;
+  } finally {
+    db.close();
+  }
+}
+
+function printVerdict(verdict: AuditVerdict): void {
+  if (verdict.ok) {
+    const entries = verdict.length === 1 ? 'entry' : 'entries';
+    process.stdout.write(`audit log OK: ${verdict.length} ${entries}, head ${verdict.headHash}\n`);
+  } else {
+    process.stdout.write(
+      `audit log BROKEN at entry ${verdict.firstBadSeq} (${verdict.reason}): ${verdict.detail}\n`,
+    );
+  }
+}
+
+/** One bar per phase (pages copied, bytes encrypted or decrypted); silent when stderr is not a terminal. */
+function progressBar(): { listener: ProgressListener; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    { format: '{phase} [{bar}] {percentage}% {value}/{total} {unit}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let phase: string | undefined;
+  const stop = () => {
+    if (phase !== undefined) bar.stop();
+    phase = undefined;
+  };
+  const listener: ProgressListener = (progress) => {
+    if (progress.phase === phase) return bar.update(progress.done);
+    stop();
+    phase = progress.phase;
+    bar.start(progress.total, progress.done, { phase: progress.phase.padEnd(7), unit: progress.unit });
+  };
+  return { listener, stop };
+}
+
+// Refusals with a stable code (wrong key, target exists, …) are the operator's to fix: print the
+// message alone, without a stack trace, and fail.
+async function reportErrors(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (!(error instanceof Error) || typeof code !== 'string') throw error;
+    process.stderr.write(`error (${code}): ${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../node/db/store.js';
+import { purgeExpiredData } from '../node/jobs/retention.js';
+import { enqueueSms, markSmsSent } from '../node/notify/sms-outbox.js';
+import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { appendEvent, markDelivered, newEvent } from '../node/services/outbox/outbox.js';
+import { openTempStore } from './_util/node-store.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function tempStore() {
+  const temp = await openTempStore();
+  cleanups.push(temp.cleanup);
+  return temp.store;
+}
+
+const NOW = new Date('2026-06-01T03:00:00.000Z');
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
+
+function event(store: Store, at: Date, delivered: boolean): number {
+  const seq = appendEvent(
+    store,
+    newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `a-${at.getTime()}`, data: {} }),
+  );
+  if (delivered) markDelivered(store, seq, at.toISOString());
+  return seq;
+}
+
+function sms(store: Store, at: Date, sent: boolean): number {
+  const id = enqueueSms(store, { to: '+33612345678', text: 'Rappel', purpose: 'reminder' }, at);
+  if (sent) markSmsSent(store, id, at);
+  return id;
+}
+
+function session(store: Store, id: string, expiresAt: Date): void {
+  const at = expiresAt.toISOString();
+  store.db
+    .prepare(
+      `INSERT OR IGNORE INTO staff_users (id, username, display_name_enc, password_hash, password_changed_at, created_at, updated_at)
+       VALUES ('u1', 'agent', x'00', '$argon2id$x', ?, ?, ?)`,
+    )
+    .run(at, at, at);
+  store.db
+    .prepare(
+      `INSERT INTO staff_sessions (id, token_hash, user_id, csrf_secret_enc, created_at, last_seen_at, expires_at)
+       VALUES (?, randomblob(32), 'u1', x'00', ?, ?, ?)`,
+    )
+    .run(id, at, at, at);
+}
+
+const ids = (store: Store, sql: string) => store.db.prepare(sql).pluck().all();
+
+describe('node retention purge', () => {
+  it('removes delivered events older than the period, and keeps recent or undelivered ones', async () => {
+    const store = await tempStore();
+    // Delivered in order: the outbox is acknowledged up to a seq, so older events come first.
+    const old = event(store, daysAgo(40), true);
+    const recent = event(store, daysAgo(5), true);
+    const undelivered = event(store, daysAgo(90), false);
+    expect(purgeExpiredData(store, {}, NOW)).toMatchObject({ deliveredEvents: 1 });
+    expect(ids(store, 'SELECT seq FROM outbox ORDER BY seq')).toEqual([recent, undelivered]);
+    expect(ids(store, 'SELECT seq FROM outbox')).not.toContain(old);
+  });
+
+  it('removes sent SMS older than the period, never one still waiting to go', async () => {
+    const store = await tempStore();
+    sms(store, daysAgo(31), true);
+    const recent = sms(store, daysAgo(29), true);
+    const pending = sms(store, daysAgo(200), false);
+    expect(purgeExpiredData(store, {}, NOW)).toMatchObject({ sentSms: 1 });
+    expect(ids(store, 'SELECT id FROM sms_outbox ORDER BY id')).toEqual([recent, pending]);
+  });
+
+  it('removes sessions that expired more than a week ago', async () => {
+    const store = await tempStore();
+    session(store, 'long-gone', daysAgo(8));
+    session(store, 'yesterday', daysAgo(1));
+    session(store, 'live', new Date(NOW.getTime() + 3_600_000));
+    expect(purgeExpiredData(store, {}, NOW)).toMatchObject({ expiredSessions: 1 });
+    expect(ids(store, 'SELECT id FROM staff_sessions ORDER BY id')).toEqual(['live', 'yesterday']);
+  });
+
+  it('follows a configured policy', async () => {
+    const store = await tempStore();
+    sms(store, daysAgo(10), true);
+    expect(purgeExpiredData(store, { sentSmsDays: 30 }, NOW).sentSms).toBe(0);
+    expect(purgeExpiredData(store, { sentSmsDays: 7 }, NOW).sentSms).toBe(1);
+  });
+
+  it('records a purge that removed something in the audit chain, and only then', async () => {
+    const store = await tempStore();
+    expect(purgeExpiredData(store, {}, NOW)).toEqual({ deliveredEvents: 0, sentSms: 0, expiredSessions: 0 });
+    expect(ids(store, 'SELECT action FROM audit_log')).toEqual([]);
+    sms(store, daysAgo(60), true);
+    purgeExpiredData(store, {}, NOW);
+    expect(ids(store, 'SELECT action FROM audit_log')).toEqual(['retention.purged']);
+    expect(verifyAuditChain(store.db)).toMatchObject({ ok: true, length: 1 });
+  });
+
+  it('refuses a policy with unknown fields or a period under a day', async () => {
+    const store = await tempStore();
+    expect(() => purgeExpiredData(store, { sentSmsDays: 0 }, NOW)).toThrow();
+    expect(() => purgeExpiredData(store, { keepForever: true } as never, NOW)).toThrow();
+  });
+});
