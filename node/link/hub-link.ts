@@ -24,6 +24,10 @@ export interface HubLinkOptions {
   /** Envelopes in flight before waiting for acknowledgements. */
   readonly window?: number;
   readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
+  /** How often to look for new outbox events to send (changes in any service land there). */
+  readonly drainIntervalMs?: number;
+  /** Envelopes unacknowledged for this long are sent again, in case the hub lost them. */
+  readonly resendAfterMs?: number;
   /** Counts refusals by reason, for /metrics. */
   readonly onRefused?: (reason: RefusalReason) => void;
   readonly onApplied?: (type: string) => void;
@@ -50,6 +54,9 @@ export class HubLink {
   private stopped = false;
   private draining = false;
   private lastConnectedAt: number | undefined;
+  private ticker: NodeJS.Timeout | undefined;
+  private lastProgressAt = 0;
+  private lastHeld = 0;
 
   constructor(
     private readonly ctx: LinkContext,
@@ -81,6 +88,8 @@ export class HubLink {
     client.on('connect', () => this.onConnect());
     client.on('close', () => this.scheduleReconnect());
     client.on('error', (error) => this.options.onError?.(error));
+    this.ticker = setInterval(() => this.tick(), this.options.drainIntervalMs ?? 1000);
+    this.ticker.unref();
   }
 
   /** Asks the link to send what is waiting (called after a change writes to the outbox). */
@@ -100,6 +109,7 @@ export class HubLink {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.ticker);
     const client = this.client;
     if (!client) return;
     if (client.connected) {
@@ -110,6 +120,28 @@ export class HubLink {
     await client.endAsync(true);
   }
 
+  /**
+   * Sends what the services wrote since the last look, and sends again what has waited too long
+   * for an acknowledgement (the hub may have lost it in a crash before committing).
+   */
+  private tick(): void {
+    if (!this.client?.connected) return;
+    try {
+      const held = heldCount(this.ctx.store.db);
+      const now = this.ctx.now();
+      if (held === 0 || held < this.lastHeld) this.lastProgressAt = now;
+      this.lastHeld = held;
+      if (held > 0 && now - this.lastProgressAt > (this.options.resendAfterMs ?? 30_000)) {
+        this.lastProgressAt = now;
+        this.publish(sealHello(this.ctx));
+        for (const envelope of heldEnvelopes(this.ctx.store.db)) this.publish(envelope.envelope);
+      }
+      this.drain();
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+  }
+
   private token(): string {
     return createBrokerToken(this.ctx.self, this.ctx.now());
   }
@@ -117,6 +149,7 @@ export class HubLink {
   private onConnect(): void {
     this.attempt = 0;
     this.lastConnectedAt = this.ctx.now();
+    this.lastProgressAt = this.ctx.now();
     const client = this.client;
     if (!client) return;
     const missionId = this.ctx.self.partyId;

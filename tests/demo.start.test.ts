@@ -1,0 +1,123 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { totpCodeAt } from '../hub/services/users/totp.js';
+
+const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
+
+interface DemoFile {
+  hub: { url: string; accounts: { username: string; password: string; totpSecret: string }[] };
+  missions: { id: string; url: string; smsOutbox: string }[];
+}
+
+/** Starts `econsulat demo` and resolves when it has printed its summary. */
+function startDemo(dir: string, portBase: number): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, 'demo', '--dir', dir, '--port-base', String(portBase)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 150_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ctrl-C stops everything')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+async function hubToken(demo: DemoFile): Promise<string> {
+  const account = demo.hub.accounts[0];
+  if (!account) throw new Error('no hub account in demo.json');
+  const response = await fetch(`${demo.hub.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      username: account.username,
+      password: account.password,
+      totp: totpCodeAt(account.totpSecret, new Date()),
+    }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { token: string }).token;
+}
+
+describe('npm start (econsulat demo)', () => {
+  let dir: string | undefined;
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts a hub and two enrolled missions; a booking at a mission reaches the hub summary; Ctrl-C stops; a second start reuses the data', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'econsulat-demo-'));
+    const portBase = 20_000 + Math.floor(Math.random() * 400) * 10;
+    let child = await startDemo(dir, portBase);
+    const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
+    expect(demo.missions.map((m) => m.id)).toEqual(['fr-paris', 'cm-yaounde']);
+    const paris = demo.missions[0]!;
+    const token = await hubToken(demo);
+    const summary = async () => {
+      const response = await fetch(`${demo.hub.url}/api/v1/dashboard/summary`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await response.json()) as {
+        events: { byKind: Record<string, number> };
+        missions: { total: number; online: number };
+      };
+    };
+    await expect.poll(async () => (await summary()).missions.online, { timeout: 20_000 }).toBe(2);
+    const before = (await summary()).events.byKind['appointment.held'] ?? 0;
+
+    const slots = (await (
+      await fetch(`${paris.url}/api/v1/slots?service=passport-renewal&from=${day(1)}&to=${day(20)}`)
+    ).json()) as {
+      slots: { start: string; remaining: number }[];
+    };
+    const slot = slots.slots.find((s) => s.remaining > 0);
+    expect(slot).toBeDefined();
+    const booking = await fetch(`${paris.url}/api/v1/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        service: 'passport-renewal',
+        slotStart: slot?.start,
+        applicant: { givenNames: 'Prisca', familyName: 'Ndoukoua' },
+        phone: '+33611223344',
+        documentNumber: 'PA998877',
+        lang: 'fr',
+      }),
+    });
+    expect(booking.status).toBe(201);
+    await expect
+      .poll(async () => (await summary()).events.byKind['appointment.held'] ?? 0, { timeout: 15_000 })
+      .toBe(before + 1);
+    await expect
+      .poll(() => readFile(paris.smsOutbox, 'utf8').catch(() => ''), { timeout: 10_000 })
+      .toContain('+33611223344');
+
+    expect(await stop(child)).toBe(0);
+    child = await startDemo(dir, portBase);
+    const again = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
+    expect(again.hub.accounts[0]?.username).toBe(demo.hub.accounts[0]?.username);
+    expect(await stop(child)).toBe(0);
+  }, 300_000);
+});
+
+function day(offset: number): string {
+  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+}
