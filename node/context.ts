@@ -4,8 +4,12 @@ import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
 import { openStore, type Store } from './db/store.js';
 import { publicApiRoutes } from './http/api/public/index.js';
+import { staffApiRoutes } from './http/api/staff/index.js';
 import { buildHttpApp } from './http/app.js';
+import { backofficeRoutes } from './http/backoffice/index.js';
 import { healthRoutes } from './http/health.js';
+import { createLiveHub, type LiveHub } from './http/live/live-hub.js';
+import { liveRoutes } from './http/live/live-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
 import { HubLink } from './link/hub-link.js';
@@ -21,6 +25,8 @@ export interface NodeContext {
   readonly config: NodeConfig;
   readonly store: Store;
   readonly domain: Domain;
+  /** Pushes changes to open agent screens. */
+  readonly live: LiveHub;
   readonly metrics: NodeMetrics;
   readonly app: FastifyInstance;
   readonly link: HubLink | undefined;
@@ -68,13 +74,19 @@ export async function createNodeContext(
       : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
   const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
   await app.register(healthRoutes, { store, metrics, linkStatus: () => link?.status(), version });
-  await app.register(publicApiRoutes, { domain, store, config });
+  const live = createLiveHub();
+  await app.register(publicApiRoutes, { domain, store, config, live });
+  const staffDeps = { domain, store, config, live };
+  await app.register(staffApiRoutes, staffDeps);
+  await app.register(backofficeRoutes, staffDeps);
+  await app.register(liveRoutes, staffDeps);
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   return {
     config,
     store,
     domain,
+    live,
     metrics,
     app,
     link,

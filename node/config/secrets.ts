@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { type Identity, importKeyFile } from '../../protocol/index.js';
+import { type Identity, importKeyFile, ready } from '../../protocol/index.js';
 import { loadDataKey } from '../crypto/key-file.js';
 import { type NodeConfig, nodePaths } from './config.js';
 
@@ -11,6 +11,7 @@ export interface NodeSecrets {
 
 /** Reads the identity and data key files that `econsulat node init` created. */
 export async function loadNodeSecrets(config: Pick<NodeConfig, 'dataDir'>): Promise<NodeSecrets> {
+  await ready();
   const paths = nodePaths(config);
   const info = await stat(paths.identityKey);
   const identity = importKeyFile(await readFile(paths.identityKey, 'utf8'), info.mode, paths.identityKey);

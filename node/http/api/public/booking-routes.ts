@@ -35,6 +35,12 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     async (request, reply) => {
       const { service, ...rest } = request.body;
       const held = appointments.book({ serviceCode: service, ...rest }, PUBLIC_ACTOR);
+      deps.live?.publish({
+        type: 'appointment.held',
+        ref: held.reference,
+        serviceCode: held.serviceCode,
+        state: 'held',
+      });
       return reply.status(201).send({
         reference: held.reference,
         service: held.serviceCode,
@@ -59,7 +65,14 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     },
     async (request) => {
       const input = { reference: request.params.reference, code: request.body.code };
-      return toAppointmentResponse(appointments.confirm(input, PUBLIC_ACTOR));
+      const confirmed = appointments.confirm(input, PUBLIC_ACTOR);
+      deps.live?.publish({
+        type: 'appointment.booked',
+        ref: confirmed.reference,
+        serviceCode: confirmed.serviceCode,
+        state: confirmed.state,
+      });
+      return toAppointmentResponse(confirmed);
     },
   );
 

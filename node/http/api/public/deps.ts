@@ -1,6 +1,7 @@
 import type { NodeConfig } from '../../../config/config.js';
 import type { Store } from '../../../db/store.js';
 import type { Domain } from '../../../services/domain.js';
+import type { LiveHub } from '../../live/live-hub.js';
 
 /** Requests per minute and per client address, by kind of public route. */
 export interface PublicRateLimits {
@@ -41,6 +42,8 @@ export interface PublicApiDeps {
   /** The clock of date checks made before the domain's (default: the real one). */
   readonly now?: () => Date;
   readonly rateLimits?: Partial<PublicRateLimits>;
+  /** Tells open agent screens of new bookings and files. */
+  readonly live?: LiveHub;
 }
 
 /** The deps every route file works with, defaults applied. */

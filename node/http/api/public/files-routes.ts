@@ -41,6 +41,12 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
           return files.open(note === undefined ? input : { ...input, note }, `applicant:${person.id}`);
         })
         .immediate();
+      deps.live?.publish({
+        type: 'file.opened',
+        ref: file.id,
+        serviceCode: file.serviceCode,
+        state: file.state,
+      });
       return reply.status(201).send({
         trackingNumber: file.trackingNumber,
         service: file.serviceCode,

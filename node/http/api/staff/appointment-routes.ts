@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { principalOf, requireStaff } from './staff-auth.js';
+import { missionToday } from './staff-clock.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+
+const referenceParams = z.strictObject({ reference: z.string().min(4).max(40) });
+const serviceCode = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
+
+/** What the agent reads from the document presented at the counter. */
+export const checkInBody = z.strictObject({
+  givenNames: z.string().trim().min(1).max(200),
+  familyName: z.string().trim().min(1).max(200),
+  documentNumber: z.string().trim().min(3).max(40),
+});
+
+/** The counter's day: the list of appointments, check-in, and the sweep of no-shows. */
+export async function staffAppointmentRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  const { appointments, staff } = deps.domain;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/appointments',
+    {
+      preHandler: requireStaff(staff, 'appointments.read'),
+      schema: {
+        querystring: z.strictObject({ day: z.iso.date().optional(), service: serviceCode.optional() }),
+      },
+    },
+    async (request) => {
+      const day = request.query.day ?? missionToday(deps);
+      return { day, appointments: appointments.counterList(day, request.query.service) };
+    },
+  );
+
+  api.post(
+    '/appointments/:reference/check-in',
+    {
+      preHandler: requireStaff(staff, 'appointments.checkin'),
+      schema: { params: referenceParams, body: checkInBody },
+    },
+    async (request) => {
+      const actor = principalOf(request).username;
+      const view = appointments.checkIn({ reference: request.params.reference, ...request.body }, actor);
+      deps.live?.publish({
+        type: 'appointment.checked_in',
+        ref: view.reference,
+        serviceCode: view.serviceCode,
+        state: view.state,
+      });
+      return view;
+    },
+  );
+
+  api.post(
+    '/appointments/no-shows',
+    { preHandler: requireStaff(staff, 'appointments.checkin') },
+    async (request) => {
+      const references = appointments.markNoShows(principalOf(request).username);
+      for (const ref of references)
+        deps.live?.publish({ type: 'appointment.no_show', ref, state: 'no_show' });
+      return { references };
+    },
+  );
+}

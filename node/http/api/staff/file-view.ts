@@ -1,0 +1,85 @@
+import { getService, requireActiveService } from '../../../services/catalogue/catalogue.js';
+import type { ConsularFile, FileTransition } from '../../../services/files/file-schema.js';
+import { type FileState, workflowLookup } from '../../../services/files/workflow.js';
+import type { Invoice } from '../../../services/payments/money-rows.js';
+import type { PersonInput } from '../../../services/people/person-schema.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+
+/** A file of the queue with the applicant's name, as agents see it at the counter. */
+export interface QueuedFile extends ConsularFile {
+  readonly applicant: { readonly givenNames: string; readonly familyName: string };
+  /** The states the service's workflow allows next. */
+  readonly nextStates: readonly FileState[];
+}
+
+/** A file with its history and invoices: the agent's detail screen. */
+export interface FileDetail {
+  readonly file: QueuedFile;
+  readonly history: readonly FileTransition[];
+  readonly invoices: readonly Invoice[];
+  readonly serviceName: string;
+  readonly processingDaysTarget: number;
+}
+
+const workflows = workflowLookup();
+
+/** States a decision reaches: only a consul may move a file there (`files.decide`). */
+export const DECISION_STATES: readonly FileState[] = ['approved', 'rejected'];
+
+/** Adds the applicant's name and the allowed next states to a file. */
+export function queuedFile(deps: StaffHttpDeps, file: ConsularFile): QueuedFile {
+  const person = deps.domain.people.get(file.personId);
+  const workflow = workflows(file.serviceCode);
+  return {
+    ...file,
+    applicant: { givenNames: person?.givenNames ?? '', familyName: person?.familyName ?? '' },
+    nextStates: workflow.transitions[file.state] ?? [],
+  };
+}
+
+/** The detail of a file, or undefined when there is none with this id. */
+export function fileDetail(deps: StaffHttpDeps, fileId: string): FileDetail | undefined {
+  const file = deps.domain.files.get(fileId);
+  if (!file) return undefined;
+  const service = getService(deps.store, file.serviceCode, 'fr');
+  return {
+    file: queuedFile(deps, file),
+    history: deps.domain.files.history(file.id),
+    invoices: deps.domain.payments.invoicesOfFile(file.id),
+    serviceName: service?.name ?? file.serviceCode,
+    processingDaysTarget: service?.processingDaysTarget ?? 0,
+  };
+}
+
+/** What an agent gives to open a file at the counter: a known person, or a new one's fields. */
+export interface CounterFileInput {
+  readonly personId?: string;
+  readonly person?: PersonInput;
+  readonly serviceCode: string;
+  readonly lang?: 'fr' | 'sg' | 'en';
+  readonly note?: string;
+}
+
+/**
+ * Opens a file at the counter, creating the applicant first when new: both in one transaction,
+ * so a refused file leaves no orphan person behind.
+ */
+export function openCounterFile(deps: StaffHttpDeps, input: CounterFileInput, actor: string): ConsularFile {
+  const { people, files } = deps.domain;
+  requireActiveService(deps.store, input.serviceCode);
+  return deps.store.db
+    .transaction(() => {
+      const personId = input.personId ?? people.create(input.person as PersonInput, actor).id;
+      return files.open(
+        {
+          personId,
+          serviceCode: input.serviceCode,
+          channel: 'counter',
+          lang: input.lang ?? 'fr',
+          ...(input.note === undefined ? {} : { note: input.note }),
+        },
+        actor,
+      );
+    })
+    .immediate();
+}

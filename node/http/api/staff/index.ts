@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../errors.js';
+import { staffAdminRoutes } from './admin-routes.js';
+import { staffAppointmentRoutes } from './appointment-routes.js';
+import { staffAuthRoutes } from './auth-routes.js';
+import { staffDirectiveRoutes } from './directive-routes.js';
+import { staffFileRoutes } from './file-routes.js';
+import { staffPaymentRoutes } from './payment-routes.js';
+import { staffRegistryRoutes } from './registry-routes.js';
+import { decorateStaffRequest } from './staff-auth.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+import { registerStaffHttpErrors } from './staff-http-errors.js';
+
+export { requireSession, requireStaff, SESSION_COOKIE } from './staff-auth.js';
+export type { StaffHttpDeps } from './staff-deps.js';
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The staff JSON API under `/api/v1/staff`. Register with the node's app:
+ * `app.register(staffApiRoutes, deps)`. Every route but `/login` and `/logout` is behind a guard of
+ * the role table.
+ */
+export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  registerStaffHttpErrors();
+  await app.register(
+    async (scope) => {
+      decorateStaffRequest(scope);
+      // Cookie-authenticated JSON only: a cross-site form can post urlencoded or text bodies
+      // without a preflight, never application/json. SameSite=Strict is the first defence; this
+      // is the second.
+      scope.addHook('preValidation', async (request) => {
+        const type = request.headers['content-type'];
+        if (UNSAFE_METHODS.has(request.method) && type !== undefined && !/^application\/json\b/i.test(type)) {
+          throw new ApiError('unsupported_media_type', 'the staff API takes application/json');
+        }
+      });
+      await scope.register(staffAuthRoutes, deps);
+      await scope.register(staffAppointmentRoutes, deps);
+      await scope.register(staffFileRoutes, deps);
+      await scope.register(staffPaymentRoutes, deps);
+      await scope.register(staffRegistryRoutes, deps);
+      await scope.register(staffDirectiveRoutes, deps);
+      await scope.register(staffAdminRoutes, deps);
+    },
+    { prefix: '/api/v1/staff' },
+  );
+}

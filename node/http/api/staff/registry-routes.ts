@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '../../errors.js';
+import { civilStatusInState, registrationsInState, withPerson } from './registry-view.js';
+import { principalOf, requireStaff } from './staff-auth.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+
+const idParams = z.strictObject({ id: z.uuid() });
+const registrationState = z.enum(['submitted', 'verified', 'active', 'expired', 'rejected', 'deregistered']);
+const civilState = z.enum(['submitted', 'under_review', 'transcribed', 'rejected']);
+const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+
+/** Consular registrations (list, verify, activate, reject) and civil-status transcriptions. */
+export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  const { registrations, civilStatus, staff } = deps.domain;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const manageRegistrations = requireStaff(staff, 'registrations.manage');
+  const manageCivil = requireStaff(staff, 'civil_status.manage');
+  const actor = (request: Parameters<typeof principalOf>[0]) => principalOf(request).username;
+  const told = <T extends { id: string; state: string }>(type: string, record: T): T => {
+    deps.live?.publish({ type, ref: record.id, state: record.state });
+    return record;
+  };
+
+  api.get(
+    '/registrations',
+    {
+      preHandler: manageRegistrations,
+      schema: { querystring: z.strictObject({ state: registrationState.default('submitted') }) },
+    },
+    async (request) => ({ registrations: registrationsInState(deps, request.query.state) }),
+  );
+  api.get(
+    '/registrations/:id',
+    { preHandler: manageRegistrations, schema: { params: idParams } },
+    async (request) => {
+      const registration = registrations.get(request.params.id);
+      if (!registration) throw new ApiError('not_found', 'no such registration');
+      return {
+        registration: withPerson(deps, registration),
+        history: registrations.history(registration.id),
+      };
+    },
+  );
+  api.post(
+    '/registrations/:id/verify',
+    { preHandler: manageRegistrations, schema: { params: idParams } },
+    async (request) => told('registration.verified', registrations.verify(request.params.id, actor(request))),
+  );
+  api.post(
+    '/registrations/:id/activate',
+    {
+      preHandler: manageRegistrations,
+      schema: {
+        params: idParams,
+        body: z.strictObject({ consularCardNumber: z.string().max(30).optional() }).optional(),
+      },
+    },
+    async (request) =>
+      told(
+        'registration.activated',
+        registrations.activate(request.params.id, actor(request), request.body?.consularCardNumber),
+      ),
+  );
+  api.post(
+    '/registrations/:id/reject',
+    { preHandler: manageRegistrations, schema: { params: idParams, body: reasonBody } },
+    async (request) =>
+      told(
+        'registration.rejected',
+        registrations.reject(request.params.id, actor(request), request.body.reason),
+      ),
+  );
+
+  api.get(
+    '/civil-status',
+    {
+      preHandler: manageCivil,
+      schema: { querystring: z.strictObject({ state: civilState.default('submitted') }) },
+    },
+    async (request) => ({ records: civilStatusInState(deps, request.query.state) }),
+  );
+  api.get('/civil-status/:id', { preHandler: manageCivil, schema: { params: idParams } }, async (request) => {
+    const record = civilStatus.get(request.params.id);
+    if (!record) throw new ApiError('not_found', 'no such record');
+    return { record, history: civilStatus.history(record.id) };
+  });
+  api.post(
+    '/civil-status/:id/review',
+    { preHandler: manageCivil, schema: { params: idParams } },
+    async (request) =>
+      told('civil_status.review_started', civilStatus.startReview(request.params.id, actor(request))),
+  );
+  api.post(
+    '/civil-status/:id/transcribe',
+    {
+      preHandler: manageCivil,
+      schema: {
+        params: idParams,
+        body: z.strictObject({ actNumber: z.string().max(40).optional() }).optional(),
+      },
+    },
+    async (request) =>
+      told(
+        'civil_status.transcribed',
+        civilStatus.transcribe(request.params.id, actor(request), request.body?.actNumber),
+      ),
+  );
+  api.post(
+    '/civil-status/:id/reject',
+    { preHandler: manageCivil, schema: { params: idParams, body: reasonBody } },
+    async (request) =>
+      told(
+        'civil_status.rejected',
+        civilStatus.reject(request.params.id, actor(request), request.body.reason),
+      ),
+  );
+}

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { checkInBody } from '../api/staff/appointment-routes.js';
+import { missionTime, missionToday } from '../api/staff/staff-clock.js';
+import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { pageGuard, pagePrincipal } from './page-guard.js';
+import { done, renderPage } from './page-render.js';
+
+/** State names as agents read them. */
+export const APPOINTMENT_STATES: Readonly<Record<string, string>> = {
+  confirmed: 'Attendu',
+  checked_in: 'Arrivé',
+  no_show: 'Absent',
+};
+
+/** Today's appointments with a check-in form per confirmed booking, and the no-show sweep. */
+export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  const { appointments } = deps.domain;
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+
+  pages.get(
+    '/rendez-vous',
+    {
+      schema: {
+        hide: true,
+        querystring: z.strictObject({ jour: z.iso.date().optional(), ok: z.string().max(20).optional() }),
+      },
+      preHandler: pageGuard(deps, 'appointments.read'),
+    },
+    async (request, reply) => {
+      const day = request.query.jour ?? missionToday(deps);
+      const entries = appointments.counterList(day).map((entry) => ({
+        ...entry,
+        time: `${missionTime(deps, entry.slotStart, 'HH:mm')}–${missionTime(deps, entry.slotEnd, 'HH:mm')}`,
+        stateLabel: APPOINTMENT_STATES[entry.state] ?? entry.state,
+      }));
+      return renderPage(request, reply, 'appointments', {
+        title: 'Rendez-vous du jour',
+        day,
+        isToday: day === missionToday(deps),
+        entries,
+      });
+    },
+  );
+
+  pages.post(
+    '/rendez-vous/pointage',
+    {
+      schema: {
+        hide: true,
+        body: checkInBody.extend({ _csrf: z.string().max(200), reference: z.string().min(4).max(40) }),
+      },
+      preHandler: [pageGuard(deps, 'appointments.checkin'), app.csrfProtection],
+    },
+    async (request, reply) => {
+      const { _csrf: _token, ...input } = request.body;
+      const view = appointments.checkIn(input, pagePrincipal(request).username);
+      deps.live?.publish({
+        type: 'appointment.checked_in',
+        ref: view.reference,
+        serviceCode: view.serviceCode,
+        state: view.state,
+      });
+      return done(reply, '/rendez-vous', 'checked_in');
+    },
+  );
+
+  pages.post(
+    '/rendez-vous/absences',
+    {
+      schema: { hide: true, body: z.strictObject({ _csrf: z.string().max(200) }) },
+      preHandler: [pageGuard(deps, 'appointments.checkin'), app.csrfProtection],
+    },
+    async (request, reply) => {
+      for (const ref of appointments.markNoShows(pagePrincipal(request).username)) {
+        deps.live?.publish({ type: 'appointment.no_show', ref, state: 'no_show' });
+      }
+      return done(reply, '/rendez-vous', 'no_shows');
+    },
+  );
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registrationsInState } from '../api/staff/registry-view.js';
+import { missionTime } from '../api/staff/staff-clock.js';
+import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { pageGuard, pagePrincipal } from './page-guard.js';
+import { done, renderPage } from './page-render.js';
+
+const STATES = { submitted: 'À vérifier', verified: 'À activer', active: 'Actives' } as const;
+const idParams = z.strictObject({ id: z.uuid() });
+const csrfField = z.string().max(200);
+
+/** Consular registrations awaiting verification and activation. */
+export async function registrationPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  const { registrations } = deps.domain;
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const manage = pageGuard(deps, 'registrations.manage');
+
+  pages.get(
+    '/immatriculations',
+    {
+      schema: {
+        hide: true,
+        querystring: z.strictObject({
+          etat: z.enum(['submitted', 'verified', 'active']).default('submitted'),
+          ok: z.string().max(20).optional(),
+        }),
+      },
+      preHandler: manage,
+    },
+    async (request, reply) => {
+      const state = request.query.etat;
+      const list = registrationsInState(deps, state).map((registration) => ({
+        ...registration,
+        submitted: missionTime(deps, registration.submittedAt),
+      }));
+      const tabs = Object.entries(STATES).map(([value, label]) => ({ value, label }));
+      return renderPage(request, reply, 'registrations', { title: 'Immatriculations', state, tabs, list });
+    },
+  );
+
+  pages.post(
+    '/immatriculations/:id/verifier',
+    {
+      schema: { hide: true, params: idParams, body: z.strictObject({ _csrf: csrfField }) },
+      preHandler: [manage, app.csrfProtection],
+    },
+    async (request, reply) => {
+      const registration = registrations.verify(request.params.id, pagePrincipal(request).username);
+      deps.live?.publish({ type: 'registration.verified', ref: registration.id, state: registration.state });
+      return done(reply, '/immatriculations?etat=submitted', 'verified');
+    },
+  );
+
+  pages.post(
+    '/immatriculations/:id/activer',
+    {
+      schema: {
+        hide: true,
+        params: idParams,
+        body: z.strictObject({ _csrf: csrfField, consularCardNumber: z.string().trim().max(30) }),
+      },
+      preHandler: [manage, app.csrfProtection],
+    },
+    async (request, reply) => {
+      const card = request.body.consularCardNumber || undefined;
+      const registration = registrations.activate(request.params.id, pagePrincipal(request).username, card);
+      deps.live?.publish({ type: 'registration.activated', ref: registration.id, state: registration.state });
+      return done(reply, '/immatriculations?etat=verified', 'activated');
+    },
+  );
+}
