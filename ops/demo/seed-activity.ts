@@ -31,9 +31,7 @@ export async function seedActivity(
     to,
   });
   for (const [i, applicant] of APPLICANTS.slice(0, 4).entries()) {
-    const slot = slots.find(
-      (s) => s.remaining > 0 && new Date(s.start) > now && !taken.has(s.start),
-    );
+    const slot = slots.find((s) => s.remaining > 0 && new Date(s.start) > now && !taken.has(s.start));
     if (!slot) break;
     taken.add(slot.start);
     const phone = phones[i % phones.length] ?? phones[0] ?? '';
