@@ -11,6 +11,7 @@ import { queueAuditCheckpoint } from './audit-checkpoint.js';
 import { type GuardedJob, guardJob, type JobLogger } from './job-runner.js';
 import { runNightlyBackup } from './nightly-backup.js';
 import { purgeExpiredData, type RetentionPolicyInput } from './retention.js';
+import { queueStatsSnapshot } from './stats-snapshot.js';
 
 /** What the scheduled jobs need. */
 export interface JobsDeps {
@@ -28,6 +29,7 @@ export const JOB_SCHEDULES = {
   'appointment-holds': '* * * * *',
   'appointment-no-shows': '*/15 * * * *',
   'audit-checkpoint': '0 */6 * * *',
+  'stats-snapshot': '*/15 * * * *',
   // The quiet hours of a consulate, and apart, so the backup and the purge never share the disk.
   backup: '30 2 * * *',
   retention: '15 4 * * *',
@@ -51,6 +53,7 @@ export function createJobs(deps: JobsDeps): Record<JobName, GuardedJob> {
     'appointment-holds': () => expireAppointmentHolds(appointments),
     'appointment-no-shows': () => markMissedAppointments(appointments),
     'audit-checkpoint': () => queueAuditCheckpoint(store),
+    'stats-snapshot': () => queueStatsSnapshot(store),
     backup: () => runNightlyBackup(store, config),
     retention: () => purgeExpiredData(store, deps.retention),
   };
