@@ -61,7 +61,10 @@ export async function createHubContext(
   const link = new HubIngestLink(db, hub, trust, {
     url,
     clientId: `hub-${process.pid}`,
-    ...(config.mqtt.mode === 'external' ? { shareGroup: config.mqtt.shareGroup } : {}),
+    // An external broker checks the static password of its password file (hub broker-config).
+    ...(config.mqtt.mode === 'external'
+      ? { shareGroup: config.mqtt.shareGroup, credentials: 'password' as const }
+      : {}),
     ...(config.mqtt.mode === 'external' && config.mqtt.caFile
       ? { ca: readFileSync(config.mqtt.caFile) }
       : {}),

@@ -29,6 +29,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     guard: (permission) => requirePermission(permission, { db: context.db }),
     actor: (request) => request.user?.displayName ?? 'unknown',
     publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
+    disconnect: (missionId) => context.broker?.disconnect(missionId),
   });
   // Missions enrolled by another hub process (or the command line) become known without a restart.
   const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);

@@ -22,6 +22,8 @@ export interface EmbeddedBroker {
   readonly port: number;
   readonly tlsPort: number | undefined;
   readonly aedes: Aedes;
+  /** Ends a client's connection (a revoked mission); it cannot come back, its key is refused. */
+  disconnect(clientId: string): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,12 @@ export async function startBroker(options: BrokerOptions): Promise<EmbeddedBroke
     port,
     tlsPort,
     aedes,
+    disconnect(clientId) {
+      // aedes keeps its connected clients in `clients` (aedes.js), which its type declarations omit.
+      const clients = (aedes as unknown as { clients: Record<string, { close(): void } | undefined> })
+        .clients;
+      clients[clientId]?.close();
+    },
     async close() {
       // aedes ends every client connection first, so the listeners can then close without waiting on them.
       await new Promise<void>((resolve) => aedes.close(() => resolve()));

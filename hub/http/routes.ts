@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Identity, TrustStore } from '../../protocol/index.js';
+import { type Identity, missionIdSchema, type TrustStore } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
 import { dashboardSummary } from '../services/dashboard/summary.js';
 import { directiveWithStatus } from '../services/directives/directive-status.js';
 import { directiveInputSchema, issueDirective } from '../services/directives/issue-directive.js';
 import { listMissions } from '../services/missions/list-missions.js';
+import { revokeAndAnnounce } from '../services/missions/revoke-and-announce.js';
 
 /** What the ministry API needs: the store, the hub's keys, and how to check and name the caller. */
 export interface HubApiDeps {
@@ -19,6 +20,8 @@ export interface HubApiDeps {
   readonly actor: (request: FastifyRequest) => string;
   /** Publishes sealed envelopes to a mission once committed. */
   readonly publish: (missionId: string, envelope: Uint8Array) => void;
+  /** Ends a mission's broker connection (after its revocation). */
+  readonly disconnect: (missionId: string) => void;
   readonly now?: () => Date;
 }
 
@@ -32,6 +35,31 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
   api.get('/api/v1/missions', { preHandler: deps.guard('missions.read') }, async () => ({
     missions: await listMissions(deps.db),
   }));
+
+  api.post(
+    '/api/v1/missions/:id/revoke',
+    {
+      preHandler: deps.guard('missions.manage'),
+      schema: {
+        params: z.strictObject({ id: missionIdSchema }),
+        body: z.strictObject({ reason: z.enum(['compromised', 'retired']) }),
+      },
+    },
+    async (request) => {
+      const list = await revokeAndAnnounce(
+        deps.db,
+        deps.hub,
+        deps.trust,
+        request.params.id,
+        request.body.reason,
+        {
+          publish: deps.publish,
+          disconnect: deps.disconnect,
+        },
+      );
+      return { revoked: request.params.id, revocationListSerial: list.serial };
+    },
+  );
 
   api.get(
     '/api/v1/dashboard/summary',

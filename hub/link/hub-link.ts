@@ -5,6 +5,7 @@ import {
   createBrokerToken,
   decodeHeader,
   downTopic,
+  hubBrokerPassword,
   type Identity,
   parseTopic,
   type TrustResolver,
@@ -24,6 +25,11 @@ export interface HubLinkOptions {
   readonly clientId: string;
   /** With an external broker, hub processes share the ingest through `$share/<group>/…`. */
   readonly shareGroup?: string;
+  /**
+   * What the hub presents as its MQTT password: a fresh signed token (the embedded broker,
+   * default) or the static password derived from its key (an external broker's password file).
+   */
+  readonly credentials?: 'token' | 'password';
   readonly onOutcome?: (outcome: IngestOutcome) => void;
   readonly onError?: (error: Error) => void;
 }
@@ -49,7 +55,7 @@ export class HubIngestLink {
     const client = mqtt.connect(this.options.url, {
       clientId: this.options.clientId,
       username: this.hub.partyId,
-      password: createBrokerToken(this.hub, Date.now()),
+      password: this.password(),
       clean: false,
       protocolVersion: 4,
       reconnectPeriod: 2000,
@@ -61,7 +67,7 @@ export class HubIngestLink {
     client.on('connect', () => void this.republishUnacknowledged());
     // A fresh token for every reconnection: the first one has expired by then.
     client.on('reconnect', () => {
-      client.options.password = createBrokerToken(this.hub, Date.now());
+      client.options.password = this.password();
     });
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
@@ -84,6 +90,11 @@ export class HubIngestLink {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.queues.values()]);
     await this.client?.endAsync(true);
+  }
+
+  private password(): string {
+    if (this.options.credentials === 'password') return hubBrokerPassword(this.hub);
+    return createBrokerToken(this.hub, Date.now());
   }
 
   private onMessage(topic: string, bytes: Uint8Array): void {

@@ -7,6 +7,8 @@ import { loadHubIdentity } from '../../hub/config/secrets.js';
 import { openDatabase } from '../../hub/db/open-database.js';
 import { createHub } from '../../hub/index.js';
 import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
+import { revokeMission } from '../../hub/services/missions/revocations.js';
+import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import { Identity, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
@@ -53,6 +55,33 @@ export function registerHubCommands(program: Command): void {
         await writeFile(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
         process.stdout.write(
           `enrolled ${bundle.certificate.subject.partyId}; bundle written to ${options.out}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  hub
+    .command('revoke')
+    .description('revoke a mission: its keys are refused and every other mission is told (signed list)')
+    .requiredOption('--config <file>', 'the hub’s config file')
+    .requiredOption('--mission <id>', 'mission id')
+    .option('--compromised', 'its key may be in other hands: refuse even what it signed before now')
+    .addHelpText(
+      'after',
+      '\nOn a running hub use POST /api/v1/missions/:id/revoke instead: it also closes the mission’s connection.' +
+        '\nRun here, the hub sends the new list to every mission when it next starts.',
+    )
+    .action(async (options: { config: string; mission: string; compromised?: boolean }) => {
+      const config = await readHubConfig(options.config);
+      const identity = await loadHubIdentity(config);
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+      try {
+        const { trust } = await loadTrustStore(db, identity.toPublic());
+        const reason = options.compromised ? 'compromised' : 'retired';
+        const { list } = await revokeMission(db, identity, trust, options.mission, reason, new Date());
+        process.stdout.write(
+          `revoked ${options.mission} (${reason}); revocation list serial ${list.serial}\n`,
         );
       } finally {
         await db.close();
