@@ -3,6 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Identity, missionIdSchema, type TrustStore } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
+import {
+  cataloguePublicationSchema,
+  currentCatalogue,
+  publishCatalogue,
+} from '../services/catalogue/publish-catalogue.js';
 import { dashboardSummary } from '../services/dashboard/summary.js';
 import { directiveWithStatus } from '../services/directives/directive-status.js';
 import { directiveInputSchema, issueDirective } from '../services/directives/issue-directive.js';
@@ -58,6 +63,30 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
         },
       );
       return { revoked: request.params.id, revocationListSerial: list.serial };
+    },
+  );
+
+  api.get('/api/v1/catalogue', { preHandler: deps.guard('missions.read') }, async (_request, reply) => {
+    const catalogue = await currentCatalogue(deps.db);
+    if (!catalogue)
+      return reply.status(404).send({ error: { code: 'not_found', message: 'no catalogue published yet' } });
+    return catalogue;
+  });
+
+  api.post(
+    '/api/v1/catalogue',
+    { preHandler: deps.guard('catalogue.write'), schema: { body: cataloguePublicationSchema } },
+    async (request, reply) => {
+      const { update, envelopes } = await publishCatalogue(
+        deps.db,
+        deps.hub,
+        deps.trust,
+        request.body,
+        deps.actor(request),
+        now(),
+      );
+      for (const { missionId, envelope } of envelopes) deps.publish(missionId, envelope);
+      return reply.status(201).send({ version: update.version, missions: envelopes.map((e) => e.missionId) });
     },
   );
 
