@@ -18,6 +18,7 @@ function startDemo(dir: string, portBase: number): Promise<ChildProcess> {
     const child = spawn(process.execPath, [bin, 'demo', '--dir', dir, '--port-base', String(portBase)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.add(child);
     let output = '';
     const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 150_000);
     const onData = (chunk: Buffer) => {
@@ -57,9 +58,13 @@ async function hubToken(demo: DemoFile): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+const children = new Set<ChildProcess>();
+
 describe('npm start (econsulat demo)', () => {
   let dir: string | undefined;
   afterAll(async () => {
+    // A failed assertion must not leave a demo running.
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
