@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { schedule } from 'node-cron';
 import type { Identity } from '../protocol/index.js';
 import type { HubConfig } from './config/config.js';
 import { createHubContext, type HubContext } from './context.js';
 import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
 import { hubApiRoutes } from './http/routes.js';
+import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 
 /** The ministry's hub: HTTP API, ingest link and (by default) embedded broker, started together. */
@@ -34,11 +36,26 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
   // Missions enrolled by another hub process (or the command line) become known without a restart.
   const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);
   reload.unref();
+  const reminders = schedule('17 * * * *', async () => {
+    try {
+      for (const { missionId, envelope } of await remindUnacknowledged(
+        context.db,
+        identity,
+        context.trust,
+        new Date(),
+      )) {
+        context.link.publishDown(missionId, envelope);
+      }
+    } catch (error) {
+      context.app.log.error({ err: error }, 'directive reminders failed');
+    }
+  });
   return {
     context,
     start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
     async close() {
       clearInterval(reload);
+      await reminders.stop();
       await context.close();
     },
   };

@@ -63,6 +63,7 @@ export async function createNodeContext(
     linkContext && config.mqtt
       ? new HubLink(linkContext, downHandlers(), {
           url: config.mqtt.url,
+          credentials: config.mqtt.credentials,
           ...(config.mqtt.caFile ? { ca: readFileSync(config.mqtt.caFile) } : {}),
           onRefused: (reason) => metrics.envelopesRefused.labels(reason).inc(),
           onApplied: (type) => metrics.messagesApplied.labels(type).inc(),

@@ -56,9 +56,10 @@ export function mosquittoPasswordLine(
 
 /**
  * The ACL file: each mission writes its own `up` and `presence` and reads its own `down`; the hub
- * reads every `up` and `presence` and writes every `down`. Mosquitto checks read access on each
- * delivery with the `$share/<group>/` prefix removed, so the hub's shared subscription needs no
- * rule of its own. Anything not listed is denied.
+ * reads every `up` and `presence` and writes every `down`; anything not listed is denied.
+ * Mosquitto 2's acl_file grants every SUBSCRIBE and checks read access on each message it delivers,
+ * against the message's topic: the hub's `$share/<group>/…` subscription needs no rule of its own,
+ * and a mission subscribed to another's `down` receives nothing.
  */
 export function mosquittoAcl(missionIds: readonly string[]): string {
   const lines = [...HEADER, '', `user ${HUB_ID}`];

@@ -24,6 +24,12 @@ export const nodeConfigSchema = z.strictObject({
     .strictObject({
       url: z.string().regex(/^mqtts?:\/\//),
       caFile: z.string().optional(),
+      /**
+       * `token`: a short-lived token signed with the mission's key (the hub's embedded broker).
+       * `password`: the static password derived for an external broker (Mosquitto), whose
+       * password file `econsulat hub broker-config` writes.
+       */
+      credentials: z.enum(['token', 'password']).default('token'),
     })
     .optional(),
   /** IANA time zone of the mission, for opening hours and what agents see. */

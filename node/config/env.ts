@@ -15,7 +15,9 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       port: env.MISSION_HTTP_PORT === undefined ? undefined : Number(env.MISSION_HTTP_PORT),
       secureCookies: env.MISSION_SECURE_COOKIES === 'true',
     },
-    mqtt: env.MQTT_URL ? { url: env.MQTT_URL, caFile: env.MISSION_MQTT_CA_FILE } : undefined,
+    mqtt: env.MQTT_URL
+      ? { url: env.MQTT_URL, caFile: env.MISSION_MQTT_CA_FILE, credentials: env.MISSION_MQTT_CREDENTIALS }
+      : undefined,
     timeZone: env.MISSION_TIME_ZONE,
     region: env.MISSION_REGION,
     hostCurrency: env.MISSION_HOST_CURRENCY,

@@ -16,6 +16,8 @@ export interface HttpAppOptions {
   readonly logLevel: string;
   /** Largest accepted request body; larger ones get 413. */
   readonly bodyLimit?: number;
+  /** Requests per minute and client address on routes without their own limit (default 600). */
+  readonly rateLimitPerMinute?: number;
 }
 
 /**
@@ -48,7 +50,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     },
   });
   await app.register(compress, { threshold: 512 });
-  await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+  });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: options.bodyLimit ?? 256 * 1024 });
 

@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import {
   createBrokerToken,
   downTopic,
+  missionBrokerPassword,
   PRESENCE_OFFLINE,
   PRESENCE_ONLINE,
   presenceTopic,
@@ -21,6 +22,11 @@ export interface HubLinkOptions {
   /** PEM of the CA that signed the broker's certificate, for mqtts:// URLs. */
   readonly ca?: string | Buffer;
   readonly keepaliveSeconds?: number;
+  /**
+   * What the node presents as its MQTT password: a fresh signed token (the embedded broker,
+   * default) or the static password derived with the hub's key (an external broker).
+   */
+  readonly credentials?: 'token' | 'password';
   /** Envelopes in flight before waiting for acknowledgements. */
   readonly window?: number;
   readonly reconnect?: { readonly baseMs: number; readonly maxMs: number };
@@ -72,7 +78,7 @@ export class HubLink {
     const client = mqtt.connect(this.options.url, {
       clientId: missionId,
       username: missionId,
-      password: this.token(),
+      password: this.password(),
       clean: false,
       protocolVersion: 4,
       keepalive: this.options.keepaliveSeconds ?? 30,
@@ -142,7 +148,8 @@ export class HubLink {
     }
   }
 
-  private token(): string {
+  private password(): string {
+    if (this.options.credentials === 'password') return missionBrokerPassword(this.ctx.self, this.ctx.hub);
     return createBrokerToken(this.ctx.self, this.ctx.now());
   }
 
@@ -203,7 +210,7 @@ export class HubLink {
       const client = this.client;
       if (this.stopped || !client) return;
       // A fresh token each time: the old one may have expired during the outage.
-      client.options.password = this.token();
+      client.options.password = this.password();
       client.reconnect();
     }, delay);
   }

@@ -12,12 +12,14 @@ import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import { Identity, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
+import { registerBrokerConfigCommand } from './hub-broker-config.js';
 
 /** `econsulat hub …`: set up and run the ministry's hub, enrol missions. */
 export function registerHubCommands(program: Command): void {
   const hub = program
     .command('hub')
     .description('set up and run the ministry hub; enrol and revoke missions');
+  registerBrokerConfigCommand(hub);
 
   hub
     .command('init')

@@ -2,7 +2,10 @@ import type { Directive } from '../../../protocol/index.js';
 import type { LinkContext } from '../link-context.js';
 import { enqueueMessage } from '../pending.js';
 
-/** Stores a directive and queues its automatic receipt, in the receiving transaction. */
+/**
+ * Stores a directive and queues its automatic receipt, in the receiving transaction; a directive
+ * received again is a reminder, recorded as such.
+ */
 export function applyDirective(ctx: LinkContext, directive: Directive): void {
   const receivedAt = new Date(ctx.now()).toISOString();
   const inserted = ctx.store.db
@@ -20,6 +23,12 @@ export function applyDirective(ctx: LinkContext, directive: Directive): void {
       JSON.stringify(directive),
       receivedAt,
     ).changes;
-  if (inserted === 1)
+  if (inserted === 1) {
     enqueueMessage(ctx.store, 'directive.receipt', { directiveId: directive.directiveId, receivedAt });
+    return;
+  }
+  // Sent again: the ministry's reminder of a directive the consul has not acknowledged yet.
+  ctx.store.db
+    .prepare('UPDATE directives SET last_reminded_at = ? WHERE directive_id = ? AND acknowledged_at IS NULL')
+    .run(receivedAt, directive.directiveId);
 }

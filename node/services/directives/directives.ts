@@ -9,6 +9,8 @@ export interface InboxDirective {
   readonly receivedAt: string;
   readonly acknowledgedAt: string | null;
   readonly acknowledgedBy: string | null;
+  /** When the ministry last reminded the mission of it (unacknowledged directives only). */
+  readonly lastRemindedAt: string | null;
 }
 
 interface DirectiveRow {
@@ -16,13 +18,14 @@ interface DirectiveRow {
   received_at: string;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
+  last_reminded_at: string | null;
 }
 
 /** The directives inbox, unacknowledged first, then newest first. */
 export function listDirectives(store: Store): InboxDirective[] {
   const rows = store.db
     .prepare(
-      `SELECT body, received_at, acknowledged_at, acknowledged_by FROM directives
+      `SELECT body, received_at, acknowledged_at, acknowledged_by, last_reminded_at FROM directives
        ORDER BY acknowledged_at IS NOT NULL, received_at DESC`,
     )
     .all() as DirectiveRow[];
@@ -33,7 +36,7 @@ export function listDirectives(store: Store): InboxDirective[] {
 export function getDirective(store: Store, directiveId: string): InboxDirective | undefined {
   const row = store.db
     .prepare(
-      'SELECT body, received_at, acknowledged_at, acknowledged_by FROM directives WHERE directive_id = ?',
+      'SELECT body, received_at, acknowledged_at, acknowledged_by, last_reminded_at FROM directives WHERE directive_id = ?',
     )
     .get(directiveId) as DirectiveRow | undefined;
   return row ? toInbox(row) : undefined;
@@ -84,5 +87,6 @@ function toInbox(row: DirectiveRow): InboxDirective {
     receivedAt: row.received_at,
     acknowledgedAt: row.acknowledged_at,
     acknowledgedBy: row.acknowledged_by,
+    lastRemindedAt: row.last_reminded_at,
   };
 }
