@@ -16,14 +16,14 @@ import {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** A hub identity and a certificate for a mission, valid from a day ago for a year. */
-export async function certify(hub: Identity, mission: Identity, serial = 1) {
+/** A certificate for a mission, valid from `validForDaysBefore` days ago (one by default) for a year. */
+export async function certify(hub: Identity, mission: Identity, serial = 1, validForDaysBefore = 1) {
   await ready();
   const now = Date.now();
   const request = createEnrolmentRequest(mission, `Ambassade ${mission.partyId}`, new Date(now));
   return issueCertificate(hub, request, {
     serial,
-    notBefore: new Date(now - DAY),
+    notBefore: new Date(now - validForDaysBefore * DAY),
     notAfter: new Date(now + 365 * DAY),
     issuedAt: new Date(now),
   });

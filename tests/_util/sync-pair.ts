@@ -25,11 +25,15 @@ export interface SyncPair {
 }
 
 /** Enrols a mission at a fresh hub and wires both links over an embedded broker on a free port. */
-export async function startSyncPair(hubStore: TestStore, missionId = 'fr-paris'): Promise<SyncPair> {
+export async function startSyncPair(
+  hubStore: TestStore,
+  missionId = 'fr-paris',
+  options: { enrolledDaysAgo?: number } = {},
+): Promise<SyncPair> {
   await ready();
   const hub = Identity.generate(HUB_ID);
   const mission = Identity.generate(missionId);
-  const certificate = await certify(hub, mission);
+  const certificate = await certify(hub, mission, 1, options.enrolledDaysAgo ?? 1);
   await recordEnrolment(hubStore.db, hub.toPublic(), certificate);
   const { trust } = await loadTrustStore(hubStore.db, hub.toPublic());
   trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
