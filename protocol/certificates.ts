@@ -164,3 +164,23 @@ export const enrolmentBundleSchema = z.strictObject({
   revocationList: revocationListSchema,
 });
 export type EnrolmentBundle = z.infer<typeof enrolmentBundleSchema>;
+
+/** Re-issues a certificate for the same keys and mission, with a new serial and validity. */
+export function renewCertificate(
+  hub: Identity,
+  current: Certificate,
+  options: { serial: number; notBefore: Date; notAfter: Date; issuedAt: Date },
+): Certificate {
+  if (options.notAfter <= options.notBefore) throw new TypeError('notAfter must follow notBefore');
+  const payload = {
+    format: 'econsulat-certificate/v1' as const,
+    serial: options.serial,
+    subject: current.subject,
+    missionName: current.missionName,
+    issuerKeyId: hub.keyId,
+    notBefore: options.notBefore.toISOString(),
+    notAfter: options.notAfter.toISOString(),
+    issuedAt: options.issuedAt.toISOString(),
+  };
+  return certificateSchema.parse(signDocument(CERTIFICATE_CONTEXT, payload, hub));
+}

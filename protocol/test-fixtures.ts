@@ -4,7 +4,7 @@
  * (bad signatures, bodies off schema) so open()'s refusals can be reached one by one.
  */
 import { randomUUID } from 'node:crypto';
-import { signRevocationList } from './certificates.js';
+import { createEnrolmentRequest, issueCertificate, signRevocationList } from './certificates.js';
 import { type ChannelKeys, channelKeys } from './channel-keys.js';
 import { concatBytes, utf8 } from './encoding.js';
 import type { OpenContext } from './envelope.js';
@@ -201,6 +201,18 @@ export function sampleBodies(hub: Identity, revokedKeyId: string): { [T in Messa
         3,
         [{ partyId: 'fr-paris', keyId: revokedKeyId, revokedAt: iso(-DAY), reason: 'superseded' }],
         new Date(NOW),
+      ),
+    },
+    'certificate.renewal': {
+      certificate: issueCertificate(
+        hub,
+        createEnrolmentRequest(testIdentity('fr-paris'), 'Ambassade à Paris', new Date(NOW)),
+        {
+          serial: 7,
+          notBefore: new Date(NOW),
+          notAfter: new Date(NOW + 730 * DAY),
+          issuedAt: new Date(NOW),
+        },
       ),
     },
   };

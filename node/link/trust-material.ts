@@ -52,6 +52,25 @@ export function importEnrolment(store: Store, self: Identity, input: unknown): T
   return material;
 }
 
+/**
+ * Puts a renewed certificate in force: it must be signed by the pinned hub and certify exactly our
+ * keys. Returns false (and changes nothing) otherwise, or when it is not newer than the one held.
+ */
+export function renewCertificateFrom(
+  store: Store,
+  self: Identity,
+  hub: PublicIdentity,
+  certificate: unknown,
+): boolean {
+  const verified = verifyCertificate(certificate, hub);
+  const stored = getSetting(store, BUNDLE_SETTING);
+  if (!verified || !stored || verified.subject.keyId !== self.keyId) return false;
+  const bundle = JSON.parse(stored) as EnrolmentBundle;
+  if (verified.certificate.serial <= bundle.certificate.serial) return false;
+  putSetting(store, BUNDLE_SETTING, JSON.stringify({ ...bundle, certificate: verified.certificate }));
+  return true;
+}
+
 /** The stored trust material, or null when the node is not enrolled yet. */
 export function loadTrustMaterial(store: Store): TrustMaterial | null {
   const stored = getSetting(store, BUNDLE_SETTING);

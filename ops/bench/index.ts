@@ -1,9 +1,15 @@
+import { benchBooking } from './booking.js';
+import { benchDirectives } from './directives.js';
+import { benchMemory } from './memory.js';
 import { benchProtocol } from './protocol.js';
 import { benchSync } from './sync.js';
 
 const suites: Record<string, () => Promise<void>> = {
   protocol: benchProtocol,
   sync: benchSync,
+  booking: benchBooking,
+  memory: benchMemory,
+  directives: benchDirectives,
 };
 
 /** Runs one suite by name, or every suite for `all`. */

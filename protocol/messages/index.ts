@@ -23,7 +23,12 @@ import {
   registryResultSchema,
   registrySubmissionSchema,
 } from './registry.js';
-import { REVOCATION_LIST, revocationListMessageSchema } from './trust.js';
+import {
+  CERTIFICATE_RENEWAL,
+  certificateRenewalSchema,
+  REVOCATION_LIST,
+  revocationListMessageSchema,
+} from './trust.js';
 
 export * from './catalogue.js';
 export * from './common.js';
@@ -48,6 +53,7 @@ export const messageSchemas = {
   [REGISTRY_SUBMISSION]: registrySubmissionSchema,
   [REGISTRY_RESULT]: registryResultSchema,
   [REVOCATION_LIST]: revocationListMessageSchema,
+  [CERTIFICATE_RENEWAL]: certificateRenewalSchema,
 } as const;
 
 /** A message type name. */
@@ -78,6 +84,7 @@ export const messageDirections: Record<MessageType, 'up' | 'down' | 'both'> = {
   [REGISTRY_SUBMISSION]: 'up',
   [REGISTRY_RESULT]: 'down',
   [REVOCATION_LIST]: 'down',
+  [CERTIFICATE_RENEWAL]: 'down',
 };
 
 /** True when the text names a known message type. */

@@ -37,10 +37,15 @@ export async function loadTrustStore(db: Queryable, hub: PublicIdentity): Promis
       rejected.push(String((certificate as { subject?: { keyId?: unknown } }).subject?.keyId));
       continue;
     }
+    // A renewed certificate certifies the same key for longer: the key is valid over their union.
+    const known = trust.lookup(verified.subject.partyId, verified.subject.keyId);
     trust.trust({
       identity: verified.subject,
-      validFrom: Date.parse(verified.certificate.notBefore),
-      validUntil: Date.parse(verified.certificate.notAfter),
+      validFrom: Math.min(
+        Date.parse(verified.certificate.notBefore),
+        known?.validFrom ?? Number.POSITIVE_INFINITY,
+      ),
+      validUntil: Math.max(Date.parse(verified.certificate.notAfter), known?.validUntil ?? 0),
     });
   }
   const revocations = await loadRevocations(db);

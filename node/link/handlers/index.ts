@@ -1,5 +1,6 @@
 import type { OpenedMessage } from '../../../protocol/index.js';
 import type { LinkContext } from '../link-context.js';
+import { renewCertificateFrom } from '../trust-material.js';
 import { applyCatalogueUpdate } from './catalogue-update.js';
 import { applyDirective } from './directive.js';
 import { applyRegistryResult } from './registry-result.js';
@@ -26,6 +27,9 @@ export function downHandlers(): DownHandlers {
           return applyRegistryResult(ctx, message.body);
         case 'revocation.list':
           return applyRevocationList(ctx, message.body);
+        case 'certificate.renewal':
+          renewCertificateFrom(ctx.store, ctx.self, ctx.hub, message.body.certificate);
+          return;
         default:
           // An up-only type sent down is a hub bug; it is skipped (and acknowledged) rather than
           // blocking the channel forever.

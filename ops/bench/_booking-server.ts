@@ -1,0 +1,54 @@
+/**
+ * The booking benchmark's server, run in its own process (`node --import tsx _booking-server.ts
+ * <node.json>`): the mission node's HTTP app as createNodeContext builds it (buildHttpApp, health
+ * routes, public API over the real store and domain), but with the rate limits raised — every
+ * request of the load generator comes from 127.0.0.1, and createNode keeps the production limits.
+ * No hub link and no scheduled jobs: the benchmark measures the HTTP path alone.
+ */
+import { nodePaths } from '../../node/config/config.js';
+import { loadNodeSecrets } from '../../node/config/secrets.js';
+import { openStore } from '../../node/db/store.js';
+import { type PublicRateLimits, publicApiRoutes } from '../../node/http/api/public/index.js';
+import { buildHttpApp } from '../../node/http/app.js';
+import { healthRoutes } from '../../node/http/health.js';
+import { createLiveHub } from '../../node/http/live/live-hub.js';
+import { createNodeMetrics } from '../../node/metrics.js';
+import { createDomain } from '../../node/services/domain.js';
+import { readNodeConfig } from '../commands/node.js';
+import { runUntilSignal } from '../process/run-until-signal.js';
+
+/** Requests per minute per address: far above what the benchmark sends. */
+const BENCH_LIMIT = 10_000_000;
+
+const configPath = process.argv[2];
+if (!configPath) throw new TypeError('usage: _booking-server.ts <node.json>');
+const config = { ...(await readNodeConfig(configPath)), logLevel: 'warn' as const };
+const secrets = await loadNodeSecrets(config);
+const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+const metrics = createNodeMetrics(config.missionId);
+const domain = createDomain(store, config);
+const app = await buildHttpApp({
+  missionId: config.missionId,
+  metrics,
+  logLevel: config.logLevel,
+  rateLimitPerMinute: BENCH_LIMIT,
+});
+await app.register(healthRoutes, { store, metrics, linkStatus: () => undefined, version: 'bench' });
+const rateLimits: PublicRateLimits = {
+  read: BENCH_LIMIT,
+  booking: BENCH_LIMIT,
+  confirm: BENCH_LIMIT,
+  change: BENCH_LIMIT,
+  lookup: BENCH_LIMIT,
+  lookupWithSecret: BENCH_LIMIT,
+  submission: BENCH_LIMIT,
+  checkout: BENCH_LIMIT,
+};
+await app.register(publicApiRoutes, { domain, store, config, live: createLiveHub(), rateLimits });
+const url = await app.listen({ host: '127.0.0.1', port: 0 });
+process.stdout.write(`bench server listening on ${url}\n`);
+await runUntilSignal(async () => {
+  await app.close();
+  await domain.close();
+  store.close();
+});

@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: children run from it so that `tsx` and the CLI resolve. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A server in a child process, listening. */
+export interface ChildServer {
+  readonly pid: number;
+  readonly url: string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `node <args>` from the repository root and resolves once it prints `listening on <url>`.
+ * The benchmarks measure a server alone: its own process, its own event loop, its own memory.
+ */
+export function startChildServer(args: readonly string[], timeoutMs = 120_000): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The child's stderr is shown only when it fails: a clean stop's "SIGTERM: stopping…" is noise.
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString('utf8')).slice(-16 * 1024);
+  });
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (code !== 0 && signal === null) process.stderr.write(errors);
+      resolve();
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`no "listening on" within ${timeoutMs} ms`)), timeoutMs);
+    let pending = '';
+    let settled = false;
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    // Read every line, even after the URL: a full pipe would block the child's logger.
+    child.stdout?.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(pending);
+      if (!settled && match?.[1] && child.pid !== undefined) {
+        settled = true;
+        clearTimeout(timer);
+        pending = '';
+        resolve({ pid: child.pid, url: match[1], stop: () => stopChild(child, exited) });
+      } else if (pending.length > 64 * 1024) {
+        pending = pending.slice(-1024);
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`the child exited (${code}) before listening`)));
+  });
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null) child.kill('SIGTERM');
+  await exited;
+}
+
+/** Resident memory of a process in bytes, from /proc/<pid>/status (Linux). */
+export async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}
+
+/** Waits `ms` milliseconds. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
