@@ -25,7 +25,32 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.close();
     throw error;
   }
+  cacheStatements(db);
   return db;
+}
+
+const STATEMENT_CACHE_LIMIT = 1000;
+
+/**
+ * Services call `db.prepare(sql)` where they need it; compiling the SQL each time cost more than
+ * running it (profiled on the booking path). Statements are kept by their text and reused; a
+ * statement still iterating is never handed out twice.
+ */
+function cacheStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, Database.Statement>();
+  const cached = (sql: string): Database.Statement => {
+    const hit = cache.get(sql);
+    if (hit && !hit.busy) return hit;
+    const statement = prepare(sql);
+    if (!hit) {
+      if (cache.size >= STATEMENT_CACHE_LIMIT) cache.clear();
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+  // The generic signature of prepare() only narrows result types; the statement is the same object.
+  db.prepare = cached as Db['prepare'];
 }
 
 function applyPragmas(db: Db, path: string, busyTimeoutMs: number): void {
