@@ -1,11 +1,4 @@
 import { Command } from 'commander';
-import { registerBenchCommand } from './commands/bench.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerHubCommands } from './commands/hub.js';
-import { registerKeysCommands } from './commands/keys.js';
-import { registerNodeCommands } from './commands/node.js';
-import { registerAuditCommands, registerNodeMaintenanceCommands } from './commands/node-maintenance.js';
-import { registerVectorsCommand } from './commands/vectors.js';
 
 const program = new Command()
   .name('econsulat')
@@ -15,12 +8,27 @@ const program = new Command()
   .version(process.env.npm_package_version ?? '0.1.0')
   .showHelpAfterError();
 
-registerDemoCommand(program);
-registerHubCommands(program);
-registerKeysCommands(program);
-registerNodeMaintenanceCommands(registerNodeCommands(program));
-registerAuditCommands(program);
-registerBenchCommand(program);
-registerVectorsCommand(program);
+/**
+ * Each command family is loaded only when it is the one asked for (all of them for the help):
+ * a mission node started with `econsulat node run` then never loads the hub's embedded
+ * PostgreSQL and broker, which would cost it tens of megabytes of resident memory.
+ */
+const families: Record<string, (program: Command) => Promise<void>> = {
+  demo: async (p) => (await import('./commands/demo.js')).registerDemoCommand(p),
+  hub: async (p) => (await import('./commands/hub.js')).registerHubCommands(p),
+  keys: async (p) => (await import('./commands/keys.js')).registerKeysCommands(p),
+  node: async (p) => {
+    const { registerNodeCommands } = await import('./commands/node.js');
+    const { registerNodeMaintenanceCommands } = await import('./commands/node-maintenance.js');
+    registerNodeMaintenanceCommands(registerNodeCommands(p));
+  },
+  audit: async (p) => (await import('./commands/node-maintenance.js')).registerAuditCommands(p),
+  bench: async (p) => (await import('./commands/bench.js')).registerBenchCommand(p),
+  vectors: async (p) => (await import('./commands/vectors.js')).registerVectorsCommand(p),
+};
+
+const asked = process.argv[2];
+const chosen = asked && Object.hasOwn(families, asked) ? [families[asked]] : Object.values(families);
+for (const register of chosen) await register?.(program);
 
 await program.parseAsync(process.argv);

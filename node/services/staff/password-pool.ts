@@ -67,9 +67,11 @@ class PasswordPool implements PasswordHasher {
   private crashesInARow = 0;
   private broken: Error | undefined;
 
+  private readonly size: number;
+
   constructor(options: PasswordPoolOptions) {
     this.workerData = { opsLimit: options.opsLimit, memLimit: options.memLimit };
-    for (let i = 0; i < Math.max(1, options.size ?? 2); i++) this.slots.push(this.spawn());
+    this.size = Math.max(1, options.size ?? 2);
   }
 
   hash(password: string): Promise<string> {
@@ -92,6 +94,9 @@ class PasswordPool implements PasswordHasher {
       if (this.closed) return reject(new Error(CLOSED));
       if (this.broken) return reject(this.broken);
       this.queue.push({ id: this.nextId++, input, resolve: resolve as (value: unknown) => void, reject });
+      // Workers start with the first password to check: an idle node (most of a mission's night)
+      // does not carry two argon2id threads and their memory.
+      while (this.slots.length < this.size) this.slots.push(this.spawn());
       this.dispatch();
     });
   }
