@@ -8,6 +8,9 @@ import { createDataKeyFile } from '../../node/crypto/key-file.js';
 import { openStore } from '../../node/db/store.js';
 import { createNode } from '../../node/index.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
+import { seedCalendars } from '../../node/services/appointments/calendar-seed.js';
+import { seedCatalogue } from '../../node/services/catalogue/seed.js';
+import { bootstrapAdmin } from '../../node/services/staff/bootstrap.js';
 import { createEnrolmentRequest, Identity, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
@@ -38,10 +41,24 @@ export function registerNodeCommands(program: Command): Command {
     .option('--time-zone <tz>', 'IANA time zone of the mission', 'UTC')
     .option('--port <port>', 'HTTP port', '8081')
     .option('--mqtt-url <url>', 'the hub’s broker, e.g. mqtts://hub.example:8883')
-    .action(async (options: InitOptions) => {
+    .option('--admin <username>', 'username of the first administrator', 'admin')
+    .action(async (options: InitOptions & { admin: string }) => {
       const config = await initNode(options);
-      process.stdout.write(`mission ${config.missionId} created in ${config.dataDir}\n`);
-      process.stdout.write(`send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment\n`);
+      const admin = await prepareNewMission(config, options.admin);
+      process.stdout.write(
+        [
+          `mission ${config.missionId} created in ${config.dataDir}`,
+          `send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment`,
+          '',
+          'First administrator (shown once: write it down, keep it safe):',
+          `  username        ${admin.user.username}`,
+          `  password        ${admin.password}`,
+          `  TOTP secret     ${admin.totpSecret}`,
+          `  authenticator   ${admin.totpUri}`,
+          `  recovery codes  ${admin.recoveryCodes.join(' ')}`,
+          '',
+        ].join('\n'),
+      );
     });
 
   node
@@ -93,6 +110,24 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   await writeFile(paths.enrolmentRequest, `${JSON.stringify(request, null, 2)}\n`);
   await writeFile(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   return config;
+}
+
+/**
+ * Gives a new mission what it needs on its first day: the catalogue and opening hours to start
+ * from (the ministry's catalogue replaces the former when it arrives) and the first administrator.
+ */
+export async function prepareNewMission(config: NodeConfig, adminUsername: string) {
+  const secrets = await loadNodeSecrets(config);
+  const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+  try {
+    seedCatalogue(store, { hostCurrency: config.hostCurrency });
+    seedCalendars(store);
+    return await bootstrapAdmin(store, adminUsername, {
+      displayName: `Administrateur ${config.missionName}`,
+    });
+  } finally {
+    store.close();
+  }
 }
 
 /** Checks and stores an enrolment bundle in the node's database. */
