@@ -17,8 +17,12 @@ export interface ChildServer {
  * Starts `node <args>` from the repository root and resolves once it prints `listening on <url>`.
  * The benchmarks measure a server alone: its own process, its own event loop, its own memory.
  */
-export function startChildServer(args: readonly string[], timeoutMs = 120_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startChildServer(
+  args: readonly string[],
+  timeoutMs = 120_000,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The child's stderr is shown only when it fails: a clean stop's "SIGTERM: stopping…" is noise.
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ const BATCH = 5_000;
 const IDLE_MS = 5_000;
 const SAMPLES = 5;
 const CLI = 'ops/bin/econsulat.js';
+
+/** How the node's code is run: compiled JavaScript (production) or TypeScript through tsx. */
+type Runtime = 'compiled' | 'tsx';
 
 /**
  * FILES applicants, each with one file, through the domain services (people repository and files
@@ -55,8 +59,9 @@ function createFiles(store: Store, config: NodeConfig): number {
 }
 
 /** Starts `econsulat node run` on the mission, waits until idle, and returns its median RSS in bytes. */
-async function idleResident(configPath: string): Promise<number[]> {
-  const node = await startChildServer([CLI, 'node', 'run', '--config', configPath]);
+async function idleResident(configPath: string, runtime: Runtime): Promise<number[]> {
+  const env = { ...process.env, ECONSULAT_RUNTIME: runtime === 'compiled' ? 'compiled' : '' };
+  const node = await startChildServer([CLI, 'node', 'run', '--config', configPath], 120_000, env);
   try {
     for (;;) {
       const answer = await fetch(`${node.url}/healthz`).catch(() => undefined);
@@ -100,15 +105,19 @@ export async function benchMemory(): Promise<void> {
       `data: ${figure(FILES)} people + ${figure(FILES)} files through the domain services in ${seconds.toFixed(0)} s ` +
         `(${figure(FILES / seconds)} files/s, transactions of ${figure(BATCH)}), database ${mb(size)} MB`,
     );
-    const baseline = await idleResident(empty.configPath);
-    const loaded = await idleResident(full.configPath);
-    console.log(
-      `idle node, empty database: ${mb(median(baseline))} MB (readings: ${baseline.map(mb).join(', ')})`,
-    );
-    console.log(
-      `idle node, ${figure(FILES)} files: ${mb(median(loaded))} MB (readings: ${loaded.map(mb).join(', ')}) ` +
-        `(target ≤ 150 MB)`,
-    );
+    // Production runs the compiled JavaScript (npm run build); development runs TypeScript via tsx.
+    execFileSync(process.execPath, ['ops/build/build.mjs'], { stdio: 'ignore' });
+    for (const runtime of ['compiled', 'tsx'] as const) {
+      const baseline = await idleResident(empty.configPath, runtime);
+      const loaded = await idleResident(full.configPath, runtime);
+      console.log(
+        `${runtime}: idle node, empty database: ${mb(median(baseline))} MB (readings: ${baseline.map(mb).join(', ')})`,
+      );
+      console.log(
+        `${runtime}: idle node, ${figure(FILES)} files: ${mb(median(loaded))} MB (readings: ${loaded.map(mb).join(', ')}) ` +
+          `(target ≤ 150 MB)`,
+      );
+    }
   } finally {
     await rm(emptyDir, { recursive: true, force: true });
     await rm(fullDir, { recursive: true, force: true });
