@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { DomainError, parseOrRefuse } from '../domain-error.js';
 
 /** Why a civil-status operation refused; stable codes the HTTP layer maps to a status. */
 export const CivilStatusErrorCode = {
@@ -18,26 +19,19 @@ export const CivilStatusErrorCode = {
 export type CivilStatusErrorCodeValue = (typeof CivilStatusErrorCode)[keyof typeof CivilStatusErrorCode];
 
 /** A refusal of the civil-status service. */
-export class CivilStatusError extends Error {
+export class CivilStatusError extends DomainError<CivilStatusErrorCodeValue> {
   override readonly name = 'CivilStatusError';
-  /** Where the input was wrong, as z.treeifyError gives it (invalid_input only). */
-  readonly issues: unknown;
-  constructor(
-    readonly code: CivilStatusErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown; issues?: unknown },
-  ) {
-    super(message, options);
-    this.issues = options?.issues;
-  }
 }
 
 /** Parses with a schema, turning a ZodError into the domain's invalid_input refusal. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new CivilStatusError(CivilStatusErrorCode.InvalidInput, 'the civil-status input is invalid', {
-    cause: result.error,
-    issues: z.treeifyError(result.error),
-  });
+  return parseOrRefuse(
+    schema,
+    input,
+    (issues, cause) =>
+      new CivilStatusError(CivilStatusErrorCode.InvalidInput, 'the civil-status input is invalid', {
+        cause,
+        issues,
+      }),
+  );
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { DomainError, parseOrRefuse } from '../domain-error.js';
 
 /** Why a registration operation refused; stable codes the HTTP layer maps to a status. */
 export const RegistrationErrorCode = {
@@ -20,26 +21,19 @@ export const RegistrationErrorCode = {
 export type RegistrationErrorCodeValue = (typeof RegistrationErrorCode)[keyof typeof RegistrationErrorCode];
 
 /** A refusal of the registrations service. */
-export class RegistrationError extends Error {
+export class RegistrationError extends DomainError<RegistrationErrorCodeValue> {
   override readonly name = 'RegistrationError';
-  /** Where the input was wrong, as z.treeifyError gives it (invalid_input only). */
-  readonly issues: unknown;
-  constructor(
-    readonly code: RegistrationErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown; issues?: unknown },
-  ) {
-    super(message, options);
-    this.issues = options?.issues;
-  }
 }
 
 /** Parses with a schema, turning a ZodError into the domain's invalid_input refusal. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new RegistrationError(RegistrationErrorCode.InvalidInput, 'the registration input is invalid', {
-    cause: result.error,
-    issues: z.treeifyError(result.error),
-  });
+  return parseOrRefuse(
+    schema,
+    input,
+    (issues, cause) =>
+      new RegistrationError(RegistrationErrorCode.InvalidInput, 'the registration input is invalid', {
+        cause,
+        issues,
+      }),
+  );
 }
