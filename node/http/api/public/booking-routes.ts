@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
+import { commitGroupOf } from '../../../db/commit-group.js';
 import { ApiError } from '../../errors.js';
 import {
   appointmentBodies,
@@ -34,7 +35,9 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     },
     async (request, reply) => {
       const { service, ...rest } = request.body;
-      const held = appointments.book({ serviceCode: service, ...rest }, PUBLIC_ACTOR);
+      const held = await commitGroupOf(deps.store.db).run(() =>
+        appointments.book({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
+      );
       deps.live?.publish({
         type: 'appointment.held',
         ref: held.reference,
@@ -65,7 +68,9 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     },
     async (request) => {
       const input = { reference: request.params.reference, code: request.body.code };
-      const confirmed = appointments.confirm(input, PUBLIC_ACTOR);
+      const confirmed = await commitGroupOf(deps.store.db).run(() =>
+        appointments.confirm(input, PUBLIC_ACTOR),
+      );
       deps.live?.publish({
         type: 'appointment.booked',
         ref: confirmed.reference,
