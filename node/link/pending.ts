@@ -1,4 +1,4 @@
-import { type MessageBody, type MessageType, messageSchemas } from '../../protocol/index.js';
+import { type MessageBody, messageSchemas } from '../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
 import type { Store } from '../db/store.js';
 
@@ -58,15 +58,4 @@ export function pendingCount(store: Store): number {
 
 function binding(id: number): FieldBinding {
   return { table: 'link_pending', column: 'body', rowId: String(id) };
-}
-
-/** True when the type is one this queue carries. */
-export function isPendingType(type: MessageType): type is PendingType {
-  return [
-    'directive.receipt',
-    'directive.ack',
-    'audit.checkpoint',
-    'stats.snapshot',
-    'registry.submission',
-  ].includes(type);
 }

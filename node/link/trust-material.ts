@@ -5,7 +5,6 @@ import {
   type Identity,
   type PublicIdentity,
   publicIdentityFromJson,
-  publicIdentityToJson,
   type RevocationList,
   revocationListSchema,
   TrustStore,
@@ -86,11 +85,6 @@ export function loadTrustMaterial(store: Store): TrustMaterial | null {
   );
   if (revocations.success) trust.applyRevocations(revocations.data.serial, revocations.data.entries);
   return { hub, certificate: bundle.certificate, trust };
-}
-
-/** The public identity JSON of the pinned hub (for status pages). */
-export function describeHub(material: TrustMaterial): ReturnType<typeof publicIdentityToJson> {
-  return publicIdentityToJson(material.hub);
 }
 
 /** The revocation list in force, if any. */
