@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { concatBytes, fromUtf8, sodium, utf8 } from '../../protocol/index.js';
 import { CryptoError, CryptoErrorCode } from './errors.js';
+import { nonceBytes } from './nonce-pool.js';
 
 /** Where a ciphertext lives. It is authenticated with the value, so a copy elsewhere fails to decrypt. */
 export interface FieldBinding {
@@ -25,9 +25,9 @@ export function encryptField(
   binding: FieldBinding,
 ): Uint8Array {
   const message = typeof plaintext === 'string' ? utf8(plaintext) : plaintext;
-  // The OS CSPRNG through node:crypto: libsodium.js's randombytes_buf costs ~60 µs a call here,
-  // more than the encryption itself.
-  const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+  // The OS CSPRNG, a page at a time: libsodium.js's randombytes_buf costs ~60 µs a call here,
+  // more than the encryption itself, and a system call per nonce was the next cost.
+  const nonce = nonceBytes(NONCE_BYTES);
   const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
     message,
     associatedData(FIELD_FORMAT_V1, binding),

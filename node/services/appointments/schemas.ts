@@ -18,36 +18,52 @@ export const applicantSchema = z.strictObject({
   birthDate: z.iso.date().optional(),
 });
 
+/**
+ * Schemas that depend on the host country are built once per country: zod compiles a schema on
+ * its first use, and building one per request put that compilation on every booking.
+ */
+function perRegion<T>(build: (region: CountryCode) => T): (region: CountryCode) => T {
+  const built = new Map<CountryCode, T>();
+  return (region) => {
+    let schema = built.get(region);
+    if (schema === undefined) {
+      schema = build(region);
+      built.set(region, schema);
+    }
+    return schema;
+  };
+}
+
 /** Input of a booking or a waiting-list entry. */
-export function bookingInputSchema(region: CountryCode) {
-  return z.strictObject({
+export const bookingInputSchema = perRegion((region) =>
+  z.strictObject({
     serviceCode,
     slotStart: instant,
     applicant: applicantSchema,
     phone: phoneSchema(region),
     documentNumber,
     lang: languageSchema.default('fr'),
-  });
-}
+  }),
+);
 
 /** Input of a waiting-list entry for one service on one local day. */
-export function waitlistInputSchema(region: CountryCode) {
+export const waitlistInputSchema = perRegion((region) => {
   const { slotStart: _slot, ...shape } = bookingInputSchema(region).shape;
   return z.strictObject({ ...shape, day: z.iso.date() });
-}
+});
 
 /** Input of a confirmation with the SMS code. */
 export const confirmInputSchema = z.strictObject({ reference, code: z.string().regex(/^\d{6}$/) });
 
 /** Input of a cancellation; an applicant proves the booking is theirs with its phone number. */
-export function cancelInputSchema(region: CountryCode) {
-  return z.strictObject({ reference, phone: phoneSchema(region).optional() });
-}
+export const cancelInputSchema = perRegion((region) =>
+  z.strictObject({ reference, phone: phoneSchema(region).optional() }),
+);
 
 /** Input of a move to another slot of the same service. */
-export function rescheduleInputSchema(region: CountryCode) {
-  return z.strictObject({ reference, slotStart: instant, phone: phoneSchema(region).optional() });
-}
+export const rescheduleInputSchema = perRegion((region) =>
+  z.strictObject({ reference, slotStart: instant, phone: phoneSchema(region).optional() }),
+);
 
 /** What the agent reads from the document presented at the counter. */
 export const checkInInputSchema = z.strictObject({
