@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../../db/db.js';
 import type { CalendarSettings, Closure, OpeningRange } from './calendar.js';
 import { isClosedOn } from './calendar.js';
+import { isoWeekday, localDayOf, wallTimeToUtcMs } from './zone-offsets.js';
 
 /** One slot of a service's calendar, with what is left of it. */
 export interface Slot {
@@ -27,14 +28,14 @@ export interface CalendarView {
  * zone lookup per slot cost more than the rest of a slot listing).
  */
 export function daySlotTimes(view: CalendarView, day: string): { start: string; end: string }[] {
-  const date = DateTime.fromISO(day, { zone: view.zone });
+  const weekday = isoWeekday(day);
   const slotMs = view.settings.slotMinutes * 60_000;
   const slots: { start: string; end: string }[] = [];
-  for (const range of view.hours.filter((hours) => hours.weekday === date.weekday)) {
-    const closes = DateTime.fromISO(`${day}T${range.closes}`, { zone: view.zone }).toMillis();
+  for (const range of view.hours.filter((hours) => hours.weekday === weekday)) {
+    const closes = wallTimeToUtcMs(day, range.closes, view.zone);
     // A slot that would run past closing time is not offered.
     for (
-      let start = DateTime.fromISO(`${day}T${range.opens}`, { zone: view.zone }).toMillis();
+      let start = wallTimeToUtcMs(day, range.opens, view.zone);
       start + slotMs <= closes;
       start += slotMs
     ) {
@@ -46,7 +47,7 @@ export function daySlotTimes(view: CalendarView, day: string): { start: string; 
 
 /** The local day (YYYY-MM-DD, mission time zone) of an instant. */
 export function localDay(instant: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone: 'utc' }).setZone(zone).toISODate() ?? '';
+  return localDayOf(Date.parse(instant), zone);
 }
 
 /** The local days from `from` to `to`, inclusive. */
