@@ -1,4 +1,10 @@
-import type { MessageType } from '../../protocol/index.js';
+import {
+  type Identity,
+  type MessageBody,
+  type MessageType,
+  type PublicIdentity,
+  seal,
+} from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
 
 /**
@@ -52,4 +58,24 @@ export async function unacknowledgedFrom(
     [missionId, from],
   );
   return rows.map((row) => row.envelope);
+}
+
+/**
+ * Seals a hub → mission message with the next sequence of the mission's channel and holds it, in
+ * the caller's transaction; returns the envelope to publish once committed.
+ */
+export async function sealAndHold<T extends MessageType>(
+  tx: Queryable,
+  hub: Identity,
+  recipient: PublicIdentity,
+  type: T,
+  body: MessageBody<T>,
+  timestamp: number,
+): Promise<{ seq: number; envelope: Uint8Array }> {
+  let envelope: Uint8Array = new Uint8Array(0);
+  const seq = await holdOutbound(tx, recipient.partyId, type, (at) => {
+    envelope = seal({ sender: hub, recipient, type, body, seq: at, timestamp });
+    return envelope;
+  });
+  return { seq, envelope };
 }

@@ -3,11 +3,10 @@ import {
   type CatalogueUpdate,
   catalogueServiceSchema,
   type Identity,
-  seal,
   type TrustStore,
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
-import { holdOutbound } from '../outbound.js';
+import { sealAndHold } from '../outbound.js';
 
 /** A publication: the whole catalogue (a version replaces the previous one). */
 export const cataloguePublicationSchema = z.strictObject({
@@ -44,18 +43,7 @@ export async function publishCatalogue(
     for (const { id } of missions) {
       const recipient = trust.keysOf(id)[0]?.identity;
       if (!recipient) continue;
-      let envelope: Uint8Array = new Uint8Array(0);
-      await holdOutbound(tx, id, 'catalogue.update', (seq) => {
-        envelope = seal({
-          sender: hub,
-          recipient,
-          type: 'catalogue.update',
-          body: update,
-          seq,
-          timestamp: now.getTime(),
-        });
-        return envelope;
-      });
+      const { envelope } = await sealAndHold(tx, hub, recipient, 'catalogue.update', update, now.getTime());
       envelopes.push({ missionId: id, envelope });
     }
     return { update, envelopes };

@@ -7,11 +7,10 @@ import {
   instantSchema,
   localizedTextSchema,
   missionIdSchema,
-  seal,
   type TrustStore,
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
-import { holdOutbound } from '../outbound.js';
+import { sealAndHold } from '../outbound.js';
 
 /** What a ministry user writes: the hub adds the id, issuer and time. */
 export const directiveInputSchema = z.strictObject({
@@ -88,18 +87,7 @@ export async function issueDirective(
     for (const missionId of missions) {
       const recipient = trust.keysOf(missionId)[0]?.identity;
       if (!recipient) continue;
-      let envelope: Uint8Array = new Uint8Array(0);
-      const seq = await holdOutbound(tx, missionId, 'directive', (at) => {
-        envelope = seal({
-          sender: hub,
-          recipient,
-          type: 'directive',
-          body: directive,
-          seq: at,
-          timestamp: now.getTime(),
-        });
-        return envelope;
-      });
+      const { seq, envelope } = await sealAndHold(tx, hub, recipient, 'directive', directive, now.getTime());
       await tx.query(
         `INSERT INTO directive_status (directive_id, mission_id, outbound_seq, sent_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (directive_id, mission_id) DO UPDATE SET outbound_seq = EXCLUDED.outbound_seq, sent_at = EXCLUDED.sent_at`,

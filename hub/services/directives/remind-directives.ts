@@ -1,6 +1,6 @@
-import { directiveSchema, type Identity, seal, type TrustStore } from '../../../protocol/index.js';
+import { directiveSchema, type Identity, type TrustStore } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
-import { holdOutbound } from '../outbound.js';
+import { sealAndHold } from '../outbound.js';
 
 /** How long a mission has before the first reminder, and between reminders. */
 export const REMINDER_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -44,18 +44,7 @@ export async function remindUnacknowledged(
       const recipient = trust.keysOf(row.mission_id)[0]?.identity;
       if (!recipient) continue;
       const directive = directiveSchema.parse(withIsoTimes(row.body));
-      let envelope: Uint8Array = new Uint8Array(0);
-      await holdOutbound(tx, row.mission_id, 'directive', (seq) => {
-        envelope = seal({
-          sender: hub,
-          recipient,
-          type: 'directive',
-          body: directive,
-          seq,
-          timestamp: now.getTime(),
-        });
-        return envelope;
-      });
+      const { envelope } = await sealAndHold(tx, hub, recipient, 'directive', directive, now.getTime());
       await tx.query(
         'UPDATE directive_status SET reminded_at = $3 WHERE directive_id = $1 AND mission_id = $2',
         [row.directive_id, row.mission_id, now],

@@ -7,7 +7,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { HubError, HubErrorCode } from '../../errors.js';
-import { recordEnrolment } from './enrol.js';
+import { nextCertificateSerial, recordEnrolment } from './enrol.js';
 import { currentRevocationList } from './revocations.js';
 
 const DAY = 86_400_000;
@@ -30,11 +30,8 @@ export async function enrolFromRequest(
       HubErrorCode.EnrolmentInvalid,
       'the enrolment request is malformed or not self-signed',
     );
-  const [row] = await db.query<{ serial: number }>(
-    'SELECT COALESCE(max(serial), 0) + 1 AS serial FROM mission_certificates',
-  );
   const certificate = issueCertificate(hub, verified.request, {
-    serial: Number(row?.serial ?? 1),
+    serial: await nextCertificateSerial(db),
     notBefore: new Date(now.getTime() - DAY),
     notAfter: new Date(now.getTime() + validityDays * DAY),
     issuedAt: now,

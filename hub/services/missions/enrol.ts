@@ -1,5 +1,5 @@
 import { type Certificate, type PublicIdentity, verifyCertificate } from '../../../protocol/index.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
 import { HubError, HubErrorCode } from '../../errors.js';
 
 /** The mission a certificate enrolled. */
@@ -36,4 +36,16 @@ export async function recordEnrolment(
     await tx.query('INSERT INTO channels (mission_id) VALUES ($1) ON CONFLICT DO NOTHING', [subject.partyId]);
   });
   return { missionId: subject.partyId, keyId: subject.keyId };
+}
+
+/**
+ * The serial of the next certificate. A renewal certifies a key already in the history, so its
+ * serial may be only in `missions`: both tables are read, and no serial is ever given twice.
+ */
+export async function nextCertificateSerial(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ serial: number }>(
+    `SELECT GREATEST((SELECT COALESCE(max(serial), 0) FROM mission_certificates),
+                     (SELECT COALESCE(max((certificate->>'serial')::int), 0) FROM missions)) + 1 AS serial`,
+  );
+  return Number(row?.serial ?? 1);
 }

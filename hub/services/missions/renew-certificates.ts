@@ -2,12 +2,11 @@ import {
   type Certificate,
   type Identity,
   renewCertificate,
-  seal,
   type TrustStore,
 } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
-import { holdOutbound } from '../outbound.js';
-import { recordEnrolment } from './enrol.js';
+import { sealAndHold } from '../outbound.js';
+import { nextCertificateSerial, recordEnrolment } from './enrol.js';
 
 const DAY = 86_400_000;
 
@@ -32,12 +31,8 @@ export async function renewExpiringCertificates(
   );
   const renewals: { missionId: string; envelope: Uint8Array }[] = [];
   for (const { certificate } of due) {
-    const [next] = await db.query<{ serial: number }>(
-      `SELECT GREATEST((SELECT COALESCE(max(serial), 0) FROM mission_certificates),
-                       (SELECT COALESCE(max((certificate->>'serial')::int), 0) FROM missions)) + 1 AS serial`,
-    );
     const renewed = renewCertificate(hub, certificate, {
-      serial: Number(next?.serial ?? 1),
+      serial: await nextCertificateSerial(db),
       notBefore: new Date(certificate.notBefore),
       notAfter: new Date(now.getTime() + validityDays * DAY),
       issuedAt: now,
@@ -51,21 +46,9 @@ export async function renewExpiringCertificates(
       validFrom: Date.parse(renewed.notBefore),
       validUntil: Date.parse(renewed.notAfter),
     });
-    const envelope = await db.transaction(async (tx) => {
-      let sealed: Uint8Array = new Uint8Array(0);
-      await holdOutbound(tx, missionId, 'certificate.renewal', (seq) => {
-        sealed = seal({
-          sender: hub,
-          recipient,
-          type: 'certificate.renewal',
-          body: { certificate: renewed },
-          seq,
-          timestamp: now.getTime(),
-        });
-        return sealed;
-      });
-      return sealed;
-    });
+    const { envelope } = await db.transaction((tx) =>
+      sealAndHold(tx, hub, recipient, 'certificate.renewal', { certificate: renewed }, now.getTime()),
+    );
     renewals.push({ missionId, envelope });
   }
   return renewals;

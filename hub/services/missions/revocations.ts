@@ -1,13 +1,12 @@
 import {
   type Identity,
   type RevocationList,
-  seal,
   signRevocationList,
   type TrustStore,
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { HubError, HubErrorCode } from '../../errors.js';
-import { holdOutbound } from '../outbound.js';
+import { sealAndHold } from '../outbound.js';
 
 /** The signed list of every key revocation, with the highest serial so far. */
 export async function currentRevocationList(
@@ -68,18 +67,7 @@ export async function revokeMission(
     for (const { id } of others) {
       const recipient = trust.keysOf(id)[0]?.identity;
       if (!recipient) continue;
-      let envelope: Uint8Array = new Uint8Array(0);
-      await holdOutbound(tx, id, 'revocation.list', (seq) => {
-        envelope = seal({
-          sender: hub,
-          recipient,
-          type: 'revocation.list',
-          body: { list },
-          seq,
-          timestamp: now.getTime(),
-        });
-        return envelope;
-      });
+      const { envelope } = await sealAndHold(tx, hub, recipient, 'revocation.list', { list }, now.getTime());
       envelopes.push({ missionId: id, envelope });
     }
     return { list, envelopes };
