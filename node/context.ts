@@ -10,6 +10,8 @@ import { backofficeRoutes } from './http/backoffice/index.js';
 import { healthRoutes } from './http/health.js';
 import { createLiveHub, type LiveHub } from './http/live/live-hub.js';
 import { liveRoutes } from './http/live/live-routes.js';
+import { portalRoutes } from './http/portal/index.js';
+import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
 import { HubLink } from './link/hub-link.js';
@@ -81,6 +83,8 @@ export async function createNodeContext(
   await app.register(staffApiRoutes, staffDeps);
   await app.register(backofficeRoutes, staffDeps);
   await app.register(liveRoutes, staffDeps);
+  await app.register(portalRoutes, { domain, store, config, live });
+  await app.register(ussdRoutes, { domain, store, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   return {
@@ -95,11 +99,13 @@ export async function createNodeContext(
     sms,
     startBackground() {
       link?.start();
-      dispatcher = startSmsDispatcher(store, sms);
+      dispatcher = startSmsDispatcher(store, sms, {
+        onError: (err) => app.log.error({ err }, 'sms dispatch failed'),
+      });
       jobs = startJobs({ store, appointments: domain.appointments, config, log: app.log });
     },
     async close() {
-      dispatcher?.stop();
+      await dispatcher?.stop();
       // Waits for a job in progress: a backup being written is never cut off by the close.
       await jobs?.stop();
       await link?.stop();

@@ -43,6 +43,28 @@ export const nodeConfigSchema = z.strictObject({
       z.strictObject({ gateway: z.literal('http'), url: z.url(), token: z.string().min(1) }),
     ])
     .default({ gateway: 'file' }),
+  /** What the citizen portal shows of the mission, as the mission writes it (opening hours come from its calendar). */
+  profile: z
+    .strictObject({
+      address: z.string().trim().min(1).max(300).optional(),
+      phone: z.string().trim().min(3).max(40).optional(),
+      email: z.email().max(254).optional(),
+    })
+    .default({}),
+  /** The USSD channel, `POST /ussd`: the gateway's shared secret and the callbacks allowed. */
+  ussd: z
+    .strictObject({
+      /**
+       * What the gateway sends as `Authorization: Bearer …` or `?token=` in its callback URL.
+       * Without it anyone who reaches the node can claim any caller number: set it in production.
+       */
+      token: z.string().min(16).max(200).optional(),
+      perPhonePerMinute: z.int().min(1).max(600).default(30),
+      perSessionPerMinute: z.int().min(1).max(600).default(20),
+      /** From one address: the gateway's, for all its callers. */
+      perAddressPerMinute: z.int().min(1).max(100_000).default(3000),
+    })
+    .default({ perPhonePerMinute: 30, perSessionPerMinute: 20, perAddressPerMinute: 3000 }),
   /** Offer the simulated online payment provider (demo and training only). */
   simulatedPayments: z.boolean().default(false),
   backup: z.strictObject({ keep: z.int().min(1).max(365).default(14) }).default({ keep: 14 }),

@@ -25,6 +25,12 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       smsGateway === 'http'
         ? { gateway: 'http', url: env.MISSION_SMS_URL, token: env.MISSION_SMS_TOKEN }
         : { gateway: 'file', file: env.MISSION_SMS_FILE },
+    profile: {
+      address: env.MISSION_ADDRESS,
+      phone: env.MISSION_PHONE,
+      email: env.MISSION_EMAIL,
+    },
+    ussd: { token: env.MISSION_USSD_TOKEN },
     logLevel: env.MISSION_LOG_LEVEL,
   });
 }

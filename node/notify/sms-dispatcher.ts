@@ -1,49 +1,98 @@
 import type { Store } from '../db/store.js';
-import type { SmsGateway } from './sms-gateways.js';
-import { dueSms, markSmsFailed, markSmsSent } from './sms-outbox.js';
+import { failureScope, type SmsGateway } from './sms-gateways.js';
+import { type DueSms, dueSms, markSmsFailed, markSmsSent } from './sms-outbox.js';
 
 /** Delay before the next attempt: 30 s doubling per failure, at most an hour. */
 export function smsRetryDelayMs(attempts: number): number {
   return Math.min(60 * 60_000, 30_000 * 2 ** Math.min(attempts, 10));
 }
 
-/** Sends what is due, one at a time, recording each outcome. Returns how many were sent. */
+/** SMS handed over per pass: a pass is short, and the next one follows within the interval. */
+const BATCH = 50;
+
+/**
+ * Sends what is due, oldest first, one at a time, recording each outcome. Returns how many were
+ * sent. A failure of the gateway itself (unreachable, timeout, 5xx) ends the pass: the SMS behind
+ * would fare no better, and a down gateway is tried once per pass rather than once per SMS.
+ *
+ * Delivery is at least once: the outbox records "sent" after the gateway's 2xx, so a crash between
+ * the two, or an answer lost after the gateway sent the SMS, leads to a second hand-over. That one
+ * carries the same idempotency key, which a deduplicating gateway uses to send it only once.
+ */
 export async function dispatchDueSms(
   store: Store,
   gateway: SmsGateway,
   now: () => Date = () => new Date(),
 ): Promise<number> {
   let sent = 0;
-  for (const sms of dueSms(store, now(), 50)) {
-    try {
-      await gateway.send({ to: sms.to, text: sms.text });
+  for (const sms of dueSms(store, now(), BATCH)) {
+    const failure = await handOver(gateway, sms);
+    if (failure === undefined) {
       markSmsSent(store, sms.id, now());
       sent++;
-    } catch (error) {
-      const retryAt = new Date(now().getTime() + smsRetryDelayMs(sms.attempts));
-      markSmsFailed(store, sms.id, (error as Error).message, retryAt);
+      continue;
     }
+    const retryAt = new Date(now().getTime() + smsRetryDelayMs(sms.attempts));
+    markSmsFailed(store, sms.id, messageOf(failure), retryAt);
+    if (failureScope(failure) === 'gateway') break;
   }
   return sent;
+}
+
+async function handOver(gateway: SmsGateway, sms: DueSms): Promise<unknown> {
+  try {
+    await gateway.send({ to: sms.to, text: sms.text, key: sms.key });
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('gateway failed');
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'gateway failed';
+}
+
+/** Options of {@link startSmsDispatcher}. */
+export interface SmsDispatcherOptions {
+  /** Between passes (default 2 s). */
+  readonly intervalMs?: number;
+  readonly now?: () => Date;
+  /** Told of a pass that failed (the database, not the gateway: those are recorded per SMS). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running dispatcher. */
+export interface RunningSmsDispatcher {
+  /** Runs a pass now unless one is running. */
+  kick(): void;
+  /** Stops the timer and resolves once the pass in progress, if any, has recorded its outcome. */
+  stop(): Promise<void>;
 }
 
 /** Runs the dispatcher every `intervalMs` until stopped; one pass at a time. */
 export function startSmsDispatcher(
   store: Store,
   gateway: SmsGateway,
-  intervalMs = 2000,
-): { stop(): void; kick(): void } {
-  let running = false;
-  const pass = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await dispatchDueSms(store, gateway);
-    } finally {
-      running = false;
-    }
+  options: SmsDispatcherOptions = {},
+): RunningSmsDispatcher {
+  let current: Promise<void> | undefined;
+  const pass = () => {
+    current ??= dispatchDueSms(store, gateway, options.now)
+      .then(
+        () => undefined,
+        (error: unknown) => options.onError?.(error),
+      )
+      .finally(() => {
+        current = undefined;
+      });
   };
-  const timer = setInterval(() => void pass(), intervalMs);
+  const timer = setInterval(pass, options.intervalMs ?? 2000);
   timer.unref();
-  return { stop: () => clearInterval(timer), kick: () => void pass() };
+  return {
+    kick: pass,
+    async stop() {
+      clearInterval(timer);
+      await current;
+    },
+  };
 }

@@ -1,9 +1,46 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+/** One SMS handed to a gateway. */
+export interface OutgoingSms {
+  readonly to: string;
+  readonly text: string;
+  /**
+   * The same for every attempt at this SMS and different for any other: a gateway that honours it
+   * sends the SMS once however many times it is handed over (a retry after a lost answer, a crash
+   * between the gateway's answer and the outbox's record of it).
+   */
+  readonly key?: string;
+}
+
 /** Hands one SMS to an operator. Rejects when the message was not accepted. */
 export interface SmsGateway {
-  send(sms: { to: string; text: string }): Promise<void>;
+  send(sms: OutgoingSms): Promise<void>;
+}
+
+/**
+ * Why a gateway refused. `gateway`: the gateway itself is unwell (unreachable, too slow, 5xx,
+ * throttling) and the next SMS would fare no better; `message`: this SMS was refused (a 4xx on
+ * its content), the others may go.
+ */
+export type SmsFailureScope = 'gateway' | 'message';
+
+/** A refusal of a gateway. Its message is shown to agents: it never holds the number or the text. */
+export class SmsGatewayError extends Error {
+  override readonly name = 'SmsGatewayError';
+
+  constructor(
+    message: string,
+    readonly scope: SmsFailureScope,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The scope of any failure of `send`: only a gateway's own verdict on a message is `message`. */
+export function failureScope(error: unknown): SmsFailureScope {
+  return error instanceof SmsGatewayError ? error.scope : 'gateway';
 }
 
 /**
@@ -21,20 +58,60 @@ export function fileSmsGateway(path: string, now: () => Date = () => new Date())
   };
 }
 
+/** Where and how the HTTP gateway is reached. */
+export interface HttpSmsGatewayOptions {
+  readonly url: string;
+  readonly token: string;
+  /** No answer within this time is a failure (default 10 s). */
+  readonly timeoutMs?: number;
+}
+
+// 408 and 429 say "not now", 5xx "not me": the gateway, not the message, is at fault.
+function isGatewayStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
 /**
- * An HTTP gateway: POSTs `{ to, text }` as JSON with a bearer token; any status but 2xx, or no
+ * An HTTP gateway: POSTs `{ to, text }` as JSON with a bearer token and the SMS's key in an
+ * `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header); any status but 2xx, or no
  * answer within the timeout, is a failure and the SMS is retried later.
  */
-export function httpSmsGateway(options: { url: string; token: string; timeoutMs?: number }): SmsGateway {
+export function httpSmsGateway(options: HttpSmsGatewayOptions): SmsGateway {
+  const timeoutMs = options.timeoutMs ?? 10_000;
   return {
     async send(sms) {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
-        body: JSON.stringify({ to: sms.to, text: sms.text }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-      });
-      if (!response.ok) throw new Error(`gateway answered ${response.status}`);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${options.token}`,
+        ...(sms.key === undefined ? {} : { 'idempotency-key': sms.key }),
+      };
+      let response: Response;
+      try {
+        response = await fetch(options.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ to: sms.to, text: sms.text }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (error) {
+        throw unreachable(error, timeoutMs);
+      }
+      // Free the connection: the answer's body says nothing the outbox keeps.
+      await response.body?.cancel().catch(() => undefined);
+      if (!response.ok) {
+        const scope = isGatewayStatus(response.status) ? 'gateway' : 'message';
+        throw new SmsGatewayError(`gateway answered ${response.status}`, scope);
+      }
     },
   };
+}
+
+function unreachable(error: unknown, timeoutMs: number): SmsGatewayError {
+  const name = (error as { name?: unknown }).name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new SmsGatewayError(`gateway did not answer within ${timeoutMs} ms`, 'gateway', { cause: error });
+  }
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  const reason = typeof code === 'string' ? code : 'network error';
+  return new SmsGatewayError(`gateway unreachable (${reason})`, 'gateway', { cause: error });
 }

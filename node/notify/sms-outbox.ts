@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sodium, utf8 } from '../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
 import type { Store } from '../db/store.js';
 
@@ -35,6 +36,8 @@ export interface SmsStatus {
   readonly lastError: string | null;
   readonly createdAt: string;
   readonly sentAt: string | null;
+  /** When the dispatcher tries again; null once sent. */
+  readonly nextAttemptAt: string | null;
 }
 
 /** Queues an SMS. Call it inside the transaction of the change it reports. Returns its id. */
@@ -65,13 +68,15 @@ export interface DueSms {
   readonly to: string;
   readonly text: string;
   readonly attempts: number;
+  /** The gateway's idempotency key: the same on every attempt at this SMS (see {@link deliveryKey}). */
+  readonly key: string;
 }
 
 /** SMS whose next attempt is due, oldest first. */
 export function dueSms(store: Store, now: Date, limit: number): DueSms[] {
   const rows = store.db
     .prepare(
-      `SELECT id, to_enc, text_enc, attempts FROM sms_outbox
+      `SELECT id, to_enc, text_enc, attempts, created_at FROM sms_outbox
        WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
     )
     .all(now.toISOString(), limit) as {
@@ -79,13 +84,24 @@ export function dueSms(store: Store, now: Date, limit: number): DueSms[] {
     to_enc: Uint8Array;
     text_enc: Uint8Array;
     attempts: number;
+    created_at: string;
   }[];
-  return rows.map((row) => ({
-    id: row.id,
-    to: decryptField(store.keys.field, row.to_enc, binding(row.id, 'to')),
-    text: decryptField(store.keys.field, row.text_enc, binding(row.id, 'text')),
-    attempts: row.attempts,
-  }));
+  return rows.map((row) => {
+    const to = decryptField(store.keys.field, row.to_enc, binding(row.id, 'to'));
+    const text = decryptField(store.keys.field, row.text_enc, binding(row.id, 'text'));
+    const key = deliveryKey(store, { id: row.id, createdAt: row.created_at, to, text });
+    return { id: row.id, to, text, attempts: row.attempts, key };
+  });
+}
+
+/**
+ * A keyed hash of the row's id, creation time, recipient and text, hex. Stable across attempts and
+ * restarts; a row id given again after a restore from backup comes with another time and text, so
+ * another key. Keyed, so the gateway learns nothing of the number or text from it.
+ */
+function deliveryKey(store: Store, sms: { id: number; createdAt: string; to: string; text: string }): string {
+  const input = utf8(`econsulat/sms-delivery\0${sms.id}\0${sms.createdAt}\0${sms.to}\0${sms.text}`);
+  return sodium.crypto_generichash(16, input, store.keys.index, 'hex');
 }
 
 /** Records a successful hand-over to the gateway. */
@@ -112,7 +128,8 @@ export function smsStatuses(store: Store, options: { ref?: string; limit?: numbe
   const params: unknown[] = options.ref ? [options.ref] : [];
   const rows = store.db
     .prepare(
-      `SELECT id, purpose, ref, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt
+      `SELECT id, purpose, ref, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt,
+         CASE state WHEN 'pending' THEN next_attempt_at END AS nextAttemptAt
        FROM sms_outbox ${where} ORDER BY id DESC LIMIT ?`,
     )
     .all(...params, options.limit ?? 100) as SmsStatus[];

@@ -45,5 +45,10 @@ declare module 'autocannon' {
     requests: AutocannonHistogram & { total: number; sent: number };
   }
 
-  export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** A run in progress: awaitable, and an emitter of each response as it arrives. */
+  export interface AutocannonRun extends PromiseLike<AutocannonResult> {
+    on(event: 'response', listener: (client: unknown, statusCode: number) => void): this;
+  }
+
+  export default function autocannon(options: AutocannonOptions): AutocannonRun;
 }

@@ -10,6 +10,11 @@ export const DEMO_MISSIONS = [
     currency: 'EUR',
     timeZone: 'Europe/Paris',
     phones: ['+33612345678', '+33698765432', '+33745123456'],
+    profile: {
+      address: '30, rue des Perchamps, 75016 Paris, France',
+      phone: '+33 1 23 45 67 89',
+      email: 'consulat@paris.ambassade-rca.example',
+    },
   },
   {
     id: 'cm-yaounde',
@@ -19,6 +24,11 @@ export const DEMO_MISSIONS = [
     currency: 'XAF',
     timeZone: 'Africa/Douala',
     phones: ['+237671234567', '+237699887766', '+237655443322'],
+    profile: {
+      address: 'Rue 1863, Bastos, B.P. 396, Yaoundé, Cameroun',
+      phone: '+237 222 00 00 00',
+      email: 'consulat@yaounde.ambassade-rca.example',
+    },
   },
 ] as const;
 

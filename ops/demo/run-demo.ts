@@ -53,6 +53,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
         http: { host: '127.0.0.1', port: layout.missionPort(index) },
         mqtt: { url: `mqtt://127.0.0.1:${layout.brokerPort}` },
         simulatedPayments: true,
+        profile: mission.profile,
         logLevel: 'warn',
       });
       const node = await createNode(config, await loadNodeSecrets(config));

@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../services/staff/index.js';
 import { checkInBody } from '../api/staff/appointment-routes.js';
+import { SMS_READ_PERMISSION } from '../api/staff/sms-routes.js';
 import { missionTime, missionToday } from '../api/staff/staff-clock.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
+import { smsOfRecord } from './sms-view.js';
 
 /** State names as agents read them. */
 export const APPOINTMENT_STATES: Readonly<Record<string, string>> = {
@@ -30,15 +33,18 @@ export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       const day = request.query.jour ?? missionToday(deps);
+      const showSms = can(pagePrincipal(request), SMS_READ_PERMISSION);
       const entries = appointments.counterList(day).map((entry) => ({
         ...entry,
         time: `${missionTime(deps, entry.slotStart, 'HH:mm')}–${missionTime(deps, entry.slotEnd, 'HH:mm')}`,
         stateLabel: APPOINTMENT_STATES[entry.state] ?? entry.state,
+        lastSms: showSms ? (smsOfRecord(deps, entry.reference, 1)[0] ?? null) : null,
       }));
       return renderPage(request, reply, 'appointments', {
         title: 'Rendez-vous du jour',
         day,
         isToday: day === missionToday(deps),
+        showSms,
         entries,
       });
     },

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getService } from '../../services/catalogue/catalogue.js';
 import { FILE_STATES, fileStateSchema } from '../../services/files/workflow.js';
+import { can } from '../../services/staff/index.js';
 import { DECISION_STATES, fileDetail, queuedFile } from '../api/staff/file-view.js';
 import { formatMoney, invoiceFromCatalogue } from '../api/staff/money-view.js';
 import { assertAllowed } from '../api/staff/staff-auth.js';
@@ -11,6 +12,7 @@ import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
+import { smsSection } from './sms-view.js';
 
 /** File states as agents read them. */
 export const FILE_STATE_LABELS: Readonly<Record<string, string>> = {
@@ -64,6 +66,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         tabs,
         queue,
         labels: FILE_STATE_LABELS,
+        canOpen: can(pagePrincipal(request), 'files.open'),
       });
     },
   );
@@ -88,6 +91,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
           currency: fee.currency,
           text: formatMoney(fee.amountMinor, fee.currency),
         })),
+        ...smsSection(deps, pagePrincipal(request), detail.file.id, detail.file.trackingNumber),
       });
     },
   );

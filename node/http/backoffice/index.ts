@@ -4,18 +4,24 @@ import csrfProtection from '@fastify/csrf-protection';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { decorateStaffRequest } from '../api/staff/staff-auth.js';
+import { decorateStaffRequest, identify } from '../api/staff/staff-auth.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { registerStaffHttpErrors } from '../api/staff/staff-http-errors.js';
 import { accountPages } from './account-pages.js';
 import { appointmentPages } from './appointment-pages.js';
+import { civilStatusPages } from './civil-status-pages.js';
+import { counterFilePages } from './counter-file-pages.js';
 import { directivePages } from './directive-pages.js';
 import { filePages } from './file-pages.js';
 import { loginPages } from './login-pages.js';
 import { setPageErrorHandler } from './page-errors.js';
 import { BACKOFFICE, decorateCsrfSession } from './page-guard.js';
+import { homePath } from './page-render.js';
 import { paymentPages } from './payment-pages.js';
+import { refundPages } from './refund-pages.js';
 import { registrationPages } from './registration-pages.js';
+import { smsPages } from './sms-pages.js';
+import { staffAdminPages } from './staff-admin-pages.js';
 
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
 const ASSETS = fileURLToPath(new URL('./assets', import.meta.url));
@@ -48,17 +54,23 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
       });
       setPageErrorHandler(scope);
       serveStatic(scope);
-      scope.get('/', { schema: { hide: true } }, (_request, reply) =>
-        reply.redirect(`${BACKOFFICE}/rendez-vous`, 303),
-      );
+      scope.get('/', { schema: { hide: true } }, (request, reply) => {
+        const principal = identify(deps.domain.staff, request);
+        return reply.redirect(principal ? homePath(principal) : `${BACKOFFICE}/login`, 303);
+      });
       for (const pages of [
         loginPages,
         accountPages,
         appointmentPages,
+        counterFilePages,
         filePages,
         paymentPages,
+        refundPages,
         registrationPages,
+        civilStatusPages,
         directivePages,
+        smsPages,
+        staffAdminPages,
       ]) {
         await scope.register(pages, deps);
       }

@@ -6,7 +6,7 @@ import { LOGIN_RATE_LIMIT } from '../api/staff/auth-routes.js';
 import { clearSessionCookie, identify, sessionToken, setSessionCookie } from '../api/staff/staff-auth.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { BACKOFFICE, bindLoginCsrf, LOGIN_CSRF_COOKIE, pageGuard } from './page-guard.js';
-import { renderPage } from './page-render.js';
+import { homePath, renderPage } from './page-render.js';
 
 const loginForm = z.strictObject({
   _csrf: z.string().max(200),
@@ -28,8 +28,7 @@ export async function loginPages(app: FastifyInstance, deps: StaffHttpDeps): Pro
 
   pages.get('/login', { schema: { hide: true } }, async (request, reply) => {
     const principal = identify(staff, request);
-    if (principal)
-      return reply.redirect(`${BACKOFFICE}/${principal.pending.length ? 'compte' : 'rendez-vous'}`, 303);
+    if (principal) return reply.redirect(homePath(principal), 303);
     bindLoginCsrf(request, reply, secure);
     return renderPage(request, reply, 'login', { title: 'Connexion', error: null, username: '' });
   });
@@ -51,7 +50,7 @@ export async function loginPages(app: FastifyInstance, deps: StaffHttpDeps): Pro
         });
         setSessionCookie(reply, result, secure);
         reply.clearCookie(LOGIN_CSRF_COOKIE, { path: `${BACKOFFICE}/login` });
-        return reply.redirect(`${BACKOFFICE}/${result.pending.length ? 'compte' : 'rendez-vous'}`, 303);
+        return reply.redirect(homePath({ roles: result.user.roles, pending: result.pending }), 303);
       } catch (error) {
         if (!(error instanceof StaffError)) throw error;
         reply.status(error.code === 'account_locked' ? 429 : 401);

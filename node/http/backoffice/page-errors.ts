@@ -29,7 +29,14 @@ const MESSAGES: Readonly<Record<string, string>> = {
   day_closed: 'La caisse de ce jour est déjà clôturée.',
   already_closed: 'La caisse de ce jour est déjà clôturée.',
   closing_unbalanced: 'Le comptage ne correspond pas : recomptez, ou expliquez l’écart.',
+  payment_not_found: 'Paiement introuvable.',
+  refund_exceeds_payment: 'Ce montant dépasse ce qui reste à rembourser sur ce paiement.',
+  refund_method_not_possible: 'Un paiement en espèces se rembourse en espèces.',
+  currency_mismatch: 'La devise ne correspond pas à celle du paiement.',
+  future_day: 'Ce jour n’a pas encore commencé.',
   no_fee_in_currency: 'Ce service n’a pas de tarif dans cette devise.',
+  username_taken: 'Cet identifiant est déjà pris.',
+  last_admin: 'Refusé : la mission doit garder au moins un administrateur actif.',
   already_acknowledged: 'Directive déjà accusée.',
 };
 

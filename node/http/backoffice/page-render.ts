@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { can, type Permission } from '../../services/staff/index.js';
+import { can, type Permission, type PermissionSubject } from '../../services/staff/index.js';
+import { SMS_READ_PERMISSION } from '../api/staff/sms-routes.js';
 import { BACKOFFICE } from './page-guard.js';
 
 /** One entry of the menu, shown to the roles holding its permission. */
@@ -14,21 +15,43 @@ const NAV: readonly NavEntry[] = [
   { href: `${BACKOFFICE}/dossiers`, label: 'Dossiers', permission: 'files.read' },
   { href: `${BACKOFFICE}/caisse`, label: 'Caisse', permission: 'payments.read' },
   { href: `${BACKOFFICE}/immatriculations`, label: 'Immatriculations', permission: 'registrations.manage' },
+  { href: `${BACKOFFICE}/etat-civil`, label: 'État civil', permission: 'civil_status.manage' },
   { href: `${BACKOFFICE}/directives`, label: 'Directives', permission: 'directives.read' },
+  { href: `${BACKOFFICE}/sms`, label: 'SMS', permission: SMS_READ_PERMISSION },
+  { href: `${BACKOFFICE}/personnel`, label: 'Personnel', permission: 'staff.manage' },
 ];
+
+/**
+ * Where an account lands after login: its first menu page, or its account page while enrolment
+ * is pending or when no menu page is open to its roles (an administrator lands on the staff list).
+ */
+export function homePath(subject: PermissionSubject): string {
+  const first = NAV.find((entry) => can(subject, entry.permission));
+  return first?.href ?? `${BACKOFFICE}/compte`;
+}
 
 /** Confirmations shown after a form, by the code in `?ok=` (never free text from the URL). */
 const FLASH: Readonly<Record<string, string>> = {
   checked_in: 'Arrivée enregistrée.',
   no_shows: 'Absences enregistrées.',
   moved: 'Dossier mis à jour.',
-  opened: 'Dossier ouvert.',
+  opened: 'Dossier ouvert. Remettez la fiche de suivi au demandeur.',
   invoiced: 'Facture établie.',
   closed: 'Caisse clôturée.',
+  refunded: 'Remboursement enregistré.',
   verified: 'Immatriculation vérifiée.',
   activated: 'Immatriculation activée.',
   acknowledged: 'Directive accusée.',
+  cs_review: 'Instruction commencée.',
+  cs_transcribed: 'Acte transcrit ; il part au registre national à la prochaine liaison.',
+  cs_rejected: 'Demande de transcription rejetée.',
   password: 'Mot de passe changé.',
+  staff_roles: 'Rôles modifiés ; les sessions du compte sont fermées.',
+  staff_off: 'Compte désactivé ; ses sessions sont fermées.',
+  staff_on: 'Compte réactivé.',
+  staff_unlocked: 'Compte débloqué.',
+  staff_totp: 'Double authentification réinitialisée : l’utilisateur l’activera à sa prochaine connexion.',
+  staff_sessions: 'Sessions du compte fermées.',
 };
 
 /**

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../services/staff/index.js';
 import { formatMoney, parseMajorAmount, receiptData } from '../api/staff/money-view.js';
 import { DEFAULT_CASHBOX } from '../api/staff/payment-routes.js';
-import { missionToday } from '../api/staff/staff-clock.js';
+import { missionTime, missionToday } from '../api/staff/staff-clock.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
+import { cashRefundsOfDay, refundableOf, refundsOfInvoice } from './refund-view.js';
+import { smsSection } from './sms-view.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const csrfField = z.string().max(200);
@@ -34,14 +37,23 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
       const invoice = payments.getInvoice(request.params.id);
       if (!invoice) throw new ApiError('not_found', 'no such invoice');
       const money = (minor: number) => formatMoney(minor, invoice.currency);
+      const mayRefund = can(pagePrincipal(request), 'payments.refund');
       return renderPage(request, reply, 'invoice', {
         title: 'Facture',
-        invoice: { ...invoice, total: money(invoice.totalMinor) },
+        invoice: { ...invoice, total: money(invoice.totalMinor), refunded: money(invoice.refundedMinor) },
         lines: invoice.lines.map((line) => ({ ...line, amount: money(line.amountMinor) })),
-        payments: payments
-          .paymentsOfInvoice(invoice.id)
-          .map((payment) => ({ ...payment, amount: money(payment.amountMinor) })),
+        payments: payments.paymentsOfInvoice(invoice.id).map((payment) => ({
+          ...payment,
+          amount: money(payment.amountMinor),
+          ...refundableOf(payment, mayRefund),
+        })),
+        refunds: refundsOfInvoice(deps, invoice.id).map((refund) => ({
+          ...refund,
+          amount: money(refund.amountMinor),
+          when: missionTime(deps, refund.recordedAt),
+        })),
         cashbox: DEFAULT_CASHBOX,
+        ...smsSection(deps, pagePrincipal(request), invoice.id),
       });
     },
   );
@@ -109,11 +121,13 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
       const days = [...new Set(['XAF', deps.config.hostCurrency])].map((code) => {
         const summary = payments.cashDaySummary({ businessDate, currency: code, cashbox: box });
         const money = (minor: number) => formatMoney(minor, code);
+        const refundList = cashRefundsOfDay(deps, { businessDate, currency: code, cashbox: box });
         return {
           ...summary,
           payments: money(summary.paymentsMinor),
           refunds: money(summary.refundsMinor),
           expected: money(summary.expectedMinor),
+          refundList: refundList.map((refund) => ({ ...refund, amount: money(refund.amountMinor) })),
         };
       });
       return renderPage(request, reply, 'cash', {

@@ -1,13 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { registrationsInState } from '../api/staff/registry-view.js';
+import { listRegistryFollowUps } from '../../services/registrations/registry-reconcile.js';
+import { type ListedRegistration, registrationsInState, withPerson } from '../api/staff/registry-view.js';
 import { missionTime } from '../api/staff/staff-clock.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
+import { registryView } from './registry-labels.js';
 
-const STATES = { submitted: 'À vérifier', verified: 'À activer', active: 'Actives' } as const;
+const STATES = {
+  submitted: 'À vérifier',
+  verified: 'À activer',
+  active: 'Actives',
+  registre: 'Signalées par le registre national',
+} as const;
 const idParams = z.strictObject({ id: z.uuid() });
 const csrfField = z.string().max(200);
 
@@ -23,7 +30,7 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
       schema: {
         hide: true,
         querystring: z.strictObject({
-          etat: z.enum(['submitted', 'verified', 'active']).default('submitted'),
+          etat: z.enum(['submitted', 'verified', 'active', 'registre']).default('submitted'),
           ok: z.string().max(20).optional(),
         }),
       },
@@ -31,9 +38,11 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
     },
     async (request, reply) => {
       const state = request.query.etat;
-      const list = registrationsInState(deps, state).map((registration) => ({
+      const listed = state === 'registre' ? flaggedByRegistry(deps) : registrationsInState(deps, state);
+      const list = listed.map((registration) => ({
         ...registration,
         submitted: missionTime(deps, registration.submittedAt),
+        registryView: registryView(deps, registration.registry, registration.details.nationalId),
       }));
       const tabs = Object.entries(STATES).map(([value, label]) => ({ value, label }));
       return renderPage(request, reply, 'registrations', { title: 'Immatriculations', state, tabs, list });
@@ -70,4 +79,14 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
       return done(reply, '/immatriculations?etat=verified', 'activated');
     },
   );
+}
+
+/** Registrations the national registry sent back for a human look, oldest decision first. */
+function flaggedByRegistry(deps: StaffHttpDeps): ListedRegistration[] {
+  return listRegistryFollowUps(deps.store)
+    .filter((entry) => entry.entity === 'registration')
+    .flatMap((entry) => {
+      const registration = deps.domain.registrations.get(entry.id);
+      return registration ? [withPerson(deps, registration)] : [];
+    });
 }

@@ -11,6 +11,7 @@ import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
 import { expireHolds, queueReminders } from './jobs.js';
 import { isHoldOver } from './release.js';
 import { type AppointmentRulesInput, appointmentRulesSchema } from './rules.js';
+import { createScheduleCache } from './schedule-cache.js';
 import type {
   BookingInput,
   CancelInput,
@@ -78,6 +79,7 @@ export function createAppointments(deps: AppointmentsDeps): Appointments {
     region: deps.defaultRegion,
     rules: appointmentRulesSchema.parse(deps.rules ?? {}),
     now: deps.now ?? (() => new Date()),
+    schedule: createScheduleCache(deps.store.db),
   };
   const view = (row: AppointmentRow) => toView(row, ctx.now());
   return {
@@ -104,7 +106,7 @@ function listSlots(ctx: AppointmentsContext, query: SlotQuery): Slot[] {
   }
   const service = bookableService(ctx, data.serviceCode);
   const now = ctx.now();
-  return listOpenSlots(ctx.store.db, service.code, service.view, {
+  return listOpenSlots(ctx.store.db, service, {
     ...data,
     now,
     until: new Date(horizon(ctx, now)),

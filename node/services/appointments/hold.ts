@@ -14,7 +14,7 @@ import { hashBookingCode, newBookingCode } from './booking-code.js';
 import type { AppointmentsContext } from './context.js';
 import { AppointmentEvent, recordAppointment } from './record.js';
 import { newReference } from './reference.js';
-import type { SlotTimes } from './slot-checks.js';
+import type { SlotTimes } from './slots.js';
 import { type AppointmentSmsKind, appointmentSmsText } from './sms-texts.js';
 
 /** The person named on a booking. */

@@ -2,13 +2,7 @@ import { DateTime } from 'luxon';
 import { isClosedOn } from './calendar.js';
 import type { AppointmentsContext, BookableService } from './context.js';
 import { AppointmentErrorCode, refuse } from './errors.js';
-import { daySlotTimes, localDay, placesTaken } from './slots.js';
-
-/** A slot's bounds, UTC. */
-export interface SlotTimes {
-  readonly start: string;
-  readonly end: string;
-}
+import { localDay, placesTaken, type SlotTimes } from './slots.js';
 
 /**
  * The slot starting at this instant, or a refusal: a closure (`closed`), no such slot in the
@@ -23,7 +17,7 @@ export function resolveSlot(
   const day = localDay(start, ctx.zone);
   if (isClosedOn(service.view.closures, day))
     refuse(AppointmentErrorCode.Closed, `the mission is closed on ${day}`);
-  const slot = daySlotTimes(service.view, day).find((candidate) => candidate.start === start);
+  const slot = service.slotsOn(day).find((candidate) => candidate.start === start);
   if (!slot)
     refuse(AppointmentErrorCode.OutsideOpeningHours, `no slot of ${service.code} starts at ${start}`);
   if (slot.start <= now.toISOString()) refuse(AppointmentErrorCode.SlotInPast, 'this slot has begun');

@@ -13,6 +13,12 @@ export interface Slot {
   readonly remaining: number;
 }
 
+/** A slot's bounds, UTC. */
+export interface SlotTimes {
+  readonly start: string;
+  readonly end: string;
+}
+
 /** Everything that decides where a service's slots are. */
 export interface CalendarView {
   readonly settings: CalendarSettings;
@@ -27,10 +33,10 @@ export interface CalendarView {
  * times go through the time-zone database; the slots between are counted in real minutes (a time
  * zone lookup per slot cost more than the rest of a slot listing).
  */
-export function daySlotTimes(view: CalendarView, day: string): { start: string; end: string }[] {
+export function daySlotTimes(view: CalendarView, day: string): SlotTimes[] {
   const weekday = isoWeekday(day);
   const slotMs = view.settings.slotMinutes * 60_000;
-  const slots: { start: string; end: string }[] = [];
+  const slots: SlotTimes[] = [];
   for (const range of view.hours.filter((hours) => hours.weekday === weekday)) {
     const closes = wallTimeToUtcMs(day, range.closes, view.zone);
     // A slot that would run past closing time is not offered.
@@ -66,16 +72,22 @@ export function daysBetween(from: string, to: string): string[] {
 /** Slots of the open days in a range that start after `now`, with places taken counted in. */
 export function listOpenSlots(
   db: Db,
-  serviceCode: string,
-  view: CalendarView,
+  service: {
+    readonly code: string;
+    readonly view: CalendarView;
+    slotsOn(day: string): readonly SlotTimes[];
+  },
   range: { from: string; to: string; now: Date; until: Date },
 ): Slot[] {
+  const { view } = service;
+  const after = range.now.toISOString();
+  const until = range.until.toISOString();
   const times = daysBetween(range.from, range.to)
     .filter((day) => !isClosedOn(view.closures, day))
-    .flatMap((day) => daySlotTimes(view, day))
-    .filter((slot) => slot.start > range.now.toISOString() && slot.start <= range.until.toISOString());
+    .flatMap((day) => service.slotsOn(day))
+    .filter((slot) => slot.start > after && slot.start <= until);
   if (times.length === 0) return [];
-  const taken = placesTakenBetween(db, serviceCode, times[0]!.start, times.at(-1)!.start, range.now);
+  const taken = placesTakenBetween(db, service.code, times[0]!.start, times.at(-1)!.start, range.now);
   return times.map((slot) => ({
     ...slot,
     capacity: view.settings.capacity,

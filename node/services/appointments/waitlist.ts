@@ -12,8 +12,8 @@ import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
 import { insertHold, resolvePerson } from './hold.js';
 import { recordWaitlist } from './record.js';
 import { parseInput, type WaitlistInput, waitlistInputSchema } from './schemas.js';
-import { assertWithinLimits, horizon, placesLeft, type SlotTimes } from './slot-checks.js';
-import { daySlotTimes, localDay } from './slots.js';
+import { assertWithinLimits, horizon, placesLeft } from './slot-checks.js';
+import { localDay, type SlotTimes } from './slots.js';
 
 /** A place on the waiting list. */
 export interface WaitlistEntry {
@@ -72,7 +72,7 @@ function assertDayFull(ctx: AppointmentsContext, service: BookableService, day: 
   if (isClosedOn(service.view.closures, day)) refuse(AppointmentErrorCode.Closed, `closed on ${day}`);
   const at = now.toISOString();
   const last = horizon(ctx, now);
-  const slots = daySlotTimes(service.view, day).filter((slot) => slot.start > at && slot.start <= last);
+  const slots = service.slotsOn(day).filter((slot) => slot.start > at && slot.start <= last);
   if (slots.length === 0) refuse(AppointmentErrorCode.OutsideOpeningHours, `no slot to wait for on ${day}`);
   if (slots.some((slot) => placesLeft(ctx, service, slot.start, now) > 0)) {
     refuse(AppointmentErrorCode.SlotsAvailable, 'places are free on this day: book one');

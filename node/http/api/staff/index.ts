@@ -7,6 +7,7 @@ import { staffDirectiveRoutes } from './directive-routes.js';
 import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
+import { staffSmsRoutes } from './sms-routes.js';
 import { decorateStaffRequest } from './staff-auth.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 import { registerStaffHttpErrors } from './staff-http-errors.js';
@@ -42,6 +43,7 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       await scope.register(staffRegistryRoutes, deps);
       await scope.register(staffDirectiveRoutes, deps);
       await scope.register(staffAdminRoutes, deps);
+      await scope.register(staffSmsRoutes, deps);
     },
     { prefix: '/api/v1/staff' },
   );

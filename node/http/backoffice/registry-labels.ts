@@ -1,0 +1,46 @@
+import type { RegistryState } from '../../services/registrations/registration-record.js';
+import { missionTime } from '../api/staff/staff-clock.js';
+import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+
+/** Where a record stands with the national registry, as agents read it. */
+export const REGISTRY_STATE_LABELS: Readonly<Record<RegistryState, string>> = {
+  none: 'Non transmis',
+  submitted: 'Transmis, réponse attendue',
+  reconciled: 'Rapproché',
+  review: 'Signalé pour examen',
+};
+
+/** The registry's decisions (protocol `registry.result`), as agents read them. */
+export const REGISTRY_DECISION_LABELS: Readonly<Record<string, string>> = {
+  match: 'Personne connue du registre',
+  new: 'Nouvelle inscription au registre',
+  review: 'À examiner par l’officier du registre',
+};
+
+/** The registry's answer on a record, ready for a page. */
+export interface RegistryView {
+  readonly state: RegistryState;
+  readonly stateLabel: string;
+  readonly decision: string | null;
+  readonly decidedAt: string | null;
+  readonly nationalId: string | null;
+  /** True when the registry asked for a human look: the page flags it. */
+  readonly flagged: boolean;
+}
+
+/** The registry part of a registration or transcription, labelled and in the mission's time. */
+export function registryView(
+  deps: StaffHttpDeps,
+  registry: { state: RegistryState; decision: string | null; decidedAt: string | null },
+  nationalId: string | undefined,
+): RegistryView {
+  return {
+    state: registry.state,
+    stateLabel: REGISTRY_STATE_LABELS[registry.state],
+    decision:
+      registry.decision === null ? null : (REGISTRY_DECISION_LABELS[registry.decision] ?? registry.decision),
+    decidedAt: registry.decidedAt === null ? null : missionTime(deps, registry.decidedAt),
+    nationalId: nationalId ?? null,
+    flagged: registry.state === 'review',
+  };
+}

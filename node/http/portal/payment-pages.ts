@@ -1,0 +1,104 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getService } from '../../services/catalogue/catalogue.js';
+import { accessFile } from './file-access.js';
+import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
+import { portalOf } from './page-context.js';
+import { PageNotFound } from './page-errors.js';
+import { renderPage } from './page-render.js';
+import { type PortalPageDeps, perMinute } from './portal-deps.js';
+import { PORTAL_PATHS } from './portal-routes-list.js';
+import { langOnly } from './query-schemas.js';
+import { simulatedCheckoutPages } from './simulated-checkout-pages.js';
+
+const startForm = z.object({ invoice: z.uuid() });
+const invoiceParam = z.strictObject({ invoiceId: z.uuid() });
+
+/**
+ * Paying an invoice online: the file's tracking number and the applicant's secret list its
+ * invoices; one is paid through the provider's page, which sends the applicant back to its receipt.
+ */
+export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
+  const pages = app.withTypeProvider<ZodTypeProvider>();
+  const { files, payments } = deps.domain;
+  const provider = deps.domain.simulatedProvider;
+
+  pages.get(PORTAL_PATHS.payment, { schema: { hide: true, querystring: langOnly } }, async (request, reply) =>
+    showForm(request, reply, EMPTY_FORM),
+  );
+  pages.get(PORTAL_PATHS.paymentStart, { schema: { hide: true } }, async (_request, reply) =>
+    reply.redirect(PORTAL_PATHS.payment, 303),
+  );
+
+  pages.post(
+    PORTAL_PATHS.payment,
+    { schema: { hide: true }, preHandler: app.csrfProtection, config: perMinute(deps.limits.lookup) },
+    async (request, reply) => {
+      const access = accessFile(files, formFields(request.body), true);
+      if (!access.ok) return showForm(request, reply, access.form, access.status);
+      return renderPage(
+        request,
+        reply,
+        deps.site,
+        {
+          view: 'payment-invoices',
+          title: 'payment.title',
+          data: {
+            file: access.view,
+            invoices: payments.invoicesOfFile(access.fileId),
+            canPay: provider !== undefined,
+          },
+        },
+        { form: true, personal: true },
+      );
+    },
+  );
+
+  pages.post(
+    PORTAL_PATHS.paymentStart,
+    { schema: { hide: true }, preHandler: app.csrfProtection, config: perMinute(deps.limits.checkout) },
+    async (request, reply) => {
+      const parsed = startForm.safeParse(formFields(request.body));
+      if (!parsed.success) throw new PageNotFound('no such invoice');
+      if (!provider)
+        return showForm(request, reply, { values: {}, errors: {}, alert: 'payment.unavailable' }, 503);
+      const invoiceId = parsed.data.invoice;
+      const started = await payments.startCheckout({ invoiceId, provider: provider.name });
+      // The simulated provider has no pages of its own: the portal stands in for them.
+      const next = new URLSearchParams({ ref: started.providerRef, facture: invoiceId });
+      return reply.redirect(`${PORTAL_PATHS.paymentSimulation}?${next}`, 303);
+    },
+  );
+
+  pages.get(
+    PORTAL_PATHS.paymentReturn(':invoiceId'),
+    { schema: { hide: true, params: invoiceParam, querystring: langOnly } },
+    async (request, reply) => {
+      const invoice = payments.getInvoice(request.params.invoiceId);
+      if (!invoice) throw new PageNotFound('no such invoice');
+      const receipts = payments.paymentsOfInvoice(invoice.id).map((payment) => payment.receiptNumber);
+      const serviceName =
+        getService(deps.store, invoice.serviceCode, portalOf(request).lang)?.name ?? invoice.serviceCode;
+      return renderPage(
+        request,
+        reply,
+        deps.site,
+        { view: 'payment-return', title: 'payment.returnTitle', data: { invoice, receipts, serviceName } },
+        { personal: true },
+      );
+    },
+  );
+
+  if (provider) await app.register(simulatedCheckoutPages, { ...deps, provider });
+
+  function showForm(request: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) {
+    return renderPage(
+      request,
+      reply,
+      deps.site,
+      { view: 'payment', title: 'payment.title', data: { form } },
+      { form: true, status },
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { Store } from '../../db/store.js';
+import { languageSchema } from '../catalogue/catalogue-schema.js';
+import type { FileState } from '../files/workflow.js';
+
+const rating = z.coerce.number().int().min(1).max(5);
+
+/** The survey's questions, each rated 1 (bad) to 5 (very good). */
+export const surveyAnswersSchema = z.strictObject({ overall: rating, speed: rating, welcome: rating });
+export type SurveyAnswers = z.output<typeof surveyAnswersSchema>;
+
+/** Where the answer was given. */
+export const surveyChannelSchema = z.enum(['portal', 'kiosk']);
+
+/** The file an answer is about, as the caller looked it up. */
+export interface SurveyedFile {
+  readonly id: string;
+  readonly serviceCode: string;
+  readonly state: FileState;
+}
+
+/** The outcome of an answer: untrusted input, so a result to branch on. */
+export type SurveyResult =
+  | { readonly status: 'recorded' }
+  | { readonly status: 'refused'; readonly reason: 'not_delivered' | 'already_answered' };
+
+/**
+ * Records the survey answer of a delivered file, once: a second answer for the same file is
+ * refused, so a file counts once in the mission's figures.
+ */
+export function recordSurveyAnswer(
+  store: Store,
+  file: SurveyedFile,
+  input: { answers: SurveyAnswers; channel: z.infer<typeof surveyChannelSchema>; lang: string },
+  now: Date,
+): SurveyResult {
+  if (file.state !== 'delivered') return { status: 'refused', reason: 'not_delivered' };
+  const answers = surveyAnswersSchema.parse(input.answers);
+  const channel = surveyChannelSchema.parse(input.channel);
+  const lang = languageSchema.parse(input.lang);
+  const inserted = store.db
+    .prepare(
+      `INSERT INTO survey_answers (file_id, service_code, overall, speed, welcome, channel, lang, answered_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (file_id) DO NOTHING`,
+    )
+    .run(
+      file.id,
+      file.serviceCode,
+      answers.overall,
+      answers.speed,
+      answers.welcome,
+      channel,
+      lang,
+      now.toISOString(),
+    );
+  return inserted.changes === 1 ? { status: 'recorded' } : { status: 'refused', reason: 'already_answered' };
+}
