@@ -8,6 +8,7 @@ import { openDatabase } from './db/open-database.js';
 import { buildHubApp } from './http/app.js';
 import { hubHealthRoutes } from './http/health.js';
 import { HubIngestLink } from './link/hub-link.js';
+import { type ChangeFeed, createChangeFeed, noticeOfOutcome } from './live/change-feed.js';
 import { createHubMetrics, type HubMetrics } from './metrics.js';
 import { loadTrustStore } from './services/missions/trust-loader.js';
 
@@ -21,6 +22,8 @@ export interface HubContext {
   readonly app: FastifyInstance;
   readonly broker: EmbeddedBroker | undefined;
   readonly link: HubIngestLink;
+  /** Committed changes, for the dashboards' live updates. */
+  readonly changes: ChangeFeed;
   /** Reloads the trust store from the database (after an enrolment or a revocation). */
   reloadTrust(): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export async function createHubContext(
   const { trust } = await loadTrustStore(db, hub.toPublic());
   trustHub(trust, hub);
   const metrics = createHubMetrics(db);
+  const changes = createChangeFeed();
   const broker =
     config.mqtt.mode === 'embedded'
       ? await startBroker({
@@ -68,7 +72,12 @@ export async function createHubContext(
     ...(config.mqtt.mode === 'external' && config.mqtt.caFile
       ? { ca: readFileSync(config.mqtt.caFile) }
       : {}),
-    onOutcome: (outcome) => metrics.record(outcome),
+    onOutcome: (outcome) => {
+      metrics.record(outcome);
+      const notice = noticeOfOutcome(outcome);
+      if (notice) changes.publish(notice);
+    },
+    onPresence: (missionId) => changes.publish({ missionId, topic: 'link' }),
   });
   await link.start();
   const app = await buildHubApp({ logLevel: config.logLevel });
@@ -82,6 +91,7 @@ export async function createHubContext(
     app,
     broker,
     link,
+    changes,
     async reloadTrust() {
       const fresh = await loadTrustStore(db, hub.toPublic());
       for (const key of fresh.trust.allKeys()) trust.trust(key);

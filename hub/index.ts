@@ -5,9 +5,14 @@ import type { HubConfig } from './config/config.js';
 import { createHubContext, type HubContext } from './context.js';
 import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
+import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
+import { hubWebRoutes } from './http/web/index.js';
+import { registryPages } from './http/web/registry-pages.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
+import { startReconcileLoop } from './services/registry/reconcile-loop.js';
+import { createRegistryService } from './services/registry/registry-service.js';
 
 /** The ministry's hub: HTTP API, ingest link and (by default) embedded broker, started together. */
 export interface MinistryHub {
@@ -24,6 +29,20 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
   const context = await createHubContext(config, identity, await softwareVersion());
   const secretsKey = hubSecretsKey(identity);
   await context.app.register(loginRoutes, { db: context.db, secretsKey });
+  const registry = createRegistryService({
+    db: context.db,
+    hub: identity,
+    trust: context.trust,
+    publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
+    onError: (submissionId, err) => context.app.log.error({ err, submissionId }, 'registry decision failed'),
+  });
+  await context.app.register(hubWebRoutes, {
+    db: context.db,
+    secretsKey,
+    changes: context.changes,
+    secureCookies: config.http.secureCookies,
+    pages: [registryPages(registry)],
+  });
   await context.app.register(hubApiRoutes, {
     db: context.db,
     hub: identity,
@@ -33,6 +52,14 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
     disconnect: (missionId) => context.broker?.disconnect(missionId),
   });
+  await context.app.register(registryRoutes, {
+    registry,
+    guard: (permission) => requirePermission(permission, { db: context.db }),
+    officer: (request) => request.user?.username ?? 'unknown',
+  });
+  const reconcile = startReconcileLoop(registry, (err) =>
+    context.app.log.error({ err }, 'registry reconciliation failed'),
+  );
   // Missions enrolled by another hub process (or the command line) become known without a restart.
   const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);
   reload.unref();
@@ -56,6 +83,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     async close() {
       clearInterval(reload);
       await reminders.stop();
+      await reconcile.stop();
       await context.close();
     },
   };

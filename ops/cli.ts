@@ -25,6 +25,9 @@ const families: Record<string, (program: Command) => Promise<void>> = {
   audit: async (p) => (await import('./commands/node-maintenance.js')).registerAuditCommands(p),
   bench: async (p) => (await import('./commands/bench.js')).registerBenchCommand(p),
   vectors: async (p) => (await import('./commands/vectors.js')).registerVectorsCommand(p),
+  registry: async (p) => {
+    (await import('./commands/registry.js')).registerRegistryCommands(p);
+  },
 };
 
 const asked = process.argv[2];

@@ -8,6 +8,8 @@ export const hubConfigSchema = z.strictObject({
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.int().min(0).max(65535).default(8080),
+    /** Behind TLS (a reverse proxy): the web session cookies get the Secure flag. */
+    secureCookies: z.boolean().default(false),
   }),
   /** PostgreSQL; absent means the embedded PGlite database in the data directory. */
   databaseUrl: z

@@ -8,7 +8,11 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
   const number = (value: string | undefined) => (value === undefined ? undefined : Number(value));
   return hubConfigSchema.parse({
     dataDir: env.HUB_DATA_DIR,
-    http: { host: env.HUB_HTTP_HOST, port: number(env.HUB_HTTP_PORT) },
+    http: {
+      host: env.HUB_HTTP_HOST,
+      port: number(env.HUB_HTTP_PORT),
+      secureCookies: env.HUB_SECURE_COOKIES === 'true',
+    },
     databaseUrl: env.DATABASE_URL,
     mqtt: env.MQTT_URL
       ? {

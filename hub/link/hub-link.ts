@@ -31,6 +31,8 @@ export interface HubLinkOptions {
    */
   readonly credentials?: 'token' | 'password';
   readonly onOutcome?: (outcome: IngestOutcome) => void;
+  /** Told once a mission's presence (online or offline) is recorded. */
+  readonly onPresence?: (missionId: string) => void;
   readonly onError?: (error: Error) => void;
 }
 
@@ -104,7 +106,9 @@ export class HubIngestLink {
     const next = previous
       .then(() =>
         parsed.kind === 'presence'
-          ? recordPresence(this.db, parsed.missionId, Buffer.from(bytes).toString('utf8'), new Date())
+          ? recordPresence(this.db, parsed.missionId, Buffer.from(bytes).toString('utf8'), new Date()).then(
+              () => this.options.onPresence?.(parsed.missionId),
+            )
           : this.ingest(bytes),
       )
       .catch((error: unknown) => this.options.onError?.(error as Error));

@@ -1,7 +1,9 @@
 import { benchBooking } from './booking.js';
+import { benchDashboards } from './dashboards.js';
 import { benchDirectives } from './directives.js';
 import { benchMemory } from './memory.js';
 import { benchProtocol } from './protocol.js';
+import { benchRegistry } from './registry.js';
 import { benchSync } from './sync.js';
 
 const suites: Record<string, () => Promise<void>> = {
@@ -10,6 +12,8 @@ const suites: Record<string, () => Promise<void>> = {
   booking: benchBooking,
   memory: benchMemory,
   directives: benchDirectives,
+  dashboards: benchDashboards,
+  registry: benchRegistry,
 };
 
 /** Runs one suite by name, or every suite for `all`. */

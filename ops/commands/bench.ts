@@ -5,7 +5,11 @@ export function registerBenchCommand(program: Command): void {
   program
     .command('bench')
     .description('run a benchmark suite and print its figures')
-    .argument('[suite]', 'protocol | sync | booking | memory | directives | all', 'all')
+    .argument(
+      '[suite]',
+      'protocol | sync | booking | memory | directives | dashboards | registry | all',
+      'all',
+    )
     .action(async (suite: string) => {
       const { runBench } = await import('../bench/index.js');
       await runBench(suite);

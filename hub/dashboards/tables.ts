@@ -1,0 +1,227 @@
+import type { ActivityFigures, RevenueFigures } from './activity.js';
+import type { Dashboard } from './dashboard.js';
+import { FILE_STATE_LABELS, openFiles } from './files.js';
+import type { CellFormat, CellValue } from './format.js';
+
+/** One column of a dashboard table. */
+export interface TableColumn {
+  readonly key: string;
+  readonly label: string;
+  readonly format: CellFormat;
+}
+
+/** A table of a dashboard, as the page shows it and the CSV export writes it. */
+export interface DashboardTable {
+  /** Stable, URL-safe: the CSV export's file name. */
+  readonly id: TableId;
+  readonly title: string;
+  readonly columns: readonly TableColumn[];
+  readonly rows: readonly Readonly<Record<string, CellValue>>[];
+}
+
+/** Every table a dashboard has, in page order. */
+export const TABLE_IDS = [
+  'liaisons',
+  'rendez-vous',
+  'dossiers',
+  'delais',
+  'recettes',
+  'satisfaction',
+  'directives',
+  'registre',
+  'activite',
+] as const;
+
+/** One of {@link TABLE_IDS}. */
+export type TableId = (typeof TABLE_IDS)[number];
+
+const col = (key: string, label: string, format: CellFormat = 'int'): TableColumn => ({ key, label, format });
+const NETWORK = 'Réseau';
+
+/** The tables of a dashboard. */
+export function dashboardTables(dashboard: Dashboard): DashboardTable[] {
+  return TABLE_IDS.map((id) => BUILDERS[id](dashboard));
+}
+
+/** One table of a dashboard. */
+export function dashboardTable(dashboard: Dashboard, id: TableId): DashboardTable {
+  return BUILDERS[id](dashboard);
+}
+
+const BUILDERS: Readonly<Record<TableId, (d: Dashboard) => DashboardTable>> = {
+  liaisons: (d) => ({
+    id: 'liaisons',
+    title: 'Liaisons des missions',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('name', 'Nom', 'text'),
+      col('online', 'En ligne', 'yesno'),
+      col('lastSeenAt', 'Dernière synchronisation', 'instant'),
+      col('backlog', 'Événements en attente'),
+      col('backlogOldestAt', 'Plus ancien en attente', 'instant'),
+    ],
+    rows: d.links.map((link) => ({
+      mission: link.id,
+      name: link.name,
+      online: link.online,
+      lastSeenAt: link.lastSeenAt,
+      backlog: link.backlog,
+      backlogOldestAt: link.backlogOldestAt,
+    })),
+  }),
+  'rendez-vous': (d) => ({
+    id: 'rendez-vous',
+    title: 'Rendez-vous',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('booked', 'Réservés'),
+      col('honoured', 'Honorés'),
+      col('noShow', 'Absents'),
+      col('noShowRate', 'Taux d’absence', 'share'),
+      col('cancelled', 'Annulés'),
+    ],
+    rows: perMission(d, (a) => ({ ...a.appointments })),
+  }),
+  dossiers: (d) => ({
+    id: 'dossiers',
+    title: 'Dossiers ouverts sur la période, par état actuel',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      ...Object.entries(FILE_STATE_LABELS).map(([state, label]) => col(state, label)),
+      col('open', 'En cours'),
+    ],
+    rows: [
+      ...[...d.files.byMission]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([mission, states]) => ({ mission, ...states, open: openFiles(states) })),
+      ...(d.missionId ? [] : [{ mission: NETWORK, ...d.files.total, open: openFiles(d.files.total) }]),
+    ],
+  }),
+  delais: (d) => ({
+    id: 'delais',
+    title: 'Délais de traitement (dossiers terminés sur la période)',
+    columns: [
+      col('service', 'Service', 'text'),
+      col('files', 'Dossiers'),
+      col('median', 'Médiane', 'hours'),
+      col('p90', '90ᵉ centile', 'hours'),
+      col('target', 'Objectif', 'days'),
+      col('onTarget', 'Dans l’objectif', 'share'),
+    ],
+    rows: d.processing.map((p) => ({
+      service: p.serviceName,
+      files: p.files,
+      median: p.medianHours,
+      p90: p.p90Hours,
+      target: p.targetDays,
+      onTarget: p.onTargetShare,
+    })),
+  }),
+  recettes: (d) => ({
+    id: 'recettes',
+    title: 'Recettes par devise',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('currency', 'Devise', 'text'),
+      col('payments', 'Paiements'),
+      col('collected', 'Encaissé', 'money'),
+      col('refunded', 'Remboursé', 'money'),
+      col('net', 'Net', 'money'),
+    ],
+    rows: revenueRows(d),
+  }),
+  satisfaction: (d) => ({
+    id: 'satisfaction',
+    title: 'Satisfaction des usagers',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('answers', 'Réponses'),
+      col('average', 'Note moyenne', 'rating'),
+    ],
+    rows: perMission(d, (a) => ({ ...a.satisfaction })),
+  }),
+  directives: (d) => ({
+    id: 'directives',
+    title: 'Directives à accuser (émises sur la période)',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('expected', 'Attendues'),
+      col('acknowledged', 'Accusées'),
+      col('overdue', 'En retard'),
+    ],
+    rows: withTotal(
+      d,
+      d.directives.map(({ missionId, ...rest }) => ({ mission: missionId, ...rest })),
+    ),
+  }),
+  registre: (d) => ({
+    id: 'registre',
+    title: 'File du registre national',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('received', 'Reçues sur la période'),
+      col('pending', 'À rapprocher'),
+      col('review', 'À examiner'),
+      col('oldest', 'Plus ancienne en attente', 'instant'),
+    ],
+    rows: withTotal(
+      d,
+      d.registry.map((r) => ({
+        mission: r.missionId,
+        received: r.received,
+        pending: r.pending,
+        review: r.review,
+        oldest: r.oldestWaitingAt,
+      })),
+    ),
+  }),
+  activite: (d) => ({
+    id: 'activite',
+    title: d.series.step === 'day' ? 'Activité par jour' : 'Activité par mois',
+    columns: [
+      col('start', d.series.step === 'day' ? 'Jour' : 'Mois', 'text'),
+      col('booked', 'Rendez-vous réservés'),
+      col('honoured', 'Rendez-vous honorés'),
+      col('filesOpened', 'Dossiers ouverts'),
+    ],
+    rows: d.series.points.map((point) => ({ ...point })),
+  }),
+};
+
+// One row per mission with activity, then the network's total (on the network dashboard only).
+function perMission<T extends object>(d: Dashboard, pick: (a: ActivityFigures) => T) {
+  const rows = [...d.activity.byMission]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([mission, figures]) => ({ mission, ...pick(figures) }));
+  if (d.missionId) return rows;
+  return [...rows, { mission: NETWORK, ...pick(d.activity.total) }];
+}
+
+// Sums every numeric column into a network row (times and texts are left empty).
+function withTotal(d: Dashboard, rows: Record<string, CellValue>[]): Record<string, CellValue>[] {
+  if (d.missionId || rows.length === 0) return rows;
+  const total: Record<string, CellValue> = { mission: NETWORK };
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row)) {
+      if (typeof value === 'number') total[key] = Number(total[key] ?? 0) + value;
+      else if (!(key in total)) total[key] = null;
+    }
+  }
+  return [...rows, total];
+}
+
+function revenueRows(d: Dashboard): Record<string, CellValue>[] {
+  const row = (mission: string, r: RevenueFigures) => ({
+    mission,
+    currency: r.currency,
+    payments: r.payments,
+    collected: { minor: r.collectedMinor, currency: r.currency },
+    refunded: { minor: r.refundedMinor, currency: r.currency },
+    net: { minor: r.netMinor, currency: r.currency },
+  });
+  const rows = [...d.activity.byMission]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([mission, figures]) => figures.revenue.map((r) => row(mission, r)));
+  if (d.missionId) return rows;
+  return [...rows, ...d.activity.total.revenue.map((r) => row(NETWORK, r))];
+}

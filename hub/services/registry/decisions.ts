@@ -1,0 +1,154 @@
+import {
+  type Identity,
+  REGISTRY_RESULT,
+  type RegistryResult,
+  registryResultSchema,
+  type TrustStore,
+} from '../../../protocol/index.js';
+import type { Queryable } from '../../db/database.js';
+import { sealAndHold } from '../outbound.js';
+import { linkSamePerson } from './duplicates.js';
+import type { ScoredCandidate } from './matching/index.js';
+import type { NationalRegistry, RegistryPerson } from './national-registry.js';
+import type { StoredSubmission, SubmissionStatus } from './submissions.js';
+
+/** What a decision records, whoever takes it. */
+export interface DecisionInput {
+  readonly submission: StoredSubmission;
+  readonly decision: 'match' | 'new' | 'review' | 'rejected';
+  /** The registry person of a `match`. */
+  readonly personId?: string;
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly candidates: readonly ScoredCandidate[];
+  /** `rule` or `officer:<username>`. */
+  readonly decidedBy: string;
+  readonly note?: string;
+}
+
+/** What deciding needs besides the transaction. */
+export interface DecisionDeps {
+  readonly hub: Identity;
+  readonly trust: TrustStore;
+  readonly registry: NationalRegistry;
+}
+
+/** A committed-to-be decision and what to do once the transaction commits. */
+export interface RecordedDecision {
+  readonly person?: RegistryPerson;
+  /** True when the decision added the person to the registry (the matching index must learn them). */
+  readonly isNewPerson: boolean;
+  /** The sealed registry.result to publish after commit, when the mission gets one. */
+  readonly outbound?: { readonly missionId: string; readonly envelope: Uint8Array };
+}
+
+// The protocol carries at most 20 reasons of at most 200 characters.
+const MAX_REASONS = 20;
+
+/**
+ * Records a decision on a submission in the caller's transaction: the submission leaves status
+ * `from` (undefined when another process decided first), a `new` person is issued a national ID,
+ * a civil-status event is recorded against the person, the decision is kept, the cross-mission
+ * duplicates are linked, and the registry.result is sealed and held for the mission — all of it
+ * committed together or not at all.
+ */
+export async function recordDecision(
+  tx: Queryable,
+  deps: DecisionDeps,
+  input: DecisionInput,
+  from: SubmissionStatus,
+  now: Date,
+): Promise<RecordedDecision | undefined> {
+  const { submission } = input;
+  const claimed = await tx.query(
+    `UPDATE registry_submissions SET status = $2, decided_at = $3
+      WHERE submission_id = $1::uuid AND status = $4 RETURNING submission_id`,
+    [submission.submissionId, input.decision, now, from],
+  );
+  if (claimed.length === 0) return undefined;
+  const person = await resolvePerson(tx, deps.registry, input);
+  if (person && submission.kind !== 'registration') {
+    await deps.registry.recordEvent(tx, {
+      personId: person.id,
+      kind: submission.kind,
+      ...(submission.eventDate ? { eventDate: submission.eventDate } : {}),
+      ...(submission.eventPlace ? { eventPlace: submission.eventPlace } : {}),
+      missionId: submission.missionId,
+      submissionId: submission.submissionId,
+      recordedAt: now,
+    });
+  }
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by, decided_at, note)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9) RETURNING id`,
+    [
+      submission.submissionId,
+      input.decision,
+      person?.id ?? null,
+      clampScore(input.score),
+      JSON.stringify(input.reasons.slice(0, MAX_REASONS)),
+      JSON.stringify(input.candidates),
+      input.decidedBy,
+      now,
+      input.note ?? null,
+    ],
+  );
+  if (person && submission.kind === 'registration') await linkSamePerson(tx, submission, person.id, now);
+  const outbound = await sendResult(tx, deps, input, person, now, Number(row?.id));
+  return {
+    ...(person ? { person } : {}),
+    isNewPerson: input.decision === 'new',
+    ...(outbound ? { outbound } : {}),
+  };
+}
+
+async function resolvePerson(
+  tx: Queryable,
+  registry: NationalRegistry,
+  input: DecisionInput,
+): Promise<RegistryPerson | undefined> {
+  const { submission } = input;
+  if (input.decision === 'new') {
+    return registry.recordPerson(tx, submission.person, {
+      missionId: submission.missionId,
+      submissionId: submission.submissionId,
+    });
+  }
+  if (input.decision !== 'match') return undefined;
+  const [person] = await registry.getPersons(tx, [input.personId ?? '']);
+  if (!person) throw new TypeError(`no registry person ${input.personId ?? '(none)'} to match`);
+  return person;
+}
+
+// A legacy register loaded from a file has no record at the mission to send a result to; a
+// revoked mission has no key to seal for. Their decisions are kept all the same.
+async function sendResult(
+  tx: Queryable,
+  deps: DecisionDeps,
+  input: DecisionInput,
+  person: RegistryPerson | undefined,
+  now: Date,
+  decisionId: number,
+): Promise<RecordedDecision['outbound']> {
+  const { submission } = input;
+  if (submission.origin !== 'mission') return undefined;
+  const recipient = deps.trust.keysOf(submission.missionId)[0]?.identity;
+  if (!recipient) return undefined;
+  const body: RegistryResult = registryResultSchema.parse({
+    submissionId: submission.submissionId,
+    recordId: submission.recordId,
+    // The wire knows no rejection: the mission's record is flagged for follow-up, with the reason.
+    decision: input.decision === 'rejected' ? 'review' : input.decision,
+    ...(person ? { nationalId: person.nationalId } : {}),
+    score: clampScore(input.score),
+    reasons: input.reasons.slice(0, MAX_REASONS).map((reason) => reason.slice(0, 200)),
+    decidedAt: now.toISOString(),
+  });
+  const { seq, envelope } = await sealAndHold(tx, deps.hub, recipient, REGISTRY_RESULT, body, now.getTime());
+  await tx.query('UPDATE registry_decisions SET outbound_seq = $2 WHERE id = $1', [decisionId, seq]);
+  return { missionId: submission.missionId, envelope };
+}
+
+function clampScore(score: number): number {
+  return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+}

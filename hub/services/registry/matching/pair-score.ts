@@ -1,0 +1,120 @@
+/** Weighs one registry person against one candidate, field by field, with the reasons. */
+import { compareDates } from './date-comparison.js';
+import { compareNames, type NameAgreement } from './names.js';
+import type { PreparedPerson } from './prepared-person.js';
+import { editDistance, jaroWinkler } from './similarity.js';
+import {
+  BIRTH_DATE,
+  BIRTH_PLACE,
+  FAMILY_NAME,
+  GIVEN_NAMES,
+  MOST_BESIDES_NAMES,
+  NATIONAL_ID_DIFFERS,
+  NATIONAL_ID_TYPO,
+  PARENT_NAME,
+  SEX,
+  SWAPPED_NAMES,
+  scoreOf,
+} from './weights.js';
+
+export interface PairScore {
+  readonly weight: number;
+  readonly score: number;
+  readonly reasons: string[];
+}
+
+interface NameReading {
+  readonly family: NameAgreement;
+  readonly given: NameAgreement;
+  readonly swapped: boolean;
+  readonly weight: number;
+}
+
+const PLACE_SIMILARITY = 0.9;
+const STRONG_NAMES = FAMILY_NAME.typo + GIVEN_NAMES.typo;
+
+const SAME_SOUND: ReadonlySet<NameAgreement> = new Set(['exact', 'phonetic']);
+
+function weighRarity(bits: number, reasons: string[]): number {
+  if (bits >= 1) reasons.push('full_name_rare');
+  if (bits <= -1) reasons.push('full_name_common');
+  return bits;
+}
+
+/** Names as written, or given and family swapped, whichever agrees better. */
+function readNames(c: PreparedPerson, r: PreparedPerson): NameReading {
+  const family = compareNames(c.family, r.family);
+  const given = compareNames(c.given, r.given);
+  const weight = FAMILY_NAME[family] + GIVEN_NAMES[given];
+  const straight = { family, given, swapped: false, weight };
+  if (weight >= STRONG_NAMES) return straight;
+  const givenAsFamily = compareNames(c.given, r.family);
+  const familyAsGiven = compareNames(c.family, r.given);
+  const swappedWeight = FAMILY_NAME[givenAsFamily] + GIVEN_NAMES[familyAsGiven] + SWAPPED_NAMES;
+  if (swappedWeight <= weight) return straight;
+  return { family: givenAsFamily, given: familyAsGiven, swapped: true, weight: swappedWeight };
+}
+
+function weighNationalIds(c: PreparedPerson, r: PreparedPerson, reasons: string[]): number {
+  if (!c.nationalId || !r.nationalId || c.nationalId === r.nationalId) return 0;
+  const mistyped = editDistance(c.nationalId, r.nationalId) <= 1;
+  reasons.push(mistyped ? 'national_id_typo' : 'national_id_differs');
+  return mistyped ? NATIONAL_ID_TYPO : NATIONAL_ID_DIFFERS;
+}
+
+function weighDate(c: PreparedPerson, r: PreparedPerson, reasons: string[]): number {
+  const agreement = compareDates(c.birthDate, r.birthDate);
+  reasons.push(c.birthDateUnreadable ? 'birth_date_unreadable' : agreement);
+  return BIRTH_DATE[agreement];
+}
+
+function placesAgree(a: readonly string[], b: readonly string[]): boolean {
+  return a.some((word) => b.some((other) => other === word || jaroWinkler(word, other) >= PLACE_SIMILARITY));
+}
+
+/** Sex, place of birth and parents: each only when both sides have it. */
+function weighOtherFields(c: PreparedPerson, r: PreparedPerson, reasons: string[]): number {
+  let weight = 0;
+  if (c.sex && r.sex && c.sex !== 'X' && r.sex !== 'X') {
+    weight += c.sex === r.sex ? SEX.agrees : SEX.differs;
+    if (c.sex !== r.sex) reasons.push('sex_differs');
+  }
+  if (c.birthPlace.length && r.birthPlace.length) {
+    const agrees = placesAgree(c.birthPlace, r.birthPlace);
+    weight += agrees ? BIRTH_PLACE.agrees : BIRTH_PLACE.differs;
+    reasons.push(agrees ? 'birth_place_agrees' : 'birth_place_differs');
+  }
+  for (const [field, a, b] of [
+    ['father_name', c.father, r.father],
+    ['mother_name', c.mother, r.mother],
+  ] as const) {
+    const agreement = compareNames(a, b);
+    if (agreement === 'missing') continue;
+    weight += agreement === 'differs' ? PARENT_NAME.differs : PARENT_NAME.agrees;
+    reasons.push(agreement === 'differs' ? `${field}_differs` : `${field}_agrees`);
+  }
+  return weight;
+}
+
+/**
+ * The weight of evidence that `candidate` and `record` are the same person, and why; undefined when
+ * the names alone rule out reaching `floor` whatever the other fields say (most pairs in a block
+ * share one name and a birth year, no more: they are dropped before any other work).
+ */
+export function scorePair(
+  candidate: PreparedPerson,
+  record: PreparedPerson,
+  options: { readonly floor?: number; readonly rarity?: (record: PreparedPerson) => number } = {},
+): PairScore | undefined {
+  const names = readNames(candidate, record);
+  if (names.weight + MOST_BESIDES_NAMES < (options.floor ?? -Infinity)) return undefined;
+  const reasons: string[] = [];
+  let weight = weighNationalIds(candidate, record, reasons) + names.weight;
+  if (names.swapped) reasons.push('names_swapped');
+  reasons.push(`family_name_${names.family}`, `given_names_${names.given}`);
+  if (options.rarity && SAME_SOUND.has(names.family) && SAME_SOUND.has(names.given)) {
+    weight += weighRarity(options.rarity(record), reasons);
+  }
+  weight += weighDate(candidate, record, reasons) + weighOtherFields(candidate, record, reasons);
+  return { weight, score: scoreOf(weight), reasons };
+}

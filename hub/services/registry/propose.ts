@@ -1,0 +1,88 @@
+import type { Person } from '../../../protocol/index.js';
+import type { Queryable } from '../../db/database.js';
+import type { RegistryIndex, ScoredCandidate } from './matching/index.js';
+import type { NationalRegistry } from './national-registry.js';
+import type { RegistryMemory } from './registry-memory.js';
+
+/** What the rules propose for one submission, before anything is written. */
+export interface Proposal {
+  readonly decision: 'match' | 'new' | 'review';
+  readonly personId?: string;
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly candidates: readonly ScoredCandidate[];
+}
+
+/** The reasons the hub adds to the matching engine's. */
+export const Reason = {
+  NationalIdExact: 'national_id_exact',
+  NationalIdConflict: 'national_id_conflict',
+  NationalIdUnknown: 'national_id_unknown',
+  PossibleDuplicateInReview: 'possible_duplicate_in_review',
+} as const;
+
+/**
+ * The rules' decision on a person: exact on the national ID number when the registry holds it
+ * (the engine still sends it to an officer when the names are another person's); otherwise the
+ * matching engine's, made prudent where a number is involved — a match on a person holding
+ * another number, or a number the registry does not know, goes to an officer rather than linking
+ * or issuing a second number.
+ */
+export async function proposeForPerson(
+  db: Queryable,
+  registry: NationalRegistry,
+  memory: RegistryMemory,
+  person: Person,
+): Promise<Proposal> {
+  const holder = person.nationalId ? await registry.findByNationalId(db, person.nationalId) : undefined;
+  const matched = memory.match(person);
+  if (holder && matched.registryId !== holder.id) {
+    // The registry holds the number but the index does not know the person yet: the number decides.
+    const reasons = [Reason.NationalIdExact];
+    return {
+      decision: 'match',
+      personId: holder.id,
+      score: 1,
+      reasons,
+      candidates: [{ registryId: holder.id, score: 1, reasons }],
+    };
+  }
+  const base: Proposal = {
+    decision: matched.decision,
+    ...(matched.registryId ? { personId: matched.registryId } : {}),
+    score: matched.score,
+    reasons: matched.reasons,
+    candidates: matched.candidates,
+  };
+  // With the holder known, the engine has weighed the names too (a number typed on the wrong person).
+  if (!person.nationalId || holder) return base;
+  if (matched.decision === 'new') return toReview(base, Reason.NationalIdUnknown);
+  if (matched.decision === 'match') {
+    const [matchedPerson] = await registry.getPersons(db, [matched.registryId ?? '']);
+    if (matchedPerson?.nationalId !== person.nationalId) return toReview(base, Reason.NationalIdConflict);
+  }
+  return base;
+}
+
+/**
+ * Another mission's registration of the same person, still waiting for an officer: the registry
+ * cannot decide `new` for this one without risking two numbers for one person.
+ */
+export function findDuplicateInReview(
+  reviewIndex: RegistryIndex,
+  missionOf: ReadonlyMap<string, string>,
+  missionId: string,
+  person: Person,
+): ScoredCandidate | undefined {
+  if (reviewIndex.size === 0) return undefined;
+  const matched = reviewIndex.match(person);
+  if (matched.decision !== 'match' || !matched.registryId) return undefined;
+  if (missionOf.get(matched.registryId) === missionId) return undefined;
+  return { registryId: matched.registryId, score: matched.score, reasons: matched.reasons };
+}
+
+/** A proposal turned over to an officer, with why. */
+export function toReview(proposal: Proposal, reason: string): Proposal {
+  const { personId: _matched, ...rest } = proposal;
+  return { ...rest, decision: 'review', reasons: [...proposal.reasons, reason] };
+}

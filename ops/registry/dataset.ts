@@ -1,0 +1,84 @@
+/**
+ * A labelled data set for the matching engine: a national registry, the candidates missions submit
+ * (the same persons written again with noise, homonyms who are other people, and people the registry
+ * does not know), and the truth about each candidate. The same seed always gives the same set.
+ */
+import { Random } from './random.js';
+import { candidateLine, type PersonLine, registryLine } from './register-views.js';
+import { randomDate, type SyntheticPerson, syntheticPerson } from './synthetic-person.js';
+
+export interface DatasetOptions {
+  readonly registrySize: number;
+  readonly candidateSize: number;
+  readonly seed: string | number;
+  /** Share of candidates who are registry persons (default 0.6). */
+  readonly sameShare?: number;
+  /** Share of candidates bearing a registry person's names without being them (default 0.2). */
+  readonly homonymShare?: number;
+}
+
+export interface TruthLine {
+  readonly candidate_id: string;
+  readonly registry_id: string | null;
+  readonly kind: 'same_person' | 'homonym' | 'new_person';
+}
+
+export interface Dataset {
+  readonly registry: PersonLine[];
+  readonly candidates: PersonLine[];
+  readonly truth: TruthLine[];
+}
+
+const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')}`;
+
+/** Unique national ids of the form CF + 10 digits, for 70 % of the registry. */
+function nationalIds(random: Random, count: number): (string | undefined)[] {
+  const used = new Set<string>();
+  return Array.from({ length: count }, () => {
+    if (!random.chance(0.7)) return undefined;
+    let value: string;
+    do value = `CF${String(random.int(0, 9_999_999_999)).padStart(10, '0')}`;
+    while (used.has(value));
+    used.add(value);
+    return value;
+  });
+}
+
+/** Another person with the same names: born another year, or the same year on another day. */
+function homonymOf(random: Random, person: SyntheticPerson): SyntheticPerson {
+  const other = syntheticPerson(random);
+  const year = person.birth.year;
+  let birth = random.chance(0.5) ? randomDate(random, year, year) : randomDate(random, 1940, 2012);
+  while (birth.year === year && birth.month === person.birth.month && birth.day === person.birth.day) {
+    birth = randomDate(random, 1940, 2012);
+  }
+  return { ...other, givenNames: person.givenNames, familyName: person.familyName, sex: person.sex, birth };
+}
+
+export function generateDataset(options: DatasetOptions): Dataset {
+  const random = new Random(`${options.seed}:registry`);
+  const persons = Array.from({ length: options.registrySize }, () => syntheticPerson(random));
+  const ids = nationalIds(random, persons.length);
+  const registry = persons.map((person, i) => registryLine(random, person, id('R', i + 1), ids[i]));
+  const sameShare = options.sameShare ?? 0.6;
+  const homonymShare = options.homonymShare ?? 0.2;
+  const draw = new Random(`${options.seed}:candidates`);
+  const candidates: PersonLine[] = [];
+  const truth: TruthLine[] = [];
+  for (let n = 1; n <= options.candidateSize; n++) {
+    const candidateId = id('C', n);
+    const roll = draw.next();
+    const k = draw.int(0, persons.length - 1);
+    if (roll < sameShare && persons.length) {
+      candidates.push(candidateLine(draw, persons[k]!, candidateId, ids[k]));
+      truth.push({ candidate_id: candidateId, registry_id: registry[k]!.id, kind: 'same_person' });
+    } else if (roll < sameShare + homonymShare && persons.length) {
+      candidates.push(candidateLine(draw, homonymOf(draw, persons[k]!), candidateId));
+      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'homonym' });
+    } else {
+      candidates.push(candidateLine(draw, syntheticPerson(draw), candidateId));
+      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'new_person' });
+    }
+  }
+  return { registry, candidates, truth };
+}

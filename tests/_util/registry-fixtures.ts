@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../hub/db/database.js';
+import { handleRegistrySubmission } from '../../hub/ingest/handlers/registry-submission.js';
+import { recordEnrolment } from '../../hub/services/missions/enrol.js';
+import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
+import type { NationalRegistry } from '../../hub/services/registry/national-registry.js';
+import { createRegistryService, type RegistryService } from '../../hub/services/registry/registry-service.js';
+import {
+  Identity,
+  open,
+  type Person,
+  REGISTRY_RESULT,
+  type RegistryResult,
+  type RegistrySubmission,
+  TrustStore,
+} from '../../protocol/index.js';
+import { certify, enrolledHub } from './hub-fixtures.js';
+
+/** One envelope the registry service handed to the link. */
+export interface Published {
+  readonly missionId: string;
+  readonly envelope: Uint8Array;
+}
+
+/** A hub with two enrolled missions and its registry service, publishing into a list. */
+export interface RegistryHub {
+  readonly db: Database;
+  readonly hub: Identity;
+  readonly missions: Readonly<Record<'paris' | 'yaounde', Identity>>;
+  readonly service: RegistryService;
+  readonly published: Published[];
+  /** A submission from a mission, stored as the ingest stores it; returns its id. */
+  submit(
+    mission: 'paris' | 'yaounde',
+    person: Person,
+    extra?: Partial<Pick<RegistrySubmission, 'submissionId' | 'kind' | 'eventDate' | 'eventPlace'>>,
+  ): Promise<string>;
+  /** The registry.result bodies published to a mission, opened as the mission opens them. */
+  resultsFor(mission: 'paris' | 'yaounde'): RegistryResult[];
+}
+
+/**
+ * Enrols `fr-paris` and `cm-yaounde` at a fresh hub on `db` and builds the registry service over it
+ * (over the built-in registry unless another adapter is given).
+ */
+export async function registryHub(db: Database, registry?: NationalRegistry): Promise<RegistryHub> {
+  const { hub, mission: paris } = await enrolledHub(db, 'fr-paris');
+  const { identity: yaounde } = await enrolSecond(db, hub, 'cm-yaounde');
+  const { trust } = await loadTrustStore(db, hub.toPublic());
+  const published: Published[] = [];
+  const service = createRegistryService({
+    db,
+    hub,
+    trust,
+    publish: (missionId, envelope) => published.push({ missionId, envelope }),
+    ...(registry ? { registry } : {}),
+  });
+  const missions = { paris, yaounde };
+  return {
+    db,
+    hub,
+    missions,
+    service,
+    published,
+    async submit(mission, person, extra = {}) {
+      const submissionId = extra.submissionId ?? randomUUID();
+      const body: RegistrySubmission = {
+        submissionId,
+        kind: 'registration',
+        recordId: `REC-${submissionId.slice(0, 8)}`,
+        person,
+        submittedAt: new Date().toISOString(),
+        ...extra,
+      };
+      const missionId = missions[mission].partyId;
+      await db.transaction((tx) => handleRegistrySubmission(tx, body, { missionId, now: new Date() }));
+      return submissionId;
+    },
+    resultsFor(mission) {
+      const self = missions[mission];
+      const missionTrust = new TrustStore();
+      missionTrust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+      return published
+        .filter((p) => p.missionId === self.partyId)
+        .map((p) => {
+          const opened = open(p.envelope, { self, trust: missionTrust, now: Date.now() });
+          if (!opened.ok || opened.value.type !== REGISTRY_RESULT) throw new Error('not a registry result');
+          return opened.value.body;
+        });
+    },
+  };
+}
+
+async function enrolSecond(db: Database, hub: Identity, missionId: string) {
+  const identity = Identity.generate(missionId);
+  await recordEnrolment(db, hub.toPublic(), await certify(hub, identity));
+  return { identity };
+}
