@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { readBatch } from '../node/services/outbox/outbox.js';
+import { SURVEY_ANSWERED } from '../node/services/surveys/survey-service.js';
 import type { TestNode } from './_util/node-app.js';
 import { PortalVisitor, portalNode } from './_util/portal.js';
 
@@ -246,6 +248,18 @@ describe('portal: satisfaction survey', () => {
     expect(twice.statusCode).toBe(409);
     const rows = node.store.db.prepare('SELECT overall, speed, welcome, channel FROM survey_answers').all();
     expect(rows).toEqual([{ overall: 5, speed: 3, welcome: 4, channel: 'portal' }]);
+    // The hub's dashboards learn of it once, ratings only.
+    const reported = readBatch(node.store, { limit: 1000, maxBytes: 1e7 })
+      .map((item) => item.event)
+      .filter((event) => event.kind === SURVEY_ANSWERED);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]?.data).toEqual({
+      serviceCode: file.serviceCode,
+      rating: 5,
+      speed: 3,
+      welcome: 4,
+      channel: 'portal',
+    });
   });
 });
 

@@ -1,13 +1,13 @@
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { NodeMetrics } from '../metrics.js';
 import { toWireError } from './errors.js';
+import { addSecurityHeaders } from './security-headers.js';
 
 /** What the HTTP layer needs from the node to build its app. */
 export interface HttpAppOptions {
@@ -39,16 +39,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     openapi: { info: { title: `e-Consulat mission node (${options.missionId})`, version: '1' } },
     transform: jsonSchemaTransform,
   });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
+  addSecurityHeaders(app);
   await app.register(compress, { threshold: 512 });
   await app.register(rateLimit, {
     global: true,

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { isClosedOn } from './calendar.js';
 import type { AppointmentsContext, BookableService } from './context.js';
 import { AppointmentErrorCode, refuse } from './errors.js';
@@ -27,9 +26,9 @@ export function resolveSlot(
   return slot;
 }
 
-/** The last instant a slot may start and still be booked. */
+/** The last instant a slot may start and still be booked: the horizon in whole days of 24 hours. */
 export function horizon(ctx: AppointmentsContext, now: Date): string {
-  return DateTime.fromJSDate(now).plus({ days: ctx.rules.horizonDays }).toUTC().toISO()!;
+  return new Date(now.getTime() + ctx.rules.horizonDays * 86_400_000).toISOString();
 }
 
 /** Refuses with `slot_full` when no place is left. Must run inside the booking's immediate transaction. */

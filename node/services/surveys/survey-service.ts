@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Store } from '../../db/store.js';
 import { languageSchema } from '../catalogue/catalogue-schema.js';
 import type { FileState } from '../files/workflow.js';
+import { appendEvent, newEvent } from '../outbox/outbox.js';
 
 const rating = z.coerce.number().int().min(1).max(5);
 
@@ -38,6 +39,26 @@ export function recordSurveyAnswer(
   const answers = surveyAnswersSchema.parse(input.answers);
   const channel = surveyChannelSchema.parse(input.channel);
   const lang = languageSchema.parse(input.lang);
+  const record = () => {
+    const inserted = insertAnswer(store, file, { answers, channel, lang }, now);
+    if (inserted) reportAnswer(store, file, answers, channel, now);
+    return inserted;
+  };
+  return store.db.transaction(record)()
+    ? { status: 'recorded' }
+    : { status: 'refused', reason: 'already_answered' };
+}
+
+/** Kind of the outbox event the hub's dashboards read (`data.rating` is the overall rating). */
+export const SURVEY_ANSWERED = 'survey.answered';
+
+function insertAnswer(
+  store: Store,
+  file: SurveyedFile,
+  input: { answers: SurveyAnswers; channel: string; lang: string },
+  now: Date,
+): boolean {
+  const { answers, channel, lang } = input;
   const inserted = store.db
     .prepare(
       `INSERT INTO survey_answers (file_id, service_code, overall, speed, welcome, channel, lang, answered_at)
@@ -53,5 +74,26 @@ export function recordSurveyAnswer(
       lang,
       now.toISOString(),
     );
-  return inserted.changes === 1 ? { status: 'recorded' } : { status: 'refused', reason: 'already_answered' };
+  return inserted.changes === 1;
+}
+
+// Ratings only: no personal data leaves with the answer, and the file is named by its id.
+function reportAnswer(
+  store: Store,
+  file: SurveyedFile,
+  answers: SurveyAnswers,
+  channel: string,
+  now: Date,
+): void {
+  const data = {
+    serviceCode: file.serviceCode,
+    rating: answers.overall,
+    speed: answers.speed,
+    welcome: answers.welcome,
+    channel,
+  };
+  appendEvent(
+    store,
+    newEvent({ kind: SURVEY_ANSWERED, entity: 'file', entityId: file.id, at: now.toISOString(), data }),
+  );
 }
