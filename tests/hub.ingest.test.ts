@@ -116,6 +116,16 @@ describe.each(storeBackends('hub ingest'))('hub ingest on $name', (backend) => {
     expect(await appliedUpTo()).toBe(0);
   });
 
+  it('refuses an envelope published on another mission’s topic, and takes it on its own', async () => {
+    const envelope = batch(1);
+    const elsewhere = await ingestEnvelope(store.db, envelope, { ...context(), arrivedOn: 'cm-yaounde' });
+    expect(elsewhere).toMatchObject({ status: 'refused', reason: Refusal.UnknownSender });
+    expect(await countOf('mission_events')).toBe(0);
+    expect(await appliedUpTo()).toBe(0);
+    const own = await ingestEnvelope(store.db, envelope, { ...context(), arrivedOn: 'fr-paris' });
+    expect(own).toMatchObject({ status: 'applied', missionId: 'fr-paris', seq: 1 });
+  });
+
   it('refuses a message type that only travels from the hub', async () => {
     const directive = sealUp(mission, hub, DIRECTIVE, directiveBody(crypto.randomUUID()), 1);
     expect(await ingest(directive)).toMatchObject({ status: 'refused', reason: Refusal.Malformed });

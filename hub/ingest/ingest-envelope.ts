@@ -38,6 +38,10 @@ export async function ingestEnvelope(
     if (!channel) {
       return refuseAndCount(tx, Refusal.UnknownSender, 'enrolled key but no mission row', claimed, ctx);
     }
+    if (ctx.arrivedOn !== undefined && ctx.arrivedOn !== channel.missionId) {
+      const detail = `from ${channel.missionId}, published on the topic of ${ctx.arrivedOn}`;
+      return refuseAndCount(tx, Refusal.UnknownSender, detail, claimed, ctx);
+    }
     return applyOpened(tx, opened.value, channel, ctx);
   });
 }

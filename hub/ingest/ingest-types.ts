@@ -20,6 +20,12 @@ export interface IngestContext {
   readonly maxFutureSkewMs?: number;
   readonly maxEnvelopeBytes?: number;
   readonly maxBodyBytes?: number;
+  /**
+   * The mission whose `up` topic the envelope came on, when known. An envelope proven to come from
+   * another mission is refused: the broker's ACL should have stopped it, but a third-party broker
+   * may be misconfigured, and a mission must not speak on another's channel.
+   */
+  readonly arrivedOn?: string;
 }
 
 /** A control message the caller must seal and send back to the mission. */

@@ -109,7 +109,7 @@ export class HubIngestLink {
           ? recordPresence(this.db, parsed.missionId, Buffer.from(bytes).toString('utf8'), new Date()).then(
               () => this.options.onPresence?.(parsed.missionId),
             )
-          : this.ingest(bytes),
+          : this.ingest(bytes, parsed.missionId),
       )
       .catch((error: unknown) => this.options.onError?.(error as Error));
     this.queues.set(parsed.missionId, next);
@@ -118,9 +118,10 @@ export class HubIngestLink {
     });
   }
 
-  private async ingest(bytes: Uint8Array): Promise<void> {
+  private async ingest(bytes: Uint8Array, arrivedOn: string): Promise<void> {
     const now = Date.now();
-    const outcome = await ingestEnvelope(this.db, bytes, { self: this.hub, trust: this.trust, now });
+    const context = { self: this.hub, trust: this.trust, now, arrivedOn };
+    const outcome = await ingestEnvelope(this.db, bytes, context);
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
     if (outcome.status === 'control') {
