@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { describe } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`); playwright's own download cannot work here. */
@@ -62,4 +62,13 @@ export async function launchChromium(): Promise<LaunchedChromium> {
     await rm(profile, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Launches Debian's Chromium headless as a browser that opens contexts of its own (playwright's
+ * temporary profile), for suites that need several kinds of visitor: a locale, JavaScript off.
+ * `close()` on the result ends the browser and its contexts.
+ */
+export async function launchChromiumBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
