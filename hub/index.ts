@@ -7,7 +7,7 @@ import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
-import { hubWebRoutes } from './http/web/index.js';
+import { directiveFormPages, hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
@@ -41,7 +41,14 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     secretsKey,
     changes: context.changes,
     secureCookies: config.http.secureCookies,
-    pages: [registryPages(registry)],
+    pages: [
+      registryPages(registry),
+      directiveFormPages({
+        hub: identity,
+        trust: context.trust,
+        publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
+      }),
+    ],
   });
   await context.app.register(hubApiRoutes, {
     db: context.db,

@@ -8,7 +8,10 @@ import { totpCodeAt } from '../hub/services/users/totp.js';
 const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
 
 interface DemoFile {
-  hub: { url: string; accounts: { username: string; password: string; totpSecret: string }[] };
+  hub: {
+    url: string;
+    accounts: { username: string; roles: string[]; password: string; totpSecret: string }[];
+  };
   missions: { id: string; url: string; smsOutbox: string }[];
 }
 
@@ -114,6 +117,19 @@ describe('npm start (econsulat demo)', () => {
     await expect
       .poll(() => readFile(paris.smsOutbox, 'utf8').catch(() => ''), { timeout: 10_000 })
       .toContain('+33611223344');
+
+    // The missions' seeded registrations reach the hub's seeded registry; the close call waits for an officer.
+    expect(demo.hub.accounts[0]?.roles).toContain('registry_officer');
+    const reviewQueue = async () => {
+      const response = await fetch(`${demo.hub.url}/api/v1/registry/queue?status=review`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await response.json()) as { items: { missionId: string; candidates: number }[] };
+    };
+    await expect.poll(async () => (await reviewQueue()).items.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    const [closeCall] = (await reviewQueue()).items;
+    expect(closeCall?.missionId).toBe('fr-paris');
+    expect(closeCall?.candidates).toBeGreaterThan(0);
 
     expect(await stop(child)).toBe(0);
     child = await startDemo(dir, portBase);

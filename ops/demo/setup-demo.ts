@@ -15,7 +15,9 @@ import { createDomain } from '../../node/services/domain.js';
 import { initHub } from '../commands/hub.js';
 import { importBundle, initNode } from '../commands/node.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { demoRegistrations, demoRegistryPersons } from './demo-registry.js';
 import { seedActivity } from './seed-activity.js';
+import { seedHubRegistry, seedRegistrations } from './seed-registry.js';
 import { type DemoAccount, seedStaff } from './seed-staff.js';
 
 /** What the demo prints and writes to demo.json. */
@@ -26,8 +28,9 @@ export interface DemoSecrets {
 
 /**
  * First run: creates the hub and both missions, enrols the missions, seeds the catalogue,
- * calendars, staff and some activity, and creates a ministry account. Every password and TOTP
- * secret is generated now; none is in the repository.
+ * calendars, staff and some activity, loads a synthetic national registry at the hub with
+ * registrations at the missions to reconcile against it, and creates a ministry account. Every
+ * password and TOTP secret is generated now; none is in the repository.
  */
 export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecrets> {
   const layout = demoLayout(dir, portBase);
@@ -39,11 +42,15 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
   const hub = await loadHubIdentity(hubConfig);
   const db = await openDatabase({ dataDir: hubPaths(hubConfig).pglite });
   const missions: Record<string, { accounts: DemoAccount[] }> = {};
+  const registry = demoRegistryPersons();
+  const registrations = demoRegistrations(registry);
   try {
+    await seedHubRegistry(db, registry);
+    // One account that can do everything the ministry's web shows, the registry officer's queue too.
     const ministry = await bootstrapUser(db, {
       username: 'directeur.consulaire',
       displayName: 'Direction des affaires consulaires',
-      roles: ['directorate', 'minister_office'],
+      roles: ['directorate', 'minister_office', 'registry_officer'],
       secretsKey: hubSecretsKey(hub),
     });
     const hubAccounts: DemoAccount[] = [
@@ -78,6 +85,7 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
         seedCalendars(store);
         missions[mission.id] = { accounts: await seedStaff(store, domain, mission.city) };
         await seedActivity(store, domain, mission.phones);
+        seedRegistrations(domain, registrations[mission.id] ?? []);
       } finally {
         await domain.close();
         store.close();

@@ -8,6 +8,7 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { dashboardPages } from './dashboard-pages.js';
+import { directiveExports } from './directive-exports.js';
 import { directivePages } from './directive-pages.js';
 import { exportRoutes } from './export-routes.js';
 import { liveSocket } from './live-socket.js';
@@ -17,6 +18,7 @@ import { HubNav } from './nav.js';
 import { setWebErrorHandlers } from './page-errors.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 
+export { type DirectiveIssuer, directiveFormPages } from './directive-form-pages.js';
 export type { NavEntry } from './nav.js';
 export { renderHubPage } from './render.js';
 export { type HubWebDeps, WEB_BASE } from './web-deps.js';
@@ -41,6 +43,7 @@ const WEB_PAGES: readonly FastifyPluginAsync<HubWebDeps>[] = [
   dashboardPages,
   missionPages,
   directivePages,
+  directiveExports,
   exportRoutes,
   liveSocket,
 ];

@@ -4,6 +4,7 @@ import { WEB_BASE } from './web-deps.js';
 /** Confirmations shown after a form, by the code in `?ok=` (never free text from the URL). */
 const FLASH: Readonly<Record<string, string>> = {
   logged_out: 'Vous êtes déconnecté.',
+  directive_issued: 'Directive signée et envoyée aux missions destinataires.',
 };
 
 /**

@@ -1,0 +1,99 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Identity, TrustStore } from '../../../protocol/index.js';
+import type { Queryable } from '../../db/database.js';
+import { DirectiveError, issueDirective } from '../../services/directives/issue-directive.js';
+import { PRIORITY_LABEL } from './directive-detail.js';
+import { type DirectiveFormValues, EMPTY_FORM, readDirectiveForm } from './directive-form.js';
+import { renderHubPage } from './render.js';
+import { type HubWebDeps, WEB_BASE } from './web-deps.js';
+import { webGuard, webUser } from './web-guard.js';
+
+/** What issuing a directive needs beyond the web's deps: the ministry's key, the missions' keys, the link. */
+export interface DirectiveIssuer {
+  readonly hub: Identity;
+  readonly trust: TrustStore;
+  /** Publishes a sealed envelope to a mission once committed (the hub's link). */
+  readonly publish: (missionId: string, envelope: Uint8Array) => void;
+}
+
+/** Why the service refused the directive, in the form's words and on which field. */
+const REFUSAL: Readonly<Record<DirectiveError['code'], { field: string; message: string }>> = {
+  unknown_mission: {
+    field: 'missions',
+    message: 'Une mission choisie n’est plus inscrite : rechargez la liste.',
+  },
+  no_target: { field: 'missions', message: 'Aucune mission inscrite ne peut recevoir cette directive.' },
+  invalid_dates: { field: 'expiresAt', message: 'L’expiration doit suivre l’entrée en vigueur.' },
+};
+
+/**
+ * `/web/directives/nouvelle`: the ministry writes a directive and sends it to every mission or to
+ * those it picks. The same service as `POST /api/v1/directives` (recorded, sealed and held per
+ * mission in one transaction, published after commit); a refusal shows the form again with what was
+ * typed and a message by each field.
+ */
+export function directiveFormPages(issuer: DirectiveIssuer): FastifyPluginAsync<HubWebDeps> {
+  return async (app: FastifyInstance, deps: HubWebDeps) => {
+    const now = () => deps.now?.() ?? new Date();
+    const guard = webGuard(deps, 'directives.write');
+
+    app.get('/directives/nouvelle', { preHandler: guard }, async (request, reply) =>
+      formPage(request, reply, deps.db, EMPTY_FORM, {}),
+    );
+
+    app.post('/directives/nouvelle', { preHandler: [guard, app.csrfProtection] }, async (request, reply) => {
+      const form = readDirectiveForm(request.body, now());
+      if (!form.ok) return formPage(request, reply.status(400), deps.db, form.values, form.errors);
+      try {
+        const issued = await issueDirective(
+          deps.db,
+          issuer.hub,
+          issuer.trust,
+          form.input,
+          webUser(request).displayName,
+          now(),
+        );
+        for (const { missionId, envelope } of issued.envelopes) issuer.publish(missionId, envelope);
+        const id = encodeURIComponent(issued.directive.directiveId);
+        return reply.redirect(`${WEB_BASE}/directives/${id}?ok=directive_issued`, 303);
+      } catch (error) {
+        if (!(error instanceof DirectiveError)) throw error;
+        const { field, message } = REFUSAL[error.code];
+        return formPage(request, reply.status(error.code === 'no_target' ? 409 : 400), deps.db, form.values, {
+          [field]: message,
+        });
+      }
+    });
+  };
+}
+
+async function formPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  db: Queryable,
+  values: DirectiveFormValues,
+  errors: Readonly<Record<string, string>>,
+) {
+  const chosen = new Set(values.missions);
+  const missions = await enrolledMissions(db);
+  return renderHubPage(request, reply, 'directive-form', {
+    title: 'Nouvelle directive',
+    action: `${WEB_BASE}/directives/nouvelle`,
+    values,
+    errors,
+    hasErrors: Object.keys(errors).length > 0,
+    priorities: Object.entries(PRIORITY_LABEL).map(([value, label]) => ({
+      value,
+      label,
+      selected: value === values.priority,
+    })),
+    missions: missions.map((mission) => ({ ...mission, checked: chosen.has(mission.id) })),
+  });
+}
+
+/** The missions a directive can go to: enrolled and not revoked. */
+async function enrolledMissions(db: Queryable): Promise<{ id: string; name: string }[]> {
+  return db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM missions WHERE revoked_at IS NULL ORDER BY id',
+  );
+}
