@@ -13,6 +13,7 @@ import type { Store } from '../../node/db/store.js';
 import { createAppointments } from '../../node/services/appointments/appointments.js';
 import { createPeopleRepository } from '../../node/services/people/people-repository.js';
 import { ready } from '../../protocol/index.js';
+import { PRODUCTION_NODE_FLAGS } from '../process/production-node-flags.js';
 import { startChildServer } from './_child.js';
 import { initBenchMission, openMissionStore, seedMission } from './_mission.js';
 import { figure, median } from './measure.js';
@@ -169,7 +170,7 @@ export async function benchBooking(): Promise<void> {
       `booking: mission node HTTP app in its own process (buildHttpApp + /healthz + public API over SQLite, ` +
         `rate limits raised: createNode keeps the production limits), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds after a warm-up`,
     );
-    const server = await startChildServer(['--import', 'tsx', SERVER, configPath]);
+    const server = await startChildServer([...PRODUCTION_NODE_FLAGS, '--import', 'tsx', SERVER, configPath]);
     const health: AutocannonResult[] = [];
     const reads: AutocannonResult[] = [];
     const bookings: AutocannonResult[] = [];

@@ -9,6 +9,7 @@ import { seedServices } from '../../node/services/catalogue/seed.js';
 import { createFileService } from '../../node/services/files/file-service.js';
 import { createPeopleRepository } from '../../node/services/people/people-repository.js';
 import { ready } from '../../protocol/index.js';
+import { PRODUCTION_NODE_FLAGS } from '../process/production-node-flags.js';
 import { residentBytes, sleep, startChildServer } from './_child.js';
 import { initBenchMission, openMissionStore, seedMission } from './_mission.js';
 import { figure, median } from './measure.js';
@@ -61,7 +62,8 @@ function createFiles(store: Store, config: NodeConfig): number {
 /** Starts `econsulat node run` on the mission, waits until idle, and returns its median RSS in bytes. */
 async function idleResident(configPath: string, runtime: Runtime): Promise<number[]> {
   const env = { ...process.env, ECONSULAT_RUNTIME: runtime === 'compiled' ? 'compiled' : '' };
-  const node = await startChildServer([CLI, 'node', 'run', '--config', configPath], 120_000, env);
+  const args = [...PRODUCTION_NODE_FLAGS, CLI, 'node', 'run', '--config', configPath];
+  const node = await startChildServer(args, 120_000, env);
   try {
     for (;;) {
       const answer = await fetch(`${node.url}/healthz`).catch(() => undefined);
