@@ -3,14 +3,9 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { EXAMPLE_SERVICE } from '../node/http/portal/portal-routes-list.js';
 import { applicant } from './_util/appointments.js';
 import { describeWithChromium, launchChromiumBrowser } from './_util/browser.js';
+import { COUNTER_FILE_BIRTH_DATE, openCounterFile } from './_util/portal.js';
 import { bookThroughPages, clickThrough, keepScreenshot, pickFirstSlot } from './_util/portal-browser.js';
-import {
-  COUNTER_FILE_BIRTH_DATE,
-  openCounterFile,
-  type PortalServer,
-  readSmsFile,
-  startPortalServer,
-} from './_util/portal-server.js';
+import { type PortalServer, readSmsFile, startPortalServer } from './_util/portal-server.js';
 
 /** Browser start and a booking's SMS round trip take seconds on a shared 2-core machine. */
 const BROWSER_TEST = { timeout: 180_000 };
@@ -109,7 +104,7 @@ describeWithChromium('citizen portal in Chromium', () => {
     'tracks a file: details with the birth date, the state alone with a wrong one',
     BROWSER_TEST,
     async () => {
-      const { file } = openCounterFile(server!.node);
+      const { file } = openCounterFile(server!.node.context.domain);
       const page = await visitor();
       await lookUpFile(page, file.trackingNumber, '1990-01-01');
       expect(await page.textContent('main')).toContain('Déposé');

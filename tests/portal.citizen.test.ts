@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readBatch } from '../node/services/outbox/outbox.js';
 import { SURVEY_ANSWERED } from '../node/services/surveys/survey-service.js';
 import type { TestNode } from './_util/node-app.js';
-import { PortalVisitor, portalNode } from './_util/portal.js';
+import {
+  COUNTER_FILE_BIRTH_DATE,
+  COUNTER_FILE_PHONE,
+  openCounterFile,
+  PortalVisitor,
+  portalNode,
+} from './_util/portal.js';
 
 const nodes: TestNode[] = [];
 afterEach(async () => {
@@ -15,27 +21,10 @@ async function open(options?: Parameters<typeof portalNode>[0]) {
   return node;
 }
 
-const PHONE = '+33 6 12 34 56 78';
-const BIRTH = '1988-03-14';
+const PHONE = COUNTER_FILE_PHONE;
+const BIRTH = COUNTER_FILE_BIRTH_DATE;
 
-/** A file opened at the counter for Awa Yakité, with an open invoice of 10,000 XAF. */
-function counterFile(node: TestNode) {
-  const { people, files, payments } = node.domain;
-  const person = people.create(
-    { givenNames: 'Awa', familyName: 'Yakité', phone: PHONE, birthDate: BIRTH },
-    'agent',
-  );
-  const file = files.open({ personId: person.id, serviceCode: 'consular-card', channel: 'counter' }, 'agent');
-  const invoice = payments.createInvoice(
-    {
-      serviceCode: 'consular-card',
-      fileId: file.id,
-      lines: [{ label: 'Carte consulaire', unitMinor: 10_000, currency: 'XAF' }],
-    },
-    'agent',
-  );
-  return { file, invoice };
-}
+const counterFile = (node: TestNode) => openCounterFile(node.domain);
 
 function deliver(node: TestNode, fileId: string) {
   for (const to of ['in_review', 'approved', 'ready', 'delivered'] as const)

@@ -13,6 +13,7 @@ import { openStore } from '../../node/db/store.js';
 import { type AuditVerdict, verifyAuditChain } from '../../node/services/audit/audit-verify.js';
 import { ready } from '../../protocol/index.js';
 import { readNodeConfig } from './node.js';
+import { reportErrors } from './report-errors.js';
 
 const KEY_NOTE = `
 The backup is encrypted with a key derived from the mission's data key (keys/data.key).
@@ -165,17 +166,4 @@ function progressBar(): { listener: ProgressListener; stop(): void } {
     bar.start(progress.total, progress.done, { phase: progress.phase.padEnd(7), unit: progress.unit });
   };
   return { listener, stop };
-}
-
-// Refusals with a stable code (wrong key, target exists, …) are the operator's to fix: print the
-// message alone, without a stack trace, and fail.
-async function reportErrors(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (!(error instanceof Error) || typeof code !== 'string') throw error;
-    process.stderr.write(`error (${code}): ${error.message}\n`);
-    process.exitCode = 1;
-  }
 }

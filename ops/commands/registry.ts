@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, InvalidArgumentError } from 'commander';
 import { registerRegistryImportCommand } from './registry-import.js';
+import { reportErrors } from './report-errors.js';
 
 /**
  * `econsulat registry <subcommand>`: reconciliation of persons with the national registry, from
@@ -20,18 +21,6 @@ function positiveInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
   return parsed;
-}
-
-// Refusals with a stable code are the operator's to fix: the message alone, no stack trace.
-async function reportErrors(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (!(error instanceof Error) || typeof code !== 'string') throw error;
-    process.stderr.write(`error (${code}): ${error.message}\n`);
-    process.exitCode = 1;
-  }
 }
 
 async function openOutput(file: string | undefined): Promise<Writable> {

@@ -102,30 +102,3 @@ export async function waitForBookingCode(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
-
-/** The birth date an applicant gives to see the details of the file opened by {@link openCounterFile}. */
-export const COUNTER_FILE_BIRTH_DATE = '1988-03-14';
-
-/** Opens a consular-card file at the counter for Awa Yakité, with an invoice to pay, as an agent would. */
-export function openCounterFile(node: MissionNode) {
-  const { people, files, payments } = node.context.domain;
-  const person = people.create(
-    {
-      givenNames: 'Awa',
-      familyName: 'Yakité',
-      phone: '+33 6 12 34 56 78',
-      birthDate: COUNTER_FILE_BIRTH_DATE,
-    },
-    'agent',
-  );
-  const file = files.open({ personId: person.id, serviceCode: 'consular-card', channel: 'counter' }, 'agent');
-  const invoice = payments.createInvoice(
-    {
-      serviceCode: 'consular-card',
-      fileId: file.id,
-      lines: [{ label: 'Carte consulaire', unitMinor: 10_000, currency: 'XAF' }],
-    },
-    'agent',
-  );
-  return { file, invoice };
-}

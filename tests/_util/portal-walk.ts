@@ -6,7 +6,7 @@ import {
 } from '../../node/http/portal/portal-routes-list.js';
 import type { MissionNode } from '../../node/index.js';
 import { applicant, codeFor } from './appointments.js';
-import { openCounterFile } from './portal-server.js';
+import { openCounterFile } from './portal.js';
 
 /** The portal's languages, each walked in full. */
 export const PORTAL_LANGS = ['fr', 'sg', 'en'] as const;
@@ -44,7 +44,7 @@ export function resolvedPortalPages(node: MissionNode): string[] {
   const held = book(101);
   const confirmed = book(102);
   appointments.confirm({ reference: confirmed, code: codeFor(node.context.store, confirmed) }, 'test');
-  const { invoice } = openCounterFile(node);
+  const { invoice } = openCounterFile(node.context.domain);
   const steps = PORTAL_STEP_ROUTES.map((route) =>
     route
       .replace(':service', EXAMPLE_SERVICE)

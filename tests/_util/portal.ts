@@ -1,5 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { type PortalRateLimits, portalRoutes } from '../../node/http/portal/index.js';
+import type { Domain } from '../../node/services/domain.js';
 import { MONDAY_8AM, testClock } from './appointments.js';
 import { buildTestNode, type TestNode } from './node-app.js';
 
@@ -98,4 +99,32 @@ export class PortalVisitor {
 
 function tokenOrEmpty(html: string): string {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+/** The phone and birth date of the applicant of {@link openCounterFile}: the secrets that show the file's details. */
+export const COUNTER_FILE_PHONE = '+33 6 12 34 56 78';
+export const COUNTER_FILE_BIRTH_DATE = '1988-03-14';
+
+/** Opens a consular-card file at the counter for Awa Yakité, with an open invoice of 10,000 XAF, as an agent would. */
+export function openCounterFile(domain: Domain) {
+  const { people, files, payments } = domain;
+  const person = people.create(
+    {
+      givenNames: 'Awa',
+      familyName: 'Yakité',
+      phone: COUNTER_FILE_PHONE,
+      birthDate: COUNTER_FILE_BIRTH_DATE,
+    },
+    'agent',
+  );
+  const file = files.open({ personId: person.id, serviceCode: 'consular-card', channel: 'counter' }, 'agent');
+  const invoice = payments.createInvoice(
+    {
+      serviceCode: 'consular-card',
+      fileId: file.id,
+      lines: [{ label: 'Carte consulaire', unitMinor: 10_000, currency: 'XAF' }],
+    },
+    'agent',
+  );
+  return { file, invoice };
 }

@@ -9,7 +9,7 @@ import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
-import { cashRefundsOfDay, refundableOf, refundsOfInvoice } from './refund-view.js';
+import { refundableOf } from './refund-view.js';
 import { smsSection } from './sms-view.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -47,7 +47,7 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
           amount: money(payment.amountMinor),
           ...refundableOf(payment, mayRefund),
         })),
-        refunds: refundsOfInvoice(deps, invoice.id).map((refund) => ({
+        refunds: deps.domain.payments.refundsOfInvoice(invoice.id).map((refund) => ({
           ...refund,
           amount: money(refund.amountMinor),
           when: missionTime(deps, refund.recordedAt),
@@ -121,7 +121,11 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
       const days = [...new Set(['XAF', deps.config.hostCurrency])].map((code) => {
         const summary = payments.cashDaySummary({ businessDate, currency: code, cashbox: box });
         const money = (minor: number) => formatMoney(minor, code);
-        const refundList = cashRefundsOfDay(deps, { businessDate, currency: code, cashbox: box });
+        const refundList = deps.domain.payments.cashRefundsOfDay({
+          businessDate,
+          currency: code,
+          cashbox: box,
+        });
         return {
           ...summary,
           payments: money(summary.paymentsMinor),

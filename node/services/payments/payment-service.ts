@@ -31,7 +31,7 @@ import type {
   RefundInput,
 } from './payment-schema.js';
 import type { PaymentProvider, WebhookRequest } from './provider.js';
-import { type Refund, recordRefund } from './refunds.js';
+import { type Refund, recordRefund, selectCashRefundsOfDay, selectRefundsOfInvoice } from './refunds.js';
 import { applyWebhook, type WebhookResult, webhookRejections } from './webhooks.js';
 
 /** What the payments service needs. */
@@ -57,6 +57,8 @@ export interface PaymentService {
   getPayment(paymentId: string): Payment | undefined;
   paymentsOfInvoice(invoiceId: string): Payment[];
   recordRefund(input: RefundInput, actor: string): Refund;
+  refundsOfInvoice(invoiceId: string): Refund[];
+  cashRefundsOfDay(day: { businessDate: string; currency: string; cashbox: string }): Refund[];
   cashDaySummary(input: CashDayInput): CashDaySummary;
   closeCashDay(input: CloseCashDayInput, actor: string): CashClosing;
   listClosings(query?: ClosingsQuery): CashClosing[];
@@ -89,6 +91,8 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     getPayment: (paymentId) => selectPayment(ctx.store, paymentId),
     paymentsOfInvoice: (invoiceId) => selectPaymentsOfInvoice(ctx.store, invoiceId),
     recordRefund: (input, actor) => recordRefund(ctx, input, actor),
+    refundsOfInvoice: (invoiceId) => selectRefundsOfInvoice(ctx.store, invoiceId),
+    cashRefundsOfDay: (day) => selectCashRefundsOfDay(ctx.store, day),
     cashDaySummary: (input) => cashDaySummary(ctx, input),
     closeCashDay: (input, actor) => closeCashDay(ctx, input, actor),
     listClosings: (query) => listClosings(ctx, query),

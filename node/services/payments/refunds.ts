@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { encryptField } from '../../crypto/field-cipher.js';
+import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import type { Store } from '../../db/store.js';
 import { assertCashDayOpen } from './cash-payments.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
@@ -64,12 +65,50 @@ export function mustGetPayment(ctx: PaymentContext, paymentId: string): Payment 
   return payment;
 }
 
+/** The refunds of an invoice's payments, oldest first, reasons decrypted. */
+export function selectRefundsOfInvoice(store: Store, invoiceId: string): Refund[] {
+  const rows = store.db
+    .prepare(
+      `SELECT ${REFUND_COLUMNS} FROM refunds r JOIN payments p ON p.id = r.payment_id
+       WHERE p.invoice_id = ? ORDER BY r.recorded_at, r.voucher_number`,
+    )
+    .all(invoiceId) as RefundRow[];
+  return rows.map((row) => decodeRefund(store, row));
+}
+
+/** The cash refunds of one cashbox, day and currency: what the day's closing counts out. */
+export function selectCashRefundsOfDay(
+  store: Store,
+  day: { businessDate: string; currency: string; cashbox: string },
+): Refund[] {
+  const rows = store.db
+    .prepare(
+      `SELECT ${REFUND_COLUMNS} FROM refunds r
+       WHERE r.method = 'cash' AND r.business_date = ? AND r.currency = ? AND r.cashbox = ?
+       ORDER BY r.recorded_at, r.voucher_number`,
+    )
+    .all(day.businessDate, day.currency, day.cashbox) as RefundRow[];
+  return rows.map((row) => decodeRefund(store, row));
+}
+
+type RefundRow = Omit<Refund, 'reason'> & { reasonEnc: Uint8Array };
+
+const REFUND_COLUMNS = `r.id, r.payment_id AS paymentId, r.voucher_number AS voucherNumber, r.method,
+  r.amount_minor AS amountMinor, r.currency, r.cashbox, r.reason_enc AS reasonEnc,
+  r.business_date AS businessDate, r.recorded_by AS recordedBy, r.recorded_at AS recordedAt`;
+
+function decodeRefund(store: Store, row: RefundRow): Refund {
+  const { reasonEnc, ...refund } = row;
+  return { ...refund, reason: decryptField(store.keys.field, reasonEnc, reasonBinding(row.id)) };
+}
+
+// The reason is sealed to its row: a ciphertext moved to another refund does not open.
+function reasonBinding(refundId: string): FieldBinding {
+  return { table: 'refunds', column: 'reason_enc', rowId: refundId };
+}
+
 function insertRefund(ctx: PaymentContext, refund: Refund): void {
-  const reason = encryptField(ctx.store.keys.field, refund.reason, {
-    table: 'refunds',
-    column: 'reason_enc',
-    rowId: refund.id,
-  });
+  const reason = encryptField(ctx.store.keys.field, refund.reason, reasonBinding(refund.id));
   ctx.store.db
     .prepare(
       `INSERT INTO refunds (id, payment_id, voucher_number, method, amount_minor, currency, cashbox, reason_enc,
