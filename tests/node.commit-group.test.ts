@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCommitGroup } from '../node/db/commit-group.js';
+import { commitGroupOf, createCommitGroup, durable } from '../node/db/commit-group.js';
+import { createWalSync, type FileFlush } from '../node/db/wal-sync.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
@@ -74,5 +76,100 @@ describe('group commit', () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     expect(count(temp)).toBe(0);
+  });
+});
+
+/** A flush the test finishes by hand. */
+function heldFlush() {
+  const waiting: ((error?: Error) => void)[] = [];
+  const flush: FileFlush = () =>
+    new Promise<void>((resolve, reject) => waiting.push((error) => (error ? reject(error) : resolve())));
+  return { flush, finish: (error?: Error) => waiting.shift()?.(error), waiting };
+}
+
+const SYNCHRONOUS_FULL = 2;
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('group commit with the WAL flushed off the event loop', () => {
+  it('answers nobody before the flush, though the batch is committed and the connection back to FULL', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const held = heldFlush();
+    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    let answered = 0;
+    const answers = ['cg.a', 'cg.b'].map((key) =>
+      group
+        .run(() =>
+          db.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', 'now')").run(key),
+        )
+        .then(() => answered++),
+    );
+    await tick();
+    await tick();
+    // Committed: another connection sees the rows; the answers still wait for the disk.
+    const other = new Database(temp.path, { readonly: true });
+    expect(
+      (other.prepare("SELECT count(*) AS n FROM settings WHERE key LIKE 'cg.%'").get() as { n: number }).n,
+    ).toBe(2);
+    other.close();
+    expect(answered).toBe(0);
+    expect(group.pending()).toBeInstanceOf(Promise);
+    expect(db.pragma('synchronous', { simple: true })).toBe(SYNCHRONOUS_FULL);
+    expect(held.waiting).toHaveLength(1);
+    held.finish();
+    await Promise.all(answers);
+    expect(answered).toBe(2);
+    expect(group.pending()).toBeUndefined();
+  });
+
+  it('tells every unit of the batch of a failed flush, successes and refusals alike, of the failure', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const held = heldFlush();
+    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    const outcomes = Promise.allSettled([
+      group.run(() => 'booked'),
+      group.run(() => {
+        throw new Error('slot full');
+      }),
+    ]);
+    await tick();
+    held.finish(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    const [booked, refused] = await outcomes;
+    expect(booked).toMatchObject({ status: 'rejected', reason: { code: 'EIO' } });
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'EIO' } });
+  });
+
+  it('puts the connection back to FULL when the commit itself fails', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const held = heldFlush();
+    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    db.exec(
+      'CREATE TABLE cg_parent (id INTEGER PRIMARY KEY); CREATE TABLE cg_child (p INTEGER REFERENCES cg_parent(id))',
+    );
+    await expect(
+      group.run(() => {
+        db.pragma('defer_foreign_keys = ON');
+        return db.prepare('INSERT INTO cg_child VALUES (7)').run();
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    expect(db.pragma('synchronous', { simple: true })).toBe(SYNCHRONOUS_FULL);
+    expect(held.waiting).toHaveLength(0);
+  });
+
+  it("flushes a file database's WAL for real through the connection's own group", async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const group = commitGroupOf(db);
+    expect(commitGroupOf(db)).toBe(group);
+    const written = group.run(() =>
+      db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('cg.real', 'v', 'now')").run(),
+    );
+    await tick();
+    expect(durable(db)).toBeInstanceOf(Promise);
+    await expect(written).resolves.toMatchObject({ changes: 1 });
+    expect(durable(db)).toBeUndefined();
+    expect(count(temp)).toBe(1);
   });
 });

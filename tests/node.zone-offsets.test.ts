@@ -18,6 +18,28 @@ describe('mission time-zone arithmetic', () => {
     );
   });
 
+  it('follows zones whose daylight-saving change falls on the half hour of UTC', () => {
+    // Adelaide (UTC+9:30/+10:30) and St. John's (UTC-3:30/-2:30): changes at 16:30 and 05:30 UTC.
+    for (const [zone, day] of [
+      ['Australia/Adelaide', '2026-04-05'],
+      ['Australia/Adelaide', '2026-10-04'],
+      ['America/St_Johns', '2026-03-08'],
+      ['America/St_Johns', '2026-11-01'],
+    ] as const) {
+      for (let minutes = 0; minutes < 24 * 60; minutes += 15) {
+        const time = `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+        const local = DateTime.fromISO(`${day}T${time}`, { zone });
+        const wall = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm');
+        // Wall times skipped by the change, or lived twice when clocks go back, are left aside.
+        if (local.toFormat('HH:mm') !== time) continue;
+        if ([-3_600_000, 3_600_000].some((shift) => wall(local.toMillis() + shift) === `${day} ${time}`))
+          continue;
+        expect(wallTimeToUtcMs(day, time, zone), `${zone} ${day} ${time}`).toBe(local.toMillis());
+        expect(localDayOf(local.toMillis(), zone)).toBe(day);
+      }
+    }
+  });
+
   it('gives the local day of an instant near midnight, in zones east and west of UTC', () => {
     expect(localDayOf(Date.parse('2026-11-26T23:30:00.000Z'), 'Africa/Douala')).toBe('2026-11-27');
     expect(localDayOf(Date.parse('2026-11-27T03:30:00.000Z'), 'America/New_York')).toBe('2026-11-26');

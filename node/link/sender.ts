@@ -8,6 +8,9 @@ import { firstPending, pendingCount, removePending } from './pending.js';
  * Seals the next message for the hub — the oldest pending message, else the next batch of outbox
  * events — and holds it, all in one transaction: a crash leaves either nothing or an envelope
  * that will be sent (again) on the next connection. Returns null when nothing waits.
+ *
+ * What it seals is on disk before it is sent: the transaction commits with synchronous=FULL,
+ * flushing the whole WAL, events of a group commit whose own flush is still under way included.
  */
 export function sealNext(ctx: LinkContext): HeldEnvelope | null {
   const { db } = ctx.store;

@@ -1,3 +1,4 @@
+import { durable } from '../db/commit-group.js';
 import type { Store } from '../db/store.js';
 import { failureScope, type SmsGateway } from './sms-gateways.js';
 import { type DueSms, dueSms, markSmsFailed, markSmsSent } from './sms-outbox.js';
@@ -25,7 +26,11 @@ export async function dispatchDueSms(
   now: () => Date = () => new Date(),
 ): Promise<number> {
   let sent = 0;
-  for (const sms of dueSms(store, now(), BATCH)) {
+  const due = dueSms(store, now(), BATCH);
+  // A booking's code may be read here before its commit is on disk (the commit group flushes the
+  // WAL after answering nobody yet): an SMS must not name a booking that a power cut then undoes.
+  await durable(store.db);
+  for (const sms of due) {
     const failure = await handOver(gateway, sms);
     if (failure === undefined) {
       markSmsSent(store, sms.id, now());

@@ -3,10 +3,12 @@
  * <node.json>`): the mission node's HTTP app as createNodeContext builds it (buildHttpApp, health
  * routes, public API over the real store and domain), but with the rate limits raised — every
  * request of the load generator comes from 127.0.0.1, and createNode keeps the production limits.
- * No hub link and no scheduled jobs: the benchmark measures the HTTP path alone.
+ * No hub link and no scheduled jobs: the benchmark measures the HTTP path alone (with the
+ * background checkpointer, which the node runs beside its event loop).
  */
 import { nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
+import { startCheckpointer } from '../../node/db/checkpointer.js';
 import { openStore } from '../../node/db/store.js';
 import { type PublicRateLimits, publicApiRoutes } from '../../node/http/api/public/index.js';
 import { buildHttpApp } from '../../node/http/app.js';
@@ -25,6 +27,7 @@ if (!configPath) throw new TypeError('usage: _booking-server.ts <node.json>');
 const config = { ...(await readNodeConfig(configPath)), logLevel: 'warn' as const };
 const secrets = await loadNodeSecrets(config);
 const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+const checkpointer = startCheckpointer(store.db);
 const metrics = createNodeMetrics(config.missionId);
 const domain = createDomain(store, config);
 const app = await buildHttpApp({
@@ -50,5 +53,6 @@ process.stdout.write(`bench server listening on ${url}\n`);
 await runUntilSignal(async () => {
   await app.close();
   await domain.close();
+  await checkpointer.stop();
   store.close();
 });

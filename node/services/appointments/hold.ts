@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { normaliseIdNumber } from '../../crypto/blind-index.js';
 import { enqueueSms, type SmsPurpose } from '../../notify/sms-outbox.js';
 import type { Language } from '../catalogue/catalogue-schema.js';
@@ -51,7 +50,7 @@ export function insertHold(ctx: AppointmentsContext, hold: NewHold): Appointment
   const id = randomUUID();
   const code = newBookingCode();
   const minutes = hold.waitlistId === null ? ctx.rules.holdMinutes : ctx.rules.offerHoldMinutes;
-  const until = DateTime.fromJSDate(hold.now).plus({ minutes }).toUTC().toISO()!;
+  const until = new Date(hold.now.getTime() + minutes * 60_000).toISOString();
   const at = hold.now.toISOString();
   db.prepare(INSERT).run({
     id,

@@ -1,20 +1,21 @@
 import { DateTime } from 'luxon';
 
-const HOUR_MS = 3_600_000;
+const QUARTER_MS = 15 * 60_000;
 const CACHE_LIMIT = 20_000;
 const offsets = new Map<string, number>();
 
 /**
- * The UTC offset of a time zone (minutes) in the hour that holds `utcMs`, from the time-zone
- * database once per zone and hour: a zone's offset changes only at transitions, on the hour, and
- * asking Intl for every slot of every booking was the largest cost left on the booking path.
+ * The UTC offset of a time zone (minutes) in the quarter hour that holds `utcMs`, from the
+ * time-zone database once per zone and quarter: asking Intl for every slot of every booking was
+ * the largest cost left on the booking path. Offsets change at transitions on a quarter hour of
+ * UTC — not always on the hour: Adelaide and St. John's change at half past.
  */
 export function offsetAt(zone: string, utcMs: number): number {
-  const hour = Math.floor(utcMs / HOUR_MS);
-  const key = `${zone}|${hour}`;
+  const quarter = Math.floor(utcMs / QUARTER_MS);
+  const key = `${zone}|${quarter}`;
   let offset = offsets.get(key);
   if (offset === undefined) {
-    offset = DateTime.fromMillis(hour * HOUR_MS, { zone }).offset;
+    offset = DateTime.fromMillis(quarter * QUARTER_MS, { zone }).offset;
     if (offsets.size >= CACHE_LIMIT) offsets.clear();
     offsets.set(key, offset);
   }
