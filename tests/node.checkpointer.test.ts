@@ -1,6 +1,6 @@
 import { renameSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCheckpointer } from '../node/db/checkpointer.js';
+import { nudgeCheckpointer, startCheckpointer } from '../node/db/checkpointer.js';
 import { openDatabase } from '../node/db/db.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
@@ -28,6 +28,9 @@ describe('background checkpoints', () => {
       onCheckpoint: (round) => rounds.push(round),
       onError: (error) => errors.push(error),
     });
+    // Nothing runs until a commit group has committed.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    nudgeCheckpointer(db);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
     writeRows(temp, 0, 300);
     await expect
@@ -51,6 +54,7 @@ describe('background checkpoints', () => {
     const { db } = temp.store;
     const errors: Error[] = [];
     const checkpointer = startCheckpointer(db, { intervalMs: 20, onError: (error) => errors.push(error) });
+    nudgeCheckpointer(db);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
     // The file moved away before the worker (still loading) opens it: its thread fails and ends.
     renameSync(temp.path, `${temp.path}.moved`);
@@ -62,9 +66,35 @@ describe('background checkpoints', () => {
     await checkpointer.stop();
   });
 
+  it('ends the worker when the node stops writing, and starts it again at the next group commit', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const states: string[] = [];
+    const errors: Error[] = [];
+    const checkpointer = startCheckpointer(db, {
+      intervalMs: 10,
+      idleRounds: 3,
+      onWorker: (state) => states.push(state),
+      onError: (error) => errors.push(error),
+    });
+    nudgeCheckpointer(db);
+    nudgeCheckpointer(db);
+    writeRows(temp, 0, 20);
+    await expect.poll(() => states).toEqual(['started', 'idle']);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    nudgeCheckpointer(db);
+    expect(states).toEqual(['started', 'idle', 'started']);
+    await checkpointer.stop();
+    // Stopped: a later group commit starts nothing.
+    nudgeCheckpointer(db);
+    expect(states).toEqual(['started', 'idle', 'started']);
+    expect(errors).toEqual([]);
+  });
+
   it('does nothing for a database without a WAL', async () => {
     const db = openDatabase(':memory:');
     const checkpointer = startCheckpointer(db);
+    nudgeCheckpointer(db);
     await expect(checkpointer.stop()).resolves.toBeUndefined();
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     db.close();

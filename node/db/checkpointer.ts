@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db.js';
 
-/** A running background checkpointer. */
+/** A background checkpointer, started by {@link startCheckpointer}. */
 export interface Checkpointer {
-  /** Stops the worker and gives checkpoints back to the connection's own commits. */
+  /** Stops the worker, if running, and gives checkpoints back to the connection's own commits. */
   stop(): Promise<void>;
 }
 
@@ -11,10 +11,14 @@ export interface Checkpointer {
 export interface CheckpointerOptions {
   /** How often the worker copies the WAL into the database file (ms). */
   readonly intervalMs?: number;
+  /** Rounds without new frames after which the worker ends until the next group commit. */
+  readonly idleRounds?: number;
   /** Told when a checkpoint failed or the worker died (the connection then checkpoints itself again). */
   readonly onError?: (error: Error) => void;
   /** Told of each round that found the WAL changed: frames in it, frames copied so far. */
   readonly onCheckpoint?: (round: { log: number; checkpointed: number }) => void;
+  /** Told when the worker starts or, idle, ends. */
+  readonly onWorker?: (state: 'started' | 'idle') => void;
 }
 
 const WORKER_URL = new URL('./checkpoint-worker.mjs', import.meta.url);
@@ -27,51 +31,86 @@ const OWN_CHECKPOINT_PAGES = 1000;
 const BACKSTOP_PAGES = 4000;
 const STOP_TIMEOUT_MS = 5000;
 
+const nudges = new WeakMap<Db, () => void>();
+
+/** Tells the connection's checkpointer, if one was started, that a commit group has committed. */
+export function nudgeCheckpointer(db: Db): void {
+  nudges.get(db)?.();
+}
+
+interface WorkerMessage {
+  readonly error?: string;
+  readonly idle?: boolean;
+  readonly log?: number;
+  readonly checkpointed?: number;
+}
+
 /**
  * Moves WAL checkpoints off the event loop. SQLite checkpoints inside the COMMIT that fills the
  * WAL past 1,000 pages: several milliseconds of writes and two disk flushes during which no
- * request is served. A worker thread with its own connection checkpoints every `intervalMs`
- * instead, and the connection keeps its own checkpoint only as a backstop. Nothing to do for a
- * database without a WAL (`:memory:`, read-only).
+ * request is served. While commit groups write (bookings, confirmations), a worker thread with
+ * its own connection checkpoints every `intervalMs` instead, and the connection keeps its own
+ * checkpoint only as a backstop. The worker ends after `idleRounds` rounds without news: an idle
+ * node does not carry a second JavaScript heap. Nothing to do for a database without a WAL.
  */
 export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Checkpointer {
   if (db.memory || db.readonly || db.pragma('journal_mode', { simple: true }) !== 'wal') {
     return { stop: async () => undefined };
   }
-  const worker = new Worker(WORKER_URL, {
-    workerData: { path: db.name, intervalMs: options.intervalMs ?? 250 },
-  });
-  // Never what keeps the process alive: the node stops it on close, a forgotten one dies with it.
-  worker.unref();
-  const takeBack = () => {
-    if (db.open) db.pragma(`wal_autocheckpoint = ${OWN_CHECKPOINT_PAGES}`);
-  };
-  db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-  let stopping = false;
-  worker.on('message', (message: { error?: string; log?: number; checkpointed?: number }) => {
-    if (message.error !== undefined) options.onError?.(new Error(`checkpoint: ${message.error}`));
-    else options.onCheckpoint?.({ log: message.log ?? 0, checkpointed: message.checkpointed ?? 0 });
-  });
-  // An error thrown in the worker arrives as a structured clone, not always as an Error.
-  worker.on('error', (error: unknown) =>
+  let running: { worker: Worker; exited: Promise<void> } | undefined;
+  let stopped = false;
+  const report = (error: unknown) =>
     options.onError?.(
+      // An error thrown in the worker arrives as a structured clone, not always as an Error.
       error instanceof Error ? error : new Error(`checkpoint worker failed: ${String(error)}`),
-    ),
-  );
-  const exited = new Promise<void>((resolve) =>
-    worker.once('exit', () => {
-      takeBack();
-      if (!stopping) options.onError?.(new Error('the checkpoint worker stopped'));
-      resolve();
-    }),
-  );
+    );
+
+  const start = () => {
+    const worker = new Worker(WORKER_URL, {
+      workerData: {
+        path: db.name,
+        intervalMs: options.intervalMs ?? 250,
+        idleRounds: options.idleRounds ?? 40,
+      },
+      // It holds nothing but a connection: a small heap.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+    });
+    // Never what keeps the process alive: the node stops it on close, a forgotten one dies with it.
+    worker.unref();
+    let idle = false;
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.idle) idle = true;
+      else if (message.error !== undefined) report(new Error(`checkpoint: ${message.error}`));
+      else options.onCheckpoint?.({ log: message.log ?? 0, checkpointed: message.checkpointed ?? 0 });
+    });
+    worker.on('error', report);
+    const exited = new Promise<void>((resolve) =>
+      worker.once('exit', (code) => {
+        running = undefined;
+        if (db.open) db.pragma(`wal_autocheckpoint = ${OWN_CHECKPOINT_PAGES}`);
+        if (idle) options.onWorker?.('idle');
+        else if (!stopped && code !== 0)
+          report(new Error(`the checkpoint worker stopped (exit code ${code})`));
+        resolve();
+      }),
+    );
+    running = { worker, exited };
+    db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    options.onWorker?.('started');
+  };
+
+  nudges.set(db, () => {
+    if (!running && !stopped && db.open) start();
+  });
   return {
     async stop() {
-      if (stopping) return exited;
-      stopping = true;
-      worker.postMessage('stop');
-      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
-      await exited;
+      stopped = true;
+      nudges.delete(db);
+      const current = running;
+      if (!current) return;
+      current.worker.postMessage('stop');
+      const timer = setTimeout(() => void current.worker.terminate(), STOP_TIMEOUT_MS);
+      await current.exited;
       clearTimeout(timer);
     },
   };

@@ -1,3 +1,4 @@
+import { nudgeCheckpointer } from './checkpointer.js';
 import type { Db } from './db.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
@@ -64,6 +65,7 @@ export function createCommitGroup(db: Db, options: CommitGroupOptions = {}): Com
     } finally {
       if (walSync) setSynchronous('FULL');
     }
+    nudgeCheckpointer(db);
     const answer = () =>
       batch.forEach((item, index) => {
         const outcome = outcomes[index];
