@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commitGroupOf, durable } from '../node/db/commit-group.js';
 import { checkpointDatabase } from '../node/db/db.js';
 import { dispatchDueSms } from '../node/notify/sms-dispatcher.js';
 import { fileSmsGateway, type SmsGateway } from '../node/notify/sms-gateways.js';
@@ -28,6 +29,26 @@ describe('SMS notification outbox', () => {
       })(),
     ).toThrow('booking failed');
     expect(smsStatuses(store)).toEqual([]);
+  });
+
+  it('hands a code over only once the commit that queued it is on disk', async () => {
+    temp = await openTempStore();
+    const { store } = temp;
+    const diskStateAtHandOver: string[] = [];
+    const gateway: SmsGateway = {
+      send: async () => {
+        diskStateAtHandOver.push(durable(store.db) === undefined ? 'on disk' : 'flush pending');
+      },
+    };
+    const queued = commitGroupOf(store.db).run(() =>
+      enqueueSms(store, { to: '+33612345678', text: 'Code: 481516', purpose: 'booking_code', ref: 'RDV-9' }),
+    );
+    // The group commits on the next turn and flushes the WAL in the thread pool afterwards.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(durable(store.db)).toBeInstanceOf(Promise);
+    expect(await dispatchDueSms(store, gateway)).toBe(1);
+    expect(diskStateAtHandOver).toEqual(['on disk']);
+    await queued;
   });
 
   it('keeps an SMS queued while the gateway is down, then delivers it once it is back', async () => {

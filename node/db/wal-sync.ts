@@ -11,8 +11,8 @@ export interface WalSync {
   sync(): Promise<void>;
   /**
    * While a sync is owed (requested and not finished), the promise of the last one; otherwise
-   * undefined. Whoever ships committed data out of the node (the hub link, the SMS dispatcher)
-   * waits for it: what leaves must never be lost to a power cut after leaving.
+   * undefined. Whoever ships committed data out of the node waits for it (the SMS dispatcher; the
+   * hub link's own FULL commit flushes the WAL): what leaves must not be lost to a power cut.
    */
   pending(): Promise<void> | undefined;
 }
