@@ -9,9 +9,13 @@ export interface Checkpointer {
 
 /** Options of {@link startCheckpointer}. */
 export interface CheckpointerOptions {
-  /** How often the worker copies the WAL into the database file (ms). */
+  /**
+   * How often the worker copies the WAL into the database file (ms). Often, so that little is
+   * left to copy when the connection's backstop checkpoint comes (under sustained writes the WAL
+   * restarts only there): 50 ms gave a shorter tail than 250 in alternated booking runs.
+   */
   readonly intervalMs?: number;
-  /** Rounds without new frames after which the worker ends until the next group commit. */
+  /** Rounds without new frames after which the worker ends until the next group commit (10 s). */
   readonly idleRounds?: number;
   /** Told when a checkpoint failed or the worker died (the connection then checkpoints itself again). */
   readonly onError?: (error: Error) => void;
@@ -69,8 +73,8 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Ch
     const worker = new Worker(WORKER_URL, {
       workerData: {
         path: db.name,
-        intervalMs: options.intervalMs ?? 250,
-        idleRounds: options.idleRounds ?? 40,
+        intervalMs: options.intervalMs ?? 50,
+        idleRounds: options.idleRounds ?? 200,
       },
       // It holds nothing but a connection: a small heap.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
