@@ -31,7 +31,7 @@ describe('background checkpoints', () => {
     // Nothing runs until a commit group has committed.
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     nudgeCheckpointer(db);
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
     writeRows(temp, 0, 300);
     await expect
       .poll(() => rounds.some((round) => round.log > 0 && round.checkpointed === round.log))
@@ -55,7 +55,7 @@ describe('background checkpoints', () => {
     const errors: Error[] = [];
     const checkpointer = startCheckpointer(db, { intervalMs: 20, onError: (error) => errors.push(error) });
     nudgeCheckpointer(db);
-    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
     // The file moved away before the worker (still loading) opens it: its thread fails and ends.
     renameSync(temp.path, `${temp.path}.moved`);
     await expect.poll(() => errors.length).toBeGreaterThan(0);
