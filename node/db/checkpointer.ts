@@ -37,6 +37,8 @@ const OWN_CHECKPOINT_PAGES = 1000;
  */
 const BACKSTOP_PAGES = 20_000;
 const STOP_TIMEOUT_MS = 5000;
+/** After a worker failed, group commits start no other for this long: one error a minute, not one a commit. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
 
 const nudges = new WeakMap<Db, () => void>();
 
@@ -66,11 +68,14 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Ch
   }
   let running: { worker: Worker; exited: Promise<void> } | undefined;
   let stopped = false;
-  const report = (error: unknown) =>
+  let failedAt = Number.NEGATIVE_INFINITY;
+  const report = (error: unknown) => {
+    failedAt = Date.now();
     options.onError?.(
       // An error thrown in the worker arrives as a structured clone, not always as an Error.
       error instanceof Error ? error : new Error(`checkpoint worker failed: ${String(error)}`),
     );
+  };
 
   const start = () => {
     const worker = new Worker(WORKER_URL, {
@@ -107,7 +112,7 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Ch
   };
 
   nudges.set(db, () => {
-    if (!running && !stopped && db.open) start();
+    if (!running && !stopped && db.open && Date.now() - failedAt >= RETRY_AFTER_FAILURE_MS) start();
   });
   return {
     async stop() {
