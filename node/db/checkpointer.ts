@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Db } from './db.js';
+import { type Db, writesThroughWal } from './db.js';
 
 /** A background checkpointer, started by {@link startCheckpointer}. */
 export interface Checkpointer {
@@ -63,7 +63,7 @@ interface WorkerMessage {
  * node does not carry a second JavaScript heap. Nothing to do for a database without a WAL.
  */
 export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Checkpointer {
-  if (db.memory || db.readonly || db.pragma('journal_mode', { simple: true }) !== 'wal') {
+  if (!writesThroughWal(db)) {
     return { stop: async () => undefined };
   }
   let running: { worker: Worker; exited: Promise<void> } | undefined;

@@ -1,5 +1,5 @@
 import { nudgeCheckpointer } from './checkpointer.js';
-import type { Db } from './db.js';
+import { type Db, writesThroughWal } from './db.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
 /** Runs synchronous units of work together in one transaction: one commit, one disk sync. */
@@ -99,8 +99,7 @@ const groups = new WeakMap<Db, CommitGroup>();
 export function commitGroupOf(db: Db): CommitGroup {
   let group = groups.get(db);
   if (!group) {
-    const inWal = !db.memory && !db.readonly && db.pragma('journal_mode', { simple: true }) === 'wal';
-    group = createCommitGroup(db, inWal ? { walSync: createWalSync(`${db.name}-wal`) } : {});
+    group = createCommitGroup(db, writesThroughWal(db) ? { walSync: createWalSync(`${db.name}-wal`) } : {});
     groups.set(db, group);
   }
   return group;

@@ -73,6 +73,11 @@ function applyPragmas(db: Db, path: string, busyTimeoutMs: number): void {
   db.pragma('trusted_schema = OFF');
 }
 
+/** Whether the connection writes through a WAL file of its own (not `:memory:`, not read-only). */
+export function writesThroughWal(db: Db): boolean {
+  return !db.memory && !db.readonly && db.pragma('journal_mode', { simple: true }) === 'wal';
+}
+
 /**
  * Copies every WAL page into the main file and empties the WAL, so that the .sqlite file alone is
  * the whole database (before a file-level copy or a byte scan).
