@@ -56,6 +56,7 @@ export async function registryHub(db: Database, registry?: NationalRegistry): Pr
     ...(registry ? { registry } : {}),
   });
   const missions = { paris, yaounde };
+  let receivedAt = 0;
   return {
     db,
     hub,
@@ -73,7 +74,11 @@ export async function registryHub(db: Database, registry?: NationalRegistry): Pr
         ...extra,
       };
       const missionId = missions[mission].partyId;
-      await db.transaction((tx) => handleRegistrySubmission(tx, body, { missionId, now: new Date() }));
+      // Arrival order is the order of the calls: two submissions within one millisecond would
+      // otherwise tie on received_at and be reconciled in the order of their random ids.
+      receivedAt = Math.max(Date.now(), receivedAt + 1);
+      const now = new Date(receivedAt);
+      await db.transaction((tx) => handleRegistrySubmission(tx, body, { missionId, now }));
       return submissionId;
     },
     resultsFor(mission) {
