@@ -1,5 +1,6 @@
 import { nudgeCheckpointer } from './checkpointer.js';
 import { type Db, writesThroughWal } from './db.js';
+import { immediateTransaction } from './transaction.js';
 import { createWalSync, type WalSync } from './wal-sync.js';
 
 /** Runs synchronous units of work together in one transaction: one commit, one disk sync. */
@@ -47,7 +48,7 @@ export function createCommitGroup(db: Db, options: CommitGroupOptions = {}): Com
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     if (walSync) setSynchronous('NORMAL');
     try {
-      db.transaction(() => {
+      immediateTransaction(db, () => {
         for (const item of batch) {
           try {
             // Not wrapped in a savepoint of ours: a service that records something (a wrong code
@@ -57,7 +58,7 @@ export function createCommitGroup(db: Db, options: CommitGroupOptions = {}): Com
             outcomes.push({ ok: false, error });
           }
         }
-      }).immediate();
+      });
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is stored.
       for (const item of batch) item.reject(error);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.js';
 import { DatabaseTooNewError, StoreError, StoreErrorCode } from './errors.js';
+import { immediateTransaction } from './transaction.js';
 
 /** The folder of this release's migrations. */
 export const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -57,7 +58,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = loadMigration
   const applied: number[] = [];
   // Checked again inside each transaction: a second process may be migrating at the same time.
   for (const migration of migrations) {
-    const didApply = db.transaction(() => applyOne(db, migration, codeVersion)).immediate();
+    const didApply = immediateTransaction(db, () => applyOne(db, migration, codeVersion));
     if (didApply) applied.push(migration.version);
   }
   return { applied, version: codeVersion };

@@ -3,6 +3,7 @@ import { type DataKeys, dataKeyFingerprint, deriveDataKeys } from '../crypto/dat
 import { type Db, openDatabase } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { type Migration, migrate } from './migrate.js';
+import { immediateTransaction } from './transaction.js';
 
 /** The node's database and the keys that protect its personal data: what every service receives. */
 export interface Store {
@@ -46,7 +47,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
 // old ones that no longer open: refuse at start, naming the cause.
 function assertDataKey(db: Db, keys: DataKeys): void {
   const fingerprint = dataKeyFingerprint(keys);
-  db.transaction(() => {
+  immediateTransaction(db, () => {
     const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(FINGERPRINT_SETTING) as
       | { value: string }
       | undefined;
@@ -62,5 +63,5 @@ function assertDataKey(db: Db, keys: DataKeys): void {
         'this database was created with another data key: check the key file (a restored backup needs its own key)',
       );
     }
-  }).immediate();
+  });
 }

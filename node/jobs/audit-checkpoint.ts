@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import { immediateTransaction } from '../db/transaction.js';
 import { enqueueMessage } from '../link/pending.js';
 import { type AuditHead, auditHead } from '../services/audit/audit-log.js';
 
@@ -16,16 +17,14 @@ export interface QueuedCheckpoint extends AuditHead {
  * appended in between can make the head and its length disagree.
  */
 export function queueAuditCheckpoint(store: Store, now: Date = new Date()): QueuedCheckpoint {
-  return store.db
-    .transaction((): QueuedCheckpoint => {
-      const head = auditHead(store.db);
-      const at = now.toISOString();
-      const pendingId = enqueueMessage(store, 'audit.checkpoint', {
-        at,
-        length: head.length,
-        headHash: head.headHash,
-      });
-      return { ...head, at, pendingId };
-    })
-    .immediate();
+  return immediateTransaction(store.db, (): QueuedCheckpoint => {
+    const head = auditHead(store.db);
+    const at = now.toISOString();
+    const pendingId = enqueueMessage(store, 'audit.checkpoint', {
+      at,
+      length: head.length,
+      headHash: head.headHash,
+    });
+    return { ...head, at, pendingId };
+  });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../db/store.js';
+import { immediateTransaction } from '../db/transaction.js';
 import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
 
@@ -42,30 +43,28 @@ export function purgeExpiredData(
   const policy = retentionPolicySchema.parse(policyInput);
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const { db } = store;
-  return db
-    .transaction((): PurgeCounts => {
-      const counts: PurgeCounts = {
-        deliveredEvents: db
-          .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')
-          .run(before(policy.deliveredEventsDays)).changes,
-        sentSms: db
-          .prepare(`DELETE FROM sms_outbox WHERE state = 'sent' AND sent_at < ?`)
-          .run(before(policy.sentSmsDays)).changes,
-        expiredSessions: db
-          .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
-          .run(before(policy.expiredSessionsDays)).changes,
-      };
-      if (counts.deliveredEvents + counts.sentSms + counts.expiredSessions > 0) {
-        appendAudit(db, {
-          actor: 'system:retention',
-          action: 'retention.purged',
-          entity: 'retention',
-          entityId: now.toISOString(),
-          afterDigest: digestRecord(store.keys.audit, { policy, counts }),
-          at: now.toISOString(),
-        });
-      }
-      return counts;
-    })
-    .immediate();
+  return immediateTransaction(db, (): PurgeCounts => {
+    const counts: PurgeCounts = {
+      deliveredEvents: db
+        .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')
+        .run(before(policy.deliveredEventsDays)).changes,
+      sentSms: db
+        .prepare(`DELETE FROM sms_outbox WHERE state = 'sent' AND sent_at < ?`)
+        .run(before(policy.sentSmsDays)).changes,
+      expiredSessions: db
+        .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
+        .run(before(policy.expiredSessionsDays)).changes,
+    };
+    if (counts.deliveredEvents + counts.sentSms + counts.expiredSessions > 0) {
+      appendAudit(db, {
+        actor: 'system:retention',
+        action: 'retention.purged',
+        entity: 'retention',
+        entityId: now.toISOString(),
+        afterDigest: digestRecord(store.keys.audit, { policy, counts }),
+        at: now.toISOString(),
+      });
+    }
+    return counts;
+  });
 }

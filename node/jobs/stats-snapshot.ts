@@ -1,4 +1,5 @@
 import type { Store } from '../db/store.js';
+import { transaction } from '../db/transaction.js';
 import { enqueueMessage } from '../link/pending.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
 
@@ -29,7 +30,7 @@ export function collectCounters(store: Store): Record<string, number> {
 
 /** Queues a stats.snapshot for the hub. */
 export function queueStatsSnapshot(store: Store, now: Date = new Date()): number {
-  return store.db.transaction(() =>
+  return transaction(store.db, () =>
     enqueueMessage(store, 'stats.snapshot', { at: now.toISOString(), counters: collectCounters(store) }),
-  )();
+  );
 }

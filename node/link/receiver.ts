@@ -1,4 +1,5 @@
 import { decide, type OpenedMessage, open, type RefusalReason } from '../../protocol/index.js';
+import { immediateTransaction } from '../db/transaction.js';
 import type { DownHandlers } from './handlers/index.js';
 import type { LinkContext } from './link-context.js';
 import {
@@ -29,22 +30,20 @@ export interface Received {
  */
 export function receiveFromHub(ctx: LinkContext, bytes: Uint8Array, handlers: DownHandlers): Received {
   const { db } = ctx.store;
-  return db
-    .transaction((): Received => {
-      const opened = open(bytes, {
-        self: ctx.self,
-        trust: ctx.trust,
-        now: ctx.now(),
-        receiveState: sqliteReceiveState(db),
-      });
-      if (!opened.ok) {
-        // A duplicate is answered with our position, so a hub that missed our ack stops resending.
-        const replies = opened.reason === 'duplicate' ? [ackPosition(ctx)] : [];
-        return { replies, resend: [], refused: opened.reason };
-      }
-      return applyOpened(ctx, opened.value, handlers);
-    })
-    .immediate();
+  return immediateTransaction(db, (): Received => {
+    const opened = open(bytes, {
+      self: ctx.self,
+      trust: ctx.trust,
+      now: ctx.now(),
+      receiveState: sqliteReceiveState(db),
+    });
+    if (!opened.ok) {
+      // A duplicate is answered with our position, so a hub that missed our ack stops resending.
+      const replies = opened.reason === 'duplicate' ? [ackPosition(ctx)] : [];
+      return { replies, resend: [], refused: opened.reason };
+    }
+    return applyOpened(ctx, opened.value, handlers);
+  });
 }
 
 function applyOpened(ctx: LinkContext, message: OpenedMessage, handlers: DownHandlers): Received {

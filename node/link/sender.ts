@@ -1,4 +1,5 @@
 import { type MessageBody, type MessageType, seal, WIRE_VERSION } from '../../protocol/index.js';
+import { immediateTransaction, transaction } from '../db/transaction.js';
 import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
@@ -14,35 +15,33 @@ import { firstPending, pendingCount, removePending } from './pending.js';
  */
 export function sealNext(ctx: LinkContext): HeldEnvelope | null {
   const { db } = ctx.store;
-  return db
-    .transaction((): HeldEnvelope | null => {
-      const row = channelRow(db);
-      const seq = row.next_send_seq;
-      const pending = firstPending(ctx.store);
-      if (pending) {
-        const envelope = sealSequenced(
-          ctx,
-          pending.type,
-          pending.body as MessageBody<typeof pending.type>,
-          seq,
-        );
-        hold(ctx, { seq, type: pending.type, envelope }, null);
-        removePending(ctx.store, pending.id);
-        return { seq, type: pending.type, envelope };
-      }
-      const items = readBatch(ctx.store, {
-        limit: ctx.batch.maxEvents,
-        maxBytes: ctx.batch.maxBytes,
-        afterSeq: row.sealed_outbox_seq,
-      });
-      const last = items.at(-1);
-      if (!last) return null;
-      const envelope = sealSequenced(ctx, 'events.batch', { events: items.map((item) => item.event) }, seq);
-      hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);
-      db.prepare('UPDATE link_channel SET sealed_outbox_seq = ? WHERE peer = ?').run(last.seq, HUB_PEER);
-      return { seq, type: 'events.batch', envelope };
-    })
-    .immediate();
+  return immediateTransaction(db, (): HeldEnvelope | null => {
+    const row = channelRow(db);
+    const seq = row.next_send_seq;
+    const pending = firstPending(ctx.store);
+    if (pending) {
+      const envelope = sealSequenced(
+        ctx,
+        pending.type,
+        pending.body as MessageBody<typeof pending.type>,
+        seq,
+      );
+      hold(ctx, { seq, type: pending.type, envelope }, null);
+      removePending(ctx.store, pending.id);
+      return { seq, type: pending.type, envelope };
+    }
+    const items = readBatch(ctx.store, {
+      limit: ctx.batch.maxEvents,
+      maxBytes: ctx.batch.maxBytes,
+      afterSeq: row.sealed_outbox_seq,
+    });
+    const last = items.at(-1);
+    if (!last) return null;
+    const envelope = sealSequenced(ctx, 'events.batch', { events: items.map((item) => item.event) }, seq);
+    hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);
+    db.prepare('UPDATE link_channel SET sealed_outbox_seq = ? WHERE peer = ?').run(last.seq, HUB_PEER);
+    return { seq, type: 'events.batch', envelope };
+  });
 }
 
 function sealSequenced<T extends MessageType>(
@@ -68,7 +67,7 @@ function hold(ctx: LinkContext, held: HeldEnvelope, outboxUpTo: number | null): 
  */
 export function acknowledge(ctx: LinkContext, upTo: number): void {
   const { db } = ctx.store;
-  db.transaction(() => {
+  transaction(db, () => {
     const covered = db.prepare('SELECT max(outbox_up_to) AS up FROM link_sent WHERE seq <= ?').get(upTo) as {
       up: number | null;
     };
@@ -78,7 +77,7 @@ export function acknowledge(ctx: LinkContext, upTo: number): void {
       upTo,
       HUB_PEER,
     );
-  })();
+  });
 }
 
 /** Seals a control message (sequence 0, strictly increasing timestamp). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js';
 import { missionPrefix, type NodeConfig, nodePaths } from '../../node/config/config.js';
 import type { Store } from '../../node/db/store.js';
+import { transaction } from '../../node/db/transaction.js';
 import { seedServices } from '../../node/services/catalogue/seed.js';
 import { createFileService } from '../../node/services/files/file-service.js';
 import { createPeopleRepository } from '../../node/services/people/people-repository.js';
@@ -36,7 +37,7 @@ function createFiles(store: Store, config: NodeConfig): number {
   const codes = seedServices.map((service) => service.code);
   const start = performance.now();
   for (let first = 0; first < FILES; first += BATCH) {
-    store.db.transaction(() => {
+    transaction(store.db, () => {
       for (let i = first; i < Math.min(first + BATCH, FILES); i++) {
         const person = people.create(
           {
@@ -51,7 +52,7 @@ function createFiles(store: Store, config: NodeConfig): number {
         const serviceCode = codes[i % codes.length]!;
         files.open({ personId: person.id, serviceCode, channel: i % 3 ? 'counter' : 'online' }, 'bench');
       }
-    })();
+    });
   }
   store.db
     .prepare(`UPDATE sms_outbox SET state = 'sent', sent_at = created_at WHERE state = 'pending'`)

@@ -8,6 +8,7 @@ import { HubIngestLink } from '../../hub/link/hub-link.js';
 import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import { openStore } from '../../node/db/store.js';
+import { transaction } from '../../node/db/transaction.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
 import { HubLink } from '../../node/link/hub-link.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
@@ -58,13 +59,13 @@ async function catchUpOnce(database: string | undefined) {
   const store = await openStore({ path: join(dir, 'mission.sqlite'), dataKey: sodium.randombytes_buf(32) });
   const material = importEnrolment(store, mission, bundle);
   let jsonBytes = 0;
-  store.db.transaction(() => {
+  transaction(store.db, () => {
     for (let i = 0; i < EVENTS; i++) {
       const event = sampleEvent(i);
       jsonBytes += Buffer.byteLength(JSON.stringify(event));
       appendEvent(store, event);
     }
-  })();
+  });
   const link = new HubLink(
     {
       store,

@@ -1,3 +1,4 @@
+import { immediateTransaction } from '../../db/transaction.js';
 import {
   type AppointmentRow,
   contactIndexes,
@@ -57,7 +58,7 @@ export function book(ctx: AppointmentsContext, input: BookingInput, actor: strin
       now,
     });
   };
-  const row = ctx.store.db.transaction(hold).immediate();
+  const row = immediateTransaction(ctx.store.db, hold);
   return {
     reference: row.reference,
     serviceCode: row.service_code,
@@ -76,7 +77,7 @@ type ConfirmOutcome = { ok: AppointmentRow } | { refusal: AppointmentError };
  */
 export function confirm(ctx: AppointmentsContext, input: ConfirmInput, actor: string): AppointmentRow {
   const data = parseInput(confirmInputSchema, input);
-  const outcome = ctx.store.db.transaction((): ConfirmOutcome => checkCode(ctx, data, actor)).immediate();
+  const outcome = immediateTransaction(ctx.store.db, (): ConfirmOutcome => checkCode(ctx, data, actor));
   if ('refusal' in outcome) throw outcome.refusal;
   return outcome.ok;
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { addClosure, MISSION_SCOPE, type OpeningRange, setCalendar, setOpeningHours } from './calendar.js';
 
 // Public holidays of the Central African Republic on fixed dates; the mission adds its host
@@ -37,24 +38,22 @@ const CAPACITY: Record<string, number> = {
  */
 export function seedCalendars(store: Store, now: Date = new Date()): boolean {
   const { db } = store;
-  return db
-    .transaction(() => {
-      const existing = db.prepare('SELECT 1 FROM opening_hours LIMIT 1').get();
-      if (existing !== undefined) return false;
-      setOpeningHours(store, MISSION_SCOPE, DEFAULT_HOURS);
-      for (const [monthDay, reason] of RCA_HOLIDAYS) {
-        const day = `2000-${monthDay}`;
-        addClosure(store, { firstDay: day, lastDay: day, yearly: true, reason }, now);
-      }
-      const services = db.prepare('SELECT code, appointment_minutes FROM services').all() as {
-        code: string;
-        appointment_minutes: number;
-      }[];
-      for (const service of services) {
-        const capacity = CAPACITY[service.code] ?? 1;
-        setCalendar(store, service.code, { slotMinutes: service.appointment_minutes, capacity }, now);
-      }
-      return true;
-    })
-    .immediate();
+  return immediateTransaction(db, () => {
+    const existing = db.prepare('SELECT 1 FROM opening_hours LIMIT 1').get();
+    if (existing !== undefined) return false;
+    setOpeningHours(store, MISSION_SCOPE, DEFAULT_HOURS);
+    for (const [monthDay, reason] of RCA_HOLIDAYS) {
+      const day = `2000-${monthDay}`;
+      addClosure(store, { firstDay: day, lastDay: day, yearly: true, reason }, now);
+    }
+    const services = db.prepare('SELECT code, appointment_minutes FROM services').all() as {
+      code: string;
+      appointment_minutes: number;
+    }[];
+    for (const service of services) {
+      const capacity = CAPACITY[service.code] ?? 1;
+      setCalendar(store, service.code, { slotMinutes: service.appointment_minutes, capacity }, now);
+    }
+    return true;
+  });
 }

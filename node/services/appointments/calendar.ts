@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/db.js';
 import type { Store } from '../../db/store.js';
+import { transaction } from '../../db/transaction.js';
 import { parseInput } from './schemas.js';
 
 /** Scope of opening hours and closures that applies to every service. */
@@ -109,13 +110,13 @@ export function setCalendar(
 export function setOpeningHours(store: Store, scope: string, ranges: readonly OpeningRange[]): void {
   const valid = parseInput(z.array(rangeSchema).max(50), ranges);
   const checkedScope = parseInput(scopeSchema, scope);
-  store.db.transaction(() => {
+  transaction(store.db, () => {
     store.db.prepare('DELETE FROM opening_hours WHERE scope = ?').run(checkedScope);
     const insert = store.db.prepare(
       'INSERT INTO opening_hours (scope, weekday, opens, closes) VALUES (?, ?, ?, ?)',
     );
     for (const range of valid) insert.run(checkedScope, range.weekday, range.opens, range.closes);
-  })();
+  });
 }
 
 /** Adds a closure or holiday; returns its id. */

@@ -1,4 +1,5 @@
 import { blindIndex } from '../../crypto/blind-index.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { type AppointmentRow, sameBytes, selectById, updateAppointment } from './appointment-row.js';
 import { findBooking } from './booking.js';
 import { type AppointmentsContext, bookableService } from './context.js';
@@ -36,7 +37,7 @@ export function cancel(ctx: AppointmentsContext, input: CancelInput, caller: Cal
     notifyApplicant(ctx, after, 'cancelled');
     return after;
   };
-  return ctx.store.db.transaction(run).immediate();
+  return immediateTransaction(ctx.store.db, run);
 }
 
 /**
@@ -79,7 +80,7 @@ export function reschedule(ctx: AppointmentsContext, input: RescheduleInput, cal
     offerFreedPlace(ctx, row.service_code, { start: row.slot_start, end: row.slot_end }, now, caller.actor);
     return after;
   };
-  return ctx.store.db.transaction(run).immediate();
+  return immediateTransaction(ctx.store.db, run);
 }
 
 // An applicant who gives the wrong phone learns nothing: the same refusal as an unknown reference.

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { idNumberIndex } from '../../crypto/blind-index.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import {
   type AppointmentRow,
   decodeContact,
@@ -57,7 +58,7 @@ export function checkIn(ctx: AppointmentsContext, input: CheckInInput, actor: st
     recordAppointment(ctx.store, { kind: AppointmentEvent.CheckedIn, actor, at, before: row, after });
     return after;
   };
-  return ctx.store.db.transaction(run).immediate();
+  return immediateTransaction(ctx.store.db, run);
 }
 
 /** Marks as no-shows the confirmed bookings whose slot ended more than the grace period ago. */
@@ -77,7 +78,7 @@ export function markNoShows(ctx: AppointmentsContext, actor = 'system:appointmen
       return after;
     });
   };
-  return db.transaction(run).immediate();
+  return immediateTransaction(db, run);
 }
 
 /** The day's confirmed, attended and missed bookings (local day), by slot, for the counter. */

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { immediateTransaction } from '../../db/transaction.js';
 import { type AppointmentRow, selectById, updateAppointment } from './appointment-row.js';
 import type { AppointmentsContext } from './context.js';
 import { notifyApplicant } from './hold.js';
@@ -25,7 +26,7 @@ export function expireHolds(ctx: AppointmentsContext): AppointmentRow[] {
       return row.state === 'held' ? [endBooking(ctx, row, { state: 'expired', actor: SYSTEM, now })] : [];
     });
   };
-  return db.transaction(run).immediate();
+  return immediateTransaction(db, run);
 }
 
 /**
@@ -51,5 +52,5 @@ export function queueReminders(ctx: AppointmentsContext): AppointmentRow[] {
       return selectById(db, row.id)!;
     });
   };
-  return db.transaction(run).immediate();
+  return immediateTransaction(db, run);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { immediateTransaction } from '../../db/transaction.js';
 import {
   type AppointmentRow,
   type ContactColumns,
@@ -59,7 +60,7 @@ export function joinWaitlist(ctx: AppointmentsContext, input: WaitlistInput, act
     recordWaitlist(ctx.store, { kind: 'waitlist.joined', actor, at, ...entry });
     return { id, position: waitingCount(ctx, data.serviceCode, data.day) };
   };
-  return ctx.store.db.transaction(join).immediate();
+  return immediateTransaction(ctx.store.db, join);
 }
 
 const INSERT = `INSERT INTO waitlist (id, service_code, day, state, person_id, phone_enc, phone_bidx, document_enc,

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/db.js';
+import { transaction } from '../../db/transaction.js';
 import { type AuditEntry, GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
 
 /** What a change contributes to the audit log; seq, hashes and (by default) time are filled in. */
@@ -25,7 +26,7 @@ export interface AuditHead {
  * is atomic on its own too.
  */
 export function appendAudit(db: Db, input: AuditInput): AuditEntry {
-  return db.transaction(() => {
+  return transaction(db, () => {
     const head = auditHead(db);
     const unhashed = {
       seq: head.length + 1,
@@ -41,7 +42,7 @@ export function appendAudit(db: Db, input: AuditInput): AuditEntry {
     const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
     insertEntry(db, entry);
     return entry;
-  })();
+  });
 }
 
 /** The current head of the chain, as an audit.checkpoint reports it. */

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
@@ -67,22 +68,20 @@ export function setServiceOverride(
   }
   const { db } = store;
   const at = now.toISOString();
-  return db
-    .transaction(() => {
-      const before = selectService(db, code);
-      if (!before) throw new CatalogueError(CatalogueErrorCode.UnknownService, `no service ${code}`);
-      const fees = pick(parsed.data.fees, before.override_fees, (value) => JSON.stringify(value));
-      const active = pick(parsed.data.active, before.override_active, (value) => (value ? 1 : 0));
-      db.prepare(
-        `INSERT INTO service_overrides (service_code, fees, active, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
+  return immediateTransaction(db, () => {
+    const before = selectService(db, code);
+    if (!before) throw new CatalogueError(CatalogueErrorCode.UnknownService, `no service ${code}`);
+    const fees = pick(parsed.data.fees, before.override_fees, (value) => JSON.stringify(value));
+    const active = pick(parsed.data.active, before.override_active, (value) => (value ? 1 : 0));
+    db.prepare(
+      `INSERT INTO service_overrides (service_code, fees, active, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (service_code) DO UPDATE SET fees = excluded.fees, active = excluded.active,
            updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      ).run(code, fees, active, actor, at);
-      const after = effective(selectService(db, code) as ServiceRow);
-      recordOverride(store, { code, actor, at, before: effective(before), after });
-      return after;
-    })
-    .immediate();
+    ).run(code, fees, active, actor, at);
+    const after = effective(selectService(db, code) as ServiceRow);
+    recordOverride(store, { code, actor, at, before: effective(before), after });
+    return after;
+  });
 }
 
 // undefined keeps the current override, null clears it, a value replaces it.

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { MissionService } from './catalogue-schema.js';
@@ -28,28 +29,26 @@ export interface SeedCatalogueOptions {
 export function seedCatalogue(store: Store, options: SeedCatalogueOptions = {}): number {
   const { db } = store;
   const at = (options.now ?? new Date()).toISOString();
-  return db
-    .transaction(() => {
-      const { count } = db.prepare('SELECT count(*) AS count FROM services').get() as { count: number };
-      if (count > 0) return 0;
-      const services = seedServices.map((service) => ({ ...service, fees: hostFees(service, options) }));
-      for (const service of services) {
-        upsertService(db, service, { source: 'seed', version: 0, sgReview: true, at });
-      }
-      appendAudit(db, {
-        actor: 'system:seed',
-        action: 'catalogue.seeded',
-        entity: 'catalogue',
-        entityId: 'seed',
-        afterDigest: digestRecord(
-          store.keys.audit,
-          services.map((service) => [service.code, service.fees]),
-        ),
-        at,
-      });
-      return services.length;
-    })
-    .immediate();
+  return immediateTransaction(db, () => {
+    const { count } = db.prepare('SELECT count(*) AS count FROM services').get() as { count: number };
+    if (count > 0) return 0;
+    const services = seedServices.map((service) => ({ ...service, fees: hostFees(service, options) }));
+    for (const service of services) {
+      upsertService(db, service, { source: 'seed', version: 0, sgReview: true, at });
+    }
+    appendAudit(db, {
+      actor: 'system:seed',
+      action: 'catalogue.seeded',
+      entity: 'catalogue',
+      entityId: 'seed',
+      afterDigest: digestRecord(
+        store.keys.audit,
+        services.map((service) => [service.code, service.fees]),
+      ),
+      at,
+    });
+    return services.length;
+  });
 }
 
 function hostFees(service: MissionService, options: SeedCatalogueOptions): MissionService['fees'] {

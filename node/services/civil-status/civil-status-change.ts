@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
@@ -55,29 +56,27 @@ export interface CivilStatusChange {
 /** Applies a change in one immediate transaction: workflow check, save, who/when, audit, event. */
 export function changeCivilStatus(ctx: CivilStatusContext, change: CivilStatusChange): CivilStatusRecord {
   const { store } = ctx;
-  return store.db
-    .transaction(() => {
-      const before = loadCivilStatus(store, change.id);
-      if (before === undefined)
-        throw new CivilStatusError(CivilStatusErrorCode.NotFound, `no civil-status record ${change.id}`);
-      if (change.to !== undefined && !ALLOWED[before.state].includes(change.to)) {
-        throw new CivilStatusError(
-          CivilStatusErrorCode.TransitionNotAllowed,
-          `a ${before.state} record cannot become ${change.to}`,
-        );
-      }
-      const at = ctx.now().toISOString();
-      const after = { ...change.apply(before, at), updatedAt: at };
-      saveCivilStatus(store, after);
-      change.alongside?.(after, at);
-      if (change.to !== undefined) {
-        const step = { from: before.state, to: change.to, actor: change.actor, at, reason: change.reason };
-        recordTransition(store, CIVIL_STATUS_ENTITY, change.id, step);
-      }
-      recordCivilStatusChange(store, change.actor, change.kind, before, after, at);
-      return after;
-    })
-    .immediate();
+  return immediateTransaction(store.db, () => {
+    const before = loadCivilStatus(store, change.id);
+    if (before === undefined)
+      throw new CivilStatusError(CivilStatusErrorCode.NotFound, `no civil-status record ${change.id}`);
+    if (change.to !== undefined && !ALLOWED[before.state].includes(change.to)) {
+      throw new CivilStatusError(
+        CivilStatusErrorCode.TransitionNotAllowed,
+        `a ${before.state} record cannot become ${change.to}`,
+      );
+    }
+    const at = ctx.now().toISOString();
+    const after = { ...change.apply(before, at), updatedAt: at };
+    saveCivilStatus(store, after);
+    change.alongside?.(after, at);
+    if (change.to !== undefined) {
+      const step = { from: before.state, to: change.to, actor: change.actor, at, reason: change.reason };
+      recordTransition(store, CIVIL_STATUS_ENTITY, change.id, step);
+    }
+    recordCivilStatusChange(store, change.actor, change.kind, before, after, at);
+    return after;
+  });
 }
 
 /** The audit entry (keyed digests) and the outbox event (no personal data) of a change. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { createPeopleRepository } from '../people/people-repository.js';
 import { utcDay } from '../registrations/partial-date.js';
 import { listTransitions, recordTransition, type Transition } from '../registrations/workflow-log.js';
@@ -85,28 +86,26 @@ function submitCivilStatus(ctx: CivilStatusContext, input: CivilStatusInput, act
   const problem = roleProblem(parsed.kind, parsed.persons);
   if (problem !== undefined) throw new CivilStatusError(CivilStatusErrorCode.InvalidRoles, problem);
   const { store } = ctx;
-  return store.db
-    .transaction((): CivilStatusRecord => {
-      for (const { personId } of parsed.persons) {
-        if (personId !== undefined && ctx.people.get(personId) === undefined)
-          throw new CivilStatusError(CivilStatusErrorCode.PersonNotFound, `no person ${personId}`);
-      }
-      const at = ctx.now().toISOString();
-      const record: CivilStatusRecord = {
-        ...parsed,
-        id: randomUUID(),
-        state: 'submitted',
-        submittedAt: at,
-        updatedAt: at,
-        registry: { state: 'none', submissionId: null, decision: null, decidedAt: null },
-      };
-      saveCivilStatus(store, record);
-      insertParticipants(store, record.id, record.persons);
-      recordTransition(store, CIVIL_STATUS_ENTITY, record.id, { from: null, to: 'submitted', actor, at });
-      recordCivilStatusChange(store, actor, CivilStatusEvent.Submitted, null, record, at);
-      return record;
-    })
-    .immediate();
+  return immediateTransaction(store.db, (): CivilStatusRecord => {
+    for (const { personId } of parsed.persons) {
+      if (personId !== undefined && ctx.people.get(personId) === undefined)
+        throw new CivilStatusError(CivilStatusErrorCode.PersonNotFound, `no person ${personId}`);
+    }
+    const at = ctx.now().toISOString();
+    const record: CivilStatusRecord = {
+      ...parsed,
+      id: randomUUID(),
+      state: 'submitted',
+      submittedAt: at,
+      updatedAt: at,
+      registry: { state: 'none', submissionId: null, decision: null, decidedAt: null },
+    };
+    saveCivilStatus(store, record);
+    insertParticipants(store, record.id, record.persons);
+    recordTransition(store, CIVIL_STATUS_ENTITY, record.id, { from: null, to: 'submitted', actor, at });
+    recordCivilStatusChange(store, actor, CivilStatusEvent.Submitted, null, record, at);
+    return record;
+  });
 }
 
 function transcribe(ctx: CivilStatusContext, id: string, actor: string, actNumber?: string) {

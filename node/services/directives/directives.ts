@@ -1,5 +1,6 @@
 import { type Directive, directiveSchema } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { enqueueMessage } from '../../link/pending.js';
 import { appendAudit } from '../audit/audit-log.js';
 
@@ -54,31 +55,29 @@ export function acknowledgeDirective(
   input: { directiveId: string; by: string; comment?: string; at?: Date },
 ): AcknowledgeOutcome {
   const at = (input.at ?? new Date()).toISOString();
-  return store.db
-    .transaction((): AcknowledgeOutcome => {
-      const current = getDirective(store, input.directiveId);
-      if (!current) return 'not_found';
-      if (current.acknowledgedAt) return 'already_acknowledged';
-      store.db
-        .prepare(
-          'UPDATE directives SET acknowledged_at = ?, acknowledged_by = ?, ack_comment = ? WHERE directive_id = ?',
-        )
-        .run(at, input.by, input.comment ?? null, input.directiveId);
-      appendAudit(store.db, {
-        actor: input.by,
-        action: 'directive.acknowledge',
-        entity: 'directive',
-        entityId: input.directiveId,
-      });
-      enqueueMessage(store, 'directive.ack', {
-        directiveId: input.directiveId,
-        acknowledgedAt: at,
-        acknowledgedBy: input.by,
-        ...(input.comment ? { comment: input.comment } : {}),
-      });
-      return 'acknowledged';
-    })
-    .immediate();
+  return immediateTransaction(store.db, (): AcknowledgeOutcome => {
+    const current = getDirective(store, input.directiveId);
+    if (!current) return 'not_found';
+    if (current.acknowledgedAt) return 'already_acknowledged';
+    store.db
+      .prepare(
+        'UPDATE directives SET acknowledged_at = ?, acknowledged_by = ?, ack_comment = ? WHERE directive_id = ?',
+      )
+      .run(at, input.by, input.comment ?? null, input.directiveId);
+    appendAudit(store.db, {
+      actor: input.by,
+      action: 'directive.acknowledge',
+      entity: 'directive',
+      entityId: input.directiveId,
+    });
+    enqueueMessage(store, 'directive.ack', {
+      directiveId: input.directiveId,
+      acknowledgedAt: at,
+      acknowledgedBy: input.by,
+      ...(input.comment ? { comment: input.comment } : {}),
+    });
+    return 'acknowledged';
+  });
 }
 
 function toInbox(row: DirectiveRow): InboxDirective {

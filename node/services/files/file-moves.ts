@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import { FileError, FileErrorCode } from './errors.js';
 import { recordFileMove } from './file-events.js';
@@ -25,31 +26,29 @@ export function openFile(
 ): ConsularFile {
   const { store } = deps;
   const at = now.toISOString();
-  return store.db
-    .transaction(() => {
-      if (!deps.people.get(input.personId))
-        throw new FileError(FileErrorCode.UnknownPerson, `no person ${input.personId}`);
-      const state = deps.workflows(input.serviceCode).initial;
-      const row: FileRow = {
-        id: randomUUID(),
-        tracking_number: freshTrackingNumber(store, deps.trackingPrefix),
-        person_id: input.personId,
-        service_code: input.serviceCode,
-        channel: input.channel,
-        lang: input.lang,
-        state,
-        state_since: at,
-        opened_by: actor,
-        opened_at: at,
-        updated_at: at,
-      };
-      insertFileRow(store, row);
-      insertTransition(store, row.id, { from: null, to: state, actor, at, ...optionalNote(input.note) });
-      const file = toFile(row);
-      recordFileMove(deps, file, { from: null, actor, at: now });
-      return file;
-    })
-    .immediate();
+  return immediateTransaction(store.db, () => {
+    if (!deps.people.get(input.personId))
+      throw new FileError(FileErrorCode.UnknownPerson, `no person ${input.personId}`);
+    const state = deps.workflows(input.serviceCode).initial;
+    const row: FileRow = {
+      id: randomUUID(),
+      tracking_number: freshTrackingNumber(store, deps.trackingPrefix),
+      person_id: input.personId,
+      service_code: input.serviceCode,
+      channel: input.channel,
+      lang: input.lang,
+      state,
+      state_since: at,
+      opened_by: actor,
+      opened_at: at,
+      updated_at: at,
+    };
+    insertFileRow(store, row);
+    insertTransition(store, row.id, { from: null, to: state, actor, at, ...optionalNote(input.note) });
+    const file = toFile(row);
+    recordFileMove(deps, file, { from: null, actor, at: now });
+    return file;
+  });
 }
 
 /** Moves a file, to be called inside a transaction that read `row`. */

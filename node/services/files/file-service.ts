@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import { FileError, FileErrorCode } from './errors.js';
 import { lookupFile, type PublicFileView } from './file-lookup.js';
@@ -73,7 +74,7 @@ export function createFileService(deps: FileServiceDeps): FileService {
     open: (input, actor) => openFile(ctx, clock(), openFileSchema.parse(input), actor),
     transition(fileId, input, actor) {
       const move = transitionSchema.parse(input);
-      return store.db.transaction(() => moveFile(ctx, mustGet(fileId), move, actor, clock())).immediate();
+      return immediateTransaction(store.db, () => moveFile(ctx, mustGet(fileId), move, actor, clock()));
     },
     get: (fileId) => {
       const row = selectFileById(store, fileId);

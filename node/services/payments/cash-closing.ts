@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { immediateTransaction } from '../../db/transaction.js';
 import { type CashClosing, insertClosing, selectClosings } from './cash-closing-rows.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
@@ -63,32 +64,29 @@ export function closeCashDay(ctx: PaymentContext, input: CloseCashDayInput, acto
   const now = ctx.now();
   if (valid.businessDate > businessDate(now, ctx.timeZone))
     throw new PaymentError(PaymentErrorCode.FutureDay, `${valid.businessDate} has not begun`);
-  return ctx.store.db
-    .transaction((): CashClosing => {
-      const summary = cashDaySummary(ctx, {
-        businessDate: valid.businessDate,
-        currency: valid.currency,
-        cashbox: valid.cashbox,
-      });
-      if (summary.closing)
-        throw new PaymentError(PaymentErrorCode.AlreadyClosed, 'this day is already closed');
-      const differenceMinor = valid.countedMinor - summary.expectedMinor;
-      if (differenceMinor !== 0 && valid.note === undefined)
-        throw new PaymentError(
-          PaymentErrorCode.ClosingUnbalanced,
-          'the count does not balance: recount, or explain',
-          {
-            expectedMinor: summary.expectedMinor,
-            countedMinor: valid.countedMinor,
-            differenceMinor,
-          },
-        );
-      const closing = newClosing(valid, summary.expectedMinor, actor, now);
-      insertClosing(ctx, closing);
-      recordClosing(ctx, closing);
-      return closing;
-    })
-    .immediate();
+  return immediateTransaction(ctx.store.db, (): CashClosing => {
+    const summary = cashDaySummary(ctx, {
+      businessDate: valid.businessDate,
+      currency: valid.currency,
+      cashbox: valid.cashbox,
+    });
+    if (summary.closing) throw new PaymentError(PaymentErrorCode.AlreadyClosed, 'this day is already closed');
+    const differenceMinor = valid.countedMinor - summary.expectedMinor;
+    if (differenceMinor !== 0 && valid.note === undefined)
+      throw new PaymentError(
+        PaymentErrorCode.ClosingUnbalanced,
+        'the count does not balance: recount, or explain',
+        {
+          expectedMinor: summary.expectedMinor,
+          countedMinor: valid.countedMinor,
+          differenceMinor,
+        },
+      );
+    const closing = newClosing(valid, summary.expectedMinor, actor, now);
+    insertClosing(ctx, closing);
+    recordClosing(ctx, closing);
+    return closing;
+  });
 }
 
 /** Closings, newest day first: the consul filters on `discrepancy`. */

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { mustGetInvoice } from './invoices.js';
 import type { Payment } from './money-rows.js';
@@ -15,36 +16,30 @@ import { insertPayment } from './settle.js';
 export function recordCashPayment(ctx: PaymentContext, input: CashPaymentInput, actor: string): Payment {
   const valid = cashPaymentSchema.parse(input);
   const now = ctx.now();
-  return ctx.store.db
-    .transaction(() => {
-      const invoice = mustGetInvoice(ctx, valid.invoiceId);
-      if (invoice.state !== 'open')
-        throw new PaymentError(PaymentErrorCode.InvoiceNotOpen, `the invoice is ${invoice.state}`);
-      if (valid.currency !== invoice.currency)
-        throw new PaymentError(PaymentErrorCode.CurrencyMismatch, `the invoice is in ${invoice.currency}`);
-      if (valid.amountMinor !== invoice.totalMinor)
-        throw new PaymentError(
-          PaymentErrorCode.AmountMismatch,
-          'the amount must be the amount due, in full',
-          {
-            dueMinor: invoice.totalMinor,
-            givenMinor: valid.amountMinor,
-          },
-        );
-      assertCashDayOpen(ctx.store, businessDate(now, ctx.timeZone), valid.currency, valid.cashbox);
-      return insertPayment(ctx, {
-        invoice,
-        method: 'cash',
-        amountMinor: valid.amountMinor,
-        currency: valid.currency,
-        cashbox: valid.cashbox,
-        provider: null,
-        providerRef: null,
-        actor,
-        now,
+  return immediateTransaction(ctx.store.db, () => {
+    const invoice = mustGetInvoice(ctx, valid.invoiceId);
+    if (invoice.state !== 'open')
+      throw new PaymentError(PaymentErrorCode.InvoiceNotOpen, `the invoice is ${invoice.state}`);
+    if (valid.currency !== invoice.currency)
+      throw new PaymentError(PaymentErrorCode.CurrencyMismatch, `the invoice is in ${invoice.currency}`);
+    if (valid.amountMinor !== invoice.totalMinor)
+      throw new PaymentError(PaymentErrorCode.AmountMismatch, 'the amount must be the amount due, in full', {
+        dueMinor: invoice.totalMinor,
+        givenMinor: valid.amountMinor,
       });
-    })
-    .immediate();
+    assertCashDayOpen(ctx.store, businessDate(now, ctx.timeZone), valid.currency, valid.cashbox);
+    return insertPayment(ctx, {
+      invoice,
+      method: 'cash',
+      amountMinor: valid.amountMinor,
+      currency: valid.currency,
+      cashbox: valid.cashbox,
+      provider: null,
+      providerRef: null,
+      actor,
+      now,
+    });
+  });
 }
 
 /** Throws day_closed when the cashbox's day is already closed for this currency. */

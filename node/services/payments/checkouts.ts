@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { immediateTransaction } from '../../db/transaction.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { mustGetInvoice } from './invoices.js';
 import type { PaymentContext } from './payment-context.js';
@@ -31,25 +32,23 @@ export async function startCheckout(ctx: PaymentContext, input: CheckoutInput): 
     description: `${invoice.serviceCode} ${invoice.id}`,
     ...(valid.returnUrl === undefined ? {} : { returnUrl: valid.returnUrl }),
   });
-  ctx.store.db
-    .transaction(() => {
-      mustGetOpenInvoice(ctx, invoice.id);
-      ctx.store.db
-        .prepare(
-          `INSERT INTO checkouts (id, invoice_id, provider, provider_ref, amount_minor, currency, state, created_at)
+  immediateTransaction(ctx.store.db, () => {
+    mustGetOpenInvoice(ctx, invoice.id);
+    ctx.store.db
+      .prepare(
+        `INSERT INTO checkouts (id, invoice_id, provider, provider_ref, amount_minor, currency, state, created_at)
            VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-        )
-        .run(
-          checkoutId,
-          invoice.id,
-          provider.name,
-          session.providerRef,
-          invoice.totalMinor,
-          invoice.currency,
-          ctx.now().toISOString(),
-        );
-    })
-    .immediate();
+      )
+      .run(
+        checkoutId,
+        invoice.id,
+        provider.name,
+        session.providerRef,
+        invoice.totalMinor,
+        invoice.currency,
+        ctx.now().toISOString(),
+      );
+  });
   return { checkoutId, provider: provider.name, ...session };
 }
 

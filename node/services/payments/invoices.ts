@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { immediateTransaction } from '../../db/transaction.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
 import { type Invoice, selectInvoice } from './money-rows.js';
@@ -31,7 +32,7 @@ export function createInvoice(ctx: PaymentContext, input: CreateInvoiceInput, ac
   const id = randomUUID();
   const at = ctx.now().toISOString();
   const { db } = ctx.store;
-  db.transaction(() => {
+  immediateTransaction(db, () => {
     const personId = resolvePayer(ctx, valid.fileId, valid.personId);
     db.prepare(
       `INSERT INTO invoices (id, file_id, person_id, service_code, currency, total_minor, state, created_by, created_at)
@@ -53,35 +54,33 @@ export function createInvoice(ctx: PaymentContext, input: CreateInvoiceInput, ac
       after: { currency, totalMinor, lines },
       data: { serviceCode: valid.serviceCode, currency, totalMinor, lineCount: lines.length },
     });
-  }).immediate();
+  });
   return mustGetInvoice(ctx, id);
 }
 
 /** Cancels an open invoice (the applicant withdrew before paying). */
 export function cancelInvoice(ctx: PaymentContext, invoiceId: string, actor: string): Invoice {
   const at = ctx.now().toISOString();
-  ctx.store.db
-    .transaction(() => {
-      const invoice = mustGetInvoice(ctx, invoiceId);
-      if (invoice.state !== 'open')
-        throw new PaymentError(PaymentErrorCode.InvoiceNotOpen, `the invoice is ${invoice.state}`);
-      ctx.store.db.prepare("UPDATE invoices SET state = 'cancelled' WHERE id = ?").run(invoiceId);
-      recordMoneyChange(ctx, {
-        kind: MoneyEvent.InvoiceCancelled,
-        entity: 'invoice',
-        entityId: invoiceId,
-        actor,
-        at,
-        before: { state: 'open' },
-        after: { state: 'cancelled' },
-        data: {
-          serviceCode: invoice.serviceCode,
-          currency: invoice.currency,
-          totalMinor: invoice.totalMinor,
-        },
-      });
-    })
-    .immediate();
+  immediateTransaction(ctx.store.db, () => {
+    const invoice = mustGetInvoice(ctx, invoiceId);
+    if (invoice.state !== 'open')
+      throw new PaymentError(PaymentErrorCode.InvoiceNotOpen, `the invoice is ${invoice.state}`);
+    ctx.store.db.prepare("UPDATE invoices SET state = 'cancelled' WHERE id = ?").run(invoiceId);
+    recordMoneyChange(ctx, {
+      kind: MoneyEvent.InvoiceCancelled,
+      entity: 'invoice',
+      entityId: invoiceId,
+      actor,
+      at,
+      before: { state: 'open' },
+      after: { state: 'cancelled' },
+      data: {
+        serviceCode: invoice.serviceCode,
+        currency: invoice.currency,
+        totalMinor: invoice.totalMinor,
+      },
+    });
+  });
   return mustGetInvoice(ctx, invoiceId);
 }
 

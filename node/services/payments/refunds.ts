@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { assertCashDayOpen } from './cash-payments.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
@@ -33,29 +34,27 @@ export function recordRefund(ctx: PaymentContext, input: RefundInput, actor: str
   const valid = refundSchema.parse(input);
   const now = ctx.now();
   const date = businessDate(now, ctx.timeZone);
-  return ctx.store.db
-    .transaction((): Refund => {
-      const payment = mustGetPayment(ctx, valid.paymentId);
-      assertRefundable(payment, valid);
-      if (valid.cashbox !== undefined) assertCashDayOpen(ctx.store, date, valid.currency, valid.cashbox);
-      const refund: Refund = {
-        id: randomUUID(),
-        paymentId: payment.id,
-        voucherNumber: allocateNumber(ctx.store, ctx.receiptPrefix, 'refund', date),
-        method: valid.method,
-        amountMinor: valid.amountMinor,
-        currency: valid.currency,
-        cashbox: valid.cashbox ?? null,
-        reason: valid.reason,
-        businessDate: date,
-        recordedBy: actor,
-        recordedAt: now.toISOString(),
-      };
-      insertRefund(ctx, refund);
-      recordRefundChange(ctx, payment, refund);
-      return refund;
-    })
-    .immediate();
+  return immediateTransaction(ctx.store.db, (): Refund => {
+    const payment = mustGetPayment(ctx, valid.paymentId);
+    assertRefundable(payment, valid);
+    if (valid.cashbox !== undefined) assertCashDayOpen(ctx.store, date, valid.currency, valid.cashbox);
+    const refund: Refund = {
+      id: randomUUID(),
+      paymentId: payment.id,
+      voucherNumber: allocateNumber(ctx.store, ctx.receiptPrefix, 'refund', date),
+      method: valid.method,
+      amountMinor: valid.amountMinor,
+      currency: valid.currency,
+      cashbox: valid.cashbox ?? null,
+      reason: valid.reason,
+      businessDate: date,
+      recordedBy: actor,
+      recordedAt: now.toISOString(),
+    };
+    insertRefund(ctx, refund);
+    recordRefundChange(ctx, payment, refund);
+    return refund;
+  });
 }
 
 /** The payment, or a PaymentError payment_not_found. */

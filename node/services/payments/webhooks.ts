@@ -1,3 +1,4 @@
+import { immediateTransaction } from '../../db/transaction.js';
 import { mustGetInvoice } from './invoices.js';
 import type { PaymentContext } from './payment-context.js';
 import type { PaymentProvider, ProviderEvent, WebhookRefusal, WebhookRequest } from './provider.js';
@@ -58,19 +59,17 @@ export function applyWebhook(
     return { status: 'rejected', reason: verification.reason };
   }
   const { event } = verification;
-  return ctx.store.db
-    .transaction((): WebhookResult => {
-      const seen = ctx.store.db
-        .prepare('SELECT 1 FROM webhook_events WHERE provider = ? AND event_id = ?')
-        .get(provider.name, event.eventId);
-      if (seen !== undefined) return { status: 'duplicate', eventId: event.eventId };
-      const { outcome, paymentId } = applyEvent(ctx, provider.name, event, now);
-      ctx.store.db
-        .prepare('INSERT INTO webhook_events (provider, event_id, outcome, received_at) VALUES (?, ?, ?, ?)')
-        .run(provider.name, event.eventId, outcome, now.toISOString());
-      return { status: 'applied', eventId: event.eventId, outcome, ...(paymentId ? { paymentId } : {}) };
-    })
-    .immediate();
+  return immediateTransaction(ctx.store.db, (): WebhookResult => {
+    const seen = ctx.store.db
+      .prepare('SELECT 1 FROM webhook_events WHERE provider = ? AND event_id = ?')
+      .get(provider.name, event.eventId);
+    if (seen !== undefined) return { status: 'duplicate', eventId: event.eventId };
+    const { outcome, paymentId } = applyEvent(ctx, provider.name, event, now);
+    ctx.store.db
+      .prepare('INSERT INTO webhook_events (provider, event_id, outcome, received_at) VALUES (?, ?, ?, ?)')
+      .run(provider.name, event.eventId, outcome, now.toISOString());
+    return { status: 'applied', eventId: event.eventId, outcome, ...(paymentId ? { paymentId } : {}) };
+  });
 }
 
 /** Webhooks refused, newest first: for the consul and the IT referent. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
@@ -43,10 +44,10 @@ export function insertPerson(ctx: PeopleWriteContext, input: PersonInput, actor:
   const fields = withoutAbsent(ctx.inputSchema.parse(input)) as PersonFields;
   const id = randomUUID();
   const at = ctx.now();
-  db.transaction(() => {
+  immediateTransaction(db, () => {
     db.prepare(INSERT).run({ id, at, ...encodePerson(keys, id, fields) });
     recordChange(ctx, { kind: PersonEvent.Created, id, at, actor, before: null, after: fields, data: {} });
-  }).immediate();
+  });
   return { id, ...fields, createdAt: at, updatedAt: at };
 }
 
@@ -54,7 +55,7 @@ export function insertPerson(ctx: PeopleWriteContext, input: PersonInput, actor:
 export function updatePerson(ctx: PeopleWriteContext, id: string, patch: PersonPatch, actor: string) {
   const { db, keys } = ctx.store;
   const changes = ctx.patchSchema.parse(patch);
-  const write = db.transaction((): Person | undefined => {
+  return immediateTransaction(db, (): Person | undefined => {
     const row = db.prepare('SELECT * FROM people WHERE id = ?').get(id) as PersonRow | undefined;
     if (row === undefined) return undefined;
     const before = decodePerson(keys, row);
@@ -75,7 +76,6 @@ export function updatePerson(ctx: PeopleWriteContext, id: string, patch: PersonP
     });
     return { id, ...after, createdAt: before.createdAt, updatedAt: at };
   });
-  return write.immediate();
 }
 
 interface Change {

@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { PeopleRepository } from '../people/people-repository.js';
@@ -69,33 +70,31 @@ export interface RegistrationChange {
  */
 export function changeRegistration(ctx: RegistrationContext, change: RegistrationChange): Registration {
   const { store } = ctx;
-  return store.db
-    .transaction(() => {
-      const before = loadRegistration(store, change.id);
-      if (before === undefined) throw notFound(change.id);
-      const to = typeof change.to === 'function' ? change.to(before) : change.to;
-      if (to !== undefined && !canMove(before.state, to)) {
-        throw new RegistrationError(
-          RegistrationErrorCode.TransitionNotAllowed,
-          `a ${before.state} registration cannot become ${to}`,
-        );
-      }
-      const at = ctx.now().toISOString();
-      const draft = { ...change.apply(before, at), updatedAt: at };
-      saveRegistration(store, draft);
-      change.alongside?.(draft, at);
-      if (to !== undefined) {
-        const step = { from: before.state, to, actor: change.actor, at };
-        recordTransition(store, REGISTRATION_ENTITY, change.id, { ...step, reason: change.reason });
-      }
-      const after = loadRegistration(store, change.id) as Registration;
-      auditRegistration(store, change.actor, change.kind, before, after, at);
-      if (!change.silent) emitCensusEvent(store, after, change.kind, at);
-      if (before.consents.census.granted && !after.consents.census.granted)
-        emitCensusWithdrawn(store, after.id, at);
-      return after;
-    })
-    .immediate();
+  return immediateTransaction(store.db, () => {
+    const before = loadRegistration(store, change.id);
+    if (before === undefined) throw notFound(change.id);
+    const to = typeof change.to === 'function' ? change.to(before) : change.to;
+    if (to !== undefined && !canMove(before.state, to)) {
+      throw new RegistrationError(
+        RegistrationErrorCode.TransitionNotAllowed,
+        `a ${before.state} registration cannot become ${to}`,
+      );
+    }
+    const at = ctx.now().toISOString();
+    const draft = { ...change.apply(before, at), updatedAt: at };
+    saveRegistration(store, draft);
+    change.alongside?.(draft, at);
+    if (to !== undefined) {
+      const step = { from: before.state, to, actor: change.actor, at };
+      recordTransition(store, REGISTRATION_ENTITY, change.id, { ...step, reason: change.reason });
+    }
+    const after = loadRegistration(store, change.id) as Registration;
+    auditRegistration(store, change.actor, change.kind, before, after, at);
+    if (!change.silent) emitCensusEvent(store, after, change.kind, at);
+    if (before.consents.census.granted && !after.consents.census.granted)
+      emitCensusWithdrawn(store, after.id, at);
+    return after;
+  });
 }
 
 /** Appends the audit entry of a registration change: keyed digests, never values. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Person as RegistryPerson } from '../../../protocol/index.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { enqueueMessage } from '../../link/pending.js';
 import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.js';
 import { emitCensusEvent, REGISTRATION_ENTITY, RegistrationEvent } from './registration-census.js';
@@ -31,35 +32,33 @@ export function submitRegistration(ctx: RegistrationContext, input: Registration
     );
   }
   const { store } = ctx;
-  return store.db
-    .transaction((): Registration => {
-      const personId = resolvePerson(ctx, parsed, actor);
-      const at = ctx.now().toISOString();
-      const { personId: _id, person: _person, channel, census, consents, ...details } = parsed;
-      const draft: RegistrationDraft = {
-        id: randomUUID(),
-        personId,
-        state: 'submitted',
-        channel,
-        details,
-        census,
-        submittedAt: at,
-        expiresAt: null,
-        updatedAt: at,
-        registry: { state: 'none', submissionId: null, decision: null, decidedAt: null },
-      };
-      saveRegistration(store, draft);
-      for (const purpose of CONSENT_PURPOSES) {
-        const entry = { purpose, granted: consents[purpose], at, method: channel, actor };
-        appendConsent(store, draft.id, { ...entry, textVersion: consents.textVersion });
-      }
-      recordTransition(store, REGISTRATION_ENTITY, draft.id, { from: null, to: 'submitted', actor, at });
-      const after = loadRegistration(store, draft.id) as Registration;
-      auditRegistration(store, actor, RegistrationEvent.Submitted, null, after, at);
-      emitCensusEvent(store, after, RegistrationEvent.Submitted, at);
-      return after;
-    })
-    .immediate();
+  return immediateTransaction(store.db, (): Registration => {
+    const personId = resolvePerson(ctx, parsed, actor);
+    const at = ctx.now().toISOString();
+    const { personId: _id, person: _person, channel, census, consents, ...details } = parsed;
+    const draft: RegistrationDraft = {
+      id: randomUUID(),
+      personId,
+      state: 'submitted',
+      channel,
+      details,
+      census,
+      submittedAt: at,
+      expiresAt: null,
+      updatedAt: at,
+      registry: { state: 'none', submissionId: null, decision: null, decidedAt: null },
+    };
+    saveRegistration(store, draft);
+    for (const purpose of CONSENT_PURPOSES) {
+      const entry = { purpose, granted: consents[purpose], at, method: channel, actor };
+      appendConsent(store, draft.id, { ...entry, textVersion: consents.textVersion });
+    }
+    recordTransition(store, REGISTRATION_ENTITY, draft.id, { from: null, to: 'submitted', actor, at });
+    const after = loadRegistration(store, draft.id) as Registration;
+    auditRegistration(store, actor, RegistrationEvent.Submitted, null, after, at);
+    emitCensusEvent(store, after, RegistrationEvent.Submitted, at);
+    return after;
+  });
 }
 
 type ParsedInput = ReturnType<ReturnType<typeof registrationInputSchema>['parse']>;

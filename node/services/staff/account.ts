@@ -1,4 +1,5 @@
 import { decryptField, encryptField } from '../../crypto/field-cipher.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { invalidCredentials, StaffError, StaffErrorCode } from './errors.js';
 import { lockedUntil, recordFailure } from './login-throttle.js';
@@ -43,7 +44,7 @@ export async function changePassword(
   }
   const check = await ctx.hasher.verify(row.password_hash, form.currentPassword);
   if (!check.valid) {
-    ctx.store.db.transaction(() => recordFailure(ctx.store.db, row.username, now, ctx.lockout)).immediate();
+    immediateTransaction(ctx.store.db, () => recordFailure(ctx.store.db, row.username, now, ctx.lockout));
     throw invalidCredentials();
   }
   assertPasswordPolicy(form.newPassword, row.username);
@@ -53,20 +54,18 @@ export async function changePassword(
     });
   }
   const hash = await ctx.hasher.hash(form.newPassword);
-  return ctx.store.db
-    .transaction(() => {
-      // Conditional: a concurrent change or admin reset in the meantime wins, this one is refused.
-      const beforeDigest = digestStaff(ctx.store, row);
-      const changed = ctx.store.db
-        .prepare(
-          `UPDATE staff_users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ?
+  return immediateTransaction(ctx.store.db, () => {
+    // Conditional: a concurrent change or admin reset in the meantime wins, this one is refused.
+    const beforeDigest = digestStaff(ctx.store, row);
+    const changed = ctx.store.db
+      .prepare(
+        `UPDATE staff_users SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ?
            WHERE id = ? AND password_hash = ? AND active = 1`,
-        )
-        .run(hash, now.toISOString(), now.toISOString(), row.id, row.password_hash).changes;
-      if (changed !== 1) throw invalidCredentials();
-      return rotate(ctx, row, beforeDigest, 'staff.password_changed', 'password_changed', now);
-    })
-    .immediate();
+      )
+      .run(hash, now.toISOString(), now.toISOString(), row.id, row.password_hash).changes;
+    if (changed !== 1) throw invalidCredentials();
+    return rotate(ctx, row, beforeDigest, 'staff.password_changed', 'password_changed', now);
+  });
 }
 
 /** Starts (or restarts) TOTP enrolment: a new secret, kept encrypted until a first code confirms it. */
@@ -86,36 +85,34 @@ export function beginTotpEnrolment(ctx: StaffContext, userId: string): TotpEnrol
  */
 export function confirmTotpEnrolment(ctx: StaffContext, userId: string, code: string): TotpEnrolled {
   const now = ctx.now();
-  return ctx.store.db
-    .transaction((): TotpEnrolled => {
-      const row = requireActive(ctx, userId);
-      if (row.totp_secret_enc !== null) throw alreadyEnrolled();
-      if (row.totp_pending_enc === null)
-        throw new StaffError(StaffErrorCode.TotpNotPending, 'start the TOTP enrolment first');
-      const secret = decryptField(
-        ctx.store.keys.field,
-        row.totp_pending_enc,
-        staffBinding('totp_pending', row.id),
-      );
-      const step = matchTotpStep(secret, parseInput(codeSchema, code).replace(/\s/g, ''), now, null);
-      if (step === undefined)
-        throw new StaffError(StaffErrorCode.InvalidCode, 'this code does not match: check the phone clock');
-      const stored = encryptField(ctx.store.keys.field, secret, staffBinding('totp_secret', row.id));
-      const beforeDigest = digestStaff(ctx.store, row);
-      ctx.store.db
-        .prepare(
-          `UPDATE staff_users SET totp_secret_enc = ?, totp_pending_enc = NULL, totp_enrolled_at = ?,
+  return immediateTransaction(ctx.store.db, (): TotpEnrolled => {
+    const row = requireActive(ctx, userId);
+    if (row.totp_secret_enc !== null) throw alreadyEnrolled();
+    if (row.totp_pending_enc === null)
+      throw new StaffError(StaffErrorCode.TotpNotPending, 'start the TOTP enrolment first');
+    const secret = decryptField(
+      ctx.store.keys.field,
+      row.totp_pending_enc,
+      staffBinding('totp_pending', row.id),
+    );
+    const step = matchTotpStep(secret, parseInput(codeSchema, code).replace(/\s/g, ''), now, null);
+    if (step === undefined)
+      throw new StaffError(StaffErrorCode.InvalidCode, 'this code does not match: check the phone clock');
+    const stored = encryptField(ctx.store.keys.field, secret, staffBinding('totp_secret', row.id));
+    const beforeDigest = digestStaff(ctx.store, row);
+    ctx.store.db
+      .prepare(
+        `UPDATE staff_users SET totp_secret_enc = ?, totp_pending_enc = NULL, totp_enrolled_at = ?,
              totp_last_step = ?, updated_at = ? WHERE id = ?`,
-        )
-        .run(stored, now.toISOString(), step, now.toISOString(), row.id);
-      const recoveryCodes = generateRecoveryCodes();
-      storeRecoveryCodes(ctx.store.db, ctx.recoveryKey, row.id, recoveryCodes);
-      return {
-        recoveryCodes,
-        session: rotate(ctx, row, beforeDigest, 'staff.totp_enrolled', 'totp_enrolled', now),
-      };
-    })
-    .immediate();
+      )
+      .run(stored, now.toISOString(), step, now.toISOString(), row.id);
+    const recoveryCodes = generateRecoveryCodes();
+    storeRecoveryCodes(ctx.store.db, ctx.recoveryKey, row.id, recoveryCodes);
+    return {
+      recoveryCodes,
+      session: rotate(ctx, row, beforeDigest, 'staff.totp_enrolled', 'totp_enrolled', now),
+    };
+  });
 }
 
 // Audits the change and replaces every session of the user with a new one for the caller.

@@ -1,5 +1,6 @@
 import { ready, sodium } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { StaffError, StaffErrorCode } from './errors.js';
 import type { PasswordHasher } from './password-pool.js';
 import { generateRecoveryCodes, recoveryKey, storeRecoveryCodes } from './recovery-codes.js';
@@ -47,27 +48,25 @@ export async function bootstrapAdmin(
   const totpSecret = generateTotpSecret();
   const recoveryCodes = generateRecoveryCodes();
   const now = (options.now ?? (() => new Date()))();
-  const row = store.db
-    .transaction(() => {
-      // Checked again under the write lock: two `init` runs must not both create an admin.
-      if (hasAnyAdmin(store)) throw adminExists();
-      const inserted = insertStaffRow(
-        store,
-        {
-          username: name,
-          displayName: options.displayName ?? name,
-          roles: ['admin'],
-          passwordHash,
-          mustChangePassword: false,
-          totpSecret,
-        },
-        'system:init',
-        now,
-      );
-      storeRecoveryCodes(store.db, recoveryKey(store.keys.index), inserted.id, recoveryCodes);
-      return inserted;
-    })
-    .immediate();
+  const row = immediateTransaction(store.db, () => {
+    // Checked again under the write lock: two `init` runs must not both create an admin.
+    if (hasAnyAdmin(store)) throw adminExists();
+    const inserted = insertStaffRow(
+      store,
+      {
+        username: name,
+        displayName: options.displayName ?? name,
+        roles: ['admin'],
+        passwordHash,
+        mustChangePassword: false,
+        totpSecret,
+      },
+      'system:init',
+      now,
+    );
+    storeRecoveryCodes(store.db, recoveryKey(store.keys.index), inserted.id, recoveryCodes);
+    return inserted;
+  });
   const uri = totpUri(totpSecret, options.issuer ?? 'e-Consulat RCA', name);
   return { user: decodeStaff(store, row), password, totpSecret, totpUri: uri, recoveryCodes };
 }

@@ -1,4 +1,5 @@
 import { decryptField } from '../../crypto/field-cipher.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { invalidCredentials, StaffError, StaffErrorCode } from './errors.js';
 import { clearFailures, lockedUntil, recordFailure } from './login-throttle.js';
@@ -42,9 +43,9 @@ export async function login(ctx: StaffContext, input: LoginInput): Promise<Login
   const storedHash = usable ? row.password_hash : await ctx.dummyHash();
   const check = await ctx.hasher.verify(storedHash, form.password);
   // The hash ran outside any transaction; everything it decides is re-read under the write lock.
-  const outcome = ctx.store.db
-    .transaction(() => settle(ctx, username, usable ? row : undefined, check.valid, form.code, now))
-    .immediate();
+  const outcome = immediateTransaction(ctx.store.db, () =>
+    settle(ctx, username, usable ? row : undefined, check.valid, form.code, now),
+  );
   if (!outcome.ok) throw outcome.error;
   if (check.needsRehash && row) await rehash(ctx, row, form.password);
   return outcome.result;

@@ -1,3 +1,4 @@
+import { immediateTransaction } from '../../db/transaction.js';
 import { StaffError, StaffErrorCode } from './errors.js';
 import { clearFailures } from './login-throttle.js';
 import { can, type PermissionSubject, type StaffRole } from './permissions.js';
@@ -35,11 +36,9 @@ export async function createStaff(
   const temporaryPassword = generatePassword();
   const passwordHash = await ctx.hasher.hash(temporaryPassword);
   const now = ctx.now();
-  const row = ctx.store.db
-    .transaction(() =>
-      insertStaffRow(ctx.store, { ...fields, passwordHash, mustChangePassword: true }, actor.username, now),
-    )
-    .immediate();
+  const row = immediateTransaction(ctx.store.db, () =>
+    insertStaffRow(ctx.store, { ...fields, passwordHash, mustChangePassword: true }, actor.username, now),
+  );
   return { user: decodeStaff(ctx.store, row), temporaryPassword };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encryptField } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
+import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { StaffError, StaffErrorCode } from './errors.js';
 import type { StaffRole } from './permissions.js';
@@ -88,28 +89,26 @@ export function changeStaff(
   change: StaffChange,
   now: Date,
 ): StaffRow {
-  return store.db
-    .transaction(() => {
-      const before = requireStaffRow(store.db, userId);
-      // Digested before the change: the digest reads the roles from their table.
-      const beforeDigest = digestStaff(store, before);
-      change.apply(before);
-      store.db.prepare('UPDATE staff_users SET updated_at = ? WHERE id = ?').run(now.toISOString(), userId);
-      assertAdminRemains(store);
-      const after = requireStaffRow(store.db, userId);
-      appendAudit(store.db, {
-        actor,
-        action: change.action,
-        entity: STAFF_ENTITY,
-        entityId: userId,
-        beforeDigest,
-        afterDigest: digestStaff(store, after),
-        at: now.toISOString(),
-      });
-      if (change.revokeReason) revokeUserSessions(store.db, userId, change.revokeReason, now);
-      return after;
-    })
-    .immediate();
+  return immediateTransaction(store.db, () => {
+    const before = requireStaffRow(store.db, userId);
+    // Digested before the change: the digest reads the roles from their table.
+    const beforeDigest = digestStaff(store, before);
+    change.apply(before);
+    store.db.prepare('UPDATE staff_users SET updated_at = ? WHERE id = ?').run(now.toISOString(), userId);
+    assertAdminRemains(store);
+    const after = requireStaffRow(store.db, userId);
+    appendAudit(store.db, {
+      actor,
+      action: change.action,
+      entity: STAFF_ENTITY,
+      entityId: userId,
+      beforeDigest,
+      afterDigest: digestStaff(store, after),
+      at: now.toISOString(),
+    });
+    if (change.revokeReason) revokeUserSessions(store.db, userId, change.revokeReason, now);
+    return after;
+  });
 }
 
 // Without an active admin nobody can create accounts or reset a lost phone: the node would need

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Store } from '../../db/store.js';
+import { transaction } from '../../db/transaction.js';
 import { languageSchema } from '../catalogue/catalogue-schema.js';
 import type { FileState } from '../files/workflow.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
@@ -44,7 +45,7 @@ export function recordSurveyAnswer(
     if (inserted) reportAnswer(store, file, answers, channel, now);
     return inserted;
   };
-  return store.db.transaction(record)()
+  return transaction(store.db, record)
     ? { status: 'recorded' }
     : { status: 'refused', reason: 'already_answered' };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
+import { immediateTransaction } from '../../../db/transaction.js';
 import { requireActiveService } from '../../../services/catalogue/catalogue.js';
 import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
 import {
@@ -34,13 +35,11 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
       const { service, applicant, lang, note } = request.body;
       requireActiveService(deps.store, service);
       // The person and the file are one submission: both or neither.
-      const file = deps.store.db
-        .transaction(() => {
-          const person = people.create(applicant, PUBLIC_ACTOR);
-          const input = { personId: person.id, serviceCode: service, channel: 'online', lang } as const;
-          return files.open(note === undefined ? input : { ...input, note }, `applicant:${person.id}`);
-        })
-        .immediate();
+      const file = immediateTransaction(deps.store.db, () => {
+        const person = people.create(applicant, PUBLIC_ACTOR);
+        const input = { personId: person.id, serviceCode: service, channel: 'online', lang } as const;
+        return files.open(note === undefined ? input : { ...input, note }, `applicant:${person.id}`);
+      });
       deps.live?.publish({
         type: 'file.opened',
         ref: file.id,

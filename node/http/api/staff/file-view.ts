@@ -1,3 +1,4 @@
+import { immediateTransaction } from '../../../db/transaction.js';
 import { getService, requireActiveService } from '../../../services/catalogue/catalogue.js';
 import type { ConsularFile, FileTransition } from '../../../services/files/file-schema.js';
 import { type FileState, workflowLookup } from '../../../services/files/workflow.js';
@@ -67,19 +68,17 @@ export interface CounterFileInput {
 export function openCounterFile(deps: StaffHttpDeps, input: CounterFileInput, actor: string): ConsularFile {
   const { people, files } = deps.domain;
   requireActiveService(deps.store, input.serviceCode);
-  return deps.store.db
-    .transaction(() => {
-      const personId = input.personId ?? people.create(input.person as PersonInput, actor).id;
-      return files.open(
-        {
-          personId,
-          serviceCode: input.serviceCode,
-          channel: 'counter',
-          lang: input.lang ?? 'fr',
-          ...(input.note === undefined ? {} : { note: input.note }),
-        },
-        actor,
-      );
-    })
-    .immediate();
+  return immediateTransaction(deps.store.db, () => {
+    const personId = input.personId ?? people.create(input.person as PersonInput, actor).id;
+    return files.open(
+      {
+        personId,
+        serviceCode: input.serviceCode,
+        channel: 'counter',
+        lang: input.lang ?? 'fr',
+        ...(input.note === undefined ? {} : { note: input.note }),
+      },
+      actor,
+    );
+  });
 }

@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../node/db/db.js';
+import { immediateTransaction, transaction } from '../node/db/transaction.js';
+import { openTempStore, type TempStore } from './_util/node-store.js';
+
+let temp: TempStore | undefined;
+afterEach(async () => {
+  await temp?.cleanup();
+  temp = undefined;
+});
+
+function put(db: Db, key: string): void {
+  db.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', 'now')").run(key);
+}
+
+function keys(db: Db): string[] {
+  return (
+    db.prepare("SELECT key FROM settings WHERE key LIKE 'tx.%' ORDER BY key").all() as { key: string }[]
+  ).map((row) => row.key);
+}
+
+describe('transactions without a new transaction function per call', () => {
+  it('commits what the work wrote and returns its result', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    expect(transaction(db, () => (put(db, 'tx.a'), 'done'))).toBe('done');
+    expect(immediateTransaction(db, () => (put(db, 'tx.b'), 2))).toBe(2);
+    expect(keys(db)).toEqual(['tx.a', 'tx.b']);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('rolls back everything the work wrote when it throws, and passes the error on', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const refused = new Error('refused');
+    for (const run of [transaction, immediateTransaction]) {
+      expect(() =>
+        run(db, () => {
+          put(db, 'tx.gone');
+          throw refused;
+        }),
+      ).toThrow(refused);
+    }
+    expect(keys(db)).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
+  it('nested, is a savepoint: its throw undoes its own writes, the outer ones commit', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    immediateTransaction(db, () => {
+      put(db, 'tx.outer');
+      expect(() =>
+        immediateTransaction(db, () => {
+          put(db, 'tx.inner');
+          throw new Error('inner refused');
+        }),
+      ).toThrow('inner refused');
+      transaction(db, () => put(db, 'tx.kept'));
+    });
+    expect(keys(db)).toEqual(['tx.kept', 'tx.outer']);
+  });
+
+  it('immediate takes the write lock at once; deferred only when it writes', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const other = new Database(db.name, { timeout: 0 });
+    try {
+      const otherCanWrite = () => {
+        try {
+          other
+            .prepare("INSERT INTO settings (key, value, updated_at) VALUES ('tx.other', 'v', 'now')")
+            .run();
+          other.prepare("DELETE FROM settings WHERE key = 'tx.other'").run();
+          return true;
+        } catch (error) {
+          expect(error).toMatchObject({ code: 'SQLITE_BUSY' });
+          return false;
+        }
+      };
+      expect(immediateTransaction(db, otherCanWrite)).toBe(false);
+      expect(transaction(db, otherCanWrite)).toBe(true);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps one runner per connection: two databases do not share transactions', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const memory = new Database(':memory:');
+    try {
+      memory.exec('CREATE TABLE t (x INTEGER)');
+      immediateTransaction(db, () => {
+        expect(memory.inTransaction).toBe(false);
+        transaction(memory, () => memory.prepare('INSERT INTO t VALUES (1)').run());
+        expect(memory.inTransaction).toBe(false);
+        put(db, 'tx.file');
+      });
+      expect(memory.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+      expect(keys(db)).toEqual(['tx.file']);
+    } finally {
+      memory.close();
+    }
+  });
+});
