@@ -1,7 +1,9 @@
+import { readdir, readlink } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitGroupOf, createCommitGroup, durable } from '../node/db/commit-group.js';
-import { createWalSync, type FileFlush } from '../node/db/wal-sync.js';
+import { openStore } from '../node/db/store.js';
+import { createWalSync, type WalFile } from '../node/db/wal-sync.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
@@ -82,9 +84,12 @@ describe('group commit', () => {
 /** A flush the test finishes by hand. */
 function heldFlush() {
   const waiting: ((error?: Error) => void)[] = [];
-  const flush: FileFlush = () =>
-    new Promise<void>((resolve, reject) => waiting.push((error) => (error ? reject(error) : resolve())));
-  return { flush, finish: (error?: Error) => waiting.shift()?.(error), waiting };
+  const file: WalFile = {
+    datasync: () =>
+      new Promise<void>((resolve, reject) => waiting.push((error) => (error ? reject(error) : resolve()))),
+    close: async () => undefined,
+  };
+  return { file, finish: (error?: Error) => waiting.shift()?.(error), waiting };
 }
 
 const SYNCHRONOUS_FULL = 2;
@@ -95,7 +100,7 @@ describe('group commit with the WAL flushed off the event loop', () => {
     temp = await openTempStore();
     const { db } = temp.store;
     const held = heldFlush();
-    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    const group = createCommitGroup(db, { walSync: createWalSync(held.file) });
     let answered = 0;
     const answers = ['cg.a', 'cg.b'].map((key) =>
       group
@@ -126,7 +131,7 @@ describe('group commit with the WAL flushed off the event loop', () => {
     temp = await openTempStore();
     const { db } = temp.store;
     const held = heldFlush();
-    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    const group = createCommitGroup(db, { walSync: createWalSync(held.file) });
     const outcomes = Promise.allSettled([
       group.run(() => 'booked'),
       group.run(() => {
@@ -144,7 +149,7 @@ describe('group commit with the WAL flushed off the event loop', () => {
     temp = await openTempStore();
     const { db } = temp.store;
     const held = heldFlush();
-    const group = createCommitGroup(db, { walSync: createWalSync(`${temp.path}-wal`, held.flush) });
+    const group = createCommitGroup(db, { walSync: createWalSync(held.file) });
     db.exec(
       'CREATE TABLE cg_parent (id INTEGER PRIMARY KEY); CREATE TABLE cg_child (p INTEGER REFERENCES cg_parent(id))',
     );
@@ -171,5 +176,39 @@ describe('group commit with the WAL flushed off the event loop', () => {
     await expect(written).resolves.toMatchObject({ changes: 1 });
     expect(durable(db)).toBeUndefined();
     expect(count(temp)).toBe(1);
+  });
+
+  it("keeps the WAL file open between flushes, and the store's close lets it go", async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const walDescriptors = async () => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      // A descriptor of the file SQLite deleted at close reads "…-wal (deleted)".
+      return targets.filter((target) => target.startsWith(`${temp!.path}-wal`)).length;
+    };
+    // SQLite's own descriptor of the WAL file, before the group opens one.
+    const sqliteOwn = await walDescriptors();
+    for (const key of ['cg.one', 'cg.two']) {
+      await commitGroupOf(db).run(() =>
+        db.prepare("INSERT INTO settings (key, value, updated_at) VALUES (?, 'v', 'now')").run(key),
+      );
+    }
+    expect(await walDescriptors()).toBe(sqliteOwn + 1);
+    temp.store.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await walDescriptors()).toBe(0);
+    // A new store on the same file gets a new group, with its own descriptor.
+    const reopened = await openStore({ path: temp.path, dataKey: temp.dataKey });
+    try {
+      await commitGroupOf(reopened.db).run(() =>
+        reopened.db
+          .prepare("INSERT INTO settings (key, value, updated_at) VALUES ('cg.three', 'v', 'now')")
+          .run(),
+      );
+      expect(await walDescriptors()).toBe(sqliteOwn + 1);
+    } finally {
+      reopened.close();
+    }
   });
 });

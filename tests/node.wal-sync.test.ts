@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWalSync, type FileFlush } from '../node/db/wal-sync.js';
+import { createWalSync, openWalFile, type WalFile } from '../node/db/wal-sync.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 
 let temp: TempDir | undefined;
@@ -10,22 +10,28 @@ afterEach(async () => {
   temp = undefined;
 });
 
-/** A flush that finishes when the test says so, recording each call. */
-function controlledFlush() {
-  const calls: { path: string; finish(error?: Error): void }[] = [];
-  const flush: FileFlush = (path) =>
-    new Promise<void>((resolve, reject) => {
-      calls.push({ path, finish: (error) => (error ? reject(error) : resolve()) });
-    });
-  return { flush, calls };
+/** A WAL file whose flushes finish when the test says so, recording each call. */
+function controlledFile() {
+  const calls: { finish(error?: Error): void }[] = [];
+  let closed = 0;
+  const file: WalFile = {
+    datasync: () =>
+      new Promise<void>((resolve, reject) => {
+        calls.push({ finish: (error) => (error ? reject(error) : resolve()) });
+      }),
+    close: async () => {
+      closed++;
+    },
+  };
+  return { file, calls, closed: () => closed };
 }
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('WAL flush off the event loop', () => {
   it('answers a request only with a flush begun after it, and lets requests made meanwhile share the next one', async () => {
-    const { flush, calls } = controlledFlush();
-    const wal = createWalSync('/data/mission.sqlite-wal', flush);
+    const { file, calls } = controlledFile();
+    const wal = createWalSync(file);
     const settled: string[] = [];
     const first = wal.sync().then(() => settled.push('first'));
     await tick();
@@ -40,7 +46,6 @@ describe('WAL flush off the event loop', () => {
     expect(settled).toEqual(['first']);
     await tick();
     expect(calls).toHaveLength(2);
-    expect(calls[1]!.path).toBe('/data/mission.sqlite-wal');
     calls[1]!.finish();
     await Promise.all([second, third]);
     expect(settled).toEqual(['first', 'second', 'third']);
@@ -48,8 +53,8 @@ describe('WAL flush off the event loop', () => {
   });
 
   it('rejects the requests of a failed flush, and the next request flushes again', async () => {
-    const { flush, calls } = controlledFlush();
-    const wal = createWalSync('/data/mission.sqlite-wal', flush);
+    const { file, calls } = controlledFile();
+    const wal = createWalSync(file);
     const failing = wal.sync();
     const queued = wal.sync();
     calls[0]!.finish(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
@@ -63,8 +68,8 @@ describe('WAL flush off the event loop', () => {
   });
 
   it('tells whoever ships data out whether a flush is owed, and when it is done', async () => {
-    const { flush, calls } = controlledFlush();
-    const wal = createWalSync('/data/mission.sqlite-wal', flush);
+    const { file, calls } = controlledFile();
+    const wal = createWalSync(file);
     expect(wal.pending()).toBeUndefined();
     void wal.sync();
     const failing = wal.sync().catch((error: Error) => error.message);
@@ -86,13 +91,45 @@ describe('WAL flush off the event loop', () => {
     expect(wal.pending()).toBeUndefined();
   });
 
-  it('flushes a real file, and refuses a WAL file that is not there', async () => {
+  it('closes the file only once the flushes owed have finished', async () => {
+    const { file, calls, closed } = controlledFile();
+    const wal = createWalSync(file);
+    const first = wal.sync();
+    const second = wal.sync();
+    let isClosed = false;
+    const closing = wal.close().then(() => {
+      isClosed = true;
+    });
+    calls[0]!.finish();
+    await first;
+    await tick();
+    expect(isClosed).toBe(false);
+    calls[1]!.finish(new Error('EIO'));
+    await expect(second).rejects.toThrow('EIO');
+    await closing;
+    expect(closed()).toBe(1);
+  });
+
+  it('flushes a real file through one descriptor, and refuses a WAL file that is not there', async () => {
     temp = await makeTempDir();
     const path = join(temp.dir, 'mission.sqlite-wal');
     await writeFile(path, 'frames');
-    await expect(createWalSync(path).sync()).resolves.toBeUndefined();
-    await expect(createWalSync(join(temp.dir, 'absent-wal')).sync()).rejects.toMatchObject({
-      code: 'ENOENT',
-    });
+    const descriptors = async () => (await readdir('/proc/self/fd')).length;
+    const before = await descriptors();
+    const wal = createWalSync(openWalFile(path));
+    await expect(wal.sync()).resolves.toBeUndefined();
+    await appendFile(path, 'more frames');
+    await expect(wal.sync()).resolves.toBeUndefined();
+    expect(await descriptors()).toBe(before + 1);
+    await wal.close();
+    expect(await descriptors()).toBe(before);
+
+    const absent = createWalSync(openWalFile(join(temp.dir, 'absent-wal')));
+    await expect(absent.sync()).rejects.toMatchObject({ code: 'ENOENT' });
+    // The next flush opens the file again: here it has appeared meanwhile.
+    await writeFile(join(temp.dir, 'absent-wal'), 'frames');
+    await expect(absent.sync()).resolves.toBeUndefined();
+    await absent.close();
+    expect(await descriptors()).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import { nudgeCheckpointer } from './checkpointer.js';
 import { type Db, writesThroughWal } from './db.js';
 import { immediateTransaction } from './transaction.js';
-import { createWalSync, type WalSync } from './wal-sync.js';
+import { createWalSync, openWalFile, type WalSync } from './wal-sync.js';
 
 /** Runs synchronous units of work together in one transaction: one commit, one disk sync. */
 export interface CommitGroup {
@@ -9,6 +9,8 @@ export interface CommitGroup {
   run<T>(work: () => T): Promise<T>;
   /** While committed work still waits for the disk, a promise of that; otherwise undefined. */
   pending(): Promise<void> | undefined;
+  /** Waits for the disk flushes owed, then lets the WAL file go. */
+  close(): Promise<void>;
 }
 
 interface Queued {
@@ -88,6 +90,7 @@ export function createCommitGroup(db: Db, options: CommitGroupOptions = {}): Com
       });
     },
     pending: () => walSync?.pending(),
+    close: async () => walSync?.close(),
   };
 }
 
@@ -100,10 +103,21 @@ const groups = new WeakMap<Db, CommitGroup>();
 export function commitGroupOf(db: Db): CommitGroup {
   let group = groups.get(db);
   if (!group) {
-    group = createCommitGroup(db, writesThroughWal(db) ? { walSync: createWalSync(`${db.name}-wal`) } : {});
+    const walSync = writesThroughWal(db) ? createWalSync(openWalFile(`${db.name}-wal`)) : undefined;
+    group = createCommitGroup(db, { walSync });
     groups.set(db, group);
   }
   return group;
+}
+
+/**
+ * Forgets the connection's commit group, if it has one: its owed flushes finish, then its WAL file
+ * is closed. Call it when closing the connection.
+ */
+export function closeCommitGroup(db: Db): Promise<void> {
+  const group = groups.get(db);
+  groups.delete(db);
+  return group?.close() ?? Promise.resolve();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ready } from '../../protocol/index.js';
 import { type DataKeys, dataKeyFingerprint, deriveDataKeys } from '../crypto/data-keys.js';
+import { closeCommitGroup } from './commit-group.js';
 import { type Db, openDatabase } from './db.js';
 import { StoreError, StoreErrorCode } from './errors.js';
 import { type Migration, migrate } from './migrate.js';
@@ -40,7 +41,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     db.close();
     throw error;
   }
-  return { db, keys, close: () => db.close() };
+  const close = () => {
+    // The WAL file's descriptor, kept for the flushes, closes once the flushes owed have finished;
+    // a descriptor that fails to close has nothing left to lose.
+    closeCommitGroup(db).catch(() => undefined);
+    db.close();
+  };
+  return { db, keys, close };
 }
 
 // A database opened with the wrong key would store new fields that no one can ever read beside
