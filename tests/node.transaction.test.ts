@@ -24,8 +24,15 @@ describe('transactions without a new transaction function per call', () => {
   it('commits what the work wrote and returns its result', async () => {
     temp = await openTempStore();
     const { db } = temp.store;
-    expect(transaction(db, () => (put(db, 'tx.a'), 'done'))).toBe('done');
-    expect(immediateTransaction(db, () => (put(db, 'tx.b'), 2))).toBe(2);
+    const done = transaction(db, () => {
+      put(db, 'tx.a');
+      return 'done';
+    });
+    const two = immediateTransaction(db, () => {
+      put(db, 'tx.b');
+      return 2;
+    });
+    expect([done, two]).toEqual(['done', 2]);
     expect(keys(db)).toEqual(['tx.a', 'tx.b']);
     expect(db.inTransaction).toBe(false);
   });
