@@ -68,7 +68,7 @@ export function insertHold(ctx: AppointmentsContext, hold: NewHold): Appointment
   });
   const row = selectById(db, id)!;
   const kind = hold.waitlistId === null ? 'code' : 'offer';
-  notifyApplicant(ctx, row, kind, { code, minutes });
+  notifyApplicant(ctx, row, kind, { code, minutes }, hold.contact.phone);
   recordAppointment(ctx.store, {
     kind: AppointmentEvent.Held,
     actor: hold.actor,
@@ -93,14 +93,17 @@ const PURPOSE: Record<AppointmentSmsKind, SmsPurpose> = {
   reminder: 'reminder',
 };
 
-/** Queues an SMS about a booking to its phone, in its language; call inside the change's transaction. */
+/**
+ * Queues an SMS about a booking to its phone, in its language; call inside the change's
+ * transaction. The phone is decrypted from the row unless the caller has it at hand.
+ */
 export function notifyApplicant(
   ctx: AppointmentsContext,
   row: AppointmentRow,
   kind: AppointmentSmsKind,
   extra: { code?: string; minutes?: number } = {},
+  phone = decodeContact(ctx.store.keys, 'appointments', row).phone,
 ): void {
-  const { phone } = decodeContact(ctx.store.keys, 'appointments', row);
   const facts = { reference: row.reference, slotStart: row.slot_start, zone: ctx.zone, ...extra };
   const text = appointmentSmsText(kind, row.lang, facts);
   enqueueSms(ctx.store, { to: phone, text, purpose: PURPOSE[kind], ref: row.reference }, ctx.now());
@@ -124,8 +127,9 @@ export function resolvePerson(
         sameName(person.familyName, applicant.familyName),
     );
   if (known) return known.id;
+  // The booking's own schema has validated and normalised every field as the person schema would.
   const fields = { ...applicant, phone: contact.phone, idNumber: contact.documentNumber };
-  return ctx.people.create(fields, actor).id;
+  return ctx.people.createChecked(fields, actor).id;
 }
 
 /** Names compared as agents compare them: case, accents and spacing aside. */

@@ -40,8 +40,16 @@ const UPDATE = `UPDATE people SET given_names_enc = @given_names_enc, family_nam
 
 /** Validates and inserts a person with its audit entry and its event, in one transaction. */
 export function insertPerson(ctx: PeopleWriteContext, input: PersonInput, actor: string): Person {
+  return insertPersonFields(ctx, ctx.inputSchema.parse(input), actor);
+}
+
+/**
+ * Inserts a person from fields the person schema would leave as they are (see
+ * the repository's `createChecked`), with its audit entry and its event.
+ */
+export function insertPersonFields(ctx: PeopleWriteContext, checked: PersonFields, actor: string): Person {
   const { db, keys } = ctx.store;
-  const fields = withoutAbsent(ctx.inputSchema.parse(input)) as PersonFields;
+  const fields = withoutAbsent(checked) as PersonFields;
   const id = randomUUID();
   const at = ctx.now();
   immediateTransaction(db, () => {
