@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Store } from '../../db/store.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import type { AppointmentRow } from './appointment-row.js';
-import { book, confirm, findBooking, type HeldBooking } from './booking.js';
+import { book, bookChecked, confirm, findBooking, type HeldBooking } from './booking.js';
 import { type Caller, cancel, reschedule } from './changes.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { type CounterEntry, checkIn, counterList, markNoShows } from './counter.js';
@@ -13,6 +13,7 @@ import { isHoldOver } from './release.js';
 import { type AppointmentRulesInput, appointmentRulesSchema } from './rules.js';
 import { createScheduleCache } from './schedule-cache.js';
 import type {
+  BookingData,
   BookingInput,
   CancelInput,
   CheckInInput,
@@ -52,6 +53,12 @@ export interface AppointmentView {
 export interface Appointments {
   listSlots(query: SlotQuery): Slot[];
   book(input: BookingInput, actor: string): HeldBooking;
+  /**
+   * {@link Appointments.book} with input already parsed by the booking schema's own fields (the
+   * public API's body schema is built from them; a test holds the two to it): parsing it again,
+   * phone number included, was 3 % of a booking over HTTP.
+   */
+  bookChecked(data: BookingData, actor: string): HeldBooking;
   confirm(input: ConfirmInput, actor: string): AppointmentView;
   get(reference: string): AppointmentView | undefined;
   cancel(input: CancelInput, caller: Caller): AppointmentView;
@@ -85,6 +92,7 @@ export function createAppointments(deps: AppointmentsDeps): Appointments {
   return {
     listSlots: (query) => listSlots(ctx, query),
     book: (input, actor) => book(ctx, input, actor),
+    bookChecked: (data, actor) => bookChecked(ctx, data, actor),
     confirm: (input, actor) => view(confirm(ctx, input, actor)),
     get: (reference) => lookUp(ctx, reference),
     cancel: (input, caller) => view(cancel(ctx, input, caller)),

@@ -13,6 +13,7 @@ import { AppointmentEvent, recordAppointment } from './record.js';
 import { normaliseReference } from './reference.js';
 import { endBooking, isHoldOver } from './release.js';
 import {
+  type BookingData,
   type BookingInput,
   bookingInputSchema,
   type ConfirmInput,
@@ -37,7 +38,11 @@ export interface HeldBooking {
  * so two connections can never both take the last place.
  */
 export function book(ctx: AppointmentsContext, input: BookingInput, actor: string): HeldBooking {
-  const data = parseInput(bookingInputSchema(ctx.region), input);
+  return bookChecked(ctx, parseInput(bookingInputSchema(ctx.region), input), actor);
+}
+
+/** {@link book} with input that the booking schema has already parsed (see `Appointments.bookChecked`). */
+export function bookChecked(ctx: AppointmentsContext, data: BookingData, actor: string): HeldBooking {
   const contact = { phone: data.phone, documentNumber: data.documentNumber };
   const indexes = contactIndexes(ctx.store.keys, contact);
   const hold = (): AppointmentRow => {

@@ -84,6 +84,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 }
 
 export type BookingInput = z.input<ReturnType<typeof bookingInputSchema>>;
+/** A booking's input once parsed: normalised, defaults applied. */
+export type BookingData = z.output<ReturnType<typeof bookingInputSchema>>;
 export type WaitlistInput = z.input<ReturnType<typeof waitlistInputSchema>>;
 export type ConfirmInput = z.input<typeof confirmInputSchema>;
 export type CancelInput = z.input<ReturnType<typeof cancelInputSchema>>;

@@ -34,9 +34,10 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       config: perMinute(deps.limits.booking),
     },
     async (request, reply) => {
+      // The body schema is the domain's own fields: what it parsed needs no second parse.
       const { service, ...rest } = request.body;
       const held = await commitGroupOf(deps.store.db).run(() =>
-        appointments.book({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
+        appointments.bookChecked({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
       );
       deps.live?.publish({
         type: 'appointment.held',
