@@ -31,7 +31,7 @@ export interface WalFile {
  * The WAL file at `path`, opened at its first flush and kept open. A handle per flush (open,
  * fdatasync, close) made three trips through libuv's thread pool, and each completion waits for
  * the event loop to finish the commit group it is running: a booking's answer waited three
- * turns of the loop for its flush instead of one (server-side median 28–32 → 19–21 ms in the
+ * turns of the loop for its flush instead of one (server-side median 28–43 → 17–23 ms in the
  * booking benchmark). SQLite keeps the same WAL file while the node's connection is open; a
  * restore, which replaces it, runs with the node stopped.
  */
