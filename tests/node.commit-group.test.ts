@@ -1,10 +1,9 @@
-import { readdir, readlink } from 'node:fs/promises';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { commitGroupOf, createCommitGroup, durable } from '../node/db/commit-group.js';
 import { openStore } from '../node/db/store.js';
 import { createWalSync, type WalFile } from '../node/db/wal-sync.js';
-import { openTempStore, type TempStore } from './_util/node-store.js';
+import { descriptorsOn, openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
 afterEach(async () => {
@@ -181,12 +180,7 @@ describe('group commit with the WAL flushed off the event loop', () => {
   it("keeps the WAL file open between flushes, and the store's close lets it go", async () => {
     temp = await openTempStore();
     const { db } = temp.store;
-    const walDescriptors = async () => {
-      const fds = await readdir('/proc/self/fd');
-      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
-      // A descriptor of the file SQLite deleted at close reads "…-wal (deleted)".
-      return targets.filter((target) => target.startsWith(`${temp!.path}-wal`)).length;
-    };
+    const walDescriptors = () => descriptorsOn(`${temp!.path}-wal`);
     // SQLite's own descriptor of the WAL file, before the group opens one.
     const sqliteOwn = await walDescriptors();
     for (const key of ['cg.one', 'cg.two']) {
@@ -196,8 +190,8 @@ describe('group commit with the WAL flushed off the event loop', () => {
     }
     expect(await walDescriptors()).toBe(sqliteOwn + 1);
     temp.store.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await walDescriptors()).toBe(0);
+    // The group lets the file go once its owed flushes are done, after close() has returned.
+    await vi.waitFor(async () => expect(await walDescriptors()).toBe(0));
     // A new store on the same file gets a new group, with its own descriptor.
     const reopened = await openStore({ path: temp.path, dataKey: temp.dataKey });
     try {

@@ -1,8 +1,8 @@
-import { appendFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWalSync, openWalFile, type WalFile } from '../node/db/wal-sync.js';
-import { makeTempDir, type TempDir } from './_util/node-store.js';
+import { descriptorsOn, makeTempDir, type TempDir } from './_util/node-store.js';
 
 let temp: TempDir | undefined;
 afterEach(async () => {
@@ -114,22 +114,22 @@ describe('WAL flush off the event loop', () => {
     temp = await makeTempDir();
     const path = join(temp.dir, 'mission.sqlite-wal');
     await writeFile(path, 'frames');
-    const descriptors = async () => (await readdir('/proc/self/fd')).length;
-    const before = await descriptors();
     const wal = createWalSync(openWalFile(path));
     await expect(wal.sync()).resolves.toBeUndefined();
     await appendFile(path, 'more frames');
     await expect(wal.sync()).resolves.toBeUndefined();
-    expect(await descriptors()).toBe(before + 1);
+    expect(await descriptorsOn(path)).toBe(1);
     await wal.close();
-    expect(await descriptors()).toBe(before);
+    expect(await descriptorsOn(path)).toBe(0);
 
-    const absent = createWalSync(openWalFile(join(temp.dir, 'absent-wal')));
+    const absentPath = join(temp.dir, 'absent-wal');
+    const absent = createWalSync(openWalFile(absentPath));
     await expect(absent.sync()).rejects.toMatchObject({ code: 'ENOENT' });
     // The next flush opens the file again: here it has appeared meanwhile.
-    await writeFile(join(temp.dir, 'absent-wal'), 'frames');
+    await writeFile(absentPath, 'frames');
     await expect(absent.sync()).resolves.toBeUndefined();
+    expect(await descriptorsOn(absentPath)).toBe(1);
     await absent.close();
-    expect(await descriptors()).toBe(before);
+    expect(await descriptorsOn(absentPath)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../node/db/store.js';
@@ -40,4 +40,14 @@ export async function openTempStore(): Promise<TempStore> {
       await temp.cleanup();
     },
   };
+}
+
+/**
+ * How many of this process's descriptors are open on the file at `path` (Linux /proc), counting
+ * one on a file since deleted, which reads "<path> (deleted)".
+ */
+export async function descriptorsOn(path: string): Promise<number> {
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target === path || target === `${path} (deleted)`).length;
 }
