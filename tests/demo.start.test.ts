@@ -22,25 +22,27 @@ function startDemo(dir: string, portBase: number): Promise<ChildProcess> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.add(child);
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output}`)), 150_000);
+    outputs.set(child, '');
+    const output = () => outputs.get(child) ?? '';
+    const timer = setTimeout(() => reject(new Error(`demo did not start:\n${output()}`)), 150_000);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ctrl-C stops everything')) {
+      outputs.set(child, output() + chunk.toString());
+      if (output().includes('Ctrl-C stops everything')) {
         clearTimeout(timer);
         resolve(child);
       }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output()}`)));
   });
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/** Ctrl-C; resolves with how the demo ended and what it printed (all of it, to explain a failure). */
+function stop(child: ChildProcess): Promise<string> {
   return new Promise((resolve) => {
     child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code, signal) => resolve(`exit ${code ?? signal}\n${outputs.get(child)}`));
     child.kill('SIGINT');
   });
 }
@@ -62,6 +64,7 @@ async function hubToken(demo: DemoFile): Promise<string> {
 }
 
 const children = new Set<ChildProcess>();
+const outputs = new Map<ChildProcess, string>();
 
 describe('npm start (econsulat demo)', () => {
   let dir: string | undefined;
@@ -131,11 +134,11 @@ describe('npm start (econsulat demo)', () => {
     expect(closeCall?.missionId).toBe('fr-paris');
     expect(closeCall?.candidates).toBeGreaterThan(0);
 
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toMatch(/^exit 0\n/);
     child = await startDemo(dir, portBase);
     const again = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
     expect(again.hub.accounts[0]?.username).toBe(demo.hub.accounts[0]?.username);
-    expect(await stop(child)).toBe(0);
+    expect(await stop(child)).toMatch(/^exit 0\n/);
   }, 300_000);
 });
 
