@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../node/db/db.js';
+import { type Db, openDatabase } from '../node/db/db.js';
+import { loadMigrations, migrate } from '../node/db/migrate.js';
 import { GENESIS_HASH, hashAuditEntry } from '../node/services/audit/audit-hash.js';
 import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
-import { openTempStore } from './_util/node-store.js';
+import { makeTempDir, openTempStore } from './_util/node-store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -112,5 +114,37 @@ describe('node audit log', () => {
     });
     expect(failing).toThrow(/refund/);
     expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 5 });
+  });
+
+  it('keeps a chain written before migration 011, which drops the hash index, whole and append-only', async () => {
+    const temp = await makeTempDir();
+    const db = openDatabase(join(temp.dir, 'node.sqlite'));
+    cleanups.push(async () => {
+      db.close();
+      await temp.cleanup();
+    });
+    migrate(
+      db,
+      loadMigrations().filter((m) => m.version < 11),
+    );
+    for (let i = 1; i <= 3; i++) {
+      appendAudit(db, {
+        actor: 'agent:amina',
+        action: 'payment.recorded',
+        entity: 'payment',
+        entityId: `P-${i}`,
+      });
+    }
+    const before = verifyAuditChain(db);
+    expect(migrate(db).applied).toEqual([11]);
+    expect(verifyAuditChain(db)).toEqual(before);
+    expect(before).toMatchObject({ ok: true, length: 3 });
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'audit_log'")
+      .all();
+    expect(indexes).toEqual([]);
+    expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+    appendAudit(db, { actor: 'agent:amina', action: 'payment.recorded', entity: 'payment', entityId: 'P-4' });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 4 });
   });
 });

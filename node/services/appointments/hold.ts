@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { normaliseIdNumber } from '../../crypto/blind-index.js';
+import { newRowId } from '../../db/row-id.js';
 import { enqueueSms, type SmsPurpose } from '../../notify/sms-outbox.js';
 import type { Language } from '../catalogue/catalogue-schema.js';
 import {
@@ -47,7 +47,7 @@ const INSERT = `INSERT INTO appointments (id, reference, service_code, slot_star
  */
 export function insertHold(ctx: AppointmentsContext, hold: NewHold): AppointmentRow {
   const { db, keys } = ctx.store;
-  const id = randomUUID();
+  const id = newRowId();
   const code = newBookingCode();
   const minutes = hold.waitlistId === null ? ctx.rules.holdMinutes : ctx.rules.offerHoldMinutes;
   const until = new Date(hold.now.getTime() + minutes * 60_000).toISOString();

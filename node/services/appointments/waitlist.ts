@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../db/row-id.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import {
   type AppointmentRow,
@@ -46,7 +46,7 @@ export function joinWaitlist(ctx: AppointmentsContext, input: WaitlistInput, act
     assertDayFull(ctx, bookableService(ctx, data.serviceCode), data.day, now);
     assertNotWaiting(ctx, data.serviceCode, data.day, indexes.document_bidx);
     assertWithinLimits(ctx, indexes, now);
-    const id = randomUUID();
+    const id = newRowId();
     ctx.store.db.prepare(INSERT).run({
       id,
       service_code: data.serviceCode,

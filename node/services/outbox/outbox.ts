@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { eventSchema, type MissionEvent, utf8 } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import { newRowId } from '../../db/row-id.js';
 import type { Store } from '../../db/store.js';
 
 /** An event read back from the outbox with its position. */
@@ -31,7 +31,7 @@ export function newEvent(
   fields: Pick<MissionEvent, 'kind' | 'entity' | 'entityId' | 'data'> & { at?: string },
 ): MissionEvent {
   const { kind, entity, entityId, data } = fields;
-  return { id: randomUUID(), kind, entity, entityId, at: fields.at ?? new Date().toISOString(), data };
+  return { id: newRowId(), kind, entity, entityId, at: fields.at ?? new Date().toISOString(), data };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from '../../db/row-id.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
@@ -50,7 +50,7 @@ export function insertPerson(ctx: PeopleWriteContext, input: PersonInput, actor:
 export function insertPersonFields(ctx: PeopleWriteContext, checked: PersonFields, actor: string): Person {
   const { db, keys } = ctx.store;
   const fields = withoutAbsent(checked) as PersonFields;
-  const id = randomUUID();
+  const id = newRowId();
   const at = ctx.now();
   immediateTransaction(db, () => {
     db.prepare(INSERT).run({ id, at, ...encodePerson(keys, id, fields) });
