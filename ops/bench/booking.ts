@@ -20,11 +20,16 @@ import { figure, median } from './measure.js';
 
 const CONNECTIONS = 50;
 const ROUNDS = 3;
-/** Booking attempts before the measured rounds, on slots of their own: the JIT warms up on them. */
-const WARM_UP_ATTEMPTS = 1_000;
 const ATTEMPTS_PER_ROUND = 4_000;
+/**
+ * Booking attempts before the measured rounds, on slots of their own: the JIT warms up on them. As
+ * many as a round: after 1,000, the first measured round still had the highest p99 of the three in
+ * nearly every run (a node in service runs warm for days).
+ */
+const WARM_UP_ATTEMPTS = ATTEMPTS_PER_ROUND;
 const READ_SECONDS = 3;
 const SERVER = 'ops/bench/_booking-server.ts';
+const HELLO_SERVER = 'ops/bench/_hello-server.ts';
 
 /** One place to book: a slot of a service and how many it holds. */
 interface SlotPlan {
@@ -170,6 +175,16 @@ export async function benchBooking(): Promise<void> {
       `booking: mission node HTTP app in its own process (buildHttpApp + /healthz + public API over SQLite, ` +
         `rate limits raised: createNode keeps the production limits), autocannon ${CONNECTIONS} connections, ${ROUNDS} rounds after a warm-up`,
     );
+    // The baseline first, alone on the host: a bare fastify, measured as the mission server will be.
+    const hello: AutocannonResult[] = [];
+    const bare = await startChildServer([...PRODUCTION_NODE_FLAGS, '--import', 'tsx', HELLO_SERVER]);
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        hello.push(await load(bare.url, { duration: READ_SECONDS }));
+      }
+    } finally {
+      await bare.stop();
+    }
     const server = await startChildServer([...PRODUCTION_NODE_FLAGS, '--import', 'tsx', SERVER, configPath]);
     const health: AutocannonResult[] = [];
     const reads: AutocannonResult[] = [];
@@ -213,16 +228,21 @@ export async function benchBooking(): Promise<void> {
     const full = statusCount(bookings, '409');
     const sent = bookings.reduce((sum, result) => sum + result.requests.total, 0);
     const heldInWarmUp = statusCount(warmUp, '201');
-    const failures = [...health, ...reads, ...warmUp, ...bookings].reduce(
+    const failures = [...hello, ...health, ...reads, ...warmUp, ...bookings].reduce(
       (sum, r) => sum + r.errors + r.timeouts,
       0,
+    );
+    const helloRate = median(hello.map(requestsPerSecond));
+    console.log(
+      summary('GET / on a bare fastify (baseline: the host now; reference machine ~54,700 req/s)', hello),
     );
     console.log(summary('GET /healthz (framework ceiling: SELECT 1 + outbox count, outbox empty)', health));
     console.log(summary(`GET /api/v1/slots (7 days, ${services.length} services)`, reads));
     console.log(
       `${summary('POST /api/v1/appointments', bookings, ' (target ≥ 1,000 req/s, p99 ≤ 50 ms)')}; ` +
         `${figure(sent)} attempts: ${figure(held)} held (201), ${figure(full)} slot full (409), ` +
-        `${figure(sent - held - full)} other; ${failures} socket errors or timeouts`,
+        `${figure(sent - held - full)} other; ${failures} socket errors or timeouts; ` +
+        `${(median(bookings.map(requestsPerSecond)) / helloRate).toFixed(3)} of the baseline's rate`,
     );
     console.log(
       `over-booking: ${booked.over} of ${figure(booked.slots)} slots over capacity (target 0); ` +
