@@ -83,12 +83,14 @@ describe('node public API: slots', () => {
     });
   });
 
-  it('refuses a reversed range, one beyond 31 days, or a malformed date with 400', async () => {
+  it('refuses a reversed range, one beyond 31 days, or a malformed or impossible date with 400', async () => {
     const node = await publicNode();
     const ranges = [
       'from=2026-03-05&to=2026-03-03',
       'from=2026-03-03&to=2026-04-10',
+      'from=2026-03-03&to=2026-04-03',
       'from=2026-3-3&to=2026-03-04',
+      'from=2026-02-29&to=2026-03-02',
     ];
     for (const range of ranges) {
       const response = await node.app.inject({
@@ -98,6 +100,17 @@ describe('node public API: slots', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().error.code).toBe('invalid_request');
     }
+  });
+
+  it('lists 31 days, the longest range, across a month end', async () => {
+    const node = await publicNode();
+    const response = await node.app.inject({
+      method: 'GET',
+      url: `/api/v1/slots?service=${RENEWAL}&from=2026-03-03&to=2026-04-02`,
+    });
+    expect(response.statusCode).toBe(200);
+    const days = new Set(response.json().slots.map((slot: { start: string }) => slot.start.slice(0, 10)));
+    expect(days.has('2026-03-31') && days.has('2026-04-01') && days.has('2026-04-02')).toBe(true);
   });
 
   it('answers 404 for a service without a calendar in the catalogue', async () => {

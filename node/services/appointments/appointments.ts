@@ -4,6 +4,7 @@ import type { Store } from '../../db/store.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import type { AppointmentRow } from './appointment-row.js';
 import { book, bookChecked, confirm, findBooking, type HeldBooking } from './booking.js';
+import { daysApart } from './calendar-days.js';
 import { type Caller, cancel, reschedule } from './changes.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { type CounterEntry, checkIn, counterList, markNoShows } from './counter.js';
@@ -108,8 +109,8 @@ export function createAppointments(deps: AppointmentsDeps): Appointments {
 
 function listSlots(ctx: AppointmentsContext, query: SlotQuery): Slot[] {
   const data = parseInput(slotQuerySchema, query);
-  const days = DateTime.fromISO(data.to).diff(DateTime.fromISO(data.from), 'days').days;
-  if (days < 0 || days >= ctx.rules.maxRangeDays) {
+  const days = daysApart(data.from, data.to);
+  if (!(days >= 0 && days < ctx.rules.maxRangeDays)) {
     refuse(AppointmentErrorCode.InvalidInput, `from..to must span 1 to ${ctx.rules.maxRangeDays} days`);
   }
   const service = bookableService(ctx, data.serviceCode);

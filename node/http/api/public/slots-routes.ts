@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { daysApart } from '../../../services/appointments/calendar-days.js';
 import { type PublicRouteDeps, perMinute } from './deps.js';
 import { errorResponses, instantResponse, serviceCodeSchema } from './wire.js';
 
@@ -15,8 +15,8 @@ export const slotQuerySchema = z
     from: z.iso.date().describe('first local day, YYYY-MM-DD'),
     to: z.iso.date().describe(`last local day, at most ${MAX_SLOT_RANGE_DAYS} days after from`),
   })
-  .refine((query) => spanDays(query.from, query.to) >= 0, { message: 'to is before from', path: ['to'] })
-  .refine((query) => spanDays(query.from, query.to) < MAX_SLOT_RANGE_DAYS, {
+  .refine((query) => daysApart(query.from, query.to) >= 0, { message: 'to is before from', path: ['to'] })
+  .refine((query) => daysApart(query.from, query.to) < MAX_SLOT_RANGE_DAYS, {
     message: `a listing covers at most ${MAX_SLOT_RANGE_DAYS} days`,
     path: ['to'],
   });
@@ -55,8 +55,4 @@ export async function slotsRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
       return { service, from, to, slots };
     },
   );
-}
-
-function spanDays(from: string, to: string): number {
-  return DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days;
 }
