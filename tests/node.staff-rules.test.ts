@@ -33,6 +33,7 @@ describe('permission table', () => {
     for (const granted of [
       'appointments.checkin',
       'files.transition',
+      'files.documents',
       'payments.record',
       'payments.close_day',
     ] as const) {
@@ -65,6 +66,8 @@ describe('permission table', () => {
     const auditor = as('auditor');
     expect(can(auditor, 'audit.read')).toBe(true);
     expect(can(auditor, 'payments.read')).toBe(true);
+    expect(can(auditor, 'files.read')).toBe(true);
+    expect(can(auditor, 'files.documents')).toBe(false);
     for (const [permission, roles] of Object.entries(PERMISSIONS)) {
       const writes = !permission.endsWith('.read');
       if (writes) expect((roles as readonly StaffRole[]).includes('auditor')).toBe(false);

@@ -12,6 +12,12 @@ export const FileErrorCode = {
   TransitionNotAllowed: 'transition_not_allowed',
   /** The file moved since the agent's screen showed it (the expected state no longer holds). */
   StateChanged: 'state_changed',
+  /** No document with this id on this file. */
+  DocumentNotFound: 'document_not_found',
+  /** A scan larger than a document may be (or empty). */
+  DocumentTooLarge: 'document_too_large',
+  /** The bytes are not a PDF, JPEG or PNG, or not the type the upload declared. */
+  DocumentTypeMismatch: 'document_type_mismatch',
 } as const;
 
 /** One of the codes of {@link FileErrorCode}. */
@@ -25,6 +31,9 @@ export const FILE_ERROR_STATUS: Readonly<Record<FileErrorCodeValue, number>> = {
   unknown_person: 422,
   transition_not_allowed: 409,
   state_changed: 409,
+  document_not_found: 404,
+  document_too_large: 413,
+  document_type_mismatch: 415,
 };
 
 /** A refusal of the files service. */

@@ -3,6 +3,13 @@ import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import { FileError, FileErrorCode } from './errors.js';
+import {
+  addDocument,
+  type FileDocument,
+  listDocuments,
+  type NewDocument,
+  readDocument,
+} from './file-documents.js';
 import { lookupFile, type PublicFileView } from './file-lookup.js';
 import { type FileMoveContext, moveFile, openFile } from './file-moves.js';
 import {
@@ -57,6 +64,12 @@ export interface FileService {
   timing(fileId: string, targetDays: number): FileTiming;
   /** The public lookup: the status only, details when the secret is the applicant's. */
   lookup(raw: string, secret?: string): PublicFileView;
+  /** Seals a scanned document and attaches it (document_too_large, document_type_mismatch, file_not_found). */
+  addDocument(fileId: string, input: NewDocument, actor: string): FileDocument;
+  /** A file's scanned documents, oldest first, without their bytes. */
+  documents(fileId: string): FileDocument[];
+  /** One of a file's documents with its bytes (document_not_found). */
+  readDocument(fileId: string, documentId: string): { document: FileDocument; bytes: Uint8Array };
 }
 
 /** Builds the files service over a store. */
@@ -93,6 +106,9 @@ export function createFileService(deps: FileServiceDeps): FileService {
       return fileTiming(selectTransitions(store, fileId), { workflow, targetDays, now: clock() });
     },
     lookup: (raw, secret) => lookupFile(deps, canonicalTracking(raw, trackingPrefix), secret),
+    addDocument: (fileId, input, actor) => addDocument(store, fileId, input, actor, clock()),
+    documents: (fileId) => listDocuments(store, fileId),
+    readDocument: (fileId, documentId) => readDocument(store, fileId, documentId),
   };
 }
 

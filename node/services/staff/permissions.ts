@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'files.open': ['agent', 'consul'],
   'files.transition': ['agent', 'consul'],
   'files.decide': ['consul'],
+  // Scans of passports and certificates: those who handle the file, not the auditor.
+  'files.documents': ['agent', 'consul'],
   'payments.read': ['agent', 'consul', 'auditor'],
   'payments.record': ['agent'],
   'payments.refund': ['consul'],

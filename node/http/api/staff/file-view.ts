@@ -1,5 +1,6 @@
 import { immediateTransaction } from '../../../db/transaction.js';
 import { getService, requireActiveService } from '../../../services/catalogue/catalogue.js';
+import type { FileDocument } from '../../../services/files/file-documents.js';
 import type { ConsularFile, FileTransition } from '../../../services/files/file-schema.js';
 import { type FileState, workflowLookup } from '../../../services/files/workflow.js';
 import type { Invoice } from '../../../services/payments/money-rows.js';
@@ -18,6 +19,8 @@ export interface FileDetail {
   readonly file: QueuedFile;
   readonly history: readonly FileTransition[];
   readonly invoices: readonly Invoice[];
+  /** The scans attached, without their bytes. */
+  readonly documents: readonly FileDocument[];
   readonly serviceName: string;
   readonly processingDaysTarget: number;
 }
@@ -47,6 +50,7 @@ export function fileDetail(deps: StaffHttpDeps, fileId: string): FileDetail | un
     file: queuedFile(deps, file),
     history: deps.domain.files.history(file.id),
     invoices: deps.domain.payments.invoicesOfFile(file.id),
+    documents: deps.domain.files.documents(file.id),
     serviceName: service?.name ?? file.serviceCode,
     processingDaysTarget: service?.processingDaysTarget ?? 0,
   };

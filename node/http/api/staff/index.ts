@@ -4,6 +4,7 @@ import { staffAdminRoutes } from './admin-routes.js';
 import { staffAppointmentRoutes } from './appointment-routes.js';
 import { staffAuthRoutes } from './auth-routes.js';
 import { staffDirectiveRoutes } from './directive-routes.js';
+import { DOCUMENT_UPLOAD_TYPES, staffFileDocumentRoutes } from './file-document-routes.js';
 import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
@@ -30,15 +31,20 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       // Cookie-authenticated JSON only: a cross-site form can post urlencoded or text bodies
       // without a preflight, never application/json. SameSite=Strict is the first defence; this
       // is the second.
+      // A scan's own type (PDF, JPEG, PNG) is not one a form can send either.
       scope.addHook('preValidation', async (request) => {
         const type = request.headers['content-type'];
-        if (UNSAFE_METHODS.has(request.method) && type !== undefined && !/^application\/json\b/i.test(type)) {
-          throw new ApiError('unsupported_media_type', 'the staff API takes application/json');
+        if (UNSAFE_METHODS.has(request.method) && type !== undefined && !acceptedBody(type)) {
+          throw new ApiError(
+            'unsupported_media_type',
+            'the staff API takes application/json (and scans as themselves)',
+          );
         }
       });
       await scope.register(staffAuthRoutes, deps);
       await scope.register(staffAppointmentRoutes, deps);
       await scope.register(staffFileRoutes, deps);
+      await scope.register(staffFileDocumentRoutes, deps);
       await scope.register(staffPaymentRoutes, deps);
       await scope.register(staffRegistryRoutes, deps);
       await scope.register(staffDirectiveRoutes, deps);
@@ -47,4 +53,9 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
     },
     { prefix: '/api/v1/staff' },
   );
+}
+
+function acceptedBody(contentType: string): boolean {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || DOCUMENT_UPLOAD_TYPES.includes(type);
 }

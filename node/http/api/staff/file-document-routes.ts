@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  type DocumentType,
+  documentLabelSchema,
+  documentTypeSchema,
+  type FileDocument,
+  MAX_DOCUMENT_BYTES,
+} from '../../../services/files/file-documents.js';
+import { principalOf, requireStaff } from './staff-auth.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+
+/** The body types the upload route reads as raw bytes (a scan's own type, never form-encoded). */
+export const DOCUMENT_UPLOAD_TYPES: readonly string[] = documentTypeSchema.options;
+
+const fileParams = z.strictObject({ id: z.uuid() });
+const EXTENSIONS: Readonly<Record<DocumentType, string>> = {
+  'application/pdf': 'pdf',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+};
+
+/**
+ * Scanned documents of a file: `POST /files/:id/documents?label=` with the scan as the body, in its
+ * own type (no multipart, no base64: a third fewer bytes on a slow line), and the scan itself. The
+ * list comes with the file's detail.
+ */
+export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
+  const { files, staff } = deps.domain;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const canHandle = requireStaff(staff, 'files.documents');
+  app.addContentTypeParser(
+    [...DOCUMENT_UPLOAD_TYPES],
+    { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+
+  api.post(
+    '/files/:id/documents',
+    {
+      preHandler: canHandle,
+      bodyLimit: MAX_DOCUMENT_BYTES,
+      schema: {
+        params: fileParams,
+        querystring: z.strictObject({ label: documentLabelSchema }),
+      },
+    },
+    async (request, reply) => {
+      const document = files.addDocument(
+        request.params.id,
+        {
+          label: request.query.label,
+          contentType: request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '',
+          bytes: request.body as Buffer,
+        },
+        principalOf(request).username,
+      );
+      return reply.status(201).send(document);
+    },
+  );
+
+  api.get(
+    '/files/:id/documents/:documentId',
+    { preHandler: canHandle, schema: { params: fileParams.extend({ documentId: z.uuid() }) } },
+    async (request, reply) => {
+      const { document, bytes } = files.readDocument(request.params.id, request.params.documentId);
+      return reply
+        .type(document.contentType)
+        .header('content-disposition', `attachment; filename="${downloadName(document)}"`)
+        .header('cache-control', 'no-store')
+        .send(Buffer.from(bytes));
+    },
+  );
+}
+
+/** A file name that says nothing personal: the label stays in the application. */
+export function downloadName(document: FileDocument): string {
+  return `scan-${document.id}.${EXTENSIONS[document.contentType]}`;
+}
