@@ -61,6 +61,15 @@ describe('staff API: scanned documents of a file', () => {
     );
     expect(download.headers['cache-control']).toBe('no-store');
     expect(download.rawPayload.equals(Buffer.from(scan))).toBe(true);
+    // A phone photo: far past the 256 KB the JSON routes take.
+    const photo = fakeJpeg(3_000_000);
+    const photoAdded = await upload(agent.cookie, photo, 'image/jpeg', 'Photo');
+    expect(photoAdded.statusCode).toBe(201);
+    const photoBack = await s.app.inject({
+      url: `/api/v1/staff/files/${fileId}/documents/${photoAdded.json().id}`,
+      headers: { cookie: agent.cookie },
+    });
+    expect(photoBack.rawPayload.equals(Buffer.from(photo))).toBe(true);
   });
 
   it('refuses a renamed file, a type it does not keep, an oversized scan and a missing label', async () => {

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { MAX_DOCUMENT_BYTES } from '../../services/files/file-documents.js';
 import { toWireError } from '../errors.js';
 import { PageForbidden, PageRedirect } from './page-guard.js';
 import { renderPage } from './page-render.js';
@@ -24,6 +25,11 @@ const MESSAGES: Readonly<Record<string, string>> = {
   file_not_found: 'Dossier introuvable.',
   transition_not_allowed: 'Ce changement d’état n’est pas permis pour ce dossier.',
   state_changed: 'Le dossier a été modifié entre-temps. Rechargez la page.',
+  document_not_found: 'Pièce introuvable.',
+  document_too_large: `Fichier vide ou trop lourd : ${MAX_DOCUMENT_BYTES / 1024 / 1024} Mo au plus.`,
+  payload_too_large: `Fichier trop lourd : ${MAX_DOCUMENT_BYTES / 1024 / 1024} Mo au plus.`,
+  document_type_mismatch:
+    'Seuls les fichiers PDF, JPEG et PNG sont acceptés (un fichier renommé est refusé).',
   invoice_not_open: 'Cette facture est déjà réglée ou annulée.',
   amount_mismatch: 'Le montant doit être exactement le montant dû.',
   day_closed: 'La caisse de ce jour est déjà clôturée.',

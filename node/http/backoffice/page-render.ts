@@ -35,6 +35,7 @@ const FLASH: Readonly<Record<string, string>> = {
   checked_in: 'Arrivée enregistrée.',
   no_shows: 'Absences enregistrées.',
   moved: 'Dossier mis à jour.',
+  document_added: 'Pièce ajoutée au dossier.',
   opened: 'Dossier ouvert. Remettez la fiche de suivi au demandeur.',
   invoiced: 'Facture établie.',
   closed: 'Caisse clôturée.',

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -64,17 +64,25 @@ export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffH
     '/files/:id/documents/:documentId',
     { preHandler: canHandle, schema: { params: fileParams.extend({ documentId: z.uuid() }) } },
     async (request, reply) => {
-      const { document, bytes } = files.readDocument(request.params.id, request.params.documentId);
-      return reply
-        .type(document.contentType)
-        .header('content-disposition', `attachment; filename="${downloadName(document)}"`)
-        .header('cache-control', 'no-store')
-        .send(Buffer.from(bytes));
+      return sendDocument(reply, files.readDocument(request.params.id, request.params.documentId));
     },
   );
 }
 
-/** A file name that says nothing personal: the label stays in the application. */
-export function downloadName(document: FileDocument): string {
-  return `scan-${document.id}.${EXTENSIONS[document.contentType]}`;
+/**
+ * A scan as a download: never shown inline (a browser must not render a file an applicant
+ * supplied inside the application's origin), never cached, under a name that says nothing personal.
+ */
+export function sendDocument(
+  reply: FastifyReply,
+  { document, bytes }: { document: FileDocument; bytes: Uint8Array },
+): FastifyReply {
+  return reply
+    .type(document.contentType)
+    .header(
+      'content-disposition',
+      `attachment; filename="scan-${document.id}.${EXTENSIONS[document.contentType]}"`,
+    )
+    .header('cache-control', 'no-store')
+    .send(Buffer.from(bytes));
 }

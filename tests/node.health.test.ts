@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodeConfigSchema } from '../node/config/config.js';
+import { publicApiRoutes } from '../node/http/api/public/index.js';
+import { healthRoutes } from '../node/http/health.js';
+import { createNode } from '../node/index.js';
+import type { HubLinkStatus } from '../node/link/hub-link.js';
+import { createNodeMetrics } from '../node/metrics.js';
+import { outboxBacklog } from '../node/services/outbox/outbox.js';
+import { Identity, ready, sodium } from '../protocol/index.js';
+import { applicant, TUESDAY_9AM, testClock } from './_util/appointments.js';
+import { buildTestNode, type TestNode } from './_util/node-app.js';
+import { makeTempDir } from './_util/node-store.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+const METRIC_NAMES = [
+  'econsulat_http_request_duration_seconds',
+  'econsulat_link_envelopes_refused_total',
+  'econsulat_link_messages_applied_total',
+  'econsulat_link_connected',
+  'econsulat_outbox_backlog_events',
+];
+
+/** A Paris mission with its public API and health routes, its hub link as `link` says. */
+async function healthNode(link: () => HubLinkStatus | undefined = () => undefined): Promise<TestNode> {
+  const clock = testClock();
+  const metrics = createNodeMetrics('fr-paris');
+  const node = await buildTestNode({
+    now: clock.now,
+    plugins: [
+      (app, deps) => publicApiRoutes(app, deps),
+      (app, { store }) => healthRoutes(app, { store, metrics, linkStatus: link, version: 'test' }),
+    ],
+  });
+  cleanups.push(node.cleanup);
+  return node;
+}
+
+function linkStatus(connected: boolean, held = 0): () => HubLinkStatus {
+  return () => ({ connected, held, lastConnectedAt: undefined });
+}
+
+async function healthz(node: Pick<TestNode, 'app'>) {
+  return node.app.inject({ method: 'GET', url: '/healthz' });
+}
+
+async function metricsText(node: Pick<TestNode, 'app'>): Promise<string> {
+  return (await node.app.inject({ method: 'GET', url: '/metrics' })).body;
+}
+
+/** The value of one sample line (name with its labels, as Prometheus prints it). */
+function sample(text: string, pattern: RegExp): number | undefined {
+  const line = text.split('\n').find((candidate) => pattern.test(candidate));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('node health: /healthz', () => {
+  it('answers 200 with the database, the link, the version and the outbox backlog', async () => {
+    const node = await healthNode();
+    const response = await healthz(node);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      status: 'ok',
+      version: 'test',
+      database: 'ok',
+      hubLink: 'not_configured',
+      backlog: outboxBacklog(node.store).count,
+    });
+  });
+
+  it('counts the events a booking writes to the outbox in the backlog', async () => {
+    const node = await healthNode();
+    const before = (await healthz(node)).json().backlog;
+    const booked = await node.app.inject({
+      method: 'POST',
+      url: '/api/v1/appointments',
+      payload: { service: 'passport-renewal', slotStart: TUESDAY_9AM, ...applicant(1) },
+    });
+    expect(booked.statusCode).toBe(201);
+    const after = (await healthz(node)).json().backlog;
+    expect(after).toBeGreaterThan(before);
+    expect(after).toBe(outboxBacklog(node.store).count);
+  });
+
+  // The mission works without the hub: a link down is reported, never a reason to fail the probe.
+  it('reports the hub link connected or disconnected and stays healthy either way', async () => {
+    for (const [connected, hubLink] of [
+      [true, 'connected'],
+      [false, 'disconnected'],
+    ] as const) {
+      const response = await healthz(await healthNode(linkStatus(connected)));
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ status: 'ok', hubLink });
+    }
+  });
+
+  it('answers 503 failing once the database no longer answers', async () => {
+    const node = await healthNode();
+    node.store.close();
+    const response = await healthz(node);
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({
+      status: 'failing',
+      version: 'test',
+      database: 'failing',
+      hubLink: 'not_configured',
+      backlog: null,
+    });
+  });
+});
+
+describe('node health: /metrics', () => {
+  it('sets the link gauge and counts the events held by the link in the backlog', async () => {
+    const node = await healthNode(linkStatus(true, 3));
+    const text = await metricsText(node);
+    expect(sample(text, /^econsulat_link_connected\{/)).toBe(1);
+    expect(sample(text, /^econsulat_outbox_backlog_events\{/)).toBe(outboxBacklog(node.store).count + 3);
+    const down = await metricsText(await healthNode(linkStatus(false)));
+    expect(sample(down, /^econsulat_link_connected\{/)).toBe(0);
+  });
+
+  // buildTestNode keeps its metrics to itself: request durations show only through the node's own wiring.
+  it('serves Prometheus text with every metric, and counts the requests made', async () => {
+    await ready();
+    const temp = await makeTempDir();
+    const config = nodeConfigSchema.parse({
+      missionId: 'fr-paris',
+      missionName: 'Ambassade de Centrafrique à Paris',
+      dataDir: temp.dir,
+      http: {},
+      timeZone: 'Europe/Paris',
+      region: 'FR',
+      hostCurrency: 'EUR',
+      logLevel: 'silent',
+    });
+    const secrets = { identity: Identity.generate(config.missionId), dataKey: sodium.randombytes_buf(32) };
+    const node = await createNode(config, secrets);
+    cleanups.push(async () => {
+      await node.close();
+      await temp.cleanup();
+    });
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    expect((await healthz(node)).json()).toMatchObject({ version: pkg.version, hubLink: 'not_configured' });
+
+    const response = await node.app.inject({ method: 'GET', url: '/metrics' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    for (const name of METRIC_NAMES) expect(response.body).toContain(`# TYPE ${name} `);
+
+    const healthzCount =
+      /^econsulat_http_request_duration_seconds_count\{.*route="\/healthz",method="GET",status="200"/;
+    expect(sample(response.body, healthzCount)).toBe(1);
+    await healthz(node);
+    await healthz(node);
+    expect(sample(await metricsText(node), healthzCount)).toBe(3);
+
+    // Past the node's 600 requests a minute per address: a probe behind a proxy is never refused.
+    const statuses = new Set<number>();
+    for (let i = 0; i < 650; i++) statuses.add((await healthz(node)).statusCode);
+    expect([...statuses]).toEqual([200]);
+    expect((await node.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+  });
+});
