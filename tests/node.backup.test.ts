@@ -7,9 +7,12 @@ import type { BackupProgress } from '../node/backup/progress.js';
 import { restoreBackup } from '../node/backup/restore.js';
 import { openStore, type Store } from '../node/db/store.js';
 import { auditHead } from '../node/services/audit/audit-log.js';
+import { createFileService } from '../node/services/files/file-service.js';
+import type { PeopleRepository } from '../node/services/people/people-repository.js';
 import { ready, sodium } from '../protocol/index.js';
 import { applicant, appointmentsOver, codeFor, openMission, TUESDAY_9AM } from './_util/appointments.js';
 import { makeTempDir } from './_util/node-store.js';
+import { fakePdf } from './_util/scans.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -22,7 +25,9 @@ async function tempDir(): Promise<string> {
   return temp.dir;
 }
 
-/** A mission with people, confirmed bookings, SMS, outbox events and audit entries. */
+const SCAN = fakePdf('Touadera-Bozize passport PA556677');
+
+/** A mission with people, confirmed bookings, a file with a scan, SMS, outbox events and audit entries. */
 async function seededMission() {
   const m = await openMission();
   cleanups.push(m.cleanup);
@@ -38,12 +43,35 @@ async function seededMission() {
     m.appointments.confirm({ reference, code: codeFor(m.store, reference) }, 'portal');
     return reference;
   });
-  return { ...m, person, references };
+  const files = filesOver(m.store, m.people);
+  const file = files.open(
+    { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
+    'agent',
+  );
+  const scan = files.addDocument(
+    file.id,
+    { label: 'Passeport', contentType: 'application/pdf', bytes: SCAN },
+    'agent',
+  );
+  return { ...m, person, references, file, scan };
+}
+
+function filesOver(store: Store, people: PeopleRepository) {
+  return createFileService({ store, people, trackingPrefix: 'PAR', defaultRegion: 'FR' });
 }
 
 const count = (store: Store, table: string) =>
   (store.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-const TABLES = ['people', 'appointments', 'outbox', 'sms_outbox', 'audit_log'];
+const TABLES = [
+  'people',
+  'appointments',
+  'files',
+  'file_transitions',
+  'file_documents',
+  'outbox',
+  'sms_outbox',
+  'audit_log',
+];
 
 async function backupOf(store: Store, dir: string, at = new Date()) {
   return createBackup({
@@ -74,6 +102,9 @@ describe('node backup and restore', () => {
     expect(people.get(m.person.id)).toEqual(m.person);
     expect(people.findByPhone('+33611223344').map((p) => p.id)).toEqual([m.person.id]);
     for (const reference of m.references) expect(appointments.get(reference)?.state).toBe('confirmed');
+    const scan = filesOver(store, people).readDocument(m.file.id, m.scan.id);
+    expect(scan.document).toEqual(m.scan);
+    expect(Buffer.from(scan.bytes).equals(Buffer.from(SCAN))).toBe(true);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['copy', 'encrypt']));
     expect(progress.at(-1)).toMatchObject({ phase: 'encrypt', done: expect.any(Number) });
   });
@@ -89,6 +120,7 @@ describe('node backup and restore', () => {
       'Clarisse',
       'Ngoumbango',
       'passport-renewal',
+      'PA556677',
       ...m.references,
     ]) {
       expect(bytes.includes(Buffer.from(clear)), clear).toBe(false);

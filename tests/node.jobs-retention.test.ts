@@ -3,8 +3,18 @@ import type { Store } from '../node/db/store.js';
 import { purgeExpiredData } from '../node/jobs/retention.js';
 import { enqueueSms, markSmsSent } from '../node/notify/sms-outbox.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { createFileService } from '../node/services/files/file-service.js';
+import {
+  CLOSED_STATES,
+  DEFAULT_WORKFLOW,
+  type FileState,
+  isFinal,
+  SERVICE_WORKFLOWS,
+} from '../node/services/files/workflow.js';
 import { appendEvent, markDelivered, newEvent } from '../node/services/outbox/outbox.js';
+import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { openTempStore } from './_util/node-store.js';
+import { fakePng } from './_util/scans.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -83,6 +93,53 @@ describe('node retention purge', () => {
     expect(ids(store, 'SELECT id FROM staff_sessions ORDER BY id')).toEqual(['live', 'yesterday']);
   });
 
+  it('removes the scans of files closed over a year ago, keeping the file, and those of open or recent files', async () => {
+    const store = await tempStore();
+    let at = daysAgo(500);
+    const people = createPeopleRepository({ store, defaultRegion: 'FR' });
+    const files = createFileService({
+      store,
+      people,
+      trackingPrefix: 'PAR',
+      defaultRegion: 'FR',
+      now: () => at,
+    });
+    const person = people.create({ givenNames: 'Awa', familyName: 'Ngbanda' }, 'amina');
+    const fileWithScan = (moves: string[], closedDaysAgo: number) => {
+      at = daysAgo(500);
+      const file = files.open(
+        { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
+        'amina',
+      );
+      files.addDocument(
+        file.id,
+        { label: 'Passeport', contentType: 'image/png', bytes: fakePng(100) },
+        'amina',
+      );
+      at = daysAgo(closedDaysAgo);
+      for (const to of moves) files.transition(file.id, { to: to as FileState }, 'amina');
+      return file.id;
+    };
+    const rejectedLongAgo = fileWithScan(['in_review', 'rejected'], 400);
+    const deliveredLongAgo = fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 366);
+    const deliveredRecently = fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 300);
+    const stillOpen = fileWithScan(['in_review', 'awaiting_documents'], 450);
+    expect(purgeExpiredData(store, {}, NOW).closedFileDocuments).toBe(2);
+    expect(files.documents(rejectedLongAgo)).toEqual([]);
+    expect(files.documents(deliveredLongAgo)).toEqual([]);
+    expect(files.documents(deliveredRecently)).toHaveLength(1);
+    expect(files.documents(stillOpen)).toHaveLength(1);
+    expect(files.get(rejectedLongAgo)?.state).toBe('rejected');
+    expect(files.history(deliveredLongAgo).at(-1)?.to).toBe('delivered');
+    expect(purgeExpiredData(store, { closedFileDocumentsDays: 30 }, NOW).closedFileDocuments).toBe(1);
+  });
+
+  it('closes files only in states that end every workflow', () => {
+    for (const workflow of [DEFAULT_WORKFLOW, ...Object.values(SERVICE_WORKFLOWS)]) {
+      for (const state of CLOSED_STATES) expect(isFinal(workflow, state)).toBe(true);
+    }
+  });
+
   it('follows a configured policy', async () => {
     const store = await tempStore();
     sms(store, daysAgo(10), true);
@@ -92,7 +149,12 @@ describe('node retention purge', () => {
 
   it('records a purge that removed something in the audit chain, and only then', async () => {
     const store = await tempStore();
-    expect(purgeExpiredData(store, {}, NOW)).toEqual({ deliveredEvents: 0, sentSms: 0, expiredSessions: 0 });
+    expect(purgeExpiredData(store, {}, NOW)).toEqual({
+      deliveredEvents: 0,
+      sentSms: 0,
+      expiredSessions: 0,
+      closedFileDocuments: 0,
+    });
     expect(ids(store, 'SELECT action FROM audit_log')).toEqual([]);
     sms(store, daysAgo(60), true);
     purgeExpiredData(store, {}, NOW);

@@ -3,18 +3,22 @@ import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
 import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
+import { CLOSED_STATES } from '../services/files/workflow.js';
 
 /**
  * How long the node keeps what it no longer needs, in days. The defaults:
  * - events delivered to the hub: 30 days (the hub holds them; kept a month to answer its questions);
  * - SMS sent: 30 days (they hold phone numbers and texts; a month covers "I never got the code");
- * - staff sessions: 7 days after they expired (long enough to look into a suspicious login).
+ * - staff sessions: 7 days after they expired (long enough to look into a suspicious login);
+ * - scanned documents of a closed file (rejected or delivered): a year after it closed (long enough
+ *   for an appeal or a lost passport; the file, its history and its payments stay).
  * Pending items — undelivered events, unsent SMS — are never purged, whatever their age.
  */
 export const retentionPolicySchema = z.strictObject({
   deliveredEventsDays: z.int().min(1).max(3650).default(30),
   sentSmsDays: z.int().min(1).max(3650).default(30),
   expiredSessionsDays: z.int().min(0).max(3650).default(7),
+  closedFileDocumentsDays: z.int().min(1).max(3650).default(365),
 });
 
 /** A validated retention policy. */
@@ -27,13 +31,14 @@ export interface PurgeCounts {
   readonly deliveredEvents: number;
   readonly sentSms: number;
   readonly expiredSessions: number;
+  readonly closedFileDocuments: number;
 }
 
 const DAY_MS = 86_400_000;
 
 /**
- * Deletes what the policy no longer allows the node to keep, in one transaction. SMS rows hold
- * personal data, so a purge that removed anything is itself recorded in the audit log.
+ * Deletes what the policy no longer allows the node to keep, in one transaction. SMS rows and scans
+ * hold personal data, so a purge that removed anything is itself recorded in the audit log.
  */
 export function purgeExpiredData(
   store: Store,
@@ -54,8 +59,14 @@ export function purgeExpiredData(
       expiredSessions: db
         .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
         .run(before(policy.expiredSessionsDays)).changes,
+      closedFileDocuments: db
+        .prepare(
+          `DELETE FROM file_documents WHERE file_id IN
+             (SELECT id FROM files WHERE state IN (${CLOSED_STATES.map(() => '?').join(', ')}) AND state_since < ?)`,
+        )
+        .run(...CLOSED_STATES, before(policy.closedFileDocumentsDays)).changes,
     };
-    if (counts.deliveredEvents + counts.sentSms + counts.expiredSessions > 0) {
+    if (Object.values(counts).some((count) => count > 0)) {
       appendAudit(db, {
         actor: 'system:retention',
         action: 'retention.purged',

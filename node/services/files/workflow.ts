@@ -83,6 +83,9 @@ export function canTransition(workflow: Workflow, from: FileState, to: FileState
   return workflow.transitions[from]?.includes(to) ?? false;
 }
 
+/** States that close a file in every workflow: refused, or handed over. Nothing happens after them. */
+export const CLOSED_STATES: readonly FileState[] = ['rejected', 'delivered'];
+
 /** True for a state with no move out of it. */
 export function isFinal(workflow: Workflow, state: FileState): boolean {
   return (workflow.transitions[state]?.length ?? 0) === 0;
