@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { getService } from '../node/services/catalogue/catalogue.js';
 import { openStaffApp, type StaffApp } from './_util/staff-app.js';
 import { insertDirective } from './_util/staff-counter.js';
 
@@ -240,8 +241,14 @@ describe('staff API: the counter', () => {
     });
     expect(invoiced.statusCode).toBe(201);
     const invoice = invoiced.json();
+    // The amount comes from the catalogue in force, never from the request.
+    const catalogueFee = getService(s.temp.store, 'passport-renewal', 'fr')?.fees.find(
+      (candidate) => candidate.currency === 'XAF',
+    )?.amountMinor;
+    expect(catalogueFee).toBeGreaterThan(0);
+    expect(invoice).toMatchObject({ totalMinor: catalogueFee, currency: 'XAF' });
     const fee = s.domain.payments.getInvoice(invoice.id)!.totalMinor;
-    expect(fee).toBeGreaterThan(0);
+    expect(fee).toBe(catalogueFee);
     const short = await s.app.inject({
       method: 'POST',
       url: '/api/v1/staff/payments/cash',

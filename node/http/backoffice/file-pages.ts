@@ -90,22 +90,30 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
       const detail = fileDetail(deps, request.params.id);
       if (!detail) throw new ApiError('not_found', 'no such file');
       const fees = getService(deps.store, detail.file.serviceCode, 'fr')?.fees ?? [];
+      const principal = pagePrincipal(request);
+      // Only what this agent's roles allow is offered: a refusal page after the click helps no one.
+      const nextStates = can(principal, 'files.transition')
+        ? detail.file.nextStates.filter(
+            (state) => can(principal, 'files.decide') || !DECISION_STATES.includes(state),
+          )
+        : [];
       return renderPage(request, reply, 'file', {
         title: `Dossier ${detail.file.trackingNumber}`,
         ...detail,
+        file: { ...detail.file, nextStates },
         labels: FILE_STATE_LABELS,
         history: detail.history.map((move) => ({ ...move, when: missionTime(deps, move.at) })),
         invoices: detail.invoices.map((invoice) => ({
           ...invoice,
           total: formatMoney(invoice.totalMinor, invoice.currency),
         })),
-        fees: fees.map((fee) => ({
+        fees: (can(principal, 'payments.record') ? fees : []).map((fee) => ({
           currency: fee.currency,
           text: formatMoney(fee.amountMinor, fee.currency),
         })),
         documents: detail.documents.map((document) => documentLine(deps, document)),
-        canHandleDocuments: can(pagePrincipal(request), 'files.documents'),
-        ...smsSection(deps, pagePrincipal(request), detail.file.id, detail.file.trackingNumber),
+        canHandleDocuments: can(principal, 'files.documents'),
+        ...smsSection(deps, principal, detail.file.id, detail.file.trackingNumber),
       });
     },
   );
