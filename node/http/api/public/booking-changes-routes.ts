@@ -35,7 +35,15 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     },
     async (request) => {
       const input = { reference: request.params.reference, phone: request.body.phone };
-      return toAppointmentResponse(appointments.cancel(input, APPLICANT));
+      const cancelled = appointments.cancel(input, APPLICANT);
+      // The counter's list of the day loses a line (and the waiting list may gain an offer).
+      deps.live?.publish({
+        type: 'appointment.cancelled',
+        ref: cancelled.reference,
+        serviceCode: cancelled.serviceCode,
+        state: cancelled.state,
+      });
+      return toAppointmentResponse(cancelled);
     },
   );
 
@@ -53,7 +61,14 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     },
     async (request) => {
       const input = { reference: request.params.reference, ...request.body };
-      return toAppointmentResponse(appointments.reschedule(input, APPLICANT));
+      const moved = appointments.reschedule(input, APPLICANT);
+      deps.live?.publish({
+        type: 'appointment.rescheduled',
+        ref: moved.reference,
+        serviceCode: moved.serviceCode,
+        state: moved.state,
+      });
+      return toAppointmentResponse(moved);
     },
   );
 
