@@ -62,6 +62,17 @@ describe('node catalogue: seed', () => {
     const codes = listServices(store, 'fr').map((service) => service.code);
     expect(codes.sort()).toEqual([...EXPECTED_CODES].sort());
     expect(seedCatalogue(store)).toBe(0);
+    // Every service states the processing time it is held to, in whole days (0: done on the spot).
+    for (const seed of seedServices) {
+      expect(getService(store, seed.code, 'fr')?.processingDaysTarget, seed.code).toBe(
+        seed.processingDaysTarget,
+      );
+      expect(Number.isInteger(seed.processingDaysTarget) && seed.processingDaysTarget >= 0, seed.code).toBe(
+        true,
+      );
+    }
+    expect(getService(store, 'passport-renewal', 'fr')?.processingDaysTarget).toBe(30);
+    expect(getService(store, 'life-certificate', 'fr')?.processingDaysTarget).toBe(0);
   });
 
   it('seeds services the hub schema accepts, with fr, sg and en texts and documents', () => {

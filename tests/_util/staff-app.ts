@@ -29,6 +29,13 @@ export interface MovableClock {
   advance(ms: number): void;
 }
 
+/** A route of the app as registered. */
+export interface StaffAppRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly hooked: boolean;
+}
+
 /** The node's staff side over a seeded Paris mission, with an administrator ready to log in. */
 export interface StaffApp {
   readonly app: FastifyInstance;
@@ -38,6 +45,8 @@ export interface StaffApp {
   readonly clock: MovableClock;
   readonly live: LiveHub;
   readonly admin: EnrolledUser;
+  /** Every route registered, with whether a hook runs before its handler (a guard, if any). */
+  readonly routes: readonly StaffAppRoute[];
   /** A fresh TOTP code of a secret (moves the clock to the next step first). */
   code(secret: string): string;
   /** Creates an account and takes it through password change and TOTP enrolment. */
@@ -78,6 +87,13 @@ export async function openStaffApp(): Promise<StaffApp> {
     missionId: config.missionId,
     metrics: createNodeMetrics(config.missionId),
     logLevel: 'silent',
+  });
+  const routes: StaffAppRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const hooked = [route.onRequest, route.preHandler].some((hook) =>
+      Array.isArray(hook) ? hook.length > 0 : !!hook,
+    );
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hooked });
   });
   await app.register(websocket);
   const deps = { domain, store: temp.store, config, live, now: clock.now };
@@ -134,6 +150,7 @@ export async function openStaffApp(): Promise<StaffApp> {
     clock,
     live,
     admin,
+    routes,
     code,
     enrolled,
     login,

@@ -9,7 +9,7 @@ import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
 import { staffSmsRoutes } from './sms-routes.js';
-import { decorateStaffRequest } from './staff-auth.js';
+import { decorateStaffRequest, identify } from './staff-auth.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 import { registerStaffHttpErrors } from './staff-http-errors.js';
 
@@ -17,6 +17,8 @@ export { requireSession, requireStaff, SESSION_COOKIE } from './staff-auth.js';
 export type { StaffHttpDeps } from './staff-deps.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The routes that work without a session (the 404 handler has no route URL: it needs none either). */
+const SESSIONLESS = new Set(['/api/v1/staff/login', '/api/v1/staff/logout', '']);
 
 /**
  * The staff JSON API under `/api/v1/staff`. Register with the node's app:
@@ -28,6 +30,13 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
   await app.register(
     async (scope) => {
       decorateStaffRequest(scope);
+      // The session first, before the body or the query is even read: someone not logged in
+      // learns nothing of a route's input, and an upload is refused before it is received.
+      // Each route's guard then checks the permission on the principal found here.
+      scope.addHook('onRequest', async (request) => {
+        if (SESSIONLESS.has(request.routeOptions.url ?? '')) return;
+        if (!identify(deps.domain.staff, request)) throw new ApiError('unauthenticated', 'log in first');
+      });
       // Cookie-authenticated JSON only: a cross-site form can post urlencoded or text bodies
       // without a preflight, never application/json. SameSite=Strict is the first defence; this
       // is the second.

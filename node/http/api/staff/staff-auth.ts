@@ -72,7 +72,7 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
  */
 export function requireSession(staff: StaffService): preHandlerAsyncHookHandler {
   return async (request) => {
-    if (!identify(staff, request)) throw new ApiError('unauthenticated', 'log in first');
+    if (!principalFor(staff, request)) throw new ApiError('unauthenticated', 'log in first');
   };
 }
 
@@ -83,10 +83,15 @@ export function requireSession(staff: StaffService): preHandlerAsyncHookHandler 
  */
 export function requireStaff(staff: StaffService, permission: Permission): preHandlerAsyncHookHandler {
   return async (request) => {
-    const principal = identify(staff, request);
+    const principal = principalFor(staff, request);
     if (!principal) throw new ApiError('unauthenticated', 'log in first');
     assertAllowed(principal, permission);
   };
+}
+
+/** The principal the scope's session check found for this request, or the session's now. */
+function principalFor(staff: StaffService, request: FastifyRequest): StaffPrincipal | null {
+  return request.staff ?? identify(staff, request);
 }
 
 /** Throws the refusal of {@link requireStaff} for a principal already identified. */
