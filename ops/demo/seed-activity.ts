@@ -1,6 +1,7 @@
 import type { Store } from '../../node/db/store.js';
 import { dueSms } from '../../node/notify/sms-outbox.js';
 import type { Domain } from '../../node/services/domain.js';
+import { specimenPdf } from './specimen-pdf.js';
 
 /** Realistic applicants of the demo: Central African names, host-country phone numbers. */
 const APPLICANTS = [
@@ -14,7 +15,8 @@ const APPLICANTS = [
 
 /**
  * Books and confirms a few appointments (reading each SMS code from the outbox, as an applicant
- * would from their phone) and opens a few files, so dashboards and agent screens have content.
+ * would from their phone) and opens a few files, one with a scanned document, so dashboards and
+ * agent screens have content.
  */
 export async function seedActivity(
   store: Store,
@@ -60,6 +62,19 @@ export async function seedActivity(
       { personId: person.id, serviceCode: 'consular-card', channel: 'counter' },
       'demo',
     );
+    if (i === 0) {
+      // One scan, so the file page shows what the counter attaches (a specimen, nobody's passport).
+      const scan = specimenPdf([
+        'SPECIMEN - document de demonstration',
+        `Dossier ${file.trackingNumber}`,
+        `${applicant.givenNames} ${applicant.familyName}`,
+      ]);
+      domain.files.addDocument(
+        file.id,
+        { label: 'Passeport (spécimen)', contentType: 'application/pdf', bytes: scan },
+        'demo',
+      );
+    }
     files.push(file.trackingNumber);
   }
   return { appointments, files };
