@@ -33,7 +33,27 @@ export function createNodeMetrics(missionId: string) {
     help: 'Events and messages not yet acknowledged by the hub',
     registers: [registry],
   });
-  return { registry, httpRequests, envelopesRefused, messagesApplied, linkConnected, outboxBacklog };
+  // Every nightly backup is a whole copy of the database, scans included: disk space follows these.
+  const databaseBytes = new Gauge({
+    name: 'econsulat_database_bytes',
+    help: 'Size of the mission database (each backup is about as large)',
+    registers: [registry],
+  });
+  const documentBytes = new Gauge({
+    name: 'econsulat_documents_stored_bytes',
+    help: 'Bytes of scanned documents kept in the database',
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpRequests,
+    envelopesRefused,
+    messagesApplied,
+    linkConnected,
+    outboxBacklog,
+    databaseBytes,
+    documentBytes,
+  };
 }
 
 /** The node's metrics. */

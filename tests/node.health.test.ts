@@ -11,6 +11,7 @@ import { Identity, ready, sodium } from '../protocol/index.js';
 import { applicant, TUESDAY_9AM, testClock } from './_util/appointments.js';
 import { buildTestNode, type TestNode } from './_util/node-app.js';
 import { makeTempDir } from './_util/node-store.js';
+import { fakePng } from './_util/scans.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -23,6 +24,8 @@ const METRIC_NAMES = [
   'econsulat_link_messages_applied_total',
   'econsulat_link_connected',
   'econsulat_outbox_backlog_events',
+  'econsulat_database_bytes',
+  'econsulat_documents_stored_bytes',
 ];
 
 /** A Paris mission with its public API and health routes, its hub link as `link` says. */
@@ -121,6 +124,28 @@ describe('node health: /metrics', () => {
     expect(sample(text, /^econsulat_outbox_backlog_events\{/)).toBe(outboxBacklog(node.store).count + 3);
     const down = await metricsText(await healthNode(linkStatus(false)));
     expect(sample(down, /^econsulat_link_connected\{/)).toBe(0);
+  });
+
+  // A nightly backup copies the whole database: the operator watches its size, scans included.
+  it('reports the database size and the bytes of scans kept, growing with a 2 MB scan', async () => {
+    const node = await healthNode();
+    const before = await metricsText(node);
+    expect(sample(before, /^econsulat_documents_stored_bytes\{/)).toBe(0);
+    const databaseBefore = sample(before, /^econsulat_database_bytes\{/)!;
+    expect(databaseBefore).toBeGreaterThan(0);
+    const person = node.domain.people.create({ givenNames: 'Awa', familyName: 'Ngbanda' }, 'amina');
+    const file = node.domain.files.open(
+      { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
+      'amina',
+    );
+    node.domain.files.addDocument(
+      file.id,
+      { label: 'Photo', contentType: 'image/png', bytes: fakePng(2_000_000) },
+      'amina',
+    );
+    const after = await metricsText(node);
+    expect(sample(after, /^econsulat_documents_stored_bytes\{/)).toBe(2_000_000);
+    expect(sample(after, /^econsulat_database_bytes\{/)).toBeGreaterThan(databaseBefore + 1_900_000);
   });
 
   // buildTestNode keeps its metrics to itself: request durations show only through the node's own wiring.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../db/store.js';
 import type { HubLinkStatus } from '../link/hub-link.js';
 import type { NodeMetrics } from '../metrics.js';
+import { storedDocumentBytes } from '../services/files/file-documents.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
 
 /** What /healthz and /metrics read. */
@@ -37,6 +38,12 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     const link = deps.linkStatus();
     deps.metrics.linkConnected.set(link?.connected ? 1 : 0);
     deps.metrics.outboxBacklog.set(outboxBacklog(deps.store).count + (link?.held ?? 0));
+    const { db } = deps.store;
+    deps.metrics.databaseBytes.set(
+      (db.pragma('page_count', { simple: true }) as number) *
+        (db.pragma('page_size', { simple: true }) as number),
+    );
+    deps.metrics.documentBytes.set(storedDocumentBytes(deps.store));
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }

@@ -157,6 +157,13 @@ export function readDocument(
   };
 }
 
+/** Bytes of all the scans kept (their plaintext sizes), for the operator's disk-space gauge. */
+export function storedDocumentBytes(store: Store): number {
+  return (
+    store.db.prepare('SELECT coalesce(sum(byte_size), 0) AS n FROM file_documents').get() as { n: number }
+  ).n;
+}
+
 function toDocument(store: Store, row: DocumentRow): FileDocument {
   return {
     id: row.id,
