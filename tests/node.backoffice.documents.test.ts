@@ -84,7 +84,7 @@ describe('back office: scanned documents on a file’s page', () => {
   });
 
   it('refuses a renamed file, an oversized one and a form without its CSRF token, in French, keeping nothing', async () => {
-    const { s, agent, upload } = await withFile();
+    const { s, agent, page, upload } = await withFile();
     const renamed = await upload(agent, { label: 'Photo', bytes: fakeJpeg(2_000), type: 'application/pdf' });
     expect(renamed.statusCode).toBe(415);
     expect(renamed.body).toContain('Seuls les fichiers PDF, JPEG et PNG sont acceptés');
@@ -102,6 +102,15 @@ describe('back office: scanned documents on a file’s page', () => {
       'forged',
     );
     expect(forged.statusCode).toBe(403);
+    // Only the scan form is read as multipart: another form's route does not take one.
+    const form = await scanForm({ csrf: 'x', label: 'Photo', bytes: fakeJpeg(2_000), type: 'image/jpeg' });
+    const elsewhere = await s.app.inject({
+      method: 'POST',
+      url: `${page}/transition`,
+      headers: { cookie: agent.cookie, 'content-type': form.contentType },
+      payload: form.payload,
+    });
+    expect(elsewhere.statusCode).toBe(415);
     expect(documentCount(s)).toBe(0);
   });
 

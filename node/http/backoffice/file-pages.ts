@@ -1,12 +1,10 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getService } from '../../services/catalogue/catalogue.js';
-import { type FileDocument, MAX_DOCUMENT_BYTES } from '../../services/files/file-documents.js';
+import type { FileDocument } from '../../services/files/file-documents.js';
 import { FILE_STATES, fileStateSchema } from '../../services/files/workflow.js';
 import { can } from '../../services/staff/index.js';
-import { sendDocument } from '../api/staff/file-document-routes.js';
 import { DECISION_STATES, fileDetail, queuedFile } from '../api/staff/file-view.js';
 import { formatMoney, invoiceFromCatalogue } from '../api/staff/money-view.js';
 import { assertAllowed } from '../api/staff/staff-auth.js';
@@ -37,16 +35,6 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
   const { files } = deps.domain;
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const canRead = pageGuard(deps, 'files.read');
-  const canHandleDocuments = pageGuard(deps, 'files.documents');
-  // The scan form's parts, in memory (a scan is 10 MB at most), with the type the browser declared.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 4 },
-    async onFile(part) {
-      (part as { value?: unknown }).value = { bytes: await part.toBuffer(), type: part.mimetype };
-    },
-  });
-
   pages.get(
     '/dossiers',
     {
@@ -115,44 +103,6 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         canHandleDocuments: can(principal, 'files.documents'),
         ...smsSection(deps, principal, detail.file.id, detail.file.trackingNumber),
       });
-    },
-  );
-
-  pages.post(
-    '/dossiers/:id/pieces',
-    {
-      schema: {
-        hide: true,
-        params: idParams,
-        body: z.strictObject({
-          _csrf: csrfField,
-          label: z.string().max(200),
-          scan: z.strictObject({ bytes: z.instanceof(Buffer), type: z.string().max(100) }),
-        }),
-      },
-      // Before the body is read: a stranger's upload is refused before it fills memory.
-      onRequest: canHandleDocuments,
-      preHandler: app.csrfProtection,
-    },
-    async (request, reply) => {
-      const { label, scan } = request.body;
-      files.addDocument(
-        request.params.id,
-        { label, contentType: scan.type, bytes: scan.bytes },
-        pagePrincipal(request).username,
-      );
-      return done(reply, `/dossiers/${request.params.id}`, 'document_added');
-    },
-  );
-
-  pages.get(
-    '/dossiers/:id/pieces/:documentId',
-    {
-      schema: { hide: true, params: idParams.extend({ documentId: z.uuid() }) },
-      preHandler: canHandleDocuments,
-    },
-    async (request, reply) => {
-      return sendDocument(reply, files.readDocument(request.params.id, request.params.documentId));
     },
   );
 

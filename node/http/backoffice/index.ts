@@ -13,6 +13,7 @@ import { civilStatusPages } from './civil-status-pages.js';
 import { counterFilePages } from './counter-file-pages.js';
 import { directivePages } from './directive-pages.js';
 import { filePages } from './file-pages.js';
+import { fileScanPages } from './file-scan-pages.js';
 import { loginPages } from './login-pages.js';
 import { setPageErrorHandler } from './page-errors.js';
 import { BACKOFFICE, decorateCsrfSession } from './page-guard.js';
@@ -64,6 +65,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
         appointmentPages,
         counterFilePages,
         filePages,
+        fileScanPages,
         paymentPages,
         refundPages,
         registrationPages,
