@@ -33,15 +33,16 @@ export function createNodeMetrics(missionId: string) {
     help: 'Events and messages not yet acknowledged by the hub',
     registers: [registry],
   });
-  // Every nightly backup is a whole copy of the database, scans included: disk space follows these.
+  // Disk space: every nightly backup is a whole copy of the database; the scans, kept beside it,
+  // are copied once into the backup folder.
   const databaseBytes = new Gauge({
     name: 'econsulat_database_bytes',
-    help: 'Size of the mission database (each backup is about as large)',
+    help: 'Size of the mission database (each nightly backup is about as large)',
     registers: [registry],
   });
   const documentBytes = new Gauge({
     name: 'econsulat_documents_stored_bytes',
-    help: 'Bytes of scanned documents kept in the database',
+    help: 'Bytes of the scanned documents kept (files beside the database)',
     registers: [registry],
   });
   return {

@@ -23,7 +23,7 @@ describeWithChromium('back office: scanned documents in Chromium', () => {
       { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
       'yakite',
     );
-    s.domain.files.addDocument(
+    await s.domain.files.addDocument(
       file.id,
       { label: 'Passeport', contentType: 'application/pdf', bytes: fakePdf('x') },
       'yakite',

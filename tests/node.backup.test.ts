@@ -1,10 +1,11 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackup } from '../node/backup/backup.js';
 import { backupFileName, listBackups, pruneBackups } from '../node/backup/backup-files.js';
 import type { BackupProgress } from '../node/backup/progress.js';
 import { restoreBackup } from '../node/backup/restore.js';
+import { pruneBackupScans } from '../node/backup/scan-backup.js';
 import { openStore, type Store } from '../node/db/store.js';
 import { auditHead } from '../node/services/audit/audit-log.js';
 import { createFileService } from '../node/services/files/file-service.js';
@@ -48,7 +49,7 @@ async function seededMission() {
     { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
     'agent',
   );
-  const scan = files.addDocument(
+  const scan = await files.addDocument(
     file.id,
     { label: 'Passeport', contentType: 'application/pdf', bytes: SCAN },
     'agent',
@@ -102,11 +103,45 @@ describe('node backup and restore', () => {
     expect(people.get(m.person.id)).toEqual(m.person);
     expect(people.findByPhone('+33611223344').map((p) => p.id)).toEqual([m.person.id]);
     for (const reference of m.references) expect(appointments.get(reference)?.state).toBe('confirmed');
-    const scan = filesOver(store, people).readDocument(m.file.id, m.scan.id);
+    expect(restored.documents).toEqual({ restored: 1, missing: [] });
+    const scan = await filesOver(store, people).readDocument(m.file.id, m.scan.id);
     expect(scan.document).toEqual(m.scan);
     expect(Buffer.from(scan.bytes).equals(Buffer.from(SCAN))).toBe(true);
     expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['copy', 'encrypt']));
     expect(progress.at(-1)).toMatchObject({ phase: 'encrypt', done: expect.any(Number) });
+  });
+
+  it('copies each scan into the backup folder once, sealed, and names those a restore cannot find', async () => {
+    const m = await seededMission();
+    const first = await backupOf(m.store, m.dir, new Date('2026-03-02T01:30:00Z'));
+    expect(first.scans).toBe(1);
+    const held = join(m.dir, 'backups', 'documents', `${m.scan.id}.scan`);
+    expect((await readFile(held)).includes(Buffer.from('PA556677'))).toBe(false);
+    const second = await backupOf(m.store, m.dir, new Date('2026-03-03T01:30:00Z'));
+    expect(second.scans).toBe(0);
+    // The database's copy stays small: the scan is not in it.
+    expect(second.bytes).toBeLessThan(first.bytes + SCAN.length);
+
+    await rm(held);
+    const target = await tempDir();
+    const restored = await restoreBackup({ from: second.file, dataKey: m.dataKey, dir: target });
+    expect(restored.documents).toEqual({ restored: 0, missing: [m.scan.id] });
+  });
+
+  it('drops from the backup folder a scan deleted before its oldest backup, and keeps it until then', async () => {
+    const m = await seededMission();
+    const dir = join(m.dir, 'backups');
+    await backupOf(m.store, m.dir, new Date('2026-03-02T01:30:00Z'));
+    m.store.db.prepare('DELETE FROM file_documents WHERE id = ?').run(m.scan.id);
+    m.store.db
+      .prepare('INSERT INTO file_documents_deleted (id, deleted_at) VALUES (?, ?)')
+      .run(m.scan.id, '2026-03-02T04:15:00.000Z');
+    await backupOf(m.store, m.dir, new Date('2026-03-03T01:30:00Z'));
+    // The backup of 2 March still refers to the scan: it stays.
+    expect(await pruneBackupScans(dir, m.store)).toEqual([]);
+    expect(await pruneBackups(dir, 1)).toEqual(['mission-20260302T013000Z.sqlite.enc']);
+    expect(await pruneBackupScans(dir, m.store)).toEqual([`${m.scan.id}.scan`]);
+    expect(await readdir(join(dir, 'documents'))).toEqual([]);
   });
 
   it('writes a file (mode 0600) that shows nothing of the database in clear', async () => {

@@ -1,4 +1,4 @@
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { FileError } from '../node/services/files/errors.js';
 import { MAX_DOCUMENT_BYTES } from '../node/services/files/file-documents.js';
 import { createFileService, type FileService } from '../node/services/files/file-service.js';
+import { documentsDir, scanPath } from '../node/services/files/scan-files.js';
 import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 import { fakeJpeg, fakePdf, fakePng } from './_util/scans.js';
@@ -35,15 +36,17 @@ async function setup(): Promise<TempStore & { files: FileService; fileId: string
   return { ...temp, files, fileId: file.id };
 }
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    return (error as FileError).code;
-  }
-  throw new Error('not refused');
+/** The code of the FileError a call is refused with. */
+async function refusal(call: () => Promise<unknown>): Promise<string> {
+  const error = await call().then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(FileError);
+  return (error as FileError).code;
 }
+
+const NO_SUCH_ID = '0190f0c8-0000-7000-8000-000000000000';
 
 describe('scanned documents of a file', () => {
   it('attaches PDF, JPEG and PNG scans and gives each back byte for byte, with an audit entry each', async () => {
@@ -53,7 +56,8 @@ describe('scanned documents of a file', () => {
       { label: 'Photo d’identité', contentType: 'image/jpeg', bytes: fakeJpeg(300_000) },
       { label: 'Acte de naissance', contentType: 'image/png', bytes: fakePng(2_000) },
     ];
-    const added = scans.map((scan) => s.files.addDocument(s.fileId, scan, 'amina'));
+    const added = [];
+    for (const scan of scans) added.push(await s.files.addDocument(s.fileId, scan, 'amina'));
     expect(s.files.documents(s.fileId)).toEqual(added);
     expect(added[0]).toMatchObject({
       fileId: s.fileId,
@@ -64,10 +68,12 @@ describe('scanned documents of a file', () => {
       addedAt: '2026-03-02T09:00:00.000Z',
     });
     for (const [index, document] of added.entries()) {
-      const read = s.files.readDocument(s.fileId, document.id);
+      const read = await s.files.readDocument(s.fileId, document.id);
       expect(read.document).toEqual(document);
       expect(Buffer.from(read.bytes).equals(Buffer.from(scans[index]!.bytes))).toBe(true);
     }
+    // One sealed file per scan beside the database, nothing else left there.
+    expect((await readdir(documentsDir(s.store))).sort()).toEqual(added.map((d) => `${d.id}.scan`).sort());
     const actions = s.store.db
       .prepare(
         `SELECT action, actor, entity_id AS entityId FROM audit_log WHERE action = 'file.document_added'`,
@@ -79,10 +85,10 @@ describe('scanned documents of a file', () => {
     expect(verifyAuditChain(s.store.db).ok).toBe(true);
   });
 
-  it('leaves neither the scan nor its label readable in a copy of the database file', async () => {
+  it('leaves neither the scan nor its label readable in the database file or the scan’s own file', async () => {
     const s = await setup();
     const marker = 'NGAIKOUMON-PASSPORT-PA998877';
-    s.files.addDocument(
+    const document = await s.files.addDocument(
       s.fileId,
       { label: 'Passeport Ngaïkoumon', contentType: 'application/pdf', bytes: fakePdf(marker) },
       'amina',
@@ -90,28 +96,42 @@ describe('scanned documents of a file', () => {
     checkpointDatabase(s.store.db);
     const copy = join(s.dir, 'copy.sqlite');
     await copyFile(s.path, copy);
-    const bytes = await readFile(copy);
-    for (const secret of [marker, 'Passeport Ngaïkoumon', '%PDF-'])
-      expect(bytes.includes(Buffer.from(secret, 'utf8')), secret).toBe(false);
+    for (const bytes of [
+      await readFile(copy),
+      await readFile(scanPath(documentsDir(s.store), document.id)),
+    ]) {
+      for (const secret of [marker, 'Passeport Ngaïkoumon', '%PDF-'])
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), secret).toBe(false);
+    }
   });
 
-  it('refuses an empty or oversized scan, and bytes that are not what the upload declares', async () => {
+  it('refuses an empty or oversized scan, and bytes that are not what the upload declares, writing nothing', async () => {
     const s = await setup();
-    const add = (contentType: string, bytes: Uint8Array) =>
+    const add = (contentType: string, bytes: Uint8Array) => () =>
       s.files.addDocument(s.fileId, { label: 'Scan', contentType, bytes }, 'amina');
-    expect(refusal(() => add('application/pdf', new Uint8Array()))).toBe('document_too_large');
-    expect(refusal(() => add('image/jpeg', fakeJpeg(MAX_DOCUMENT_BYTES + 1)))).toBe('document_too_large');
-    expect(refusal(() => add('application/pdf', fakeJpeg(1_000)))).toBe('document_type_mismatch');
-    expect(refusal(() => add('image/gif', new TextEncoder().encode('GIF89a....')))).toBe(
+    expect(await refusal(add('application/pdf', new Uint8Array()))).toBe('document_too_large');
+    expect(await refusal(add('image/jpeg', fakeJpeg(MAX_DOCUMENT_BYTES + 1)))).toBe('document_too_large');
+    expect(await refusal(add('application/pdf', fakeJpeg(1_000)))).toBe('document_type_mismatch');
+    expect(await refusal(add('image/gif', new TextEncoder().encode('GIF89a....')))).toBe(
       'document_type_mismatch',
     );
-    expect(refusal(() => add('application/pdf', new TextEncoder().encode('<html>%PDF-1.7')))).toBe(
+    expect(await refusal(add('application/pdf', new TextEncoder().encode('<html>%PDF-1.7')))).toBe(
       'document_type_mismatch',
     );
-    expect(() =>
+    await expect(
       s.files.addDocument(s.fileId, { label: '  ', contentType: 'image/png', bytes: fakePng(10) }, 'amina'),
-    ).toThrow(ZodError);
+    ).rejects.toBeInstanceOf(ZodError);
+    expect(
+      await refusal(() =>
+        s.files.addDocument(
+          NO_SUCH_ID,
+          { label: 'Scan', contentType: 'image/png', bytes: fakePng(10) },
+          'amina',
+        ),
+      ),
+    ).toBe('file_not_found');
     expect(s.files.documents(s.fileId)).toEqual([]);
+    expect(await readdir(documentsDir(s.store)).catch(() => [])).toEqual([]);
     expect(
       s.store.db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'file.document_added'`).get(),
     ).toEqual({
@@ -119,48 +139,34 @@ describe('scanned documents of a file', () => {
     });
   });
 
-  it('refuses a document for an unknown file, and reading one through another file', async () => {
+  it('refuses reading a scan through another file or under an unknown id', async () => {
     const s = await setup();
-    expect(
-      refusal(() =>
-        s.files.addDocument(
-          '0190f0c8-0000-7000-8000-000000000000',
-          { label: 'Scan', contentType: 'image/png', bytes: fakePng(10) },
-          'amina',
-        ),
-      ),
-    ).toBe('file_not_found');
-    const document = s.files.addDocument(
+    const document = await s.files.addDocument(
       s.fileId,
       { label: 'Scan', contentType: 'image/png', bytes: fakePng(10) },
       'amina',
     );
-    expect(refusal(() => s.files.readDocument('0190f0c8-0000-7000-8000-000000000000', document.id))).toBe(
-      'document_not_found',
-    );
-    expect(refusal(() => s.files.readDocument(s.fileId, '0190f0c8-0000-7000-8000-000000000001'))).toBe(
-      'document_not_found',
-    );
+    expect(await refusal(() => s.files.readDocument(NO_SUCH_ID, document.id))).toBe('document_not_found');
+    expect(await refusal(() => s.files.readDocument(s.fileId, NO_SUCH_ID))).toBe('document_not_found');
   });
 
-  it('does not open a scan moved onto another document row', async () => {
+  it('does not open a scan put in another’s place, and says so when a scan’s file is gone', async () => {
     const s = await setup();
-    const first = s.files.addDocument(
+    const first = await s.files.addDocument(
       s.fileId,
       { label: 'A', contentType: 'image/png', bytes: fakePng(10) },
       'amina',
     );
-    const second = s.files.addDocument(
+    const second = await s.files.addDocument(
       s.fileId,
       { label: 'B', contentType: 'image/png', bytes: fakePng(20) },
       'amina',
     );
-    s.store.db
-      .prepare(
-        'UPDATE file_documents SET body_enc = (SELECT body_enc FROM file_documents WHERE id = ?) WHERE id = ?',
-      )
-      .run(first.id, second.id);
-    expect(() => s.files.readDocument(s.fileId, second.id)).toThrow();
-    expect(s.files.readDocument(s.fileId, first.id).bytes.length).toBe(first.byteSize);
+    const dir = documentsDir(s.store);
+    await copyFile(scanPath(dir, first.id), scanPath(dir, second.id));
+    await expect(s.files.readDocument(s.fileId, second.id)).rejects.toThrow();
+    expect((await s.files.readDocument(s.fileId, first.id)).bytes.length).toBe(first.byteSize);
+    await rm(scanPath(dir, first.id));
+    await expect(s.files.readDocument(s.fileId, first.id)).rejects.toThrow(/missing/);
   });
 });

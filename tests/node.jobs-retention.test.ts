@@ -1,9 +1,11 @@
+import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../node/db/store.js';
 import { purgeExpiredData } from '../node/jobs/retention.js';
 import { enqueueSms, markSmsSent } from '../node/notify/sms-outbox.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { createFileService } from '../node/services/files/file-service.js';
+import { documentsDir } from '../node/services/files/scan-files.js';
 import {
   CLOSED_STATES,
   DEFAULT_WORKFLOW,
@@ -105,13 +107,13 @@ describe('node retention purge', () => {
       now: () => at,
     });
     const person = people.create({ givenNames: 'Awa', familyName: 'Ngbanda' }, 'amina');
-    const fileWithScan = (moves: string[], closedDaysAgo: number) => {
+    const fileWithScan = async (moves: string[], closedDaysAgo: number) => {
       at = daysAgo(500);
       const file = files.open(
         { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
         'amina',
       );
-      files.addDocument(
+      await files.addDocument(
         file.id,
         { label: 'Passeport', contentType: 'image/png', bytes: fakePng(100) },
         'amina',
@@ -120,11 +122,18 @@ describe('node retention purge', () => {
       for (const to of moves) files.transition(file.id, { to: to as FileState }, 'amina');
       return file.id;
     };
-    const rejectedLongAgo = fileWithScan(['in_review', 'rejected'], 400);
-    const deliveredLongAgo = fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 366);
-    const deliveredRecently = fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 300);
-    const stillOpen = fileWithScan(['in_review', 'awaiting_documents'], 450);
+    const rejectedLongAgo = await fileWithScan(['in_review', 'rejected'], 400);
+    const deliveredLongAgo = await fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 366);
+    const deliveredRecently = await fileWithScan(['in_review', 'approved', 'ready', 'delivered'], 300);
+    const stillOpen = await fileWithScan(['in_review', 'awaiting_documents'], 450);
+    const scansOf = (fileId: string) => files.documents(fileId).map((document) => `${document.id}.scan`);
+    const purged = [...scansOf(rejectedLongAgo), ...scansOf(deliveredLongAgo)];
+    const kept = [...scansOf(deliveredRecently), ...scansOf(stillOpen)];
     expect(purgeExpiredData(store, {}, NOW).closedFileDocuments).toBe(2);
+    // The files go with the rows, and a tombstone each tells backup folders when.
+    expect((await readdir(documentsDir(store))).sort()).toEqual(kept.sort());
+    expect(ids(store, "SELECT id || '.scan' FROM file_documents_deleted ORDER BY id")).toEqual(purged.sort());
+    expect(ids(store, 'SELECT DISTINCT deleted_at FROM file_documents_deleted')).toEqual([NOW.toISOString()]);
     expect(files.documents(rejectedLongAgo)).toEqual([]);
     expect(files.documents(deliveredLongAgo)).toEqual([]);
     expect(files.documents(deliveredRecently)).toHaveLength(1);

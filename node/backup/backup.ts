@@ -6,8 +6,10 @@ import { pipeline } from 'node:stream/promises';
 import { createDocumentEncryptStream } from '../crypto/document-cipher.js';
 import type { Db } from '../db/db.js';
 import type { Store } from '../db/store.js';
+import { documentsDir, syncToDisk } from '../services/files/scan-files.js';
 import { BackupError, BackupErrorCode } from './errors.js';
 import { countingStream, type ProgressListener } from './progress.js';
+import { backupScansDir, copyNewScans } from './scan-backup.js';
 
 /**
  * What the backup cipher binds every chunk to: a document of the node's store decrypted as a
@@ -37,11 +39,14 @@ export interface BackupResult {
   readonly file: string;
   readonly pages: number;
   readonly bytes: number;
+  /** Scans copied into the folder's `documents/` (those it did not hold yet). */
+  readonly scans: number;
 }
 
 /**
  * Copies the live database with SQLite's online backup API (the node keeps serving while it runs),
- * encrypts the copy with the backup subkey into `out` (mode 0600), and removes the copy.
+ * encrypts the copy with the backup subkey into `out` (mode 0600), and removes the copy. The scans
+ * (already sealed) go to `documents/` beside `out`, each once.
  * `out` appears whole or not at all: it is written under a temporary name and linked in place.
  */
 export async function createBackup(options: CreateBackupOptions): Promise<BackupResult> {
@@ -54,11 +59,13 @@ export async function createBackup(options: CreateBackupOptions): Promise<Backup
   try {
     const pages = await copyDatabase(store.db, copy, onProgress);
     await encryptFile(copy, partial, store.keys.backup, onProgress);
-    await syncFile(partial);
+    await syncToDisk(partial);
     await link(partial, out).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EEXIST' ? outputExists(out) : error;
     });
-    return { file: out, pages, bytes: (await stat(out)).size };
+    // After the database: every scan its copy refers to was written before its row.
+    const scans = store.db.memory ? 0 : await copyNewScans(documentsDir(store), backupScansDir(out));
+    return { file: out, pages, bytes: (await stat(out)).size, scans };
   } finally {
     await rm(copy, { force: true });
     await rm(partial, { force: true });
@@ -91,16 +98,6 @@ async function encryptFile(
     createDocumentEncryptStream(key, BACKUP_BINDING),
     createWriteStream(to, { flags: 'wx', mode: 0o600 }),
   );
-}
-
-/** Flushes a file to the disk: a backup that a power cut can empty is no backup. */
-export async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function assertAbsent(path: string): Promise<void> {

@@ -10,9 +10,11 @@ import { createDocumentDecryptStream } from '../crypto/document-cipher.js';
 import { CryptoError } from '../crypto/errors.js';
 import { openStore } from '../db/store.js';
 import { type AuditVerdict, verifyAuditChain } from '../services/audit/audit-verify.js';
-import { BACKUP_BINDING, syncFile } from './backup.js';
+import { syncToDisk } from '../services/files/scan-files.js';
+import { BACKUP_BINDING } from './backup.js';
 import { BackupError, BackupErrorCode } from './errors.js';
 import { countingStream, type ProgressListener } from './progress.js';
+import { restoreScans, type ScansRestored } from './scan-backup.js';
 
 /** Options of {@link restoreBackup}. */
 export interface RestoreOptions {
@@ -33,6 +35,8 @@ export interface RestoreResult {
   /** SQLite's `quick_check` verdict: `ok` for a sound file. */
   readonly integrity: string;
   readonly audit: AuditVerdict;
+  /** The scans copied back from the backup's `documents/`, and those it lacks. */
+  readonly documents: ScansRestored;
 }
 
 /**
@@ -53,11 +57,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   const partial = join(options.dir, `.mission-${randomUUID()}.partial`);
   try {
     await decryptFile(options, partial);
-    await syncFile(partial);
+    await syncToDisk(partial);
     const checked = await checkRestored(partial, options.dataKey);
     if (options.force) await removeDatabase(database);
     await rename(partial, database);
-    return { database, ...checked };
+    const documents = await restoreScans(database, options.from, options.dir);
+    return { database, ...checked, documents };
   } finally {
     await removeDatabase(partial);
   }
@@ -85,7 +90,10 @@ async function decryptFile(options: RestoreOptions, to: string): Promise<void> {
   }
 }
 
-async function checkRestored(path: string, dataKey: Uint8Array): Promise<Omit<RestoreResult, 'database'>> {
+async function checkRestored(
+  path: string,
+  dataKey: Uint8Array,
+): Promise<Omit<RestoreResult, 'database' | 'documents'>> {
   const store = await openStore({ path, dataKey });
   try {
     const integrity = String(store.db.pragma('quick_check', { simple: true }));

@@ -3,6 +3,7 @@ import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
 import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
+import { documentsDir, removeScanNow } from '../services/files/scan-files.js';
 import { CLOSED_STATES } from '../services/files/workflow.js';
 
 /**
@@ -48,7 +49,8 @@ export function purgeExpiredData(
   const policy = retentionPolicySchema.parse(policyInput);
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const { db } = store;
-  return immediateTransaction(db, (): PurgeCounts => {
+  const { counts, scans } = immediateTransaction(db, () => {
+    const scans = deleteClosedFileScans(store, before(policy.closedFileDocumentsDays), now);
     const counts: PurgeCounts = {
       deliveredEvents: db
         .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')
@@ -59,12 +61,7 @@ export function purgeExpiredData(
       expiredSessions: db
         .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
         .run(before(policy.expiredSessionsDays)).changes,
-      closedFileDocuments: db
-        .prepare(
-          `DELETE FROM file_documents WHERE file_id IN
-             (SELECT id FROM files WHERE state IN (${CLOSED_STATES.map(() => '?').join(', ')}) AND state_since < ?)`,
-        )
-        .run(...CLOSED_STATES, before(policy.closedFileDocumentsDays)).changes,
+      closedFileDocuments: scans.length,
     };
     if (Object.values(counts).some((count) => count > 0)) {
       appendAudit(db, {
@@ -76,6 +73,27 @@ export function purgeExpiredData(
         at: now.toISOString(),
       });
     }
-    return counts;
+    return { counts, scans };
   });
+  // The scans' files go once their rows are gone for good; one left by a crash here is harmless.
+  for (const id of scans) removeScanNow(documentsDir(store), id);
+  return counts;
+}
+
+/** Deletes the rows of the scans of files closed before `closedBefore`, leaving tombstones; their ids. */
+function deleteClosedFileScans(store: Store, closedBefore: string, now: Date): string[] {
+  const ids = store.db
+    .prepare(
+      `SELECT d.id FROM file_documents d JOIN files f ON f.id = d.file_id
+        WHERE f.state IN (${CLOSED_STATES.map(() => '?').join(', ')}) AND f.state_since < ?`,
+    )
+    .pluck()
+    .all(...CLOSED_STATES, closedBefore) as string[];
+  const remove = store.db.prepare('DELETE FROM file_documents WHERE id = ?');
+  const tombstone = store.db.prepare('INSERT INTO file_documents_deleted (id, deleted_at) VALUES (?, ?)');
+  for (const id of ids) {
+    remove.run(id);
+    tombstone.run(id, now.toISOString());
+  }
+  return ids;
 }

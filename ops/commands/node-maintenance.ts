@@ -6,6 +6,7 @@ import { createBackup } from '../../node/backup/backup.js';
 import { backupFileName } from '../../node/backup/backup-files.js';
 import type { ProgressListener } from '../../node/backup/progress.js';
 import { type RestoreResult, restoreBackup } from '../../node/backup/restore.js';
+import { backupScansDir } from '../../node/backup/scan-backup.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadDataKey } from '../../node/crypto/key-file.js';
 import { openDatabase } from '../../node/db/db.js';
@@ -77,6 +78,9 @@ async function backupCommand(options: { config: string; out?: string }): Promise
     const result = await createBackup({ store, out, workDir: paths.backups, onProgress: bar.listener });
     bar.stop();
     process.stdout.write(`backup written: ${result.file} (${result.pages} pages, ${result.bytes} bytes)\n`);
+    process.stdout.write(
+      `scanned documents: ${result.scans} new in ${backupScansDir(result.file)} (the backup needs that folder too)\n`,
+    );
     process.stdout.write(`restoring it needs ${paths.dataKey}: keep a copy of that file elsewhere\n`);
   } finally {
     bar.stop();
@@ -102,6 +106,14 @@ async function restoreCommand(options: RestoreOptions): Promise<void> {
     bar.stop();
   }
   process.stdout.write(`restored ${result.database} (integrity ${result.integrity})\n`);
+  process.stdout.write(`scanned documents: ${result.documents.restored} restored\n`);
+  if (result.documents.missing.length > 0) {
+    process.stderr.write(
+      `${result.documents.missing.length} scanned documents are not in ${backupScansDir(options.from)}: ` +
+        'put the backup’s documents folder beside it and restore again (--force, node stopped)\n',
+    );
+    process.exitCode = 1;
+  }
   printVerdict(result.audit);
   await writeRestoredConfig(config, dir);
   process.stdout.write(

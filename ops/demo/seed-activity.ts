@@ -69,7 +69,7 @@ export async function seedActivity(
         `Dossier ${file.trackingNumber}`,
         `${applicant.givenNames} ${applicant.familyName}`,
       ]);
-      domain.files.addDocument(
+      await domain.files.addDocument(
         file.id,
         { label: 'Passeport (spécimen)', contentType: 'application/pdf', bytes: scan },
         'demo',

@@ -46,7 +46,7 @@ export async function fileScanPages(app: FastifyInstance, deps: StaffHttpDeps): 
     },
     async (request, reply) => {
       const { label, scan } = request.body;
-      files.addDocument(
+      await files.addDocument(
         request.params.id,
         { label, contentType: scan.type, bytes: scan.bytes },
         pagePrincipal(request).username,
@@ -62,7 +62,7 @@ export async function fileScanPages(app: FastifyInstance, deps: StaffHttpDeps): 
       preHandler: canHandleDocuments,
     },
     async (request, reply) => {
-      return sendDocument(reply, files.readDocument(request.params.id, request.params.documentId));
+      return sendDocument(reply, await files.readDocument(request.params.id, request.params.documentId));
     },
   );
 }

@@ -9,6 +9,7 @@ import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { FileError, FileErrorCode } from './errors.js';
 import { selectFileById } from './file-rows.js';
+import { documentsDir, readScan, removeScan, writeScan } from './scan-files.js';
 
 /** Largest scan a file takes: a multi-page PDF or a phone photo, not an archive. */
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
@@ -53,17 +54,18 @@ export function sniffDocumentType(bytes: Uint8Array): DocumentType | undefined {
 }
 
 /**
- * Seals a scan and attaches it to a file, with an audit entry, in one transaction. Refuses an
- * unknown file, an empty or oversized scan, and bytes that are not the declared type: a browser
- * declares what the file name says, and a renamed file must not be served back as something else.
+ * Seals a scan, writes it beside the database, and attaches it to a file with an audit entry.
+ * Refuses an unknown file, an empty or oversized scan, and bytes that are not the declared type: a
+ * browser declares what the file name says, and a renamed file must not be served back as
+ * something else. The scan's file is written first and removed again if the row is not.
  */
-export function addDocument(
+export async function addDocument(
   store: Store,
   fileId: string,
   input: NewDocument,
   actor: string,
   at: Date,
-): FileDocument {
+): Promise<FileDocument> {
   const label = documentLabelSchema.parse(input.label);
   const declared = documentTypeSchema.safeParse(input.contentType);
   if (input.bytes.length === 0 || input.bytes.length > MAX_DOCUMENT_BYTES) {
@@ -79,6 +81,7 @@ export function addDocument(
       `a document is a PDF, JPEG or PNG scan sent as such (declared ${input.contentType}, content ${sniffed ?? 'unknown'})`,
     );
   }
+  if (!selectFileById(store, fileId)) throw new FileError(FileErrorCode.NotFound, `no file ${fileId}`);
   const document: FileDocument = {
     id: newRowId(),
     fileId,
@@ -88,36 +91,46 @@ export function addDocument(
     addedBy: actor,
     addedAt: at.toISOString(),
   };
-  return immediateTransaction(store.db, () => {
-    if (!selectFileById(store, fileId)) throw new FileError(FileErrorCode.NotFound, `no file ${fileId}`);
-    store.db
-      .prepare(
-        `INSERT INTO file_documents (id, file_id, label_enc, content_type, byte_size, body_enc, added_by, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        document.id,
-        fileId,
-        encryptField(store.keys.field, label, labelBinding(document.id)),
-        document.contentType,
-        document.byteSize,
-        encryptDocument(store.keys.document, input.bytes, bodyBinding(fileId, document.id)),
+  const dir = documentsDir(store);
+  await writeScan(
+    dir,
+    document.id,
+    encryptDocument(store.keys.document, input.bytes, bodyBinding(fileId, document.id)),
+  );
+  try {
+    return immediateTransaction(store.db, () => {
+      if (!selectFileById(store, fileId)) throw new FileError(FileErrorCode.NotFound, `no file ${fileId}`);
+      store.db
+        .prepare(
+          `INSERT INTO file_documents (id, file_id, label_enc, content_type, byte_size, added_by, added_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          document.id,
+          fileId,
+          encryptField(store.keys.field, label, labelBinding(document.id)),
+          document.contentType,
+          document.byteSize,
+          actor,
+          document.addedAt,
+        );
+      appendAudit(store.db, {
         actor,
-        document.addedAt,
-      );
-    appendAudit(store.db, {
-      actor,
-      action: 'file.document_added',
-      entity: 'file',
-      entityId: fileId,
-      afterDigest: digestRecord(store.keys.audit, {
-        ...document,
-        bytes: sodium.crypto_generichash(32, input.bytes, null, 'hex'),
-      }),
-      at: document.addedAt,
+        action: 'file.document_added',
+        entity: 'file',
+        entityId: fileId,
+        afterDigest: digestRecord(store.keys.audit, {
+          ...document,
+          bytes: sodium.crypto_generichash(32, input.bytes, null, 'hex'),
+        }),
+        at: document.addedAt,
+      });
+      return document;
     });
-    return document;
-  });
+  } catch (error) {
+    await removeScan(dir, document.id);
+    throw error;
+  }
 }
 
 interface DocumentRow {
@@ -140,20 +153,25 @@ export function listDocuments(store: Store, fileId: string): FileDocument[] {
   return rows.map((row) => toDocument(store, row));
 }
 
-/** One document and its bytes, opened; refused when it is not this file's. */
-export function readDocument(
+/**
+ * One document and its bytes, opened; refused when it is not this file's. A scan whose file is
+ * missing, or does not open under its name, is an error of the node, not of the caller.
+ */
+export async function readDocument(
   store: Store,
   fileId: string,
   documentId: string,
-): { document: FileDocument; bytes: Uint8Array } {
+): Promise<{ document: FileDocument; bytes: Uint8Array }> {
   const row = store.db
-    .prepare(`SELECT ${COLUMNS}, body_enc FROM file_documents WHERE id = ? AND file_id = ?`)
-    .get(documentId, fileId) as (DocumentRow & { body_enc: Uint8Array }) | undefined;
+    .prepare(`SELECT ${COLUMNS} FROM file_documents WHERE id = ? AND file_id = ?`)
+    .get(documentId, fileId) as DocumentRow | undefined;
   if (!row)
     throw new FileError(FileErrorCode.DocumentNotFound, `no document ${documentId} on file ${fileId}`);
+  const sealed = await readScan(documentsDir(store), documentId);
+  if (!sealed) throw new Error(`the scan of document ${documentId} is missing from ${documentsDir(store)}`);
   return {
     document: toDocument(store, row),
-    bytes: decryptDocument(store.keys.document, row.body_enc, bodyBinding(fileId, documentId)),
+    bytes: decryptDocument(store.keys.document, sealed, bodyBinding(fileId, documentId)),
   };
 }
 

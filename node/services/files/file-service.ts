@@ -65,11 +65,11 @@ export interface FileService {
   /** The public lookup: the status only, details when the secret is the applicant's. */
   lookup(raw: string, secret?: string): PublicFileView;
   /** Seals a scanned document and attaches it (document_too_large, document_type_mismatch, file_not_found). */
-  addDocument(fileId: string, input: NewDocument, actor: string): FileDocument;
+  addDocument(fileId: string, input: NewDocument, actor: string): Promise<FileDocument>;
   /** A file's scanned documents, oldest first, without their bytes. */
   documents(fileId: string): FileDocument[];
   /** One of a file's documents with its bytes (document_not_found). */
-  readDocument(fileId: string, documentId: string): { document: FileDocument; bytes: Uint8Array };
+  readDocument(fileId: string, documentId: string): Promise<{ document: FileDocument; bytes: Uint8Array }>;
 }
 
 /** Builds the files service over a store. */

@@ -47,7 +47,7 @@ export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffH
       },
     },
     async (request, reply) => {
-      const document = files.addDocument(
+      const document = await files.addDocument(
         request.params.id,
         {
           label: request.query.label,
@@ -64,7 +64,7 @@ export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffH
     '/files/:id/documents/:documentId',
     { preHandler: canHandle, schema: { params: fileParams.extend({ documentId: z.uuid() }) } },
     async (request, reply) => {
-      return sendDocument(reply, files.readDocument(request.params.id, request.params.documentId));
+      return sendDocument(reply, await files.readDocument(request.params.id, request.params.documentId));
     },
   );
 }

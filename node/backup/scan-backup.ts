@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Store } from '../db/store.js';
+import { SCAN_NAME, scanPath, syncToDisk } from '../services/files/scan-files.js';
+import { listBackups } from './backup-files.js';
+
+/**
+ * Scans are files of their own that never change (node/services/files/scan-files.ts): a backup
+ * folder keeps one copy of each in `documents/`, beside the nightly copies of the database, and
+ * each backup copies only the scans added since the last one.
+ */
+export function backupScansDir(backupFile: string): string {
+  return join(dirname(backupFile), 'documents');
+}
+
+/** Copies into `target` every scan of `source` it does not hold yet; how many it copied. */
+export async function copyNewScans(source: string, target: string): Promise<number> {
+  const held = new Set(await scanNames(target));
+  const missing = (await scanNames(source)).filter((name) => !held.has(name));
+  if (missing.length === 0) return 0;
+  for (const name of missing) await copyWhole(join(source, name), join(target, name));
+  await syncToDisk(target);
+  return missing.length;
+}
+
+/**
+ * Removes from a backup folder the scans deleted (by the retention purge) before its oldest backup
+ * was taken: no backup it keeps refers to them any more. The names removed.
+ */
+export async function pruneBackupScans(backupDir: string, store: Store): Promise<string[]> {
+  const [oldest] = await listBackups(backupDir);
+  if (oldest === undefined) return [];
+  const takenAt = backupTime(oldest);
+  const ids = store.db
+    .prepare('SELECT id FROM file_documents_deleted WHERE deleted_at < ? ORDER BY id')
+    .pluck()
+    .all(takenAt) as string[];
+  const dir = join(backupDir, 'documents');
+  const held = new Set(await scanNames(dir));
+  const removed = ids.map((id) => `${id}.scan`).filter((name) => held.has(name));
+  for (const name of removed) await rm(join(dir, name), { force: true });
+  return removed;
+}
+
+/** What a restore found of the scans the restored database refers to. */
+export interface ScansRestored {
+  readonly restored: number;
+  /** Ids of scans the database lists but the backup folder does not hold. */
+  readonly missing: readonly string[];
+}
+
+/** Copies the scans a restored database refers to from the backup's folder into the data folder. */
+export async function restoreScans(
+  database: string,
+  backupFile: string,
+  dataDir: string,
+): Promise<ScansRestored> {
+  const db = new Database(database, { readonly: true });
+  let ids: string[];
+  try {
+    ids = db.prepare('SELECT id FROM file_documents ORDER BY id').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+  const source = backupScansDir(backupFile);
+  const target = join(dataDir, 'documents');
+  const held = new Set(await scanNames(source));
+  const missing = ids.filter((id) => !held.has(`${id}.scan`));
+  const present = ids.filter((id) => held.has(`${id}.scan`));
+  for (const id of present) await copyWhole(scanPath(source, id), scanPath(target, id));
+  if (present.length > 0) await syncToDisk(target);
+  return { restored: present.length, missing };
+}
+
+async function scanNames(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  return names.filter((name) => SCAN_NAME.test(name));
+}
+
+// Under a temporary name, flushed, then renamed: a copy cut short is never taken for a scan.
+async function copyWhole(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+  const temporary = join(dirname(to), `.${randomUUID()}.tmp`);
+  await copyFile(from, temporary);
+  await syncToDisk(temporary);
+  await rename(temporary, to);
+}
+
+/** The time a nightly backup was taken, from its name (`mission-20261127T023000Z.sqlite.enc`). */
+function backupTime(name: string): string {
+  const match = /^mission-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(name);
+  if (!match) throw new TypeError(`${name} is not a backup name`);
+  const [, y, mo, d, h, mi, s] = match;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
+}

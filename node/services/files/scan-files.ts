@@ -1,0 +1,70 @@
+import { rmSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Store } from '../../db/store.js';
+
+/**
+ * The sealed scans of a store, one file each beside the database: `documents/<id>.scan`. A scan is
+ * written once and never changed, so a backup folder copies each one once (see node/backup).
+ */
+export function documentsDir(store: Store): string {
+  if (store.db.memory) throw new TypeError('scanned documents need a database on disk');
+  return join(dirname(store.db.name), 'documents');
+}
+
+/** The file of one scan in a documents folder. */
+export function scanPath(dir: string, id: string): string {
+  return join(dir, `${id}.scan`);
+}
+
+/** Scan files are named after UUIDs: anything else in the folder is not one. */
+export const SCAN_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.scan$/;
+
+/**
+ * Writes a scan whole or not at all: under a temporary name, flushed, renamed, then the folder
+ * flushed, so that after a power cut either the whole scan is there or nothing is.
+ */
+export async function writeScan(dir: string, id: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temporary = join(dir, `.${id}.tmp`);
+  const file = await open(temporary, 'wx', 0o600);
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, scanPath(dir, id));
+  await syncToDisk(dir);
+}
+
+/** The sealed bytes of a scan, or undefined when its file is missing. */
+export async function readScan(dir: string, id: string): Promise<Uint8Array | undefined> {
+  return readFile(scanPath(dir, id)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+}
+
+/** Removes a scan's file (a scan whose row was never written, or deleted). */
+export async function removeScan(dir: string, id: string): Promise<void> {
+  await rm(scanPath(dir, id), { force: true });
+}
+
+/** The same, for the retention purge, which runs inside a synchronous job. */
+export function removeScanNow(dir: string, id: string): void {
+  rmSync(scanPath(dir, id), { force: true });
+}
+
+/**
+ * Flushes a file, or a folder's entries, to the disk: what a power cut can empty is not saved, and
+ * a rename is durable only once its folder is.
+ */
+export async function syncToDisk(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
