@@ -2,7 +2,7 @@ import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackup } from '../node/backup/backup.js';
-import { backupFileName, listBackups, pruneBackups } from '../node/backup/backup-files.js';
+import { backupFileName, backupTakenAt, listBackups, pruneBackups } from '../node/backup/backup-files.js';
 import type { BackupProgress } from '../node/backup/progress.js';
 import { restoreBackup } from '../node/backup/restore.js';
 import { pruneBackupScans } from '../node/backup/scan-backup.js';
@@ -233,5 +233,11 @@ describe('node backup and restore', () => {
     ]);
     expect(await readdir(dir)).toContain('copy-for-the-consul.sqlite.enc');
     await expect(pruneBackups(dir, 0)).rejects.toThrow(TypeError);
+  });
+
+  it('reads back from a backup’s name the time it was taken, and nothing from another name', () => {
+    const at = new Date('2026-11-27T02:30:07.000Z');
+    expect(backupTakenAt(backupFileName(at))).toBe(at.toISOString());
+    expect(backupTakenAt('copy-for-the-consul.sqlite.enc')).toBeUndefined();
   });
 });

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeConfigSchema } from '../node/config/config.js';
 import { publicApiRoutes } from '../node/http/api/public/index.js';
 import { healthRoutes } from '../node/http/health.js';
 import { createNode } from '../node/index.js';
@@ -9,7 +8,7 @@ import { createNodeMetrics } from '../node/metrics.js';
 import { outboxBacklog } from '../node/services/outbox/outbox.js';
 import { Identity, ready, sodium } from '../protocol/index.js';
 import { applicant, TUESDAY_9AM, testClock } from './_util/appointments.js';
-import { buildTestNode, type TestNode } from './_util/node-app.js';
+import { buildTestNode, parisNodeConfig, type TestNode } from './_util/node-app.js';
 import { makeTempDir } from './_util/node-store.js';
 import { fakePng } from './_util/scans.js';
 
@@ -152,16 +151,7 @@ describe('node health: /metrics', () => {
   it('serves Prometheus text with every metric, and counts the requests made', async () => {
     await ready();
     const temp = await makeTempDir();
-    const config = nodeConfigSchema.parse({
-      missionId: 'fr-paris',
-      missionName: 'Ambassade de Centrafrique à Paris',
-      dataDir: temp.dir,
-      http: {},
-      timeZone: 'Europe/Paris',
-      region: 'FR',
-      hostCurrency: 'EUR',
-      logLevel: 'silent',
-    });
+    const config = parisNodeConfig(temp.dir);
     const secrets = { identity: Identity.generate(config.missionId), dataKey: sodium.randombytes_buf(32) };
     const node = await createNode(config, secrets);
     cleanups.push(async () => {

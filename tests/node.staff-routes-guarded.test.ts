@@ -1,16 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStaffApp, type StaffApp } from './_util/staff-app.js';
+import { staffApps } from './_util/backoffice-pages.js';
 
-const apps: StaffApp[] = [];
-afterEach(async () => {
-  for (const app of apps.splice(0)) await app.close();
-});
-
-async function open(): Promise<StaffApp> {
-  const app = await openStaffApp();
-  apps.push(app);
-  return app;
-}
+const apps = staffApps();
+afterEach(apps.closeAll);
 
 const staffSide = (url: string) => url.startsWith('/api/v1/staff') || url.startsWith('/staff');
 // Open by design: signing in and out, the back office's own files, and the door to the login.
@@ -30,7 +22,7 @@ function concrete(url: string): string {
 
 describe('staff routes: nothing without a session', () => {
   it('puts a guard in front of every staff API route and back-office page but the login', async () => {
-    const s = await open();
+    const s = await apps.open();
     const unguarded = s.routes
       .filter((route) => staffSide(route.url) && !isOpen(route.url) && route.method !== 'HEAD')
       .filter((route) => !route.hooked)
@@ -39,7 +31,7 @@ describe('staff routes: nothing without a session', () => {
   });
 
   it('answers 401 to every staff API read and sends every back-office page to the login, without a session', async () => {
-    const s = await open();
+    const s = await apps.open();
     const reads = s.routes.filter(
       (route) =>
         route.method === 'GET' && staffSide(route.url) && !isOpen(route.url) && !route.url.endsWith('/live'),
@@ -56,7 +48,7 @@ describe('staff routes: nothing without a session', () => {
   });
 
   it('refuses a write without a session before looking at its body', async () => {
-    const s = await open();
+    const s = await apps.open();
     const invalid = await s.app.inject({
       method: 'POST',
       url: '/api/v1/staff/files',

@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * The basic format (no colons) because IT referents carry backups off site on USB sticks formatted
  * FAT or NTFS, which refuse `:` in names; it still sorts in time order as text.
  */
-const BACKUP_NAME = /^mission-\d{8}T\d{6}Z\.sqlite\.enc$/;
+const BACKUP_NAME = /^mission-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.sqlite\.enc$/;
 // Left by a backup interrupted half-way (power cut): never a usable file.
 const LEFTOVER_NAME = /^\.mission-.*\.(tmp|partial)$/;
 // Younger files may belong to a backup still running in another process (a manual one).
@@ -19,6 +19,14 @@ export function backupFileName(at: Date): string {
     .replace(/\.\d{3}Z$/, 'Z')
     .replace(/[-:]/g, '');
   return `mission-${basic}.sqlite.enc`;
+}
+
+/** When a nightly backup was taken (ISO 8601), read back from its name; undefined for other names. */
+export function backupTakenAt(name: string): string | undefined {
+  const match = BACKUP_NAME.exec(name);
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second] = match;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}.000Z`;
 }
 
 /** The backups in a folder, oldest first (names only); files of other names are not counted. */

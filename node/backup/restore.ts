@@ -58,10 +58,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   try {
     await decryptFile(options, partial);
     await syncToDisk(partial);
-    const checked = await checkRestored(partial, options.dataKey);
+    const { scanIds, ...checked } = await checkRestored(partial, options.dataKey);
     if (options.force) await removeDatabase(database);
     await rename(partial, database);
-    const documents = await restoreScans(database, options.from, options.dir);
+    const documents = await restoreScans(scanIds, options.from, options.dir);
     return { database, ...checked, documents };
   } finally {
     await removeDatabase(partial);
@@ -90,14 +90,16 @@ async function decryptFile(options: RestoreOptions, to: string): Promise<void> {
   }
 }
 
+/** Checks the restored database, and reads while it is open the scans it refers to. */
 async function checkRestored(
   path: string,
   dataKey: Uint8Array,
-): Promise<Omit<RestoreResult, 'database' | 'documents'>> {
+): Promise<Omit<RestoreResult, 'database' | 'documents'> & { scanIds: string[] }> {
   const store = await openStore({ path, dataKey });
   try {
     const integrity = String(store.db.pragma('quick_check', { simple: true }));
-    return { integrity, audit: verifyAuditChain(store.db) };
+    const scanIds = store.db.prepare('SELECT id FROM file_documents ORDER BY id').pluck().all() as string[];
+    return { integrity, audit: verifyAuditChain(store.db), scanIds };
   } finally {
     store.close();
   }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { Store } from '../db/store.js';
 import { SCAN_NAME, scanPath, syncToDisk } from '../services/files/scan-files.js';
-import { listBackups } from './backup-files.js';
+import { backupTakenAt, listBackups } from './backup-files.js';
 
 /**
  * Scans are files of their own that never change (node/services/files/scan-files.ts): a backup
@@ -31,8 +30,8 @@ export async function copyNewScans(source: string, target: string): Promise<numb
  */
 export async function pruneBackupScans(backupDir: string, store: Store): Promise<string[]> {
   const [oldest] = await listBackups(backupDir);
-  if (oldest === undefined) return [];
-  const takenAt = backupTime(oldest);
+  const takenAt = oldest === undefined ? undefined : backupTakenAt(oldest);
+  if (takenAt === undefined) return [];
   const ids = store.db
     .prepare('SELECT id FROM file_documents_deleted WHERE deleted_at < ? ORDER BY id')
     .pluck()
@@ -51,19 +50,12 @@ export interface ScansRestored {
   readonly missing: readonly string[];
 }
 
-/** Copies the scans a restored database refers to from the backup's folder into the data folder. */
+/** Copies the scans a restored database refers to (`ids`) from the backup's folder into the data folder. */
 export async function restoreScans(
-  database: string,
+  ids: readonly string[],
   backupFile: string,
   dataDir: string,
 ): Promise<ScansRestored> {
-  const db = new Database(database, { readonly: true });
-  let ids: string[];
-  try {
-    ids = db.prepare('SELECT id FROM file_documents ORDER BY id').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
   const source = backupScansDir(backupFile);
   const target = join(dataDir, 'documents');
   const held = new Set(await scanNames(source));
@@ -89,12 +81,4 @@ async function copyWhole(from: string, to: string): Promise<void> {
   await copyFile(from, temporary);
   await syncToDisk(temporary);
   await rename(temporary, to);
-}
-
-/** The time a nightly backup was taken, from its name (`mission-20261127T023000Z.sqlite.enc`). */
-function backupTime(name: string): string {
-  const match = /^mission-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(name);
-  if (!match) throw new TypeError(`${name} is not a backup name`);
-  const [, y, mo, d, h, mi, s] = match;
-  return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
 }

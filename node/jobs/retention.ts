@@ -3,7 +3,7 @@ import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
 import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
-import { documentsDir, removeScanNow } from '../services/files/scan-files.js';
+import { documentsDir, removeScan } from '../services/files/scan-files.js';
 import { CLOSED_STATES } from '../services/files/workflow.js';
 
 /**
@@ -76,7 +76,10 @@ export function purgeExpiredData(
     return { counts, scans };
   });
   // The scans' files go once their rows are gone for good; one left by a crash here is harmless.
-  for (const id of scans) removeScanNow(documentsDir(store), id);
+  if (scans.length > 0) {
+    const dir = documentsDir(store);
+    for (const id of scans) removeScan(dir, id);
+  }
   return counts;
 }
 

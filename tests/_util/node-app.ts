@@ -38,6 +38,21 @@ export interface TestNode extends TestNodeDeps {
   cleanup(): Promise<void>;
 }
 
+/** The Paris mission the node tests run, with its data in `dataDir`, quiet logs, and `overrides`. */
+export function parisNodeConfig(dataDir: string, overrides: Partial<NodeConfigInput> = {}): NodeConfig {
+  return nodeConfigSchema.parse({
+    missionId: 'fr-paris',
+    missionName: 'Ambassade de Centrafrique à Paris',
+    dataDir,
+    http: {},
+    timeZone: 'Europe/Paris',
+    region: 'FR',
+    hostCurrency: 'EUR',
+    logLevel: 'silent',
+    ...overrides,
+  });
+}
+
 /**
  * Builds the node's fastify app with the given route plugins over a fresh, migrated store and the
  * domain services, as node/context.ts does, for tests that go through `app.inject()`.
@@ -45,18 +60,7 @@ export interface TestNode extends TestNodeDeps {
 export async function buildTestNode(options: TestNodeOptions = {}): Promise<TestNode> {
   const temp = await openTempStore();
   const now = options.now ?? (() => new Date());
-  const config = nodeConfigSchema.parse({
-    missionId: 'fr-paris',
-    missionName: 'Ambassade de Centrafrique à Paris',
-    dataDir: temp.dir,
-    http: {},
-    timeZone: 'Europe/Paris',
-    region: 'FR',
-    hostCurrency: 'EUR',
-    simulatedPayments: true,
-    logLevel: 'silent',
-    ...options.config,
-  });
+  const config = parisNodeConfig(temp.dir, { simulatedPayments: true, ...options.config });
   if (options.seed !== false) {
     seedCatalogue(temp.store, { hostCurrency: config.hostCurrency, now: now() });
     seedCalendars(temp.store, now());

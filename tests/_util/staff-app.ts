@@ -1,6 +1,6 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
-import { type NodeConfig, nodeConfigSchema } from '../../node/config/config.js';
+import type { NodeConfig } from '../../node/config/config.js';
 import { staffApiRoutes } from '../../node/http/api/staff/index.js';
 import { buildHttpApp } from '../../node/http/app.js';
 import { backofficeRoutes } from '../../node/http/backoffice/index.js';
@@ -16,6 +16,7 @@ import {
   type StaffRole,
   totpCodeAt,
 } from '../../node/services/staff/index.js';
+import { parisNodeConfig } from './node-app.js';
 import type { TempStore } from './node-store.js';
 import { openTempStore } from './node-store.js';
 import { type EnrolledUser, fastPasswordPool } from './staff-fixture.js';
@@ -66,16 +67,7 @@ export async function openStaffApp(): Promise<StaffApp> {
       at += ms;
     },
   };
-  const config = nodeConfigSchema.parse({
-    missionId: 'fr-paris',
-    missionName: 'Ambassade de Centrafrique à Paris',
-    dataDir: temp.dir,
-    http: {},
-    timeZone: 'Europe/Paris',
-    region: 'FR',
-    hostCurrency: 'EUR',
-    logLevel: 'silent',
-  });
+  const config = parisNodeConfig(temp.dir);
   seedCatalogue(temp.store, { hostCurrency: 'EUR', now: clock.now() });
   seedCalendars(temp.store, clock.now());
   const hasher = await fastPasswordPool();

@@ -35,6 +35,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
   const { files } = deps.domain;
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const canRead = pageGuard(deps, 'files.read');
+
   pages.get(
     '/dossiers',
     {

@@ -128,7 +128,7 @@ export async function addDocument(
       return document;
     });
   } catch (error) {
-    await removeScan(dir, document.id);
+    removeScan(dir, document.id);
     throw error;
   }
 }
@@ -167,8 +167,9 @@ export async function readDocument(
     .get(documentId, fileId) as DocumentRow | undefined;
   if (!row)
     throw new FileError(FileErrorCode.DocumentNotFound, `no document ${documentId} on file ${fileId}`);
-  const sealed = await readScan(documentsDir(store), documentId);
-  if (!sealed) throw new Error(`the scan of document ${documentId} is missing from ${documentsDir(store)}`);
+  const dir = documentsDir(store);
+  const sealed = await readScan(dir, documentId);
+  if (!sealed) throw new Error(`the scan of document ${documentId} is missing from ${dir}`);
   return {
     document: toDocument(store, row),
     bytes: decryptDocument(store.keys.document, sealed, bodyBinding(fileId, documentId)),

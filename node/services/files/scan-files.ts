@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Store } from '../../db/store.js';
 
@@ -46,13 +46,8 @@ export async function readScan(dir: string, id: string): Promise<Uint8Array | un
   });
 }
 
-/** Removes a scan's file (a scan whose row was never written, or deleted). */
-export async function removeScan(dir: string, id: string): Promise<void> {
-  await rm(scanPath(dir, id), { force: true });
-}
-
-/** The same, for the retention purge, which runs inside a synchronous job. */
-export function removeScanNow(dir: string, id: string): void {
+/** Removes a scan's file (one whose row was never written, or was deleted); a single unlink. */
+export function removeScan(dir: string, id: string): void {
   rmSync(scanPath(dir, id), { force: true });
 }
 

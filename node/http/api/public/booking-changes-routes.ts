@@ -9,7 +9,7 @@ import {
   referenceParams,
   toAppointmentResponse,
 } from './appointment-schemas.js';
-import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
+import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute, publishBooking } from './deps.js';
 import { errorResponses } from './wire.js';
 
 // An applicant acts only on a booking whose phone number they give.
@@ -37,12 +37,7 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
       const input = { reference: request.params.reference, phone: request.body.phone };
       const cancelled = appointments.cancel(input, APPLICANT);
       // The counter's list of the day loses a line (and the waiting list may gain an offer).
-      deps.live?.publish({
-        type: 'appointment.cancelled',
-        ref: cancelled.reference,
-        serviceCode: cancelled.serviceCode,
-        state: cancelled.state,
-      });
+      publishBooking(deps, 'appointment.cancelled', cancelled);
       return toAppointmentResponse(cancelled);
     },
   );
@@ -62,12 +57,7 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     async (request) => {
       const input = { reference: request.params.reference, ...request.body };
       const moved = appointments.reschedule(input, APPLICANT);
-      deps.live?.publish({
-        type: 'appointment.rescheduled',
-        ref: moved.reference,
-        serviceCode: moved.serviceCode,
-        state: moved.state,
-      });
+      publishBooking(deps, 'appointment.rescheduled', moved);
       return toAppointmentResponse(moved);
     },
   );

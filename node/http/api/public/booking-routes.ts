@@ -10,7 +10,7 @@ import {
   referenceParams,
   toAppointmentResponse,
 } from './appointment-schemas.js';
-import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
+import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute, publishBooking } from './deps.js';
 import { errorResponses, noQuery } from './wire.js';
 
 /**
@@ -39,9 +39,8 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       const held = await commitGroupOf(deps.store.db).run(() =>
         appointments.bookChecked({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
       );
-      deps.live?.publish({
-        type: 'appointment.held',
-        ref: held.reference,
+      publishBooking(deps, 'appointment.held', {
+        reference: held.reference,
         serviceCode: held.serviceCode,
         state: 'held',
       });
@@ -72,12 +71,7 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       const confirmed = await commitGroupOf(deps.store.db).run(() =>
         appointments.confirm(input, PUBLIC_ACTOR),
       );
-      deps.live?.publish({
-        type: 'appointment.booked',
-        ref: confirmed.reference,
-        serviceCode: confirmed.serviceCode,
-        state: confirmed.state,
-      });
+      publishBooking(deps, 'appointment.booked', confirmed);
       return toAppointmentResponse(confirmed);
     },
   );

@@ -59,3 +59,17 @@ export function perMinute(max: number) {
 
 /** Who acts in the audit log when an applicant uses the public API. */
 export const PUBLIC_ACTOR = 'applicant:online';
+
+/** Tells the agents' open screens that a booking changed: its reference, service and state only. */
+export function publishBooking(
+  deps: Pick<PublicRouteDeps, 'live'>,
+  type: `appointment.${string}`,
+  booking: { readonly reference: string; readonly serviceCode: string; readonly state: string },
+): void {
+  deps.live?.publish({
+    type,
+    ref: booking.reference,
+    serviceCode: booking.serviceCode,
+    state: booking.state,
+  });
+}

@@ -14,6 +14,11 @@ import type { StaffHttpDeps } from './staff-deps.js';
 /** The body types the upload route reads as raw bytes (a scan's own type, never form-encoded). */
 export const DOCUMENT_UPLOAD_TYPES: readonly string[] = documentTypeSchema.options;
 
+/** The media type of a Content-Type header, without its parameters, in lower case. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
 const fileParams = z.strictObject({ id: z.uuid() });
 const EXTENSIONS: Readonly<Record<DocumentType, string>> = {
   'application/pdf': 'pdf',
@@ -51,7 +56,7 @@ export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffH
         request.params.id,
         {
           label: request.query.label,
-          contentType: request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '',
+          contentType: mediaTypeOf(request.headers['content-type']),
           bytes: request.body as Buffer,
         },
         principalOf(request).username,
@@ -84,5 +89,5 @@ export function sendDocument(
       `attachment; filename="scan-${document.id}.${EXTENSIONS[document.contentType]}"`,
     )
     .header('cache-control', 'no-store')
-    .send(Buffer.from(bytes));
+    .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

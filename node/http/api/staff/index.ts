@@ -4,7 +4,7 @@ import { staffAdminRoutes } from './admin-routes.js';
 import { staffAppointmentRoutes } from './appointment-routes.js';
 import { staffAuthRoutes } from './auth-routes.js';
 import { staffDirectiveRoutes } from './directive-routes.js';
-import { DOCUMENT_UPLOAD_TYPES, staffFileDocumentRoutes } from './file-document-routes.js';
+import { DOCUMENT_UPLOAD_TYPES, mediaTypeOf, staffFileDocumentRoutes } from './file-document-routes.js';
 import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
@@ -65,6 +65,6 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
 }
 
 function acceptedBody(contentType: string): boolean {
-  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaTypeOf(contentType);
   return type === 'application/json' || DOCUMENT_UPLOAD_TYPES.includes(type);
 }
