@@ -232,9 +232,10 @@ describe.runIf(testMqttUrl)('hub ↔ node link over Mosquitto (external broker)'
       }
       startNode(mission);
       const queued = queuedEventIds(mission);
-      await expect.poll(() => hubEventIds(hubStore!.db, missionId), { timeout: 60_000 }).toEqual(queued);
-      await expect.poll(() => outboxBacklog(store).count, { timeout: 20_000 }).toBe(0);
-      await expect.poll(() => heldCount(store.db), { timeout: 20_000 }).toBe(0);
+      // Within the test's 30 s, the node's resend timer's period: no gap may wait for it.
+      await expect.poll(() => hubEventIds(hubStore!.db, missionId), { timeout: 20_000 }).toEqual(queued);
+      await expect.poll(() => outboxBacklog(store).count, { timeout: 5_000 }).toBe(0);
+      await expect.poll(() => heldCount(store.db), { timeout: 5_000 }).toBe(0);
 
       // Every sequence the node numbered was applied by exactly one of the two workers, once.
       const sent = channelRow(store.db).next_send_seq - 1;

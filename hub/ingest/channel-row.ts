@@ -1,15 +1,24 @@
-import type { ChannelDecision, Header, ReceiveState } from '../../protocol/index.js';
+import {
+  ACK,
+  type ChannelDecision,
+  type Header,
+  RESEND_REQUEST,
+  type ReceiveState,
+} from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
+import type { ControlMessage, ControlReply } from './ingest-types.js';
 
 /** The receive state of one mission → hub channel, as stored. */
 export interface ChannelRow {
   readonly missionId: string;
   readonly appliedUpTo: number;
   readonly lastControlAt: number;
+  /** The highest sequence dropped as ahead of the channel (a gap), 0 if none. */
+  readonly gapSeenUpTo: number;
 }
 
 const SELECT_FOR_UPDATE = `SELECT mission_id AS "missionId", applied_up_to AS "appliedUpTo",
-  last_control_at AS "lastControlAt" FROM channels WHERE mission_id = $1 FOR UPDATE`;
+  last_control_at AS "lastControlAt", gap_seen_up_to AS "gapSeenUpTo" FROM channels WHERE mission_id = $1 FOR UPDATE`;
 
 /**
  * Locks a channel row for the rest of the transaction, so that two ingest workers holding the same
@@ -67,4 +76,56 @@ export async function advanceChannel(
     missionId,
     now,
   ]);
+}
+
+/** Remembers, in the transaction that dropped it, that a sequence arrived ahead of the channel. */
+export async function recordGap(tx: Queryable, missionId: string, seq: number): Promise<void> {
+  await tx.query('UPDATE channels SET gap_seen_up_to = GREATEST(gap_seen_up_to, $2) WHERE mission_id = $1', [
+    missionId,
+    seq,
+  ]);
+}
+
+/**
+ * What the hub answers once the channel stands at `appliedUpTo`: an ack, or, when a later sequence
+ * was dropped as a gap, a resend request from the next one (which acknowledges the rest too: a
+ * receiver only ever asks from its applied position + 1). With one worker the gap's own request
+ * already did that; with two sharing the ingest, the mission may have dropped that request as older
+ * than this answer, and without asking again here it would wait for its resend timer.
+ */
+export function positionReply(
+  tx: Queryable,
+  channel: ChannelRow,
+  appliedUpTo: number,
+  now: number,
+): Promise<ControlReply> {
+  return stampedReply(
+    tx,
+    channel.missionId,
+    now,
+    channel.gapSeenUpTo > appliedUpTo
+      ? { type: RESEND_REQUEST, body: { from: appliedUpTo + 1 } }
+      : { type: ACK, body: { upTo: appliedUpTo } },
+  );
+}
+
+/**
+ * Gives a reply its timestamp while the channel row is locked. A mission keeps only a control
+ * message newer than the last it took (protocol/channel.ts); stamped here, in the order the
+ * channel's states follow one another, the newest reply is also the one that reports the most,
+ * whichever hub worker sent it and whichever reaches the mission first. Strictly increasing, kept
+ * in the row, so it holds across hub restarts and between hub processes.
+ */
+export async function stampedReply(
+  tx: Queryable,
+  missionId: string,
+  now: number,
+  reply: ControlMessage,
+): Promise<ControlReply> {
+  const [row] = await tx.query<{ at: string | number }>(
+    `UPDATE channels SET last_control_sent_at = GREATEST(last_control_sent_at + 1, $2)
+      WHERE mission_id = $1 RETURNING last_control_sent_at AS at`,
+    [missionId, now],
+  );
+  return { ...reply, timestamp: row ? Number(row.at) : now };
 }

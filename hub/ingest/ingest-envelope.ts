@@ -1,5 +1,4 @@
 import {
-  ACK,
   decide,
   decodeHeader,
   type Header,
@@ -11,7 +10,15 @@ import {
   type RefusalReason,
 } from '../../protocol/index.js';
 import type { Database, Queryable } from '../db/database.js';
-import { advanceChannel, type ChannelRow, lockChannel, receiveStateOf } from './channel-row.js';
+import {
+  advanceChannel,
+  type ChannelRow,
+  lockChannel,
+  positionReply,
+  receiveStateOf,
+  recordGap,
+  stampedReply,
+} from './channel-row.js';
 import { type Handler, type HandlerResult, ingestHandlers } from './handlers/index.js';
 import type { IngestContext, IngestOutcome } from './ingest-types.js';
 import { countRefusal } from './refusals.js';
@@ -61,11 +68,15 @@ async function applyOpened(
   const missionId = channel.missionId;
   const decision = decide(header, channel.appliedUpTo);
   if (decision.action === 'resend') {
+    await recordGap(tx, missionId, header.seq);
     return {
       status: 'gap',
       missionId,
       seq: header.seq,
-      reply: { type: RESEND_REQUEST, body: { from: decision.from } },
+      reply: await stampedReply(tx, missionId, ctx.now, {
+        type: RESEND_REQUEST,
+        body: { from: decision.from },
+      }),
     };
   }
   const handler = ingestHandlers[message.type] as Handler<typeof message.type> | undefined;
@@ -81,7 +92,7 @@ async function applyOpened(
     missionId,
     messageType: message.type,
     seq: header.seq,
-    reply: { type: ACK, body: { upTo: decision.advanceTo } },
+    reply: await positionReply(tx, channel, decision.advanceTo, ctx.now),
   };
 }
 
@@ -104,7 +115,7 @@ async function refusedOrDuplicate(
   return {
     status: 'duplicate',
     missionId: channel.missionId,
-    reply: { type: ACK, body: { upTo: channel.appliedUpTo } },
+    reply: await positionReply(tx, channel, channel.appliedUpTo, ctx.now),
   };
 }
 

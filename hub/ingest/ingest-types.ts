@@ -28,14 +28,20 @@ export interface IngestContext {
   readonly arrivedOn?: string;
 }
 
-/** A control message the caller must seal and send back to the mission. */
-export type ControlReply =
+/** A control message from the hub to a mission. */
+export type ControlMessage =
   | { readonly type: typeof ACK; readonly body: Ack }
   | { readonly type: typeof RESEND_REQUEST; readonly body: ResendRequest };
 
+/**
+ * A control message the caller must seal and send back to the mission, with the timestamp it was
+ * given under the channel's lock (hub/ingest/channel-row.ts says why there).
+ */
+export type ControlReply = ControlMessage & { readonly timestamp: number };
+
 /** What ingest did with one envelope, and what the caller must send back. */
 export type IngestOutcome =
-  /** Applied and the channel advanced, in one transaction: acknowledge. */
+  /** Applied and the channel advanced, in one transaction: acknowledge, or ask again past a gap. */
   | {
       readonly status: 'applied';
       readonly missionId: string;
@@ -50,7 +56,7 @@ export type IngestOutcome =
       readonly messageType: MessageType;
       readonly resend: readonly Uint8Array[];
     }
-  /** Already applied (a redelivery or a replay): nothing changed; re-acknowledge sequenced ones. */
+  /** Already applied (a redelivery or a replay): nothing changed; answer sequenced ones with the position. */
   | { readonly status: 'duplicate'; readonly missionId: string; readonly reply?: ControlReply }
   /** Ahead of the channel: dropped, and the mission is asked to resend from the expected sequence. */
   | { readonly status: 'gap'; readonly missionId: string; readonly seq: number; readonly reply: ControlReply }

@@ -134,7 +134,7 @@ export class HubIngestLink {
       ? this.trust.lookup(header.header.from, header.header.keyId)?.identity
       : undefined;
     if (!reply || !mission) return;
-    this.publishDown(outcome.missionId, await sealReply(this.db, this.hub, mission, reply, now));
+    this.publishDown(outcome.missionId, sealReply(this.hub, mission, reply));
   }
 
   /** After a (re)connection, every mission gets again what it has not acknowledged. */

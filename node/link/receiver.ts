@@ -66,6 +66,8 @@ function takeControl(ctx: LinkContext, message: OpenedMessage): Received {
       acknowledge(ctx, message.body.upTo);
       return { replies: [], resend: [] };
     case 'resend.request':
+      // The hub asks only from its applied position + 1: what precedes `from` is acknowledged.
+      acknowledge(ctx, message.body.from - 1);
       return {
         replies: [],
         resend: heldEnvelopes(ctx.store.db, message.body.from).map((held) => held.envelope),

@@ -20,7 +20,10 @@ export const ACK = 'ack';
 export const ackSchema = z.strictObject({ upTo: countSchema });
 export type Ack = z.infer<typeof ackSchema>;
 
-/** resend.request — a gap was seen: send again every message from `from` on. */
+/**
+ * resend.request — a gap was seen: send again every message from `from` on. `from` is always the
+ * receiver's applied position + 1, so it also acknowledges every message before `from`.
+ */
 export const RESEND_REQUEST = 'resend.request';
 export const resendRequestSchema = z.strictObject({ from: z.int().min(1) });
 export type ResendRequest = z.infer<typeof resendRequestSchema>;
