@@ -232,7 +232,7 @@ describe.runIf(testMqttUrl)('hub ↔ node link over Mosquitto (external broker)'
       }
       startNode(mission);
       const queued = queuedEventIds(mission);
-      // Within the test's 30 s, the node's resend timer's period: no gap may wait for it.
+      // Shorter than the node's resend timer (30 s): an envelope left waiting for it fails here.
       await expect.poll(() => hubEventIds(hubStore!.db, missionId), { timeout: 20_000 }).toEqual(queued);
       await expect.poll(() => outboxBacklog(store).count, { timeout: 5_000 }).toBe(0);
       await expect.poll(() => heldCount(store.db), { timeout: 5_000 }).toBe(0);
