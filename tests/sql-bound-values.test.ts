@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { templateLiterals } from './_util/source-templates.js';
+
+/**
+ * "Prepared statements only": every value reaches SQL as a bound parameter. What a statement may
+ * interpolate is fixed text chosen by the code — a column list, a table or column picked from a
+ * typed union, a clause with its own placeholders. Module constants (UPPER_CASE) are fixed text by
+ * our naming; anything else interpolated into SQL must be listed here, with why it is fixed, so
+ * that a new one is read by a reviewer before it lands.
+ */
+const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
+  // rollupWhere(): a WHERE clause of $n placeholders; its values go in `where.params`.
+  'hub/dashboards/activity.ts': ['where.sql'],
+  'hub/dashboards/files.ts': ['where.sql'],
+  'hub/dashboards/processing.ts': ['where.sql'],
+  // `bucket` is one of two expressions picked by the step ('day' | 'month').
+  'hub/dashboards/series.ts': ['bucket', 'where.sql'],
+  // The lock key expression, itself bound to $1.
+  'hub/db/pg.ts': ['key'],
+  // 'NORMAL' | 'FULL', typed.
+  'node/db/commit-group.ts': ['mode'],
+  // One `?` per closed state.
+  'node/jobs/retention.ts': ["CLOSED_STATES.map(() => '?').join(', ')"],
+  // '' or 'WHERE ref = ?'.
+  'node/notify/sms-outbox.ts': ['where'],
+  // `column = @column` pairs from the keys of a typed patch.
+  'node/services/appointments/appointment-row.ts': ["assignments.join(', ')"],
+  // 'phone_index' | 'person_index', typed.
+  'node/services/appointments/slot-checks.ts': ['column'],
+  // '' or 'AND service_code = ?'.
+  'node/services/files/file-service.ts': ['byService'],
+  // A WHERE clause written by the callers in this folder, with its own placeholders.
+  'node/services/payments/cash-closing-rows.ts': ['where'],
+  // 'payments' | 'refunds', typed.
+  'node/services/payments/cash-closing.ts': ['table'],
+  // An index column name, typed.
+  'node/services/people/people-repository.ts': ['where'],
+  'node/services/registrations/registration-record.ts': ['column'],
+  // The benchmark's own schema name, quoted as an identifier.
+  'ops/bench/dashboards.ts': ['quoteIdentifier(schema)'],
+};
+
+const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
+/** Upper-case keywords that only SQL text carries in our sources. */
+const SQL = /\b(SELECT|INSERT INTO|UPDATE|DELETE FROM|WHERE|VALUES|PRAGMA|CREATE|DROP|ALTER TABLE)\b/;
+
+function sourceFiles(): string[] {
+  const listed = execFileSync('git', ['ls-files', '--', 'node', 'hub', 'ops', 'protocol'], {
+    encoding: 'utf8',
+  });
+  return listed.split('\n').filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'));
+}
+
+/** Per file, the expressions (each once) interpolated into SQL text that are not module constants. */
+function sqlInterpolations(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const file of sourceFiles()) {
+    for (const template of templateLiterals(readFileSync(file, 'utf8'))) {
+      if (!SQL.test(template.text)) continue;
+      const others = template.expressions.filter((expression) => !CONSTANT.test(expression));
+      if (others.length > 0) found.set(file, [...new Set([...(found.get(file) ?? []), ...others])]);
+    }
+  }
+  return found;
+}
+
+describe('SQL takes values as bound parameters only', () => {
+  it('interpolates nothing into SQL but module constants and the fixed fragments listed', () => {
+    const found = Object.fromEntries(sqlInterpolations());
+    expect(found).toEqual(FIXED_FRAGMENTS);
+  });
+
+  it('has a scanner that sees interpolations, nested templates and comments for what they are', () => {
+    // Written with #{ for ${, so that this file's own strings hold no placeholder.
+    const source = [
+      '// `SELECT #{notThis}` in a comment',
+      "const quoted = 'a ` backquote in a string';",
+      'db.prepare(`SELECT #{COLUMNS} FROM t WHERE id = ?`);',
+      'db.prepare(`SELECT * FROM t #{cond ? `WHERE a = #{inner}` : ""}`);',
+    ]
+      .join('\n')
+      .replaceAll('#{', '$' + '{');
+    const templates = templateLiterals(source);
+    expect(templates.map((t) => [t.line, t.expressions.map((e) => e.replaceAll('$' + '{', '#{'))])).toEqual([
+      [3, ['COLUMNS']],
+      [4, ['inner']],
+      [4, ['cond ? `WHERE a = #{inner}` : ""']],
+    ]);
+  });
+});
