@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../node/db/db.js';
 import { loadMigrations, migrate } from '../node/db/migrate.js';
+import type { Store } from '../node/db/store.js';
+import { queueAuditCheckpoint } from '../node/jobs/audit-checkpoint.js';
 import { GENESIS_HASH, hashAuditEntry } from '../node/services/audit/audit-hash.js';
 import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
@@ -12,8 +14,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** A store with five audit entries. */
-async function chainOfFive(): Promise<Db> {
+/** A store with five audit entries, and checkpoints queued after the entries listed. */
+async function storeWithFive(checkpointsAfter: readonly number[] = []): Promise<Store> {
   const temp = await openTempStore();
   cleanups.push(temp.cleanup);
   for (let i = 1; i <= 5; i++) {
@@ -24,8 +26,13 @@ async function chainOfFive(): Promise<Db> {
       entityId: `P-${i}`,
       afterDigest: 'ab'.repeat(32),
     });
+    if (checkpointsAfter.includes(i)) queueAuditCheckpoint(temp.store, new Date(Date.UTC(2026, 10, i)));
   }
-  return temp.store.db;
+  return temp.store;
+}
+
+async function chainOfFive(): Promise<Db> {
+  return (await storeWithFive()).db;
 }
 
 // What someone editing the file directly can do: the triggers are part of the file too.
@@ -98,6 +105,34 @@ describe('node audit log', () => {
     expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'missing_entry' });
   });
 
+  it('detects entries removed from the end against the last checkpoint, which the chain alone cannot show', async () => {
+    const unwitnessed = await chainOfFive();
+    dropGuards(unwitnessed);
+    unwitnessed.prepare('DELETE FROM audit_log WHERE seq > 3').run();
+    expect(verifyAuditChain(unwitnessed)).toMatchObject({ ok: true, length: 3 });
+
+    const { db } = await storeWithFive([2, 5]);
+    dropGuards(db);
+    db.prepare('DELETE FROM audit_log WHERE seq > 3').run();
+    const verdict = verifyAuditChain(db);
+    expect(verdict).toMatchObject({ ok: false, firstBadSeq: 4, reason: 'truncated' });
+    expect(!verdict.ok && verdict.detail).toContain('the checkpoint of 2026-11-05T00:00:00.000Z counted 5');
+  });
+
+  it('detects a chain edited and rehashed from an entry on, between the checkpoints around it', async () => {
+    const { db } = await storeWithFive([2, 5]);
+    dropGuards(db);
+    rehashFrom(db, 3, { actor: 'consul:jean' });
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, firstBadSeq: 3, reason: 'rewritten' });
+  });
+
+  it('keeps its checkpoints append-only, and accepts a chain that grew past them', async () => {
+    const { db } = await storeWithFive([2, 4]);
+    expect(() => db.prepare('DELETE FROM audit_checkpoints').run()).toThrow(/append-only/);
+    expect(() => db.prepare('UPDATE audit_checkpoints SET length = 1').run()).toThrow(/append-only/);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 5 });
+  });
+
   it('detects two entries swapped and names the first', async () => {
     const db = await chainOfFive();
     dropGuards(db);
@@ -148,3 +183,40 @@ describe('node audit log', () => {
     expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 4 });
   });
 });
+
+/** Changes entry `from` and recomputes its hash and every later one, as a careful forger would. */
+function rehashFrom(db: Db, from: number, change: { actor: string }): void {
+  const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as {
+    seq: number;
+    at: string;
+    actor: string;
+    action: string;
+    entity: string;
+    entity_id: string;
+    before_digest: string | null;
+    after_digest: string | null;
+    prev_hash: string;
+  }[];
+  let prevHash = rows[0]?.prev_hash ?? GENESIS_HASH;
+  for (const row of rows) {
+    const entry = {
+      seq: row.seq,
+      at: row.at,
+      actor: row.seq === from ? change.actor : row.actor,
+      action: row.action,
+      entity: row.entity,
+      entityId: row.entity_id,
+      beforeDigest: row.before_digest,
+      afterDigest: row.after_digest,
+      prevHash,
+    };
+    const hash = hashAuditEntry(entry);
+    db.prepare('UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(
+      entry.actor,
+      prevHash,
+      hash,
+      row.seq,
+    );
+    prevHash = hash;
+  }
+}

@@ -110,6 +110,10 @@ describe('node jobs: audit checkpoint', () => {
       type: 'audit.checkpoint',
       body: { at: at.toISOString(), length: 3, headHash: auditHead(store.db).headHash },
     });
+    // Kept at the node too, for `econsulat audit verify`.
+    expect(store.db.prepare('SELECT at, length, head_hash AS headHash FROM audit_checkpoints').all()).toEqual(
+      [{ at: at.toISOString(), length: 3, headHash: auditHead(store.db).headHash }],
+    );
   });
 
   it('queues the genesis head for an empty chain', async () => {

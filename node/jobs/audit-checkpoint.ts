@@ -11,15 +11,19 @@ export interface QueuedCheckpoint extends AuditHead {
 }
 
 /**
- * Queues the current head of the audit chain for the hub (the link signs and seals it). The hub
- * keeps every head it receives: an entry edited, removed or reordered at the mission afterwards
- * no longer leads to a head the hub has seen. Read and queued in one transaction, so no entry
- * appended in between can make the head and its length disagree.
+ * Queues the current head of the audit chain for the hub (the link signs and seals it), and keeps
+ * it in `audit_checkpoints` for `econsulat audit verify`. The hub keeps every head it receives: an
+ * entry edited, removed or reordered at the mission afterwards no longer leads to a head the hub
+ * has seen. Read, kept and queued in one transaction, so no entry appended in between can make the
+ * head and its length disagree.
  */
 export function queueAuditCheckpoint(store: Store, now: Date = new Date()): QueuedCheckpoint {
   return immediateTransaction(store.db, (): QueuedCheckpoint => {
     const head = auditHead(store.db);
     const at = now.toISOString();
+    store.db
+      .prepare('INSERT INTO audit_checkpoints (at, length, head_hash) VALUES (?, ?, ?)')
+      .run(at, head.length, head.headHash);
     const pendingId = enqueueMessage(store, 'audit.checkpoint', {
       at,
       length: head.length,

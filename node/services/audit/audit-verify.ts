@@ -8,7 +8,11 @@ export type AuditFault =
   /** The entry's content does not match its own hash: it was edited. */
   | 'altered_entry'
   /** The entry does not follow its predecessor: an entry before it was replaced or reordered. */
-  | 'broken_link';
+  | 'broken_link'
+  /** The chain is shorter than a head recorded earlier: entries were removed from its end. */
+  | 'truncated'
+  /** The chain no longer leads to a head recorded earlier: changed, then rehashed from there on. */
+  | 'rewritten';
 
 /** The verdict of {@link verifyAuditChain}. */
 export type AuditVerdict =
@@ -33,22 +37,69 @@ interface AuditRow {
   hash: string;
 }
 
+interface Checkpoint {
+  at: string;
+  length: number;
+  head_hash: string;
+}
+
 /**
  * Walks the whole chain from seq 1 and names the first entry that is not where, or what, it should
- * be. Removing entries from the end leaves a valid shorter chain: that is caught by comparing the
- * head with the last checkpoint sent to the hub.
+ * be; then checks it against every head the node recorded when it sent one to the hub
+ * (`audit_checkpoints`). Removing entries from the end leaves a valid shorter chain, and so does
+ * editing an entry and rehashing every one after it: only a head recorded before shows either.
  */
 export function verifyAuditChain(db: Db): AuditVerdict {
+  const checkpoints = recordedCheckpoints(db);
+  const wanted = new Set(checkpoints.map((checkpoint) => checkpoint.length));
+  const hashAt = new Map<number, string>([[0, GENESIS_HASH]]);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
   for (const row of rows) {
     const fault = checkEntry(toEntry(row), expectedSeq, prevHash);
     if (fault) return { ok: false, firstBadSeq: expectedSeq, ...fault };
+    if (wanted.has(row.seq)) hashAt.set(row.seq, row.hash);
     prevHash = row.hash;
     expectedSeq += 1;
   }
-  return { ok: true, length: expectedSeq - 1, headHash: prevHash };
+  const length = expectedSeq - 1;
+  return checkAgainst(checkpoints, hashAt, length) ?? { ok: true, length, headHash: prevHash };
+}
+
+/** The heads recorded, by length; none in a database older than migration 013 (read-only here). */
+function recordedCheckpoints(db: Db): Checkpoint[] {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'audit_checkpoints'")
+    .get();
+  if (!table) return [];
+  return db
+    .prepare('SELECT at, length, head_hash FROM audit_checkpoints ORDER BY length, id')
+    .all() as Checkpoint[];
+}
+
+function checkAgainst(
+  checkpoints: readonly Checkpoint[],
+  hashAt: ReadonlyMap<number, string>,
+  length: number,
+): AuditVerdict | undefined {
+  let lastGood = 0;
+  for (const checkpoint of checkpoints) {
+    if (checkpoint.length > length) {
+      const detail =
+        `the chain ends at entry ${length}, but the checkpoint of ${checkpoint.at} counted ` +
+        `${checkpoint.length}: the entries after ${length} were removed`;
+      return { ok: false, firstBadSeq: length + 1, reason: 'truncated', detail };
+    }
+    if (hashAt.get(checkpoint.length) !== checkpoint.head_hash) {
+      const detail =
+        `entries ${lastGood + 1} to ${checkpoint.length} no longer lead to the head the checkpoint of ` +
+        `${checkpoint.at} recorded: one of them was changed and the chain rehashed after it`;
+      return { ok: false, firstBadSeq: lastGood + 1, reason: 'rewritten', detail };
+    }
+    lastGood = checkpoint.length;
+  }
+  return undefined;
 }
 
 function checkEntry(
