@@ -6,7 +6,7 @@ import type { Store } from '../node/db/store.js';
 import { queueAuditCheckpoint } from '../node/jobs/audit-checkpoint.js';
 import { GENESIS_HASH, hashAuditEntry } from '../node/services/audit/audit-hash.js';
 import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
-import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { type AuditRow, verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { makeTempDir, openTempStore } from './_util/node-store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -70,16 +70,7 @@ describe('node audit log', () => {
   it('detects an edited entry whose own hash was recomputed, at the entry after it', async () => {
     const db = await chainOfFive();
     dropGuards(db);
-    const row = db.prepare('SELECT * FROM audit_log WHERE seq = 3').get() as {
-      seq: number;
-      at: string;
-      action: string;
-      entity: string;
-      entity_id: string;
-      before_digest: string | null;
-      after_digest: string | null;
-      prev_hash: string;
-    };
+    const row = db.prepare('SELECT * FROM audit_log WHERE seq = 3').get() as AuditRow;
     const forged = {
       seq: row.seq,
       at: row.at,
@@ -186,17 +177,7 @@ describe('node audit log', () => {
 
 /** Changes entry `from` and recomputes its hash and every later one, as a careful forger would. */
 function rehashFrom(db: Db, from: number, change: { actor: string }): void {
-  const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as {
-    seq: number;
-    at: string;
-    actor: string;
-    action: string;
-    entity: string;
-    entity_id: string;
-    before_digest: string | null;
-    after_digest: string | null;
-    prev_hash: string;
-  }[];
+  const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as AuditRow[];
   let prevHash = rows[0]?.prev_hash ?? GENESIS_HASH;
   for (const row of rows) {
     const entry = {

@@ -24,7 +24,8 @@ export type AuditVerdict =
       readonly detail: string;
     };
 
-interface AuditRow {
+/** An audit_log row as SQLite returns it. */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;
