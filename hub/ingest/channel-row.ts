@@ -18,7 +18,8 @@ export interface ChannelRow {
 }
 
 const SELECT_FOR_UPDATE = `SELECT mission_id AS "missionId", applied_up_to AS "appliedUpTo",
-  last_control_at AS "lastControlAt", gap_seen_up_to AS "gapSeenUpTo" FROM channels WHERE mission_id = $1 FOR UPDATE`;
+  last_control_at AS "lastControlAt", gap_seen_up_to AS "gapSeenUpTo"
+  FROM channels WHERE mission_id = $1 FOR UPDATE`;
 
 /**
  * Locks a channel row for the rest of the transaction, so that two ingest workers holding the same
