@@ -3,6 +3,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeWithChromium, type LaunchedChromium, launchChromium } from './_util/browser.js';
 import { fakePdf, fakePng } from './_util/scans.js';
 import { openStaffApp, type StaffApp } from './_util/staff-app.js';
+import { counterFile } from './_util/staff-counter.js';
 
 describeWithChromium('back office: scanned documents in Chromium', () => {
   let s: StaffApp | undefined;
@@ -18,11 +19,7 @@ describeWithChromium('back office: scanned documents in Chromium', () => {
   }, async () => {
     s = await openStaffApp();
     const agent = await s.enrolled('yakite', ['agent']);
-    const person = s.domain.people.create({ givenNames: 'Clarisse', familyName: 'Ngoumbango' }, 'yakite');
-    const file = s.domain.files.open(
-      { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
-      'yakite',
-    );
+    const file = counterFile(s.domain, 'Clarisse', 'Ngoumbango');
     await s.domain.files.addDocument(
       file.id,
       { label: 'Passeport', contentType: 'application/pdf', bytes: fakePdf('x') },

@@ -3,6 +3,7 @@ import { MAX_DOCUMENT_BYTES } from '../node/services/files/file-documents.js';
 import { auditEntries, type PageUser, pageUser, staffApps } from './_util/backoffice-pages.js';
 import { fakeJpeg, fakePdf } from './_util/scans.js';
 import { csrfOf, type StaffApp } from './_util/staff-app.js';
+import { counterFile } from './_util/staff-counter.js';
 
 const apps = staffApps();
 afterEach(apps.closeAll);
@@ -29,11 +30,7 @@ async function scanForm(fields: {
 async function withFile() {
   const s = await apps.open();
   const agent = await pageUser(s, await s.enrolled('yakite', ['agent']));
-  const person = s.domain.people.create({ givenNames: 'Clarisse', familyName: 'Ngoumbango' }, 'yakite');
-  const file = s.domain.files.open(
-    { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
-    'yakite',
-  );
+  const file = counterFile(s.domain, 'Clarisse', 'Ngoumbango');
   const page = `/staff/dossiers/${file.id}`;
   const upload = async (
     user: PageUser,

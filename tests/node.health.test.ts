@@ -11,6 +11,7 @@ import { applicant, TUESDAY_9AM, testClock } from './_util/appointments.js';
 import { buildTestNode, parisNodeConfig, type TestNode } from './_util/node-app.js';
 import { makeTempDir } from './_util/node-store.js';
 import { fakePng } from './_util/scans.js';
+import { counterFile } from './_util/staff-counter.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -132,11 +133,7 @@ describe('node health: /metrics', () => {
     expect(sample(before, /^econsulat_documents_stored_bytes\{/)).toBe(0);
     const databaseBefore = sample(before, /^econsulat_database_bytes\{/)!;
     expect(databaseBefore).toBeGreaterThan(0);
-    const person = node.domain.people.create({ givenNames: 'Awa', familyName: 'Ngbanda' }, 'amina');
-    const file = node.domain.files.open(
-      { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
-      'amina',
-    );
+    const file = counterFile(node.domain, 'Awa', 'Ngbanda', 'amina');
     await node.domain.files.addDocument(
       file.id,
       { label: 'Photo', contentType: 'image/png', bytes: fakePng(2_000_000) },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Store } from '../db/store.js';
-import { SCAN_NAME, scanPath, syncToDisk } from '../services/files/scan-files.js';
+import { documentsDirIn, SCAN_NAME, scanPath, syncToDisk } from '../services/files/scan-files.js';
 import { backupTakenAt, listBackups } from './backup-files.js';
 
 /**
@@ -11,7 +11,7 @@ import { backupTakenAt, listBackups } from './backup-files.js';
  * each backup copies only the scans added since the last one.
  */
 export function backupScansDir(backupFile: string): string {
-  return join(dirname(backupFile), 'documents');
+  return documentsDirIn(dirname(backupFile));
 }
 
 /** Copies into `target` every scan of `source` it does not hold yet; how many it copied. */
@@ -36,7 +36,7 @@ export async function pruneBackupScans(backupDir: string, store: Store): Promise
     .prepare('SELECT id FROM file_documents_deleted WHERE deleted_at < ? ORDER BY id')
     .pluck()
     .all(takenAt) as string[];
-  const dir = join(backupDir, 'documents');
+  const dir = documentsDirIn(backupDir);
   const held = new Set(await scanNames(dir));
   const removed = ids.map((id) => `${id}.scan`).filter((name) => held.has(name));
   for (const name of removed) await rm(join(dir, name), { force: true });
@@ -57,7 +57,7 @@ export async function restoreScans(
   dataDir: string,
 ): Promise<ScansRestored> {
   const source = backupScansDir(backupFile);
-  const target = join(dataDir, 'documents');
+  const target = documentsDirIn(dataDir);
   const held = new Set(await scanNames(source));
   const missing = ids.filter((id) => !held.has(`${id}.scan`));
   const present = ids.filter((id) => held.has(`${id}.scan`));

@@ -1,3 +1,4 @@
+import type { Domain } from '../../node/services/domain.js';
 import { codeFor } from './appointments.js';
 import type { StaffApp } from './staff-app.js';
 
@@ -27,14 +28,24 @@ export function bookToday(
   return held.reference;
 }
 
+/** A passport renewal opened at the counter for a new person. */
+export function counterFile(
+  domain: Pick<Domain, 'people' | 'files'>,
+  givenNames: string,
+  familyName: string,
+  actor = 'yakite',
+) {
+  const person = domain.people.create({ givenNames, familyName }, actor);
+  return domain.files.open(
+    { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
+    actor,
+  );
+}
+
 /** A paid invoice of a counter file for a new person; returns the payment id. */
 export function paidFile(s: StaffApp, givenNames: string, familyName: string): string {
-  const { people, files, payments } = s.domain;
-  const person = people.create({ givenNames, familyName }, 'yakite');
-  const file = files.open(
-    { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
-    'yakite',
-  );
+  const { payments } = s.domain;
+  const file = counterFile(s.domain, givenNames, familyName);
   const invoice = payments.createInvoice(
     {
       serviceCode: 'passport-renewal',

@@ -9,7 +9,12 @@ import type { Store } from '../../db/store.js';
  */
 export function documentsDir(store: Store): string {
   if (store.db.memory) throw new TypeError('scanned documents need a database on disk');
-  return join(dirname(store.db.name), 'documents');
+  return documentsDirIn(dirname(store.db.name));
+}
+
+/** The scans' folder inside a folder: a data folder, or a backup folder holding their copies. */
+export function documentsDirIn(folder: string): string {
+  return join(folder, 'documents');
 }
 
 /** The file of one scan in a documents folder. */
