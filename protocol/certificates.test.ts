@@ -227,6 +227,25 @@ describe('TrustStore revocations', () => {
     expect(store.lookup('fr-paris', newer.keyId)?.identity).toEqual(newer);
   });
 
+  it('never offers a superseded key to seal to, though it still looks it up', () => {
+    // A rotated mission's old key opens its backlog; the hub seals nothing more to it.
+    const store = new TrustStore();
+    const older = testIdentity('fr-paris', 0).toPublic();
+    const newer = testIdentity('fr-paris', 1).toPublic();
+    store.trust({ identity: older, validFrom: NOW - DAY, validUntil: NOW + 365 * DAY });
+    store.trust({ identity: newer, validFrom: NOW - 400 * DAY, validUntil: NOW + 365 * DAY });
+    store.applyRevocations(1, [
+      {
+        partyId: 'fr-paris',
+        keyId: older.keyId,
+        revokedAt: new Date(NOW).toISOString(),
+        reason: 'superseded',
+      },
+    ]);
+    expect(store.keysOf('fr-paris').map((key) => key.identity.keyId)).toEqual([newer.keyId]);
+    expect(store.lookup('fr-paris', older.keyId)).toBeDefined();
+  });
+
   it('does not answer a key id under another party’s name', () => {
     const store = new TrustStore();
     store.trust({ identity: parties.paris.toPublic(), validFrom: 0, validUntil: NOW + DAY });

@@ -54,6 +54,11 @@ export const revocationListSchema = z.strictObject({
       keyId: z.string().regex(/^[0-9a-f]{32}$/),
       revokedAt: instantSchema,
       reason: revocationReasonSchema,
+      /**
+       * For a key superseded by a rotation: the last sequence it sealed on its mission → hub channel
+       * (the rotation's own). Later sequences are refused; earlier ones, a backlog, still delivered.
+       */
+      lastSeq: z.int().min(0).optional(),
     }),
   ),
   signature: signatureSchema,

@@ -183,6 +183,49 @@ describe('open() refusals', () => {
     });
   });
 
+  describe('key_superseded', () => {
+    const rotatedAt = new Date(NOW - DAY).toISOString();
+
+    function rotatedContext(lastSeq: number): OpenContext {
+      const trust = trustStoreOf([parties.paris.toPublic()]);
+      trust.applyRevocations(1, [
+        {
+          partyId: 'fr-paris',
+          keyId: parties.paris.keyId,
+          revokedAt: rotatedAt,
+          reason: 'superseded',
+          lastSeq,
+        },
+      ]);
+      return hubContext(parties, { trust });
+    }
+
+    it('delivers what the old key sealed up to the rotation’s sequence, even timestamped after it', () => {
+      // A backlog sealed before the rotation must never be stranded, whatever the node's clock said.
+      expect(open(parisToHub({ seq: 7, timestamp: NOW }), rotatedContext(7)).ok).toBe(true);
+    });
+
+    it('refuses a message the old key sealed after the rotation, however it is backdated', () => {
+      const context = rotatedContext(7);
+      expectRefused(parisToHub({ seq: 8, timestamp: NOW }), context, 'key_superseded');
+      expectRefused(parisToHub({ seq: 8, timestamp: NOW - 300 * DAY }), context, 'key_superseded');
+    });
+
+    it('refuses a control message of the old key timestamped at or after the rotation', () => {
+      const hello = (timestamp: number) =>
+        seal({
+          sender: parties.paris,
+          recipient: parties.hub,
+          type: 'ack',
+          body: { upTo: 0 },
+          seq: 0,
+          timestamp,
+        });
+      expectRefused(hello(NOW - DAY), rotatedContext(7), 'key_superseded');
+      expect(open(hello(NOW - DAY - 1), rotatedContext(7)).ok).toBe(true);
+    });
+  });
+
   describe('expired_key', () => {
     const validity = { validFrom: NOW - 30 * DAY, validUntil: NOW + 30 * DAY };
 
@@ -472,6 +515,7 @@ describe('open() refusals', () => {
       'unknown_version',
       'unknown_sender',
       'revoked_key',
+      'key_superseded',
       'expired_key',
       'wrong_recipient',
       'header_altered',

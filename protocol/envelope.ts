@@ -169,7 +169,17 @@ function checkValidity(header: Header, trusted: TrustedKey, context: OpenContext
   const revocation = context.trust.revocation(header.keyId);
   // A compromised key is refused whatever it claims; a superseded or retired one still delivers
   // what it signed before its revocation, so a long outage never strands a backlog.
-  if (
+  if (revocation?.reason === 'superseded' && revocation.lastSeq !== undefined) {
+    // Judged by the channel sequence recorded at the rotation, not by the timestamp the sender
+    // chose: a message backdated under the old key after the rotation is refused all the same.
+    // Control messages carry no sequence; the old key's are taken only from before the rotation.
+    const isAfter =
+      header.seq === 0
+        ? header.timestamp >= Date.parse(revocation.revokedAt)
+        : header.seq > revocation.lastSeq;
+    if (isAfter)
+      return refuse(Refusal.KeySuperseded, `${header.keyId} superseded after seq ${revocation.lastSeq}`);
+  } else if (
     revocation &&
     (revocation.reason === 'compromised' || header.timestamp >= Date.parse(revocation.revokedAt))
   ) {

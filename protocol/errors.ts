@@ -11,6 +11,11 @@ export const Refusal = {
   UnknownSender: 'unknown_sender',
   /** The sender's key is on the revocation list for the time the message claims. */
   RevokedKey: 'revoked_key',
+  /**
+   * Sealed by a key a rotation replaced, at a channel sequence after the rotation's: the old key
+   * delivers what it sealed up to the rotation, never anything after, whatever timestamp it claims.
+   */
+  KeySuperseded: 'key_superseded',
   /** The sender's certificate was not valid at the time the message claims. */
   ExpiredKey: 'expired_key',
   /** Addressed to another party: refused even when it decrypts (surreptitious forwarding). */

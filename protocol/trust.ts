@@ -68,10 +68,14 @@ export class TrustStore implements TrustResolver {
     return [...this.revoked.values()];
   }
 
-  /** Every key a party holds, newest validity first. */
+  /**
+   * The keys a party holds that are not revoked, newest validity first: the first is the one to
+   * seal to. A superseded or revoked key is still looked up to open what it sealed before, but
+   * nothing more is ever sealed to it.
+   */
   keysOf(partyId: string): TrustedKey[] {
     return [...this.keys.values()]
-      .filter((key) => key.identity.partyId === partyId)
+      .filter((key) => key.identity.partyId === partyId && !this.revoked.has(key.identity.keyId))
       .sort((a, b) => b.validFrom - a.validFrom);
   }
 }
