@@ -1,6 +1,7 @@
 import { type MessageBody, type MessageType, seal, WIRE_VERSION } from '../../protocol/index.js';
 import { immediateTransaction, transaction } from '../db/transaction.js';
 import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
+import { pendingRotation } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
 import { firstPending, pendingCount, removePending } from './pending.js';
@@ -16,6 +17,8 @@ import { firstPending, pendingCount, removePending } from './pending.js';
 export function sealNext(ctx: LinkContext): HeldEnvelope | null {
   const { db } = ctx.store;
   return immediateTransaction(db, (): HeldEnvelope | null => {
+    // While the key is being replaced the old one seals nothing more: the hub would refuse it.
+    if (pendingRotation(db)) return null;
     const row = channelRow(db);
     const seq = row.next_send_seq;
     const pending = firstPending(ctx.store);

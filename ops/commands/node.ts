@@ -11,9 +11,11 @@ import { importEnrolment } from '../../node/link/trust-material.js';
 import { seedCalendars } from '../../node/services/appointments/calendar-seed.js';
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { bootstrapAdmin } from '../../node/services/staff/bootstrap.js';
-import { createEnrolmentRequest, Identity, ready } from '../../protocol/index.js';
+import { createEnrolmentRequest, Identity, keyFingerprint, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
+import { importBundleFile, readBundleFile, registerNodeKeyCommands } from './node-keys.js';
+import { reportErrors } from './report-errors.js';
 
 interface InitOptions {
   mission: string;
@@ -49,6 +51,9 @@ export function registerNodeCommands(program: Command): Command {
         [
           `mission ${config.missionId} created in ${config.dataDir}`,
           `send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment`,
+          `  mission key id           ${(await loadNodeSecrets(config)).identity.keyId}`,
+          `  mission key fingerprint  ${keyFingerprint((await loadNodeSecrets(config)).identity)}`,
+          'The ministry reads this fingerprint back to you by phone when it enrols the mission.',
           '',
           'First administrator (shown once: write it down, keep it safe):',
           `  username        ${admin.user.username}`,
@@ -66,11 +71,26 @@ export function registerNodeCommands(program: Command): Command {
     .description('import the hub’s enrolment bundle (certificate and hub keys to pin)')
     .requiredOption('--config <file>', 'the node’s config file')
     .requiredOption('--bundle <file>', 'enrolment bundle from `econsulat hub enrol`')
-    .action(async (options: { config: string; bundle: string }) => {
-      const config = await readNodeConfig(options.config);
-      await importBundle(config, JSON.parse(await readFile(options.bundle, 'utf8')));
-      process.stdout.write(`mission ${config.missionId} enrolled\n`);
-    });
+    .option('--expect-hub <fingerprint>', 'the hub key fingerprint the ministry read to you by phone')
+    .action((options: { config: string; bundle: string; expectHub?: string }) =>
+      reportErrors(async () => {
+        const config = await readNodeConfig(options.config);
+        const imported = await importBundleFile(config, await readBundleFile(options.bundle), options);
+        process.stdout.write(
+          [
+            `mission ${config.missionId} ${imported.rotated ? 'enrolled with its new key' : 'enrolled'}`,
+            `  mission key fingerprint  ${keyFingerprint(imported.mission)}`,
+            `  hub key fingerprint      ${imported.hubFingerprint}`,
+            options.expectHub
+              ? '  hub key fingerprint checked'
+              : '  compare the hub fingerprint with the ministry’s, by phone',
+            '',
+          ].join('\n'),
+        );
+      }),
+    );
+
+  registerNodeKeyCommands(node, readNodeConfig);
 
   node
     .command('run')

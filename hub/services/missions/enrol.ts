@@ -18,23 +18,30 @@ export async function recordEnrolment(
   hub: PublicIdentity,
   certificate: Certificate,
 ): Promise<EnrolledMission> {
+  return db.transaction((tx) => recordCertificate(tx, hub, certificate));
+}
+
+/** {@link recordEnrolment} inside the caller's transaction. */
+export async function recordCertificate(
+  tx: Queryable,
+  hub: PublicIdentity,
+  certificate: Certificate,
+): Promise<EnrolledMission> {
   const verified = verifyCertificate(certificate, hub);
   if (!verified) throw new HubError(HubErrorCode.CertificateInvalid, 'certificate not issued by this hub');
   const { subject } = verified;
   const json = JSON.stringify(certificate);
-  await db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO missions (id, name, certificate) VALUES ($1, $2, $3::jsonb)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, certificate = EXCLUDED.certificate`,
-      [subject.partyId, certificate.missionName, json],
-    );
-    await tx.query(
-      `INSERT INTO mission_certificates (key_id, mission_id, serial, certificate, issued_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (key_id) DO NOTHING`,
-      [subject.keyId, subject.partyId, certificate.serial, json, certificate.issuedAt],
-    );
-    await tx.query('INSERT INTO channels (mission_id) VALUES ($1) ON CONFLICT DO NOTHING', [subject.partyId]);
-  });
+  await tx.query(
+    `INSERT INTO missions (id, name, certificate) VALUES ($1, $2, $3::jsonb)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, certificate = EXCLUDED.certificate`,
+    [subject.partyId, certificate.missionName, json],
+  );
+  await tx.query(
+    `INSERT INTO mission_certificates (key_id, mission_id, serial, certificate, issued_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT (key_id) DO NOTHING`,
+    [subject.keyId, subject.partyId, certificate.serial, json, certificate.issuedAt],
+  );
+  await tx.query('INSERT INTO channels (mission_id) VALUES ($1) ON CONFLICT DO NOTHING', [subject.partyId]);
   return { missionId: subject.partyId, keyId: subject.keyId };
 }
 

@@ -19,6 +19,7 @@ interface RevocationRow {
   reason: RevocationEntry['reason'];
   revoked_at: Date;
   serial: number;
+  last_seq: number | string | null;
 }
 
 /**
@@ -59,9 +60,9 @@ export async function loadTrustStore(db: Queryable, hub: PublicIdentity): Promis
  */
 async function loadRevocations(db: Queryable): Promise<{ serial: number; entries: RevocationEntry[] }> {
   const rows = await db.query<RevocationRow>(
-    `SELECT mission_id, key_id, reason, revoked_at, serial FROM key_revocations
+    `SELECT mission_id, key_id, reason, revoked_at, serial, last_seq FROM key_revocations
      UNION ALL
-     SELECT c.mission_id, c.key_id, 'retired', m.revoked_at, 0
+     SELECT c.mission_id, c.key_id, 'retired', m.revoked_at, 0, NULL
        FROM mission_certificates c JOIN missions m ON m.id = c.mission_id
       WHERE m.revoked_at IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM key_revocations r WHERE r.key_id = c.key_id)`,
@@ -71,6 +72,7 @@ async function loadRevocations(db: Queryable): Promise<{ serial: number; entries
     keyId: row.key_id,
     reason: row.reason,
     revokedAt: row.revoked_at.toISOString(),
+    ...(row.reason === 'superseded' && row.last_seq !== null ? { lastSeq: Number(row.last_seq) } : {}),
   }));
   return { serial: Math.max(0, ...rows.map((row) => row.serial)), entries };
 }

@@ -1,0 +1,180 @@
+import { constants } from 'node:fs';
+import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import { type NodeConfig, nodePaths } from '../../node/config/config.js';
+import { loadNodeSecrets } from '../../node/config/secrets.js';
+import { openStore } from '../../node/db/store.js';
+import { beginRotation, endRotation, pendingRotation } from '../../node/link/key-rotation.js';
+import { importEnrolment, loadTrustMaterial } from '../../node/link/trust-material.js';
+import {
+  createKeyRotationRequest,
+  enrolmentBundleSchema,
+  fingerprintMatches,
+  Identity,
+  keyFingerprint,
+  publicIdentityFromJson,
+} from '../../protocol/index.js';
+import { readKeyFile, writeKeyFile } from '../keys/key-file.js';
+import { reportErrors } from './report-errors.js';
+import { UsageError } from './usage-error.js';
+
+/** Where a rotation keeps its files, beside the key in force. */
+export function rotationPaths(config: Pick<NodeConfig, 'dataDir'>) {
+  const { identityKey } = nodePaths(config);
+  return {
+    nextKey: join(dirname(identityKey), 'identity.next.key'),
+    retiredKey: (keyId: string) => join(dirname(identityKey), `identity.${keyId}.retired.key`),
+    request: join(config.dataDir, 'key-rotation-request.json'),
+  };
+}
+
+/** `econsulat node rotate-keys`: a new identity for the mission, certified by the hub. */
+export function registerNodeKeyCommands(
+  nodeCommand: Command,
+  readConfig: (path: string) => Promise<NodeConfig>,
+) {
+  nodeCommand
+    .command('rotate-keys')
+    .description('make a new identity for the mission and the request the hub certifies it from')
+    .requiredOption('--config <file>', 'the node’s config file')
+    .addHelpText(
+      'after',
+      '\nThe new key is written first (keys/identity.next.key, mode 0600); from then on the old key' +
+        '\nseals nothing more for the hub. Carry key-rotation-request.json to the ministry, which runs' +
+        '\n`econsulat hub enrol --rotate --expect-old-key <old key id>`; then import the bundle with' +
+        '\n`econsulat node import-enrolment`. The node keeps serving its users throughout.',
+    )
+    .action((options: { config: string }) =>
+      reportErrors(async () => rotateKeys(await readConfig(options.config))),
+    );
+}
+
+async function rotateKeys(config: NodeConfig): Promise<void> {
+  const paths = rotationPaths(config);
+  const secrets = await loadNodeSecrets(config);
+  const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+  try {
+    if (!loadTrustMaterial(store)) throw new UsageError('the mission is not enrolled yet: nothing to rotate');
+    const under = pendingRotation(store.db);
+    if (under || (await exists(paths.nextKey)))
+      throw new UsageError(
+        `a rotation is already under way (new key ${under?.nextKeyId ?? 'in keys/identity.next.key'}): ` +
+          `import its bundle, or carry ${paths.request} to the ministry again`,
+      );
+    // The new key is on disk, synced, before anything names it: a crash never loses a key the hub certified.
+    const next = Identity.generate(config.missionId);
+    await writeKeyFile(paths.nextKey, next);
+    await syncDirectory(dirname(paths.nextKey));
+    const pending = beginRotation(store.db, next.keyId, new Date());
+    const request = createKeyRotationRequest(
+      secrets.identity,
+      next,
+      config.missionName,
+      new Date(pending.startedAt),
+      pending.lastSeq,
+    );
+    await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`, { mode: 0o600 });
+    process.stdout.write(
+      [
+        `new key made for ${config.missionId}; request written to ${paths.request}`,
+        `  old key id (--expect-old-key)  ${secrets.identity.keyId}`,
+        `  new key id                     ${next.keyId}`,
+        `  new key fingerprint            ${keyFingerprint(next)}`,
+        `  last sequence of the old key   ${pending.lastSeq}`,
+        'Until the bundle is imported the node sends nothing to the hub (it keeps serving its users).',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    store.close();
+  }
+}
+
+/** What `node import-enrolment` checks beyond the bundle's own signatures. */
+export interface ImportOptions {
+  /** The hub's fingerprint as read by phone: a bundle naming another hub key is refused. */
+  readonly expectHub?: string;
+}
+
+/** A refusal of a bundle: the operator's to fix. */
+export class BundleRefused extends Error {
+  readonly code = 'bundle_refused';
+}
+
+/**
+ * Imports an enrolment bundle: a first enrolment, or the certificate of a rotation, which puts the
+ * new key in force (the old key file is kept as identity.<key id>.retired.key). Returns the
+ * certified key and the hub's, for the operator to compare.
+ */
+export async function importBundleFile(
+  config: NodeConfig,
+  input: unknown,
+  options: ImportOptions = {},
+): Promise<{ mission: Identity; hubFingerprint: string; rotated: boolean }> {
+  const parsed = enrolmentBundleSchema.safeParse(input);
+  if (!parsed.success) throw new BundleRefused('not an enrolment bundle');
+  const hub = publicIdentityFromJson(parsed.data.hub);
+  if (options.expectHub !== undefined && !fingerprintMatches(options.expectHub, hub))
+    throw new BundleRefused(
+      `the bundle names hub key ${keyFingerprint(hub)}, not the expected ${options.expectHub}: do not import it, call the ministry`,
+    );
+  const paths = rotationPaths(config);
+  const secrets = await loadNodeSecrets(config);
+  const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
+  try {
+    const pinned = loadTrustMaterial(store)?.hub;
+    if (pinned && pinned.keyId !== hub.keyId && options.expectHub === undefined)
+      throw new BundleRefused(
+        `the bundle names hub key ${keyFingerprint(hub)}, not the pinned ${keyFingerprint(pinned)}: ` +
+          'to change hubs, confirm its fingerprint by phone and pass --expect-hub',
+      );
+    const certifiedKeyId = parsed.data.certificate.subject.keyId;
+    const next = (await exists(paths.nextKey)) ? await readKeyFile(paths.nextKey) : undefined;
+    if (next && certifiedKeyId === next.keyId) {
+      importEnrolment(store, next, parsed.data);
+      await promoteNextKey(config, secrets.identity.keyId);
+      endRotation(store.db);
+      return { mission: next, hubFingerprint: keyFingerprint(hub), rotated: true };
+    }
+    importEnrolment(store, secrets.identity, parsed.data);
+    // A rotation cut short after its key was put in force: the certificate is the one awaited.
+    if (pendingRotation(store.db)?.nextKeyId === secrets.identity.keyId) endRotation(store.db);
+    return { mission: secrets.identity, hubFingerprint: keyFingerprint(hub), rotated: false };
+  } finally {
+    store.close();
+  }
+}
+
+/** identity.next.key becomes identity.key; the old key stays beside it, retired, never deleted. */
+async function promoteNextKey(config: NodeConfig, oldKeyId: string): Promise<void> {
+  const paths = rotationPaths(config);
+  const { identityKey } = nodePaths(config);
+  const retired = paths.retiredKey(oldKeyId);
+  if (!(await exists(retired))) await link(identityKey, retired);
+  await rename(paths.nextKey, identityKey);
+  await syncDirectory(dirname(identityKey));
+  await unlink(paths.request).catch(() => undefined);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+// A rename is durable only once its directory is: fsync it (POSIX leaves it to the caller).
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads a bundle file; the caller validates it. */
+export async function readBundleFile(path: string): Promise<unknown> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
