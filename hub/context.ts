@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Identity, TrustStore } from '../protocol/index.js';
 import { type EmbeddedBroker, startBroker } from './broker/broker.js';
-import { type HubConfig, hubPaths } from './config/config.js';
+import type { HubConfig } from './config/config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
+import { storeConfigOf } from './db/store-config.js';
 import { buildHubApp } from './http/app.js';
 import { hubHealthRoutes } from './http/health.js';
 import { HubIngestLink } from './link/hub-link.js';
@@ -38,7 +39,7 @@ export async function createHubContext(
   hub: Identity,
   version: string,
 ): Promise<HubContext> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+  const db = await openDatabase(storeConfigOf(config));
   const { trust } = await loadTrustStore(db, hub.toPublic());
   trustHub(trust, hub);
   const metrics = createHubMetrics(db);

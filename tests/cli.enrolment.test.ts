@@ -45,7 +45,7 @@ describe('enrolling a mission with the command line', () => {
     expect((await stat(join(mission, 'keys', 'identity.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(mission, 'keys', 'data.key'))).mode & 0o777).toBe(0o600);
 
-    await econsulat('hub', 'init', '--dir', hub);
+    await econsulat('hub', 'init', '--dir', hub, '--embedded-database', 'pglite');
     const bundle = join(dir, 'bundle.json');
     expect(
       await econsulat(

@@ -36,7 +36,7 @@ afterEach(async () => {
 async function hubWithMission(): Promise<{ config: string; root: string }> {
   const root = await mkdtemp(join(tmpdir(), 'econsulat-import-'));
   dir = root;
-  await initHub({ dir: join(root, 'hub'), httpPort: '0', mqttPort: '0' });
+  await initHub({ dir: join(root, 'hub'), httpPort: '0', mqttPort: '0', embeddedDatabase: 'pglite' });
   const configFile = join(root, 'hub', 'hub.json');
   const config = await readHubConfig(configFile);
   const hub = await loadHubIdentity(config);

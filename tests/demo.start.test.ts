@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,8 @@ describe('npm start (econsulat demo)', () => {
 
   it('starts a hub and two enrolled missions; a booking at a mission reaches the hub summary; Ctrl-C stops; a second start reuses the data', async () => {
     dir = await mkdtemp(join(tmpdir(), 'econsulat-demo-'));
+    // Run as root, the hub's PostgreSQL runs as its own system user, which must pass through.
+    await chmod(dir, 0o711);
     const portBase = 20_000 + Math.floor(Math.random() * 400) * 10;
     let child = await startDemo(dir, portBase);
     const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;

@@ -33,6 +33,7 @@ describeWithChromium('hub dashboards in Chromium', () => {
     const identity = Identity.generate(HUB_ID);
     const config = hubConfigSchema.parse({
       dataDir: dir.dir,
+      embeddedDatabase: 'pglite',
       http: { host: '127.0.0.1', port: 0 },
       mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       logLevel: 'silent',

@@ -325,7 +325,7 @@ describe('econsulat hub broker-config', () => {
 
   it('writes both files for the hub in its config and prints the lines for mosquitto.conf', async () => {
     temp = await makeTempDir('econsulat-broker-config-');
-    await initHub({ dir: join(temp.dir, 'hub'), httpPort: '0', mqttPort: '0' });
+    await initHub({ dir: join(temp.dir, 'hub'), httpPort: '0', mqttPort: '0', embeddedDatabase: 'pglite' });
     const config = await readHubConfig(join(temp.dir, 'hub', 'hub.json'));
     const outDir = join(temp.dir, 'mosquitto');
     const printed = await writeBrokerConfig(config, outDir);

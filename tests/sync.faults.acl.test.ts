@@ -45,6 +45,7 @@ describe('a mission reaching for another mission’s topics', () => {
     hub = await createHub(
       hubConfigSchema.parse({
         dataDir: dir.dir,
+        embeddedDatabase: 'pglite',
         http: { host: '127.0.0.1', port: 0 },
         mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
         logLevel: 'silent',

@@ -36,6 +36,7 @@ describe('a rogue client on the broker (replays, reordering, alterations, forger
     const hubIdentity = Identity.generate(HUB_ID);
     const config = hubConfigSchema.parse({
       dataDir: dir.dir,
+      embeddedDatabase: 'pglite',
       http: { host: '127.0.0.1', port: 0 },
       mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       logLevel: 'silent',

@@ -11,11 +11,16 @@ export const hubConfigSchema = z.strictObject({
     /** Behind TLS (a reverse proxy): the web session cookies get the Secure flag. */
     secureCookies: z.boolean().default(false),
   }),
-  /** PostgreSQL; absent means the embedded PGlite database in the data directory. */
+  /** PostgreSQL; absent means the embedded database in the data directory. */
   databaseUrl: z
     .string()
     .regex(/^postgres(ql)?:\/\//)
     .optional(),
+  /**
+   * The embedded database when there is no URL: a PostgreSQL server the hub runs itself (durable,
+   * the default), or PGlite, which never fsyncs: for tests and throwaway runs only.
+   */
+  embeddedDatabase: z.enum(['postgres', 'pglite']).default('postgres'),
   mqtt: z.discriminatedUnion('mode', [
     z.strictObject({
       mode: z.literal('embedded'),
@@ -49,5 +54,7 @@ export function hubPaths(config: Pick<HubConfig, 'dataDir'>) {
   return {
     identityKey: join(config.dataDir, 'keys', 'hub.key'),
     pglite: join(config.dataDir, 'pglite'),
+    postgres: join(config.dataDir, 'postgres'),
+    postgresLog: join(config.dataDir, 'logs', 'postgres.log'),
   };
 }

@@ -14,6 +14,7 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
       secureCookies: env.HUB_SECURE_COOKIES === 'true',
     },
     databaseUrl: env.DATABASE_URL,
+    embeddedDatabase: env.HUB_EMBEDDED_DATABASE,
     mqtt: env.MQTT_URL
       ? {
           mode: 'external',

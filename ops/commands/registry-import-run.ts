@@ -2,10 +2,10 @@
 import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import { hubPaths } from '../../hub/config/config.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
 import type { Database } from '../../hub/db/database.js';
 import { openDatabase } from '../../hub/db/open-database.js';
+import { storeConfigOf } from '../../hub/db/store-config.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import {
   importedDecisions,
@@ -48,7 +48,7 @@ export async function runImport(options: ImportOptions): Promise<number> {
   }
   const submissions = lines.flatMap((line) => (line.ok ? [line.submission] : []));
   const config = await readHubConfig(options.config);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+  const db = await openDatabase(storeConfigOf(config));
   try {
     const report = await queueInBatches(db, options.mission, submissions).catch((error: unknown) => {
       if (!(error instanceof RegistryImportError)) throw error;

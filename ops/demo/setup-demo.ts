@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { hubPaths } from '../../hub/config/config.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
 import { openDatabase } from '../../hub/db/open-database.js';
+import { storeConfigOf } from '../../hub/db/store-config.js';
 import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
 import { hubSecretsKey } from '../../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser } from '../../hub/services/users/bootstrap.js';
@@ -40,7 +40,7 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
     mqttPort: String(layout.brokerPort),
   });
   const hub = await loadHubIdentity(hubConfig);
-  const db = await openDatabase({ dataDir: hubPaths(hubConfig).pglite });
+  const db = await openDatabase(storeConfigOf(hubConfig));
   const missions: Record<string, { accounts: DemoAccount[] }> = {};
   const registry = demoRegistryPersons();
   const registrations = demoRegistrations(registry);

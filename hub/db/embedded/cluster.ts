@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { chown, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { HubError, HubErrorCode } from '../../errors.js';
+import type { PostgresBinaries } from './binaries.js';
+import { runAs } from './run-as.js';
+import type { ServerUser } from './server-user.js';
+
+/** The role the hub connects as; the socket's directory is the only door (mode 0700). */
+export const SUPERUSER = 'postgres';
+
+/**
+ * Creates the database cluster on first start. initdb writes into a side directory renamed into
+ * place when it has finished, so a hub killed during initdb leaves no half-made cluster: the next
+ * start begins again.
+ */
+export async function ensureCluster(
+  dataDir: string,
+  binaries: PostgresBinaries,
+  user: ServerUser | undefined,
+): Promise<'created' | 'existing'> {
+  if (existsSync(`${dataDir}/PG_VERSION`)) return 'existing';
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
+    throw new HubError(
+      HubErrorCode.EmbeddedDatabaseUnavailable,
+      `${dataDir} is not empty and holds no PostgreSQL cluster: move it away and start the hub again`,
+    );
+  }
+  const building = `${dataDir}.initdb`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { recursive: true, mode: 0o700 });
+  if (user) await chown(building, user.uid, user.gid);
+  try {
+    await runAs(user, binaries.initdb, [
+      '--pgdata',
+      building,
+      '--username',
+      SUPERUSER,
+      '--auth',
+      'trust',
+      '--encoding',
+      'UTF8',
+      '--no-locale',
+      '--no-instructions',
+    ]);
+  } catch (error) {
+    const output = (error as { stderr?: string }).stderr ?? '';
+    throw new HubError(HubErrorCode.EmbeddedDatabaseUnavailable, `initdb failed: ${output.trim()}`, {
+      cause: error,
+    });
+  }
+  await rm(dataDir, { recursive: true, force: true });
+  await rename(building, dataDir);
+  await syncDirectory(dirname(dataDir));
+  return 'created';
+}
+
+/** Makes a rename durable: the directory entry itself is flushed. */
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
