@@ -15,10 +15,12 @@ export interface ChannelRow {
   readonly lastControlAt: number;
   /** The highest sequence dropped as ahead of the channel (a gap), 0 if none. */
   readonly gapSeenUpTo: number;
+  /** While a resync is under way, the sequence the mission must start again from. */
+  readonly resyncFrom: number | null;
 }
 
 const SELECT_FOR_UPDATE = `SELECT mission_id AS "missionId", applied_up_to AS "appliedUpTo",
-  last_control_at AS "lastControlAt", gap_seen_up_to AS "gapSeenUpTo"
+  last_control_at AS "lastControlAt", gap_seen_up_to AS "gapSeenUpTo", resync_from AS "resyncFrom"
   FROM channels WHERE mission_id = $1 FOR UPDATE`;
 
 /**
@@ -32,14 +34,19 @@ export async function lockChannel(
   isKnownSender: boolean,
 ): Promise<ChannelRow | undefined> {
   const [row] = await tx.query<ChannelRow>(SELECT_FOR_UPDATE, [header.from]);
-  if (row || !isKnownSender) return row;
+  if (row || !isKnownSender) return row && normalised(row);
   await tx.query(
     `INSERT INTO channels (mission_id) SELECT id FROM missions WHERE id = $1
      ON CONFLICT (mission_id) DO NOTHING`,
     [header.from],
   );
   const [created] = await tx.query<ChannelRow>(SELECT_FOR_UPDATE, [header.from]);
-  return created;
+  return created && normalised(created);
+}
+
+// pg reads bigint as text; PGlite as a number.
+function normalised(row: ChannelRow): ChannelRow {
+  return { ...row, resyncFrom: row.resyncFrom === null ? null : Number(row.resyncFrom) };
 }
 
 /**
@@ -61,11 +68,13 @@ export async function advanceChannel(
   now: Date,
 ): Promise<void> {
   if (decision.action === 'apply') {
-    await tx.query('UPDATE channels SET applied_up_to = $2, updated_at = $3 WHERE mission_id = $1', [
-      missionId,
-      decision.advanceTo,
-      now,
-    ]);
+    // Taking the sequence a resync asked for ends the resync.
+    await tx.query(
+      `UPDATE channels SET applied_up_to = $2, updated_at = $3,
+         resync_from = CASE WHEN resync_from <= $2 THEN NULL ELSE resync_from END
+       WHERE mission_id = $1`,
+      [missionId, decision.advanceTo, now],
+    );
   } else if (decision.action === 'control') {
     await tx.query(
       `UPDATE channels SET last_control_at = GREATEST(last_control_at, $2), updated_at = $3

@@ -1,4 +1,5 @@
 import {
+  CHANNEL_RESYNC,
   decide,
   decodeHeader,
   type Header,
@@ -21,6 +22,7 @@ import {
 } from './channel-row.js';
 import { type Handler, type HandlerResult, ingestHandlers } from './handlers/index.js';
 import type { IngestContext, IngestOutcome } from './ingest-types.js';
+import { recordContact } from './mission-contact.js';
 import { countRefusal } from './refusals.js';
 
 /**
@@ -80,13 +82,16 @@ async function applyOpened(
     };
   }
   const handler = ingestHandlers[message.type] as Handler<typeof message.type> | undefined;
-  if (!handler)
+  const mission = ctx.trust.lookup(header.from, header.keyId)?.identity;
+  if (!handler || !mission)
     return refuseAndCount(tx, Refusal.Malformed, `${message.type} is not sent to the hub`, header, ctx);
   const now = new Date(ctx.now);
+  const context = { missionId, now, seq: header.seq, parties: { hub: ctx.self, mission } };
   // The table pairs each type with its handler; TypeScript cannot correlate the two unions.
-  const result = await (handler as Handler<never>)(tx, message.body as never, { missionId, now });
+  const result = await (handler as Handler<never>)(tx, message.body as never, context);
   await advanceChannel(tx, missionId, decision, now);
-  if (decision.action === 'control') return controlOutcome(missionId, message, result);
+  await recordContact(tx, missionId, message, now);
+  if (decision.action === 'control') return controlOutcome(tx, missionId, message, result, ctx.now);
   return {
     status: 'applied',
     missionId,
@@ -96,8 +101,21 @@ async function applyOpened(
   };
 }
 
-function controlOutcome(missionId: string, message: OpenedMessage, result: HandlerResult | undefined) {
-  return { status: 'control', missionId, messageType: message.type, resend: result?.resend ?? [] } as const;
+async function controlOutcome(
+  tx: Queryable,
+  missionId: string,
+  message: OpenedMessage,
+  result: HandlerResult | undefined,
+  now: number,
+): Promise<IngestOutcome> {
+  const reply = result?.reply ? await stampedReply(tx, missionId, now, result.reply) : undefined;
+  return {
+    status: 'control',
+    missionId,
+    messageType: message.type,
+    resend: result?.resend ?? [],
+    ...(reply ? { reply } : {}),
+  };
 }
 
 async function refusedOrDuplicate(
@@ -112,6 +130,15 @@ async function refusedOrDuplicate(
   }
   // open() reports a duplicate only once the header MAC proved the sender: safe to answer.
   if (claimed.seq === 0) return { status: 'duplicate', missionId: channel.missionId };
+  if (channel.resyncFrom !== null && claimed.seq < channel.resyncFrom) {
+    // Numbered before the mission took the resync: never acknowledge it (PROTOCOL.md).
+    const resync = { type: CHANNEL_RESYNC, body: { upFrom: channel.resyncFrom, recovered: 0 } } as const;
+    return {
+      status: 'duplicate',
+      missionId: channel.missionId,
+      reply: await stampedReply(tx, channel.missionId, ctx.now, resync),
+    };
+  }
   return {
     status: 'duplicate',
     missionId: channel.missionId,

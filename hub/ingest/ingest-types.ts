@@ -1,6 +1,10 @@
 import type {
   ACK,
   Ack,
+  CHANNEL_RESYNC,
+  ChannelResync,
+  HELLO,
+  Hello,
   Identity,
   MessageType,
   RESEND_REQUEST,
@@ -28,10 +32,12 @@ export interface IngestContext {
   readonly arrivedOn?: string;
 }
 
-/** A control message from the hub to a mission. */
+/** A control message from the hub to a mission, in answer to what it sent. */
 export type ControlMessage =
   | { readonly type: typeof ACK; readonly body: Ack }
-  | { readonly type: typeof RESEND_REQUEST; readonly body: ResendRequest };
+  | { readonly type: typeof RESEND_REQUEST; readonly body: ResendRequest }
+  | { readonly type: typeof CHANNEL_RESYNC; readonly body: ChannelResync }
+  | { readonly type: typeof HELLO; readonly body: Hello };
 
 /**
  * A control message the caller must seal and send back to the mission, with the timestamp it was
@@ -49,12 +55,16 @@ export type IngestOutcome =
       readonly seq: number;
       readonly reply: ControlReply;
     }
-  /** A control message taken; `resend` holds stored envelopes to publish again, as they are. */
+  /**
+   * A control message taken; `resend` holds stored envelopes to publish, as they are, and `reply` a
+   * control message to answer with (a resync, a resend request).
+   */
   | {
       readonly status: 'control';
       readonly missionId: string;
       readonly messageType: MessageType;
       readonly resend: readonly Uint8Array[];
+      readonly reply?: ControlReply;
     }
   /** Already applied (a redelivery or a replay): nothing changed; answer sequenced ones with the position. */
   | { readonly status: 'duplicate'; readonly missionId: string; readonly reply?: ControlReply }

@@ -5,15 +5,16 @@ import {
   createBrokerToken,
   decodeHeader,
   downTopic,
+  HELLO,
   hubBrokerPassword,
   type Identity,
   parseTopic,
-  type TrustResolver,
+  type TrustStore,
 } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
 import { ingestEnvelope } from '../ingest/ingest-envelope.js';
 import type { IngestOutcome } from '../ingest/ingest-types.js';
-import { unacknowledgedFrom } from '../services/outbound.js';
+import { hasGreetedSince, hubHello, missionsToGreet } from './greeting.js';
 import { recordPresence } from './presence.js';
 import { sealReply } from './replies.js';
 
@@ -33,6 +34,8 @@ export interface HubLinkOptions {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
   /** Told once a mission's presence (online or offline) is recorded. */
   readonly onPresence?: (missionId: string) => void;
+  /** Said in the hello the hub sends every mission when it connects. */
+  readonly softwareVersion?: string;
   readonly onError?: (error: Error) => void;
 }
 
@@ -44,11 +47,14 @@ export interface HubLinkOptions {
 export class HubIngestLink {
   private client: mqtt.MqttClient | undefined;
   private readonly queues = new Map<string, Promise<void>>();
+  /** Missions whose hello was taken since this process started: safe to publish to. */
+  private readonly greeted = new Set<string>();
+  private readonly startedAt = new Date();
 
   constructor(
     private readonly db: Database,
     private readonly hub: Identity,
-    private readonly trust: TrustResolver,
+    private readonly trust: TrustStore,
     private readonly options: HubLinkOptions,
   ) {}
 
@@ -66,7 +72,7 @@ export class HubIngestLink {
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, new Uint8Array(payload)));
     client.on('error', (error) => this.options.onError?.(error));
-    client.on('connect', () => void this.republishUnacknowledged());
+    client.on('connect', () => void this.greetMissions());
     // A fresh token for every reconnection: the first one has expired by then.
     client.on('reconnect', () => {
       client.options.password = this.password();
@@ -79,8 +85,27 @@ export class HubIngestLink {
     await client.subscribeAsync({ [up]: { qos: 1 }, [ALL_PRESENCE_TOPICS]: { qos: 1 } });
   }
 
-  /** Publishes a sealed hub → mission envelope (already held in `outbound`). */
+  /**
+   * Publishes a sealed hub → mission envelope (already held in `outbound`), once the mission has said
+   * hello since this process started: a hub restored from a dump must learn the mission's position
+   * before the mission sees anything it numbered (PROTOCOL.md, "Going back in time"). Until then the
+   * envelope stays held, and goes with the answer to the mission's hello.
+   */
   publishDown(missionId: string, envelope: Uint8Array): void {
+    if (this.greeted.has(missionId)) {
+      this.send(missionId, envelope);
+      return;
+    }
+    void hasGreetedSince(this.db, missionId, this.startedAt)
+      .then((greeted) => {
+        if (!greeted) return;
+        this.greeted.add(missionId);
+        this.send(missionId, envelope);
+      })
+      .catch((error: unknown) => this.options.onError?.(error as Error));
+  }
+
+  private send(missionId: string, envelope: Uint8Array): void {
     this.client?.publish(downTopic(missionId), Buffer.from(envelope), { qos: 1 });
   }
 
@@ -124,28 +149,33 @@ export class HubIngestLink {
     const outcome = await ingestEnvelope(this.db, bytes, context);
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
-    if (outcome.status === 'control') {
-      for (const envelope of outcome.resend) this.publishDown(outcome.missionId, envelope);
-      return;
-    }
-    const reply = outcome.reply;
     const header = decodeHeader(bytes);
     const mission = header.ok
       ? this.trust.lookup(header.header.from, header.header.keyId)?.identity
       : undefined;
+    if (outcome.status === 'control') {
+      if (outcome.messageType === HELLO) this.greeted.add(outcome.missionId);
+      if (outcome.reply && mission) this.send(outcome.missionId, sealReply(this.hub, mission, outcome.reply));
+      for (const envelope of outcome.resend) this.send(outcome.missionId, envelope);
+      return;
+    }
+    const reply = outcome.reply;
     if (!reply || !mission) return;
-    this.publishDown(outcome.missionId, sealReply(this.hub, mission, reply));
+    this.send(outcome.missionId, sealReply(this.hub, mission, reply));
   }
 
-  /** After a (re)connection, every mission gets again what it has not acknowledged. */
-  private async republishUnacknowledged(): Promise<void> {
+  /**
+   * After a (re)connection, every enrolled mission gets the hub's hello with both positions of its
+   * channel; it answers with its own, which sends again what it lacks and repairs a channel that
+   * went back in time on either side.
+   */
+  private async greetMissions(): Promise<void> {
     try {
-      const missions = await this.db.query<{ mission_id: string }>(
-        'SELECT DISTINCT mission_id FROM outbound WHERE acked_at IS NULL',
-      );
-      for (const { mission_id: missionId } of missions) {
-        for (const envelope of await unacknowledgedFrom(this.db, missionId, 1))
-          this.publishDown(missionId, envelope);
+      for (const missionId of await missionsToGreet(this.db)) {
+        const mission = this.trust.keysOf(missionId)[0]?.identity;
+        if (!mission) continue;
+        const hello = await hubHello(this.db, missionId, this.options.softwareVersion ?? 'unknown');
+        this.send(missionId, sealReply(this.hub, mission, hello));
       }
     } catch (error) {
       this.options.onError?.(error as Error);

@@ -17,6 +17,7 @@ export async function holdOutbound(
   missionId: string,
   type: MessageType,
   sealAt: (seq: number) => Uint8Array,
+  body?: unknown,
 ): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
     `UPDATE channels SET next_send_seq = next_send_seq + 1, updated_at = now()
@@ -24,16 +25,20 @@ export async function holdOutbound(
     [missionId],
   );
   if (!row) throw new TypeError(`no channel for mission ${missionId}`);
-  await tx.query('INSERT INTO outbound (mission_id, seq, type, envelope) VALUES ($1, $2, $3, $4)', [
-    missionId,
-    row.seq,
-    type,
-    sealAt(row.seq),
-  ]);
+  // The body is kept beside the envelope so that a hub restored from a dump can seal it again under
+  // a sequence the mission has not used (PROTOCOL.md, "Going back in time").
+  await tx.query(
+    'INSERT INTO outbound (mission_id, seq, type, envelope, body) VALUES ($1, $2, $3, $4, $5::jsonb)',
+    [missionId, row.seq, type, sealAt(row.seq), body === undefined ? null : JSON.stringify(body)],
+  );
   return row.seq;
 }
 
-/** A cumulative acknowledgement from the mission: every envelope up to `upTo` is applied there. */
+/**
+ * A cumulative acknowledgement from the mission: every envelope up to `upTo` is applied there. An
+ * acknowledgement beyond the last sequence the hub sealed cannot be true of this hub's channel (the
+ * hub went back in time: a restored dump); it is ignored, and the mission's hello repairs the channel.
+ */
 export async function acknowledgeOutbound(
   tx: Queryable,
   missionId: string,
@@ -41,9 +46,31 @@ export async function acknowledgeOutbound(
   at: Date,
 ): Promise<void> {
   await tx.query(
-    'UPDATE outbound SET acked_at = $3 WHERE mission_id = $1 AND seq <= $2 AND acked_at IS NULL',
+    `UPDATE outbound SET acked_at = $3 WHERE mission_id = $1 AND seq <= $2 AND acked_at IS NULL
+       AND $2 < (SELECT next_send_seq FROM channels WHERE mission_id = $1)`,
     [missionId, upTo, at],
   );
+}
+
+/**
+ * The envelopes kept from `from` on, acknowledged or not, in order: for a mission that went back in
+ * time and asks again for what it had already applied once. They count as unacknowledged again.
+ */
+export async function keptFrom(tx: Queryable, missionId: string, from: number): Promise<Uint8Array[]> {
+  await tx.query('UPDATE outbound SET acked_at = NULL WHERE mission_id = $1 AND seq >= $2', [
+    missionId,
+    from,
+  ]);
+  return unacknowledgedFrom(tx, missionId, from);
+}
+
+/** Deletes envelopes acknowledged before `before`: past the retention period; returns how many. */
+export async function pruneAcknowledgedOutbound(db: Queryable, before: Date): Promise<number> {
+  const rows = await db.query<{ n: number | string }>(
+    `WITH gone AS (DELETE FROM outbound WHERE acked_at < $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+    [before],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** The unacknowledged envelopes from `from` on, in order: the very bytes first sent. */
@@ -73,9 +100,15 @@ export async function sealAndHold<T extends MessageType>(
   timestamp: number,
 ): Promise<{ seq: number; envelope: Uint8Array }> {
   let envelope: Uint8Array = new Uint8Array(0);
-  const seq = await holdOutbound(tx, recipient.partyId, type, (at) => {
-    envelope = seal({ sender: hub, recipient, type, body, seq: at, timestamp });
-    return envelope;
-  });
+  const seq = await holdOutbound(
+    tx,
+    recipient.partyId,
+    type,
+    (at) => {
+      envelope = seal({ sender: hub, recipient, type, body, seq: at, timestamp });
+      return envelope;
+    },
+    body,
+  );
   return { seq, envelope };
 }

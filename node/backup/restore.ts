@@ -8,6 +8,7 @@ import { nodePaths } from '../config/config.js';
 import { deriveDataKeys } from '../crypto/data-keys.js';
 import { createDocumentDecryptStream } from '../crypto/document-cipher.js';
 import { CryptoError } from '../crypto/errors.js';
+import type { Db } from '../db/db.js';
 import { openStore } from '../db/store.js';
 import { type AuditVerdict, verifyAuditChain } from '../services/audit/audit-verify.js';
 import { syncToDisk } from '../services/files/scan-files.js';
@@ -98,11 +99,21 @@ async function checkRestored(
   const store = await openStore({ path, dataKey });
   try {
     const integrity = String(store.db.pragma('quick_check', { simple: true }));
+    markRestored(store.db);
     const scanIds = store.db.prepare('SELECT id FROM file_documents ORDER BY id').pluck().all() as string[];
     return { integrity, audit: verifyAuditChain(store.db), scanIds };
   } finally {
     store.close();
   }
+}
+
+/**
+ * The restored database is older than the hub's view of this mission: its next hello says so, and
+ * the hub resynchronises the channel and returns what was lost (PROTOCOL.md, "Going back in time").
+ */
+function markRestored(db: Db): void {
+  db.prepare(`INSERT OR IGNORE INTO link_channel (peer) VALUES ('hub')`).run();
+  db.prepare(`UPDATE link_channel SET restored = 1 WHERE peer = 'hub'`).run();
 }
 
 async function removeDatabase(path: string): Promise<void> {

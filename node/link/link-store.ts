@@ -12,6 +12,8 @@ export interface ChannelRow {
   applied_up_to: number;
   last_control_at: number;
   acked_up_to: number;
+  /** 1 after `node restore`, until the hub has resynchronised the channel. */
+  restored: number;
 }
 
 /** Reads the channel row, creating it on first use. */
@@ -66,11 +68,21 @@ export interface HeldEnvelope {
 /** Envelopes not yet acknowledged, from `fromSeq` on, in order. */
 export function heldEnvelopes(db: Db, fromSeq = 1): HeldEnvelope[] {
   return db
+    .prepare('SELECT seq, type, envelope FROM link_sent WHERE seq >= ? AND acked_at IS NULL ORDER BY seq')
+    .all(fromSeq) as HeldEnvelope[];
+}
+
+/**
+ * Envelopes kept from `fromSeq` on, acknowledged or not, in order: for a hub that asks again from
+ * there, having gone back in time (a dump restored) or lost them in a crash.
+ */
+export function keptEnvelopes(db: Db, fromSeq: number): HeldEnvelope[] {
+  return db
     .prepare('SELECT seq, type, envelope FROM link_sent WHERE seq >= ? ORDER BY seq')
     .all(fromSeq) as HeldEnvelope[];
 }
 
 /** How many envelopes wait for the hub's acknowledgement. */
 export function heldCount(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM link_sent').get() as { n: number }).n;
+  return (db.prepare('SELECT count(*) AS n FROM link_sent WHERE acked_at IS NULL').get() as { n: number }).n;
 }

@@ -51,9 +51,40 @@ export function removePending(store: Store, id: number): void {
   store.db.prepare('DELETE FROM link_pending WHERE id = ?').run(id);
 }
 
+/** A sealed message's body, kept encrypted beside its envelope in link_sent (see resync.ts). */
+export function sealSentBody(store: Store, seq: number, body: unknown): Uint8Array {
+  return encryptField(store.keys.field, JSON.stringify(body), sentBinding(seq));
+}
+
+/** Reads back a body kept by {@link sealSentBody}. */
+export function openSentBody(store: Store, seq: number, sealed: Uint8Array): unknown {
+  return JSON.parse(decryptField(store.keys.field, sealed, sentBinding(seq)));
+}
+
+/**
+ * Puts messages back at the head of the queue, before everything waiting, in the order given: a
+ * resync numbers again what the hub never acknowledged, and it must leave in its first order.
+ */
+export function requeueFirst(store: Store, messages: readonly { type: PendingType; body: unknown }[]): void {
+  const first = store.db.prepare('SELECT min(id) AS id FROM link_pending').get() as { id: number | null };
+  let id = (first.id ?? 1) - messages.length;
+  const insert = store.db.prepare(
+    'INSERT INTO link_pending (id, type, body, created_at) VALUES (?, ?, ?, ?)',
+  );
+  for (const message of messages) {
+    const sealed = encryptField(store.keys.field, JSON.stringify(message.body), binding(id));
+    insert.run(id, message.type, sealed, new Date().toISOString());
+    id += 1;
+  }
+}
+
 /** How many messages wait to be sealed. */
 export function pendingCount(store: Store): number {
   return (store.db.prepare('SELECT count(*) AS n FROM link_pending').get() as { n: number }).n;
+}
+
+function sentBinding(seq: number): FieldBinding {
+  return { table: 'link_sent', column: 'body', rowId: String(seq) };
 }
 
 function binding(id: number): FieldBinding {

@@ -5,11 +5,12 @@ import type { LinkContext } from './link-context.js';
 import {
   advanceApplied,
   channelRow,
-  heldEnvelopes,
+  keptEnvelopes,
   recordControl,
   sqliteReceiveState,
 } from './link-store.js';
-import { acknowledge, sealControl } from './sender.js';
+import { takeResync } from './resync.js';
+import { acknowledge, sealControl, sealHello } from './sender.js';
 
 /** What the link must do after receiving an envelope from the hub. */
 export interface Received {
@@ -61,27 +62,37 @@ function applyOpened(ctx: LinkContext, message: OpenedMessage, handlers: DownHan
 }
 
 function takeControl(ctx: LinkContext, message: OpenedMessage): Received {
+  const sentUpTo = channelRow(ctx.store.db).next_send_seq - 1;
   switch (message.type) {
     case 'ack':
+      // An acknowledgement of more than this node ever sent: the node went back in time (a restore,
+      // a snapshot) and must not take it for its own messages; its hello lets the hub resync.
+      if (message.body.upTo > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
       acknowledge(ctx, message.body.upTo);
       return { replies: [], resend: [] };
     case 'resend.request':
-      // The hub asks only from its applied position + 1: what precedes `from` is acknowledged.
+      if (message.body.from - 1 > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
+      // The hub asks only from its applied position + 1: what precedes `from` is acknowledged. What
+      // it asks for may have been acknowledged before, if the hub went back in time: kept, sent again.
       acknowledge(ctx, message.body.from - 1);
-      return {
-        replies: [],
-        resend: heldEnvelopes(ctx.store.db, message.body.from).map((held) => held.envelope),
-      };
+      return { replies: [], resend: keptFrom(ctx, message.body.from) };
     case 'hello':
-      // The hub restarted or reconnected: what it has applied is acknowledged, the rest goes again.
+      // The hub (re)connected: our hello in return tells it both our positions, which repairs a
+      // channel that went back in time on either side. What it has applied is acknowledged, unless
+      // it is more than we ever sent; whatever it lacks goes again.
+      if (message.body.receivedUpTo > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
       acknowledge(ctx, message.body.receivedUpTo);
-      return {
-        replies: [],
-        resend: heldEnvelopes(ctx.store.db, message.body.receivedUpTo + 1).map((h) => h.envelope),
-      };
+      return { replies: [sealHello(ctx)], resend: keptFrom(ctx, message.body.receivedUpTo + 1) };
+    case 'channel.resync':
+      takeResync(ctx, message.body);
+      return { replies: [], resend: [] };
     default:
       return { replies: [], resend: [] };
   }
+}
+
+function keptFrom(ctx: LinkContext, from: number): Uint8Array[] {
+  return keptEnvelopes(ctx.store.db, from).map((kept) => kept.envelope);
 }
 
 function ackPosition(ctx: LinkContext): Uint8Array {

@@ -1,10 +1,19 @@
-import { type MessageBody, type MessageType, seal, WIRE_VERSION } from '../../protocol/index.js';
+import {
+  type ACK,
+  type HELLO,
+  type MessageBody,
+  type MessageType,
+  type RESEND_REQUEST,
+  seal,
+  WIRE_VERSION,
+} from '../../protocol/index.js';
 import { immediateTransaction, transaction } from '../db/transaction.js';
 import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
+import { backlogAfter } from './backlog-report.js';
 import { pendingRotation } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
-import { firstPending, pendingCount, removePending } from './pending.js';
+import { firstPending, pendingCount, removePending, sealSentBody } from './pending.js';
 
 /**
  * Seals the next message for the hub — the oldest pending message, else the next batch of outbox
@@ -23,13 +32,9 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
     const seq = row.next_send_seq;
     const pending = firstPending(ctx.store);
     if (pending) {
-      const envelope = sealSequenced(
-        ctx,
-        pending.type,
-        pending.body as MessageBody<typeof pending.type>,
-        seq,
-      );
-      hold(ctx, { seq, type: pending.type, envelope }, null);
+      const body = { ...(pending.body as object), backlog: backlogAfter(ctx.store, row.sealed_outbox_seq) };
+      const envelope = sealSequenced(ctx, pending.type, body as MessageBody<typeof pending.type>, seq);
+      hold(ctx, { seq, type: pending.type, envelope }, null, pending.body);
       removePending(ctx.store, pending.id);
       return { seq, type: pending.type, envelope };
     }
@@ -40,7 +45,13 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
     });
     const last = items.at(-1);
     if (!last) return null;
-    const envelope = sealSequenced(ctx, 'events.batch', { events: items.map((item) => item.event) }, seq);
+    const backlog = backlogAfter(ctx.store, last.seq);
+    const envelope = sealSequenced(
+      ctx,
+      'events.batch',
+      { events: items.map((item) => item.event), backlog },
+      seq,
+    );
     hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);
     db.prepare('UPDATE link_channel SET sealed_outbox_seq = ? WHERE peer = ?').run(last.seq, HUB_PEER);
     return { seq, type: 'events.batch', envelope };
@@ -56,16 +67,20 @@ function sealSequenced<T extends MessageType>(
   return seal({ sender: ctx.self, recipient: ctx.hub, type, body, seq, timestamp: ctx.now() });
 }
 
-function hold(ctx: LinkContext, held: HeldEnvelope, outboxUpTo: number | null): void {
+function hold(ctx: LinkContext, held: HeldEnvelope, outboxUpTo: number | null, body?: unknown): void {
   const { db } = ctx.store;
+  // A non-event message keeps its body, so that a resync can number it again (resync.ts); an
+  // events batch is numbered again from the outbox.
+  const kept = body === undefined ? null : sealSentBody(ctx.store, held.seq, body);
   db.prepare(
-    'INSERT INTO link_sent (seq, type, envelope, outbox_up_to, sealed_at) VALUES (?, ?, ?, ?, ?)',
-  ).run(held.seq, held.type, held.envelope, outboxUpTo, new Date(ctx.now()).toISOString());
+    'INSERT INTO link_sent (seq, type, envelope, outbox_up_to, sealed_at, body) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(held.seq, held.type, held.envelope, outboxUpTo, new Date(ctx.now()).toISOString(), kept);
   db.prepare('UPDATE link_channel SET next_send_seq = ? WHERE peer = ?').run(held.seq + 1, HUB_PEER);
 }
 
 /**
- * The hub applied everything up to `upTo`: forget those envelopes and mark their events delivered.
+ * The hub applied everything up to `upTo`: stop waiting for those envelopes (they are kept for the
+ * retention period, for a hub restored from an older dump) and mark their events delivered.
  * Cumulative and idempotent, so a replayed or late acknowledgement changes nothing.
  */
 export function acknowledge(ctx: LinkContext, upTo: number): void {
@@ -74,8 +89,9 @@ export function acknowledge(ctx: LinkContext, upTo: number): void {
     const covered = db.prepare('SELECT max(outbox_up_to) AS up FROM link_sent WHERE seq <= ?').get(upTo) as {
       up: number | null;
     };
-    if (covered.up !== null) markDelivered(ctx.store, covered.up, new Date(ctx.now()).toISOString());
-    db.prepare('DELETE FROM link_sent WHERE seq <= ?').run(upTo);
+    const at = new Date(ctx.now()).toISOString();
+    if (covered.up !== null) markDelivered(ctx.store, covered.up, at);
+    db.prepare('UPDATE link_sent SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL').run(at, upTo);
     db.prepare('UPDATE link_channel SET acked_up_to = max(acked_up_to, ?) WHERE peer = ?').run(
       upTo,
       HUB_PEER,
@@ -84,7 +100,7 @@ export function acknowledge(ctx: LinkContext, upTo: number): void {
 }
 
 /** Seals a control message (sequence 0, strictly increasing timestamp). */
-export function sealControl<T extends 'hello' | 'ack' | 'resend.request'>(
+export function sealControl<T extends typeof HELLO | typeof ACK | typeof RESEND_REQUEST>(
   ctx: LinkContext,
   type: T,
   body: MessageBody<T>,
@@ -96,6 +112,7 @@ export function sealControl<T extends 'hello' | 'ack' | 'resend.request'>(
 /** The hello a node sends on every connection. */
 export function sealHello(ctx: LinkContext): Uint8Array {
   const backlog = outboxBacklog(ctx.store);
+  const row = channelRow(ctx.store.db);
   return sealControl(ctx, 'hello', {
     softwareVersion: ctx.softwareVersion,
     protocolVersion: WIRE_VERSION,
@@ -103,6 +120,9 @@ export function sealHello(ctx: LinkContext): Uint8Array {
       events: backlog.count + pendingCount(ctx.store),
       ...(backlog.oldestAt ? { oldestAt: backlog.oldestAt } : {}),
     },
-    receivedUpTo: channelRow(ctx.store.db).applied_up_to,
+    receivedUpTo: row.applied_up_to,
+    sentUpTo: row.next_send_seq - 1,
+    ackedUpTo: row.acked_up_to,
+    ...(row.restored === 1 ? { restored: true as const } : {}),
   });
 }

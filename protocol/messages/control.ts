@@ -12,6 +12,16 @@ export const helloSchema = z.strictObject({
   }),
   /** The last sequence the sender applied from the recipient, so a restarted peer can resend at once. */
   receivedUpTo: countSchema,
+  /**
+   * The last sequence the sender sealed on its own channel, and the last of those the recipient
+   * acknowledged: a recipient ahead of `sentUpTo` knows the sender went back in time (a restore, a
+   * snapshot), one behind `ackedUpTo` knows it went back itself (PROTOCOL.md, "Going back in time").
+   * Optional so that an older peer's hello still parses; without them nothing is detected.
+   */
+  sentUpTo: countSchema.optional(),
+  ackedUpTo: countSchema.optional(),
+  /** Set by a node restored from a backup until the hub has resynchronised its channel. */
+  restored: z.literal(true).optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 
@@ -27,3 +37,15 @@ export type Ack = z.infer<typeof ackSchema>;
 export const RESEND_REQUEST = 'resend.request';
 export const resendRequestSchema = z.strictObject({ from: z.int().min(1) });
 export type ResendRequest = z.infer<typeof resendRequestSchema>;
+
+/**
+ * channel.resync — hub to node: the node's up channel went back in time (PROTOCOL.md). The hub has
+ * moved its receiving position to `upFrom − 1`; the node numbers what it has not delivered from
+ * `upFrom` on. `recovered` events the hub held and the node lost follow as `events.recovered`.
+ */
+export const CHANNEL_RESYNC = 'channel.resync';
+export const channelResyncSchema = z.strictObject({
+  upFrom: z.int().min(1),
+  recovered: countSchema,
+});
+export type ChannelResync = z.infer<typeof channelResyncSchema>;

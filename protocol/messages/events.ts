@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema, recordIdSchema } from './common.js';
+import { backlogReportSchema, instantSchema, recordIdSchema } from './common.js';
 
 /**
  * One domain event of a mission, as written to its outbox in the same transaction as the change.
@@ -27,14 +27,28 @@ export type MissionEvent = z.infer<typeof eventSchema>;
 export const EVENTS_BATCH = 'events.batch';
 export const eventsBatchSchema = z.strictObject({
   events: z.array(eventSchema).min(1).max(5000),
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type EventsBatch = z.infer<typeof eventsBatchSchema>;
+
+/**
+ * events.recovered — hub to node after a resync: events the hub replicated from the mission that the
+ * mission no longer holds (written after the backup it was restored from), returned for its staff.
+ */
+export const EVENTS_RECOVERED = 'events.recovered';
+export const eventsRecoveredSchema = z.strictObject({
+  events: z.array(eventSchema).min(1).max(5000),
+});
+export type EventsRecovered = z.infer<typeof eventsRecoveredSchema>;
 
 /** stats.snapshot — the mission's own counters, on a schedule, for the hub's status page. */
 export const STATS_SNAPSHOT = 'stats.snapshot';
 export const statsSnapshotSchema = z.strictObject({
   at: instantSchema,
   counters: z.record(z.string().regex(/^[a-z_.]{1,60}$/), z.number().finite()),
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
 
@@ -46,5 +60,7 @@ export const auditCheckpointSchema = z.strictObject({
   length: z.int().min(0),
   /** Hex SHA-256 (or BLAKE2b-256) of the head entry; all zeros for an empty chain. */
   headHash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;

@@ -1,6 +1,15 @@
 import type { z } from 'zod';
 import { CATALOGUE_UPDATE, catalogueUpdateSchema } from './catalogue.js';
-import { ACK, ackSchema, HELLO, helloSchema, RESEND_REQUEST, resendRequestSchema } from './control.js';
+import {
+  ACK,
+  ackSchema,
+  CHANNEL_RESYNC,
+  channelResyncSchema,
+  HELLO,
+  helloSchema,
+  RESEND_REQUEST,
+  resendRequestSchema,
+} from './control.js';
 import {
   DIRECTIVE,
   DIRECTIVE_ACK,
@@ -13,7 +22,9 @@ import {
   AUDIT_CHECKPOINT,
   auditCheckpointSchema,
   EVENTS_BATCH,
+  EVENTS_RECOVERED,
   eventsBatchSchema,
+  eventsRecoveredSchema,
   STATS_SNAPSHOT,
   statsSnapshotSchema,
 } from './events.js';
@@ -43,7 +54,9 @@ export const messageSchemas = {
   [HELLO]: helloSchema,
   [ACK]: ackSchema,
   [RESEND_REQUEST]: resendRequestSchema,
+  [CHANNEL_RESYNC]: channelResyncSchema,
   [EVENTS_BATCH]: eventsBatchSchema,
+  [EVENTS_RECOVERED]: eventsRecoveredSchema,
   [STATS_SNAPSHOT]: statsSnapshotSchema,
   [AUDIT_CHECKPOINT]: auditCheckpointSchema,
   [DIRECTIVE]: directiveSchema,
@@ -67,14 +80,21 @@ export type AnyMessage = { [T in MessageType]: { type: T; body: MessageBody<T> }
  * Control messages carry sequence 0: they are not queued, not acknowledged and not resent. They are
  * idempotent, and a receiver drops one not newer than the last it took (see channel.ts).
  */
-export const controlMessageTypes: ReadonlySet<MessageType> = new Set([HELLO, ACK, RESEND_REQUEST]);
+export const controlMessageTypes: ReadonlySet<MessageType> = new Set([
+  HELLO,
+  ACK,
+  RESEND_REQUEST,
+  CHANNEL_RESYNC,
+]);
 
 /** Which way each message type travels. */
 export const messageDirections: Record<MessageType, 'up' | 'down' | 'both'> = {
   [HELLO]: 'both',
   [ACK]: 'both',
   [RESEND_REQUEST]: 'both',
+  [CHANNEL_RESYNC]: 'down',
   [EVENTS_BATCH]: 'up',
+  [EVENTS_RECOVERED]: 'down',
   [STATS_SNAPSHOT]: 'up',
   [AUDIT_CHECKPOINT]: 'up',
   [DIRECTIVE]: 'down',

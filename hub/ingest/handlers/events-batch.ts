@@ -5,14 +5,16 @@ import type { Handler } from './handler.js';
  * events.batch → replicas, in one statement however large the batch: the rows are expanded from
  * one JSON parameter by the server. An event already held (same id) is left as it is.
  */
-export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId }) => {
+export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId, seq }) => {
+  // The envelope's sequence goes with each event: a mission restored from a backup gets back the
+  // events of the envelopes it no longer remembers sending (services/channels/resync-up.ts).
   await tx.query(
-    `INSERT INTO mission_events (event_id, mission_id, kind, entity, entity_id, at, data)
-     SELECT e.id, $1::text, e.kind, e.entity, e."entityId", e.at, e.data
+    `INSERT INTO mission_events (event_id, mission_id, kind, entity, entity_id, at, data, channel_seq)
+     SELECT e.id, $1::text, e.kind, e.entity, e."entityId", e.at, e.data, $3::bigint
        FROM jsonb_to_recordset($2::jsonb)
          AS e(id uuid, kind text, entity text, "entityId" text, at timestamptz, data jsonb)
      ON CONFLICT (event_id) DO NOTHING`,
-    [missionId, JSON.stringify(body.events)],
+    [missionId, JSON.stringify(body.events), seq ?? null],
   );
   return undefined;
 };

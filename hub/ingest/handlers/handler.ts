@@ -1,15 +1,24 @@
-import type { MessageBody, MessageType } from '../../../protocol/index.js';
+import type { Identity, MessageBody, MessageType, PublicIdentity } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
+import type { ControlMessage } from '../ingest-types.js';
 
 /** What a handler knows besides the message: who sent it (authenticated) and the hub's time. */
 export interface HandlerContext {
   readonly missionId: string;
   readonly now: Date;
+  /** The message's channel sequence (0 for a control message); absent when a tool replays bodies. */
+  readonly seq?: number;
+  /** The hub, and the mission's key that sealed the message: to seal what goes back down. */
+  readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
 }
 
-/** What a handler may hand back: stored envelopes to publish to the mission again. */
+/**
+ * What a handler may hand back: envelopes to publish to the mission (stored, sent again or newly
+ * sealed and held), and a control message to answer with.
+ */
 export interface HandlerResult {
   readonly resend?: readonly Uint8Array[];
+  readonly reply?: ControlMessage;
 }
 
 /**

@@ -1,23 +1,59 @@
-import type { HELLO } from '../../../protocol/index.js';
-import { acknowledgeOutbound, unacknowledgedFrom } from '../../services/outbound.js';
+import { type HELLO, RESEND_REQUEST } from '../../../protocol/index.js';
+import { channelPositions, recordResync } from '../../services/channels/channel-positions.js';
+import { jumpDownChannel } from '../../services/channels/repair-down.js';
+import { pendingResync, resyncUp, sentBehind } from '../../services/channels/resync-up.js';
+import { acknowledgeOutbound, keptFrom } from '../../services/outbound.js';
+import type { ControlMessage } from '../ingest-types.js';
 import type { Handler } from './handler.js';
 
 /**
- * hello → the mission's status (version, backlog). Its `receivedUpTo` acknowledges what the mission
- * already holds, and whatever it lacks is sent again at once, without waiting for a gap.
+ * hello → the mission's versions, and both channels checked against what the mission says of them
+ * (PROTOCOL.md, "Going back in time"). Its `receivedUpTo` acknowledges what the mission holds, and
+ * whatever it lacks is sent again at once, acknowledged before or not: a mission restored from a
+ * backup asks again for what it had applied once. Its backlog is not recorded: it counts events the
+ * hub may hold already (applied, the ack lost); the mission's backlog and presence come from every
+ * message taken (ingest/mission-contact.ts).
  */
-export const handleHello: Handler<typeof HELLO> = async (tx, body, { missionId, now }) => {
-  await tx.query(
-    `UPDATE missions SET online = true, software_version = $2, protocol_version = $3,
-       backlog_events = $4, backlog_oldest_at = $5 WHERE id = $1`,
-    [
-      missionId,
-      body.softwareVersion,
-      body.protocolVersion,
-      body.backlog.events,
-      body.backlog.oldestAt ?? null,
-    ],
-  );
+export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
+  const { missionId, now } = context;
+  await tx.query(`UPDATE missions SET software_version = $2, protocol_version = $3 WHERE id = $1`, [
+    missionId,
+    body.softwareVersion,
+    body.protocolVersion,
+  ]);
+  await tx.query('UPDATE channels SET last_hello_at = $2 WHERE mission_id = $1', [missionId, now]);
+  const positions = await channelPositions(tx, missionId);
+
+  // Down channel first: the hub lost what it had sealed (it numbers again from the mission's
+  // position), or the mission lost what it had applied (it gets it again below).
+  if (body.receivedUpTo > positions.sentUpTo) {
+    await jumpDownChannel(tx, context, body.receivedUpTo, positions);
+  } else if (body.receivedUpTo < positions.ackedUpTo) {
+    await recordResync(tx, missionId, now, {
+      kind: 'node_behind_applied',
+      missionPosition: body.receivedUpTo,
+      hubPosition: positions.ackedUpTo,
+      recovered: positions.ackedUpTo - body.receivedUpTo,
+    });
+  }
+
+  // Up channel: the mission lost what it had sent (resync, and its lost events sealed on the down
+  // channel), or the hub lost what it had applied (the mission sends its kept envelopes again).
+  let reply: ControlMessage | undefined = pendingResync(body, positions);
+  if (sentBehind(body, positions)) {
+    reply = (await resyncUp(tx, context, body, positions)).reply;
+  } else if (!reply && body.ackedUpTo !== undefined && body.ackedUpTo > positions.appliedUpTo) {
+    await recordResync(tx, missionId, now, {
+      kind: 'hub_behind_applied',
+      missionPosition: body.ackedUpTo,
+      hubPosition: positions.appliedUpTo,
+      recovered: 0,
+    });
+    reply = { type: RESEND_REQUEST, body: { from: positions.appliedUpTo + 1 } };
+  }
+
   await acknowledgeOutbound(tx, missionId, body.receivedUpTo, now);
-  return { resend: await unacknowledgedFrom(tx, missionId, body.receivedUpTo + 1) };
+  // Everything after the mission's position, kept or just sealed (recovered events), in order.
+  const resend = await keptFrom(tx, missionId, body.receivedUpTo + 1);
+  return { resend, ...(reply ? { reply } : {}) };
 };

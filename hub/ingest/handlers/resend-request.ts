@@ -1,5 +1,5 @@
 import type { RESEND_REQUEST } from '../../../protocol/index.js';
-import { acknowledgeOutbound, unacknowledgedFrom } from '../../services/outbound.js';
+import { acknowledgeOutbound, keptFrom } from '../../services/outbound.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -8,5 +8,6 @@ import type { Handler } from './handler.js';
  */
 export const handleResendRequest: Handler<typeof RESEND_REQUEST> = async (tx, body, { missionId, now }) => {
   await acknowledgeOutbound(tx, missionId, body.from - 1, now);
-  return { resend: await unacknowledgedFrom(tx, missionId, body.from) };
+  // Kept envelopes, acknowledged before or not: a mission that went back asks for them again.
+  return { resend: await keptFrom(tx, missionId, body.from) };
 };

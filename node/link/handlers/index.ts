@@ -3,6 +3,7 @@ import type { LinkContext } from '../link-context.js';
 import { renewCertificateFrom } from '../trust-material.js';
 import { applyCatalogueUpdate } from './catalogue-update.js';
 import { applyDirective } from './directive.js';
+import { applyEventsRecovered } from './events-recovered.js';
 import { applyRegistryResult } from './registry-result.js';
 import { applyRevocationList } from './revocation-list.js';
 
@@ -25,6 +26,8 @@ export function downHandlers(): DownHandlers {
           return applyCatalogueUpdate(ctx, message.body);
         case 'registry.result':
           return applyRegistryResult(ctx, message.body);
+        case 'events.recovered':
+          return applyEventsRecovered(ctx, message.body);
         case 'revocation.list':
           return applyRevocationList(ctx, message.body);
         case 'certificate.renewal':

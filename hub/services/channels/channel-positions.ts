@@ -1,0 +1,66 @@
+import type { Queryable } from '../../db/database.js';
+
+/** Where one mission's channel stands at the hub, both directions, read under the channel's lock. */
+export interface ChannelPositions {
+  /** Up: the last sequence applied from the mission, and the highest dropped as a gap. */
+  readonly appliedUpTo: number;
+  readonly gapSeenUpTo: number;
+  /** Up: while a resync is under way, the sequence the mission must start again from. */
+  readonly resyncFrom: number | null;
+  /** Down: the last sequence the hub sealed, and the highest the mission acknowledged. */
+  readonly sentUpTo: number;
+  readonly ackedUpTo: number;
+}
+
+/** Reads a mission's channel positions; call inside the transaction that locked the row. */
+export async function channelPositions(tx: Queryable, missionId: string): Promise<ChannelPositions> {
+  const [row] = await tx.query<Record<keyof ChannelPositions, string | number | null>>(
+    `SELECT applied_up_to AS "appliedUpTo", gap_seen_up_to AS "gapSeenUpTo", resync_from AS "resyncFrom",
+            next_send_seq - 1 AS "sentUpTo",
+            (SELECT coalesce(max(seq), 0) FROM outbound WHERE mission_id = $1 AND acked_at IS NOT NULL)
+              AS "ackedUpTo"
+       FROM channels WHERE mission_id = $1`,
+    [missionId],
+  );
+  if (!row) throw new TypeError(`no channel for mission ${missionId}`);
+  // pg reads bigint as text, PGlite as a number.
+  return {
+    appliedUpTo: Number(row.appliedUpTo),
+    gapSeenUpTo: Number(row.gapSeenUpTo),
+    resyncFrom: row.resyncFrom === null ? null : Number(row.resyncFrom),
+    sentUpTo: Number(row.sentUpTo),
+    ackedUpTo: Number(row.ackedUpTo),
+  };
+}
+
+/** What a resync found and did, for the log of resyncs (hub migration 009). */
+export interface ResyncRecord {
+  readonly kind: 'node_behind' | 'hub_behind_sent' | 'hub_behind_applied' | 'node_behind_applied';
+  readonly missionPosition: number;
+  readonly hubPosition: number;
+  readonly restartedAt?: number;
+  readonly recovered: number;
+}
+
+/** Records a resync in the transaction that made it. */
+export async function recordResync(
+  tx: Queryable,
+  missionId: string,
+  at: Date,
+  record: ResyncRecord,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO channel_resyncs
+       (mission_id, detected_at, kind, mission_position, hub_position, restarted_at, recovered)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      missionId,
+      at,
+      record.kind,
+      record.missionPosition,
+      record.hubPosition,
+      record.restartedAt ?? null,
+      record.recovered,
+    ],
+  );
+}

@@ -1,0 +1,94 @@
+import type { MissionEvent } from '../../../protocol/index.js';
+import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import type { Store } from '../../db/store.js';
+import { transaction } from '../../db/transaction.js';
+import { digestRecord } from '../audit/audit-hash.js';
+import { appendAudit } from '../audit/audit-log.js';
+
+/** An event the hub returned after a restore, as the staff see it. */
+export interface RecoveredEvent extends MissionEvent {
+  readonly recoveredAt: string;
+  readonly reviewedAt: string | null;
+  readonly reviewedBy: string | null;
+}
+
+/**
+ * Keeps the events the hub returned after a resync: written by this mission after the backup it
+ * was restored from. An event the node still holds (its outbox has it) or already kept is skipped,
+ * so a batch received twice adds nothing. Call inside the receiving transaction. Returns how many
+ * were new.
+ */
+export function keepRecoveredEvents(store: Store, events: readonly MissionEvent[], at: string): number {
+  const known = store.db.prepare(
+    'SELECT 1 FROM outbox WHERE id = ? UNION ALL SELECT 1 FROM recovered_events WHERE id = ?',
+  );
+  const insert = store.db.prepare(
+    `INSERT INTO recovered_events (id, kind, entity, entity_id, at, data, recovered_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let kept = 0;
+  for (const event of events) {
+    if (known.get(event.id, event.id)) continue;
+    const data = encryptField(store.keys.field, JSON.stringify(event.data), binding(event.id));
+    insert.run(event.id, event.kind, event.entity, event.entityId, event.at, data, at);
+    kept += 1;
+  }
+  return kept;
+}
+
+/** The recovered events, newest first; only those not reviewed yet unless `all`. */
+export function listRecoveredEvents(
+  store: Store,
+  options: { all?: boolean; limit?: number } = {},
+): RecoveredEvent[] {
+  const rows = store.db
+    .prepare(
+      `SELECT id, kind, entity, entity_id AS entityId, at, data, recovered_at AS recoveredAt,
+              reviewed_at AS reviewedAt, reviewed_by AS reviewedBy
+         FROM recovered_events WHERE ? OR reviewed_at IS NULL ORDER BY at DESC, id LIMIT ?`,
+    )
+    .all(options.all ? 1 : 0, options.limit ?? 500) as (Omit<RecoveredEvent, 'data'> & {
+    data: Uint8Array;
+  })[];
+  return rows.map((row) => ({
+    ...row,
+    data: JSON.parse(decryptField(store.keys.field, row.data, binding(row.id))) as MissionEvent['data'],
+  }));
+}
+
+/** How many recovered events wait for an agent's review. */
+export function countRecoveredToReview(store: Store): number {
+  return (
+    store.db.prepare('SELECT count(*) AS n FROM recovered_events WHERE reviewed_at IS NULL').get() as {
+      n: number;
+    }
+  ).n;
+}
+
+/**
+ * An agent has re-entered what a recovered event describes, or judged it needs nothing: marked
+ * reviewed, audited. Returns false when the event is unknown or already reviewed.
+ */
+export function markRecoveredReviewed(store: Store, id: string, actor: string, at: Date): boolean {
+  return transaction(store.db, () => {
+    const changed = store.db
+      .prepare(
+        'UPDATE recovered_events SET reviewed_at = ?, reviewed_by = ? WHERE id = ? AND reviewed_at IS NULL',
+      )
+      .run(at.toISOString(), actor, id).changes;
+    if (changed === 0) return false;
+    appendAudit(store.db, {
+      actor,
+      action: 'recovered_event.reviewed',
+      entity: 'recovered_event',
+      entityId: id,
+      afterDigest: digestRecord(store.keys.audit, { id, reviewedBy: actor }),
+      at: at.toISOString(),
+    });
+    return true;
+  });
+}
+
+function binding(id: string): FieldBinding {
+  return { table: 'recovered_events', column: 'data', rowId: id };
+}

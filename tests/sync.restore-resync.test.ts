@@ -1,0 +1,203 @@
+import { copyFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { issueDirective } from '../hub/services/directives/issue-directive.js';
+import { createBackup } from '../node/backup/backup.js';
+import { restoreBackup } from '../node/backup/restore.js';
+import { openStore, type Store } from '../node/db/store.js';
+import { downHandlers } from '../node/link/handlers/index.js';
+import { HubLink } from '../node/link/hub-link.js';
+import { getDirective } from '../node/services/directives/directives.js';
+import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
+import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
+import { ready } from '../protocol/index.js';
+import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
+import { uniqueMissionId } from './_util/mission-link.js';
+import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
+
+const WAIT = { timeout: 20_000, interval: 50 };
+
+/** Writes `count` appointment events to the node's outbox; returns their ids. */
+function writeEvents(store: Store, count: number, tag: string): string[] {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const event = newEvent({
+      kind: 'appointment.booked',
+      entity: 'appointment',
+      entityId: `${tag}-${i}`,
+      data: { serviceCode: 'passport_renewal', state: 'booked' },
+    });
+    appendEvent(store, event);
+    ids.push(event.id);
+  }
+  return ids;
+}
+
+for (const backend of storeBackends('restore resync')) {
+  describe(`a node that goes back in time (${backend.name})`, () => {
+    let hubStore: TestStore | undefined;
+    let pair: SyncPair | undefined;
+    let store: Store | undefined;
+    let link: HubLink | undefined;
+    beforeAll(ready);
+    afterEach(async () => {
+      await link?.stop();
+      if (store?.db.open) store.close();
+      await pair?.close();
+      await hubStore?.dispose();
+      hubStore = pair = store = link = undefined;
+    });
+
+    /** Starts the node's link on a store (the pair's own, or one reopened after a restore). */
+    function startLink(on: Store): HubLink {
+      const context = { ...(pair as SyncPair).linkContext, store: on };
+      const started = new HubLink(context, downHandlers(), {
+        url: `mqtt://127.0.0.1:${(pair as SyncPair).broker.port}`,
+        reconnect: { baseMs: 100, maxMs: 1000 },
+        drainIntervalMs: 100,
+      });
+      started.start();
+      return started;
+    }
+
+    async function hubEvents(missionId: string): Promise<{ ids: string[]; counted: number }> {
+      const db = (hubStore as TestStore).db;
+      const rows = await db.query<{ event_id: string }>(
+        'SELECT event_id FROM mission_events WHERE mission_id = $1 ORDER BY event_id',
+        [missionId],
+      );
+      // Applied effects, not rows behind a key: the dashboards' trigger counts what was inserted.
+      const [sum] = await db.query<{ n: number | string | null }>(
+        `SELECT sum(events) AS n FROM dashboard_counts WHERE mission_id = $1 AND grain = 'd'`,
+        [missionId],
+      );
+      return { ids: rows.map((row) => row.event_id), counted: Number(sum?.n ?? 0) };
+    }
+
+    function undelivered(on: Store): number {
+      return (
+        on.db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number }
+      ).n;
+    }
+
+    async function issue(title: string): Promise<string> {
+      const p = pair as SyncPair;
+      const issued = await issueDirective(
+        (hubStore as TestStore).db,
+        p.hub,
+        p.trust,
+        { title: { fr: title }, body: { fr: 'Consigne.' }, target: 'all' },
+        'DAC',
+        new Date(),
+      );
+      for (const { missionId, envelope } of issued.envelopes) p.hubLink.publishDown(missionId, envelope);
+      return issued.directive.directiveId;
+    }
+
+    /**
+     * Up to the moment the node goes back: 30 events delivered, the "backup" taken by `keep`, then 200
+     * more events and a directive, all delivered and applied. Returns what the test must find again.
+     */
+    async function workThenGoBack(keep: (store: Store) => Promise<void>, goBack: () => Promise<Store>) {
+      hubStore = await migratedStore(backend);
+      const missionId = uniqueMissionId();
+      pair = await startSyncPair(hubStore, missionId);
+      store = pair.node.store;
+      link = startLink(store);
+      const before = writeEvents(store, 30, 'before');
+      await expect.poll(async () => (await hubEvents(missionId)).ids.length, WAIT).toBe(30);
+      await expect.poll(() => undelivered(store as Store), WAIT).toBe(0);
+      await keep(store);
+      const lost = writeEvents(store, 200, 'lost');
+      const directiveId = await issue('Directive après la sauvegarde');
+      await expect.poll(async () => (await hubEvents(missionId)).ids.length, WAIT).toBe(230);
+      await expect.poll(() => getDirective(store as Store, directiveId)?.receivedAt, WAIT).toBeTruthy();
+      await expect.poll(() => undelivered(store as Store), WAIT).toBe(0);
+      await link.stop();
+      store.close();
+      store = await goBack();
+      expect(getDirective(store, directiveId)).toBeUndefined();
+      link = startLink(store);
+      const after = writeEvents(store, 50, 'after');
+      return { missionId, before, lost, after, directiveId };
+    }
+
+    async function expectConverged(outcome: Awaited<ReturnType<typeof workThenGoBack>>) {
+      const { missionId, before, lost, after, directiveId } = outcome;
+      const on = store as Store;
+      const all = [...before, ...lost, ...after].sort();
+      await expect.poll(async () => (await hubEvents(missionId)).ids, WAIT).toEqual(all);
+      await expect.poll(() => undelivered(on), WAIT).toBe(0);
+      // Each event applied once at the hub, whatever was sent again.
+      expect((await hubEvents(missionId)).counted).toBe(280);
+      // The 200 events written after the backup come back to the node, once, for its staff.
+      await expect
+        .poll(
+          () =>
+            listRecoveredEvents(on, { all: true })
+              .map((event) => event.id)
+              .sort(),
+          WAIT,
+        )
+        .toEqual([...lost].sort());
+      // The directive issued after the backup is applied again, once, and its receipt counted once.
+      await expect.poll(() => getDirective(on, directiveId)?.receivedAt, WAIT).toBeTruthy();
+      expect(on.db.prepare('SELECT count(*) AS n FROM directives').get()).toEqual({ n: 1 });
+      const db = (hubStore as TestStore).db;
+      const receipts = await db.query('SELECT received_at FROM directive_status WHERE mission_id = $1', [
+        missionId,
+      ]);
+      expect(receipts).toHaveLength(1);
+      const resyncs = await db.query<{ kind: string }>(
+        'SELECT kind FROM channel_resyncs WHERE mission_id = $1 ORDER BY id',
+        [missionId],
+      );
+      expect(resyncs.map((row) => row.kind)).toContain('node_behind');
+      expect(resyncs.map((row) => row.kind)).toContain('node_behind_applied');
+    }
+
+    it('restored from its nightly backup: the hub has every event once, the node gets back what it lost', async () => {
+      let backupFile = '';
+      const outcome = await workThenGoBack(
+        async (on) => {
+          const dir = (pair as SyncPair).node.dir;
+          const made = await createBackup({ store: on, out: join(dir, 'backups'), workDir: dir });
+          backupFile = made.file;
+        },
+        async () => {
+          const p = pair as SyncPair;
+          const restored = await restoreBackup({
+            from: backupFile,
+            dataKey: p.node.dataKey,
+            dir: p.node.dir,
+            force: true,
+          });
+          expect(restored.integrity).toBe('ok');
+          return openStore({ path: p.node.path, dataKey: p.node.dataKey });
+        },
+      );
+      await expectConverged(outcome);
+    });
+
+    it('rolled back to a VM snapshot of its data directory: the same outcome, found by the positions alone', async () => {
+      const snapshot = (name: string) => join((pair as SyncPair).node.dir, `snapshot-${name}`);
+      const files = ['mission.sqlite', 'mission.sqlite-wal', 'mission.sqlite-shm'];
+      const outcome = await workThenGoBack(
+        async () => {
+          // The node is idle (everything delivered): a copy of its files is what a snapshot holds.
+          const dir = (pair as SyncPair).node.dir;
+          for (const name of files) await copyFile(join(dir, name), snapshot(name)).catch(() => undefined);
+        },
+        async () => {
+          const p = pair as SyncPair;
+          for (const name of files) {
+            await rm(join(p.node.dir, name), { force: true });
+            await copyFile(snapshot(name), join(p.node.dir, name)).catch(() => undefined);
+          }
+          return openStore({ path: p.node.path, dataKey: p.node.dataKey });
+        },
+      );
+      await expectConverged(outcome);
+    });
+  });
+}
