@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hubPaths } from '../hub/config/config.js';
+import type { SqlParam } from '../hub/db/database.js';
+import { openDatabase } from '../hub/db/open-database.js';
+import { readHubConfig } from '../ops/commands/hub.js';
+import { readKeyFile } from '../ops/keys/key-file.js';
+import { enrolmentBundleSchema, ready } from '../protocol/index.js';
+
+const run = promisify(execFile);
+const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
+const FINGERPRINT = /[A-Z2-7]{4}(?: [A-Z2-7]{4}){7}/;
+
+/** Runs the command line; resolves with its output and exit code, whatever the code. */
+async function econsulat(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+function fingerprintAfter(label: string, text: string): string {
+  const line = text.split('\n').find((candidate) => candidate.includes(label));
+  const found = line?.match(FINGERPRINT)?.[0];
+  if (!found) throw new Error(`no ${label} in:\n${text}`);
+  return found;
+}
+
+describe('a mission key for its whole life, with the command line', () => {
+  let dir = '';
+  const path = (...parts: string[]) => join(dir, ...parts);
+  const hubConfig = () => path('hub', 'hub.json');
+  const nodeInit = (name: string) =>
+    econsulat(
+      'node',
+      'init',
+      '--mission',
+      'sn-dakar',
+      '--name',
+      'Ambassade à Dakar',
+      '--dir',
+      path(name),
+      '--region',
+      'SN',
+      '--currency',
+      'XOF',
+    );
+  const enrol = (request: string, out: string, ...extra: string[]) =>
+    econsulat('hub', 'enrol', '--config', hubConfig(), '--request', request, '--out', out, ...extra);
+  const importBundle = (name: string, bundle: string, ...extra: string[]) =>
+    econsulat('node', 'import-enrolment', '--config', path(name, 'node.json'), '--bundle', bundle, ...extra);
+  async function hubQuery<T>(sql: string, values: SqlParam[] = []): Promise<T[]> {
+    const config = await readHubConfig(hubConfig());
+    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+    try {
+      return await db.query<T>(sql, values);
+    } finally {
+      await db.close();
+    }
+  }
+
+  beforeAll(async () => {
+    await ready();
+    dir = await mkdtemp(join(tmpdir(), 'econsulat-keys-'));
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('enrols with fingerprints read by phone and refuses a bundle of another hub key', async () => {
+    const init = await nodeInit('mission');
+    expect(init.code).toBe(0);
+    const missionFingerprint = fingerprintAfter('mission key fingerprint', init.stdout);
+    expect((await econsulat('hub', 'init', '--dir', path('hub'))).code).toBe(0);
+    const enrolled = await enrol(path('mission', 'enrolment-request.json'), path('bundle.json'));
+    expect(enrolled.code).toBe(0);
+    // The ministry reads back the mission's fingerprint: it is the one node init printed.
+    expect(fingerprintAfter('mission key fingerprint', enrolled.stdout)).toBe(missionFingerprint);
+    const hubFingerprint = fingerprintAfter('hub key fingerprint', enrolled.stdout);
+
+    const wrongHub = 'AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH';
+    const refused = await importBundle('mission', path('bundle.json'), '--expect-hub', wrongHub);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`not the expected ${wrongHub}`);
+    // Typed by a person: case and dashes do not matter.
+    const typed = hubFingerprint.toLowerCase().replaceAll(' ', '-');
+    const imported = await importBundle('mission', path('bundle.json'), '--expect-hub', typed);
+    expect(imported.code).toBe(0);
+    expect(fingerprintAfter('hub key fingerprint', imported.stdout)).toBe(hubFingerprint);
+  }, 240_000);
+
+  it('refuses an enrolment request for a mission id already enrolled', async () => {
+    expect((await nodeInit('impostor')).code).toBe(0);
+    const refused = await enrol(path('impostor', 'enrolment-request.json'), path('impostor-bundle.json'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HUB_ERR_MISSION_EXISTS');
+    await expect(stat(path('impostor-bundle.json'))).rejects.toThrow();
+  }, 240_000);
+
+  it('rotates the key by hand: the hub checks the old key id, the node puts the new key in force', async () => {
+    const old = await readKeyFile(path('mission', 'keys', 'identity.key'));
+    const rotated = await econsulat('node', 'rotate-keys', '--config', path('mission', 'node.json'));
+    expect(rotated.code).toBe(0);
+    expect(rotated.stdout).toContain(old.keyId);
+    const request = path('mission', 'key-rotation-request.json');
+
+    const withoutRotate = await enrol(request, path('rotation.json'));
+    expect(withoutRotate.code).toBe(1);
+    const wrongKey = await enrol(
+      request,
+      path('rotation.json'),
+      '--rotate',
+      '--expect-old-key',
+      'f'.repeat(32),
+    );
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toContain('HUB_ERR_KEY_MISMATCH');
+    const certified = await enrol(request, path('rotation.json'), '--rotate', '--expect-old-key', old.keyId);
+    expect(certified.code).toBe(0);
+
+    const imported = await importBundle('mission', path('rotation.json'));
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('new key');
+    const current = await readKeyFile(path('mission', 'keys', 'identity.key'));
+    const bundle = enrolmentBundleSchema.parse(JSON.parse(await readFile(path('rotation.json'), 'utf8')));
+    expect(current.keyId).toBe(bundle.certificate.subject.keyId);
+    expect(current.keyId).not.toBe(old.keyId);
+    // The old key is kept, retired, never silently deleted.
+    expect((await readKeyFile(path('mission', 'keys', `identity.${old.keyId}.retired.key`))).keyId).toBe(
+      old.keyId,
+    );
+
+    const revocations = await hubQuery<{ reason: string; last_seq: number | string | null }>(
+      'SELECT reason, last_seq FROM key_revocations WHERE key_id = $1',
+      [old.keyId],
+    );
+    expect(revocations.map((row) => [row.reason, Number(row.last_seq)])).toEqual([['superseded', 0]]);
+    const audit = await hubQuery<{ action: string }>(
+      "SELECT action FROM hub_audit_log WHERE entity_id = 'sn-dakar'",
+    );
+    expect(audit.map((row) => row.action)).toEqual(['mission.key-rotated']);
+  }, 240_000);
+
+  it('upgrades a retired mission to compromised', async () => {
+    const retired = await econsulat('hub', 'revoke', '--config', hubConfig(), '--mission', 'sn-dakar');
+    expect(retired.code).toBe(0);
+    expect((await econsulat('hub', 'revoke', '--config', hubConfig(), '--mission', 'sn-dakar')).code).toBe(1);
+    const upgraded = await econsulat(
+      'hub',
+      'revoke',
+      '--config',
+      hubConfig(),
+      '--mission',
+      'sn-dakar',
+      '--compromised',
+    );
+    expect(upgraded.code).toBe(0);
+    const reasons = await hubQuery<{ reason: string }>(
+      "SELECT DISTINCT reason FROM key_revocations WHERE mission_id = 'sn-dakar'",
+    );
+    // Both the key in force and the one the rotation superseded: nothing they sealed counts now.
+    expect(reasons).toEqual([{ reason: 'compromised' }]);
+  }, 240_000);
+
+  it('enrols a revoked mission again only on a ministry decision, recorded in the audit log', async () => {
+    const request = path('impostor', 'enrolment-request.json');
+    const refused = await enrol(request, path('again.json'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('HUB_ERR_MISSION_REVOKED');
+    const decided = await enrol(
+      request,
+      path('again.json'),
+      '--after-revocation',
+      '--decision',
+      'MAE/SG/2026-114',
+      '--officer',
+      'a.ndjoli',
+    );
+    expect(decided.code).toBe(0);
+    const [mission] = await hubQuery<{ revoked_at: Date | null }>(
+      "SELECT revoked_at FROM missions WHERE id = 'sn-dakar'",
+    );
+    expect(mission?.revoked_at).toBeNull();
+    const [entry] = await hubQuery<{ actor: string; after: { decision: string } }>(
+      "SELECT actor, after FROM hub_audit_log WHERE action = 'mission.re-enrolled' AND entity_id = 'sn-dakar'",
+    );
+    expect(entry).toMatchObject({ actor: 'officer:a.ndjoli', after: { decision: 'MAE/SG/2026-114' } });
+    expect((await importBundle('impostor', path('again.json'))).code).toBe(0);
+  }, 240_000);
+});
