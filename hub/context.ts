@@ -66,6 +66,7 @@ export async function createHubContext(
   const link = new HubIngestLink(db, hub, trust, {
     url,
     clientId: `hub-${process.pid}`,
+    softwareVersion: version,
     // An external broker checks the static password of its password file (hub broker-config).
     ...(config.mqtt.mode === 'external'
       ? { shareGroup: config.mqtt.shareGroup, credentials: 'password' as const }

@@ -10,6 +10,7 @@ import { hubApiRoutes } from './http/routes.js';
 import { directiveFormPages, hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
+import { pruneAcknowledgedOutbound } from './services/outbound.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 import { startReconcileLoop } from './services/registry/reconcile-loop.js';
 import { createRegistryService } from './services/registry/registry-service.js';
@@ -84,11 +85,20 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
       context.app.log.error({ err: error }, 'directive reminders failed');
     }
   });
+  const pruning = schedule('43 3 * * *', async () => {
+    try {
+      const days = config.retention.acknowledgedEnvelopesDays;
+      await pruneAcknowledgedOutbound(context.db, new Date(Date.now() - days * 86_400_000));
+    } catch (error) {
+      context.app.log.error({ err: error }, 'pruning acknowledged envelopes failed');
+    }
+  });
   return {
     context,
     start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
     async close() {
       clearInterval(reload);
+      await pruning.stop();
       await reminders.stop();
       await reconcile.stop();
       await context.close();

@@ -149,6 +149,23 @@ describe('node retention purge', () => {
     }
   });
 
+  it('keeps acknowledged envelopes for 90 days, and those the hub never acknowledged for ever', async () => {
+    const store = await tempStore();
+    const sent = (seq: number, ackedAt: Date | null) =>
+      store.db
+        .prepare(
+          `INSERT INTO link_sent (seq, type, envelope, sealed_at, acked_at) VALUES (?, 'events.batch', x'00', ?, ?)`,
+        )
+        .run(seq, daysAgo(200).toISOString(), ackedAt?.toISOString() ?? null);
+    sent(1, daysAgo(120));
+    sent(2, daysAgo(60));
+    sent(3, null);
+    expect(purgeExpiredData(store, {}, NOW).acknowledgedEnvelopes).toBe(1);
+    expect(ids(store, 'SELECT seq FROM link_sent ORDER BY seq')).toEqual([2, 3]);
+    expect(purgeExpiredData(store, { acknowledgedEnvelopesDays: 30 }, NOW).acknowledgedEnvelopes).toBe(1);
+    expect(ids(store, 'SELECT seq FROM link_sent ORDER BY seq')).toEqual([3]);
+  });
+
   it('follows a configured policy', async () => {
     const store = await tempStore();
     sms(store, daysAgo(10), true);
@@ -163,6 +180,7 @@ describe('node retention purge', () => {
       sentSms: 0,
       expiredSessions: 0,
       closedFileDocuments: 0,
+      acknowledgedEnvelopes: 0,
     });
     expect(ids(store, 'SELECT action FROM audit_log')).toEqual([]);
     sms(store, daysAgo(60), true);

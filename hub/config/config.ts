@@ -42,6 +42,13 @@ export const hubConfigSchema = z.strictObject({
     }),
   ]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * How long the hub keeps envelopes a mission acknowledged: a mission restored from a backup up to
+   * that old asks for them again (protocol/PROTOCOL.md, "Going back in time").
+   */
+  retention: z
+    .strictObject({ acknowledgedEnvelopesDays: z.int().min(1).max(3650).default(90) })
+    .default({ acknowledgedEnvelopesDays: 90 }),
 });
 
 /** A validated hub configuration. */

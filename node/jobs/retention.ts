@@ -12,7 +12,9 @@ import { CLOSED_STATES } from '../services/files/workflow.js';
  * - SMS sent: 30 days (they hold phone numbers and texts; a month covers "I never got the code");
  * - staff sessions: 7 days after they expired (long enough to look into a suspicious login);
  * - scanned documents of a closed file (rejected or delivered): a year after it closed (long enough
- *   for an appeal or a lost passport; the file, its history and its payments stay).
+ *   for an appeal or a lost passport; the file, its history and its payments stay);
+ * - envelopes the hub acknowledged: 90 days (a hub restored from a dump up to that old asks for them
+ *   again: protocol/PROTOCOL.md, "Going back in time").
  * Pending items — undelivered events, unsent SMS — are never purged, whatever their age.
  */
 export const retentionPolicySchema = z.strictObject({
@@ -20,6 +22,7 @@ export const retentionPolicySchema = z.strictObject({
   sentSmsDays: z.int().min(1).max(3650).default(30),
   expiredSessionsDays: z.int().min(0).max(3650).default(7),
   closedFileDocumentsDays: z.int().min(1).max(3650).default(365),
+  acknowledgedEnvelopesDays: z.int().min(1).max(3650).default(90),
 });
 
 /** A validated retention policy. */
@@ -33,6 +36,7 @@ export interface PurgeCounts {
   readonly sentSms: number;
   readonly expiredSessions: number;
   readonly closedFileDocuments: number;
+  readonly acknowledgedEnvelopes: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -62,6 +66,9 @@ export function purgeExpiredData(
         .prepare('DELETE FROM staff_sessions WHERE expires_at < ?')
         .run(before(policy.expiredSessionsDays)).changes,
       closedFileDocuments: scans.length,
+      acknowledgedEnvelopes: db
+        .prepare('DELETE FROM link_sent WHERE acked_at IS NOT NULL AND acked_at < ?')
+        .run(before(policy.acknowledgedEnvelopesDays)).changes,
     };
     if (Object.values(counts).some((count) => count > 0)) {
       appendAudit(db, {
