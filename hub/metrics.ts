@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import { type MissionLink, missionLinks } from './dashboards/links.js';
 import type { Database } from './db/database.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
 
@@ -40,6 +41,7 @@ export function createHubMetrics(db: Database) {
       this.set(Number(row?.n ?? 0));
     },
   });
+  missionLinkGauges(db, registry);
   return {
     registry,
     brokerRefusals,
@@ -47,6 +49,55 @@ export function createHubMetrics(db: Database) {
       ingested.labels(outcome.status).inc();
     },
   };
+}
+
+/**
+ * Each mission's link figures, read at scrape time from the same row as `GET /api/v1/missions` and
+ * the dashboards (services/missions/link-figures.ts), so the three never disagree.
+ */
+function missionLinkGauges(db: Database, registry: Registry): void {
+  const figures: ReadonlyArray<[string, string, (link: MissionLink) => number | undefined]> = [
+    [
+      'econsulat_hub_mission_online',
+      'Whether the mission is online (1) or not (0)',
+      (l) => (l.online ? 1 : 0),
+    ],
+    [
+      'econsulat_hub_mission_backlog_events',
+      'Events the mission had left to send after the newest message the hub applied',
+      (l) => l.backlog,
+    ],
+    [
+      'econsulat_hub_mission_last_seen_timestamp_seconds',
+      'Timestamp the mission sealed on the newest message the hub took (its own /healthz lastSentAt)',
+      (l) => seconds(l.lastSeenAt),
+    ],
+    [
+      'econsulat_hub_mission_last_sync_timestamp_seconds',
+      'When the hub last applied a message after which the mission had nothing left to send',
+      (l) => seconds(l.lastSyncAt),
+    ],
+  ];
+  for (const [name, help, value] of figures) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['mission'],
+      registers: [registry],
+      async collect() {
+        const links = await missionLinks(db);
+        this.reset();
+        for (const link of links) {
+          const figure = value(link);
+          if (figure !== undefined) this.labels(link.id).set(figure);
+        }
+      },
+    });
+  }
+}
+
+function seconds(at: Date | null): number | undefined {
+  return at === null ? undefined : at.getTime() / 1000;
 }
 
 /** The hub's metrics. */

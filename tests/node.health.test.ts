@@ -72,7 +72,20 @@ describe('node health: /healthz', () => {
       database: 'ok',
       hubLink: 'not_configured',
       backlog: outboxBacklog(node.store).count,
+      lastSentAt: null,
     });
+  });
+
+  // The hub shows this same instant as the mission's last seen once it has taken the message.
+  it('shows the timestamp of the newest envelope the link sent to the hub', async () => {
+    const sentAt = Date.parse('2026-03-02T07:00:01.234Z');
+    const node = await healthNode(() => ({
+      connected: true,
+      held: 0,
+      lastConnectedAt: sentAt,
+      lastSentAt: sentAt,
+    }));
+    expect((await healthz(node)).json()).toMatchObject({ lastSentAt: '2026-03-02T07:00:01.234Z' });
   });
 
   it('counts the events a booking writes to the outbox in the backlog', async () => {
@@ -112,6 +125,7 @@ describe('node health: /healthz', () => {
       database: 'failing',
       hubLink: 'not_configured',
       backlog: null,
+      lastSentAt: null,
     });
   });
 });

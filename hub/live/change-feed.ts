@@ -29,7 +29,10 @@ export interface ChangeFeed {
   readonly size: number;
 }
 
-/** Which figures each message type from a mission touches once applied. */
+/**
+ * Which figures each message type from a mission touches once applied, besides the link figures
+ * (last seen, backlog, presence) that every message taken moves: an unlisted type is `link`.
+ */
 const TOPIC_OF_MESSAGE: Readonly<Record<string, ChangeTopic>> = {
   [EVENTS_BATCH]: 'events',
   [STATS_SNAPSHOT]: 'link',
@@ -68,6 +71,5 @@ export function createChangeFeed(): ChangeFeed {
  */
 export function noticeOfOutcome(outcome: IngestOutcome): ChangeNotice | undefined {
   if (outcome.status !== 'applied' && outcome.status !== 'control') return undefined;
-  const topic = TOPIC_OF_MESSAGE[outcome.messageType];
-  return topic === undefined ? undefined : { missionId: outcome.missionId, topic };
+  return { missionId: outcome.missionId, topic: TOPIC_OF_MESSAGE[outcome.messageType] ?? 'link' };
 }

@@ -30,6 +30,8 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       hubLink: link ? (link.connected ? 'connected' : 'disconnected') : 'not_configured',
       // Read only from a database that answers: the failure must reach the probe as a 503.
       backlog: database ? outboxBacklog(deps.store).count : null,
+      // The hub's "last seen" of this mission is this same instant once the hub has taken it.
+      lastSentAt: link?.lastSentAt === undefined ? null : new Date(link.lastSentAt).toISOString(),
     };
     return reply.status(database ? 200 : 503).send(body);
   });

@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import {
   createBrokerToken,
+  decodeHeader,
   downTopic,
   missionBrokerPassword,
   PRESENCE_OFFLINE,
@@ -45,6 +46,8 @@ export interface HubLinkStatus {
   readonly connected: boolean;
   readonly held: number;
   readonly lastConnectedAt: number | undefined;
+  /** The newest timestamp sealed on an envelope published to the hub since start (ms). */
+  readonly lastSentAt?: number | undefined;
 }
 
 /**
@@ -63,6 +66,7 @@ export class HubLink {
   private ticker: NodeJS.Timeout | undefined;
   private lastProgressAt = 0;
   private lastHeld = 0;
+  private lastSentAt: number | undefined;
 
   constructor(
     private readonly ctx: LinkContext,
@@ -108,6 +112,7 @@ export class HubLink {
       connected: this.client?.connected ?? false,
       held: heldCount(this.ctx.store.db),
       lastConnectedAt: this.lastConnectedAt,
+      lastSentAt: this.lastSentAt,
     };
   }
 
@@ -198,6 +203,9 @@ export class HubLink {
   }
 
   private publish(envelope: Uint8Array): void {
+    // What the hub shows as last seen is the newest timestamp it took: the same figure, node side.
+    const header = decodeHeader(envelope);
+    if (header.ok) this.lastSentAt = Math.max(this.lastSentAt ?? 0, header.header.timestamp);
     this.client?.publish(upTopic(this.ctx.self.partyId), Buffer.from(envelope), { qos: 1 });
   }
 

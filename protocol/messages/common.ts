@@ -19,5 +19,16 @@ export const moneySchema = z.strictObject({
 /** A non-negative counter. */
 export const countSchema = z.int().min(0);
 
+/**
+ * What a mission still has to send once the message carrying this is applied: the outbox events it
+ * has not yet sealed into any envelope, and the time of the oldest. Every sequenced up message may
+ * carry it (`backlog`), so the hub's view of the mission follows each message it applies.
+ */
+export const backlogReportSchema = z.strictObject({
+  events: countSchema,
+  oldestAt: instantSchema.optional(),
+});
+export type BacklogReport = z.infer<typeof backlogReportSchema>;
+
 /** An identifier chosen by its owner: letters, digits, dot, dash, underscore, colon. */
 export const recordIdSchema = z.string().regex(/^[A-Za-z0-9._:-]{1,80}$/);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { missionIdSchema } from '../parties.js';
-import { instantSchema, localizedTextSchema } from './common.js';
+import { backlogReportSchema, instantSchema, localizedTextSchema } from './common.js';
 
 /** directive — an instruction of the ministry to one, several or all missions. */
 export const DIRECTIVE = 'directive';
@@ -23,6 +23,8 @@ export const DIRECTIVE_RECEIPT = 'directive.receipt';
 export const directiveReceiptSchema = z.strictObject({
   directiveId: z.uuid(),
   receivedAt: instantSchema,
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type DirectiveReceipt = z.infer<typeof directiveReceiptSchema>;
 
@@ -33,5 +35,7 @@ export const directiveAckSchema = z.strictObject({
   acknowledgedAt: instantSchema,
   acknowledgedBy: z.string().min(1).max(120),
   comment: z.string().max(2000).optional(),
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type DirectiveAck = z.infer<typeof directiveAckSchema>;

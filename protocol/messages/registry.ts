@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema, recordIdSchema } from './common.js';
+import { backlogReportSchema, instantSchema, recordIdSchema } from './common.js';
 
 /** A date that may be partial, as registers hold them: `1984`, `1984-07` or `1984-07-12`. */
 export const partialDateSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/);
@@ -30,6 +30,8 @@ export const registrySubmissionSchema = z.strictObject({
   eventDate: partialDateSchema.optional(),
   eventPlace: z.string().max(200).optional(),
   submittedAt: instantSchema,
+  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+  backlog: backlogReportSchema.optional(),
 });
 export type RegistrySubmission = z.infer<typeof registrySubmissionSchema>;
 

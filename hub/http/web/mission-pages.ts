@@ -20,6 +20,7 @@ export async function missionPages(app: FastifyInstance, deps: HubWebDeps): Prom
         href: `${WEB_BASE}/missions/${encodeURIComponent(link.id)}`,
         online: link.online,
         lastSeenAt: formatCell(link.lastSeenAt, 'instant'),
+        lastSyncAt: formatCell(link.lastSyncAt, 'instant'),
         backlog: formatCell(link.backlog, 'int'),
         backlogOldestAt: formatCell(link.backlogOldestAt, 'instant'),
       })),

@@ -1,12 +1,18 @@
 import type { Queryable } from '../../db/database.js';
-import { iso } from '../directives/directive-status.js';
+import { LINK_COLUMNS, linkFiguresOf } from './link-figures.js';
 
-/** A mission as the ministry's status page shows it. */
+/** A mission as the ministry's status page shows it (`GET /api/v1/missions`). */
 export interface MissionStatus {
   readonly id: string;
   readonly name: string;
   readonly online: boolean;
+  /** The timestamp the mission sealed on the newest message the hub took: its /healthz lastSentAt. */
   readonly lastSeenAt: string | null;
+  /** When the hub took that message, by the hub's clock. */
+  readonly lastReceivedAt: string | null;
+  /** When the hub last applied a message after which the mission had nothing left to send. */
+  readonly lastSyncAt: string | null;
+  /** Events the mission had left to send after the newest message the hub applied. */
   readonly backlog: number;
   readonly backlogOldestAt: string | null;
   readonly softwareVersion: string | null;
@@ -17,20 +23,25 @@ export interface MissionStatus {
 /** Every enrolled mission with its link status. */
 export async function listMissions(db: Queryable): Promise<MissionStatus[]> {
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT m.id, m.name, m.online, m.last_seen_at, m.backlog_events, m.backlog_oldest_at, m.software_version,
+    `SELECT m.id, m.name, ${LINK_COLUMNS}, m.software_version,
             m.revoked_at IS NOT NULL AS revoked,
             (SELECT count(*) FROM mission_events e WHERE e.mission_id = m.id) AS events_received
        FROM missions m ORDER BY m.id`,
   );
-  return rows.map((row) => ({
-    id: String(row.id),
-    name: String(row.name),
-    online: Boolean(row.online),
-    lastSeenAt: iso(row.last_seen_at),
-    backlog: Number(row.backlog_events ?? 0),
-    backlogOldestAt: iso(row.backlog_oldest_at),
-    softwareVersion: (row.software_version as string | null) ?? null,
-    revoked: Boolean(row.revoked),
-    eventsReceived: Number(row.events_received ?? 0),
-  }));
+  return rows.map((row) => {
+    const link = linkFiguresOf(row);
+    return {
+      id: String(row.id),
+      name: String(row.name),
+      online: link.online,
+      lastSeenAt: link.lastSeenAt?.toISOString() ?? null,
+      lastReceivedAt: link.lastReceivedAt?.toISOString() ?? null,
+      lastSyncAt: link.lastSyncAt?.toISOString() ?? null,
+      backlog: link.backlog,
+      backlogOldestAt: link.backlogOldestAt?.toISOString() ?? null,
+      softwareVersion: (row.software_version as string | null) ?? null,
+      revoked: Boolean(row.revoked),
+      eventsReceived: Number(row.events_received ?? 0),
+    };
+  });
 }
