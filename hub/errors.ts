@@ -13,6 +13,12 @@ export const HubErrorCode = {
   EnrolmentInvalid: 'HUB_ERR_ENROLMENT_INVALID',
   /** No enrolled, unrevoked mission with that id. */
   UnknownMission: 'HUB_ERR_UNKNOWN_MISSION',
+  /** An enrolment for a mission id already enrolled: a new key is a rotation, asked for as such. */
+  MissionExists: 'HUB_ERR_MISSION_EXISTS',
+  /** An enrolment for a revoked mission without the ministry's decision to re-enrol it. */
+  MissionRevoked: 'HUB_ERR_MISSION_REVOKED',
+  /** A rotation whose key in force is not the one the operator expected, or a key already used. */
+  KeyMismatch: 'HUB_ERR_KEY_MISMATCH',
   /** A 64-bit integer from the database does not fit a JavaScript number exactly. */
   IntegerOverflow: 'HUB_ERR_INTEGER_OVERFLOW',
   /** The hub's own PostgreSQL could not be set up or started (binaries, user, directory, log). */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubPaths } from '../hub/config/config.js';
 import type { SqlParam } from '../hub/db/database.js';
 import { openDatabase } from '../hub/db/open-database.js';
+import { storeConfigOf } from '../hub/db/store-config.js';
 import { readHubConfig } from '../ops/commands/hub.js';
 import { readKeyFile } from '../ops/keys/key-file.js';
 import { enrolmentBundleSchema, ready } from '../protocol/index.js';
@@ -58,7 +58,7 @@ describe('a mission key for its whole life, with the command line', () => {
     econsulat('node', 'import-enrolment', '--config', path(name, 'node.json'), '--bundle', bundle, ...extra);
   async function hubQuery<T>(sql: string, values: SqlParam[] = []): Promise<T[]> {
     const config = await readHubConfig(hubConfig());
-    const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: hubPaths(config).pglite });
+    const db = await openDatabase(storeConfigOf(config));
     try {
       return await db.query<T>(sql, values);
     } finally {
@@ -78,7 +78,7 @@ describe('a mission key for its whole life, with the command line', () => {
     const init = await nodeInit('mission');
     expect(init.code).toBe(0);
     const missionFingerprint = fingerprintAfter('mission key fingerprint', init.stdout);
-    expect((await econsulat('hub', 'init', '--dir', path('hub'))).code).toBe(0);
+    expect((await econsulat('hub', 'init', '--dir', path('hub'), '--embedded-database', 'pglite')).code).toBe(0);
     const enrolled = await enrol(path('mission', 'enrolment-request.json'), path('bundle.json'));
     expect(enrolled.code).toBe(0);
     // The ministry reads back the mission's fingerprint: it is the one node init printed.

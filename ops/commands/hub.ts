@@ -1,19 +1,34 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { type HubConfig, hubConfigSchema, hubPaths } from '../../hub/config/config.js';
 import { hubConfigFromEnv } from '../../hub/config/env.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
+import type { Database } from '../../hub/db/database.js';
 import { openDatabase } from '../../hub/db/open-database.js';
 import { storeConfigOf } from '../../hub/db/store-config.js';
 import { createHub } from '../../hub/index.js';
-import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
-import { revokeMission } from '../../hub/services/missions/revocations.js';
+import {
+  bundleOf,
+  enrolFromRequest,
+  type ReEnrolmentDecision,
+} from '../../hub/services/missions/enrol-request.js';
+import { compromiseKey, revokeMission } from '../../hub/services/missions/revocations.js';
+import { rotateMissionKeyIn } from '../../hub/services/missions/rotate-key.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
-import { Identity, ready } from '../../protocol/index.js';
+import {
+  Identity,
+  keyFingerprint,
+  keyRotationRequestSchema,
+  publicIdentityFromJson,
+  ready,
+} from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { registerBrokerConfigCommand } from './hub-broker-config.js';
+import { reportErrors } from './report-errors.js';
+import { UsageError } from './usage-error.js';
 
 /** `econsulat hub …`: set up and run the ministry's hub, enrol missions. */
 export function registerHubCommands(program: Command): void {
@@ -40,38 +55,36 @@ export function registerHubCommands(program: Command): void {
     .addHelpText('after', EMBEDDED_HELP)
     .action(async (options: InitOptions) => {
       const config = await initHub(options);
-      process.stdout.write(`hub created in ${config.dataDir}\n`);
+      const identity = await loadHubIdentity(config);
+      process.stdout.write(
+        `hub created in ${config.dataDir}\n  hub key fingerprint  ${keyFingerprint(identity)}\n`,
+      );
     });
 
   hub
     .command('enrol')
     .description('enrol a mission from its enrolment request; writes the bundle the mission imports')
     .requiredOption('--config <file>', 'the hub’s config file')
-    .requiredOption('--request <file>', 'enrolment-request.json from `econsulat node init`')
+    .requiredOption(
+      '--request <file>',
+      'enrolment-request.json from `econsulat node init` (or node rotate-keys)',
+    )
     .requiredOption('--out <file>', 'enrolment bundle to write')
+    .option('--rotate', 'the request replaces the key of a mission already enrolled (node rotate-keys)')
+    .option(
+      '--expect-old-key <keyId>',
+      'with --rotate: the mission’s key in force, as its IT referent reads it',
+    )
+    .option('--after-revocation', 'enrol again a mission that was revoked (needs --decision)')
+    .option('--decision <reference>', 'the ministry’s decision to re-enrol, recorded in the audit log')
+    .option('--officer <name>', 'who enrols, for the audit log', userInfo().username)
     .addHelpText(
       'after',
-      '\nWith the embedded database, run it while the hub is stopped; the hub reloads missions at start.',
+      '\nWith the embedded database, run it while the hub is stopped; the hub reloads missions at start.' +
+        '\nA mission id already enrolled is refused unless --rotate names its key in force;' +
+        '\na revoked mission is refused unless --after-revocation gives the ministry’s --decision.',
     )
-    .action(async (options: { config: string; request: string; out: string }) => {
-      const config = await readHubConfig(options.config);
-      const identity = await loadHubIdentity(config);
-      const db = await openDatabase(storeConfigOf(config));
-      try {
-        const bundle = await enrolFromRequest(
-          db,
-          identity,
-          JSON.parse(await readFile(options.request, 'utf8')),
-          new Date(),
-        );
-        await writeFile(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
-        process.stdout.write(
-          `enrolled ${bundle.certificate.subject.partyId}; bundle written to ${options.out}\n`,
-        );
-      } finally {
-        await db.close();
-      }
-    });
+    .action((options: EnrolOptions) => reportErrors(() => enrolCommand(options)));
 
   hub
     .command('revoke')
@@ -79,26 +92,18 @@ export function registerHubCommands(program: Command): void {
     .requiredOption('--config <file>', 'the hub’s config file')
     .requiredOption('--mission <id>', 'mission id')
     .option('--compromised', 'its key may be in other hands: refuse even what it signed before now')
+    .option(
+      '--key <keyId>',
+      'with --compromised: only this old key of the mission (e.g. one a rotation replaced)',
+    )
     .addHelpText(
       'after',
       '\nOn a running hub use POST /api/v1/missions/:id/revoke instead: it also closes the mission’s connection.' +
-        '\nRun here, the hub sends the new list to every mission when it next starts.',
+        '\nRun here, the hub sends the new list to every mission when it next starts.' +
+        '\nA mission already revoked (retired) can be revoked again with --compromised: nothing its keys' +
+        '\never signed is accepted any more.',
     )
-    .action(async (options: { config: string; mission: string; compromised?: boolean }) => {
-      const config = await readHubConfig(options.config);
-      const identity = await loadHubIdentity(config);
-      const db = await openDatabase(storeConfigOf(config));
-      try {
-        const { trust } = await loadTrustStore(db, identity.toPublic());
-        const reason = options.compromised ? 'compromised' : 'retired';
-        const { list } = await revokeMission(db, identity, trust, options.mission, reason, new Date());
-        process.stdout.write(
-          `revoked ${options.mission} (${reason}); revocation list serial ${list.serial}\n`,
-        );
-      } finally {
-        await db.close();
-      }
-    });
+    .action((options: RevokeOptions) => reportErrors(() => revokeCommand(options)));
 
   hub
     .command('run')
@@ -127,6 +132,99 @@ interface InitOptions {
   mqttPort: string;
   databaseUrl?: string;
   embeddedDatabase?: 'postgres' | 'pglite';
+}
+
+interface EnrolOptions {
+  config: string;
+  request: string;
+  out: string;
+  rotate?: boolean;
+  expectOldKey?: string;
+  afterRevocation?: boolean;
+  decision?: string;
+  officer: string;
+}
+
+interface RevokeOptions {
+  config: string;
+  mission: string;
+  compromised?: boolean;
+  key?: string;
+}
+
+async function enrolCommand(options: EnrolOptions): Promise<void> {
+  if (options.rotate && !options.expectOldKey)
+    throw new UsageError('--rotate needs --expect-old-key <key id>: read it from the mission, by phone');
+  if (Boolean(options.afterRevocation) !== (options.decision !== undefined))
+    throw new UsageError('--after-revocation and --decision <reference> go together');
+  if (options.rotate && options.afterRevocation)
+    throw new UsageError('a revoked mission is enrolled again, not rotated: drop --rotate');
+  const config = await readHubConfig(options.config);
+  const identity = await loadHubIdentity(config);
+  const request: unknown = JSON.parse(await readFile(options.request, 'utf8'));
+  if (!options.rotate && keyRotationRequestSchema.safeParse(request).success)
+    throw new UsageError('this is a key rotation request: enrol it with --rotate --expect-old-key <key id>');
+  const db = await openDatabase(storeConfigOf(config));
+  try {
+    const now = new Date();
+    const actor = `officer:${options.officer}`;
+    const bundle = options.rotate
+      ? await rotateToBundle(db, identity, request, { now, actor, expectOldKeyId: options.expectOldKey })
+      : await enrolFromRequest(db, identity, request, now, undefined, decisionOf(options, actor));
+    await writeFile(options.out, `${JSON.stringify(bundle, null, 2)}\n`);
+    const subject = publicIdentityFromJson(bundle.certificate.subject);
+    process.stdout.write(
+      [
+        `${options.rotate ? 'new key certified for' : 'enrolled'} ${subject.partyId}; bundle written to ${options.out}`,
+        `  mission key id           ${subject.keyId}`,
+        `  mission key fingerprint  ${keyFingerprint(subject)}`,
+        `  hub key fingerprint      ${keyFingerprint(identity)}`,
+        'Read both fingerprints to the mission’s IT referent by phone before they import the bundle.',
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await db.close();
+  }
+}
+
+function decisionOf(options: EnrolOptions, actor: string): ReEnrolmentDecision | undefined {
+  return options.decision === undefined ? undefined : { reference: options.decision, actor };
+}
+
+async function rotateToBundle(
+  db: Database,
+  hub: Identity,
+  request: unknown,
+  options: { now: Date; actor: string; expectOldKeyId?: string },
+) {
+  const missionId = keyRotationRequestSchema.safeParse(request).data?.request.subject.partyId;
+  if (!missionId)
+    throw new UsageError('--rotate needs the key-rotation-request.json of `econsulat node rotate-keys`');
+  return db.transaction(async (tx) => {
+    const rotation = await rotateMissionKeyIn(tx, hub, missionId, request, options);
+    return bundleOf(tx, hub, rotation.certificate, options.now);
+  });
+}
+
+async function revokeCommand(options: RevokeOptions): Promise<void> {
+  if (options.key && !options.compromised)
+    throw new UsageError('--key is for declaring an old key compromised: add --compromised');
+  const config = await readHubConfig(options.config);
+  const identity = await loadHubIdentity(config);
+  const db = await openDatabase(storeConfigOf(config));
+  try {
+    const { trust } = await loadTrustStore(db, identity.toPublic());
+    const reason = options.compromised ? 'compromised' : 'retired';
+    const now = new Date();
+    const { list } = options.key
+      ? await compromiseKey(db, identity, trust, options.mission, options.key, now)
+      : await revokeMission(db, identity, trust, options.mission, reason, now);
+    const what = options.key ? `key ${options.key} of ${options.mission}` : options.mission;
+    process.stdout.write(`revoked ${what} (${reason}); revocation list serial ${list.serial}\n`);
+  } finally {
+    await db.close();
+  }
 }
 
 /** Creates the hub's data directory, identity key and config file. */
