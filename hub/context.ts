@@ -80,6 +80,7 @@ export async function createHubContext(
       if (notice) changes.publish(notice);
     },
     onPresence: (missionId) => changes.publish({ missionId, topic: 'link' }),
+    onKeysChanged: () => reloadTrustFrom(db, hub, trust),
   });
   await link.start();
   const app = await buildHubApp({ logLevel: config.logLevel });
@@ -94,11 +95,7 @@ export async function createHubContext(
     broker,
     link,
     changes,
-    async reloadTrust() {
-      const fresh = await loadTrustStore(db, hub.toPublic());
-      for (const key of fresh.trust.allKeys()) trust.trust(key);
-      trust.applyRevocations(fresh.trust.revocationListSerial, fresh.trust.revocationEntries());
-    },
+    reloadTrust: () => reloadTrustFrom(db, hub, trust),
     async close() {
       await app.close();
       await link.stop();
@@ -106,6 +103,12 @@ export async function createHubContext(
       await db.close();
     },
   };
+}
+
+async function reloadTrustFrom(db: Database, hub: Identity, trust: TrustStore): Promise<void> {
+  const fresh = await loadTrustStore(db, hub.toPublic());
+  for (const key of fresh.trust.allKeys()) trust.trust(key);
+  trust.applyRevocations(fresh.trust.revocationListSerial, fresh.trust.revocationEntries());
 }
 
 function trustHub(trust: TrustStore, hub: Identity): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { CERTIFICATE_RENEWAL } from '../protocol/index.js';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
 import { type Checkpointer, startCheckpointer } from './db/checkpointer.js';
@@ -16,6 +17,7 @@ import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
 import { HubLink } from './link/hub-link.js';
+import { adoptCertifiedKey, promoteNextKey, readKeyFileIfAny, rotationPaths } from './link/key-files.js';
 import type { LinkContext } from './link/link-context.js';
 import { loadTrustMaterial } from './link/trust-material.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
@@ -50,16 +52,19 @@ export async function createNodeContext(
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   const metrics = createNodeMetrics(config.missionId);
   const domain = createDomain(store, config);
+  // A key rotation certified while the node was stopped, or cut short by a crash, is finished first.
+  const identity = promoteNextKey(config, store) ?? secrets.identity;
   const trust = loadTrustMaterial(store);
   const linkContext: LinkContext | undefined = trust
     ? {
         store,
-        self: secrets.identity,
+        self: identity,
         hub: trust.hub,
         trust: trust.trust,
         now: Date.now,
         softwareVersion: version,
         batch: { maxEvents: 500, maxBytes: 256 * 1024 },
+        nextIdentity: () => readKeyFileIfAny(rotationPaths(config).nextKey),
       }
     : undefined;
   const link =
@@ -69,7 +74,10 @@ export async function createNodeContext(
           credentials: config.mqtt.credentials,
           ...(config.mqtt.caFile ? { ca: readFileSync(config.mqtt.caFile) } : {}),
           onRefused: (reason) => metrics.envelopesRefused.labels(reason).inc(),
-          onApplied: (type) => metrics.messagesApplied.labels(type).inc(),
+          onApplied: (type) => {
+            metrics.messagesApplied.labels(type).inc();
+            if (type === CERTIFICATE_RENEWAL && adoptCertifiedKey(config, linkContext)) link?.kick();
+          },
         })
       : undefined;
   const sms =

@@ -9,6 +9,7 @@ import { type ChannelKeys, channelKeys } from './channel-keys.js';
 import { concatBytes, utf8 } from './encoding.js';
 import type { OpenContext } from './envelope.js';
 import { decodeHeader, encodeHeader, type Header, WIRE_VERSION } from './header.js';
+import { createKeyRotationRequest } from './key-rotation.js';
 import { Identity, type PublicIdentity } from './keys.js';
 import type { MessageBody, MessageType, MissionEvent } from './messages/index.js';
 import { sodium } from './sodium.js';
@@ -217,6 +218,15 @@ export function sampleBodies(hub: Identity, revokedKeyId: string): { [T in Messa
           notAfter: new Date(NOW + 730 * DAY),
           issuedAt: new Date(NOW),
         },
+      ),
+    },
+    'key.rotation': {
+      rotation: createKeyRotationRequest(
+        testIdentity('fr-paris'),
+        testIdentity('fr-paris', 1),
+        'Ambassade à Paris',
+        new Date(NOW),
+        1211,
       ),
     },
   };

@@ -141,7 +141,8 @@ describe('a mission key for its whole life, with the command line', () => {
       'SELECT reason, last_seq FROM key_revocations WHERE key_id = $1',
       [old.keyId],
     );
-    expect(revocations.map((row) => [row.reason, Number(row.last_seq)])).toEqual([['superseded', 0]]);
+    // The node never sent anything: the rotation request itself is sequence 1, the old key's last.
+    expect(revocations.map((row) => [row.reason, Number(row.last_seq)])).toEqual([['superseded', 1]]);
     const audit = await hubQuery<{ action: string }>(
       "SELECT action FROM hub_audit_log WHERE entity_id = 'sn-dakar'",
     );

@@ -8,12 +8,14 @@ import {
   HELLO,
   hubBrokerPassword,
   type Identity,
+  KEY_ROTATION,
   parseTopic,
   type TrustStore,
 } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
 import { ingestEnvelope } from '../ingest/ingest-envelope.js';
 import type { IngestOutcome } from '../ingest/ingest-types.js';
+import { unacknowledgedFrom } from '../services/outbound.js';
 import { hasGreetedSince, hubHello, missionsToGreet } from './greeting.js';
 import { recordPresence } from './presence.js';
 import { sealReply } from './replies.js';
@@ -37,6 +39,8 @@ export interface HubLinkOptions {
   /** Said in the hello the hub sends every mission when it connects. */
   readonly softwareVersion?: string;
   readonly onError?: (error: Error) => void;
+  /** Reloads the trust store after a mission's key changed over the link (key.rotation). */
+  readonly onKeysChanged?: () => Promise<void>;
 }
 
 /**
@@ -160,8 +164,20 @@ export class HubIngestLink {
       return;
     }
     const reply = outcome.reply;
-    if (!reply || !mission) return;
-    this.send(outcome.missionId, sealReply(this.hub, mission, reply));
+    if (reply && mission) this.send(outcome.missionId, sealReply(this.hub, mission, reply));
+    if (outcome.status === 'applied' && outcome.messageType === KEY_ROTATION)
+      await this.afterKeyRotation(outcome.missionId);
+  }
+
+  /**
+   * A mission's key was replaced: the trust store learns it before the mission's next message is
+   * taken (the old key is refused from now), then the new certificate goes down with whatever else
+   * the mission has not acknowledged.
+   */
+  private async afterKeyRotation(missionId: string): Promise<void> {
+    await this.options.onKeysChanged?.();
+    for (const envelope of await unacknowledgedFrom(this.db, missionId, 1))
+      this.publishDown(missionId, envelope);
   }
 
   /**

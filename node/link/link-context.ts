@@ -12,4 +12,6 @@ export interface LinkContext {
   readonly softwareVersion: string;
   /** Bounds of one events batch. */
   readonly batch: { readonly maxEvents: number; readonly maxBytes: number };
+  /** The new key of a rotation under way (keys/identity.next.key), read when its certificate comes. */
+  readonly nextIdentity?: () => Identity | undefined;
 }

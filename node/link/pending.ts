@@ -8,7 +8,8 @@ export type PendingType =
   | 'directive.ack'
   | 'audit.checkpoint'
   | 'stats.snapshot'
-  | 'registry.submission';
+  | 'registry.submission'
+  | 'key.rotation';
 
 /** A pending message read back. */
 export interface PendingMessage {

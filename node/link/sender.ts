@@ -26,9 +26,11 @@ import { firstPending, pendingCount, removePending, sealSentBody } from './pendi
 export function sealNext(ctx: LinkContext): HeldEnvelope | null {
   const { db } = ctx.store;
   return immediateTransaction(db, (): HeldEnvelope | null => {
-    // While the key is being replaced the old one seals nothing more: the hub would refuse it.
-    if (pendingRotation(db)) return null;
     const row = channelRow(db);
+    // While the key is being replaced the old one seals nothing after the rotation request: the
+    // hub would refuse it (key_superseded). The new key takes over once certified.
+    const rotation = pendingRotation(db);
+    if (rotation && row.next_send_seq > rotation.lastSeq) return null;
     const seq = row.next_send_seq;
     const pending = firstPending(ctx.store);
     if (pending) {

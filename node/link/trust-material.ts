@@ -70,6 +70,17 @@ export function renewCertificateFrom(
   return true;
 }
 
+/**
+ * Stores a certificate as the one in force, for a key a rotation brings in: the caller verified it
+ * against the pinned hub and the rotation under way (node/link/key-rotation.ts).
+ */
+export function putCertificate(store: Store, certificate: Certificate): void {
+  const stored = getSetting(store, BUNDLE_SETTING);
+  if (!stored) throw new EnrolmentError('not enrolled: no certificate to replace');
+  const bundle = JSON.parse(stored) as EnrolmentBundle;
+  putSetting(store, BUNDLE_SETTING, JSON.stringify({ ...bundle, certificate }));
+}
+
 /** The stored trust material, or null when the node is not enrolled yet. */
 export function loadTrustMaterial(store: Store): TrustMaterial | null {
   const stored = getSetting(store, BUNDLE_SETTING);

@@ -1,14 +1,14 @@
 import { constants } from 'node:fs';
-import { link, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { openStore } from '../../node/db/store.js';
-import { beginRotation, endRotation, pendingRotation } from '../../node/link/key-rotation.js';
+import { promoteNextKey, rotationPaths } from '../../node/link/key-files.js';
+import { beginRotation, pendingRotation } from '../../node/link/key-rotation.js';
 import { importEnrolment, loadTrustMaterial } from '../../node/link/trust-material.js';
 import {
-  createKeyRotationRequest,
   enrolmentBundleSchema,
   fingerprintMatches,
   Identity,
@@ -18,16 +18,6 @@ import {
 import { readKeyFile, writeKeyFile } from '../keys/key-file.js';
 import { reportErrors } from './report-errors.js';
 import { UsageError } from './usage-error.js';
-
-/** Where a rotation keeps its files, beside the key in force. */
-export function rotationPaths(config: Pick<NodeConfig, 'dataDir'>) {
-  const { identityKey } = nodePaths(config);
-  return {
-    nextKey: join(dirname(identityKey), 'identity.next.key'),
-    retiredKey: (keyId: string) => join(dirname(identityKey), `identity.${keyId}.retired.key`),
-    request: join(config.dataDir, 'key-rotation-request.json'),
-  };
-}
 
 /** `econsulat node rotate-keys`: a new identity for the mission, certified by the hub. */
 export function registerNodeKeyCommands(
@@ -66,14 +56,7 @@ async function rotateKeys(config: NodeConfig): Promise<void> {
     const next = Identity.generate(config.missionId);
     await writeKeyFile(paths.nextKey, next);
     await syncDirectory(dirname(paths.nextKey));
-    const pending = beginRotation(store.db, next.keyId, new Date());
-    const request = createKeyRotationRequest(
-      secrets.identity,
-      next,
-      config.missionName,
-      new Date(pending.startedAt),
-      pending.lastSeq,
-    );
+    const { pending, request } = beginRotation(store, secrets.identity, next, config.missionName, new Date());
     await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`, { mode: 0o600 });
     process.stdout.write(
       [
@@ -82,7 +65,9 @@ async function rotateKeys(config: NodeConfig): Promise<void> {
         `  new key id                     ${next.keyId}`,
         `  new key fingerprint            ${keyFingerprint(next)}`,
         `  last sequence of the old key   ${pending.lastSeq}`,
-        'Until the bundle is imported the node sends nothing to the hub (it keeps serving its users).',
+        'A running node connected to the hub sends the request itself and puts the new key in force',
+        'when the certificate comes back. Otherwise carry the request to the ministry; until the',
+        'bundle is imported the node sends nothing more to the hub (it keeps serving its users).',
         '',
       ].join('\n'),
     );
@@ -133,28 +118,17 @@ export async function importBundleFile(
     const next = (await exists(paths.nextKey)) ? await readKeyFile(paths.nextKey) : undefined;
     if (next && certifiedKeyId === next.keyId) {
       importEnrolment(store, next, parsed.data);
-      await promoteNextKey(config, secrets.identity.keyId);
-      endRotation(store.db);
+      promoteNextKey(config, store);
+      await unlink(paths.request).catch(() => undefined);
       return { mission: next, hubFingerprint: keyFingerprint(hub), rotated: true };
     }
     importEnrolment(store, secrets.identity, parsed.data);
-    // A rotation cut short after its key was put in force: the certificate is the one awaited.
-    if (pendingRotation(store.db)?.nextKeyId === secrets.identity.keyId) endRotation(store.db);
+    // A rotation cut short after its key was put in force: this closes it.
+    promoteNextKey(config, store);
     return { mission: secrets.identity, hubFingerprint: keyFingerprint(hub), rotated: false };
   } finally {
     store.close();
   }
-}
-
-/** identity.next.key becomes identity.key; the old key stays beside it, retired, never deleted. */
-async function promoteNextKey(config: NodeConfig, oldKeyId: string): Promise<void> {
-  const paths = rotationPaths(config);
-  const { identityKey } = nodePaths(config);
-  const retired = paths.retiredKey(oldKeyId);
-  if (!(await exists(retired))) await link(identityKey, retired);
-  await rename(paths.nextKey, identityKey);
-  await syncDirectory(dirname(identityKey));
-  await unlink(paths.request).catch(() => undefined);
 }
 
 async function exists(path: string): Promise<boolean> {

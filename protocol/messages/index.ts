@@ -37,6 +37,8 @@ import {
 import {
   CERTIFICATE_RENEWAL,
   certificateRenewalSchema,
+  KEY_ROTATION,
+  keyRotationMessageSchema,
   REVOCATION_LIST,
   revocationListMessageSchema,
 } from './trust.js';
@@ -67,6 +69,7 @@ export const messageSchemas = {
   [REGISTRY_RESULT]: registryResultSchema,
   [REVOCATION_LIST]: revocationListMessageSchema,
   [CERTIFICATE_RENEWAL]: certificateRenewalSchema,
+  [KEY_ROTATION]: keyRotationMessageSchema,
 } as const;
 
 /** A message type name. */
@@ -105,6 +108,7 @@ export const messageDirections: Record<MessageType, 'up' | 'down' | 'both'> = {
   [REGISTRY_RESULT]: 'down',
   [REVOCATION_LIST]: 'down',
   [CERTIFICATE_RENEWAL]: 'down',
+  [KEY_ROTATION]: 'up',
 };
 
 /** True when the text names a known message type. */

@@ -5,6 +5,7 @@ import {
   DIRECTIVE_RECEIPT,
   EVENTS_BATCH,
   HELLO,
+  KEY_ROTATION,
   REGISTRY_SUBMISSION,
   RESEND_REQUEST,
   STATS_SNAPSHOT,
@@ -16,6 +17,7 @@ import { handleDirectiveReceipt } from './directive-receipt.js';
 import { handleEventsBatch } from './events-batch.js';
 import type { HandlerTable } from './handler.js';
 import { handleHello } from './hello.js';
+import { handleKeyRotation } from './key-rotation.js';
 import { handleRegistrySubmission } from './registry-submission.js';
 import { handleResendRequest } from './resend-request.js';
 import { handleStatsSnapshot } from './stats-snapshot.js';
@@ -33,4 +35,5 @@ export const ingestHandlers: HandlerTable = {
   [DIRECTIVE_RECEIPT]: handleDirectiveReceipt,
   [DIRECTIVE_ACK]: handleDirectiveAck,
   [REGISTRY_SUBMISSION]: handleRegistrySubmission,
+  [KEY_ROTATION]: handleKeyRotation,
 };

@@ -1,4 +1,5 @@
 import type { OpenedMessage } from '../../../protocol/index.js';
+import { acceptRotatedCertificate } from '../key-rotation.js';
 import type { LinkContext } from '../link-context.js';
 import { renewCertificateFrom } from '../trust-material.js';
 import { applyCatalogueUpdate } from './catalogue-update.js';
@@ -31,7 +32,9 @@ export function downHandlers(): DownHandlers {
         case 'revocation.list':
           return applyRevocationList(ctx, message.body);
         case 'certificate.renewal':
-          renewCertificateFrom(ctx.store, ctx.self, ctx.hub, message.body.certificate);
+          // The same keys renewed, or the new key of a rotation under way certified.
+          if (!renewCertificateFrom(ctx.store, ctx.self, ctx.hub, message.body.certificate))
+            acceptRotatedCertificate(ctx, message.body.certificate);
           return;
         default:
           // An up-only type sent down is a hub bug; it is skipped (and acknowledged) rather than

@@ -1,0 +1,156 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readKeyFile } from '../ops/keys/key-file.js';
+import { ready } from '../protocol/index.js';
+import { connectAs, metricSample } from './_util/rogue-client.js';
+
+const run = promisify(execFile);
+const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
+
+async function econsulat(...args: string[]): Promise<string> {
+  const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
+  return stdout;
+}
+
+/** A port free right now on 127.0.0.1, for the processes' config files. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<unknown>;
+}
+
+/** `econsulat <args>` as its own process; resolves once it printed `readyText`. */
+function start(args: string[], readyText: string): Promise<Running> {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(readyText)) {
+        clearTimeout(timer);
+        resolve({ child, exited });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(() => reject(new Error(`${args.join(' ')} exited:\n${output}`)));
+  });
+}
+
+async function stop(running: Running | undefined): Promise<void> {
+  if (!running || running.child.exitCode !== null) return;
+  running.child.kill('SIGTERM');
+  await running.exited;
+}
+
+describe('rotating a mission key over the link (hub and node processes, embedded broker)', () => {
+  let dir = '';
+  let hub: Running | undefined;
+  let node: Running | undefined;
+  beforeAll(async () => {
+    await ready();
+    dir = await mkdtemp(join(tmpdir(), 'econsulat-rotation-'));
+  });
+  afterAll(async () => {
+    await stop(node);
+    await stop(hub);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('certifies the new key over the link, puts it in force at the node, and shuts the old key out', async () => {
+    const [httpPort, mqttPort, nodePort] = [await freePort(), await freePort(), await freePort()];
+    const mission = join(dir, 'mission');
+    const hubDir = join(dir, 'hub');
+    await econsulat(
+      'hub',
+      'init',
+      '--dir',
+      hubDir,
+      '--http-port',
+      String(httpPort),
+      '--mqtt-port',
+      String(mqttPort),
+      '--embedded-database',
+      'pglite',
+    );
+    await econsulat(
+      'node',
+      'init',
+      '--mission',
+      'sn-dakar',
+      '--name',
+      'Ambassade à Dakar',
+      '--dir',
+      mission,
+      '--region',
+      'SN',
+      '--currency',
+      'XOF',
+      '--port',
+      String(nodePort),
+      '--mqtt-url',
+      `mqtt://127.0.0.1:${mqttPort}`,
+    );
+    const bundle = join(dir, 'bundle.json');
+    await econsulat(
+      'hub',
+      'enrol',
+      '--config',
+      join(hubDir, 'hub.json'),
+      '--request',
+      join(mission, 'enrolment-request.json'),
+      '--out',
+      bundle,
+    );
+    await econsulat('node', 'import-enrolment', '--config', join(mission, 'node.json'), '--bundle', bundle);
+    const old = await readKeyFile(join(mission, 'keys', 'identity.key'));
+
+    hub = await start(['hub', 'run', '--config', join(hubDir, 'hub.json')], 'hub listening on');
+    node = await start(['node', 'run', '--config', join(mission, 'node.json')], 'listening on');
+    const health = async () =>
+      (await fetch(`http://127.0.0.1:${nodePort}/healthz`)).json() as Promise<{
+        hubLink: string;
+        backlog: number;
+      }>;
+    const hubMetrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    await expect.poll(async () => (await health()).hubLink, { timeout: 30_000 }).toBe('connected');
+
+    // Run beside the running node, as the IT referent would: the node sends the request itself.
+    const rotated = await econsulat('node', 'rotate-keys', '--config', join(mission, 'node.json'));
+    expect(rotated).toContain(old.keyId);
+    const currentKeyId = async () => (await readKeyFile(join(mission, 'keys', 'identity.key'))).keyId;
+    await expect.poll(currentKeyId, { timeout: 60_000, interval: 500 }).not.toBe(old.keyId);
+    const retired = await readKeyFile(join(mission, 'keys', `identity.${old.keyId}.retired.key`));
+    expect(retired.keyId).toBe(old.keyId);
+    await expect(stat(join(mission, 'keys', 'identity.next.key'))).rejects.toThrow();
+
+    // The running node keeps talking to the hub with its new key: its backlog drains, nothing refused.
+    await expect.poll(async () => (await health()).backlog, { timeout: 30_000 }).toBe(0);
+    expect(
+      metricSample(await hubMetrics(), 'econsulat_hub_envelopes_refused', { reason: 'key_superseded' }) ?? 0,
+    ).toBe(0);
+
+    // Restarted, the node logs in to the broker with the new key; the old key is refused there.
+    await stop(node);
+    node = await start(['node', 'run', '--config', join(mission, 'node.json')], 'listening on');
+    await expect.poll(async () => (await health()).hubLink, { timeout: 30_000 }).toBe('connected');
+    await expect(connectAs(`mqtt://127.0.0.1:${mqttPort}`, old, { clientId: 'sn-dakar' })).rejects.toThrow();
+  }, 240_000);
+});
