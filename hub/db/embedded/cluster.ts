@@ -3,7 +3,7 @@ import { chown, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HubError, HubErrorCode } from '../../errors.js';
 import type { PostgresBinaries } from './binaries.js';
-import { runAs } from './run-as.js';
+import { runAs, SETPRIV } from './run-as.js';
 import type { ServerUser } from './server-user.js';
 
 /** The role the hub connects as; the socket's directory is the only door (mode 0700). */
@@ -31,18 +31,23 @@ export async function ensureCluster(
   await mkdir(building, { recursive: true, mode: 0o700 });
   if (user) await chown(building, user.uid, user.gid);
   try {
-    await runAs(user, binaries.initdb, [
-      '--pgdata',
-      building,
-      '--username',
-      SUPERUSER,
-      '--auth',
-      'trust',
-      '--encoding',
-      'UTF8',
-      '--no-locale',
-      '--no-instructions',
-    ]);
+    await runAs(
+      user,
+      binaries.initdb,
+      [
+        '--pgdata',
+        building,
+        '--username',
+        SUPERUSER,
+        '--auth',
+        'trust',
+        '--encoding',
+        'UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
+      { deathSignal: 'SIGKILL', ...(existsSync(SETPRIV) ? { setpriv: SETPRIV } : {}) },
+    );
   } catch (error) {
     const output = (error as { stderr?: string }).stderr ?? '';
     throw new HubError(HubErrorCode.EmbeddedDatabaseUnavailable, `initdb failed: ${output.trim()}`, {

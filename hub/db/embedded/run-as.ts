@@ -4,6 +4,9 @@ import type { ServerUser } from './server-user.js';
 
 const runFile = promisify(execFile);
 
+/** util-linux's setpriv, which gives a program a parent-death signal (used when present). */
+export const SETPRIV = '/usr/bin/setpriv';
+
 /** The environment the server's programs get: no secret of the hub's passes through. */
 function serverEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', TZ: 'UTC' };
@@ -14,9 +17,22 @@ function as(user: ServerUser | undefined) {
   return user ? { uid: user.uid, gid: user.gid } : {};
 }
 
-/** Runs a program to its end as the server user; rejects with its output when it fails. */
-export async function runAs(user: ServerUser | undefined, file: string, args: readonly string[]) {
-  return runFile(file, [...args], { ...as(user), env: serverEnv(), maxBuffer: 4 * 1024 * 1024 });
+/**
+ * Runs a program to its end as the server user; rejects with its output when it fails. Given a
+ * death signal and `setpriv`, the program dies with the hub: an initdb left running after a kill
+ * would go on writing into the directory the next start makes anew.
+ */
+export async function runAs(
+  user: ServerUser | undefined,
+  file: string,
+  args: readonly string[],
+  options: { deathSignal?: NodeJS.Signals; setpriv?: string } = {},
+) {
+  const [command, argv] =
+    options.deathSignal && options.setpriv
+      ? [options.setpriv, ['--pdeathsig', options.deathSignal, '--', file, ...args]]
+      : [file, [...args]];
+  return runFile(command, argv, { ...as(user), env: serverEnv(), maxBuffer: 4 * 1024 * 1024 });
 }
 
 /**

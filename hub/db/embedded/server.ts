@@ -6,7 +6,7 @@ import { HubError, HubErrorCode } from '../../errors.js';
 import type { PostgresBinaries } from './binaries.js';
 import { SUPERUSER } from './cluster.js';
 import { anotherHub, clearStalePostmaster } from './postmaster-lock.js';
-import { spawnAs } from './run-as.js';
+import { SETPRIV, spawnAs } from './run-as.js';
 import type { ServerUser } from './server-user.js';
 
 /** A PostgreSQL server the hub started, reachable only through a socket in its data directory. */
@@ -39,7 +39,6 @@ function settings(dataDir: string): string[] {
 const SOCKET_PATH_MAX = 107;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
-const SETPRIV = '/usr/bin/setpriv';
 
 /** Starts the server on an existing cluster and resolves once it accepts connections. */
 export async function startServer(options: {
