@@ -41,5 +41,7 @@ export function demoLayout(dir: string, portBase: number) {
     missionDir: (id: string) => join(dir, id),
     missionPort: (index: number) => portBase + 1 + index,
     demoFile: join(dir, 'demo.json'),
+    /** Written last by a finished setup (setup-record.ts). */
+    setupFile: join(dir, 'setup.json'),
   };
 }

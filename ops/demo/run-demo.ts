@@ -8,7 +8,9 @@ import { nodeConfigSchema } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { createNode, type MissionNode } from '../../node/index.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { clearInterruptedSetup } from './interrupted-setup.js';
 import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
+import { readSetupRecord, writeSetupRecord } from './setup-record.js';
 
 /** A running demo: the hub, the two missions, and what to tell the visitor. */
 export interface RunningDemo {
@@ -33,9 +35,10 @@ export interface DemoSummary {
 export async function runDemo(dirOption: string, portBase: number): Promise<RunningDemo> {
   const dir = resolve(dirOption);
   const layout = demoLayout(dir, portBase);
-  const secrets = existsSync(layout.demoFile)
-    ? (JSON.parse(await readFile(layout.demoFile, 'utf8')) as { secrets: DemoSecrets }).secrets
-    : await setUpFresh(dir, portBase);
+  const secrets =
+    (await readSetupRecord(layout.setupFile)) ??
+    (await secretsOfDemoFile(layout.demoFile)) ??
+    (await setUpFresh(dir, portBase));
   const hubConfig = hubConfigSchema.parse({
     ...JSON.parse(await readFile(join(layout.hubDir, 'hub.json'), 'utf8')),
     http: { host: '127.0.0.1', port: layout.hubHttpPort },
@@ -82,11 +85,28 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
   }
 }
 
-/** Sets a new demo up; a failed setup leaves no half-made directory behind for the next run. */
+/** A demo directory set up before the setup record existed: demo.json marked it finished. */
+async function secretsOfDemoFile(file: string): Promise<DemoSecrets | undefined> {
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(await readFile(file, 'utf8')) as { secrets: DemoSecrets }).secrets;
+}
+
+/**
+ * Sets a new demo up, after clearing what an interrupted one left; the record of the finished
+ * setup is written last. A failed setup leaves no half-made directory behind for the next run.
+ */
 async function setUpFresh(dir: string, portBase: number): Promise<DemoSecrets> {
   const existed = existsSync(dir);
+  const layout = demoLayout(dir, portBase);
   try {
-    return await setUpDemo(dir, portBase);
+    if (await clearInterruptedSetup(layout)) {
+      process.stderr.write(
+        `A setup of the demo in ${dir} was interrupted: it starts again from the beginning.\n`,
+      );
+    }
+    const secrets = await setUpDemo(dir, portBase);
+    await writeSetupRecord(layout.setupFile, secrets);
+    return secrets;
   } catch (error) {
     if (!existed) await rm(dir, { recursive: true, force: true });
     throw error;

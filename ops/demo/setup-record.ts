@@ -1,0 +1,34 @@
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DemoSecrets } from './setup-demo.js';
+
+/**
+ * The record a finished setup writes last, with the accounts it generated. Its absence beside the
+ * demo's folders means the setup was interrupted (Ctrl-C, a kill, a power cut) and must start
+ * again: nothing a half-made directory holds is trusted.
+ */
+export async function writeSetupRecord(file: string, secrets: DemoSecrets): Promise<void> {
+  const partial = `${file}.partial`;
+  const handle = await open(partial, 'w', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify({ format: 'econsulat-demo-setup/v1', secrets }, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(partial, file);
+  // The rename is durable only once the directory is flushed too.
+  const dir = await open(dirname(file), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** The accounts of a finished setup, or undefined when there is none. */
+export async function readSetupRecord(file: string): Promise<DemoSecrets | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  return (JSON.parse(text) as { secrets: DemoSecrets }).secrets;
+}
