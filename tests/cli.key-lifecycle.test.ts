@@ -78,13 +78,18 @@ describe('a mission key for its whole life, with the command line', () => {
     const init = await nodeInit('mission');
     expect(init.code).toBe(0);
     const missionFingerprint = fingerprintAfter('mission key fingerprint', init.stdout);
-    expect((await econsulat('hub', 'init', '--dir', path('hub'), '--embedded-database', 'pglite')).code).toBe(0);
+    expect((await econsulat('hub', 'init', '--dir', path('hub'), '--embedded-database', 'pglite')).code).toBe(
+      0,
+    );
     const enrolled = await enrol(path('mission', 'enrolment-request.json'), path('bundle.json'));
     expect(enrolled.code).toBe(0);
     // The ministry reads back the mission's fingerprint: it is the one node init printed.
     expect(fingerprintAfter('mission key fingerprint', enrolled.stdout)).toBe(missionFingerprint);
     const hubFingerprint = fingerprintAfter('hub key fingerprint', enrolled.stdout);
 
+    const notAFingerprint = await importBundle('mission', path('bundle.json'), '--expect-hub', 'ZUWA L2MH');
+    expect(notAFingerprint.code).toBe(1);
+    expect(notAFingerprint.stderr).toContain('--expect-hub is a fingerprint');
     const wrongHub = 'AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH';
     const refused = await importBundle('mission', path('bundle.json'), '--expect-hub', wrongHub);
     expect(refused.code).toBe(1);
@@ -113,6 +118,15 @@ describe('a mission key for its whole life, with the command line', () => {
 
     const withoutRotate = await enrol(request, path('rotation.json'));
     expect(withoutRotate.code).toBe(1);
+    const notAKeyId = await enrol(
+      request,
+      path('rotation.json'),
+      '--rotate',
+      '--expect-old-key',
+      'my-old-key',
+    );
+    expect(notAKeyId.code).toBe(1);
+    expect(notAKeyId.stderr).toContain('error (usage): --expect-old-key is a key id');
     const wrongKey = await enrol(
       request,
       path('rotation.json'),
@@ -175,6 +189,9 @@ describe('a mission key for its whole life, with the command line', () => {
     const refused = await enrol(request, path('again.json'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('HUB_ERR_MISSION_REVOKED');
+    const noDecision = await enrol(request, path('again.json'), '--after-revocation', '--decision', ' ');
+    expect(noDecision.code).toBe(1);
+    expect(noDecision.stderr).toContain('--decision names the decision');
     const decided = await enrol(
       request,
       path('again.json'),

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { z } from 'zod';
 import { type HubConfig, hubConfigSchema, hubPaths } from '../../hub/config/config.js';
 import { hubConfigFromEnv } from '../../hub/config/env.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
@@ -152,7 +153,32 @@ interface RevokeOptions {
   key?: string;
 }
 
+// What an operator types is checked before anything is opened: a typo never reaches the database.
+const enrolOptionsSchema = z.object({
+  expectOldKey: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, '--expect-old-key is a key id: 32 lower-case hexadecimal characters')
+    .optional(),
+  decision: z
+    .string()
+    .trim()
+    .min(3, '--decision names the decision, e.g. MAE/SG/2026-114')
+    .max(200)
+    .optional(),
+  officer: z.string().regex(/^[\p{L}\p{N}._' -]{1,80}$/u, '--officer is a name of at most 80 characters'),
+});
+const keyIdOptionSchema = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, '--key is a key id: 32 lower-case hexadecimal characters');
+
+function checkOptions<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  return parsed.data;
+}
+
 async function enrolCommand(options: EnrolOptions): Promise<void> {
+  checkOptions(enrolOptionsSchema, options);
   if (options.rotate && !options.expectOldKey)
     throw new UsageError('--rotate needs --expect-old-key <key id>: read it from the mission, by phone');
   if (Boolean(options.afterRevocation) !== (options.decision !== undefined))
@@ -208,6 +234,7 @@ async function rotateToBundle(
 }
 
 async function revokeCommand(options: RevokeOptions): Promise<void> {
+  if (options.key !== undefined) checkOptions(keyIdOptionSchema, options.key);
   if (options.key && !options.compromised)
     throw new UsageError('--key is for declaring an old key compromised: add --compromised');
   const config = await readHubConfig(options.config);

@@ -13,6 +13,7 @@ import {
   fingerprintMatches,
   Identity,
   keyFingerprint,
+  normaliseFingerprint,
   publicIdentityFromJson,
 } from '../../protocol/index.js';
 import { readKeyFile, writeKeyFile } from '../keys/key-file.js';
@@ -97,6 +98,8 @@ export async function importBundleFile(
   input: unknown,
   options: ImportOptions = {},
 ): Promise<{ mission: Identity; hubFingerprint: string; rotated: boolean }> {
+  if (options.expectHub !== undefined && normaliseFingerprint(options.expectHub) === null)
+    throw new UsageError('--expect-hub is a fingerprint: eight groups of four characters (A–Z, 2–7)');
   const parsed = enrolmentBundleSchema.safeParse(input);
   if (!parsed.success) throw new BundleRefused('not an enrolment bundle');
   const hub = publicIdentityFromJson(parsed.data.hub);
