@@ -1,6 +1,7 @@
 import { benchBooking } from './booking.js';
 import { benchDashboards } from './dashboards.js';
 import { benchDirectives } from './directives.js';
+import { benchHubStore } from './hub-store.js';
 import { benchMemory } from './memory.js';
 import { benchProtocol } from './protocol.js';
 import { benchRegistry } from './registry.js';
@@ -14,6 +15,7 @@ const suites: Record<string, () => Promise<void>> = {
   directives: benchDirectives,
   dashboards: benchDashboards,
   registry: benchRegistry,
+  'hub-store': benchHubStore,
 };
 
 /** Runs one suite by name, or every suite for `all`. */
