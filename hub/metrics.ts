@@ -41,6 +41,19 @@ export function createHubMetrics(db: Database) {
       this.set(Number(row?.n ?? 0));
     },
   });
+  new Gauge({
+    name: 'econsulat_hub_channel_resyncs',
+    help: 'Channels found to have gone back in time (a restore, a snapshot), by kind (PROTOCOL.md)',
+    labelNames: ['kind'],
+    registers: [registry],
+    async collect() {
+      const rows = await db.query<{ kind: string; n: number }>(
+        'SELECT kind, count(*) AS n FROM channel_resyncs GROUP BY kind',
+      );
+      this.reset();
+      for (const row of rows) this.labels(row.kind).set(Number(row.n));
+    },
+  });
   missionLinkGauges(db, registry);
   return {
     registry,

@@ -54,6 +54,7 @@ export class HubIngestLink {
   /** Missions whose hello was taken since this process started: safe to publish to. */
   private readonly greeted = new Set<string>();
   private readonly startedAt = new Date();
+  private subscribed = false;
 
   constructor(
     private readonly db: Database,
@@ -76,7 +77,10 @@ export class HubIngestLink {
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, new Uint8Array(payload)));
     client.on('error', (error) => this.options.onError?.(error));
-    client.on('connect', () => void this.greetMissions());
+    // Greeted once subscribed: a mission answers at once, and its hello must find the subscription.
+    client.on('connect', () => {
+      if (this.subscribed) void this.greetMissions();
+    });
     // A fresh token for every reconnection: the first one has expired by then.
     client.on('reconnect', () => {
       client.options.password = this.password();
@@ -87,6 +91,8 @@ export class HubIngestLink {
     });
     const up = this.options.shareGroup ? `$share/${this.options.shareGroup}/${ALL_UP_TOPICS}` : ALL_UP_TOPICS;
     await client.subscribeAsync({ [up]: { qos: 1 }, [ALL_PRESENCE_TOPICS]: { qos: 1 } });
+    this.subscribed = true;
+    void this.greetMissions();
   }
 
   /**

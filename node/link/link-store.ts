@@ -14,6 +14,8 @@ export interface ChannelRow {
   acked_up_to: number;
   /** 1 after `node restore`, until the hub has resynchronised the channel. */
   restored: number;
+  /** The message id of the last envelope applied from the hub. */
+  applied_last_id: string | null;
 }
 
 /** Reads the channel row, creating it on first use. */
@@ -34,10 +36,12 @@ export function sqliteReceiveState(db: Db): ReceiveState {
 }
 
 /** Advances the receiving position; call inside the transaction that applied the message. */
-export function advanceApplied(db: Db, seq: number): void {
+export function advanceApplied(db: Db, seq: number, messageId: string): void {
   const changed = db
-    .prepare('UPDATE link_channel SET applied_up_to = ? WHERE peer = ? AND applied_up_to = ?')
-    .run(seq, HUB_PEER, seq - 1).changes;
+    .prepare(
+      'UPDATE link_channel SET applied_up_to = ?, applied_last_id = ? WHERE peer = ? AND applied_up_to = ?',
+    )
+    .run(seq, messageId, HUB_PEER, seq - 1).changes;
   // Never skip or repeat a sequence, whatever the caller believed.
   if (changed !== 1) throw new Error(`channel is not at ${seq - 1}: refusing to apply ${seq}`);
 }

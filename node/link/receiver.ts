@@ -57,7 +57,7 @@ function applyOpened(ctx: LinkContext, message: OpenedMessage, handlers: DownHan
     return takeControl(ctx, message);
   }
   handlers.apply(ctx, message);
-  advanceApplied(ctx.store.db, decision.advanceTo);
+  advanceApplied(ctx.store.db, decision.advanceTo, message.header.messageId);
   return { replies: [ackPosition(ctx)], resend: [], applied: message.type };
 }
 

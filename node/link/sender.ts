@@ -125,6 +125,7 @@ export function sealHello(ctx: LinkContext): Uint8Array {
     receivedUpTo: row.applied_up_to,
     sentUpTo: row.next_send_seq - 1,
     ackedUpTo: row.acked_up_to,
+    ...(row.applied_last_id ? { receivedLastId: row.applied_last_id } : {}),
     ...(row.restored === 1 ? { restored: true as const } : {}),
   });
 }

@@ -20,6 +20,14 @@ export const helloSchema = z.strictObject({
    */
   sentUpTo: countSchema.optional(),
   ackedUpTo: countSchema.optional(),
+  /**
+   * The message id of the envelope applied at `receivedUpTo`: a peer restored from a dump may have
+   * numbered another message with that very sequence, which the positions alone cannot show.
+   */
+  receivedLastId: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   /** Set by a node restored from a backup until the hub has resynchronised its channel. */
   restored: z.literal(true).optional(),
 });

@@ -1,6 +1,6 @@
 import { type HELLO, RESEND_REQUEST } from '../../../protocol/index.js';
 import { channelPositions, recordResync } from '../../services/channels/channel-positions.js';
-import { jumpDownChannel } from '../../services/channels/repair-down.js';
+import { jumpDownChannel, sentBehindMission } from '../../services/channels/repair-down.js';
 import { pendingResync, resyncUp, sentBehind } from '../../services/channels/resync-up.js';
 import { acknowledgeOutbound, keptFrom } from '../../services/outbound.js';
 import type { ControlMessage } from '../ingest-types.js';
@@ -26,7 +26,7 @@ export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
 
   // Down channel first: the hub lost what it had sealed (it numbers again from the mission's
   // position), or the mission lost what it had applied (it gets it again below).
-  if (body.receivedUpTo > positions.sentUpTo) {
+  if (await sentBehindMission(tx, missionId, body, positions)) {
     await jumpDownChannel(tx, context, body.receivedUpTo, positions);
   } else if (body.receivedUpTo < positions.ackedUpTo) {
     await recordResync(tx, missionId, now, {

@@ -1,13 +1,41 @@
-import { type Identity, isMessageType, type PublicIdentity } from '../../../protocol/index.js';
+import {
+  decodeHeader,
+  type Hello,
+  type Identity,
+  isMessageType,
+  type PublicIdentity,
+} from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
 import { type ChannelPositions, recordResync } from './channel-positions.js';
 
 /**
- * The mission has applied more of the down channel than this hub remembers sealing: the hub went
- * back in time (a dump restored). Its channel jumps to the mission's position, and whatever it
- * sealed at the sequences the mission already used is sealed again after them, from the bodies
- * kept in `outbound`. Nothing was published meanwhile (the hub waits for a mission's hello before
+ * True when the mission's hello shows that this hub went back in time (a dump restored) on the down
+ * channel: the mission applied more than the hub remembers sealing, or applied at its last position
+ * another message than the one the hub holds there (the hub numbered a new message with a sequence
+ * the mission had already used). An envelope pruned after its retention period proves nothing.
+ */
+export async function sentBehindMission(
+  tx: Queryable,
+  missionId: string,
+  hello: Hello,
+  positions: ChannelPositions,
+): Promise<boolean> {
+  if (hello.receivedUpTo > positions.sentUpTo) return true;
+  if (hello.receivedLastId === undefined || hello.receivedUpTo === 0) return false;
+  const [row] = await tx.query<{ envelope: Uint8Array }>(
+    'SELECT envelope FROM outbound WHERE mission_id = $1 AND seq = $2',
+    [missionId, hello.receivedUpTo],
+  );
+  if (!row) return false;
+  const header = decodeHeader(row.envelope);
+  return header.ok && header.header.messageId !== hello.receivedLastId;
+}
+
+/**
+ * The hub went back in time on the down channel ({@link sentBehindMission}). Its channel jumps past
+ * the mission's position, and whatever it sealed at the sequences the mission already used is
+ * sealed again after them, from the bodies kept in `outbound`. Nothing was published meanwhile (the hub waits for a mission's hello before
  * publishing to it), so the mission has seen none of these; what it did see again is applied by its
  * handlers once in effect (directive, catalogue version, submission and serial ids).
  * Returns how many messages were sealed again.

@@ -12,6 +12,10 @@ CREATE INDEX link_sent_unacked ON link_sent (seq) WHERE acked_at IS NULL;
 -- resynchronises the channel even if the positions alone would not show that the node went back.
 ALTER TABLE link_channel ADD COLUMN restored INTEGER NOT NULL DEFAULT 0;
 
+-- The message id of the last envelope applied from the hub, said in every hello: a hub restored from
+-- a dump may number another message with the same sequence, which positions alone cannot show.
+ALTER TABLE link_channel ADD COLUMN applied_last_id TEXT;
+
 -- Events the hub returned after a resync: written by this mission after the backup it was restored
 -- from, lost with the disk, held at HQ. Kept apart for the staff to re-enter, never merged blindly.
 CREATE TABLE recovered_events (
