@@ -87,7 +87,7 @@ describe.each(storeBackends('hub store'))('hub store on $name', (backend) => {
       const other = store.reopen!();
       const [a, b] = await Promise.all([migrate(store.db), migrate(other)]);
       const known = await loadMigrations();
-      expect([...a.applied, ...b.applied].sort()).toEqual(known.map((m) => m.version));
+      expect([...a.applied, ...b.applied].sort((x, y) => x - y)).toEqual(known.map((m) => m.version));
       const [row] = await store.db.query('SELECT count(*) AS n FROM schema_migrations');
       expect(row).toEqual({ n: known.length });
     },
