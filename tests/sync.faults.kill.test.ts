@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startBroker } from '../hub/broker/broker.js';
 import type { Database } from '../hub/db/database.js';
@@ -17,6 +16,7 @@ import { writeKeyFile } from '../ops/keys/key-file.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
 import { enrolmentBundleFor } from './_util/enrolment.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
+import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, openTempStore, type TempDir, type TempStore } from './_util/node-store.js';
 import { NODE_FILES } from './_util/processes/child-protocol.js';
 import type { HubIngestChildConfig } from './_util/processes/hub-ingest.js';
@@ -72,37 +72,6 @@ async function hubAppliedUpTo(db: Database, missionId: string): Promise<number> 
     [missionId],
   );
   return Number(row?.applied_up_to ?? 0);
-}
-
-/** What a node's SQLite says about its side of the link (read-only: the node may be running). */
-interface NodeLinkState {
-  readonly queued: number;
-  readonly undelivered: number;
-  readonly held: number;
-  /** Envelopes the node sealed on its channel to the hub. */
-  readonly sealed: number;
-  readonly ackedUpTo: number;
-  readonly ids: string[];
-}
-
-function readNodeLinkState(path: string): NodeLinkState {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-  try {
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    const channel = db
-      .prepare("SELECT next_send_seq, acked_up_to FROM link_channel WHERE peer = 'hub'")
-      .get() as { next_send_seq: number; acked_up_to: number } | undefined;
-    return {
-      queued: count('SELECT count(*) AS n FROM outbox'),
-      undelivered: count('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL'),
-      held: count('SELECT count(*) AS n FROM link_sent'),
-      sealed: (channel?.next_send_seq ?? 1) - 1,
-      ackedUpTo: channel?.acked_up_to ?? 0,
-      ids: (db.prepare('SELECT id FROM outbox ORDER BY seq').all() as { id: string }[]).map((row) => row.id),
-    };
-  } finally {
-    db.close();
-  }
 }
 
 /** Every id the node queued is at the hub exactly once, and nothing else is. */
