@@ -4,7 +4,17 @@ import { hubConfigSchema } from '../hub/config/config.js';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { compromiseKey } from '../hub/services/missions/revocations.js';
 import { rotateMissionKey } from '../hub/services/missions/rotate-key.js';
-import { createKeyRotationRequest, HUB_ID, Identity, ready, seal, upTopic } from '../protocol/index.js';
+import {
+  createKeyRotationRequest,
+  downTopic,
+  HUB_ID,
+  Identity,
+  open,
+  ready,
+  seal,
+  TrustStore,
+  upTopic,
+} from '../protocol/index.js';
 import { bookingEvents } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
@@ -92,9 +102,22 @@ describe('rotating a mission key on a running hub (embedded broker, PGlite)', ()
     expect(running.context.trust.keysOf(missionId).map((key) => key.identity.keyId)).toEqual([next.keyId]);
     const after = await connectAs(url, next);
     clients.push(after);
+    // Everything the hub sends the mission from now on must open with the new key alone.
+    const down: Uint8Array[] = [];
+    after.on('message', (_topic, payload) => down.push(new Uint8Array(payload)));
+    await after.subscribeAsync(downTopic(missionId), { qos: 1 });
+    const pinnedHub = new TrustStore();
+    pinnedHub.trust({ identity: hubIdentity.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+    const refusedByNewKey = () =>
+      down
+        .map((bytes) => open(bytes, { self: next, trust: pinnedHub, now: Date.now() }))
+        .flatMap((opened) => (opened.ok ? [] : [opened.reason]));
 
     await after.publishAsync(upTopic(missionId), Buffer.from(backlog), { qos: 1 });
     await expect.poll(appliedUpTo, { timeout: 10_000 }).toBe(3);
+    // The backlog's acknowledgement comes sealed to the key in force, not to the key that sealed it.
+    await expect.poll(() => down.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(refusedByNewKey()).toEqual([]);
 
     // The old key, after the rotation, backdated to look older: refused by sequence, not by date.
     await after.publishAsync(upTopic(missionId), Buffer.from(sealed(old, 4, Date.now() - 30 * DAY)), {
@@ -105,6 +128,7 @@ describe('rotating a mission key on a running hub (embedded broker, PGlite)', ()
 
     await after.publishAsync(upTopic(missionId), Buffer.from(sealed(next, 4)), { qos: 1 });
     await expect.poll(appliedUpTo, { timeout: 10_000 }).toBe(4);
+    expect(refusedByNewKey()).toEqual([]);
 
     // The laptop that held the old key is stolen: the old key is declared compromised.
     const compromised = await compromiseKey(

@@ -3,7 +3,6 @@ import {
   ALL_PRESENCE_TOPICS,
   ALL_UP_TOPICS,
   createBrokerToken,
-  decodeHeader,
   downTopic,
   HELLO,
   hubBrokerPassword,
@@ -159,10 +158,9 @@ export class HubIngestLink {
     const outcome = await ingestEnvelope(this.db, bytes, context);
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
-    const header = decodeHeader(bytes);
-    const mission = header.ok
-      ? this.trust.lookup(header.header.from, header.header.keyId)?.identity
-      : undefined;
+    // Answers are sealed to the mission's key in force: a key a rotation superseded delivers its
+    // backlog, but nothing more is sealed to it (and nothing at all to a revoked mission).
+    const mission = this.trust.keysOf(outcome.missionId)[0]?.identity;
     if (outcome.status === 'control') {
       if (outcome.messageType === HELLO) this.greeted.add(outcome.missionId);
       if (outcome.reply && mission) this.send(outcome.missionId, sealReply(this.hub, mission, outcome.reply));
