@@ -45,8 +45,14 @@ export function createNodeMetrics(missionId: string) {
     help: 'Bytes of the scanned documents kept (files beside the database)',
     registers: [registry],
   });
+  const recoveredToReview = new Gauge({
+    name: 'econsulat_recovered_events_to_review',
+    help: 'Records the hub returned after a restore that no agent has re-entered yet',
+    registers: [registry],
+  });
   return {
     registry,
+    recoveredToReview,
     httpRequests,
     envelopesRefused,
     messagesApplied,

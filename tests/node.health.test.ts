@@ -5,7 +5,8 @@ import { healthRoutes } from '../node/http/health.js';
 import { createNode } from '../node/index.js';
 import type { HubLinkStatus } from '../node/link/hub-link.js';
 import { createNodeMetrics } from '../node/metrics.js';
-import { outboxBacklog } from '../node/services/outbox/outbox.js';
+import { newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
+import { keepRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { Identity, ready, sodium } from '../protocol/index.js';
 import { applicant, TUESDAY_9AM, testClock } from './_util/appointments.js';
 import { buildTestNode, parisNodeConfig, type TestNode } from './_util/node-app.js';
@@ -26,6 +27,7 @@ const METRIC_NAMES = [
   'econsulat_outbox_backlog_events',
   'econsulat_database_bytes',
   'econsulat_documents_stored_bytes',
+  'econsulat_recovered_events_to_review',
 ];
 
 /** A Paris mission with its public API and health routes, its hub link as `link` says. */
@@ -156,6 +158,19 @@ describe('node health: /metrics', () => {
     const after = await metricsText(node);
     expect(sample(after, /^econsulat_documents_stored_bytes\{/)).toBe(2_000_000);
     expect(sample(after, /^econsulat_database_bytes\{/)).toBeLessThan(databaseBefore + 100_000);
+  });
+
+  it('counts the records recovered after a restore that wait for an agent', async () => {
+    const node = await healthNode();
+    expect(sample(await metricsText(node), /^econsulat_recovered_events_to_review\{/)).toBe(0);
+    const lost = newEvent({
+      kind: 'file.opened',
+      entity: 'file',
+      entityId: 'f-1',
+      data: { state: 'submitted' },
+    });
+    keepRecoveredEvents(node.store, [lost], new Date().toISOString());
+    expect(sample(await metricsText(node), /^econsulat_recovered_events_to_review\{/)).toBe(1);
   });
 
   // buildTestNode keeps its metrics to itself: request durations show only through the node's own wiring.

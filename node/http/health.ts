@@ -4,6 +4,7 @@ import type { HubLinkStatus } from '../link/hub-link.js';
 import type { NodeMetrics } from '../metrics.js';
 import { storedDocumentBytes } from '../services/files/file-documents.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
+import { countRecoveredToReview } from '../services/recovery/recovered-events.js';
 
 /** What /healthz and /metrics read. */
 export interface HealthDeps {
@@ -46,6 +47,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
         (db.pragma('page_size', { simple: true }) as number),
     );
     deps.metrics.documentBytes.set(storedDocumentBytes(deps.store));
+    deps.metrics.recoveredToReview.set(countRecoveredToReview(deps.store));
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }

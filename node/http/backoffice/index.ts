@@ -19,6 +19,7 @@ import { setPageErrorHandler } from './page-errors.js';
 import { BACKOFFICE, decorateCsrfSession } from './page-guard.js';
 import { homePath } from './page-render.js';
 import { paymentPages } from './payment-pages.js';
+import { recoveryPages } from './recovery-pages.js';
 import { refundPages } from './refund-pages.js';
 import { registrationPages } from './registration-pages.js';
 import { smsPages } from './sms-pages.js';
@@ -71,6 +72,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
         registrationPages,
         civilStatusPages,
         directivePages,
+        recoveryPages,
         smsPages,
         staffAdminPages,
       ]) {

@@ -18,6 +18,7 @@ const NAV: readonly NavEntry[] = [
   { href: `${BACKOFFICE}/etat-civil`, label: 'État civil', permission: 'civil_status.manage' },
   { href: `${BACKOFFICE}/directives`, label: 'Directives', permission: 'directives.read' },
   { href: `${BACKOFFICE}/sms`, label: 'SMS', permission: SMS_READ_PERMISSION },
+  { href: `${BACKOFFICE}/recuperation`, label: 'Récupération', permission: 'recovery.read' },
   { href: `${BACKOFFICE}/personnel`, label: 'Personnel', permission: 'staff.manage' },
 ];
 
@@ -43,6 +44,7 @@ const FLASH: Readonly<Record<string, string>> = {
   verified: 'Immatriculation vérifiée.',
   activated: 'Immatriculation activée.',
   acknowledged: 'Directive accusée.',
+  recovered_reviewed: 'Enregistrement récupéré marqué comme traité.',
   cs_review: 'Instruction commencée.',
   cs_transcribed: 'Acte transcrit ; il part au registre national à la prochaine liaison.',
   cs_rejected: 'Demande de transcription rejetée.',

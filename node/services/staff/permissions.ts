@@ -29,6 +29,9 @@ export const PERMISSIONS = {
   'civil_status.manage': ['agent', 'consul'],
   'directives.read': ['agent', 'consul', 'auditor'],
   'directives.acknowledge': ['consul'],
+  // What the hub returned after a restore: the counter staff re-enter it, the auditor reads it.
+  'recovery.read': ['agent', 'consul', 'auditor'],
+  'recovery.review': ['agent', 'consul'],
   'catalogue.manage': ['consul', 'admin'],
   'staff.manage': ['admin'],
   'audit.read': ['auditor', 'admin', 'consul'],
