@@ -12,7 +12,7 @@ import { immediateTransaction } from '../db/transaction.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow } from './link-store.js';
 import { enqueueMessage, pendingCount } from './pending.js';
-import { putCertificate } from './trust-material.js';
+import { certifiedKeyId, putCertificate } from './trust-material.js';
 
 const SETTING = 'link.key_rotation';
 
@@ -82,6 +82,19 @@ export function acceptRotatedCertificate(ctx: LinkContext, certificate: unknown)
   const next = ctx.nextIdentity?.();
   if (next?.keyId === pending.nextKeyId) Object.assign(ctx, { self: next });
   return true;
+}
+
+/**
+ * Whether the link may seal sequence `seq` with `self`: not when `self` is no longer the certified
+ * key (a rotation imported by hand while the node runs: it seals again once restarted with the
+ * new key), nor past the rotation request while a rotation is under way.
+ */
+export function maySeal(db: Db, self: Identity, seq: number): boolean {
+  const certified = certifiedKeyId(db);
+  if (certified !== undefined && certified !== self.keyId) return false;
+  const rotation = pendingRotation(db);
+  // Once certified, the new key (checked above to be `self`) seals on; its files follow.
+  return !rotation || rotation.certified === true || seq <= rotation.lastSeq;
 }
 
 /** The new key is in force: the sender seals again, with it. */

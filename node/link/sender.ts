@@ -10,7 +10,7 @@ import {
 import { immediateTransaction, transaction } from '../db/transaction.js';
 import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
 import { backlogAfter } from './backlog-report.js';
-import { pendingRotation } from './key-rotation.js';
+import { maySeal } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
 import { firstPending, pendingCount, removePending, sealSentBody } from './pending.js';
@@ -27,10 +27,9 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
   const { db } = ctx.store;
   return immediateTransaction(db, (): HeldEnvelope | null => {
     const row = channelRow(db);
-    // While the key is being replaced the old one seals nothing after the rotation request: the
-    // hub would refuse it (key_superseded). The new key takes over once certified.
-    const rotation = pendingRotation(db);
-    if (rotation && row.next_send_seq > rotation.lastSeq) return null;
+    // A key being replaced seals nothing after its rotation request, nor a key no longer the
+    // certified one: the hub would refuse it (key_superseded) and the channel would jam.
+    if (!maySeal(db, ctx.self, row.next_send_seq)) return null;
     const seq = row.next_send_seq;
     const pending = firstPending(ctx.store);
     if (pending) {

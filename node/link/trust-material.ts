@@ -81,6 +81,14 @@ export function putCertificate(store: Store, certificate: Certificate): void {
   putSetting(store, BUNDLE_SETTING, JSON.stringify({ ...bundle, certificate }));
 }
 
+/** The key id the stored certificate certifies, read without parsing the whole bundle. */
+export function certifiedKeyId(db: Store['db']): string | undefined {
+  const row = db
+    .prepare("SELECT json_extract(value, '$.certificate.subject.keyId') AS keyId FROM settings WHERE key = ?")
+    .get(BUNDLE_SETTING) as { keyId: string | null } | undefined;
+  return row?.keyId ?? undefined;
+}
+
 /** The stored trust material, or null when the node is not enrolled yet. */
 export function loadTrustMaterial(store: Store): TrustMaterial | null {
   const stored = getSetting(store, BUNDLE_SETTING);
