@@ -2,6 +2,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
+import { pruneAcknowledgedOutbound } from '../hub/services/outbound.js';
 import { createBackup } from '../node/backup/backup.js';
 import { restoreBackup } from '../node/backup/restore.js';
 import { openStore, type Store } from '../node/db/store.js';
@@ -177,6 +178,30 @@ for (const backend of storeBackends('restore resync')) {
         },
       );
       await expectConverged(outcome);
+    });
+
+    it('restored from a backup older than the hub keeps what it sent: the state in force comes down again', async () => {
+      let backupFile = '';
+      const outcome = await workThenGoBack(
+        async (on) => {
+          const dir = (pair as SyncPair).node.dir;
+          backupFile = (await createBackup({ store: on, out: join(dir, 'backups'), workDir: dir })).file;
+        },
+        async () => {
+          const p = pair as SyncPair;
+          await restoreBackup({ from: backupFile, dataKey: p.node.dataKey, dir: p.node.dir, force: true });
+          // Past the retention period, the hub has dropped every envelope the mission acknowledged.
+          const tomorrow = new Date(Date.now() + 86_400_000);
+          expect(await pruneAcknowledgedOutbound((hubStore as TestStore).db, tomorrow)).toBeGreaterThan(0);
+          return openStore({ path: p.node.path, dataKey: p.node.dataKey });
+        },
+      );
+      await expectConverged(outcome);
+      const [resync] = await (hubStore as TestStore).db.query<{ restarted_at: number | string | null }>(
+        `SELECT restarted_at FROM channel_resyncs WHERE mission_id = $1 AND kind = 'node_behind_applied'`,
+        [outcome.missionId],
+      );
+      expect(resync?.restarted_at).not.toBeNull();
     });
 
     it('rolled back to a VM snapshot of its data directory: the same outcome, found by the positions alone', async () => {

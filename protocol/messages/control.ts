@@ -47,13 +47,18 @@ export const resendRequestSchema = z.strictObject({ from: z.int().min(1) });
 export type ResendRequest = z.infer<typeof resendRequestSchema>;
 
 /**
- * channel.resync — hub to node: the node's up channel went back in time (PROTOCOL.md). The hub has
- * moved its receiving position to `upFrom − 1`; the node numbers what it has not delivered from
- * `upFrom` on. `recovered` events the hub held and the node lost follow as `events.recovered`.
+ * channel.resync — hub to node: a channel went back in time (PROTOCOL.md, "Going back in time").
+ * `upFrom`: the node's up channel went back; the hub moved its receiving position to `upFrom − 1`
+ * and the node numbers what it has not delivered from `upFrom` on; `recovered` events it lost
+ * follow as `events.recovered`. `downFrom`: the node asked for hub messages older than the hub
+ * keeps; the hub sends the state in force again from `downFrom` on, and the node takes up there.
  */
 export const CHANNEL_RESYNC = 'channel.resync';
-export const channelResyncSchema = z.strictObject({
-  upFrom: z.int().min(1),
-  recovered: countSchema,
-});
+export const channelResyncSchema = z
+  .strictObject({
+    upFrom: z.int().min(1).optional(),
+    downFrom: z.int().min(1).optional(),
+    recovered: countSchema,
+  })
+  .refine((body) => body.upFrom !== undefined || body.downFrom !== undefined, 'upFrom or downFrom is required');
 export type ChannelResync = z.infer<typeof channelResyncSchema>;

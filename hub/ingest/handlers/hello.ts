@@ -1,5 +1,6 @@
-import { type HELLO, RESEND_REQUEST } from '../../../protocol/index.js';
+import { CHANNEL_RESYNC, type HELLO, RESEND_REQUEST } from '../../../protocol/index.js';
 import { channelPositions, recordResync } from '../../services/channels/channel-positions.js';
+import { keepsFrom, reissueCurrentState } from '../../services/channels/reissue-state.js';
 import { jumpDownChannel, sentBehindMission } from '../../services/channels/repair-down.js';
 import { pendingResync, resyncUp, sentBehind } from '../../services/channels/resync-up.js';
 import { acknowledgeOutbound, keptFrom } from '../../services/outbound.js';
@@ -25,15 +26,24 @@ export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
   const positions = await channelPositions(tx, missionId);
 
   // Down channel first: the hub lost what it had sealed (it numbers again from the mission's
-  // position), or the mission lost what it had applied (it gets it again below).
+  // position), or the mission lost what it had applied (it gets it again below, or the state in
+  // force when the hub no longer keeps what it lost).
+  let downFrom: number | undefined;
   if (await sentBehindMission(tx, missionId, body, positions)) {
     await jumpDownChannel(tx, context, body.receivedUpTo, positions);
   } else if (body.receivedUpTo < positions.ackedUpTo) {
+    let recovered = positions.ackedUpTo - body.receivedUpTo;
+    if (context.parties && !(await keepsFrom(tx, missionId, body.receivedUpTo + 1))) {
+      const reissued = await reissueCurrentState(tx, { missionId, now, parties: context.parties });
+      downFrom = reissued.downFrom;
+      recovered = reissued.sealed;
+    }
     await recordResync(tx, missionId, now, {
       kind: 'node_behind_applied',
       missionPosition: body.receivedUpTo,
       hubPosition: positions.ackedUpTo,
-      recovered: positions.ackedUpTo - body.receivedUpTo,
+      ...(downFrom === undefined ? {} : { restartedAt: downFrom }),
+      recovered,
     });
   }
 
@@ -50,6 +60,11 @@ export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
       recovered: 0,
     });
     reply = { type: RESEND_REQUEST, body: { from: positions.appliedUpTo + 1 } };
+  }
+
+  if (downFrom !== undefined) {
+    const up = reply?.type === CHANNEL_RESYNC ? reply.body : { recovered: 0 };
+    reply = { type: CHANNEL_RESYNC, body: { ...up, downFrom } };
   }
 
   await acknowledgeOutbound(tx, missionId, body.receivedUpTo, now);

@@ -17,7 +17,9 @@ export async function channelPositions(tx: Queryable, missionId: string): Promis
   const [row] = await tx.query<Record<keyof ChannelPositions, string | number | null>>(
     `SELECT applied_up_to AS "appliedUpTo", gap_seen_up_to AS "gapSeenUpTo", resync_from AS "resyncFrom",
             next_send_seq - 1 AS "sentUpTo",
-            (SELECT coalesce(max(seq), 0) FROM outbound WHERE mission_id = $1 AND acked_at IS NOT NULL)
+            -- Acknowledgements are cumulative: everything before the first envelope still waiting
+            -- (or everything sealed) is acknowledged, pruned or not.
+            coalesce((SELECT min(seq) FROM outbound WHERE mission_id = $1 AND acked_at IS NULL), next_send_seq) - 1
               AS "ackedUpTo"
        FROM channels WHERE mission_id = $1`,
     [missionId],

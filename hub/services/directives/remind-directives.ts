@@ -1,4 +1,4 @@
-import { directiveSchema, type Identity, type TrustStore } from '../../../protocol/index.js';
+import { type Directive, directiveSchema, type Identity, type TrustStore } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
 
@@ -17,6 +17,16 @@ interface Overdue {
  * sent again, signed, as a new message on the mission's channel, which the mission records as a
  * reminder. Returns the envelopes to publish after commit.
  */
+/** A directive row `d` as the body of a `directive` message (times fixed by {@link directiveOfRow}). */
+export const DIRECTIVE_AS_BODY = `jsonb_build_object('directiveId', d.id, 'title', d.title, 'body', d.body,
+  'priority', d.priority, 'target', d.target, 'effectiveAt', d.effective_at, 'expiresAt', d.expires_at,
+  'requiresAck', d.requires_ack, 'issuedBy', d.issued_by, 'issuedAt', d.issued_at)`;
+
+/** A directive read back with {@link DIRECTIVE_AS_BODY}, validated as the wire wants it. */
+export function directiveOfRow(body: Record<string, unknown>): Directive {
+  return directiveSchema.parse(withIsoTimes(body));
+}
+
 export async function remindUnacknowledged(
   db: Database,
   hub: Identity,
@@ -28,9 +38,7 @@ export async function remindUnacknowledged(
   return db.transaction(async (tx) => {
     const overdue = await tx.query<Overdue>(
       `SELECT s.directive_id, s.mission_id,
-              jsonb_build_object('directiveId', d.id, 'title', d.title, 'body', d.body, 'priority', d.priority,
-                'target', d.target, 'effectiveAt', d.effective_at, 'expiresAt', d.expires_at,
-                'requiresAck', d.requires_ack, 'issuedBy', d.issued_by, 'issuedAt', d.issued_at) AS body
+              ${DIRECTIVE_AS_BODY} AS body
          FROM directive_status s JOIN directives d ON d.id = s.directive_id
          JOIN missions m ON m.id = s.mission_id AND m.revoked_at IS NULL
         WHERE d.requires_ack AND s.acknowledged_at IS NULL AND s.sent_at <= $1
@@ -43,7 +51,7 @@ export async function remindUnacknowledged(
     for (const row of overdue) {
       const recipient = trust.keysOf(row.mission_id)[0]?.identity;
       if (!recipient) continue;
-      const directive = directiveSchema.parse(withIsoTimes(row.body));
+      const directive = directiveOfRow(row.body);
       const { envelope } = await sealAndHold(tx, hub, recipient, 'directive', directive, now.getTime());
       await tx.query(
         'UPDATE directive_status SET reminded_at = $3 WHERE directive_id = $1 AND mission_id = $2',
