@@ -82,11 +82,13 @@ async function applyOpened(
     };
   }
   const handler = ingestHandlers[message.type] as Handler<typeof message.type> | undefined;
-  const mission = ctx.trust.lookup(header.from, header.keyId)?.identity;
-  if (!handler || !mission)
+  const sealer = ctx.trust.lookup(header.from, header.keyId)?.identity;
+  if (!handler || !sealer)
     return refuseAndCount(tx, Refusal.Malformed, `${message.type} is not sent to the hub`, header, ctx);
   const now = new Date(ctx.now);
-  const context = { missionId, now, seq: header.seq, parties: { hub: ctx.self, mission } };
+  const mission = ctx.keyInForce ? ctx.keyInForce(missionId) : sealer;
+  const parties = mission ? { hub: ctx.self, mission } : undefined;
+  const context = { missionId, now, seq: header.seq, ...(parties ? { parties } : {}) };
   // The table pairs each type with its handler; TypeScript cannot correlate the two unions.
   const result = await (handler as Handler<never>)(tx, message.body as never, context);
   await advanceChannel(tx, missionId, decision, now);

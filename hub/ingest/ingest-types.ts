@@ -7,6 +7,7 @@ import type {
   Hello,
   Identity,
   MessageType,
+  PublicIdentity,
   RESEND_REQUEST,
   RefusalReason,
   ResendRequest,
@@ -30,6 +31,12 @@ export interface IngestContext {
    * may be misconfigured, and a mission must not speak on another's channel.
    */
   readonly arrivedOn?: string;
+  /**
+   * The mission's key in force, to seal what a handler sends back (recovered events, the state in
+   * force): after a rotation, the key that sealed an old message of the backlog is superseded.
+   * Without it, the key that sealed the message.
+   */
+  readonly keyInForce?: (missionId: string) => PublicIdentity | undefined;
 }
 
 /** A control message from the hub to a mission, in answer to what it sent. */

@@ -3,6 +3,7 @@ import {
   ALL_PRESENCE_TOPICS,
   ALL_UP_TOPICS,
   createBrokerToken,
+  decodeHeader,
   downTopic,
   HELLO,
   hubBrokerPassword,
@@ -101,7 +102,9 @@ export class HubIngestLink {
    * envelope stays held, and goes with the answer to the mission's hello.
    */
   publishDown(missionId: string, envelope: Uint8Array): void {
-    if (this.greeted.has(missionId)) {
+    // Only a sequenced message can be taken for one the mission already applied.
+    const header = decodeHeader(envelope);
+    if (this.greeted.has(missionId) || !header.ok || header.header.seq === 0) {
       this.send(missionId, envelope);
       return;
     }
@@ -154,7 +157,8 @@ export class HubIngestLink {
 
   private async ingest(bytes: Uint8Array, arrivedOn: string): Promise<void> {
     const now = Date.now();
-    const context = { self: this.hub, trust: this.trust, now, arrivedOn };
+    const keyInForce = (missionId: string) => this.trust.keysOf(missionId)[0]?.identity;
+    const context = { self: this.hub, trust: this.trust, now, arrivedOn, keyInForce };
     const outcome = await ingestEnvelope(this.db, bytes, context);
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
