@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { migrate } from '../hub/db/migrate.js';
@@ -11,10 +10,10 @@ import { createPgliteDatabase } from '../hub/db/pglite.js';
 import { HubIngestLink } from '../hub/link/hub-link.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
 import type { Store } from '../node/db/store.js';
-import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { ready } from '../protocol/index.js';
-import type { TestStore } from './_util/hub-db.js';
+import { hubEventsOf, writeEvents } from './_util/channel-events.js';
+import { admin, type TestStore } from './_util/hub-db.js';
 import { uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { announceSkip, testDatabaseUrl } from './_util/services.js';
@@ -83,16 +82,6 @@ async function pgHub(url: string, temp: TempDir): Promise<RestorableHub> {
   };
 }
 
-async function admin(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const backends: Array<{ name: string; make: (temp: TempDir) => Promise<RestorableHub> }> = [
   { name: 'pglite', make: () => pgliteHub() },
 ];
@@ -101,19 +90,6 @@ if (testDatabaseUrl) {
   backends.push({ name: 'pg', make: (temp) => pgHub(url, temp) });
 } else {
   announceSkip('hub restore on PostgreSQL', 'TEST_DATABASE_URL');
-}
-
-function writeEvents(store: Store, count: number, tag: string): string[] {
-  return Array.from({ length: count }, (_, i) => {
-    const event = newEvent({
-      kind: 'appointment.booked',
-      entity: 'appointment',
-      entityId: `${tag}-${i}`,
-      data: { serviceCode: 'passport_renewal', state: 'booked' },
-    });
-    appendEvent(store, event);
-    return event.id;
-  });
 }
 
 for (const backend of backends) {
@@ -151,18 +127,7 @@ for (const backend of backends) {
         for (const { missionId: to, envelope } of issued.envelopes) link.publishDown(to, envelope);
         return issued.directive.directiveId;
       };
-      const hubEvents = async () => {
-        const db = (hub as RestorableHub).db;
-        const rows = await db.query<{ event_id: string }>(
-          'SELECT event_id FROM mission_events WHERE mission_id = $1 ORDER BY event_id',
-          [missionId],
-        );
-        const [sum] = await db.query<{ n: number | string | null }>(
-          `SELECT sum(events) AS n FROM dashboard_counts WHERE mission_id = $1 AND grain = 'd'`,
-          [missionId],
-        );
-        return { ids: rows.map((row) => row.event_id), counted: Number(sum?.n ?? 0) };
-      };
+      const hubEvents = () => hubEventsOf((hub as RestorableHub).db, missionId);
       const directivesAtNode = () =>
         (
           node.db.prepare('SELECT directive_id FROM directives ORDER BY received_at').all() as {

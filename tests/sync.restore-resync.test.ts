@@ -9,30 +9,14 @@ import { openStore, type Store } from '../node/db/store.js';
 import { downHandlers } from '../node/link/handlers/index.js';
 import { HubLink } from '../node/link/hub-link.js';
 import { getDirective } from '../node/services/directives/directives.js';
-import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { ready } from '../protocol/index.js';
+import { hubEventsOf, undelivered, writeEvents } from './_util/channel-events.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { uniqueMissionId } from './_util/mission-link.js';
 import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
 
 const WAIT = { timeout: 20_000, interval: 50 };
-
-/** Writes `count` appointment events to the node's outbox; returns their ids. */
-function writeEvents(store: Store, count: number, tag: string): string[] {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const event = newEvent({
-      kind: 'appointment.booked',
-      entity: 'appointment',
-      entityId: `${tag}-${i}`,
-      data: { serviceCode: 'passport_renewal', state: 'booked' },
-    });
-    appendEvent(store, event);
-    ids.push(event.id);
-  }
-  return ids;
-}
 
 for (const backend of storeBackends('restore resync')) {
   describe(`a node that goes back in time (${backend.name})`, () => {
@@ -61,25 +45,7 @@ for (const backend of storeBackends('restore resync')) {
       return started;
     }
 
-    async function hubEvents(missionId: string): Promise<{ ids: string[]; counted: number }> {
-      const db = (hubStore as TestStore).db;
-      const rows = await db.query<{ event_id: string }>(
-        'SELECT event_id FROM mission_events WHERE mission_id = $1 ORDER BY event_id',
-        [missionId],
-      );
-      // Applied effects, not rows behind a key: the dashboards' trigger counts what was inserted.
-      const [sum] = await db.query<{ n: number | string | null }>(
-        `SELECT sum(events) AS n FROM dashboard_counts WHERE mission_id = $1 AND grain = 'd'`,
-        [missionId],
-      );
-      return { ids: rows.map((row) => row.event_id), counted: Number(sum?.n ?? 0) };
-    }
-
-    function undelivered(on: Store): number {
-      return (
-        on.db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number }
-      ).n;
-    }
+    const hubEvents = (missionId: string) => hubEventsOf((hubStore as TestStore).db, missionId);
 
     async function issue(title: string): Promise<string> {
       const p = pair as SyncPair;

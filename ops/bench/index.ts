@@ -5,11 +5,13 @@ import { benchHubStore } from './hub-store.js';
 import { benchMemory } from './memory.js';
 import { benchProtocol } from './protocol.js';
 import { benchRegistry } from './registry.js';
+import { benchResync } from './resync.js';
 import { benchSync } from './sync.js';
 
 const suites: Record<string, () => Promise<void>> = {
   protocol: benchProtocol,
   sync: benchSync,
+  resync: benchResync,
   booking: benchBooking,
   memory: benchMemory,
   directives: benchDirectives,

@@ -63,7 +63,8 @@ function pgBackend(connectionString: string): StoreBackend {
   };
 }
 
-async function admin(connectionString: string, sql: string): Promise<void> {
+/** Runs one statement on its own connection (creating and dropping schemas). */
+export async function admin(connectionString: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {

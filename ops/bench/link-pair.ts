@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type EmbeddedBroker, startBroker } from '../../hub/broker/broker.js';
+import type { Database } from '../../hub/db/database.js';
+import { openDatabase } from '../../hub/db/open-database.js';
+import { HubIngestLink } from '../../hub/link/hub-link.js';
+import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
+import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
+import { openStore, type Store } from '../../node/db/store.js';
+import { downHandlers } from '../../node/link/handlers/index.js';
+import { HubLink } from '../../node/link/hub-link.js';
+import { importEnrolment, type TrustMaterial } from '../../node/link/trust-material.js';
+import { newEvent } from '../../node/services/outbox/outbox.js';
+import { createEnrolmentRequest, HUB_ID, Identity, sodium } from '../../protocol/index.js';
+
+/** A hub (database, embedded broker, ingest link) and one enrolled mission's store, for a bench round. */
+export interface BenchPair {
+  readonly dir: string;
+  readonly db: Database;
+  readonly broker: EmbeddedBroker;
+  readonly hubLink: HubIngestLink;
+  readonly mission: Identity;
+  readonly material: TrustMaterial;
+  readonly storePath: string;
+  readonly dataKey: Uint8Array;
+  /** The mission's store as first opened (a round may close it and open another on the same file). */
+  readonly store: Store;
+  /** Starts the mission's link on a store. */
+  startLink(store: Store): HubLink;
+  close(): Promise<void>;
+}
+
+/** Enrols a mission at a fresh hub (PostgreSQL at `databaseUrl`, else PGlite) over an embedded broker. */
+export async function openBenchPair(databaseUrl: string | undefined): Promise<BenchPair> {
+  const dir = await mkdtemp(join(tmpdir(), 'econsulat-bench-'));
+  const hub = Identity.generate(HUB_ID);
+  // A mission id of its own: rounds against one PostgreSQL database must not meet.
+  const mission = Identity.generate(`fr-bench-${randomBytes(4).toString('hex')}`);
+  // PGlite in memory unless a URL is given: the bench measures the link, not a server's fsync.
+  const db = await openDatabase(databaseUrl ? { databaseUrl } : {});
+  const bundle = await enrolFromRequest(
+    db,
+    hub,
+    createEnrolmentRequest(mission, 'Bench', new Date()),
+    new Date(),
+  );
+  const { trust } = await loadTrustStore(db, hub.toPublic());
+  trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+  const broker = await startBroker({ host: '127.0.0.1', port: 0, trust, events: { refused: () => {} } });
+  const url = `mqtt://127.0.0.1:${broker.port}`;
+  const hubLink = new HubIngestLink(db, hub, trust, { url, clientId: 'hub-bench' });
+  await hubLink.start();
+  const storePath = join(dir, 'mission.sqlite');
+  const dataKey = sodium.randombytes_buf(32);
+  const store = await openStore({ path: storePath, dataKey });
+  const material = importEnrolment(store, mission, bundle);
+  return {
+    dir,
+    db,
+    broker,
+    hubLink,
+    mission,
+    material,
+    storePath,
+    dataKey,
+    store,
+    startLink(on) {
+      const link = new HubLink(
+        {
+          store: on,
+          self: mission,
+          hub: material.hub,
+          trust: material.trust,
+          now: Date.now,
+          softwareVersion: 'bench',
+          batch: { maxEvents: 1000, maxBytes: 512 * 1024 },
+        },
+        downHandlers(),
+        { url, window: 16 },
+      );
+      link.start();
+      return link;
+    },
+    async close() {
+      await hubLink.stop();
+      await broker.close();
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A realistic event of a mission: a file moving through its workflow. */
+export function sampleEvent(i: number) {
+  return newEvent({
+    kind: i % 4 === 0 ? 'appointment.booked' : 'file.transitioned',
+    entity: i % 4 === 0 ? 'appointment' : 'file',
+    entityId: `PAR-${(1_000_000 + i * 7919).toString(36).toUpperCase()}`,
+    data: {
+      serviceCode: ['passport-renewal', 'consular-card', 'visa-short-stay'][i % 3] ?? '',
+      from: 'in_review',
+      to: 'approved',
+      agent: `agent-${i % 7}`,
+    },
+  });
+}
+
+/** Waits until `done` holds, checking every 20 ms. */
+export async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Events the hub holds from the pair's mission. */
+export async function hubEventCount(pair: Pick<BenchPair, 'db' | 'mission'>): Promise<number> {
+  const [row] = await pair.db.query<{ n: number | string }>(
+    'SELECT count(*) AS n FROM mission_events WHERE mission_id = $1',
+    [pair.mission.partyId],
+  );
+  return Number(row?.n ?? 0);
+}
