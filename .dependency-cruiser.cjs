@@ -1,5 +1,6 @@
-// Keeps the direction of DESIGN.md true: protocol → nothing of ours; node and hub → protocol only;
-// ops and tests → anything; nothing imports ops or tests.
+// Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
+// and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
+// tests.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -7,6 +8,12 @@ module.exports = {
       name: 'protocol-is-self-contained',
       severity: 'error',
       from: { path: '^protocol/' },
+      to: { path: '^(common|node|hub|ops|tests)/' },
+    },
+    {
+      name: 'common-imports-only-protocol',
+      severity: 'error',
+      from: { path: '^common/' },
       to: { path: '^(node|hub|ops|tests)/' },
     },
     {

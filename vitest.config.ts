@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       'tests/**/*.test.ts',
       'protocol/**/*.test.ts',
+      'common/**/*.test.ts',
       'node/**/*.test.ts',
       'hub/**/*.test.ts',
       'ops/**/*.test.ts',

@@ -1,5 +1,5 @@
-// Compiles the TypeScript of protocol/, node/, hub/ and ops/ file by file into dist/, with the
-// files they read at run time (migrations, templates, workers, assets). Production runs dist/
+// Compiles the TypeScript of protocol/, common/, node/, hub/ and ops/ file by file into dist/, with
+// the files they read at run time (migrations, templates, workers, assets). Production runs dist/
 // with plain Node (ECONSULAT_RUNTIME=compiled): without the TypeScript loader, which Node 20 runs
 // in a thread of its own, a mission node needs ~40 MB less memory and starts faster.
 import { cp, mkdir, readdir, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist');
-const SOURCES = ['protocol', 'node', 'hub', 'ops'];
+const SOURCES = ['protocol', 'common', 'node', 'hub', 'ops'];
 const ASSET = /\.(sql|mjs|eta|css|js|json)$/;
 const SKIP = /\.test\.ts$|test-fixtures\.ts$|\.d\.ts$|^ops\/bench\//;
 
