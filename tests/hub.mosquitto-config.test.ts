@@ -1,7 +1,5 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { createServer, Socket } from 'node:net';
-import { userInfo } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +29,7 @@ import {
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
+import { type PrivateMosquitto, startPrivateMosquitto } from './_util/private-mosquitto.js';
 import { announceSkip } from './_util/services.js';
 
 const hasMosquitto = !spawnSync('mosquitto', ['-h']).error && !spawnSync('mosquitto_passwd', ['-h']).error;
@@ -115,7 +114,7 @@ for (const backend of backends) {
 describe.runIf(hasMosquitto)('a private Mosquitto with the written password file and ACL', () => {
   let hubStore: TestStore | undefined;
   let temp: TempDir | undefined;
-  let broker: ChildProcess | undefined;
+  let broker: PrivateMosquitto | undefined;
   let url = '';
   let hub: Identity;
   let a: EnrolledMission;
@@ -139,24 +138,8 @@ describe.runIf(hasMosquitto)('a private Mosquitto with the written password file
 
     temp = await makeTempDir('econsulat-mosquitto-');
     const written = await writeMosquittoFiles(temp.dir, await buildMosquittoFiles(hubStore.db, hub));
-    const port = await freePort();
-    const conf = join(temp.dir, 'mosquitto.conf');
-    await writeFile(
-      conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        'allow_anonymous false',
-        `password_file ${written.passwordFile}`,
-        `acl_file ${written.aclFile}`,
-        'persistence false',
-        // Started as root, Mosquitto drops to the `mosquitto` user before reading the 0600 files.
-        `user ${userInfo().username}`,
-        '',
-      ].join('\n'),
-    );
-    broker = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitUntilListening(broker, port);
-    url = `mqtt://127.0.0.1:${port}`;
+    broker = await startPrivateMosquitto(temp.dir, written);
+    url = broker.url;
 
     hubLink = new HubIngestLink(hubStore.db, hub, trust, {
       url,
@@ -172,11 +155,7 @@ describe.runIf(hasMosquitto)('a private Mosquitto with the written password file
     await Promise.all(clients.map((client) => client.endAsync(true)));
     await Promise.all(links.map((link) => link.stop()));
     await hubLink?.stop();
-    if (broker && broker.exitCode === null) {
-      const exited = new Promise((resolve) => broker?.once('exit', resolve));
-      broker.kill();
-      await exited;
-    }
+    await broker?.stop();
     for (const mission of [a, b, revoked]) await mission?.node.cleanup();
     await hubStore?.dispose();
     await temp?.cleanup();
@@ -338,40 +317,3 @@ describe('econsulat hub broker-config', () => {
     expect((await stat(join(outDir, 'acl'))).mode & 0o777).toBe(0o600);
   }, 60_000);
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-/** Waits for the broker's port to accept connections; fails with its stderr if it exits first. */
-async function waitUntilListening(child: ChildProcess, port: number): Promise<void> {
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const deadline = Date.now() + 15_000;
-  while (!(await isListening(port))) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`mosquitto is not listening on ${port}: ${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.connect(port, '127.0.0.1');
-  });
-}

@@ -1,8 +1,3 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMosquittoFiles, writeMosquittoFiles } from '../hub/broker/mosquitto-config.js';
@@ -17,49 +12,19 @@ import {
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
+import { hasMosquitto, type PrivateMosquitto, startPrivateMosquitto } from './_util/private-mosquitto.js';
 import { announceSkip } from './_util/services.js';
 
-const hasMosquitto = !spawnSync('mosquitto', ['-h']).error;
 if (!hasMosquitto) announceSkip('Mosquitto after a key rotation', 'PATH (to include mosquitto)');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitUntilListening(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const isUp = await new Promise<boolean>((resolve) => {
-      const socket = createConnection({ host: '127.0.0.1', port }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (isUp) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`mosquitto did not listen on ${port}`);
-}
 
 describe.runIf(hasMosquitto)('an external Mosquitto after a key rotation', () => {
   let hubStore: TestStore | undefined;
   let temp: TempDir | undefined;
-  let broker: ChildProcess | undefined;
+  let broker: PrivateMosquitto | undefined;
   let mission: EnrolledMission | undefined;
   beforeAll(ready);
   afterAll(async () => {
-    if (broker && broker.exitCode === null) {
-      const exited = new Promise((resolve) => broker?.once('exit', resolve));
-      broker.kill();
-      await exited;
-    }
+    await broker?.stop();
     await mission?.node.cleanup();
     await hubStore?.dispose();
     await temp?.cleanup();
@@ -82,26 +47,12 @@ describe.runIf(hasMosquitto)('an external Mosquitto after a key rotation', () =>
 
     temp = await makeTempDir('econsulat-mosquitto-');
     const written = await writeMosquittoFiles(temp.dir, await buildMosquittoFiles(hubStore.db, hub));
-    const port = await freePort();
-    const conf = join(temp.dir, 'mosquitto.conf');
-    await writeFile(
-      conf,
-      [
-        `listener ${port} 127.0.0.1`,
-        'allow_anonymous false',
-        `password_file ${written.passwordFile}`,
-        `acl_file ${written.aclFile}`,
-        'persistence false',
-        `user ${userInfo().username}`,
-        '',
-      ].join('\n'),
-    );
-    broker = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitUntilListening(port);
+    broker = await startPrivateMosquitto(temp.dir, written);
+    const url = broker.url;
 
     const login = (identity: Identity) =>
       new Promise<string | number | undefined>((resolve) => {
-        const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+        const client = mqtt.connect(url, {
           protocolVersion: 4,
           reconnectPeriod: 0,
           clientId: identity.partyId,

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKeyFile } from '../ops/keys/key-file.js';
 import { ready } from '../protocol/index.js';
+import { freePort } from './_util/free-port.js';
 import { connectAs, metricSample } from './_util/rogue-client.js';
 
 const run = promisify(execFile);
@@ -15,18 +16,6 @@ const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
 async function econsulat(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
   return stdout;
-}
-
-/** A port free right now on 127.0.0.1, for the processes' config files. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface Running {
