@@ -1,3 +1,5 @@
+import { formatMoney, isIsoCurrency, toDecimalString } from '../../common/money/index.js';
+
 /** How a table cell reads, on the page (French) and in a CSV file (machine-readable). */
 export type CellFormat =
   | 'text'
@@ -27,7 +29,7 @@ const instant = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle
 /** The text a cell shows on a page; an empty value is a dash. */
 export function formatCell(value: CellValue, format: CellFormat): string {
   if (value === null || value === '') return '—';
-  if (typeof value === 'object' && !(value instanceof Date)) return formatMoney(value.minor, value.currency);
+  if (typeof value === 'object' && !(value instanceof Date)) return moneyCell(value.minor, value.currency);
   if (value instanceof Date) return `${instant.format(value)} UTC`;
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string') return value;
@@ -48,7 +50,8 @@ export function formatCell(value: CellValue, format: CellFormat): string {
 /** The text a cell holds in a CSV file: plain numbers with a point, ISO 8601 times, days as numbers. */
 export function csvCell(value: CellValue, format: CellFormat): string {
   if (value === null) return '';
-  if (typeof value === 'object' && !(value instanceof Date)) return majorUnits(value.minor, value.currency);
+  if (typeof value === 'object' && !(value instanceof Date))
+    return isIsoCurrency(value.currency) ? toDecimalString(value.minor, value.currency) : '';
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'boolean') return value ? 'oui' : 'non';
   if (typeof value === 'string') return value;
@@ -58,26 +61,10 @@ export function csvCell(value: CellValue, format: CellFormat): string {
   return String(value);
 }
 
-/** An amount in minor units as the currency shows it: `12 500 XAF`, `1 234,50 €`. */
-export function formatMoney(minor: number, currency: string): string {
-  const digits = currencyDigits(currency);
-  return new Intl.NumberFormat('fr-FR', { style: 'currency', currency }).format(minor / 10 ** digits);
-}
-
-/** An amount in minor units as a decimal number of major units (`1234.50`). */
-export function majorUnits(minor: number, currency: string): string {
-  const digits = currencyDigits(currency);
-  return (minor / 10 ** digits).toFixed(digits);
-}
-
-// ISO 4217 minor units as the runtime knows them (XAF 0, EUR 2); 2 for a code it does not know.
-function currencyDigits(currency: string): number {
-  try {
-    return (
-      new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ??
-      2
-    );
-  } catch {
-    return 2;
-  }
+// Currencies come from what missions report, checked only as three capital letters: a code ISO 4217
+// does not list has no known number of decimals, so its minor units are shown as they are, said so,
+// rather than guessed into an amount (the CSV cell stays empty) or failing the whole page.
+function moneyCell(minor: number, currency: string): string {
+  if (isIsoCurrency(currency)) return formatMoney(minor, currency, 'fr-FR');
+  return `${integer.format(minor)} ${currency} (unités mineures)`;
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { parseTypedAmount } from '../../../common/money/index.js';
 import { can } from '../../services/staff/index.js';
-import { formatMoney, parseMajorAmount, receiptData } from '../api/staff/money-view.js';
+import { formatMoney, receiptData } from '../api/staff/money-view.js';
 import { DEFAULT_CASHBOX } from '../api/staff/payment-routes.js';
 import { missionTime, missionToday } from '../api/staff/staff-clock.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
@@ -162,7 +163,7 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
     },
     async (request, reply) => {
       const { businessDate, currency: code, cashbox: box, counted, note } = request.body;
-      const countedMinor = parseMajorAmount(counted, code);
+      const countedMinor = parseTypedAmount(counted, code);
       if (countedMinor === undefined)
         throw new ApiError('invalid_request', 'the counted amount is not an amount');
       payments.closeCashDay(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { parseMajorAmount } from '../api/staff/money-view.js';
+import { parseTypedAmount } from '../../../common/money/index.js';
 import { DEFAULT_CASHBOX } from '../api/staff/payment-routes.js';
 import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
@@ -38,7 +38,7 @@ export async function refundPages(app: FastifyInstance, deps: StaffHttpDeps): Pr
     async (request, reply) => {
       const payment = payments.getPayment(request.params.id);
       if (!payment) throw new ApiError('not_found', 'no such payment');
-      const amountMinor = parseMajorAmount(request.body.amount, payment.currency);
+      const amountMinor = parseTypedAmount(request.body.amount, payment.currency);
       if (amountMinor === undefined || amountMinor < 1)
         throw new ApiError('invalid_request', 'the refund amount is not an amount');
       const cash = payment.method === 'cash';

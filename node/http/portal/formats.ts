@@ -1,3 +1,4 @@
+import { formatMoney } from '../../../common/money/index.js';
 import { LANGUAGES, type Language, LOCALES } from '../../i18n/index.js';
 
 /** How a page writes dates, times and money for its reader, in the mission's time zone. */
@@ -35,7 +36,6 @@ function formatsOf(locale: string, timeZone: string): Formats {
   const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'long' });
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' });
   const dateTime = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'full', timeStyle: 'short' });
-  const money = new Map<string, Intl.NumberFormat>();
   return {
     day: (iso) => day.format(new Date(iso)),
     localDay: (value) => localDay.format(new Date(`${value}T12:00:00Z`)),
@@ -43,15 +43,7 @@ function formatsOf(locale: string, timeZone: string): Formats {
     weekday: (isoWeekday) => weekday.format(new Date(Date.UTC(2024, 0, isoWeekday, 12))),
     time: (iso) => time.format(new Date(iso)),
     dateTime: (iso) => dateTime.format(new Date(iso)),
-    money(amountMinor, currency) {
-      let format = money.get(currency);
-      if (!format) {
-        format = new Intl.NumberFormat(locale, { style: 'currency', currency });
-        money.set(currency, format);
-      }
-      // ISO 4217 exponent: XAF has none, EUR two; integer minor units stay integers until shown.
-      const exponent = format.resolvedOptions().maximumFractionDigits ?? 0;
-      return format.format(amountMinor / 10 ** exponent);
-    },
+    // ISO 4217's decimals (XAF none, EUR two), not CLDR's; Sango amounts are written as French.
+    money: (amountMinor, currency) => formatMoney(amountMinor, currency, locale),
   };
 }

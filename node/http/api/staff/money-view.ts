@@ -1,3 +1,4 @@
+import { formatMinorUnits } from '../../../../common/money/index.js';
 import { getService, pickLanguage, requireActiveService } from '../../../services/catalogue/catalogue.js';
 import type { Invoice, Payment } from '../../../services/payments/money-rows.js';
 import { missionTime } from './staff-clock.js';
@@ -86,34 +87,7 @@ export function receiptData(deps: StaffHttpDeps, paymentId: string): ReceiptData
   };
 }
 
-/** An amount for people (`25 000 XAF`, `60,00 EUR`), from integer minor units, without floats. */
+/** An amount for people (`25 000 XAF`, `60,00 EUR`), from integer minor units, with ISO 4217's decimals. */
 export function formatMoney(amountMinor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  const sign = amountMinor < 0 ? '-' : '';
-  const abs = Math.abs(amountMinor);
-  const units = Math.trunc(abs / 10 ** digits);
-  const grouped = String(units).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-  const minor = digits === 0 ? '' : `,${String(abs % 10 ** digits).padStart(digits, '0')}`;
-  return `${sign}${grouped}${minor} ${currency}`;
-}
-
-// ISO 4217 exponents of the currencies a mission meets; two decimals otherwise.
-const ZERO_DECIMAL = new Set(['XAF', 'XOF', 'JPY', 'KRW', 'RWF', 'GNF', 'KMF', 'DJF', 'UGX', 'BIF', 'CLP']);
-
-/** Digits after the decimal point of a currency (ISO 4217 exponent). */
-export function minorDigits(currency: string): number {
-  return ZERO_DECIMAL.has(currency) ? 0 : 2;
-}
-
-/**
- * Reads an amount typed by a person (`60`, `60,50`, `60.5`, `25 000`) into integer minor units,
- * by string arithmetic (never through a float); undefined when it is not an amount.
- */
-export function parseMajorAmount(text: string, currency: string): number | undefined {
-  const digits = minorDigits(currency);
-  const match = /^(\d{1,13})(?:[.,](\d+))?$/.exec(text.replace(/[\s\u202f]/g, ''));
-  if (!match) return undefined;
-  const fraction = match[2] ?? '';
-  if (fraction.length > digits) return undefined;
-  return Number(match[1]) * 10 ** digits + Number(fraction.padEnd(digits, '0') || '0');
+  return `${formatMinorUnits(amountMinor, currency, 'fr')} ${currency}`;
 }
