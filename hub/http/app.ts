@@ -1,10 +1,15 @@
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { toHubWireError } from './errors.js';
 
-/** The hub's fastify app with zod validation, security headers, rate limits and the error format. */
+/**
+ * The hub's fastify app with zod validation, the OpenAPI document of its JSON API (derived from the
+ * routes' zod schemas, public at `GET /api/v1/openapi.json` like the node's), security headers,
+ * rate limits and the error format. Routes are registered by the caller.
+ */
 export async function buildHubApp(options: { logLevel: string }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: options.logLevel, redact: ['req.headers.authorization'] },
@@ -13,6 +18,10 @@ export async function buildHubApp(options: { logLevel: string }): Promise<Fastif
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  await app.register(swagger, {
+    openapi: { info: { title: 'e-Consulat ministry hub', version: '1' } },
+    transform: jsonSchemaTransform,
+  });
   await app.register(helmet);
   await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
   app.setErrorHandler((error, request, reply) => {
@@ -23,5 +32,6 @@ export async function buildHubApp(options: { logLevel: string }): Promise<Fastif
   app.setNotFoundHandler((_request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: 'no such resource' } });
   });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }

@@ -7,7 +7,9 @@ export async function hubHealthRoutes(
   app: FastifyInstance,
   deps: { db: Database; metrics: HubMetrics; linkConnected: () => boolean; version: string },
 ): Promise<void> {
-  app.get('/healthz', async (_request, reply) => {
+  // Probes, not part of the JSON API: hidden from its OpenAPI document, like the node's.
+  const probe = { schema: { hide: true } } as const;
+  app.get('/healthz', probe, async (_request, reply) => {
     let database = true;
     try {
       await deps.db.query('SELECT 1');
@@ -21,7 +23,7 @@ export async function hubHealthRoutes(
       broker: deps.linkConnected() ? 'connected' : 'disconnected',
     });
   });
-  app.get('/metrics', async (_request, reply) =>
+  app.get('/metrics', probe, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 }

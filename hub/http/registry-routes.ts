@@ -4,6 +4,12 @@ import { z } from 'zod';
 import type { RegistryService } from '../services/registry/registry-service.js';
 import { officerDecisionSchema, RegistryReviewError } from '../services/registry/review.js';
 import { queueQuerySchema } from '../services/registry/review-queue.js';
+import {
+  registryDecisionResponse,
+  registryQueueResponse,
+  registrySubmissionResponse,
+} from './api-schemas.js';
+import { errorResponses } from './wire.js';
 
 /** What the registry review API needs. */
 export interface RegistryRoutesDeps {
@@ -25,13 +31,29 @@ export async function registryRoutes(app: FastifyInstance, deps: RegistryRoutesD
 
   api.get(
     '/api/v1/registry/queue',
-    { preHandler: deps.guard('registry.read'), schema: { querystring: queueQuerySchema } },
+    {
+      preHandler: deps.guard('registry.read'),
+      schema: {
+        summary: 'Submissions of a status, oldest first (by default those waiting for an officer)',
+        tags: ['registry'],
+        querystring: queueQuerySchema,
+        response: { 200: registryQueueResponse, ...guarded() },
+      },
+    },
     async (request) => deps.registry.queue(request.query),
   );
 
   api.get(
     '/api/v1/registry/submissions/:id',
-    { preHandler: deps.guard('registry.read'), schema: { params: submissionParams } },
+    {
+      preHandler: deps.guard('registry.read'),
+      schema: {
+        summary: 'A submission beside the registry persons the rules weighed, and its history',
+        tags: ['registry'],
+        params: submissionParams,
+        response: { 200: registrySubmissionResponse, ...guarded([404]) },
+      },
+    },
     async (request, reply) => {
       const detail = await deps.registry.submission(request.params.id);
       if (!detail) return notFound(reply);
@@ -43,17 +65,30 @@ export async function registryRoutes(app: FastifyInstance, deps: RegistryRoutesD
     '/api/v1/registry/submissions/:id/decision',
     {
       preHandler: deps.guard('registry.review'),
-      schema: { params: submissionParams, body: officerDecisionSchema },
+      schema: {
+        summary: "An officer's decision on a submission in review (audited)",
+        tags: ['registry'],
+        params: submissionParams,
+        body: officerDecisionSchema,
+        response: { 200: registryDecisionResponse, ...guarded([404, 409]) },
+      },
     },
     async (request, reply) => {
       try {
         return await deps.registry.decide(request.params.id, request.body, deps.officer(request));
       } catch (error) {
         if (!(error instanceof RegistryReviewError)) throw error;
-        return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+        return reply
+          .status(error.status as 400 | 404 | 409)
+          .send({ error: { code: error.code, message: error.message } });
       }
     },
   );
+}
+
+/** The error statuses of a route behind a permission, and `statuses` besides. */
+function guarded<const S extends readonly number[]>(statuses: S = [] as unknown as S) {
+  return errorResponses(statuses, { guarded: true });
 }
 
 function notFound(reply: FastifyReply) {

@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type Identity, missionIdSchema, type TrustStore } from '../../protocol/index.js';
+import {
+  catalogueUpdateSchema,
+  type Identity,
+  missionIdSchema,
+  type TrustStore,
+} from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
 import {
   cataloguePublicationSchema,
@@ -13,6 +18,15 @@ import { directiveWithStatus } from '../services/directives/directive-status.js'
 import { directiveInputSchema, issueDirective } from '../services/directives/issue-directive.js';
 import { listMissions } from '../services/missions/list-missions.js';
 import { revokeAndAnnounce } from '../services/missions/revoke-and-announce.js';
+import {
+  cataloguePublishedResponse,
+  dashboardSummaryResponse,
+  directiveIssuedResponse,
+  directiveStatusResponse,
+  missionsResponse,
+  revokedResponse,
+} from './api-schemas.js';
+import { errorResponses } from './wire.js';
 
 /** What the ministry API needs: the store, the hub's keys, and how to check and name the caller. */
 export interface HubApiDeps {
@@ -37,17 +51,29 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
   const api = app.withTypeProvider<ZodTypeProvider>();
   const now = deps.now ?? (() => new Date());
 
-  api.get('/api/v1/missions', { preHandler: deps.guard('missions.read') }, async () => ({
-    missions: await listMissions(deps.db),
-  }));
+  api.get(
+    '/api/v1/missions',
+    {
+      preHandler: deps.guard('missions.read'),
+      schema: {
+        summary: 'Every enrolled mission with its link status',
+        tags: ['missions'],
+        response: { 200: missionsResponse, ...guarded() },
+      },
+    },
+    async () => ({ missions: await listMissions(deps.db) }),
+  );
 
   api.post(
     '/api/v1/missions/:id/revoke',
     {
       preHandler: deps.guard('missions.manage'),
       schema: {
+        summary: 'Revoke a mission: its keys stop working and every mission is told',
+        tags: ['missions'],
         params: z.strictObject({ id: missionIdSchema }),
         body: z.strictObject({ reason: z.enum(['compromised', 'retired']) }),
+        response: { 200: revokedResponse, ...guarded() },
       },
     },
     async (request) => {
@@ -66,16 +92,37 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
     },
   );
 
-  api.get('/api/v1/catalogue', { preHandler: deps.guard('missions.read') }, async (_request, reply) => {
-    const catalogue = await currentCatalogue(deps.db);
-    if (!catalogue)
-      return reply.status(404).send({ error: { code: 'not_found', message: 'no catalogue published yet' } });
-    return catalogue;
-  });
+  api.get(
+    '/api/v1/catalogue',
+    {
+      preHandler: deps.guard('missions.read'),
+      schema: {
+        summary: 'The catalogue of services and fees in force',
+        tags: ['catalogue'],
+        response: { 200: catalogueUpdateSchema, ...guarded([404]) },
+      },
+    },
+    async (_request, reply) => {
+      const catalogue = await currentCatalogue(deps.db);
+      if (!catalogue)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: 'no catalogue published yet' } });
+      return catalogue;
+    },
+  );
 
   api.post(
     '/api/v1/catalogue',
-    { preHandler: deps.guard('catalogue.write'), schema: { body: cataloguePublicationSchema } },
+    {
+      preHandler: deps.guard('catalogue.write'),
+      schema: {
+        summary: 'Publish a new version of the catalogue to every mission',
+        tags: ['catalogue'],
+        body: cataloguePublicationSchema,
+        response: { 201: cataloguePublishedResponse, ...guarded([413]) },
+      },
+    },
     async (request, reply) => {
       const { update, envelopes } = await publishCatalogue(
         deps.db,
@@ -92,7 +139,15 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
 
   api.get(
     '/api/v1/dashboard/summary',
-    { preHandler: deps.guard('dashboard.read'), schema: { querystring: periodQuery } },
+    {
+      preHandler: deps.guard('dashboard.read'),
+      schema: {
+        summary: 'Figures over a period (by default the last 30 days)',
+        tags: ['dashboard'],
+        querystring: periodQuery,
+        response: { 200: dashboardSummaryResponse, ...guarded() },
+      },
+    },
     async (request) => {
       const { from, to } = request.query;
       return dashboardSummary(
@@ -106,7 +161,15 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
 
   api.post(
     '/api/v1/directives',
-    { preHandler: deps.guard('directives.write'), schema: { body: directiveInputSchema } },
+    {
+      preHandler: deps.guard('directives.write'),
+      schema: {
+        summary: 'Issue a directive to one, several or all missions',
+        tags: ['directives'],
+        body: directiveInputSchema,
+        response: { 201: directiveIssuedResponse, ...guarded([413]) },
+      },
+    },
     async (request, reply) => {
       const issued = await issueDirective(
         deps.db,
@@ -125,7 +188,15 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
 
   api.get(
     '/api/v1/directives/:id',
-    { preHandler: deps.guard('directives.read'), schema: { params: z.strictObject({ id: z.uuid() }) } },
+    {
+      preHandler: deps.guard('directives.read'),
+      schema: {
+        summary: 'A directive and where it stands at each target mission',
+        tags: ['directives'],
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: directiveStatusResponse, ...guarded([404]) },
+      },
+    },
     async (request, reply) => {
       const directive = await directiveWithStatus(deps.db, request.params.id);
       if (!directive)
@@ -133,4 +204,9 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       return directive;
     },
   );
+}
+
+/** The error statuses of a route behind a permission, and `statuses` besides. */
+function guarded<const S extends readonly number[]>(statuses: S = [] as unknown as S) {
+  return errorResponses(statuses, { guarded: true });
 }

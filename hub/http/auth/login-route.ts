@@ -13,7 +13,9 @@ import {
   type SessionPolicy,
 } from '../../services/users/sessions.js';
 import { UserError, UserErrorCode } from '../../services/users/user-errors.js';
+import { loginResponse } from '../api-schemas.js';
 import { toHubWireError } from '../errors.js';
+import { errorResponses } from '../wire.js';
 import { bearerToken, sendUnauthenticated } from './require-permission.js';
 
 /** What the auth routes need. */
@@ -45,7 +47,13 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
   const now = options.now ?? (() => new Date());
   useHubErrorFormat(app);
   const api = app.withTypeProvider<ZodTypeProvider>();
-  api.post('/api/v1/auth/login', { schema: { body: loginBodySchema } }, async (request, reply) => {
+  const loginSchema = {
+    summary: 'Open a session with username, password and TOTP code (or a recovery code)',
+    tags: ['auth'],
+    body: loginBodySchema,
+    response: { 200: loginResponse, ...errorResponses([401, 413, 423]) },
+  };
+  api.post('/api/v1/auth/login', { schema: loginSchema }, async (request, reply) => {
     const at = now();
     try {
       const result = await login(options.db, request.body, at, options);
@@ -56,7 +64,14 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
       throw error;
     }
   });
-  api.post('/api/v1/auth/logout', (request, reply) => endSession(options, request, reply, now()));
+  const logoutSchema = {
+    summary: 'End the session of the bearer token',
+    tags: ['auth'],
+    response: { 204: z.undefined().describe('the session is over'), ...errorResponses([401]) },
+  };
+  api.post('/api/v1/auth/logout', { schema: logoutSchema }, async (request, reply) => {
+    await endSession(options, request, reply, now());
+  });
 }
 
 // Encapsulated in this plugin: a bare app (tests, another host) still gets the hub's zod checks

@@ -60,9 +60,13 @@ export interface HubWebOptions extends HubWebDeps {
  */
 export async function hubWebRoutes(app: FastifyInstance, options: HubWebOptions): Promise<void> {
   const { pages = [], ...deps } = options;
-  app.get('/', (_request, reply) => reply.redirect(HOME_PATH, 303));
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect(HOME_PATH, 303));
   await app.register(
     async (scope) => {
+      // Pages, not the JSON API: none of them goes in the OpenAPI document.
+      scope.addHook('onRoute', (route) => {
+        route.schema = { ...route.schema, hide: true };
+      });
       scope.setValidatorCompiler(validatorCompiler);
       scope.setSerializerCompiler(serializerCompiler);
       scope.decorate('hubNav', new HubNav());

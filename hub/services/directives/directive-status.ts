@@ -1,3 +1,4 @@
+import type { Directive } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 
 /** Where a directive stands at one mission. */
@@ -10,9 +11,23 @@ export interface MissionDirectiveStatus {
   readonly comment: string | null;
 }
 
+/** A directive's row, its times as the driver returns them. */
+interface DirectiveRow {
+  readonly directiveId: string;
+  readonly title: Directive['title'];
+  readonly body: Directive['body'];
+  readonly priority: Directive['priority'];
+  readonly target: Directive['target'];
+  readonly effectiveAt: Date | string;
+  readonly expiresAt: Date | string | null;
+  readonly requiresAck: boolean;
+  readonly issuedBy: string;
+  readonly issuedAt: Date | string;
+}
+
 /** A directive with its status per target mission, or undefined. */
 export async function directiveWithStatus(db: Queryable, directiveId: string) {
-  const [directive] = await db.query<Record<string, unknown>>(
+  const [directive] = await db.query<DirectiveRow>(
     `SELECT id AS "directiveId", title, body, priority, target, effective_at AS "effectiveAt",
             expires_at AS "expiresAt", requires_ack AS "requiresAck", issued_by AS "issuedBy", issued_at AS "issuedAt"
        FROM directives WHERE id = $1::uuid`,
