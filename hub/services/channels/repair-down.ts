@@ -56,10 +56,12 @@ export async function jumpDownChannel(
       WHERE mission_id = $1 AND seq <= $2 AND acked_at IS NULL AND body IS NOT NULL ORDER BY seq`,
     [missionId, receivedUpTo],
   );
-  await tx.query('UPDATE channels SET next_send_seq = $2 WHERE mission_id = $1', [
-    missionId,
-    receivedUpTo + 1,
-  ]);
+  // Past the mission's position, and past anything this hub numbered after it (still unseen there).
+  const [moved] = await tx.query<{ next: number | string }>(
+    `UPDATE channels SET next_send_seq = GREATEST(next_send_seq, $2) WHERE mission_id = $1
+      RETURNING next_send_seq AS next`,
+    [missionId, receivedUpTo + 1],
+  );
   // The reused rows are superseded by their new copies: kept for the record, never sent again.
   await tx.query(
     'UPDATE outbound SET acked_at = $3 WHERE mission_id = $1 AND seq <= $2 AND acked_at IS NULL',
@@ -76,7 +78,7 @@ export async function jumpDownChannel(
     kind: 'hub_behind_sent',
     missionPosition: receivedUpTo,
     hubPosition: positions.sentUpTo,
-    restartedAt: receivedUpTo + 1,
+    restartedAt: Number(moved?.next ?? receivedUpTo + 1),
     recovered: sealed,
   });
   return sealed;
