@@ -10,8 +10,8 @@ import { hubApiRoutes } from './http/routes.js';
 import { directiveFormPages, hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
-import { pruneAcknowledgedOutbound } from './services/outbound.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
+import { pruneAcknowledgedOutbound } from './services/outbound.js';
 import { startReconcileLoop } from './services/registry/reconcile-loop.js';
 import { createRegistryService } from './services/registry/registry-service.js';
 

@@ -60,5 +60,8 @@ export const channelResyncSchema = z
     downFrom: z.int().min(1).optional(),
     recovered: countSchema,
   })
-  .refine((body) => body.upFrom !== undefined || body.downFrom !== undefined, 'upFrom or downFrom is required');
+  .refine(
+    (body) => body.upFrom !== undefined || body.downFrom !== undefined,
+    'upFrom or downFrom is required',
+  );
 export type ChannelResync = z.infer<typeof channelResyncSchema>;
