@@ -86,7 +86,7 @@ describe('a node told by the hub that its channel went back in time', () => {
       acked_up_to: 1004,
       sealed_outbox_seq: 0,
     });
-    expect((firstPending(ctx.store)?.body as { directiveId: string }).directiveId).toBe(first);
+    expect(firstPending(ctx.store)?.body).toMatchObject({ directiveId: first });
     const audit = ctx.store.db.prepare(`SELECT actor FROM audit_log WHERE action = 'link.resynced'`).all();
     expect(audit).toEqual([{ actor: 'system:link' }]);
 

@@ -9,7 +9,6 @@ import { createPgDatabase, quoteIdentifier } from '../hub/db/pg.js';
 import { createPgliteDatabase } from '../hub/db/pglite.js';
 import { HubIngestLink } from '../hub/link/hub-link.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
-import type { Store } from '../node/db/store.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { ready } from '../protocol/index.js';
 import { hubEventsOf, writeEvents } from './_util/channel-events.js';
