@@ -1,18 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enrolmentBundleSchema } from '../protocol/index.js';
-
-const run = promisify(execFile);
-const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
-
-async function econsulat(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
-  return stdout;
-}
+import { econsulat } from './_util/processes/econsulat-cli.js';
 
 describe('enrolling a mission with the command line', () => {
   let dir: string | undefined;

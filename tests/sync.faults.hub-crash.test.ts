@@ -10,7 +10,6 @@ import { storeConfigOf } from '../hub/db/store-config.js';
 import { recordEnrolment } from '../hub/services/missions/enrol.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser } from '../hub/services/users/bootstrap.js';
-import { totpCodeAt } from '../hub/services/users/totp.js';
 import { downHandlers } from '../node/link/handlers/index.js';
 import { HubLink } from '../node/link/hub-link.js';
 import { importEnrolment } from '../node/link/trust-material.js';
@@ -23,6 +22,7 @@ import { freePort } from './_util/free-port.js';
 import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, openTempStore, type TempDir, type TempStore } from './_util/node-store.js';
 import { type HubProcess, killLeftoverHubs, startHubProcess } from './_util/processes/hub-cli.js';
+import { loginBearer } from './_util/processes/hub-database.js';
 
 // The default deployment as users run it: `econsulat hub run` on its own PostgreSQL server and its
 // embedded broker, killed with -9 and started again on the same directory. The missions are
@@ -122,21 +122,6 @@ function missionNode(
     downHandlers(),
     { url: brokerUrl, reconnect: { baseMs: 100, maxMs: 1000 }, drainIntervalMs: 100, resendAfterMs: 1000 },
   );
-}
-
-/** The ministry account's bearer token. */
-async function login(hubUrl: string, account: Awaited<ReturnType<typeof bootstrapUser>>): Promise<string> {
-  const response = await fetch(`${hubUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: account.user.username,
-      password: account.password,
-      totp: totpCodeAt(account.totpSecret, new Date()),
-    }),
-  });
-  if (response.status !== 200) throw new Error(`login: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
 }
 
 function hubUrlOf(hub: HubProcess): string {
@@ -283,10 +268,10 @@ describe('kill -9 of the default hub (econsulat hub run, embedded PostgreSQL and
         );
       await expect.poll(online, { timeout: 60_000 }).toBe(2);
 
-      const token = await login(hubUrlOf(hub), setup.account);
+      const bearer = await loginBearer(hubUrlOf(hub), setup.account);
       const issued = await fetch(`${hubUrlOf(hub)}/api/v1/directives`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', ...bearer },
         body: JSON.stringify({
           title: { fr: 'Fermeture exceptionnelle' },
           body: { fr: 'Les services consulaires ferment vendredi.' },
@@ -303,10 +288,9 @@ describe('kill -9 of the default hub (econsulat hub run, embedded PostgreSQL and
       hub = await startHubProcess(setup.configFile);
       const hubUrl = hubUrlOf(hub);
       // The session outlives the process (a TOTP code is taken once: no second login now).
-      const session = token;
       const statusOf = async () => {
         const response = await fetch(`${hubUrl}/api/v1/directives/${id}`, {
-          headers: { authorization: `Bearer ${session}` },
+          headers: bearer,
         });
         const body = (await response.json()) as {
           missions: { missionId: string; receivedAt: string | null; acknowledgedAt: string | null }[];

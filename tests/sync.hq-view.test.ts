@@ -5,7 +5,7 @@ import { createHub, type MinistryHub } from '../hub/index.js';
 import { recordEnrolment } from '../hub/services/missions/enrol.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import type { MissionStatus } from '../hub/services/missions/list-missions.js';
-import { bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
+import { bootstrapUser } from '../hub/services/users/index.js';
 import { nodePaths } from '../node/config/config.js';
 import { openStore } from '../node/db/store.js';
 import { createNode, type MissionNode } from '../node/index.js';
@@ -17,6 +17,7 @@ import { applicant, codeFor } from './_util/appointments.js';
 import { enrolmentBundleFor } from './_util/enrolment.js';
 import { parisNodeConfig } from './_util/node-app.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
+import { loginBearer } from './_util/processes/hub-database.js';
 import { metricSample } from './_util/rogue-client.js';
 
 /**
@@ -78,16 +79,7 @@ describe('HQ sees the truth', () => {
       secretsKey: hubSecretsKey(hubIdentity),
       now: new Date(),
     });
-    const login = await fetchJson<{ token: string }>(`${hubUrl}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        username: director.user.username,
-        password: director.password,
-        totp: totpCodeAt(director.totpSecret, new Date()),
-      }),
-    });
-    const auth = { authorization: `Bearer ${login.token}` };
+    const auth = await loginBearer(hubUrl, director);
 
     // The mission, enrolled as `hub enrol` then `node import-enrolment` would, seeded, not started.
     nodeDir = await makeTempDir('econsulat-node-');

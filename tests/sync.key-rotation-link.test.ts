@@ -1,21 +1,15 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKeyFile } from '../ops/keys/key-file.js';
 import { ready } from '../protocol/index.js';
 import { freePort } from './_util/free-port.js';
+import { econsulat } from './_util/processes/econsulat-cli.js';
 import { connectAs, metricSample } from './_util/rogue-client.js';
 
-const run = promisify(execFile);
 const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
-
-async function econsulat(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
-  return stdout;
-}
 
 interface Running {
   readonly child: ChildProcess;

@@ -29,6 +29,14 @@ export async function ministryBearer(
     roles,
     secretsKey: hubSecretsKey(hub),
   });
+  return { account, headers: await loginBearer(hubUrl, account) };
+}
+
+/** Logs a hub account in over HTTP (password and a fresh TOTP code); its bearer header. */
+export async function loginBearer(
+  hubUrl: string,
+  account: BootstrapResult,
+): Promise<{ authorization: string }> {
   const response = await fetch(`${hubUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -40,5 +48,5 @@ export async function ministryBearer(
   });
   if (response.status !== 200) throw new Error(`login: ${response.status} ${await response.text()}`);
   const { token } = (await response.json()) as { token: string };
-  return { account, headers: { authorization: `Bearer ${token}` } };
+  return { authorization: `Bearer ${token}` };
 }
