@@ -1,4 +1,12 @@
+import type { Identity, PublicIdentity } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
+
+/** Whose channel, when, and the keys to seal what goes back down (absent: nothing is sealed). */
+export interface ChannelContext {
+  readonly missionId: string;
+  readonly now: Date;
+  readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
+}
 
 /** Where one mission's channel stands at the hub, both directions, read under the channel's lock. */
 export interface ChannelPositions {

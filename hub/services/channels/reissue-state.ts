@@ -2,10 +2,8 @@ import {
   CATALOGUE_UPDATE,
   CERTIFICATE_RENEWAL,
   DIRECTIVE,
-  type Identity,
   type MessageBody,
   type MessageType,
-  type PublicIdentity,
   REVOCATION_LIST,
 } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
@@ -13,6 +11,7 @@ import { currentCatalogue } from '../catalogue/publish-catalogue.js';
 import { DIRECTIVE_AS_BODY, directiveOfRow } from '../directives/remind-directives.js';
 import { currentRevocationList } from '../missions/revocations.js';
 import { sealAndHold } from '../outbound.js';
+import type { ChannelContext } from './channel-positions.js';
 
 /** True when the hub still keeps the envelope the mission needs next. */
 export async function keepsFrom(tx: Queryable, missionId: string, seq: number): Promise<boolean> {
@@ -29,11 +28,7 @@ export async function keepsFrom(tx: Queryable, missionId: string, seq: number): 
  */
 export async function reissueCurrentState(
   tx: Queryable,
-  context: {
-    readonly missionId: string;
-    readonly now: Date;
-    readonly parties: { readonly hub: Identity; readonly mission: PublicIdentity };
-  },
+  context: ChannelContext & { readonly parties: NonNullable<ChannelContext['parties']> },
 ): Promise<{ downFrom: number; sealed: number }> {
   const { missionId, now, parties } = context;
   const [channel] = await tx.query<{ next: number | string }>(

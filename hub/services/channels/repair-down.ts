@@ -1,13 +1,7 @@
-import {
-  decodeHeader,
-  type Hello,
-  type Identity,
-  isMessageType,
-  type PublicIdentity,
-} from '../../../protocol/index.js';
+import { decodeHeader, type Hello, isMessageType } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
-import { type ChannelPositions, recordResync } from './channel-positions.js';
+import { type ChannelContext, type ChannelPositions, recordResync } from './channel-positions.js';
 
 /**
  * True when the mission's hello shows that this hub went back in time (a dump restored) on the down
@@ -42,11 +36,7 @@ export async function sentBehindMission(
  */
 export async function jumpDownChannel(
   tx: Queryable,
-  context: {
-    readonly missionId: string;
-    readonly now: Date;
-    readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
-  },
+  context: ChannelContext,
   receivedUpTo: number,
   positions: ChannelPositions,
 ): Promise<number> {

@@ -1,15 +1,8 @@
-import {
-  CHANNEL_RESYNC,
-  EVENTS_RECOVERED,
-  type Hello,
-  type Identity,
-  type MissionEvent,
-  type PublicIdentity,
-} from '../../../protocol/index.js';
+import { CHANNEL_RESYNC, EVENTS_RECOVERED, type Hello, type MissionEvent } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import type { ControlMessage } from '../../ingest/ingest-types.js';
 import { sealAndHold } from '../outbound.js';
-import { type ChannelPositions, recordResync } from './channel-positions.js';
+import { type ChannelContext, type ChannelPositions, recordResync } from './channel-positions.js';
 
 /**
  * How far past every sequence in sight an up channel starts again: more than any send window, so
@@ -48,11 +41,7 @@ export function pendingResync(hello: Hello, positions: ChannelPositions): Contro
  */
 export async function resyncUp(
   tx: Queryable,
-  context: {
-    readonly missionId: string;
-    readonly now: Date;
-    readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
-  },
+  context: ChannelContext,
   hello: Hello,
   positions: ChannelPositions,
 ): Promise<ResyncOutcome> {
