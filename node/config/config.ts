@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { isIsoCurrency } from '../../common/money/index.js';
 import { missionIdSchema } from '../../protocol/index.js';
 
 /** The mission node's configuration: built from the environment by env.ts, or directly by tests. */
@@ -36,7 +37,13 @@ export const nodeConfigSchema = z.strictObject({
   timeZone: z.string().default('UTC'),
   /** ISO 3166 alpha-2 of the host country: the default region of phone numbers. */
   region: z.string().regex(/^[A-Z]{2}$/),
-  hostCurrency: z.string().regex(/^[A-Z]{3}$/),
+  /** ISO 4217 code of the host country's currency: fees and receipts use its minor units. */
+  hostCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .refine(isIsoCurrency, {
+      error: (issue) => `${String(issue.input)} is not an active ISO 4217 currency code`,
+    }),
   sms: z
     .discriminatedUnion('gateway', [
       z.strictObject({ gateway: z.literal('file'), file: z.string().optional() }),
