@@ -1,6 +1,14 @@
 // Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
 // and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
 // tests.
+// depcruise reads .ts only through ops/lint/depcruise-typescript.mjs (`npm run lint:deps`); without it
+// it would find no TypeScript and pass on the .mjs files alone, so it refuses to run.
+if (process.env.ECONSULAT_DEPCRUISE_TYPESCRIPT !== '5') {
+  throw new Error(
+    'run depcruise through `npm run lint:deps` (node --import ./ops/lint/depcruise-typescript.mjs …)',
+  );
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
