@@ -1,6 +1,6 @@
 // Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
 // and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
-// tests.
+// tests. Inside node/: the back office and the JSON API share the staff core, node/http/staff/.
 // depcruise reads .ts only through ops/lint/depcruise-typescript.mjs (`npm run lint:deps`); without it
 // it would find no TypeScript and pass on the .mjs files alone, so it refuses to run.
 if (process.env.ECONSULAT_DEPCRUISE_TYPESCRIPT !== '5') {
@@ -35,6 +35,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^hub/' },
       to: { path: '^(node|ops|tests)/' },
+    },
+    {
+      name: 'node-backoffice-does-not-import-the-json-api',
+      comment: 'The back office and the JSON API share the staff core, node/http/staff/.',
+      severity: 'error',
+      from: { path: '^node/http/backoffice/' },
+      to: { path: '^node/http/api/' },
+    },
+    {
+      name: 'node-json-api-does-not-import-the-backoffice',
+      comment: 'The back office and the JSON API share the staff core, node/http/staff/.',
+      severity: 'error',
+      from: { path: '^node/http/api/' },
+      to: { path: '^node/http/backoffice/' },
     },
     {
       name: 'nothing-imports-tests',

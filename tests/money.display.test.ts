@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, formatCell } from '../hub/dashboards/format.js';
-import { formatMoney as backOfficeMoney } from '../node/http/api/staff/money-view.js';
 import { refundableOf } from '../node/http/backoffice/refund-view.js';
 import { createFormats } from '../node/http/portal/formats.js';
+import { formatMoney as backOfficeMoney } from '../node/http/staff/money-view.js';
 import type { Payment } from '../node/services/payments/money-rows.js';
 import { formatAmount as smsAmount } from '../node/services/payments/payment-messages.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatMoney } from '../node/http/api/staff/money-view.js';
+import { formatMoney } from '../node/http/staff/money-view.js';
 import { getService } from '../node/services/catalogue/catalogue.js';
 import type { ConsularFile } from '../node/services/files/file-schema.js';
 import { auditEntries, type PageUser, pageUser, staffApps } from './_util/backoffice-pages.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { setSessionCookie } from '../api/staff/staff-auth.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { setSessionCookie } from '../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { BACKOFFICE, PageRedirect, pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 

@@ -1,8 +1,8 @@
 import type { CivilStatusRecord, CivilStatusState } from '../../services/civil-status/civil-status-record.js';
 import { MAIN_ROLE } from '../../services/civil-status/civil-status-schema.js';
 import type { Transition } from '../../services/registrations/workflow-log.js';
-import { missionTime } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { missionTime } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { type RegistryView, registryView } from './registry-labels.js';
 
 /** Transcription states as agents read them, in workflow order (the list's tabs). */

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { pickLanguage } from '../../services/catalogue/catalogue.js';
 import { listDirectives } from '../../services/directives/directives.js';
 import { can } from '../../services/staff/index.js';
-import { acknowledge } from '../api/staff/directive-routes.js';
-import { missionTime } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { acknowledge } from '../staff/directive-acknowledgement.js';
+import { missionTime } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 

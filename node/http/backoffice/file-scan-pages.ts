@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_DOCUMENT_BYTES } from '../../services/files/file-documents.js';
-import { sendDocument } from '../api/staff/file-document-routes.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { sendDocument } from '../staff/document-download.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done } from './page-render.js';
 

@@ -2,9 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { StaffError } from '../../services/staff/index.js';
-import { LOGIN_RATE_LIMIT } from '../api/staff/auth-routes.js';
-import { clearSessionCookie, identify, sessionToken, setSessionCookie } from '../api/staff/staff-auth.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import {
+  clearSessionCookie,
+  identify,
+  LOGIN_RATE_LIMIT,
+  sessionToken,
+  setSessionCookie,
+} from '../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { BACKOFFICE, bindLoginCsrf, LOGIN_CSRF_COOKIE, pageGuard } from './page-guard.js';
 import { homePath, renderPage } from './page-render.js';
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Permission, type StaffPrincipal } from '../../services/staff/index.js';
-import { identify } from '../api/staff/staff-auth.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { identify } from '../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

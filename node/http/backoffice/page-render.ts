@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Permission, type PermissionSubject } from '../../services/staff/index.js';
-import { SMS_READ_PERMISSION } from '../api/staff/sms-routes.js';
+import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
 import { BACKOFFICE } from './page-guard.js';
 
 /** One entry of the menu, shown to the roles holding its permission. */

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listRecoveredEvents, markRecoveredReviewed } from '../../services/recovery/recovered-events.js';
 import { can } from '../../services/staff/index.js';
-import { missionTime, nowOf } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { missionTime, nowOf } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 

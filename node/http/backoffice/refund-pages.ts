@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseTypedAmount } from '../../../common/money/index.js';
-import { DEFAULT_CASHBOX } from '../api/staff/payment-routes.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
+import { DEFAULT_CASHBOX } from '../staff/money-view.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done } from './page-render.js';
 

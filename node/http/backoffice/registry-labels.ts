@@ -1,6 +1,6 @@
 import type { RegistryState } from '../../services/registrations/registration-record.js';
-import { missionTime } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { missionTime } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 
 /** Where a record stands with the national registry, as agents read it. */
 export const REGISTRY_STATE_LABELS: Readonly<Record<RegistryState, string>> = {

@@ -1,8 +1,8 @@
 import { type SmsStatus, smsStatuses } from '../../notify/sms-outbox.js';
 import { can, type StaffPrincipal } from '../../services/staff/index.js';
-import { SMS_READ_PERMISSION } from '../api/staff/sms-routes.js';
-import { missionTime } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
+import { missionTime } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 
 /** Why an SMS was sent, as agents read it. */
 const PURPOSES: Readonly<Record<string, string>> = {

@@ -9,8 +9,8 @@ import {
   type StaffUser,
   type StaffWithPassword,
 } from '../../services/staff/index.js';
-import { missionTime } from '../api/staff/staff-clock.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
+import { missionTime } from '../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 

@@ -1,9 +1,9 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { can } from '../../services/staff/index.js';
-import { decorateStaffRequest, identify } from '../api/staff/staff-auth.js';
-import type { StaffHttpDeps } from '../api/staff/staff-deps.js';
 import { ApiError } from '../errors.js';
+import { decorateStaffRequest, identify } from '../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { type LiveHub, livePermission } from './live-hub.js';
 
 /** Path of the agents' live socket. */

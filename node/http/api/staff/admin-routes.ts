@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STAFF_ROLES } from '../../../services/staff/index.js';
-import { principalOf, requireStaff } from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { principalOf, requireStaff } from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const roles = z.array(z.enum(STAFF_ROLES)).min(1).max(8);

@@ -1,19 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { principalOf, requireStaff } from './staff-auth.js';
-import { missionToday } from './staff-clock.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { checkInBody } from '../../staff/check-in.js';
+import { principalOf, requireStaff } from '../../staff/staff-auth.js';
+import { missionToday } from '../../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const referenceParams = z.strictObject({ reference: z.string().min(4).max(40) });
 const serviceCode = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
-
-/** What the agent reads from the document presented at the counter. */
-export const checkInBody = z.strictObject({
-  givenNames: z.string().trim().min(1).max(200),
-  familyName: z.string().trim().min(1).max(200),
-  documentNumber: z.string().trim().min(3).max(40),
-});
 
 /** The counter's day: the list of appointments, check-in, and the sweep of no-shows. */
 export async function staffAppointmentRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {

@@ -4,21 +4,19 @@ import { z } from 'zod';
 import { can, PERMISSIONS, type Permission } from '../../../services/staff/index.js';
 import {
   clearSessionCookie,
+  LOGIN_RATE_LIMIT,
   principalOf,
   requireSession,
   sessionToken,
   setSessionCookie,
-} from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+} from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const loginBody = z.strictObject({
   username: z.string().max(64),
   password: z.string().max(1024),
   code: z.string().max(64).optional(),
 });
-
-/** Logins per minute and client address: enough for a mistyping agent, far too few for a guesser. */
-export const LOGIN_RATE_LIMIT = { max: 10, timeWindow: '1 minute' } as const;
 
 /**
  * `/login`, `/logout`, `/me`, TOTP enrolment and password change. Every change of credentials

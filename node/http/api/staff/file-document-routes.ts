@@ -1,15 +1,14 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  type DocumentType,
   documentLabelSchema,
   documentTypeSchema,
-  type FileDocument,
   MAX_DOCUMENT_BYTES,
 } from '../../../services/files/file-documents.js';
-import { principalOf, requireStaff } from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { sendDocument } from '../../staff/document-download.js';
+import { principalOf, requireStaff } from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 /** The body types the upload route reads as raw bytes (a scan's own type, never form-encoded). */
 export const DOCUMENT_UPLOAD_TYPES: readonly string[] = documentTypeSchema.options;
@@ -20,11 +19,6 @@ export function mediaTypeOf(contentType: string | undefined): string {
 }
 
 const fileParams = z.strictObject({ id: z.uuid() });
-const EXTENSIONS: Readonly<Record<DocumentType, string>> = {
-  'application/pdf': 'pdf',
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-};
 
 /**
  * Scanned documents of a file: `POST /files/:id/documents?label=` with the scan as the body, in its
@@ -72,22 +66,4 @@ export async function staffFileDocumentRoutes(app: FastifyInstance, deps: StaffH
       return sendDocument(reply, await files.readDocument(request.params.id, request.params.documentId));
     },
   );
-}
-
-/**
- * A scan as a download: never shown inline (a browser must not render a file an applicant
- * supplied inside the application's origin), never cached, under a name that says nothing personal.
- */
-export function sendDocument(
-  reply: FastifyReply,
-  { document, bytes }: { document: FileDocument; bytes: Uint8Array },
-): FastifyReply {
-  return reply
-    .type(document.contentType)
-    .header(
-      'content-disposition',
-      `attachment; filename="scan-${document.id}.${EXTENSIONS[document.contentType]}"`,
-    )
-    .header('cache-control', 'no-store')
-    .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { fileStateSchema } from '../../../services/files/workflow.js';
 import { personInputSchema } from '../../../services/people/person-schema.js';
 import { ApiError } from '../../errors.js';
-import { DECISION_STATES, fileDetail, openCounterFile, queuedFile } from './file-view.js';
-import { assertAllowed, principalOf, requireStaff } from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { DECISION_STATES, fileDetail, openCounterFile, queuedFile } from '../../staff/file-view.js';
+import { assertAllowed, principalOf, requireStaff } from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const serviceCode = z.string().regex(/^[A-Za-z0-9._-]{1,60}$/);
 const idParams = z.strictObject({ id: z.uuid() });

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
+import { decorateStaffRequest, identify } from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
+import { registerStaffHttpErrors } from '../../staff/staff-http-errors.js';
 import { staffAdminRoutes } from './admin-routes.js';
 import { staffAppointmentRoutes } from './appointment-routes.js';
 import { staffAuthRoutes } from './auth-routes.js';
@@ -9,12 +12,9 @@ import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
 import { staffSmsRoutes } from './sms-routes.js';
-import { decorateStaffRequest, identify } from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
-import { registerStaffHttpErrors } from './staff-http-errors.js';
 
-export { requireSession, requireStaff, SESSION_COOKIE } from './staff-auth.js';
-export type { StaffHttpDeps } from './staff-deps.js';
+export { requireSession, requireStaff, SESSION_COOKIE } from '../../staff/staff-auth.js';
+export type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The routes that work without a session (the 404 handler has no route URL: it needs none either). */

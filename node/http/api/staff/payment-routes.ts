@@ -2,18 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
-import { invoiceFromCatalogue, receiptData } from './money-view.js';
-import { principalOf, requireStaff } from './staff-auth.js';
-import { missionToday } from './staff-clock.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { DEFAULT_CASHBOX, invoiceFromCatalogue, receiptData } from '../../staff/money-view.js';
+import { principalOf, requireStaff } from '../../staff/staff-auth.js';
+import { missionToday } from '../../staff/staff-clock.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const currency = z.string().regex(/^[A-Z]{3}$/);
 const cashbox = z.string().regex(/^[A-Za-z0-9._:@-]{1,60}$/);
 const amountMinor = z.int().min(1).max(1_000_000_000_000);
 const idParams = z.strictObject({ id: z.uuid() });
-
-/** The cashbox used when the agent names none: one drawer per counter is the common case. */
-export const DEFAULT_CASHBOX = 'guichet';
 
 /** Invoices from the catalogue's fees, cash payments, receipts, refunds and the daily closing. */
 export async function staffPaymentRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {

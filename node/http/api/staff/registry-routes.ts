@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../../errors.js';
-import { civilStatusInState, registrationsInState, withPerson } from './registry-view.js';
-import { principalOf, requireStaff } from './staff-auth.js';
-import type { StaffHttpDeps } from './staff-deps.js';
+import { civilStatusInState, registrationsInState, withPerson } from '../../staff/registry-view.js';
+import { principalOf, requireStaff } from '../../staff/staff-auth.js';
+import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const registrationState = z.enum(['submitted', 'verified', 'active', 'expired', 'rejected', 'deregistered']);

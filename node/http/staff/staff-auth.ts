@@ -1,11 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import {
-  can,
-  type Permission,
-  type StaffPrincipal,
-  type StaffService,
-} from '../../../services/staff/index.js';
-import { ApiError } from '../../errors.js';
+import { can, type Permission, type StaffPrincipal, type StaffService } from '../../services/staff/index.js';
+import { ApiError } from '../errors.js';
 import { StaffHttpError, StaffHttpErrorCode } from './staff-http-errors.js';
 
 declare module 'fastify' {
@@ -19,6 +14,9 @@ declare module 'fastify' {
 
 /** Name of the back office's session cookie. */
 export const SESSION_COOKIE = 'econsulat_staff';
+
+/** Logins per minute and client address: enough for a mistyping agent, far too few for a guesser. */
+export const LOGIN_RATE_LIMIT = { max: 10, timeWindow: '1 minute' } as const;
 
 /** Adds the request decorations the guards fill; call once in each plugin scope that uses them. */
 export function decorateStaffRequest(app: FastifyInstance): void {

@@ -1,10 +1,10 @@
-import { immediateTransaction } from '../../../db/transaction.js';
-import { getService, requireActiveService } from '../../../services/catalogue/catalogue.js';
-import type { FileDocument } from '../../../services/files/file-documents.js';
-import type { ConsularFile, FileTransition } from '../../../services/files/file-schema.js';
-import { type FileState, workflowLookup } from '../../../services/files/workflow.js';
-import type { Invoice } from '../../../services/payments/money-rows.js';
-import type { PersonInput } from '../../../services/people/person-schema.js';
+import { immediateTransaction } from '../../db/transaction.js';
+import { getService, requireActiveService } from '../../services/catalogue/catalogue.js';
+import type { FileDocument } from '../../services/files/file-documents.js';
+import type { ConsularFile, FileTransition } from '../../services/files/file-schema.js';
+import { type FileState, workflowLookup } from '../../services/files/workflow.js';
+import type { Invoice } from '../../services/payments/money-rows.js';
+import type { PersonInput } from '../../services/people/person-schema.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 
 /** A file of the queue with the applicant's name, as agents see it at the counter. */

@@ -1,11 +1,11 @@
-import { appointmentErrorStatus } from '../../../services/appointments/errors.js';
-import { catalogueErrorStatus } from '../../../services/catalogue/errors.js';
-import { CivilStatusErrorCode } from '../../../services/civil-status/errors.js';
-import { FILE_ERROR_STATUS } from '../../../services/files/errors.js';
-import { PAYMENT_ERROR_STATUS } from '../../../services/payments/errors.js';
-import { RegistrationErrorCode } from '../../../services/registrations/errors.js';
-import { STAFF_ERROR_STATUS } from '../../../services/staff/index.js';
-import { registerDomainErrors } from '../../errors.js';
+import { appointmentErrorStatus } from '../../services/appointments/errors.js';
+import { catalogueErrorStatus } from '../../services/catalogue/errors.js';
+import { CivilStatusErrorCode } from '../../services/civil-status/errors.js';
+import { FILE_ERROR_STATUS } from '../../services/files/errors.js';
+import { PAYMENT_ERROR_STATUS } from '../../services/payments/errors.js';
+import { RegistrationErrorCode } from '../../services/registrations/errors.js';
+import { STAFF_ERROR_STATUS } from '../../services/staff/index.js';
+import { registerDomainErrors } from '../errors.js';
 
 /** Refusals of the staff HTTP layer itself, beside the API's generic codes. */
 export const StaffHttpErrorCode = {

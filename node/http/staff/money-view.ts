@@ -1,9 +1,12 @@
-import { formatMinorUnits } from '../../../../common/money/index.js';
-import { getService, pickLanguage, requireActiveService } from '../../../services/catalogue/catalogue.js';
-import type { Invoice, Payment } from '../../../services/payments/money-rows.js';
+import { formatMinorUnits } from '../../../common/money/index.js';
+import { getService, pickLanguage, requireActiveService } from '../../services/catalogue/catalogue.js';
+import type { Invoice, Payment } from '../../services/payments/money-rows.js';
 import { missionTime } from './staff-clock.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 import { StaffHttpError, StaffHttpErrorCode } from './staff-http-errors.js';
+
+/** The cashbox used when the agent names none: one drawer per counter is the common case. */
+export const DEFAULT_CASHBOX = 'guichet';
 
 /** What the counter asks for: an invoice of a service's fee, in the currency the applicant pays in. */
 export interface FeeInvoiceInput {

@@ -1,12 +1,9 @@
-import type {
-  CivilStatusRecord,
-  CivilStatusState,
-} from '../../../services/civil-status/civil-status-record.js';
+import type { CivilStatusRecord, CivilStatusState } from '../../services/civil-status/civil-status-record.js';
 import {
   type Registration,
   type RegistrationState,
   selectRegistrations,
-} from '../../../services/registrations/registration-record.js';
+} from '../../services/registrations/registration-record.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 
 /** A registration with the national's name, as the agents' list shows it. */

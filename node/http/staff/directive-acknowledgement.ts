@@ -1,0 +1,25 @@
+import { acknowledgeDirective } from '../../services/directives/directives.js';
+import { nowOf } from './staff-clock.js';
+import type { StaffHttpDeps } from './staff-deps.js';
+import { StaffHttpError, StaffHttpErrorCode } from './staff-http-errors.js';
+
+/**
+ * Acknowledges a directive in the consul's name, or throws the refusal. Shared by the API and the
+ * back-office form, so both give the same answers.
+ */
+export function acknowledge(deps: StaffHttpDeps, directiveId: string, by: string, comment?: string): void {
+  const outcome = acknowledgeDirective(deps.store, {
+    directiveId,
+    by,
+    at: nowOf(deps),
+    ...(comment ? { comment } : {}),
+  });
+  if (outcome === 'not_found')
+    throw new StaffHttpError(StaffHttpErrorCode.DirectiveNotFound, 'no such directive');
+  if (outcome === 'already_acknowledged')
+    throw new StaffHttpError(
+      StaffHttpErrorCode.AlreadyAcknowledged,
+      'this directive was acknowledged already',
+    );
+  deps.live?.publish({ type: 'directive.acknowledged', ref: directiveId, state: 'acknowledged' });
+}
