@@ -1,6 +1,7 @@
 // Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
 // and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
-// tests. Inside node/: the back office and the JSON API share the staff core, node/http/staff/.
+// tests. Inside node/ (node/README.md): services never import http, link, notify or jobs; the back
+// office and the JSON API share the staff core, node/http/staff/, and neither imports the other.
 // depcruise reads .ts only through ops/lint/depcruise-typescript.mjs (`npm run lint:deps`); without it
 // it would find no TypeScript and pass on the .mjs files alone, so it refuses to run.
 if (process.env.ECONSULAT_DEPCRUISE_TYPESCRIPT !== '5') {
@@ -49,6 +50,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^node/http/api/' },
       to: { path: '^node/http/backoffice/' },
+    },
+    {
+      name: 'node-services-do-not-import-their-callers',
+      comment: 'http, link, jobs and notify use services; services use the store, never those.',
+      severity: 'error',
+      from: { path: '^node/services/' },
+      to: { path: '^node/(http|link|notify|jobs)/' },
     },
     {
       name: 'nothing-imports-tests',

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { markSmsFailed, markSmsSent } from '../node/notify/sms-outbox.js';
+import { markSmsFailed, markSmsSent } from '../node/services/outbox/sms-outbox.js';
 import { smsOutbox } from './_util/appointments.js';
 import { pageUser, staffApps } from './_util/backoffice-pages.js';
 import type { StaffApp } from './_util/staff-app.js';

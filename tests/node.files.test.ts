@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { dueSms } from '../node/notify/sms-outbox.js';
 import { FileError } from '../node/services/files/errors.js';
 import { createFileService, type FileService } from '../node/services/files/file-service.js';
 import { checkCharacter, generateTrackingNumber } from '../node/services/files/tracking-number.js';
 import { readBatch } from '../node/services/outbox/outbox.js';
+import { dueSms } from '../node/services/outbox/sms-outbox.js';
 import { createPeopleRepository, type PeopleRepository } from '../node/services/people/people-repository.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 

@@ -2,7 +2,6 @@ import { readdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../node/db/store.js';
 import { purgeExpiredData } from '../node/jobs/retention.js';
-import { enqueueSms, markSmsSent } from '../node/notify/sms-outbox.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { createFileService } from '../node/services/files/file-service.js';
 import { documentsDir } from '../node/services/files/scan-files.js';
@@ -14,6 +13,7 @@ import {
   SERVICE_WORKFLOWS,
 } from '../node/services/files/workflow.js';
 import { appendEvent, markDelivered, newEvent } from '../node/services/outbox/outbox.js';
+import { enqueueSms, markSmsSent } from '../node/services/outbox/sms-outbox.js';
 import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { openTempStore } from './_util/node-store.js';
 import { fakePng } from './_util/scans.js';

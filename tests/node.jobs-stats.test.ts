@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectCounters, queueStatsSnapshot } from '../node/jobs/stats-snapshot.js';
-import { firstPending } from '../node/link/pending.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
+import { firstPending } from '../node/services/outbox/pending-messages.js';
 import { statsSnapshotSchema } from '../protocol/index.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 

@@ -12,8 +12,8 @@ import { queueAuditCheckpoint } from '../node/jobs/audit-checkpoint.js';
 import { guardJob, type JobLogger } from '../node/jobs/job-runner.js';
 import { runNightlyBackup } from '../node/jobs/nightly-backup.js';
 import { createJobs, JOB_SCHEDULES, startJobs } from '../node/jobs/schedule.js';
-import { firstPending, pendingCount } from '../node/link/pending.js';
 import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
+import { firstPending, pendingCount } from '../node/services/outbox/pending-messages.js';
 import { applicant, codeFor, openMission, TUESDAY_9AM } from './_util/appointments.js';
 import { openTempStore } from './_util/node-store.js';
 

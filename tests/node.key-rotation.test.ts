@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { acceptRotatedCertificate, beginRotation, pendingRotation } from '../node/link/key-rotation.js';
 import type { LinkContext } from '../node/link/link-context.js';
-import { enqueueMessage } from '../node/link/pending.js';
 import { sealNext } from '../node/link/sender.js';
 import { importEnrolment, putCertificate } from '../node/link/trust-material.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
+import { enqueueMessage } from '../node/services/outbox/pending-messages.js';
 import {
   createEnrolmentRequest,
   HUB_ID,

@@ -2,11 +2,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { downHandlers } from '../node/link/handlers/index.js';
 import type { LinkContext } from '../node/link/link-context.js';
 import { channelRow, heldCount } from '../node/link/link-store.js';
-import { enqueueMessage, firstPending } from '../node/link/pending.js';
 import { receiveFromHub } from '../node/link/receiver.js';
 import { sealNext } from '../node/link/sender.js';
 import { importEnrolment } from '../node/link/trust-material.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
+import { enqueueMessage, firstPending } from '../node/services/outbox/pending-messages.js';
 import {
   decodeHeader,
   Identity,

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
-import { dueSms } from '../node/notify/sms-outbox.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { createFileService, type FileService } from '../node/services/files/file-service.js';
 import { outboxBacklog, readBatch } from '../node/services/outbox/outbox.js';
+import { dueSms } from '../node/services/outbox/sms-outbox.js';
 import { PaymentError } from '../node/services/payments/errors.js';
 import { createPaymentService, type PaymentService } from '../node/services/payments/payment-service.js';
 import { createPeopleRepository, type PeopleRepository } from '../node/services/people/people-repository.js';

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../node/db/store.js';
 import { dispatchDueSms, startSmsDispatcher } from '../node/notify/sms-dispatcher.js';
 import { httpSmsGateway, type SmsGateway } from '../node/notify/sms-gateways.js';
-import { enqueueSms, smsStatuses } from '../node/notify/sms-outbox.js';
+import { enqueueSms, smsStatuses } from '../node/services/outbox/sms-outbox.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 /** How the operator's gateway behaves for the next requests. */

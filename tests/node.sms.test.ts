@@ -5,7 +5,7 @@ import { commitGroupOf, durable } from '../node/db/commit-group.js';
 import { checkpointDatabase } from '../node/db/db.js';
 import { dispatchDueSms } from '../node/notify/sms-dispatcher.js';
 import { fileSmsGateway, type SmsGateway } from '../node/notify/sms-gateways.js';
-import { enqueueSms, smsStatuses } from '../node/notify/sms-outbox.js';
+import { enqueueSms, smsStatuses } from '../node/services/outbox/sms-outbox.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;

@@ -24,7 +24,7 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   // One `?` per closed state.
   'node/jobs/retention.ts': ["CLOSED_STATES.map(() => '?').join(', ')"],
   // '' or 'WHERE ref = ?'.
-  'node/notify/sms-outbox.ts': ['where'],
+  'node/services/outbox/sms-outbox.ts': ['where'],
   // `column = @column` pairs from the keys of a typed patch.
   'node/services/appointments/appointment-row.ts': ["assignments.join(', ')"],
   // 'phone_index' | 'person_index', typed.

@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
-import { enqueueMessage } from '../link/pending.js';
 import { type AuditHead, auditHead } from '../services/audit/audit-log.js';
+import { enqueueMessage } from '../services/outbox/pending-messages.js';
 
 /** A checkpoint as queued for the hub. */
 export interface QueuedCheckpoint extends AuditHead {

@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { transaction } from '../db/transaction.js';
-import { enqueueMessage } from '../link/pending.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
+import { enqueueMessage } from '../services/outbox/pending-messages.js';
 
 /**
  * The mission's own counters, for the hub's status page: what is open now, not history (the hub

@@ -9,9 +9,9 @@ import {
 import type { Db } from '../db/db.js';
 import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
+import { enqueueMessage, pendingCount } from '../services/outbox/pending-messages.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow } from './link-store.js';
-import { enqueueMessage, pendingCount } from './pending.js';
 import { certifiedKeyId, putCertificate } from './trust-material.js';
 
 const SETTING = 'link.key_rotation';

@@ -1,9 +1,9 @@
 import type { ChannelResync } from '../../protocol/index.js';
 import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
+import { openSentBody, type PendingType, requeueFirst } from '../services/outbox/pending-messages.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, HUB_PEER } from './link-store.js';
-import { openSentBody, type PendingType, requeueFirst } from './pending.js';
 
 interface UnackedRow {
   seq: number;

@@ -9,11 +9,16 @@ import {
 } from '../../protocol/index.js';
 import { immediateTransaction, transaction } from '../db/transaction.js';
 import { markDelivered, outboxBacklog, readBatch } from '../services/outbox/outbox.js';
+import {
+  firstPending,
+  pendingCount,
+  removePending,
+  sealSentBody,
+} from '../services/outbox/pending-messages.js';
 import { backlogAfter } from './backlog-report.js';
 import { maySeal } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
-import { firstPending, pendingCount, removePending, sealSentBody } from './pending.js';
 
 /**
  * Seals the next message for the hub — the oldest pending message, else the next batch of outbox

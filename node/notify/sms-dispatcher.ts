@@ -1,7 +1,7 @@
 import { durable } from '../db/commit-group.js';
 import type { Store } from '../db/store.js';
+import { type DueSms, dueSms, markSmsFailed, markSmsSent } from '../services/outbox/sms-outbox.js';
 import { failureScope, type SmsGateway } from './sms-gateways.js';
-import { type DueSms, dueSms, markSmsFailed, markSmsSent } from './sms-outbox.js';
 
 /** Delay before the next attempt: 30 s doubling per failure, at most an hour. */
 export function smsRetryDelayMs(attempts: number): number {

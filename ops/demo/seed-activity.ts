@@ -1,6 +1,6 @@
 import type { Store } from '../../node/db/store.js';
-import { dueSms } from '../../node/notify/sms-outbox.js';
 import type { Domain } from '../../node/services/domain.js';
+import { dueSms } from '../../node/services/outbox/sms-outbox.js';
 import { specimenPdf } from './specimen-pdf.js';
 
 /** Realistic applicants of the demo: Central African names, host-country phone numbers. */

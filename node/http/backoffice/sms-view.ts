@@ -1,4 +1,4 @@
-import { type SmsStatus, smsStatuses } from '../../notify/sms-outbox.js';
+import { type SmsStatus, smsStatuses } from '../../services/outbox/sms-outbox.js';
 import { can, type StaffPrincipal } from '../../services/staff/index.js';
 import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
 import { missionTime } from '../staff/staff-clock.js';

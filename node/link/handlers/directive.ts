@@ -1,6 +1,6 @@
 import type { Directive } from '../../../protocol/index.js';
+import { enqueueMessage } from '../../services/outbox/pending-messages.js';
 import type { LinkContext } from '../link-context.js';
-import { enqueueMessage } from '../pending.js';
 
 /**
  * Stores a directive and queues its automatic receipt, in the receiving transaction; a directive

@@ -1,7 +1,7 @@
 import { normaliseIdNumber } from '../../crypto/blind-index.js';
 import { newRowId } from '../../db/row-id.js';
-import { enqueueSms, type SmsPurpose } from '../../notify/sms-outbox.js';
 import type { Language } from '../catalogue/catalogue-schema.js';
+import { enqueueSms, type SmsPurpose } from '../outbox/sms-outbox.js';
 import {
   type AppointmentRow,
   type Contact,

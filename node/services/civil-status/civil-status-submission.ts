@@ -1,6 +1,6 @@
 import type { Person as RegistryPerson } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
-import { enqueueMessage } from '../../link/pending.js';
+import { enqueueMessage } from '../outbox/pending-messages.js';
 import type { CivilStatusRecord } from './civil-status-record.js';
 import { MAIN_ROLE, type Participant } from './civil-status-schema.js';
 

@@ -1,8 +1,8 @@
 import { type Directive, directiveSchema } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
-import { enqueueMessage } from '../../link/pending.js';
 import { appendAudit } from '../audit/audit-log.js';
+import { enqueueMessage } from '../outbox/pending-messages.js';
 
 /** A directive as the mission's inbox shows it. */
 export interface InboxDirective {

@@ -1,8 +1,8 @@
 import type { Store } from '../../db/store.js';
-import { enqueueSms } from '../../notify/sms-outbox.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
+import { enqueueSms } from '../outbox/sms-outbox.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import { fileStatusText } from './file-messages.js';
 import type { ConsularFile } from './file-schema.js';

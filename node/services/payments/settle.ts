@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { enqueueSms } from '../../notify/sms-outbox.js';
 import { FileError, FileErrorCode } from '../files/errors.js';
+import { enqueueSms } from '../outbox/sms-outbox.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
 import { type Invoice, type Payment, selectPayment } from './money-rows.js';
 import { allocateNumber } from './number-series.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Person as RegistryPerson } from '../../../protocol/index.js';
 import { immediateTransaction } from '../../db/transaction.js';
-import { enqueueMessage } from '../../link/pending.js';
+import { enqueueMessage } from '../outbox/pending-messages.js';
 import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.js';
 import { emitCensusEvent, REGISTRATION_ENTITY, RegistrationEvent } from './registration-census.js';
 import { auditRegistration, type RegistrationContext } from './registration-change.js';

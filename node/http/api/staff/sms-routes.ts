@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { smsStatuses } from '../../../notify/sms-outbox.js';
+import { smsStatuses } from '../../../services/outbox/sms-outbox.js';
 import { SMS_READ_PERMISSION, smsRefOf } from '../../staff/sms-lookup.js';
 import { requireStaff } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';

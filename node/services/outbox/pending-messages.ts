@@ -1,6 +1,6 @@
-import { type MessageBody, messageSchemas } from '../../protocol/index.js';
-import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
-import type { Store } from '../db/store.js';
+import { type MessageBody, messageSchemas } from '../../../protocol/index.js';
+import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import type { Store } from '../../db/store.js';
 
 /** Up messages other than event batches: each is sealed on its own, in the order written. */
 export type PendingType =

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { sodium, utf8 } from '../../protocol/index.js';
-import { decryptField, encryptField, type FieldBinding } from '../crypto/field-cipher.js';
-import type { Store } from '../db/store.js';
+import { sodium, utf8 } from '../../../protocol/index.js';
+import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import type { Store } from '../../db/store.js';
 
 /** Why an SMS is sent: shown to agents beside its delivery state. */
 export const smsPurposeSchema = z.enum([
