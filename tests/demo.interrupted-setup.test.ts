@@ -3,13 +3,13 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../hub/services/users/totp.js';
 import {
   DEMO_READY_LINE,
   type DemoProcess,
   killLeftoverDemos,
   spawnDemo,
 } from './_util/processes/demo-cli.js';
+import { loginBearer } from './_util/processes/hub-database.js';
 
 interface DemoFile {
   hub: { url: string; accounts: { username: string; password: string; totpSecret: string }[] };
@@ -49,22 +49,6 @@ async function ready(demo: DemoProcess): Promise<void> {
     .toBe(true);
 }
 
-async function hubToken(demo: DemoFile): Promise<string> {
-  const account = demo.hub.accounts[0];
-  if (!account) throw new Error('no hub account in demo.json');
-  const response = await fetch(`${demo.hub.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: account.username,
-      password: account.password,
-      totp: totpCodeAt(account.totpSecret, new Date()),
-    }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
-}
-
 describe('an interrupted first npm start (econsulat demo)', () => {
   let dir: string | undefined;
   afterAll(async () => {
@@ -94,7 +78,9 @@ describe('an interrupted first npm start (econsulat demo)', () => {
     expect(all).not.toMatch(/EEXIST|Error:|\n\s+at /);
 
     const file = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
-    const token = await hubToken(file);
+    const account = file.hub.accounts[0];
+    if (!account) throw new Error('no hub account in demo.json');
+    const bearer = await loginBearer(file.hub.url, account);
     expect(file.missions.map((mission) => mission.id)).toEqual(['fr-paris', 'cm-yaounde']);
     for (const mission of file.missions) {
       expect((await fetch(`${mission.url}/healthz`)).status).toBe(200);
@@ -105,7 +91,7 @@ describe('an interrupted first npm start (econsulat demo)', () => {
       .poll(
         async () => {
           const response = await fetch(`${file.hub.url}/api/v1/dashboard/summary`, {
-            headers: { authorization: `Bearer ${token}` },
+            headers: bearer,
           });
           return ((await response.json()) as { missions: { online: number } }).missions.online;
         },

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { totpCodeAt } from '../hub/services/users/totp.js';
+import { loginBearer } from './_util/processes/hub-database.js';
 
 const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
 
@@ -47,22 +47,6 @@ function stop(child: ChildProcess): Promise<string> {
   });
 }
 
-async function hubToken(demo: DemoFile): Promise<string> {
-  const account = demo.hub.accounts[0];
-  if (!account) throw new Error('no hub account in demo.json');
-  const response = await fetch(`${demo.hub.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      username: account.username,
-      password: account.password,
-      totp: totpCodeAt(account.totpSecret, new Date()),
-    }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { token: string }).token;
-}
-
 const children = new Set<ChildProcess>();
 const outputs = new Map<ChildProcess, string>();
 
@@ -83,10 +67,12 @@ describe('npm start (econsulat demo)', () => {
     const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
     expect(demo.missions.map((m) => m.id)).toEqual(['fr-paris', 'cm-yaounde']);
     const paris = demo.missions[0]!;
-    const token = await hubToken(demo);
+    const account = demo.hub.accounts[0];
+    if (!account) throw new Error('no hub account in demo.json');
+    const bearer = await loginBearer(demo.hub.url, account);
     const summary = async () => {
       const response = await fetch(`${demo.hub.url}/api/v1/dashboard/summary`, {
-        headers: { authorization: `Bearer ${token}` },
+        headers: bearer,
       });
       return (await response.json()) as {
         events: { byKind: Record<string, number> };
@@ -127,7 +113,7 @@ describe('npm start (econsulat demo)', () => {
     expect(demo.hub.accounts[0]?.roles).toContain('registry_officer');
     const reviewQueue = async () => {
       const response = await fetch(`${demo.hub.url}/api/v1/registry/queue?status=review`, {
-        headers: { authorization: `Bearer ${token}` },
+        headers: bearer,
       });
       return (await response.json()) as { items: { missionId: string; candidates: number }[] };
     };

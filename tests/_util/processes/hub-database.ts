@@ -32,16 +32,21 @@ export async function ministryBearer(
   return { account, headers: await loginBearer(hubUrl, account) };
 }
 
+/** What logs a hub account in: a bootstrapped account, or one the demo printed. */
+export type HubCredentials =
+  | BootstrapResult
+  | { readonly username: string; readonly password: string; readonly totpSecret: string };
+
 /** Logs a hub account in over HTTP (password and a fresh TOTP code); its bearer header. */
 export async function loginBearer(
   hubUrl: string,
-  account: BootstrapResult,
+  account: HubCredentials,
 ): Promise<{ authorization: string }> {
   const response = await fetch(`${hubUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      username: account.user.username,
+      username: 'user' in account ? account.user.username : account.username,
       password: account.password,
       totp: totpCodeAt(account.totpSecret, new Date()),
     }),
