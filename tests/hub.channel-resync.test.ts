@@ -59,7 +59,8 @@ describe.each(storeBackends('channel resync'))('channels going back in time, on 
   beforeEach(async () => {
     store = await migratedStore(backend);
     ({ hub, mission, context } = await enrolledHub(store.db));
-    clock = Date.now();
+    // Hellos come after every envelope the tests seal (a mission back from a restore says hello later).
+    clock = Date.now() + 60_000;
   });
   afterEach(async () => {
     await store?.dispose();
@@ -89,6 +90,30 @@ describe.each(storeBackends('channel resync'))('channels going back in time, on 
     expect(await channel()).toMatchObject({ applied_up_to: upFrom, resync_from: null });
     const kinds = await store.db.query<{ kind: string }>('SELECT kind FROM channel_resyncs');
     expect(kinds.map((row) => row.kind)).toEqual(['node_behind']);
+  });
+
+  it('takes a hello older than the envelope applied last for a stale one, not for a mission gone back', async () => {
+    // Two hub workers: one applied 1 and 2, sealed after the hello the other takes only now.
+    const helloAt = Date.now();
+    for (const seq of [1, 2])
+      await ingest(sealUp(mission, hub, EVENTS_BATCH, { events: bookingEvents(1) }, seq, helloAt + seq));
+    const stale = sealUp(
+      mission,
+      hub,
+      HELLO,
+      {
+        softwareVersion: '0.1.0',
+        protocolVersion: 1,
+        backlog: { events: 0 },
+        receivedUpTo: 0,
+        sentUpTo: 0,
+        ackedUpTo: 0,
+      },
+      0,
+      helloAt,
+    );
+    expect(await ingest(stale)).not.toHaveProperty('reply');
+    expect(await channel()).toMatchObject({ applied_up_to: 2, resync_from: null });
   });
 
   it('resynchronises a mission that says it was restored, even when the positions agree', async () => {

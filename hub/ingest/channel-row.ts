@@ -66,14 +66,15 @@ export async function advanceChannel(
   missionId: string,
   decision: ChannelDecision,
   now: Date,
+  sealedAt = 0,
 ): Promise<void> {
   if (decision.action === 'apply') {
     // Taking the sequence a resync asked for ends the resync.
     await tx.query(
-      `UPDATE channels SET applied_up_to = $2, updated_at = $3,
+      `UPDATE channels SET applied_up_to = $2, updated_at = $3, applied_sealed_at = $4,
          resync_from = CASE WHEN resync_from <= $2 THEN NULL ELSE resync_from END
        WHERE mission_id = $1`,
-      [missionId, decision.advanceTo, now],
+      [missionId, decision.advanceTo, now, sealedAt],
     );
   } else if (decision.action === 'control') {
     await tx.query(

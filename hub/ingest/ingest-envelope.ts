@@ -88,10 +88,16 @@ async function applyOpened(
   const now = new Date(ctx.now);
   const mission = ctx.keyInForce ? ctx.keyInForce(missionId) : sealer;
   const parties = mission ? { hub: ctx.self, mission } : undefined;
-  const context = { missionId, now, seq: header.seq, ...(parties ? { parties } : {}) };
+  const context = {
+    missionId,
+    now,
+    seq: header.seq,
+    sealedAt: header.timestamp,
+    ...(parties ? { parties } : {}),
+  };
   // The table pairs each type with its handler; TypeScript cannot correlate the two unions.
   const result = await (handler as Handler<never>)(tx, message.body as never, context);
-  await advanceChannel(tx, missionId, decision, now);
+  await advanceChannel(tx, missionId, decision, now, header.timestamp);
   await recordContact(tx, missionId, message, now);
   if (decision.action === 'control') return controlOutcome(tx, missionId, message, result, ctx.now);
   return {

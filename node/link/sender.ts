@@ -70,7 +70,10 @@ function sealSequenced<T extends MessageType>(
   body: MessageBody<T>,
   seq: number,
 ): Uint8Array {
-  return seal({ sender: ctx.self, recipient: ctx.hub, type, body, seq, timestamp: ctx.now() });
+  // Never older than our last control message: the hub takes a hello older than the envelope it
+  // applied last for a stale one, not for a node gone back in time (hub/services/channels/resync-up.ts).
+  const timestamp = Math.max(ctx.now(), channelRow(ctx.store.db).last_sent_control_at);
+  return seal({ sender: ctx.self, recipient: ctx.hub, type, body, seq, timestamp });
 }
 
 function hold(ctx: LinkContext, held: HeldEnvelope, outboxUpTo: number | null, body?: unknown): void {

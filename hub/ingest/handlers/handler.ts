@@ -8,6 +8,8 @@ export interface HandlerContext {
   readonly now: Date;
   /** The message's channel sequence (0 for a control message); absent when a tool replays bodies. */
   readonly seq?: number;
+  /** The timestamp the mission sealed the message with (its clock). */
+  readonly sealedAt?: number;
   /** The hub, and the mission's key that sealed the message: to seal what goes back down. */
   readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
 }

@@ -50,7 +50,7 @@ export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
   // Up channel: the mission lost what it had sent (resync, and its lost events sealed on the down
   // channel), or the hub lost what it had applied (the mission sends its kept envelopes again).
   let reply: ControlMessage | undefined = pendingResync(body, positions);
-  if (sentBehind(body, positions)) {
+  if (sentBehind(body, positions, context.sealedAt)) {
     reply = (await resyncUp(tx, context, body, positions)).reply;
   } else if (!reply && body.ackedUpTo !== undefined && body.ackedUpTo > positions.appliedUpTo) {
     await recordResync(tx, missionId, now, {

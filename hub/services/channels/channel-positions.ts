@@ -5,6 +5,8 @@ import type { Queryable } from '../../db/database.js';
 export interface ChannelContext {
   readonly missionId: string;
   readonly now: Date;
+  /** When the mission sealed the message being handled (its clock). */
+  readonly sealedAt?: number;
   readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
 }
 
@@ -15,6 +17,8 @@ export interface ChannelPositions {
   readonly gapSeenUpTo: number;
   /** Up: while a resync is under way, the sequence the mission must start again from. */
   readonly resyncFrom: number | null;
+  /** Up: when the mission sealed the envelope applied last (its clock). */
+  readonly appliedSealedAt: number;
   /** Down: the last sequence the hub sealed, and the highest the mission acknowledged. */
   readonly sentUpTo: number;
   readonly ackedUpTo: number;
@@ -24,6 +28,7 @@ export interface ChannelPositions {
 export async function channelPositions(tx: Queryable, missionId: string): Promise<ChannelPositions> {
   const [row] = await tx.query<Record<keyof ChannelPositions, string | number | null>>(
     `SELECT applied_up_to AS "appliedUpTo", gap_seen_up_to AS "gapSeenUpTo", resync_from AS "resyncFrom",
+            applied_sealed_at AS "appliedSealedAt",
             next_send_seq - 1 AS "sentUpTo",
             -- Acknowledgements are cumulative: everything before the first envelope still waiting
             -- (or everything sealed) is acknowledged, pruned or not.
@@ -38,6 +43,7 @@ export async function channelPositions(tx: Queryable, missionId: string): Promis
     appliedUpTo: Number(row.appliedUpTo),
     gapSeenUpTo: Number(row.gapSeenUpTo),
     resyncFrom: row.resyncFrom === null ? null : Number(row.resyncFrom),
+    appliedSealedAt: Number(row.appliedSealedAt),
     sentUpTo: Number(row.sentUpTo),
     ackedUpTo: Number(row.ackedUpTo),
   };

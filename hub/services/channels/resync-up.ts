@@ -20,10 +20,18 @@ export interface ResyncOutcome {
   readonly recovered: number;
 }
 
-/** True when the mission's hello shows that it lost messages it had sent (a restore, a snapshot). */
-export function sentBehind(hello: Hello, positions: ChannelPositions): boolean {
+/**
+ * True when the mission's hello shows that it lost messages it had sent (a restore, a snapshot):
+ * the hub applied more than the mission remembers sealing, and the hello is newer than the envelope
+ * applied last. Hub workers sharing the ingest can take the envelopes a mission sealed right after
+ * its hello before the hello itself; such a hello is older than what they applied (a mission seals
+ * no envelope with a timestamp below its last control message's: node/link/sender.ts) and says
+ * nothing of going back.
+ */
+export function sentBehind(hello: Hello, positions: ChannelPositions, helloSealedAt = Infinity): boolean {
   if (positions.resyncFrom !== null) return false;
   if (hello.restored) return true;
+  if (helloSealedAt <= positions.appliedSealedAt) return false;
   return hello.sentUpTo !== undefined && hello.sentUpTo < positions.appliedUpTo;
 }
 
