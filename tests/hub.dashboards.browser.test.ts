@@ -1,5 +1,4 @@
 import { afterEach, expect, it } from 'vitest';
-import { hubConfigSchema } from '../hub/config/config.js';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
@@ -7,6 +6,7 @@ import type { HubLink } from '../node/link/hub-link.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
 import { describeWithChromium, type LaunchedChromium, launchChromium } from './_util/browser.js';
+import { throwawayHubConfig } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 
@@ -31,13 +31,7 @@ describeWithChromium('hub dashboards in Chromium', () => {
     await ready();
     dir = await makeTempDir('econsulat-hub-web-');
     const identity = Identity.generate(HUB_ID);
-    const config = hubConfigSchema.parse({
-      dataDir: dir.dir,
-      embeddedDatabase: 'pglite',
-      http: { host: '127.0.0.1', port: 0 },
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-    });
+    const config = throwawayHubConfig(dir.dir);
     hub = await createHub(config, identity);
     const { db, broker, changes } = hub.context;
     const user = await bootstrapUser(db, {

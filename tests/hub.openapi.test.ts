@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubConfigSchema } from '../hub/config/config.js';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { recordEnrolment } from '../hub/services/missions/enrol.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
-import { certify } from './_util/hub-fixtures.js';
+import { certify, throwawayHubConfig } from './_util/hub-fixtures.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { documentedOperations, registeredRoutes, validateOpenApi } from './_util/openapi.js';
 
@@ -30,16 +29,7 @@ describe('hub JSON API: OpenAPI document', () => {
   beforeAll(async () => {
     await ready();
     dir = await makeTempDir('econsulat-hub-');
-    hub = await createHub(
-      hubConfigSchema.parse({
-        dataDir: dir.dir,
-        embeddedDatabase: 'pglite',
-        http: { host: '127.0.0.1', port: 0 },
-        mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-        logLevel: 'silent',
-      }),
-      identity,
-    );
+    hub = await createHub(throwawayHubConfig(dir.dir), identity);
     document = (await hub.context.app.inject({ method: 'GET', url: OPENAPI })).json();
   });
   afterAll(async () => {

@@ -15,7 +15,7 @@ import {
   ready,
   seal,
 } from '../protocol/index.js';
-import { enrolmentBundleFor } from './_util/enrolment.js';
+import { enrolmentBundleFor, testLinkContext } from './_util/enrolment.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
@@ -30,15 +30,7 @@ async function setUp() {
   const mission = Identity.generate('fr-paris');
   temp = await openTempStore();
   const material = importEnrolment(temp.store, mission, enrolmentBundleFor(hub, mission));
-  const ctx: LinkContext = {
-    store: temp.store,
-    self: mission,
-    hub: material.hub,
-    trust: material.trust,
-    now: Date.now,
-    softwareVersion: 'test',
-    batch: { maxEvents: 50, maxBytes: 64 * 1024 },
-  };
+  const ctx = testLinkContext(temp.store, mission, material);
   let clock = Date.now();
   const fromHub = <T extends MessageType>(type: T, body: MessageBody<T>) =>
     receiveFromHub(

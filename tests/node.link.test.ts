@@ -2,13 +2,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startBroker } from '../hub/broker/broker.js';
 import { downHandlers } from '../node/link/handlers/index.js';
 import { HubLink } from '../node/link/hub-link.js';
-import type { LinkContext } from '../node/link/link-context.js';
 import { heldCount } from '../node/link/link-store.js';
 import { importEnrolment } from '../node/link/trust-material.js';
 import { acknowledgeDirective, listDirectives } from '../node/services/directives/directives.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { Identity, ready, TrustStore } from '../protocol/index.js';
-import { enrolmentBundleFor } from './_util/enrolment.js';
+import { enrolmentBundleFor, testLinkContext } from './_util/enrolment.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 import { ReferenceHub } from './_util/reference-hub.js';
 
@@ -35,15 +34,7 @@ async function setUp() {
   broker = await startBroker({ host: '127.0.0.1', port: 0, trust, events: { refused: () => {} } });
   temp = await openTempStore();
   const material = importEnrolment(temp.store, mission, enrolmentBundleFor(hub, mission));
-  const ctx: LinkContext = {
-    store: temp.store,
-    self: mission,
-    hub: material.hub,
-    trust: material.trust,
-    now: Date.now,
-    softwareVersion: 'test',
-    batch: { maxEvents: 50, maxBytes: 64 * 1024 },
-  };
+  const ctx = testLinkContext(temp.store, mission, material);
   hubPeer = new ReferenceHub(hub, trust);
   await hubPeer.connect(`mqtt://127.0.0.1:${broker.port}`);
   link = new HubLink(ctx, downHandlers(), { url: `mqtt://127.0.0.1:${broker.port}`, window: 2 });

@@ -1,6 +1,5 @@
 import type mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hubConfigSchema } from '../hub/config/config.js';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { directiveWithStatus } from '../hub/services/directives/directive-status.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
@@ -18,7 +17,7 @@ import {
   seal,
   upTopic,
 } from '../protocol/index.js';
-import { bookingEvents } from './_util/hub-fixtures.js';
+import { bookingEvents, throwawayHubConfig } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { connectAs, endQuietly, metricSample } from './_util/rogue-client.js';
@@ -42,16 +41,7 @@ describe('a mission reaching for another mission’s topics', () => {
   it('is refused by the broker, counted, and nothing of it lands in the victim’s replicas', async () => {
     dir = await makeTempDir('econsulat-hub-');
     const hubIdentity = Identity.generate(HUB_ID);
-    hub = await createHub(
-      hubConfigSchema.parse({
-        dataDir: dir.dir,
-        embeddedDatabase: 'pglite',
-        http: { host: '127.0.0.1', port: 0 },
-        mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-        logLevel: 'silent',
-      }),
-      hubIdentity,
-    );
+    hub = await createHub(throwawayHubConfig(dir.dir), hubIdentity);
     const { db, broker, trust } = hub.context;
     const url = `mqtt://127.0.0.1:${broker?.port}`;
     const victim = await enrolMission(db, hubIdentity, uniqueMissionId('fr'));

@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hubConfigSchema } from '../hub/config/config.js';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import type { HubLink } from '../node/link/hub-link.js';
 import { heldCount } from '../node/link/link-store.js';
 import { sealNext } from '../node/link/sender.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { decodeHeader, HUB_ID, Identity, ready, seal, upTopic } from '../protocol/index.js';
-import { bookingEvents } from './_util/hub-fixtures.js';
+import { bookingEvents, throwawayHubConfig } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { connectAs, endQuietly, flipByte, metricSample, SEQ_LOW_BYTE } from './_util/rogue-client.js';
@@ -34,13 +33,7 @@ describe('a rogue client on the broker (replays, reordering, alterations, forger
   it('refuses or ignores every injected envelope, counts why in /metrics, and the victim’s traffic still arrives once', async () => {
     dir = await makeTempDir('econsulat-hub-');
     const hubIdentity = Identity.generate(HUB_ID);
-    const config = hubConfigSchema.parse({
-      dataDir: dir.dir,
-      embeddedDatabase: 'pglite',
-      http: { host: '127.0.0.1', port: 0 },
-      mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
-      logLevel: 'silent',
-    });
+    const config = throwawayHubConfig(dir.dir);
     hub = await createHub(config, hubIdentity);
     const { db, broker } = hub.context;
     const url = `mqtt://127.0.0.1:${broker?.port}`;

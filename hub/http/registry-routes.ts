@@ -9,7 +9,7 @@ import {
   registryQueueResponse,
   registrySubmissionResponse,
 } from './api-schemas.js';
-import { errorResponses } from './wire.js';
+import { guarded } from './wire.js';
 
 /** What the registry review API needs. */
 export interface RegistryRoutesDeps {
@@ -84,11 +84,6 @@ export async function registryRoutes(app: FastifyInstance, deps: RegistryRoutesD
       }
     },
   );
-}
-
-/** The error statuses of a route behind a permission, and `statuses` besides. */
-function guarded<const S extends readonly number[]>(statuses: S = [] as unknown as S) {
-  return errorResponses(statuses, { guarded: true });
 }
 
 function notFound(reply: FastifyReply) {

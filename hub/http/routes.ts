@@ -26,7 +26,7 @@ import {
   missionsResponse,
   revokedResponse,
 } from './api-schemas.js';
-import { errorResponses } from './wire.js';
+import { guarded } from './wire.js';
 
 /** What the ministry API needs: the store, the hub's keys, and how to check and name the caller. */
 export interface HubApiDeps {
@@ -204,9 +204,4 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       return directive;
     },
   );
-}
-
-/** The error statuses of a route behind a permission, and `statuses` besides. */
-function guarded<const S extends readonly number[]>(statuses: S = [] as unknown as S) {
-  return errorResponses(statuses, { guarded: true });
 }

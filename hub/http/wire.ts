@@ -34,3 +34,8 @@ export function errorResponses<const S extends readonly number[]>(
 
 /** An instant in UTC, RFC 3339, as the hub answers it. */
 export const instantResponse = z.string().describe('UTC instant, RFC 3339');
+
+/** {@link errorResponses} of a route behind `requirePermission`: 401 and 403 as well. */
+export function guarded<const S extends readonly number[]>(statuses: S = [] as unknown as S) {
+  return errorResponses(statuses, { guarded: true });
+}

@@ -60,7 +60,7 @@ export function receiveStateOf(row: ChannelRow | undefined): ReceiveState {
   };
 }
 
-/** Records a decision on the channel and the mission's last contact, in the applying transaction. */
+/** Records a decision on the channel, in the applying transaction (the mission's contact: mission-contact.ts). */
 export async function advanceChannel(
   tx: Queryable,
   missionId: string,
@@ -83,10 +83,6 @@ export async function advanceChannel(
       [missionId, decision.takenAt, now],
     );
   }
-  await tx.query('UPDATE missions SET last_seen_at = GREATEST(last_seen_at, $2::timestamptz) WHERE id = $1', [
-    missionId,
-    now,
-  ]);
 }
 
 /** Remembers, in the transaction that dropped it, that a sequence arrived ahead of the channel. */

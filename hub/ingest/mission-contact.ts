@@ -1,4 +1,4 @@
-import { type BacklogReport, backlogReportSchema, type OpenedMessage } from '../../protocol/index.js';
+import type { BacklogReport, OpenedMessage } from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
 
 /**
@@ -17,7 +17,8 @@ export async function recordContact(
   message: OpenedMessage,
   receivedAt: Date,
 ): Promise<void> {
-  const report = message.header.seq > 0 ? reportedBacklog(message.body) : undefined;
+  // The body passed its schema, where `backlog` is an optional backlogReportSchema.
+  const report = message.header.seq > 0 ? (message.body as { backlog?: BacklogReport }).backlog : undefined;
   await tx.query(
     `UPDATE missions SET
        message_received_at = GREATEST(message_received_at, $2::timestamptz),
@@ -36,11 +37,4 @@ export async function recordContact(
       report?.oldestAt ?? null,
     ],
   );
-}
-
-/** The body's report, when it has one: the body passed its schema, which makes it optional. */
-function reportedBacklog(body: unknown): BacklogReport | undefined {
-  if (typeof body !== 'object' || body === null || !('backlog' in body)) return undefined;
-  const parsed = backlogReportSchema.safeParse(body.backlog);
-  return parsed.success ? parsed.data : undefined;
 }

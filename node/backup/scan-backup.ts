@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { syncToDisk } from '../../common/fs/durable-files.js';
 import type { Store } from '../db/store.js';
-import { documentsDirIn, SCAN_NAME, scanPath, syncToDisk } from '../services/files/scan-files.js';
+import { documentsDirIn, SCAN_NAME, scanPath } from '../services/files/scan-files.js';
 import { backupTakenAt, listBackups } from './backup-files.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { BacklogReport } from '../../protocol/index.js';
 import type { Store } from '../db/store.js';
+import { outboxBacklog } from '../services/outbox/outbox.js';
 
 /**
  * The backlog a sequenced message reports to the hub: the outbox events neither delivered nor
@@ -9,12 +10,6 @@ import type { Store } from '../db/store.js';
  * were written meanwhile, which a later message reports.
  */
 export function backlogAfter(store: Store, sealedUpTo: number): BacklogReport {
-  const row = store.db
-    .prepare(
-      `SELECT count(*) AS events,
-              (SELECT at FROM outbox WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT 1) AS oldestAt
-         FROM outbox WHERE delivered_at IS NULL AND seq > ?`,
-    )
-    .get(sealedUpTo, sealedUpTo) as { events: number; oldestAt: string | null };
-  return { events: row.events, ...(row.oldestAt ? { oldestAt: row.oldestAt } : {}) };
+  const { count, oldestAt } = outboxBacklog(store, sealedUpTo);
+  return { events: count, ...(oldestAt ? { oldestAt } : {}) };
 }

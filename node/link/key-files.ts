@@ -1,14 +1,6 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { syncToDiskNow } from '../../common/fs/durable-files.js';
 import { type Identity, importKeyFile } from '../../protocol/index.js';
 import { type NodeConfig, nodePaths } from '../config/config.js';
 import type { Store } from '../db/store.js';
@@ -49,7 +41,7 @@ export function promoteNextKey(config: Pick<NodeConfig, 'dataDir'>, store: Store
     const retired = paths.retiredKey(current.keyId);
     if (!existsSync(retired)) linkSync(paths.identityKey, retired);
     renameSync(paths.nextKey, paths.identityKey);
-    syncDirectory(dirname(paths.identityKey));
+    syncToDiskNow(dirname(paths.identityKey));
     endRotation(store.db);
     return next;
   }
@@ -57,16 +49,6 @@ export function promoteNextKey(config: Pick<NodeConfig, 'dataDir'>, store: Store
   if (current && certified === current.keyId && pendingRotation(store.db)?.nextKeyId === current.keyId)
     endRotation(store.db);
   return current;
-}
-
-// A rename is durable only once its directory is (POSIX leaves that to the caller).
-function syncDirectory(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
+import { writeFileDurably } from '../../common/fs/durable-files.js';
 import { type HubConfig, hubConfigSchema, hubPaths } from '../../hub/config/config.js';
 import { hubConfigFromEnv } from '../../hub/config/env.js';
 import { loadHubIdentity } from '../../hub/config/secrets.js';
@@ -265,7 +266,8 @@ export async function initHub(options: InitOptions): Promise<HubConfig> {
     mqtt: { mode: 'embedded', port: Number(options.mqttPort) },
   });
   await writeKeyFile(hubPaths(config).identityKey, Identity.generate('hub'));
-  await writeFile(join(config.dataDir, 'hub.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).
+  await writeFileDurably(join(config.dataDir, 'hub.json'), `${JSON.stringify(config, null, 2)}\n`);
   return config;
 }
 

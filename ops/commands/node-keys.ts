@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { syncToDisk } from '../../common/fs/durable-files.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { openStore } from '../../node/db/store.js';
@@ -56,7 +56,7 @@ async function rotateKeys(config: NodeConfig): Promise<void> {
     // The new key is on disk, synced, before anything names it: a crash never loses a key the hub certified.
     const next = Identity.generate(config.missionId);
     await writeKeyFile(paths.nextKey, next);
-    await syncDirectory(dirname(paths.nextKey));
+    await syncToDisk(dirname(paths.nextKey));
     const { pending, request } = beginRotation(store, secrets.identity, next, config.missionName, new Date());
     await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`, { mode: 0o600 });
     process.stdout.write(
@@ -139,16 +139,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-// A rename is durable only once its directory is: fsync it (POSIX leaves it to the caller).
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Reads a bundle file; the caller validates it. */

@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileDurably } from '../../common/fs/durable-files.js';
 import { type NodeConfig, nodeConfigSchema, nodePaths } from '../../node/config/config.js';
 import { nodeConfigFromEnv } from '../../node/config/env.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
@@ -128,7 +129,8 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   store.close();
   const request = createEnrolmentRequest(identity, config.missionName, new Date());
   await writeFile(paths.enrolmentRequest, `${JSON.stringify(request, null, 2)}\n`);
-  await writeFile(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).
+  await writeFileDurably(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`);
   return config;
 }
 

@@ -1,5 +1,5 @@
-import { open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileDurably } from '../../common/fs/durable-files.js';
 import type { DemoSecrets } from './setup-demo.js';
 
 /**
@@ -8,22 +8,10 @@ import type { DemoSecrets } from './setup-demo.js';
  * again: nothing a half-made directory holds is trusted.
  */
 export async function writeSetupRecord(file: string, secrets: DemoSecrets): Promise<void> {
-  const partial = `${file}.partial`;
-  const handle = await open(partial, 'w', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify({ format: 'econsulat-demo-setup/v1', secrets }, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(partial, file);
-  // The rename is durable only once the directory is flushed too.
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
+  await writeFileDurably(
+    file,
+    `${JSON.stringify({ format: 'econsulat-demo-setup/v1', secrets }, null, 2)}\n`,
+  );
 }
 
 /** The accounts of a finished setup, or undefined when there is none. */

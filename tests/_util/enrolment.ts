@@ -1,3 +1,6 @@
+import type { Store } from '../../node/db/store.js';
+import type { LinkContext } from '../../node/link/link-context.js';
+import type { TrustMaterial } from '../../node/link/trust-material.js';
 import {
   createEnrolmentRequest,
   type EnrolmentBundle,
@@ -22,5 +25,23 @@ export function enrolmentBundleFor(hub: Identity, mission: Identity, serial = 1)
     hub: publicIdentityToJson(hub.toPublic()),
     certificate,
     revocationList: signRevocationList(hub, 1, [], now),
+  };
+}
+
+/** A mission's link context over its store, as the node wires it, with the test's batch bounds. */
+export function testLinkContext(
+  store: Store,
+  self: Identity,
+  material: TrustMaterial,
+  batch: LinkContext['batch'] = { maxEvents: 50, maxBytes: 64 * 1024 },
+): LinkContext {
+  return {
+    store,
+    self,
+    hub: material.hub,
+    trust: material.trust,
+    now: Date.now,
+    softwareVersion: 'test',
+    batch,
   };
 }

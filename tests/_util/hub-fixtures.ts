@@ -1,3 +1,4 @@
+import { type HubConfig, hubConfigSchema } from '../../hub/config/config.js';
 import type { Database } from '../../hub/db/database.js';
 import type { IngestContext } from '../../hub/ingest/ingest-types.js';
 import { recordEnrolment } from '../../hub/services/missions/enrol.js';
@@ -63,4 +64,15 @@ export function bookingEvents(count: number): MissionEvent[] {
     at,
     data: { service: 'passport', slot: '2026-12-01T09:00:00.000Z', status: 'booked', index },
   }));
+}
+
+/** A whole hub in one process on 127.0.0.1, free ports, PGlite (a throwaway store), quiet. */
+export function throwawayHubConfig(dataDir: string): HubConfig {
+  return hubConfigSchema.parse({
+    dataDir,
+    embeddedDatabase: 'pglite',
+    http: { host: '127.0.0.1', port: 0 },
+    mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
+    logLevel: 'silent',
+  });
 }

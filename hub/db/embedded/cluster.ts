@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chown, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { chown, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { syncToDisk } from '../../../common/fs/durable-files.js';
 import { HubError, HubErrorCode } from '../../errors.js';
 import type { PostgresBinaries } from './binaries.js';
 import { runAs, SETPRIV } from './run-as.js';
@@ -56,16 +57,6 @@ export async function ensureCluster(
   }
   await rm(dataDir, { recursive: true, force: true });
   await rename(building, dataDir);
-  await syncDirectory(dirname(dataDir));
+  await syncToDisk(dirname(dataDir));
   return 'created';
-}
-
-/** Makes a rename durable: the directory entry itself is flushed. */
-async function syncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -14,8 +14,6 @@ export interface EmbeddedPostgresConfig {
   readonly dataDir: string;
   /** The server's log, appended to. */
   readonly logFile: string;
-  /** Told when the server ends while the hub still uses it. */
-  readonly onServerExit?: (code: number | NodeJS.Signals | null) => void;
 }
 
 /**
@@ -41,10 +39,6 @@ export async function createEmbeddedPostgresDatabase(
   // PostgreSQL refuses a data directory others can read; a copied or restored one may have lost it.
   await chmod(config.dataDir, 0o700);
   const server = await startServer({ binaries, dataDir: config.dataDir, user, logFile: config.logFile });
-  let closing = false;
-  void server.exited.then((code) => {
-    if (!closing) config.onServerExit?.(code);
-  });
   const db = createPgDatabase({
     connectionString: `postgres://${SUPERUSER}@${encodeURIComponent(server.socketDir)}/postgres`,
   });
@@ -52,7 +46,6 @@ export async function createEmbeddedPostgresDatabase(
     ...db,
     server,
     async close() {
-      closing = true;
       await db.close();
       await server.stop();
     },

@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HubError, HubErrorCode } from '../../errors.js';
 
 const ORPHAN_GRACE_MS = 15_000;
@@ -7,7 +8,8 @@ const POLL_MS = 50;
 /**
  * Looks at the postmaster.pid a previous server left and clears the way, or refuses:
  * - no file, or its process is gone: PostgreSQL itself takes over a stale file;
- * - its number now belongs to another program (reused after a crash): the file is removed;
+ * - its number now belongs to another program, or another PostgreSQL (reused after a crash): the
+ *   file is removed;
  * - a server whose hub died (its parent is gone, it is shutting down after the parent-death
  *   signal, or it had none): waited for, then told to stop at once;
  * - a server whose hub is alive: another hub process is using this directory, refused.
@@ -16,7 +18,9 @@ export async function clearStalePostmaster(dataDir: string): Promise<void> {
   const pidFile = `${dataDir}/postmaster.pid`;
   const pid = await readPid(pidFile);
   if (pid === undefined || !alive(pid)) return;
-  if (!(await commandLine(pid)).includes('postgres')) {
+  // Ours only if it runs on this very directory: after a power cut the number may belong to another
+  // PostgreSQL of the machine (the system's own), which must never be stopped from here.
+  if (!(await servesDirectory(pid, dataDir))) {
     await rm(pidFile, { force: true });
     return;
   }
@@ -53,8 +57,10 @@ function alive(pid: number): boolean {
   }
 }
 
-async function commandLine(pid: number): Promise<string> {
-  return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+/** True when the process's arguments hold `-D <dataDir>`, as the hub starts its server. */
+async function servesDirectory(pid: number, dataDir: string): Promise<boolean> {
+  const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  return args.some((arg, index) => arg === '-D' && args[index + 1] === dataDir);
 }
 
 async function parentOf(pid: number): Promise<number | undefined> {
@@ -62,8 +68,4 @@ async function parentOf(pid: number): Promise<number | undefined> {
   // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
   const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   return Number.isSafeInteger(ppid) ? ppid : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { HubError, HubErrorCode } from '../../errors.js';
 import type { PostgresBinaries } from './binaries.js';
@@ -136,8 +137,4 @@ async function failure(logFile: string, from: number, dataDir: string): Promise<
     HubErrorCode.EmbeddedDatabaseUnavailable,
     `the embedded PostgreSQL stopped while starting: ${(fatal.length > 0 ? fatal : text.split('\n').slice(-5)).join(' / ')} (log: ${logFile})`,
   );
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -134,7 +134,8 @@ async function clearRevocation(
   await tx.query('UPDATE missions SET revoked_at = NULL WHERE id = $1', [missionId]);
   await tx.query('DELETE FROM outbound WHERE mission_id = $1', [missionId]);
   await tx.query(
-    `UPDATE channels SET applied_up_to = 0, last_control_at = 0, next_send_seq = 1, updated_at = $2
+    `UPDATE channels SET applied_up_to = 0, last_control_at = 0, next_send_seq = 1, updated_at = $2,
+       gap_seen_up_to = 0, resync_from = NULL, applied_sealed_at = 0, last_hello_at = NULL
       WHERE mission_id = $1`,
     [missionId, now],
   );

@@ -3,7 +3,7 @@ import { catalogueErrorStatus } from '../../services/catalogue/errors.js';
 import { CivilStatusErrorCode } from '../../services/civil-status/errors.js';
 import { FILE_ERROR_STATUS } from '../../services/files/errors.js';
 import { PAYMENT_ERROR_STATUS } from '../../services/payments/errors.js';
-import { RegistrationErrorCode } from '../../services/registrations/errors.js';
+import { REGISTRATION_ERROR_STATUS } from '../../services/registrations/errors.js';
 import { STAFF_ERROR_STATUS } from '../../services/staff/index.js';
 import { registerDomainErrors } from '../errors.js';
 
@@ -41,16 +41,7 @@ export class StaffHttpError extends Error {
   }
 }
 
-// The registrations and civil-status services document their statuses beside their codes only.
-const REGISTRATION_STATUS: Readonly<Record<string, number>> = {
-  [RegistrationErrorCode.InvalidInput]: 400,
-  [RegistrationErrorCode.NotFound]: 404,
-  [RegistrationErrorCode.PersonNotFound]: 404,
-  [RegistrationErrorCode.ConsentRequired]: 422,
-  [RegistrationErrorCode.AlreadyRegistered]: 409,
-  [RegistrationErrorCode.TransitionNotAllowed]: 409,
-};
-
+// The civil-status service documents its statuses beside its codes only.
 const CIVIL_STATUS_STATUS: Readonly<Record<string, number>> = {
   [CivilStatusErrorCode.InvalidInput]: 400,
   [CivilStatusErrorCode.InvalidRoles]: 400,
@@ -66,7 +57,7 @@ export function registerStaffHttpErrors(): void {
   registerDomainErrors(FILE_ERROR_STATUS);
   registerDomainErrors(PAYMENT_ERROR_STATUS);
   registerDomainErrors(STAFF_ERROR_STATUS);
-  registerDomainErrors(REGISTRATION_STATUS);
+  registerDomainErrors(REGISTRATION_ERROR_STATUS);
   registerDomainErrors(CIVIL_STATUS_STATUS);
   registerDomainErrors(STAFF_HTTP_STATUS);
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { syncToDisk } from '../../../common/fs/durable-files.js';
 import type { Store } from '../../db/store.js';
 
 /**
@@ -54,17 +55,4 @@ export async function readScan(dir: string, id: string): Promise<Uint8Array | un
 /** Removes a scan's file (one whose row was never written, or was deleted); a single unlink. */
 export function removeScan(dir: string, id: string): void {
   rmSync(scanPath(dir, id), { force: true });
-}
-
-/**
- * Flushes a file, or a folder's entries, to the disk: what a power cut can empty is not saved, and
- * a rename is durable only once its folder is.
- */
-export async function syncToDisk(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

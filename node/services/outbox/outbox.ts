@@ -87,15 +87,19 @@ export function markDelivered(store: Store, upToSeq: number, at: string = new Da
     .run(at, upToSeq).changes;
 }
 
-/** How many events wait, and since when: for /metrics and the hub's mission status. */
-export function outboxBacklog(store: Store): OutboxBacklog {
+/**
+ * How many events wait, and since when: for /metrics and the hub's mission status. With
+ * `afterSeq`, only those after that outbox seq (what is left once the envelopes sealed up to it
+ * are applied).
+ */
+export function outboxBacklog(store: Store, afterSeq = 0): OutboxBacklog {
   const row = store.db
     .prepare(
       `SELECT count(*) AS count, min(seq) AS oldestSeq,
-              (SELECT at FROM outbox WHERE delivered_at IS NULL ORDER BY seq LIMIT 1) AS oldestAt
-       FROM outbox WHERE delivered_at IS NULL`,
+              (SELECT at FROM outbox WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT 1) AS oldestAt
+       FROM outbox WHERE delivered_at IS NULL AND seq > ?`,
     )
-    .get() as OutboxBacklog;
+    .get(afterSeq, afterSeq) as OutboxBacklog;
   return row;
 }
 

@@ -25,6 +25,16 @@ export class RegistrationError extends DomainError<RegistrationErrorCodeValue> {
   override readonly name = 'RegistrationError';
 }
 
+/** HTTP status of each refusal, beside its code (as files and payments do). */
+export const REGISTRATION_ERROR_STATUS: Readonly<Record<RegistrationErrorCodeValue, number>> = {
+  [RegistrationErrorCode.InvalidInput]: 400,
+  [RegistrationErrorCode.NotFound]: 404,
+  [RegistrationErrorCode.PersonNotFound]: 404,
+  [RegistrationErrorCode.ConsentRequired]: 422,
+  [RegistrationErrorCode.AlreadyRegistered]: 409,
+  [RegistrationErrorCode.TransitionNotAllowed]: 409,
+};
+
 /** Parses with a schema, turning a ZodError into the domain's invalid_input refusal. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   return parseOrRefuse(

@@ -2,21 +2,8 @@ import { appointmentErrorStatus } from '../../../services/appointments/errors.js
 import { catalogueErrorStatus } from '../../../services/catalogue/errors.js';
 import { FILE_ERROR_STATUS } from '../../../services/files/errors.js';
 import { PAYMENT_ERROR_STATUS } from '../../../services/payments/errors.js';
-import {
-  RegistrationErrorCode,
-  type RegistrationErrorCodeValue,
-} from '../../../services/registrations/errors.js';
+import { REGISTRATION_ERROR_STATUS } from '../../../services/registrations/errors.js';
 import { registerDomainErrors } from '../../errors.js';
-
-/** HTTP status of each refusal of the registrations service. */
-export const REGISTRATION_ERROR_STATUS: Readonly<Record<RegistrationErrorCodeValue, number>> = {
-  [RegistrationErrorCode.InvalidInput]: 400,
-  [RegistrationErrorCode.NotFound]: 404,
-  [RegistrationErrorCode.PersonNotFound]: 404,
-  [RegistrationErrorCode.ConsentRequired]: 422,
-  [RegistrationErrorCode.AlreadyRegistered]: 409,
-  [RegistrationErrorCode.TransitionNotAllowed]: 409,
-};
 
 /** Codes of the public API's own refusals. */
 export const PublicErrorCode = {

@@ -10,7 +10,7 @@ import { servicesRoutes } from './services-routes.js';
 import { slotsRoutes } from './slots-routes.js';
 
 export { DEFAULT_PUBLIC_RATE_LIMITS, type PublicApiDeps, type PublicRateLimits } from './deps.js';
-export { PublicApiError, PublicErrorCode, REGISTRATION_ERROR_STATUS } from './error-statuses.js';
+export { PublicApiError, PublicErrorCode } from './error-statuses.js';
 export { SECRET_HEADER } from './file-schemas.js';
 
 /** Where the public API lives (DESIGN.md, "Public interfaces"). */
