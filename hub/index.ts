@@ -9,6 +9,7 @@ import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
 import { directiveFormPages, hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
+import { pruneRecordCopies } from './services/channels/record-copies.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 import { pruneAcknowledgedOutbound } from './services/outbound.js';
@@ -88,9 +89,11 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
   const pruning = schedule('43 3 * * *', async () => {
     try {
       const days = config.retention.acknowledgedEnvelopesDays;
-      await pruneAcknowledgedOutbound(context.db, new Date(Date.now() - days * 86_400_000));
+      const before = new Date(Date.now() - days * 86_400_000);
+      await pruneAcknowledgedOutbound(context.db, before);
+      await pruneRecordCopies(context.db, before);
     } catch (error) {
-      context.app.log.error({ err: error }, 'pruning acknowledged envelopes failed');
+      context.app.log.error({ err: error }, 'pruning acknowledged envelopes and record copies failed');
     }
   });
   return {

@@ -47,12 +47,19 @@ export function createNodeMetrics(missionId: string) {
   });
   const recoveredToReview = new Gauge({
     name: 'econsulat_recovered_events_to_review',
-    help: 'Records the hub returned after a restore that no agent has re-entered yet',
+    help: 'Records the hub returned after a restore that were not put back as they were, and no agent has marked done',
+    registers: [registry],
+  });
+  const recoveredRecords = new Gauge({
+    name: 'econsulat_recovered_events',
+    help: 'Events the hub returned after a restore, by what became of their record (restored, overbooked, …)',
+    labelNames: ['outcome'],
     registers: [registry],
   });
   return {
     registry,
     recoveredToReview,
+    recoveredRecords,
     httpRequests,
     envelopesRefused,
     messagesApplied,

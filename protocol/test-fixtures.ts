@@ -128,8 +128,8 @@ export function sampleBodies(hub: Identity, revokedKeyId: string): { [T in Messa
     ack: { upTo: 1203 },
     'resend.request': { from: 1204 },
     'channel.resync': { upFrom: 2211, recovered: 200 },
-    'events.batch': eventsBatch(3),
-    'events.recovered': eventsBatch(2),
+    'events.batch': { ...eventsBatch(3), records: 'c2VhbGVkIGNvcHk=' },
+    'events.recovered': { events: eventsBatch(2).events, records: ['c2VhbGVkIGNvcHk='] },
     'stats.snapshot': {
       at: iso(),
       counters: { 'appointments.booked': 214, 'files.open': 88, 'payments.cash_xaf': 1_950_000 },

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestEnvelope } from '../hub/ingest/ingest-envelope.js';
 import type { IngestContext } from '../hub/ingest/ingest-types.js';
-import { RESYNC_MARGIN } from '../hub/services/channels/resync-up.js';
+import { pruneRecordCopies } from '../hub/services/channels/record-copies.js';
+import {
+  RECOVERED_COPY_CHARS,
+  RECOVERED_PER_ENVELOPE,
+  RESYNC_MARGIN,
+  recoveredEnvelopes,
+} from '../hub/services/channels/resync-up.js';
 import { pruneAcknowledgedOutbound, sealAndHold } from '../hub/services/outbound.js';
 import {
   ACK,
@@ -92,6 +98,42 @@ describe.each(storeBackends('channel resync'))('channels going back in time, on 
     expect(kinds.map((row) => row.kind)).toEqual(['node_behind']);
   });
 
+  it('returns with the lost events the sealed record copies of their batches, and prunes the copies in time', async () => {
+    const copies = ['Y29weSBvbmU=', 'Y29weSB0d28=', 'Y29weSB0aHJlZQ=='];
+    for (const seq of [1, 2, 3]) {
+      const records = copies[seq - 1];
+      await ingest(sealUp(mission, hub, EVENTS_BATCH, { events: bookingEvents(2), records }, seq));
+    }
+    // A batch from an older node, without copies.
+    await ingest(batch(4));
+    const answer = await hello({ receivedUpTo: 0, sentUpTo: 1, ackedUpTo: 1 });
+    expect(answer).toMatchObject({ reply: { type: CHANNEL_RESYNC, body: { recovered: 6 } } });
+    const [recovered, ...more] = await store.db.query<{ body: { events: unknown[]; records?: string[] } }>(
+      `SELECT body FROM outbound WHERE type = 'events.recovered' ORDER BY seq`,
+    );
+    expect(more).toEqual([]);
+    expect(recovered?.body.events).toHaveLength(6);
+    expect(recovered?.body.records).toEqual(copies.slice(1));
+    // Past the retention period, the copies go (the events stay, for the dashboards).
+    expect(await pruneRecordCopies(store.db, new Date(Date.now() - 86_400_000))).toBe(0);
+    expect(await pruneRecordCopies(store.db, new Date(Date.now() + 86_400_000))).toBe(3);
+  });
+  it('keeps a batch with its copies in one recovered envelope, and closes an envelope when it is full', () => {
+    const events = (n: number) => bookingEvents(n);
+    const copy = 'A'.repeat(RECOVERED_COPY_CHARS / 2);
+    const bodies = recoveredEnvelopes([
+      { events: events(RECOVERED_PER_ENVELOPE - 1), records: 'AAAA' },
+      { events: events(2), records: copy },
+      { events: events(3), records: copy },
+      { events: events(1) },
+      { events: events(1), records: 'BBBB' },
+    ]);
+    expect(bodies.map((body) => [body.events.length, body.records?.length ?? 0])).toEqual([
+      [RECOVERED_PER_ENVELOPE - 1, 1],
+      [2 + 3 + 1, 2],
+      [1, 1],
+    ]);
+  });
   it('takes a hello older than the envelope applied last for a stale one, not for a mission gone back', async () => {
     // Two hub workers: one applied 1 and 2, sealed after the hello the other takes only now.
     const helloAt = Date.now();

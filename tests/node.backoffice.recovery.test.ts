@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import {
+  countRecoveredByOutcome,
   countRecoveredToReview,
   keepRecoveredEvents,
   listRecoveredEvents,
@@ -79,6 +80,30 @@ describe('records recovered from the hub after a restore', () => {
     expect(
       (await agent.submit('/staff/recuperation', '/staff/recuperation/not-a-uuid/traite', {})).statusCode,
     ).toBe(400);
+  });
+
+  it('says what became of each record, and counts only those an agent must act on', async () => {
+    const s = await apps.open();
+    const { store } = s.temp;
+    const [restored, overbooked, uncopied] = [booked('a-1'), booked('a-2'), booked('a-3')];
+    const outcomes = new Map([
+      ['appointment:a-1', 'restored'],
+      ['appointment:a-2', 'overbooked'],
+    ] as const);
+    keepRecoveredEvents(
+      store,
+      [restored, overbooked, uncopied],
+      '2026-03-02T07:00:00.000Z',
+      new Map(outcomes),
+    );
+    expect(countRecoveredToReview(store)).toBe(2);
+    expect(countRecoveredByOutcome(store)).toEqual({ restored: 1, overbooked: 1, not_copied: 1 });
+    const agent = await pageUser(s, await s.enrolled('yakite', ['agent']));
+    const page = (await agent.get('/staff/recuperation')).body;
+    expect(page).toContain('Remis en place depuis la copie scellée');
+    expect(page).toContain('le créneau a été redonné');
+    expect(page).toContain('Aucune copie reçue');
+    expect(page.match(/À traiter/g)).toHaveLength(2);
   });
 
   it('refuses the page without a session', async () => {

@@ -106,7 +106,7 @@ describe('restoring a mission node from its backup, with the commands its IT ref
     expect(kept.size).toBe(EVENTS.before);
 
     // 3. 67 bookings (201 events) and a directive of the ministry, until both sides have them.
-    await bookings.book(node.url, BOOKINGS.lost);
+    const lostReferences = await bookings.book(node.url, BOOKINGS.lost);
     const issued = await fetch(`${hubUrl}/api/v1/directives`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -162,13 +162,20 @@ describe('restoring a mission node from its backup, with the commands its IT ref
     );
     expect(Number(counted?.n)).toBe(ALL_EVENTS);
     const nodeMetrics = async () => (await fetch(`${node.url}/metrics`)).text();
+    // Every lost record is put back from the mission's sealed copies: nothing left for an agent.
     await expect
       .poll(
         async () =>
-          metricSample(await nodeMetrics(), 'econsulat_recovered_events_to_review', { mission: MISSION }),
+          metricSample(await nodeMetrics(), 'econsulat_recovered_events', {
+            mission: MISSION,
+            outcome: 'restored',
+          }),
         WAIT,
       )
       .toBe(EVENTS.lost);
+    expect(
+      metricSample(await nodeMetrics(), 'econsulat_recovered_events_to_review', { mission: MISSION }),
+    ).toBe(0);
     // Both ways, each channel stands where the other side's last envelope put it.
     const positions = async () => {
       const [channel] = await db.query<{ applied: string }>(
@@ -203,6 +210,17 @@ describe('restoring a mission node from its backup, with the commands its IT ref
       expect(new Set(recovered.map((event) => event.kind))).toEqual(
         new Set(['person.created', 'appointment.held', 'appointment.booked']),
       );
+      // The bookings lost with the disk are back, confirmed, with their applicants.
+      const states = store.db
+        .prepare(
+          `SELECT a.state, count(DISTINCT p.id) AS people FROM appointments a JOIN people p ON p.id = a.person_id
+            WHERE a.reference IN (SELECT value FROM json_each(?)) GROUP BY a.state`,
+        )
+        .all(JSON.stringify(lostReferences));
+      expect(states).toEqual([{ state: 'confirmed', people: BOOKINGS.lost }]);
+      expect(store.db.prepare('SELECT count(*) AS n FROM appointments').get()).toEqual({
+        n: BOOKINGS.before + BOOKINGS.lost + BOOKINGS.after,
+      });
       // The directive issued after the backup came down again and was applied once: stored once,
       // never taken for a reminder, one receipt queued (the one from before the restore is gone).
       const directives = store.db

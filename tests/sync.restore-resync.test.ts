@@ -9,9 +9,19 @@ import { openStore, type Store } from '../node/db/store.js';
 import { downHandlers } from '../node/link/handlers/index.js';
 import { HubLink } from '../node/link/hub-link.js';
 import { getDirective } from '../node/services/directives/directives.js';
+import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { ready } from '../protocol/index.js';
 import { hubEventsOf, undelivered, writeEvents } from './_util/channel-events.js';
+
+/** The ids of the outbox's person events, in order. */
+function personEvents(store: Store): string[] {
+  const rows = store.db.prepare(`SELECT id FROM outbox WHERE entity = 'person' ORDER BY seq`).all() as {
+    id: string;
+  }[];
+  return rows.map((row) => row.id);
+}
+
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { uniqueMissionId } from './_util/mission-link.js';
 import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
@@ -75,7 +85,12 @@ for (const backend of storeBackends('restore resync')) {
       await expect.poll(async () => (await hubEvents(missionId)).ids.length, WAIT).toBe(30);
       await expect.poll(() => undelivered(store as Store), WAIT).toBe(0);
       await keep(store);
-      const lost = writeEvents(store, 200, 'lost');
+      // 195 events, and 5 applicants recorded: real records, which must come back whole.
+      const people = createPeopleRepository({ store, defaultRegion: 'FR' });
+      const applicants = ['Bangui', 'Bimbo', 'Berberati', 'Bambari', 'Bossangoa'].map((town) =>
+        people.create({ givenNames: 'Aimée', familyName: `de ${town}`, phone: '+33612345678' }, 'amina'),
+      );
+      const lost = [...writeEvents(store, 195, 'lost'), ...personEvents(store)];
       const directiveId = await issue('Directive après la sauvegarde');
       await expect.poll(async () => (await hubEvents(missionId)).ids.length, WAIT).toBe(230);
       await expect.poll(() => getDirective(store as Store, directiveId)?.receivedAt, WAIT).toBeTruthy();
@@ -84,13 +99,16 @@ for (const backend of storeBackends('restore resync')) {
       store.close();
       store = await goBack();
       expect(getDirective(store, directiveId)).toBeUndefined();
+      expect(
+        createPeopleRepository({ store, defaultRegion: 'FR' }).get(applicants[0]?.id ?? ''),
+      ).toBeUndefined();
       link = startLink(store);
       const after = writeEvents(store, 50, 'after');
-      return { missionId, before, lost, after, directiveId };
+      return { missionId, before, lost, after, directiveId, applicants };
     }
 
     async function expectConverged(outcome: Awaited<ReturnType<typeof workThenGoBack>>) {
-      const { missionId, before, lost, after, directiveId } = outcome;
+      const { missionId, before, lost, after, directiveId, applicants } = outcome;
       const on = store as Store;
       const all = [...before, ...lost, ...after].sort();
       await expect.poll(async () => (await hubEvents(missionId)).ids, WAIT).toEqual(all);
@@ -107,6 +125,13 @@ for (const backend of storeBackends('restore resync')) {
           WAIT,
         )
         .toEqual([...lost].sort());
+      // The applicants recorded after the backup are back, from the mission's sealed copies.
+      const people = createPeopleRepository({ store: on, defaultRegion: 'FR' });
+      expect(applicants.map((person) => people.get(person.id))).toEqual(applicants);
+      const outcomes = listRecoveredEvents(on, { all: true, limit: 1000 }).map((event) => event.outcome);
+      expect(outcomes.filter((outcome) => outcome === 'restored')).toHaveLength(applicants.length);
+      // The synthetic events name no record: they wait for an agent.
+      expect(outcomes.filter((outcome) => outcome === 'not_copied')).toHaveLength(195);
       // The directive issued after the backup is applied again, once, and its receipt counted once.
       await expect.poll(() => getDirective(on, directiveId)?.receivedAt, WAIT).toBeTruthy();
       expect(on.db.prepare('SELECT count(*) AS n FROM directives').get()).toEqual({ n: 1 });

@@ -43,8 +43,9 @@ export const hubConfigSchema = z.strictObject({
   ]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
-   * How long the hub keeps envelopes a mission acknowledged: a mission restored from a backup up to
-   * that old asks for them again (protocol/PROTOCOL.md, "Going back in time").
+   * How long the hub keeps envelopes a mission acknowledged, and the sealed copies of the records a
+   * mission's events changed: a mission restored from a backup up to that old asks for the first and
+   * gets its records back from the second (protocol/PROTOCOL.md, "Going back in time").
    */
   retention: z
     .strictObject({ acknowledgedEnvelopesDays: z.int().min(1).max(3650).default(90) })

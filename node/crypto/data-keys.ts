@@ -18,11 +18,13 @@ export interface DataKeys {
   readonly backup: Uint8Array;
   /** BLAKE2b key for the record digests in the audit log. */
   readonly audit: Uint8Array;
+  /** XChaCha20-Poly1305 key for the record copies the hub keeps for this mission but cannot read. */
+  readonly records: Uint8Array;
 }
 
 // crypto_kdf contexts are exactly 8 bytes. Subkey ids are part of the format: never renumber.
 const KDF_CONTEXT = 'ecdata01';
-const SUBKEY_IDS = { field: 1, index: 2, document: 3, backup: 4, audit: 5 } as const;
+const SUBKEY_IDS = { field: 1, index: 2, document: 3, backup: 4, audit: 5, records: 6 } as const;
 
 /** Derives the purpose subkeys with crypto_kdf (BLAKE2b). Call after protocol's `ready()`. */
 export function deriveDataKeys(dataKey: Uint8Array): DataKeys {
@@ -36,6 +38,7 @@ export function deriveDataKeys(dataKey: Uint8Array): DataKeys {
     document: derive(SUBKEY_IDS.document),
     backup: derive(SUBKEY_IDS.backup),
     audit: derive(SUBKEY_IDS.audit),
+    records: derive(SUBKEY_IDS.records),
   });
 }
 

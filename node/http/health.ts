@@ -4,7 +4,7 @@ import type { HubLinkStatus } from '../link/hub-link.js';
 import type { NodeMetrics } from '../metrics.js';
 import { storedDocumentBytes } from '../services/files/file-documents.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
-import { countRecoveredToReview } from '../services/recovery/recovered-events.js';
+import { countRecoveredByOutcome, countRecoveredToReview } from '../services/recovery/recovered-events.js';
 
 /** What /healthz and /metrics read. */
 export interface HealthDeps {
@@ -48,6 +48,8 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
     );
     deps.metrics.documentBytes.set(storedDocumentBytes(deps.store));
     deps.metrics.recoveredToReview.set(countRecoveredToReview(deps.store));
+    for (const [outcome, count] of Object.entries(countRecoveredByOutcome(deps.store)))
+      deps.metrics.recoveredRecords.set({ outcome }, count);
     return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 }

@@ -15,6 +15,7 @@ import {
   removePending,
   sealSentBody,
 } from '../services/outbox/pending-messages.js';
+import { copyRecords, sealRecordCopies } from '../services/recovery/record-copies.js';
 import { backlogAfter } from './backlog-report.js';
 import { maySeal } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
@@ -52,10 +53,14 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
     const last = items.at(-1);
     if (!last) return null;
     const backlog = backlogAfter(ctx.store, last.seq);
+    const events = items.map((item) => item.event);
+    // The records these events changed, sealed for this mission alone: the hub keeps them for a
+    // restore from an older backup (PROTOCOL.md, "Going back in time").
+    const records = sealRecordCopies(ctx.store, copyRecords(ctx.store, events));
     const envelope = sealSequenced(
       ctx,
       'events.batch',
-      { events: items.map((item) => item.event), backlog },
+      { events, backlog, ...(records === undefined ? {} : { records }) },
       seq,
     );
     hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { backlogReportSchema, instantSchema, recordIdSchema } from './common.js';
 
+/** Bound of one batch's sealed record copies in base64: 1 MiB of bytes, inside an envelope's 4 MiB. */
+export const MAX_RECORD_COPIES_CHARS = Math.ceil((1024 * 1024) / 3) * 4;
+
 /**
  * One domain event of a mission, as written to its outbox in the same transaction as the change.
  * `kind` names what happened (`appointment.booked`, `file.transitioned`, …); `data` is the new state
@@ -25,20 +28,32 @@ export type MissionEvent = z.infer<typeof eventSchema>;
 
 /** events.batch — many events in one envelope: the X25519 and Ed25519 costs are paid once per batch. */
 export const EVENTS_BATCH = 'events.batch';
+
+/**
+ * The mission's own copy of the records a batch's events changed, sealed with a key only the mission
+ * holds (a subkey of its data key): the hub keeps it as it came, cannot read it, and returns it in
+ * `events.recovered` to a mission restored from an older backup, which puts the records back
+ * (PROTOCOL.md, "Going back in time"). Base64 of an opaque blob; its format is the mission's.
+ */
+export const recordCopiesSchema = z.base64().max(MAX_RECORD_COPIES_CHARS);
 export const eventsBatchSchema = z.strictObject({
   events: z.array(eventSchema).min(1).max(5000),
   /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
   backlog: backlogReportSchema.optional(),
+  records: recordCopiesSchema.optional(),
 });
 export type EventsBatch = z.infer<typeof eventsBatchSchema>;
 
 /**
  * events.recovered — hub to node after a resync: events the hub replicated from the mission that the
- * mission no longer holds (written after the backup it was restored from), returned for its staff.
+ * mission no longer holds (written after the backup it was restored from), with the mission's sealed
+ * copies of the records they changed, so that it puts them back and shows its staff what came back.
  */
 export const EVENTS_RECOVERED = 'events.recovered';
 export const eventsRecoveredSchema = z.strictObject({
   events: z.array(eventSchema).min(1).max(5000),
+  /** The record copies of the batches these events came in, in the order they came. */
+  records: z.array(recordCopiesSchema).max(5000).optional(),
 });
 export type EventsRecovered = z.infer<typeof eventsRecoveredSchema>;
 

@@ -3,7 +3,8 @@ import type { Handler } from './handler.js';
 
 /**
  * events.batch → replicas, in one statement however large the batch: the rows are expanded from
- * one JSON parameter by the server. An event already held (same id) is left as it is.
+ * one JSON parameter by the server. An event already held (same id) is left as it is. The batch's
+ * sealed record copies, when it has them, are kept for a restore (services/channels/resync-up.ts).
  */
 export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId, seq }) => {
   // The envelope's sequence goes with each event: a mission restored from a backup gets back the
@@ -16,5 +17,13 @@ export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, 
      ON CONFLICT (event_id) DO NOTHING`,
     [missionId, JSON.stringify(body.events), seq ?? null],
   );
+  // The mission's sealed copy of the records these events changed: kept as it came, unread.
+  if (body.records !== undefined && seq !== undefined) {
+    await tx.query(
+      `INSERT INTO mission_record_copies (mission_id, channel_seq, sealed) VALUES ($1, $2, $3)
+       ON CONFLICT (mission_id, channel_seq) DO NOTHING`,
+      [missionId, seq, body.records],
+    );
+  }
   return undefined;
 };

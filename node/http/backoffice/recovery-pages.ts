@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listRecoveredEvents, markRecoveredReviewed } from '../../services/recovery/recovered-events.js';
+import {
+  listRecoveredEvents,
+  markRecoveredReviewed,
+  type RecoveredOutcome,
+} from '../../services/recovery/recovered-events.js';
 import { can } from '../../services/staff/index.js';
 import { missionTime, nowOf } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
@@ -21,10 +25,25 @@ const KINDS: Readonly<Record<string, string>> = {
   'person.created': 'Personne enregistrée',
 };
 
+/** What became of each recovered record, and what it asks of an agent. */
+const OUTCOMES: Readonly<Record<RecoveredOutcome, string>> = {
+  restored: 'Remis en place depuis la copie scellée de la mission.',
+  already_here: 'Déjà présent ici, aussi récent que la copie.',
+  overbooked:
+    'Remis en place, mais le créneau a été redonné depuis la restauration : il compte plus de rendez-vous que de places. Appelez un des demandeurs pour le déplacer.',
+  kept_local:
+    'Modifié ici depuis la restauration : la version de ce poste est gardée. Vérifiez avec le demandeur que rien ne manque.',
+  number_taken:
+    'Non remis en place : son numéro de reçu ou de bon a été redonné à un autre paiement depuis la restauration. Le consul décide quel document vaut.',
+  failed: 'Non remis en place (un enregistrement lié manque) : ressaisissez-le.',
+  not_copied: 'Aucune copie reçue : ressaisissez-le à partir des pièces et du demandeur.',
+};
+
 /**
  * Records the hub returned after this mission was restored from a backup: what happened here after
- * the backup, lost with the disk. The staff re-enter each one (the hub holds no names or phone
- * numbers) and mark it done; nothing is merged by itself.
+ * the backup, lost with the disk. Each is put back from the mission's own sealed copy when it can be
+ * (the hub cannot read those copies); the page says what became of each, and the staff mark each
+ * one done once checked or re-entered.
  */
 export async function recoveryPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
@@ -45,6 +64,8 @@ export async function recoveryPages(app: FastifyInstance, deps: StaffHttpDeps): 
         kind: KINDS[event.kind] ?? event.kind,
         entity: `${event.entity} ${event.entityId}`,
         at: missionTime(deps, event.at),
+        outcome: OUTCOMES[event.outcome],
+        settled: event.outcome === 'restored' || event.outcome === 'already_here',
         facts: Object.entries(event.data)
           .map(
             ([key, value]) => `${key} : ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,

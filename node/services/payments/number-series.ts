@@ -31,3 +31,25 @@ export function allocateNumber(store: Store, prefix: string, series: NumberSerie
   const year = Number(date.slice(0, 4));
   return formatNumber(prefix, series, year, nextNumber(store, series, year));
 }
+
+/** The series, year and value of a number written by {@link formatNumber}; undefined for another form. */
+export function parseNumber(text: string): { series: NumberSeries; year: number; value: number } | undefined {
+  const match = /^[A-Z]{3}-(\d{4})-(R?)(\d{6,})$/.exec(text);
+  if (!match) return undefined;
+  return { series: match[2] ? 'refund' : 'receipt', year: Number(match[1]), value: Number(match[3]) };
+}
+
+/**
+ * Moves a series past a number it did not hand out itself: a receipt restored from the hub's copy,
+ * written after the backup this node was restored from. The next number then follows it.
+ */
+export function raiseNumber(store: Store, number: string): void {
+  const parsed = parseNumber(number);
+  if (!parsed) return;
+  store.db
+    .prepare(
+      `INSERT INTO number_series (series, year, last_value) VALUES (?, ?, ?)
+       ON CONFLICT (series, year) DO UPDATE SET last_value = max(last_value, excluded.last_value)`,
+    )
+    .run(parsed.series, parsed.year, parsed.value);
+}
