@@ -8,8 +8,8 @@ import type { SqlParam } from '../hub/db/database.js';
 import { openDatabase } from '../hub/db/open-database.js';
 import { storeConfigOf } from '../hub/db/store-config.js';
 import { readHubConfig } from '../ops/commands/hub.js';
-import { readKeyFile } from '../ops/keys/key-file.js';
-import { enrolmentBundleSchema, ready } from '../protocol/index.js';
+import { readKeyFile, writeKeyFile } from '../ops/keys/key-file.js';
+import { enrolmentBundleSchema, Identity, ready } from '../protocol/index.js';
 
 const run = promisify(execFile);
 const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
@@ -111,10 +111,22 @@ describe('a mission key for its whole life, with the command line', () => {
 
   it('rotates the key by hand: the hub checks the old key id, the node puts the new key in force', async () => {
     const old = await readKeyFile(path('mission', 'keys', 'identity.key'));
+    // A new key left by a rotation that crashed before it recorded anything: never sent, it goes.
+    const stale = Identity.generate('sn-dakar');
+    await writeKeyFile(path('mission', 'keys', 'identity.next.key'), stale);
     const rotated = await econsulat('node', 'rotate-keys', '--config', path('mission', 'node.json'));
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toContain(old.keyId);
+    expect(rotated.stdout).toContain(`${stale.keyId} was never sent: discarded`);
+    expect((await readKeyFile(path('mission', 'keys', 'identity.next.key'))).keyId).not.toBe(stale.keyId);
     const request = path('mission', 'key-rotation-request.json');
+    // Run again after a crash that lost the request file: the same request, written again.
+    const original = await readFile(request, 'utf8');
+    await rm(request);
+    const again = await econsulat('node', 'rotate-keys', '--config', path('mission', 'node.json'));
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('already under way');
+    expect(await readFile(request, 'utf8')).toBe(original);
 
     const withoutRotate = await enrol(request, path('rotation.json'));
     expect(withoutRotate.code).toBe(1);

@@ -118,6 +118,24 @@ describe.each(storeBackends('channel resync'))('channels going back in time, on 
     expect(await pruneRecordCopies(store.db, new Date(Date.now() - 86_400_000))).toBe(0);
     expect(await pruneRecordCopies(store.db, new Date(Date.now() + 86_400_000))).toBe(3);
   });
+  it('seals its certificate again to a mission that holds an older one, once', async () => {
+    const [row] = await store.db.query<{ serial: number | string }>(
+      `SELECT certificate->>'serial' AS serial FROM missions`,
+    );
+    const serial = Number(row?.serial);
+    const renewals = async () =>
+      (await store.db.query(`SELECT 1 FROM outbound WHERE type = 'certificate.renewal' AND acked_at IS NULL`))
+        .length;
+    // The mission holds the certificate in force: nothing to send.
+    await hello({ receivedUpTo: 0, sentUpTo: 0, ackedUpTo: 0, certificateSerial: serial });
+    expect(await renewals()).toBe(0);
+    // Its database went back to before a rotation: the one in force goes again, once.
+    const answer = await hello({ receivedUpTo: 0, sentUpTo: 0, ackedUpTo: 0, certificateSerial: serial - 1 });
+    expect(await renewals()).toBe(1);
+    expect(answer.status === 'control' ? answer.resend : []).toHaveLength(1);
+    await hello({ receivedUpTo: 0, sentUpTo: 0, ackedUpTo: 0, certificateSerial: serial - 1 });
+    expect(await renewals()).toBe(1);
+  });
   it('keeps a batch with its copies in one recovered envelope, and closes an envelope when it is full', () => {
     const events = (n: number) => bookingEvents(n);
     const copy = 'A'.repeat(RECOVERED_COPY_CHARS / 2);

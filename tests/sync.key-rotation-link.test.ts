@@ -3,6 +3,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataKey } from '../node/crypto/key-file.js';
+import { openStore } from '../node/db/store.js';
+import { loadTrustMaterial } from '../node/link/trust-material.js';
 import { readKeyFile } from '../ops/keys/key-file.js';
 import { ready } from '../protocol/index.js';
 import { freePort } from './_util/free-port.js';
@@ -114,6 +117,11 @@ describe('rotating a mission key over the link (hub and node processes, embedded
     const hubMetrics = async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
     await expect.poll(async () => (await health()).hubLink, { timeout: 30_000 }).toBe('connected');
 
+    // The nightly backup, from before the rotation.
+    const backedUp = await econsulat('node', 'backup', '--config', join(mission, 'node.json'));
+    const backupFile = /backup written: (\S+) \(/.exec(backedUp)?.[1] ?? '';
+    expect(backupFile).not.toBe('');
+
     // Run beside the running node, as the IT referent would: the node sends the request itself.
     const rotated = await econsulat('node', 'rotate-keys', '--config', join(mission, 'node.json'));
     expect(rotated).toContain(old.keyId);
@@ -134,5 +142,42 @@ describe('rotating a mission key over the link (hub and node processes, embedded
     node = await start(['node', 'run', '--config', join(mission, 'node.json')], 'listening on');
     await expect.poll(async () => (await health()).hubLink, { timeout: 30_000 }).toBe('connected');
     await expect(connectAs(`mqtt://127.0.0.1:${mqttPort}`, old, { clientId: 'sn-dakar' })).rejects.toThrow();
+
+    // The disk dies; the database comes back from the backup taken before the rotation (it holds the
+    // old key's certificate), keys/ from its own copy (the new key). The hub sees the older
+    // certificate in the node's hello and seals the one in force again: the node seals on.
+    const newKeyId = await currentKeyId();
+    await stop(node);
+    const restored = await econsulat(
+      ...['node', 'restore', '--config', join(mission, 'node.json'), '--from', backupFile],
+      ...['--dir', mission, '--force'],
+    );
+    expect(restored).toContain('(integrity ok)');
+    const certified = async () => {
+      const store = await openStore({
+        path: join(mission, 'mission.sqlite'),
+        dataKey: await loadDataKey(join(mission, 'keys', 'data.key')),
+      });
+      try {
+        return loadTrustMaterial(store)?.certificate.subject.keyId;
+      } finally {
+        store.close();
+      }
+    };
+    expect(await certified()).toBe(old.keyId);
+    node = await start(['node', 'run', '--config', join(mission, 'node.json')], 'listening on');
+    const nodeMetrics = async () => (await fetch(`http://127.0.0.1:${nodePort}/metrics`)).text();
+    const renewalsApplied = async () =>
+      metricSample(await nodeMetrics(), 'econsulat_link_messages_applied_total', {
+        mission: 'sn-dakar',
+        type: 'certificate.renewal',
+      }) ?? 0;
+    await expect.poll(renewalsApplied, { timeout: 60_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await health()).backlog, { timeout: 30_000 }).toBe(0);
+    await stop(node);
+    expect(await certified()).toBe(newKeyId);
+    expect(
+      metricSample(await hubMetrics(), 'econsulat_hub_envelopes_refused', { reason: 'key_superseded' }) ?? 0,
+    ).toBe(0);
   }, 240_000);
 });

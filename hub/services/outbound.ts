@@ -18,6 +18,7 @@ export async function holdOutbound(
   type: MessageType,
   sealAt: (seq: number) => Uint8Array,
   body?: unknown,
+  recipientKeyId?: string,
 ): Promise<number> {
   const [row] = await tx.query<{ seq: number }>(
     `UPDATE channels SET next_send_seq = next_send_seq + 1, updated_at = now()
@@ -28,8 +29,16 @@ export async function holdOutbound(
   // The body is kept beside the envelope so that a hub restored from a dump can seal it again under
   // a sequence the mission has not used (PROTOCOL.md, "Going back in time").
   await tx.query(
-    'INSERT INTO outbound (mission_id, seq, type, envelope, body) VALUES ($1, $2, $3, $4, $5::jsonb)',
-    [missionId, row.seq, type, sealAt(row.seq), body === undefined ? null : JSON.stringify(body)],
+    `INSERT INTO outbound (mission_id, seq, type, envelope, body, recipient_key_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+    [
+      missionId,
+      row.seq,
+      type,
+      sealAt(row.seq),
+      body === undefined ? null : JSON.stringify(body),
+      recipientKeyId ?? null,
+    ],
   );
   return row.seq;
 }
@@ -109,6 +118,39 @@ export async function sealAndHold<T extends MessageType>(
       return envelope;
     },
     body,
+    recipient.keyId,
   );
   return { seq, envelope };
+}
+
+/**
+ * The envelopes kept from `from` on that were sealed to another key of the mission than
+ * `recipient`'s: a mission restored from a backup taken before a key rotation asks again for what
+ * the hub sealed to its old key, which its new key cannot open. Each is sealed again to the key in
+ * force, under the same sequence, from the body kept beside it. Returns how many.
+ */
+export async function resealToKeyInForce(
+  tx: Queryable,
+  hub: Identity,
+  recipient: PublicIdentity,
+  from: number,
+  timestamp: number,
+): Promise<number> {
+  const rows = await tx.query<{ seq: number | string; type: MessageType; body: unknown }>(
+    `SELECT seq, type, body FROM outbound
+      WHERE mission_id = $1 AND seq >= $2 AND body IS NOT NULL
+        AND recipient_key_id IS NOT NULL AND recipient_key_id <> $3
+      ORDER BY seq`,
+    [recipient.partyId, from, recipient.keyId],
+  );
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    const body = row.body as MessageBody<typeof row.type>;
+    const envelope = seal({ sender: hub, recipient, type: row.type, body, seq, timestamp });
+    await tx.query(
+      'UPDATE outbound SET envelope = $3, recipient_key_id = $4 WHERE mission_id = $1 AND seq = $2',
+      [recipient.partyId, seq, envelope, recipient.keyId],
+    );
+  }
+  return rows.length;
 }

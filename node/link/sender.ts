@@ -20,6 +20,7 @@ import { backlogAfter } from './backlog-report.js';
 import { maySeal } from './key-rotation.js';
 import type { LinkContext } from './link-context.js';
 import { channelRow, type HeldEnvelope, HUB_PEER, nextControlTimestamp } from './link-store.js';
+import { loadTrustMaterial } from './trust-material.js';
 
 /**
  * Seals the next message for the hub — the oldest pending message, else the next batch of outbox
@@ -127,6 +128,9 @@ export function sealControl<T extends typeof HELLO | typeof ACK | typeof RESEND_
 export function sealHello(ctx: LinkContext): Uint8Array {
   const backlog = outboxBacklog(ctx.store);
   const row = channelRow(ctx.store.db);
+  // The hub seals its newer certificate again when this one is older (a database restored from
+  // before a key rotation): until then this node's key is not the certified one and seals nothing.
+  const certificate = loadTrustMaterial(ctx.store)?.certificate;
   return sealControl(ctx, 'hello', {
     softwareVersion: ctx.softwareVersion,
     protocolVersion: WIRE_VERSION,
@@ -139,5 +143,6 @@ export function sealHello(ctx: LinkContext): Uint8Array {
     ackedUpTo: row.acked_up_to,
     ...(row.applied_last_id ? { receivedLastId: row.applied_last_id } : {}),
     ...(row.restored === 1 ? { restored: true as const } : {}),
+    ...(certificate ? { certificateSerial: certificate.serial } : {}),
   });
 }

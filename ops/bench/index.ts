@@ -4,6 +4,7 @@ import { benchDirectives } from './directives.js';
 import { benchHubStore } from './hub-store.js';
 import { benchMemory } from './memory.js';
 import { benchProtocol } from './protocol.js';
+import { benchRecords } from './records.js';
 import { benchRegistry } from './registry.js';
 import { benchResync } from './resync.js';
 import { benchSync } from './sync.js';
@@ -12,6 +13,7 @@ const suites: Record<string, () => Promise<void>> = {
   protocol: benchProtocol,
   sync: benchSync,
   resync: benchResync,
+  records: benchRecords,
   booking: benchBooking,
   memory: benchMemory,
   directives: benchDirectives,

@@ -7,7 +7,7 @@ export function registerBenchCommand(program: Command): void {
     .description('run a benchmark suite and print its figures')
     .argument(
       '[suite]',
-      'protocol | sync | resync | booking | memory | directives | dashboards | registry | hub-store | all',
+      'protocol | sync | resync | records | booking | memory | directives | dashboards | registry | hub-store | all',
       'all',
     )
     .action(async (suite: string) => {

@@ -1,14 +1,15 @@
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { syncToDisk } from '../../common/fs/durable-files.js';
+import { syncToDisk, writeFileDurably } from '../../common/fs/durable-files.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { openStore } from '../../node/db/store.js';
-import { promoteNextKey, rotationPaths } from '../../node/link/key-files.js';
+import { promoteNextKey, readKeyFileIfAny, rotationPaths } from '../../node/link/key-files.js';
 import { beginRotation, pendingRotation } from '../../node/link/key-rotation.js';
 import { importEnrolment, loadTrustMaterial } from '../../node/link/trust-material.js';
 import {
+  createKeyRotationRequest,
   enrolmentBundleSchema,
   fingerprintMatches,
   Identity,
@@ -48,17 +49,41 @@ async function rotateKeys(config: NodeConfig): Promise<void> {
   try {
     if (!loadTrustMaterial(store)) throw new UsageError('the mission is not enrolled yet: nothing to rotate');
     const under = pendingRotation(store.db);
-    if (under || (await exists(paths.nextKey)))
-      throw new UsageError(
-        `a rotation is already under way (new key ${under?.nextKeyId ?? 'in keys/identity.next.key'}): ` +
-          `import its bundle, or carry ${paths.request} to the ministry again`,
+    const nextOnDisk = readKeyFileIfAny(paths.nextKey);
+    if (under) {
+      if (nextOnDisk?.keyId !== under.nextKeyId)
+        throw new UsageError(
+          `a rotation is under way but its new key ${under.nextKeyId} is not in ${paths.nextKey}: ` +
+            'restore that file from the backup of keys/, or call the ministry',
+        );
+      // Run again after a crash, the command finishes the paperwork: the request is written again
+      // (the same bytes: its signatures are deterministic), in case the crash came before it was.
+      const request = createKeyRotationRequest(
+        secrets.identity,
+        nextOnDisk,
+        config.missionName,
+        new Date(under.startedAt),
+        under.lastSeq,
       );
+      await writeFileDurably(paths.request, `${JSON.stringify(request, null, 2)}\n`);
+      process.stdout.write(
+        `a rotation is already under way (new key ${under.nextKeyId}); its request is in ${paths.request}:\n` +
+          'a running node sends it itself; otherwise carry it to the ministry and import the bundle.\n',
+      );
+      return;
+    }
+    if (nextOnDisk) {
+      // A new key the previous run wrote before a crash, before any request named it: never sent,
+      // never certified. It goes; a new one is made.
+      await unlink(paths.nextKey);
+      process.stdout.write(`an unfinished rotation's key ${nextOnDisk.keyId} was never sent: discarded\n`);
+    }
     // The new key is on disk, synced, before anything names it: a crash never loses a key the hub certified.
     const next = Identity.generate(config.missionId);
     await writeKeyFile(paths.nextKey, next);
     await syncToDisk(dirname(paths.nextKey));
     const { pending, request } = beginRotation(store, secrets.identity, next, config.missionName, new Date());
-    await writeFile(paths.request, `${JSON.stringify(request, null, 2)}\n`, { mode: 0o600 });
+    await writeFileDurably(paths.request, `${JSON.stringify(request, null, 2)}\n`);
     process.stdout.write(
       [
         `new key made for ${config.missionId}; request written to ${paths.request}`,

@@ -30,6 +30,11 @@ export const helloSchema = z.strictObject({
     .optional(),
   /** Set by a node restored from a backup until the hub has resynchronised its channel. */
   restored: z.literal(true).optional(),
+  /**
+   * The serial of the certificate the node holds for its own key: a hub that certified a newer one
+   * seals it again (a database restored from before a key rotation holds the old key's).
+   */
+  certificateSerial: countSchema.optional(),
 });
 export type Hello = z.infer<typeof helloSchema>;
 

@@ -1,9 +1,13 @@
 import { CHANNEL_RESYNC, type HELLO, RESEND_REQUEST } from '../../../protocol/index.js';
 import { channelPositions, recordResync } from '../../services/channels/channel-positions.js';
-import { keepsFrom, reissueCurrentState } from '../../services/channels/reissue-state.js';
+import {
+  keepsFrom,
+  reissueCurrentState,
+  resendNewerCertificate,
+} from '../../services/channels/reissue-state.js';
 import { jumpDownChannel, sentBehindMission } from '../../services/channels/repair-down.js';
 import { pendingResync, resyncUp, sentBehind } from '../../services/channels/resync-up.js';
-import { acknowledgeOutbound, keptFrom } from '../../services/outbound.js';
+import { acknowledgeOutbound, keptFrom, resealToKeyInForce } from '../../services/outbound.js';
 import type { ControlMessage } from '../ingest-types.js';
 import type { Handler } from './handler.js';
 
@@ -65,6 +69,15 @@ export const handleHello: Handler<typeof HELLO> = async (tx, body, context) => {
   if (downFrom !== undefined) {
     const up = reply?.type === CHANNEL_RESYNC ? reply.body : { recovered: 0 };
     reply = { type: CHANNEL_RESYNC, body: { ...up, downFrom } };
+  }
+
+  if (context.parties) {
+    const { hub, mission } = context.parties;
+    // What the mission asks again may have been sealed to a key it no longer holds (its database
+    // restored from before a rotation), and the certificate it holds be older than the one in force.
+    await resealToKeyInForce(tx, hub, mission, body.receivedUpTo + 1, now.getTime());
+    if (body.certificateSerial !== undefined)
+      await resendNewerCertificate(tx, { ...context, parties: context.parties }, body.certificateSerial);
   }
 
   await acknowledgeOutbound(tx, missionId, body.receivedUpTo, now);

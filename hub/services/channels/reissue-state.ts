@@ -60,3 +60,28 @@ export async function reissueCurrentState(
   for (const row of directives) await seal(DIRECTIVE, directiveOfRow(row.body));
   return { downFrom, sealed };
 }
+
+/**
+ * The mission holds an older certificate than the one in force (its database restored from before
+ * a key rotation whose certificate came by bundle: it would seal nothing with its new key): the one
+ * in force is sealed again, unless one is already on its way. Returns whether it sealed.
+ */
+export async function resendNewerCertificate(
+  tx: Queryable,
+  context: ChannelContext & { readonly parties: NonNullable<ChannelContext['parties']> },
+  heldSerial: number,
+): Promise<boolean> {
+  const { missionId, now, parties } = context;
+  const [mission] = await tx.query<{ certificate: MessageBody<typeof CERTIFICATE_RENEWAL>['certificate'] }>(
+    'SELECT certificate FROM missions WHERE id = $1',
+    [missionId],
+  );
+  if (!mission || mission.certificate.serial <= heldSerial) return false;
+  const onItsWay = await tx.query(
+    'SELECT 1 FROM outbound WHERE mission_id = $1 AND type = $2 AND acked_at IS NULL',
+    [missionId, CERTIFICATE_RENEWAL],
+  );
+  if (onItsWay.length > 0) return false;
+  await sealAndHold(tx, parties.hub, parties.mission, CERTIFICATE_RENEWAL, mission, now.getTime());
+  return true;
+}
