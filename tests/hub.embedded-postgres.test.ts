@@ -131,6 +131,19 @@ describe('the hub’s embedded PostgreSQL', () => {
     await expect(startHubProcess(made.configFile)).resolves.toBeDefined();
   }, 180_000);
 
+  it('exits with 1 when its PostgreSQL dies under it, and starts again on the same directory', async () => {
+    const made = await hubDir();
+    temp = made.temp;
+    const hub = await startHubProcess(made.configFile);
+    const config = await readHubConfig(made.configFile);
+    const postmaster = await readFile(join(hubPaths(config).postgres, 'postmaster.pid'), 'utf8');
+    process.kill(Number(postmaster.split('\n')[0]), 'SIGKILL');
+    // Nothing can be committed any more: the hub says why and exits, for systemd to restart it.
+    expect(await hub.exited).toBe(1);
+    expect(hub.output()).toContain("fatal: the hub's PostgreSQL server");
+    await expect(startHubProcess(made.configFile)).resolves.toBeDefined();
+  }, 180_000);
+
   it('refuses to start an empty PostgreSQL beside an older hub’s PGlite data, and says what to do', async () => {
     const made = await hubDir();
     temp = made.temp;

@@ -23,4 +23,10 @@ export interface Database extends Queryable {
   /** Runs `fn` while holding a lock that excludes every other hub process on this database. */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * For a database server the hub runs itself (the embedded PostgreSQL): resolves with what
+   * happened when that server stops without being asked to. The hub then cannot commit anything;
+   * `econsulat hub run` exits non-zero so that its supervisor restarts both.
+   */
+  readonly lost?: Promise<string>;
 }

@@ -117,7 +117,8 @@ export function registerHubCommands(program: Command): void {
       const running = await createHub(config, await loadHubIdentity(config));
       const url = await running.start();
       process.stdout.write(`hub listening on ${url}\n`);
-      await runUntilSignal(() => running.close());
+      // The hub's own PostgreSQL gone, nothing can be committed: exit, for systemd to restart both.
+      await runUntilSignal(() => running.close(), running.context.db.lost);
     });
 }
 

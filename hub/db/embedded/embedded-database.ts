@@ -42,10 +42,21 @@ export async function createEmbeddedPostgresDatabase(
   const db = createPgDatabase({
     connectionString: `postgres://${SUPERUSER}@${encodeURIComponent(server.socketDir)}/postgres`,
   });
+  let closing = false;
+  const lost = new Promise<string>((resolve) => {
+    void server.exited.then((how) => {
+      if (!closing)
+        resolve(
+          `the hub's PostgreSQL server (pid ${server.pid}) stopped (${String(how)}); see ${config.logFile}`,
+        );
+    });
+  });
   return {
     ...db,
     server,
+    lost,
     async close() {
+      closing = true;
       await db.close();
       await server.stop();
     },
