@@ -5,8 +5,10 @@
 export const HubErrorCode = {
   /** The database carries a migration this code does not know: an older hub on a newer schema. */
   SchemaTooNew: 'HUB_ERR_SCHEMA_TOO_NEW',
-  /** The migration files shipped with the code are misnumbered. */
+  /** The migration files shipped with the code are misnamed or misnumbered (a gap, a duplicate). */
   MigrationsInvalid: 'HUB_ERR_MIGRATIONS_INVALID',
+  /** A migration already applied no longer matches its file: the schema history was rewritten. */
+  MigrationChanged: 'HUB_ERR_MIGRATION_CHANGED',
   /** A certificate did not verify against the hub's identity. */
   CertificateInvalid: 'HUB_ERR_CERTIFICATE_INVALID',
   /** An enrolment request that is malformed or not signed by the keys it carries. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrationChecksum } from '../common/migrations/index.js';
 import { loadMigrations, migrate } from '../hub/db/migrate.js';
 import { HubErrorCode } from '../hub/errors.js';
 import { recordEnrolment } from '../hub/services/missions/enrol.js';
@@ -22,10 +23,36 @@ describe.each(storeBackends('hub store'))('hub store on $name', (backend) => {
     expect(first.applied).toEqual(known.map((m) => m.version));
     const second = await migrate(store.db);
     expect(second.applied).toEqual([]);
-    const rows = await store.db.query<{ version: number; name: string }>(
-      'SELECT version, name FROM schema_migrations ORDER BY version',
+    const rows = await store.db.query<{ version: number; name: string; checksum: string }>(
+      'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
     );
-    expect(rows).toEqual(known.map((m) => ({ version: m.version, name: m.name })));
+    expect(rows).toEqual(known.map((m) => ({ version: m.version, name: m.name, checksum: m.checksum })));
+  });
+
+  it('refuses a migration changed after it was applied', async () => {
+    const known = await loadMigrations();
+    await migrate(store.db, known);
+    const rewritten = known.map((m) =>
+      m.version === 3 ? { ...m, checksum: migrationChecksum(`${m.sql}\n`) } : m,
+    );
+    await expect(migrate(store.db, rewritten)).rejects.toMatchObject({
+      code: HubErrorCode.MigrationChanged,
+      message: expect.stringMatching(/^migration 3-/),
+    });
+  });
+
+  it('upgrades a database migrated before checksums: records them from the files, then checks them', async () => {
+    const known = await loadMigrations();
+    await migrate(store.db, known);
+    // What a hub at migration 14 left behind: no checksum column, no row 15.
+    await store.db.exec(
+      'DELETE FROM schema_migrations WHERE version = 15; ALTER TABLE schema_migrations DROP COLUMN checksum',
+    );
+    expect((await migrate(store.db, known)).applied).toEqual([15]);
+    const rows = await store.db.query('SELECT version, checksum FROM schema_migrations ORDER BY version');
+    expect(rows).toEqual(known.map((m) => ({ version: m.version, checksum: m.checksum })));
+    const rewritten = known.map((m) => (m.version === 2 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(store.db, rewritten)).rejects.toMatchObject({ code: HubErrorCode.MigrationChanged });
   });
 
   it('refuses to start on a database with a migration newer than the code', async () => {

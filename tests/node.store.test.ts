@@ -101,6 +101,20 @@ describe('node store: database and migrations', () => {
     expect(() => loadMigrations(folder)).toThrow(StoreError);
   });
 
+  it('refuses a migrations folder with two files of the same number or a badly named file', async () => {
+    const { dir } = await tempDir();
+    const twice = await writeMigrations(join(dir, 'twice'), {
+      '001-a.sql': 'SELECT 1;',
+      '001-b.sql': 'SELECT 1;',
+    });
+    expect(() => loadMigrations(twice)).toThrow(expect.objectContaining({ code: 'migrations_invalid' }));
+    const misnamed = await writeMigrations(join(dir, 'misnamed'), {
+      '001-a.sql': 'SELECT 1;',
+      '2-b.sql': 'SELECT 1;',
+    });
+    expect(() => loadMigrations(misnamed)).toThrow(expect.objectContaining({ code: 'migrations_invalid' }));
+  });
+
   it('refuses to open a database with another data key', async () => {
     const { path, store, cleanup } = await openTempStore();
     cleanups.push(cleanup);

@@ -1,22 +1,21 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type AppliedMigration,
+  loadMigrations as loadMigrationFiles,
+  type Migration,
+  MigrationError,
+  MigrationErrorCode,
+  planMigrations,
+  SchemaTooNewError,
+} from '../../common/migrations/index.js';
 import type { Db } from './db.js';
 import { DatabaseTooNewError, StoreError, StoreErrorCode } from './errors.js';
 import { immediateTransaction } from './transaction.js';
 
+export type { Migration } from '../../common/migrations/index.js';
+
 /** The folder of this release's migrations. */
 export const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
-
-/** One numbered schema change, read from `NNN-name.sql`. */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-  /** Hex SHA-256 of the file, recorded so that a rewritten history is noticed. */
-  readonly checksum: string;
-}
 
 /** What {@link migrate} did. */
 export interface MigrateResult {
@@ -24,44 +23,28 @@ export interface MigrateResult {
   readonly version: number;
 }
 
-const FILE_NAME = /^(\d{3})-([a-z0-9][a-z0-9-]*)\.sql$/;
-
 /** Reads the migrations of a folder, numbered 001, 002, … without gaps or duplicates. */
 export function loadMigrations(dir: string = migrationsDir): Migration[] {
-  const migrations: Migration[] = [];
-  for (const file of readdirSync(dir).sort()) {
-    if (!file.endsWith('.sql')) continue;
-    const match = FILE_NAME.exec(file);
-    if (!match) throw invalid(`${file} is not named NNN-name.sql`);
-    const sql = readFileSync(join(dir, file), 'utf8');
-    const checksum = createHash('sha256').update(sql).digest('hex');
-    migrations.push({ version: Number(match[1]), name: match[2] ?? '', sql, checksum });
-  }
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1)
-      throw invalid(`expected migration ${index + 1}, found ${migration.version}`);
-  });
-  return migrations;
+  return asStoreError(() => loadMigrationFiles(dir));
 }
 
 /**
  * Brings the database up to the code's schema, one transaction per migration, and records each in
- * `schema_migrations`. Throws {@link DatabaseTooNewError} before touching anything when the
- * database knows a migration the code does not: running old code on a newer schema corrupts data.
+ * `schema_migrations` with its checksum. Throws {@link DatabaseTooNewError} before touching anything
+ * when the database knows a migration the code does not: running old code on a newer schema
+ * corrupts data; and `migration_changed` when an applied migration's file was rewritten.
  */
 export function migrate(db: Db, migrations: readonly Migration[] = loadMigrations()): MigrateResult {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL
   ) STRICT`);
-  const codeVersion = migrations.length;
-  assertNotNewer(db, codeVersion);
   const applied: number[] = [];
-  // Checked again inside each transaction: a second process may be migrating at the same time.
-  for (const migration of migrations) {
-    const didApply = immediateTransaction(db, () => applyOne(db, migration, codeVersion));
-    if (didApply) applied.push(migration.version);
+  // Planned again inside each transaction: a second process may be migrating at the same time.
+  for (;;) {
+    const next = asStoreError(() => immediateTransaction(db, () => applyNext(db, migrations)));
+    if (next === undefined) return { applied, version: migrations.length };
+    applied.push(next.version);
   }
-  return { applied, version: codeVersion };
 }
 
 /** The highest migration recorded in the database, 0 for a new one. */
@@ -72,20 +55,10 @@ export function schemaVersion(db: Db): number {
   return row.version ?? 0;
 }
 
-function applyOne(db: Db, migration: Migration, codeVersion: number): boolean {
-  assertNotNewer(db, codeVersion);
-  const recorded = db
-    .prepare('SELECT checksum FROM schema_migrations WHERE version = ?')
-    .get(migration.version) as { checksum: string } | undefined;
-  if (recorded) {
-    if (recorded.checksum !== migration.checksum) {
-      throw new StoreError(
-        StoreErrorCode.MigrationChanged,
-        `migration ${migration.version}-${migration.name} differs from the one applied to this database`,
-      );
-    }
-    return false;
-  }
+function applyNext(db: Db, migrations: readonly Migration[]): Migration | undefined {
+  const recorded = db.prepare('SELECT version, checksum FROM schema_migrations').all() as AppliedMigration[];
+  const migration = planMigrations(migrations, recorded).pending[0];
+  if (migration === undefined) return undefined;
   db.exec(migration.sql);
   db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
     migration.version,
@@ -93,14 +66,24 @@ function applyOne(db: Db, migration: Migration, codeVersion: number): boolean {
     migration.checksum,
     new Date().toISOString(),
   );
-  return true;
+  return migration;
 }
 
-function assertNotNewer(db: Db, codeVersion: number): void {
-  const databaseVersion = schemaVersion(db);
-  if (databaseVersion > codeVersion) throw new DatabaseTooNewError(databaseVersion, codeVersion);
-}
-
-function invalid(message: string): StoreError {
-  return new StoreError(StoreErrorCode.MigrationsInvalid, message);
+/** Runs `work`, rethrowing the runner's refusals under the store's codes (node/db/errors.ts). */
+function asStoreError<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof SchemaTooNewError) {
+      throw new DatabaseTooNewError(error.databaseVersion, error.codeVersion);
+    }
+    if (error instanceof MigrationError) {
+      const code =
+        error.code === MigrationErrorCode.Changed
+          ? StoreErrorCode.MigrationChanged
+          : StoreErrorCode.MigrationsInvalid;
+      throw new StoreError(code, error.message, { cause: error });
+    }
+    throw error;
+  }
 }
