@@ -5,13 +5,16 @@ import {
   beginTotpEnrolment,
   bootstrapUser,
   confirmTotpEnrolment,
+  createPasswordPool,
   createUser,
   login,
   logout,
+  type PasswordHasher,
   setUserActive,
+  sharedPasswordHasher,
   totpCodeAt,
 } from '../hub/services/users/index.js';
-import { randomBytes } from '../protocol/index.js';
+import { randomBytes, ready, sodium } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 
 // The start of a 30 s step, so ±1-step arithmetic in the tests is exact.
@@ -64,6 +67,67 @@ describe.each(storeBackends('hub users'))('hub users on $name', (backend) => {
     const sessions = await store.db.query<{ token_hash: Uint8Array }>('SELECT token_hash FROM hub_sessions');
     expect(sessions).toHaveLength(1);
     expect(Buffer.from(sessions[0]?.token_hash ?? []).toString('base64url')).not.toBe(token);
+  });
+
+  describe('a password hash made under older argon2id limits', () => {
+    const INTERACTIVE_PREFIX = '$argon2id$v=19$m=65536,t=2,p=1$';
+    let cheap: PasswordHasher;
+    const storedHash = async () => {
+      const [row] = await store.db.query<{ password_hash: string }>(
+        "SELECT password_hash FROM hub_users WHERE username = 'directrice'",
+      );
+      return row?.password_hash;
+    };
+
+    beforeEach(async () => {
+      await ready();
+      cheap = createPasswordPool({
+        size: 1,
+        opsLimit: sodium.crypto_pwhash_OPSLIMIT_MIN,
+        memLimit: sodium.crypto_pwhash_MEMLIMIT_MIN,
+      });
+      const old = await cheap.hash(director.password);
+      await store.db.query("UPDATE hub_users SET password_hash = $1 WHERE username = 'directrice'", [old]);
+    });
+    afterEach(() => cheap.close());
+
+    it('is upgraded to the current limits at the next login, and the password still opens', async () => {
+      expect(await storedHash()).toMatch(/^\$argon2id\$v=19\$m=8,t=1,p=1\$/);
+      await login(store.db, credentials(T0), T0, { secretsKey });
+      const upgraded = await storedHash();
+      expect(upgraded?.startsWith(INTERACTIVE_PREFIX)).toBe(true);
+      await expect(
+        login(store.db, credentials(at(30_000)), at(30_000), { secretsKey }),
+      ).resolves.toHaveProperty('token');
+      expect(await storedHash()).toBe(upgraded);
+    });
+
+    it('is left alone by a refused login', async () => {
+      const old = await storedHash();
+      await expect(
+        login(store.db, credentials(T0, { password: 'not the right one!' }), T0, { secretsKey }),
+      ).rejects.toMatchObject({ code: 'invalid_credentials' });
+      await expect(
+        login(store.db, credentials(T0, { totp: '000000' }), T0, { secretsKey }),
+      ).rejects.toMatchObject({ code: 'invalid_credentials' });
+      expect(await storedHash()).toBe(old);
+    });
+
+    it('never overwrites a password changed while the new hash was being made', async () => {
+      const shared = sharedPasswordHasher();
+      const racing: PasswordHasher = {
+        verify: (hash, password) => shared.verify(hash, password),
+        close: async () => {},
+        hash: async (password) => {
+          await store.db.query(
+            "UPDATE hub_users SET password_hash = 'changed meanwhile' WHERE username = 'directrice'",
+          );
+          return shared.hash(password);
+        },
+      };
+      await login(store.db, credentials(T0), T0, { secretsKey, hasher: racing });
+      expect(await storedHash()).toBe('changed meanwhile');
+    });
   });
 
   it('refuses a wrong password, a wrong code and an unknown user with the same answer', async () => {

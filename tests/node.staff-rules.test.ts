@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { passwordPolicyViolation } from '../common/auth/index.js';
 import {
   assertPasswordPolicy,
   can,
@@ -8,7 +9,6 @@ import {
   StaffError,
   type StaffRole,
 } from '../node/services/staff/index.js';
-import { passwordPolicyViolation } from '../node/services/staff/password-policy.js';
 
 const as = (...roles: StaffRole[]) => ({ roles, pending: [] });
 
@@ -87,30 +87,25 @@ describe('permission table', () => {
   });
 });
 
-describe('password policy', () => {
+// The rules themselves are common/auth's (common/auth/password-policy.test.ts); here, the staff
+// service's answer to a password that breaks one.
+describe('password policy of the staff service', () => {
   it.each([
     ['short', 'elevenchars', 'too_short'],
     ['the username in another case', 'Jean.Bokassa', 'equals_username'],
     ['a common password with spaces', 'Mot de passe 123', 'too_common'],
-    ['a common password', 'Centrafrique123', 'too_common'],
     ['over 256 characters', 'x'.repeat(257), 'too_long'],
-  ])('refuses a password that is %s', (_name, password, reason) => {
+  ])('refuses a password that is %s with weak_password and the rule', (_name, password, reason) => {
     expect(passwordPolicyViolation(password, 'jean.bokassa')).toBe(reason);
     expect(() => assertPasswordPolicy(password, 'jean.bokassa')).toThrow(StaffError);
-  });
-
-  it('accepts a long passphrase, counting accented letters as one character each', () => {
-    expect(passwordPolicyViolation('la pirogue du fleuve Oubangui', 'jean')).toBeUndefined();
-    expect(passwordPolicyViolation('éléphantéléph', 'jean')).toBeUndefined();
-    expect(passwordPolicyViolation('éléphant', 'jean')).toBe('too_short');
-  });
-
-  it('reports the rule in a weak_password error', () => {
     try {
-      assertPasswordPolicy('short', 'jean');
-      expect.unreachable();
+      assertPasswordPolicy(password, 'jean.bokassa');
     } catch (error) {
-      expect(error).toMatchObject({ code: 'weak_password', details: { reason: 'too_short' } });
+      expect(error).toMatchObject({ code: 'weak_password', details: { reason } });
     }
+  });
+
+  it('accepts a long passphrase', () => {
+    expect(() => assertPasswordPolicy('la pirogue du fleuve Oubangui', 'jean')).not.toThrow();
   });
 });

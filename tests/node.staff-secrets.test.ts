@@ -15,53 +15,8 @@ beforeAll(() => {
 });
 afterAll(() => pool.close());
 
-describe('password hashing pool', () => {
-  it('hashes with argon2id at the interactive limits while the event loop keeps ticking', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => {
-      ticks++;
-    }, 1);
-    try {
-      const hash = await pool.hash('a passphrase long enough');
-      expect(hash.startsWith(INTERACTIVE_PREFIX)).toBe(true);
-      expect(ticks).toBeGreaterThan(0);
-      const ticksBefore = ticks;
-      await expect(pool.verify(hash, 'a passphrase long enough')).resolves.toEqual({
-        valid: true,
-        needsRehash: false,
-      });
-      expect(ticks).toBeGreaterThan(ticksBefore);
-    } finally {
-      clearInterval(timer);
-    }
-  });
-
-  it('verifies several passwords at once, each against its own hash', async () => {
-    const passwords = ['first passphrase', 'second passphrase', 'third passphrase', 'fourth passphrase'];
-    const hashes = await Promise.all(passwords.map((password) => pool.hash(password)));
-    expect(new Set(hashes).size).toBe(4);
-    const checks = await Promise.all(
-      hashes.map((hash, i) => pool.verify(hash, passwords[(i + 1) % 4] ?? '')),
-    );
-    expect(checks.every((check) => !check.valid)).toBe(true);
-    const matches = await Promise.all(hashes.map((hash, i) => pool.verify(hash, passwords[i] ?? '')));
-    expect(matches.every((check) => check.valid)).toBe(true);
-  });
-
-  it('treats a malformed stored hash as a mismatch', async () => {
-    await expect(pool.verify('$argon2id$garbage', 'anything at all')).resolves.toEqual({
-      valid: false,
-      needsRehash: false,
-    });
-    await expect(pool.verify('', 'anything at all')).resolves.toMatchObject({ valid: false });
-  });
-
-  it('refuses work once closed', async () => {
-    const closing = createPasswordPool({ size: 1 });
-    await closing.close();
-    await expect(closing.hash('too late for this')).rejects.toThrow(/closed/);
-  });
-
+// The pool itself is common/auth's (common/auth/password-pool.test.ts); here, the staff login's use of it.
+describe('password hashes of staff accounts', () => {
   it('upgrades a hash made with weaker limits at the next successful login', async () => {
     const fast = await fastPasswordPool();
     const fx = await openStaffFixture(fast);

@@ -1,7 +1,7 @@
+import { totpCodeAt } from '../../common/auth/index.js';
 import type { Store } from '../../node/db/store.js';
 import type { Domain } from '../../node/services/domain.js';
 import { bootstrapAdmin } from '../../node/services/staff/bootstrap.js';
-import { totpCodeAt } from '../../node/services/staff/totp.js';
 
 /** A demo account, ready to log in: password and TOTP secret generated at run time. */
 export interface DemoAccount {

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { LockoutPolicy, PasswordHasher } from '../../../common/auth/index.js';
 import type { Database } from '../../db/database.js';
 import { login } from '../../services/users/login.js';
-import type { LockoutPolicy } from '../../services/users/login-attempts.js';
-import type { PasswordHasher } from '../../services/users/password-hasher.js';
 import { assertSecretsKey } from '../../services/users/secret-box.js';
 import {
   authenticate,

@@ -1,7 +1,6 @@
+import type { LockoutPolicy, PasswordHasher } from '../../../common/auth/index.js';
 import type { Database } from '../../db/database.js';
 import type { ChangeFeed } from '../../live/change-feed.js';
-import type { LockoutPolicy } from '../../services/users/login-attempts.js';
-import type { PasswordHasher } from '../../services/users/password-hasher.js';
 import type { SessionPolicy } from '../../services/users/sessions.js';
 
 /** Where the ministry's web pages live: `/web/…` (the JSON API keeps `/api/v1`). */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
 import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
-import { generateRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
+import { storeRecoveryCodes } from './recovery-codes.js';
 import { assertSecretsKey, sealTotpSecret } from './secret-box.js';
-import { generateTotpSecret, totpUri } from './totp.js';
+import { HUB_TOTP_ISSUER } from './totp-enrolment.js';
 import { insertUser } from './user-admin.js';
 import { type MinistryUser, parseInput, rolesSchema, toUser, usernameSchema } from './user-rows.js';
 
@@ -61,5 +62,11 @@ export async function bootstrapUser(db: Database, input: BootstrapInput): Promis
     return inserted;
   });
   const user = toUser({ ...row, totp_secret_enc: sealed, totp_confirmed_at: now });
-  return { user, password, totpSecret, totpUri: totpUri(totpSecret, username), recoveryCodes };
+  return {
+    user,
+    password,
+    totpSecret,
+    totpUri: totpUri(totpSecret, HUB_TOTP_ISSUER, username),
+    recoveryCodes,
+  };
 }

@@ -1,9 +1,19 @@
 // The ministry users of the hub: accounts, TOTP, sessions, permissions.
+
+export {
+  createPasswordPool,
+  DEFAULT_LOCKOUT,
+  type LockoutPolicy,
+  MIN_PASSWORD_LENGTH,
+  passwordPolicyViolation,
+  RECOVERY_CODE_COUNT,
+  totpCodeAt,
+} from '../../../common/auth/index.js';
 export { type BootstrapInput, type BootstrapResult, bootstrapUser } from './bootstrap.js';
 export { type LoginCredentials, type LoginOptions, type LoginResult, login } from './login.js';
-export { clearAttempts, DEFAULT_LOCKOUT, type LockoutPolicy, lockedUntil } from './login-attempts.js';
-export { createPasswordHasher, type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
-export { assertPasswordPolicy, MIN_PASSWORD_LENGTH, passwordPolicyViolation } from './password-policy.js';
+export { clearAttempts, lockedUntil } from './login-attempts.js';
+export { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
+export { assertPasswordPolicy } from './password-policy.js';
 export {
   can,
   isMinistryRole,
@@ -12,7 +22,7 @@ export {
   PERMISSIONS,
   type Permission,
 } from './permissions.js';
-export { RECOVERY_CODE_COUNT, remainingRecoveryCodes } from './recovery-codes.js';
+export { remainingRecoveryCodes } from './recovery-codes.js';
 export { SECRETS_KEY_BYTES } from './secret-box.js';
 export {
   authenticate,
@@ -22,10 +32,10 @@ export {
   revokeUserSessions,
   type SessionPolicy,
 } from './sessions.js';
-export { totpCodeAt, totpUri } from './totp.js';
 export {
   beginTotpEnrolment,
   confirmTotpEnrolment,
+  HUB_TOTP_ISSUER,
   renewRecoveryCodes,
   type TotpEnrolment,
 } from './totp-enrolment.js';

@@ -1,15 +1,5 @@
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../../../common/auth/index.js';
 import type { Queryable } from '../../db/database.js';
-
-/** When a username locks, and for how long. */
-export interface LockoutPolicy {
-  /** Consecutive failures that lock the username (at least 2). */
-  readonly maxFailures: number;
-  /** How long the lock lasts, in milliseconds. */
-  readonly lockMs: number;
-}
-
-/** Five failures lock for fifteen minutes: slow for a guesser, a coffee break for a mistyping user. */
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
 
 /** The answer of {@link reserveAttempt}. */
 export type Reservation =

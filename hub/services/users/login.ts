@@ -1,11 +1,16 @@
+import {
+  DEFAULT_LOCKOUT,
+  type LockoutPolicy,
+  looksLikeTotpCode,
+  matchTotpStep,
+} from '../../../common/auth/index.js';
 import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
-import { clearAttempts, DEFAULT_LOCKOUT, type LockoutPolicy, reserveAttempt } from './login-attempts.js';
+import { clearAttempts, reserveAttempt } from './login-attempts.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
 import { openTotpSecret } from './secret-box.js';
 import { DEFAULT_SESSION_POLICY, type IssuedSession, issueSession, type SessionPolicy } from './sessions.js';
-import { looksLikeTotpCode, matchTotpStep } from './totp.js';
 import { invalidCredentials, lockedOut } from './user-errors.js';
 import {
   type MinistryUser,
@@ -55,8 +60,10 @@ export async function login(
   const username = normaliseUsername(credentials.username);
   const reservation = await reserveAttempt(db, username, now, options.lockout ?? DEFAULT_LOCKOUT);
   if (!reservation.allowed) throw lockedOut(reservation.lockedUntil);
-  const row = await passwordChecked(db, username, password, options.hasher ?? sharedPasswordHasher());
-  if (row === undefined) throw invalidCredentials();
+  const hasher = options.hasher ?? sharedPasswordHasher();
+  const checked = await passwordChecked(db, username, password, hasher);
+  if (checked === undefined) throw invalidCredentials();
+  const { row, needsRehash } = checked;
   const secret = await openTotpSecret(options.secretsKey, row.id, row.totp_secret_enc as Uint8Array);
   const session = await db.transaction(async (tx) => {
     if (!(await checkSecondFactor(tx, row, secret, totp, now, options.secretsKey))) return undefined;
@@ -68,22 +75,39 @@ export async function login(
     return issueSession(tx, row.id, now, options.sessions ?? DEFAULT_SESSION_POLICY);
   });
   if (session === undefined) throw invalidCredentials();
+  if (needsRehash) await rehash(db, row, password, hasher);
   return { ...session, user: toUser(row) };
 }
 
-/** The row of an active, enrolled user whose password matches, or undefined. */
+/** The row of an active, enrolled user whose password matches (and whether its hash is old), or undefined. */
 async function passwordChecked(
   db: Database,
   username: string,
   password: string,
   hasher: PasswordHasher,
-): Promise<UserRow | undefined> {
+): Promise<{ readonly row: UserRow; readonly needsRehash: boolean } | undefined> {
   const row = await selectUserByUsername(db, username);
   const usable = row?.active === true && row.totp_confirmed_at !== null && row.totp_secret_enc !== null;
   // Unknown and unusable accounts cost one argon2id too, so timing does not tell them apart.
   const hash = usable ? row.password_hash : await dummyHash(hasher);
-  const valid = await hasher.verify(hash, password);
-  return valid && usable ? row : undefined;
+  const check = await hasher.verify(hash, password);
+  return check.valid && usable ? { row, needsRehash: check.needsRehash } : undefined;
+}
+
+// Hashes made under older limits are upgraded while the password is at hand. Conditional on the
+// hash being unchanged, so a password changed meanwhile is never overwritten. A failure here
+// leaves the old hash, which still verifies: the next login tries again.
+async function rehash(db: Database, row: UserRow, password: string, hasher: PasswordHasher): Promise<void> {
+  try {
+    const fresh = await hasher.hash(password);
+    await db.query('UPDATE hub_users SET password_hash = $2 WHERE id = $1 AND password_hash = $3', [
+      row.id,
+      fresh,
+      row.password_hash,
+    ]);
+  } catch {
+    // Deliberately ignored: see above.
+  }
 }
 
 // Run only once the password matched, so a wrong password never burns a recovery code or a step.

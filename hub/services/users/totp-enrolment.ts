@@ -1,18 +1,20 @@
+import {
+  generateRecoveryCodes,
+  matchTotpStep,
+  newTotpEnrolment,
+  type TotpEnrolment,
+} from '../../../common/auth/index.js';
 import type { Database } from '../../db/database.js';
-import { generateRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
+import { storeRecoveryCodes } from './recovery-codes.js';
 import { openTotpSecret, sealTotpSecret } from './secret-box.js';
 import { revokeUserSessions } from './sessions.js';
-import { generateTotpSecret, matchTotpStep, totpUri } from './totp.js';
 import { UserError, UserErrorCode } from './user-errors.js';
 import { requireUserByUsername } from './user-rows.js';
 
-/** A secret to hand to the user's authenticator app, shown once. */
-export interface TotpEnrolment {
-  /** Base32, to type into the app. */
-  readonly secret: string;
-  /** otpauth:// URI, to show as a QR code. */
-  readonly uri: string;
-}
+export type { TotpEnrolment } from '../../../common/auth/index.js';
+
+/** Shown by authenticator apps above the account name. */
+export const HUB_TOTP_ISSUER = 'e-Consulat RCA (MAE)';
 
 /**
  * Gives the user a fresh TOTP secret, stored encrypted and unconfirmed. This is also the reset of
@@ -26,8 +28,8 @@ export async function beginTotpEnrolment(
   now: Date,
 ): Promise<TotpEnrolment> {
   const row = await requireUserByUsername(db, username);
-  const secret = generateTotpSecret();
-  const sealed = await sealTotpSecret(secretsKey, row.id, secret);
+  const enrolment = newTotpEnrolment(HUB_TOTP_ISSUER, row.username);
+  const sealed = await sealTotpSecret(secretsKey, row.id, enrolment.secret);
   await db.transaction(async (tx) => {
     await tx.query(
       `UPDATE hub_users SET totp_secret_enc = $2, totp_confirmed_at = NULL, totp_last_step = NULL
@@ -37,7 +39,7 @@ export async function beginTotpEnrolment(
     await tx.query('DELETE FROM hub_user_recovery_codes WHERE user_id = $1', [row.id]);
     await revokeUserSessions(tx, row.id, now);
   });
-  return { secret, uri: totpUri(secret, row.username) };
+  return enrolment;
 }
 
 /**

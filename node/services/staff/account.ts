@@ -1,21 +1,20 @@
+import {
+  generateRecoveryCodes,
+  matchTotpStep,
+  newTotpEnrolment,
+  type TotpEnrolment,
+} from '../../../common/auth/index.js';
 import { decryptField, encryptField } from '../../crypto/field-cipher.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { invalidCredentials, StaffError, StaffErrorCode } from './errors.js';
 import { lockedUntil, recordFailure } from './login-throttle.js';
 import { assertPasswordPolicy } from './password-policy.js';
-import { generateRecoveryCodes, storeRecoveryCodes } from './recovery-codes.js';
+import { storeRecoveryCodes } from './recovery-codes.js';
 import { type IssuedSession, issueSession, revokeUserSessions } from './sessions.js';
 import type { StaffContext } from './staff-context.js';
 import { digestStaff, requireStaffRow, STAFF_ENTITY, type StaffRow, staffBinding } from './staff-rows.js';
 import { codeSchema, type PasswordChangeInput, parseInput, passwordChangeSchema } from './staff-schema.js';
-import { generateTotpSecret, matchTotpStep, totpUri } from './totp.js';
-
-/** A TOTP enrolment in progress: the secret, to type in, and the URI, to show as a QR code. */
-export interface TotpEnrolment {
-  readonly secret: string;
-  readonly uri: string;
-}
 
 /** A confirmed enrolment: the recovery codes (shown once) and a fresh session replacing the old. */
 export interface TotpEnrolled {
@@ -72,10 +71,10 @@ export async function changePassword(
 export function beginTotpEnrolment(ctx: StaffContext, userId: string): TotpEnrolment {
   const row = requireActive(ctx, userId);
   if (row.totp_secret_enc !== null) throw alreadyEnrolled();
-  const secret = generateTotpSecret();
-  const stored = encryptField(ctx.store.keys.field, secret, staffBinding('totp_pending', row.id));
+  const enrolment = newTotpEnrolment(ctx.issuer, row.username);
+  const stored = encryptField(ctx.store.keys.field, enrolment.secret, staffBinding('totp_pending', row.id));
   ctx.store.db.prepare('UPDATE staff_users SET totp_pending_enc = ? WHERE id = ?').run(stored, row.id);
-  return { secret, uri: totpUri(secret, ctx.issuer, row.username) };
+  return enrolment;
 }
 
 /**

@@ -1,14 +1,14 @@
+import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
 import { ready, sodium } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { StaffError, StaffErrorCode } from './errors.js';
 import type { PasswordHasher } from './password-pool.js';
-import { generateRecoveryCodes, recoveryKey, storeRecoveryCodes } from './recovery-codes.js';
+import { recoveryKey, storeRecoveryCodes } from './recovery-codes.js';
 import { generatePassword } from './staff-context.js';
 import { decodeStaff } from './staff-rows.js';
 import { parseInput, type StaffUser, usernameSchema } from './staff-schema.js';
 import { hasAnyAdmin, insertStaffRow } from './staff-writes.js';
-import { generateTotpSecret, totpUri } from './totp.js';
 
 /** Options of {@link bootstrapAdmin}. */
 export interface BootstrapOptions {

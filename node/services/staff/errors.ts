@@ -1,3 +1,5 @@
+import type { PasswordPolicyReason as CommonPolicyReason } from '../../../common/auth/index.js';
+
 /**
  * Refusals of the staff service, with stable codes that the HTTP layer maps to a status (given
  * beside each code). A log line greps to one definition.
@@ -49,7 +51,7 @@ export const STAFF_ERROR_STATUS: Readonly<Record<StaffErrorCodeValue, number>> =
 };
 
 /** Which password rule refused a password. */
-export type PasswordPolicyReason = 'too_short' | 'too_long' | 'equals_username' | 'too_common' | 'unchanged';
+export type PasswordPolicyReason = CommonPolicyReason | 'unchanged';
 
 /** A refusal of the staff service. */
 export class StaffError extends Error {

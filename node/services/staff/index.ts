@@ -1,6 +1,13 @@
 /** Staff accounts and authentication of the mission node: what the HTTP layer and the CLI import. */
 
-export type { TotpEnrolled, TotpEnrolment } from './account.js';
+export type { TotpEnrolment } from '../../../common/auth/index.js';
+export {
+  DEFAULT_LOCKOUT,
+  type LockoutPolicy,
+  MIN_PASSWORD_LENGTH,
+  totpCodeAt,
+} from '../../../common/auth/index.js';
+export type { TotpEnrolled } from './account.js';
 export { type BootstrapOptions, type BootstrapResult, bootstrapAdmin } from './bootstrap.js';
 export {
   type PasswordPolicyReason,
@@ -10,8 +17,7 @@ export {
   type StaffErrorCodeValue,
 } from './errors.js';
 export type { LoginResult } from './login.js';
-export { DEFAULT_LOCKOUT, type LockoutPolicy } from './login-throttle.js';
-export { assertPasswordPolicy, MIN_PASSWORD_LENGTH } from './password-policy.js';
+export { assertPasswordPolicy } from './password-policy.js';
 export {
   createPasswordPool,
   type PasswordCheck,
@@ -38,4 +44,3 @@ export type { StaffActor, StaffWithPassword } from './staff-admin.js';
 export type { StaffDeps } from './staff-context.js';
 export type { LoginInput, NewStaffInput, PasswordChangeInput, StaffUser } from './staff-schema.js';
 export { createStaffService, type StaffService } from './staff-service.js';
-export { totpCodeAt } from './totp.js';

@@ -1,15 +1,5 @@
+import type { LockoutPolicy } from '../../../common/auth/index.js';
 import type { Db } from '../../db/db.js';
-
-/** When an account locks, and for how long. */
-export interface LockoutPolicy {
-  /** Consecutive failures that lock the username. */
-  readonly maxFailures: number;
-  /** How long the lock lasts, in milliseconds. */
-  readonly lockMs: number;
-}
-
-/** Five failures lock for fifteen minutes: slow for a guesser, a coffee break for a mistyping agent. */
-export const DEFAULT_LOCKOUT: LockoutPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
 
 interface FailureRow {
   readonly failures: number;

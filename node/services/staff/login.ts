@@ -1,3 +1,4 @@
+import { looksLikeTotpCode, matchTotpStep } from '../../../common/auth/index.js';
 import { decryptField } from '../../crypto/field-cipher.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -15,7 +16,6 @@ import {
   staffBinding,
 } from './staff-rows.js';
 import { type LoginInput, loginSchema, parseInput, type StaffUser } from './staff-schema.js';
-import { looksLikeTotpCode, matchTotpStep } from './totp.js';
 
 /** A successful login: the session, and what the account must still do before it may act. */
 export interface LoginResult extends IssuedSession {

@@ -1,6 +1,6 @@
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../../../common/auth/index.js';
 import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
-import { DEFAULT_LOCKOUT, type LockoutPolicy } from './login-throttle.js';
 import type { PasswordHasher } from './password-pool.js';
 import { recoveryKey } from './recovery-codes.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';

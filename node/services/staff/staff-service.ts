@@ -1,10 +1,5 @@
-import {
-  beginTotpEnrolment,
-  changePassword,
-  confirmTotpEnrolment,
-  type TotpEnrolled,
-  type TotpEnrolment,
-} from './account.js';
+import type { TotpEnrolment } from '../../../common/auth/index.js';
+import { beginTotpEnrolment, changePassword, confirmTotpEnrolment, type TotpEnrolled } from './account.js';
 import { type LoginResult, login } from './login.js';
 import type { StaffRole } from './permissions.js';
 import { remainingRecoveryCodes } from './recovery-codes.js';

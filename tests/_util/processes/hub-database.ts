@@ -3,8 +3,7 @@ import type { Database } from '../../../hub/db/database.js';
 import { SUPERUSER } from '../../../hub/db/embedded/cluster.js';
 import { createPgDatabase } from '../../../hub/db/pg.js';
 import { hubSecretsKey } from '../../../hub/services/missions/hub-secrets-key.js';
-import { type BootstrapResult, bootstrapUser } from '../../../hub/services/users/index.js';
-import { totpCodeAt } from '../../../hub/services/users/totp.js';
+import { type BootstrapResult, bootstrapUser, totpCodeAt } from '../../../hub/services/users/index.js';
 import type { Identity } from '../../../protocol/index.js';
 
 /**

@@ -1,5 +1,5 @@
 // Runs argon2id (libsodium crypto_pwhash_str) off the main thread: one hash at the interactive
-// limits takes ~200 ms, which would otherwise stall every request of the node.
+// limits takes ~200 ms, which would otherwise stall every request of the node or the hub.
 // Plain JavaScript so that the worker starts under node, tsx and vitest alike, with no loader.
 import { parentPort, workerData } from 'node:worker_threads';
 import sodium from 'libsodium-wrappers-sumo';

@@ -1,0 +1,34 @@
+export { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout.js';
+export {
+  foldPassword,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  PASSWORD_POLICY_MESSAGES,
+  type PasswordPolicyReason,
+  passwordPolicyViolation,
+} from './password-policy.js';
+export {
+  createPasswordPool,
+  type PasswordCheck,
+  type PasswordHasher,
+  type PasswordPoolOptions,
+} from './password-pool.js';
+export {
+  generateRecoveryCodes,
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  normaliseRecoveryCode,
+  RECOVERY_CODE_COUNT,
+  type RecoveryCodeScheme,
+  recoveryCodeKey,
+} from './recovery-codes.js';
+export {
+  generateTotpSecret,
+  looksLikeTotpCode,
+  matchTotpStep,
+  newTotpEnrolment,
+  TOTP_PERIOD_SECONDS,
+  type TotpEnrolment,
+  totpCodeAt,
+  totpUri,
+} from './totp.js';
