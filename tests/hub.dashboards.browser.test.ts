@@ -6,6 +6,7 @@ import type { HubLink } from '../node/link/hub-link.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
 import { describeWithChromium, type LaunchedChromium, launchChromium } from './_util/browser.js';
+import { bookedData } from './_util/event-data.js';
 import { throwawayHubConfig } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
@@ -80,7 +81,7 @@ describeWithChromium('hub dashboards in Chromium', () => {
         kind: 'appointment.booked',
         entity: 'appointment',
         entityId: 'RDV-1',
-        data: { serviceCode: 'passport-renewal', state: 'confirmed' },
+        data: bookedData(),
       }),
     );
     link.kick();

@@ -26,6 +26,7 @@ import {
   ready,
   upTopic,
 } from '../protocol/index.js';
+import { bookedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
@@ -202,7 +203,12 @@ describe.runIf(hasMosquitto)('a private Mosquitto with the written password file
     for (let i = 0; i < queued; i++) {
       appendEvent(
         a.node.store,
-        newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `RDV-${i}`, data: { i } }),
+        newEvent({
+          kind: 'appointment.booked',
+          entity: 'appointment',
+          entityId: `RDV-${i}`,
+          data: bookedData({ i }),
+        }),
       );
     }
     const link = a.link({ url, credentials: 'password', reconnect: { baseMs: 100, maxMs: 1000 } });

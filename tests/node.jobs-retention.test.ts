@@ -15,6 +15,7 @@ import {
 import { appendEvent, markDelivered, newEvent } from '../node/services/outbox/outbox.js';
 import { enqueueSms, markSmsSent } from '../node/services/outbox/sms-outbox.js';
 import { createPeopleRepository } from '../node/services/people/people-repository.js';
+import { bookedData } from './_util/event-data.js';
 import { openTempStore } from './_util/node-store.js';
 import { fakePng } from './_util/scans.js';
 
@@ -35,7 +36,12 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000);
 function event(store: Store, at: Date, delivered: boolean): number {
   const seq = appendEvent(
     store,
-    newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `a-${at.getTime()}`, data: {} }),
+    newEvent({
+      kind: 'appointment.booked',
+      entity: 'appointment',
+      entityId: `a-${at.getTime()}`,
+      data: bookedData(),
+    }),
   );
   if (delivered) markDelivered(store, seq, at.toISOString());
   return seq;

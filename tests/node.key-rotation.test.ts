@@ -17,6 +17,7 @@ import {
   verifyKeyRotationRequest,
 } from '../protocol/index.js';
 import { enrolmentBundleFor } from './_util/enrolment.js';
+import { fileOpenedData } from './_util/event-data.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 const DAY = 86_400_000;
@@ -60,7 +61,7 @@ describe('a mission node replacing its key', () => {
     const event = () =>
       appendEvent(
         node!.store,
-        newEvent({ kind: 'file.opened', entity: 'file', entityId: randomUUID(), data: {} }),
+        newEvent({ kind: 'file.opened', entity: 'file', entityId: randomUUID(), data: fileOpenedData() }),
       );
     return { hub, old, next, ctx, certify, receipt, event };
   }

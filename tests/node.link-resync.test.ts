@@ -16,6 +16,7 @@ import {
   seal,
 } from '../protocol/index.js';
 import { enrolmentBundleFor, testLinkContext } from './_util/enrolment.js';
+import { fileOpenedData } from './_util/event-data.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
@@ -45,7 +46,7 @@ function queueEvents(ctx: LinkContext, count: number): void {
   for (let i = 0; i < count; i++) {
     appendEvent(
       ctx.store,
-      newEvent({ kind: 'file.opened', entity: 'file', entityId: `f-${i}`, data: { i } }),
+      newEvent({ kind: 'file.opened', entity: 'file', entityId: `f-${i}`, data: fileOpenedData({ i }) }),
     );
   }
 }

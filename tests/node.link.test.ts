@@ -8,6 +8,7 @@ import { acknowledgeDirective, listDirectives } from '../node/services/directive
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { Identity, ready, TrustStore } from '../protocol/index.js';
 import { enrolmentBundleFor, testLinkContext } from './_util/enrolment.js';
+import { bookedData } from './_util/event-data.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 import { ReferenceHub } from './_util/reference-hub.js';
 
@@ -55,7 +56,12 @@ describe('node link to the hub', () => {
     for (let i = 0; i < 120; i++) {
       appendEvent(
         ctx.store,
-        newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `RDV-${i}`, data: { i } }),
+        newEvent({
+          kind: 'appointment.booked',
+          entity: 'appointment',
+          entityId: `RDV-${i}`,
+          data: bookedData({ i }),
+        }),
       );
     }
     link.start();

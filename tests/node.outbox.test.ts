@@ -7,6 +7,7 @@ import {
   outboxBacklog,
   readBatch,
 } from '../node/services/outbox/outbox.js';
+import { bookedData } from './_util/event-data.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -20,7 +21,7 @@ async function setup(): Promise<TempStore> {
   return temp;
 }
 
-const event = (n: number, data: Record<string, string> = { note: `event ${n}` }) =>
+const event = (n: number, data: Record<string, unknown> = bookedData({ note: `event ${n}` })) =>
   newEvent({
     kind: 'appointment.booked',
     entity: 'appointment',
@@ -48,8 +49,11 @@ describe('node outbox', () => {
 
   it('stops a batch at the byte budget but always returns at least one event', async () => {
     const { store } = await setup();
-    for (const n of [1, 2, 3]) appendEvent(store, event(n, { blob: 'x'.repeat(400) }));
-    expect(readBatch(store, { limit: 10, maxBytes: 1_200 })).toHaveLength(2);
+    const events = [1, 2, 3].map((n) => event(n, bookedData({ blob: 'x'.repeat(400) })));
+    for (const one of events) appendEvent(store, one);
+    // Room for two and a half events: the batch stops after two.
+    const size = Buffer.byteLength(JSON.stringify(events[0]));
+    expect(readBatch(store, { limit: 10, maxBytes: Math.floor(size * 2.5) })).toHaveLength(2);
     expect(readBatch(store, { limit: 10, maxBytes: 10 })).toHaveLength(1);
   });
 
@@ -81,12 +85,12 @@ describe('node outbox', () => {
 
   it('keeps event data encrypted in the database', async () => {
     const { store } = await setup();
-    appendEvent(store, event(1, { registryName: 'Ngaïkoumon' }));
+    appendEvent(store, event(1, bookedData({ registryName: 'Ngaïkoumon' })));
     const raw = store.db.prepare('SELECT data FROM outbox').pluck().get() as Buffer;
     expect(raw.includes(Buffer.from('Ngaïkoumon'))).toBe(false);
-    expect(readBatch(store, { limit: 1, maxBytes: 10_000 })[0]?.event.data).toEqual({
-      registryName: 'Ngaïkoumon',
-    });
+    expect(readBatch(store, { limit: 1, maxBytes: 10_000 })[0]?.event.data).toEqual(
+      bookedData({ registryName: 'Ngaïkoumon' }),
+    );
   });
 
   it('never reuses a seq, even after delivered events are pruned', async () => {

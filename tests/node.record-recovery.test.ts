@@ -9,6 +9,7 @@ import { createPaymentService } from '../node/services/payments/payment-service.
 import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { copyRecords, sealRecordCopies } from '../node/services/recovery/record-copies.js';
 import { countRecoveredToReview, listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
+import { restoreRecords } from '../node/services/recovery/restore-records.js';
 import type { RegistrationInput } from '../node/services/registrations/registration-schema.js';
 import { createRegistrationService } from '../node/services/registrations/registration-service.js';
 import { eventsRecoveredSchema, type MissionEvent } from '../protocol/index.js';
@@ -231,6 +232,33 @@ describe('records put back from the sealed copies after a restore', () => {
     const before = rows();
     applyEventsRecovered({ store, now: () => clock.now().getTime() }, body);
     expect(rows()).toEqual(before);
+  });
+
+  it('writes only the columns a table has, whatever names a copy holds', async () => {
+    const temp = await openTempStore();
+    cleanups.push(temp.cleanup);
+    const s = servicesOn(temp.store, { now: () => new Date('2026-03-02T09:00:00.000Z') });
+    const person = s.people.create({ givenNames: 'Odette', familyName: 'Kossi' }, 'amina');
+    const [copy] = copyRecords(temp.store, [
+      {
+        id: crypto.randomUUID(),
+        kind: 'person.created',
+        entity: 'person',
+        entityId: person.id,
+        at: '',
+        data: {},
+      },
+    ]);
+    temp.store.db.prepare('DELETE FROM people').run();
+    const hostile = 'x = 1; DROP TABLE people; --';
+    const row = { ...(copy?.rows.people?.[0] ?? {}), [hostile]: 'y' };
+    const outcomes = restoreRecords(
+      temp.store,
+      [{ entity: 'person', id: person.id, rows: { people: [row] } }],
+      new Date(),
+    );
+    expect(outcomes.get(`person:${person.id}`)).toBe('restored');
+    expect(s.people.get(person.id)?.familyName).toBe('Kossi');
   });
 
   it('keeps the copies unreadable to the hub, and takes none sealed by another mission or altered', async () => {

@@ -17,6 +17,8 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'hub/dashboards/processing.ts': ['where.sql'],
   // `bucket` is one of two expressions picked by the step ('day' | 'month').
   'hub/dashboards/series.ts': ['bucket', 'where.sql'],
+  // 'checksum' or 'NULL::text AS checksum': whether the column exists yet (migration 015).
+  'hub/db/migrate.ts': ['checksum'],
   // The lock key expression, itself bound to $1.
   'hub/db/pg.ts': ['key'],
   // 'NORMAL' | 'FULL', typed.
@@ -38,6 +40,20 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   // An index column name, typed.
   'node/services/people/people-repository.ts': ['where'],
   'node/services/registrations/registration-record.ts': ['column'],
+  // Tables and WHERE clauses of RECORD_SHAPES (record-shapes.ts), fixed in the code.
+  'node/services/recovery/record-copies.ts': ['shape.table', 'child.table', 'child.where'],
+  // The same shapes' tables and identity or numbered columns; the column lists are a copy's keys
+  // kept only when the table has a column of that name (pragma_table_info).
+  'node/services/recovery/restore-records.ts': [
+    'shape.table',
+    'column',
+    'table',
+    "columns.join(', ')",
+    "columns.map(() => '?').join(', ')",
+    "updates.join(', ')",
+    'child.table',
+    'match',
+  ],
   // The benchmark's own schema name, quoted as an identifier.
   'ops/bench/dashboards.ts': ['quoteIdentifier(schema)'],
 };

@@ -4,6 +4,7 @@ import { issueDirective } from '../hub/services/directives/issue-directive.js';
 import { acknowledgeDirective } from '../node/services/directives/directives.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { ready } from '../protocol/index.js';
+import { bookedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
 
@@ -34,7 +35,7 @@ for (const backend of storeBackends('node ↔ hub sync')) {
             kind: 'appointment.booked',
             entity: 'appointment',
             entityId: `RDV-${i}`,
-            data: { service: 'passport' },
+            data: bookedData(),
           }),
         );
       }

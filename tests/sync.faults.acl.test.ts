@@ -17,6 +17,7 @@ import {
   seal,
   upTopic,
 } from '../protocol/index.js';
+import { bookedData } from './_util/event-data.js';
 import { bookingEvents, throwawayHubConfig } from './_util/hub-fixtures.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
@@ -119,7 +120,12 @@ describe('a mission reaching for another mission’s topics', () => {
       type: 'events.batch',
       body: {
         events: [
-          newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: 'FORGED-1', data: {} }),
+          newEvent({
+            kind: 'appointment.booked',
+            entity: 'appointment',
+            entityId: 'FORGED-1',
+            data: bookedData(),
+          }),
         ],
       },
       seq: 3,
@@ -152,7 +158,7 @@ describe('a mission reaching for another mission’s topics', () => {
     // The victim keeps working meanwhile, and nothing of its down traffic reaches the attacker.
     const secondDirective = await issueTo(victimId, 'Pendant');
     await expect.poll(() => receivedAt(secondDirective), { timeout: 10_000 }).toBeTruthy();
-    const lateEvent = newEvent({ kind: 'file.noted', entity: 'file', entityId: 'F-1', data: {} });
+    const lateEvent = newEvent({ kind: 'person.updated', entity: 'person', entityId: 'P-1', data: {} });
     appendEvent(victim.node.store, lateEvent);
     victimLink.kick();
     await expect.poll(() => eventsOf(victimId), { timeout: 10_000 }).toHaveLength(11);

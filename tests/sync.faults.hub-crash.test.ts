@@ -18,6 +18,7 @@ import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { initHub, readHubConfig } from '../ops/commands/hub.js';
 import { Identity, ready } from '../protocol/index.js';
 import { enrolmentBundleFor } from './_util/enrolment.js';
+import { bookedData } from './_util/event-data.js';
 import { freePort } from './_util/free-port.js';
 import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, openTempStore, type TempDir, type TempStore } from './_util/node-store.js';
@@ -180,7 +181,7 @@ describe('kill -9 of the default hub (econsulat hub run, embedded PostgreSQL and
               kind: 'appointment.booked',
               entity: 'appointment',
               entityId: `RDV-${i}`,
-              data: { i },
+              data: bookedData({ i }),
             }),
           );
         }

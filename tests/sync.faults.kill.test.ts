@@ -15,6 +15,7 @@ import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { writeKeyFile } from '../ops/keys/key-file.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
 import { enrolmentBundleFor } from './_util/enrolment.js';
+import { bookedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, openTempStore, type TempDir, type TempStore } from './_util/node-store.js';
@@ -214,7 +215,7 @@ describe.skipIf(!testDatabaseUrl)('kill -9 of the hub process mid-ingest (Postgr
               kind: 'appointment.booked',
               entity: 'appointment',
               entityId: `RDV-${i}`,
-              data: { i },
+              data: bookedData({ i }),
             }),
           );
         }

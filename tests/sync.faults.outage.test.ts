@@ -90,7 +90,7 @@ for (const backend of storeBackends('broker outage')) {
       const note = (i: number) =>
         appendEvent(
           store,
-          newEvent({ kind: 'file.noted', entity: 'file', entityId: `NOTE-${i}`, data: { i } }),
+          newEvent({ kind: 'person.updated', entity: 'person', entityId: `NOTE-${i}`, data: { i } }),
         );
 
       // Before the outage: the link works and is idle.

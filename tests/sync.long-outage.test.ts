@@ -8,6 +8,7 @@ import { sealNext } from '../node/link/sender.js';
 import { getDirective } from '../node/services/directives/directives.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { ready } from '../protocol/index.js';
+import { fileOpenedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
 
@@ -36,7 +37,7 @@ for (const backend of storeBackends('30-day outage')) {
       for (let i = 0; i < 50; i++) {
         appendEvent(
           then.store,
-          newEvent({ kind: 'file.opened', entity: 'file', entityId: `OLD-${i}`, data: {} }),
+          newEvent({ kind: 'file.opened', entity: 'file', entityId: `OLD-${i}`, data: fileOpenedData() }),
         );
       }
       expect(sealNext(then)).not.toBeNull();
@@ -54,7 +55,7 @@ for (const backend of storeBackends('30-day outage')) {
       for (let i = 0; i < 20; i++) {
         appendEvent(
           then.store,
-          newEvent({ kind: 'file.opened', entity: 'file', entityId: `NEW-${i}`, data: {} }),
+          newEvent({ kind: 'file.opened', entity: 'file', entityId: `NEW-${i}`, data: fileOpenedData() }),
         );
       }
       link = new HubLink({ ...pair.linkContext, now: Date.now }, downHandlers(), {

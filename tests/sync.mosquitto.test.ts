@@ -12,6 +12,7 @@ import { channelRow, heldCount } from '../node/link/link-store.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { enqueueMessage } from '../node/services/outbox/pending-messages.js';
 import { HUB_ID, Identity, PRESENCE_OFFLINE, PRESENCE_ONLINE, parseTopic, ready } from '../protocol/index.js';
+import { bookedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { announceSkip, testDatabaseUrl, testMqttUrl } from './_util/services.js';
@@ -128,7 +129,7 @@ describe.runIf(testMqttUrl)('hub ↔ node link over Mosquitto (external broker)'
         appendEvent(
           store,
           newEvent({
-            kind: 'registration.created',
+            kind: 'registration.submitted',
             entity: 'registration',
             entityId: `IMM-${i}`,
             data: { applicant: `Bérénice Ngaïkoumon ${i}`, phone: '+33612345678', local: '06 12 34 56 78' },
@@ -227,7 +228,12 @@ describe.runIf(testMqttUrl)('hub ↔ node link over Mosquitto (external broker)'
       for (let i = 0; i < 300; i++) {
         appendEvent(
           store,
-          newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `RDV-${i}`, data: { i } }),
+          newEvent({
+            kind: 'appointment.booked',
+            entity: 'appointment',
+            entityId: `RDV-${i}`,
+            data: bookedData({ i }),
+          }),
         );
       }
       startNode(mission);

@@ -3,6 +3,7 @@ import { revokeAndAnnounce } from '../hub/services/missions/revoke-and-announce.
 import { currentRevocationList } from '../node/link/trust-material.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { ready } from '../protocol/index.js';
+import { fileOpenedData } from './_util/event-data.js';
 import { addMission, type ExtraMission } from './_util/extra-mission.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type SyncPair, startSyncPair } from './_util/sync-pair.js';
@@ -38,7 +39,7 @@ for (const backend of storeBackends('revocation')) {
       await expect.poll(() => pair?.nodeLink.status().connected && other?.link.status().connected).toBe(true);
       appendEvent(
         pair.node.store,
-        newEvent({ kind: 'file.opened', entity: 'file', entityId: 'F-before', data: {} }),
+        newEvent({ kind: 'file.opened', entity: 'file', entityId: 'F-before', data: fileOpenedData() }),
       );
       await expect.poll(() => eventsOf('fr-paris'), { timeout: 10_000 }).toBe(1);
 
@@ -55,7 +56,7 @@ for (const backend of storeBackends('revocation')) {
       await expect.poll(() => pair?.nodeLink.status().connected, { timeout: 10_000 }).toBe(false);
       appendEvent(
         pair.node.store,
-        newEvent({ kind: 'file.opened', entity: 'file', entityId: 'F-after', data: {} }),
+        newEvent({ kind: 'file.opened', entity: 'file', entityId: 'F-after', data: fileOpenedData() }),
       );
       // The revoked node keeps retrying; the broker refuses its token every time.
       await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -9,6 +9,7 @@ import { receiveFromHub } from '../node/link/receiver.js';
 import { sealNext } from '../node/link/sender.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
+import { bookedData } from './_util/event-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type EnrolledMission, enrolMission } from './_util/mission-link.js';
 
@@ -39,7 +40,12 @@ describe.each(storeBackends('shared ingest order'))('a gap seen by one hub worke
     for (let i = 0; i < 3; i++) {
       appendEvent(
         ctx.store,
-        newEvent({ kind: 'appointment.booked', entity: 'appointment', entityId: `RDV-${i}`, data: { i } }),
+        newEvent({
+          kind: 'appointment.booked',
+          entity: 'appointment',
+          entityId: `RDV-${i}`,
+          data: bookedData({ i }),
+        }),
       );
     }
     const ingest = (bytes: Uint8Array) => ingestEnvelope(db, bytes, { self: hub, trust, now: Date.now() });

@@ -1,18 +1,19 @@
+import { AppointmentEvents, FileEvents, MoneyEvents, SurveyEvents } from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
 import type { Period } from './period.js';
 import { rollupWhere } from './rollup-range.js';
 
-/** Event kinds the activity figures read; the names the missions send (node/services/**). */
+/** Event kinds the activity figures read, from the protocol's vocabulary. */
 export const ActivityKind = {
-  Booked: 'appointment.booked',
-  CheckedIn: 'appointment.checked_in',
-  NoShow: 'appointment.no_show',
-  Cancelled: 'appointment.cancelled',
-  FileOpened: 'file.opened',
-  PaymentRecorded: 'payment.recorded',
-  RefundRecorded: 'refund.recorded',
+  Booked: AppointmentEvents.Booked,
+  CheckedIn: AppointmentEvents.CheckedIn,
+  NoShow: AppointmentEvents.NoShow,
+  Cancelled: AppointmentEvents.Cancelled,
+  FileOpened: FileEvents.Opened,
+  PaymentRecorded: MoneyEvents.PaymentRecorded,
+  RefundRecorded: MoneyEvents.RefundRecorded,
   /** A satisfaction answer of the portal: `data.rating` from 1 to 5. */
-  SurveyAnswered: 'survey.answered',
+  SurveyAnswered: SurveyEvents.Answered,
 } as const;
 
 /** Appointments of a period: booked, honoured (checked in) and missed. */

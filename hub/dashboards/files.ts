@@ -1,9 +1,10 @@
+import type { FileState } from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
 import type { Period } from './period.js';
 import { rollupWhere } from './rollup-range.js';
 
-/** The file states in workflow order (node/services/files/workflow.ts), with their French names. */
-export const FILE_STATE_LABELS: Readonly<Record<string, string>> = {
+/** The file states in workflow order (the protocol's FILE_STATES), with their French names. */
+export const FILE_STATE_LABELS: Readonly<Record<FileState, string>> = {
   submitted: 'Déposé',
   in_review: 'En instruction',
   awaiting_payment: 'Attente de paiement',

@@ -1,3 +1,4 @@
+import { AUDIT_CHECKPOINT } from '../../protocol/index.js';
 import type { Store } from '../db/store.js';
 import { immediateTransaction } from '../db/transaction.js';
 import { type AuditHead, auditHead } from '../services/audit/audit-log.js';
@@ -24,7 +25,7 @@ export function queueAuditCheckpoint(store: Store, now: Date = new Date()): Queu
     store.db
       .prepare('INSERT INTO audit_checkpoints (at, length, head_hash) VALUES (?, ?, ?)')
       .run(at, head.length, head.headHash);
-    const pendingId = enqueueMessage(store, 'audit.checkpoint', {
+    const pendingId = enqueueMessage(store, AUDIT_CHECKPOINT, {
       at,
       length: head.length,
       headHash: head.headHash,

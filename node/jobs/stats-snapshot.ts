@@ -1,3 +1,4 @@
+import { STATS_SNAPSHOT } from '../../protocol/index.js';
 import type { Store } from '../db/store.js';
 import { transaction } from '../db/transaction.js';
 import { outboxBacklog } from '../services/outbox/outbox.js';
@@ -31,6 +32,6 @@ export function collectCounters(store: Store): Record<string, number> {
 /** Queues a stats.snapshot for the hub. */
 export function queueStatsSnapshot(store: Store, now: Date = new Date()): number {
   return transaction(store.db, () =>
-    enqueueMessage(store, 'stats.snapshot', { at: now.toISOString(), counters: collectCounters(store) }),
+    enqueueMessage(store, STATS_SNAPSHOT, { at: now.toISOString(), counters: collectCounters(store) }),
   );
 }

@@ -58,8 +58,11 @@ export function promoteNextKey(config: Pick<NodeConfig, 'dataDir'>, store: Store
  */
 export function adoptCertifiedKey(config: Pick<NodeConfig, 'dataDir'>, ctx: LinkContext): boolean {
   if (!pendingRotation(ctx.store.db)?.certified) return false;
+  // The receiving transaction already gave the link the new key (acceptRotatedCertificate): what
+  // changes here is the key file, compared with the one on disk before.
+  const before = readKeyFileIfAny(rotationPaths(config).identityKey)?.keyId;
   const inForce = promoteNextKey(config, ctx.store);
-  if (!inForce || inForce.keyId === ctx.self.keyId) return false;
+  if (!inForce || inForce.keyId === before) return false;
   // The context is shared with the link, which reads `self` at every seal, open and connection.
   Object.assign(ctx, { self: inForce });
   return true;

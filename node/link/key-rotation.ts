@@ -3,6 +3,7 @@ import {
   type Certificate,
   createKeyRotationRequest,
   type Identity,
+  KEY_ROTATION,
   type KeyRotationRequest,
   verifyCertificate,
 } from '../../protocol/index.js';
@@ -47,7 +48,7 @@ export function beginRotation(
     // The queue is sealed first, one sequence each, in order: the request takes the one after it.
     const lastSeq = channelRow(store.db).next_send_seq + pendingCount(store);
     const request = createKeyRotationRequest(current, next, missionName, now, lastSeq);
-    enqueueMessage(store, 'key.rotation', { rotation: request });
+    enqueueMessage(store, KEY_ROTATION, { rotation: request });
     const pending: PendingRotation = { nextKeyId: next.keyId, lastSeq, startedAt: now.toISOString() };
     putPending(store.db, pending);
     return { pending, request };

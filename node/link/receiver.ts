@@ -1,4 +1,11 @@
-import { decide, type OpenedMessage, open, type RefusalReason } from '../../protocol/index.js';
+import {
+  CHANNEL_RESYNC,
+  decide,
+  type OpenedMessage,
+  open,
+  RESEND_REQUEST,
+  type RefusalReason,
+} from '../../protocol/index.js';
 import { immediateTransaction } from '../db/transaction.js';
 import type { DownHandlers } from './handlers/index.js';
 import type { LinkContext } from './link-context.js';
@@ -50,7 +57,7 @@ export function receiveFromHub(ctx: LinkContext, bytes: Uint8Array, handlers: Do
 function applyOpened(ctx: LinkContext, message: OpenedMessage, handlers: DownHandlers): Received {
   const decision = decide(message.header, channelRow(ctx.store.db).applied_up_to);
   if (decision.action === 'resend') {
-    return { replies: [sealControl(ctx, 'resend.request', { from: decision.from })], resend: [] };
+    return { replies: [sealControl(ctx, RESEND_REQUEST, { from: decision.from })], resend: [] };
   }
   if (decision.action === 'control') {
     recordControl(ctx.store.db, decision.takenAt);
@@ -70,7 +77,7 @@ function takeControl(ctx: LinkContext, message: OpenedMessage): Received {
       if (message.body.upTo > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
       acknowledge(ctx, message.body.upTo);
       return { replies: [], resend: [] };
-    case 'resend.request':
+    case RESEND_REQUEST:
       if (message.body.from - 1 > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
       // The hub asks only from its applied position + 1: what precedes `from` is acknowledged. What
       // it asks for may have been acknowledged before, if the hub went back in time: kept, sent again.
@@ -83,7 +90,7 @@ function takeControl(ctx: LinkContext, message: OpenedMessage): Received {
       if (message.body.receivedUpTo > sentUpTo) return { replies: [sealHello(ctx)], resend: [] };
       acknowledge(ctx, message.body.receivedUpTo);
       return { replies: [sealHello(ctx)], resend: keptFrom(ctx, message.body.receivedUpTo + 1) };
-    case 'channel.resync':
+    case CHANNEL_RESYNC:
       takeResync(ctx, message.body);
       return { replies: [], resend: [] };
     default:

@@ -1,5 +1,6 @@
 import {
   type ACK,
+  EVENTS_BATCH,
   type HELLO,
   type MessageBody,
   type MessageType,
@@ -60,13 +61,13 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
     const records = sealRecordCopies(ctx.store, copyRecords(ctx.store, events));
     const envelope = sealSequenced(
       ctx,
-      'events.batch',
+      EVENTS_BATCH,
       { events, backlog, ...(records === undefined ? {} : { records }) },
       seq,
     );
-    hold(ctx, { seq, type: 'events.batch', envelope }, last.seq);
+    hold(ctx, { seq, type: EVENTS_BATCH, envelope }, last.seq);
     db.prepare('UPDATE link_channel SET sealed_outbox_seq = ? WHERE peer = ?').run(last.seq, HUB_PEER);
-    return { seq, type: 'events.batch', envelope };
+    return { seq, type: EVENTS_BATCH, envelope };
   });
 }
 

@@ -13,7 +13,14 @@ import { downHandlers } from '../../node/link/handlers/index.js';
 import { HubLink } from '../../node/link/hub-link.js';
 import { importEnrolment, type TrustMaterial } from '../../node/link/trust-material.js';
 import { newEvent } from '../../node/services/outbox/outbox.js';
-import { createEnrolmentRequest, HUB_ID, Identity, sodium } from '../../protocol/index.js';
+import {
+  AppointmentEvents,
+  createEnrolmentRequest,
+  FileEvents,
+  HUB_ID,
+  Identity,
+  sodium,
+} from '../../protocol/index.js';
 
 /** A hub (database, embedded broker, ingest link) and one enrolled mission's store, for a bench round. */
 export interface BenchPair {
@@ -92,18 +99,24 @@ export async function openBenchPair(databaseUrl: string | undefined): Promise<Be
   };
 }
 
-/** A realistic event of a mission: a file moving through its workflow. */
+/** A realistic event of a mission: one booking for three moves of a file through its workflow. */
 export function sampleEvent(i: number) {
+  const serviceCode = ['passport-renewal', 'consular-card', 'visa-short-stay'][i % 3] ?? '';
+  const entityId = `PAR-${(1_000_000 + i * 7919).toString(36).toUpperCase()}`;
+  if (i % 4 === 0) {
+    const slotStart = new Date(Date.UTC(2026, 2, 2, 8) + (i % 500) * 1_200_000).toISOString();
+    return newEvent({
+      kind: AppointmentEvents.Booked,
+      entity: 'appointment',
+      entityId,
+      data: { serviceCode, slotStart, state: 'confirmed', fromWaitlist: false },
+    });
+  }
   return newEvent({
-    kind: i % 4 === 0 ? 'appointment.booked' : 'file.transitioned',
-    entity: i % 4 === 0 ? 'appointment' : 'file',
-    entityId: `PAR-${(1_000_000 + i * 7919).toString(36).toUpperCase()}`,
-    data: {
-      serviceCode: ['passport-renewal', 'consular-card', 'visa-short-stay'][i % 3] ?? '',
-      from: 'in_review',
-      to: 'approved',
-      agent: `agent-${i % 7}`,
-    },
+    kind: FileEvents.Transitioned,
+    entity: 'file',
+    entityId,
+    data: { serviceCode, from: 'in_review', to: 'approved', agent: `agent-${i % 7}` },
   });
 }
 

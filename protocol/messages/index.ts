@@ -47,6 +47,7 @@ export * from './catalogue.js';
 export * from './common.js';
 export * from './control.js';
 export * from './directives.js';
+export * from './event-kinds.js';
 export * from './events.js';
 export * from './registry.js';
 export * from './trust.js';

@@ -9,7 +9,7 @@ export function writeEvents(store: Store, count: number, tag: string): string[] 
       kind: 'appointment.booked',
       entity: 'appointment',
       entityId: `${tag}-${i}`,
-      data: { serviceCode: 'passport_renewal', state: 'booked' },
+      data: { serviceCode: 'passport_renewal', slotStart: '2026-03-04T08:00:00.000Z', state: 'confirmed' },
     });
     appendEvent(store, event);
     return event.id;

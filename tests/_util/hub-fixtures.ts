@@ -14,6 +14,7 @@ import {
   ready,
   seal,
 } from '../../protocol/index.js';
+import { bookedData } from './event-data.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -62,7 +63,7 @@ export function bookingEvents(count: number): MissionEvent[] {
     entity: 'appointment',
     entityId: `RDV-${index}`,
     at,
-    data: { service: 'passport', slot: '2026-12-01T09:00:00.000Z', status: 'booked', index },
+    data: bookedData({ index }),
   }));
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CATALOGUE_UPDATE,
   type CatalogueUpdate,
   catalogueServiceSchema,
   type Identity,
@@ -43,7 +44,7 @@ export async function publishCatalogue(
     for (const { id } of missions) {
       const recipient = trust.keysOf(id)[0]?.identity;
       if (!recipient) continue;
-      const { envelope } = await sealAndHold(tx, hub, recipient, 'catalogue.update', update, now.getTime());
+      const { envelope } = await sealAndHold(tx, hub, recipient, CATALOGUE_UPDATE, update, now.getTime());
       envelopes.push({ missionId: id, envelope });
     }
     return { update, envelopes };

@@ -1,3 +1,4 @@
+import { AppointmentEvents } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 
 /** The network at a glance, computed from the replicas missions sent. */
@@ -17,10 +18,10 @@ export interface DashboardSummary {
 }
 
 const APPOINTMENT_KINDS = {
-  booked: 'appointment.booked',
-  cancelled: 'appointment.cancelled',
-  checkedIn: 'appointment.checked_in',
-  noShow: 'appointment.no_show',
+  booked: AppointmentEvents.Booked,
+  cancelled: AppointmentEvents.Cancelled,
+  checkedIn: AppointmentEvents.CheckedIn,
+  noShow: AppointmentEvents.NoShow,
 } as const;
 
 /** Figures over [from, to): by default the last 30 days. */

@@ -1,4 +1,5 @@
 import {
+  CERTIFICATE_RENEWAL,
   type Certificate,
   type Identity,
   renewCertificate,
@@ -47,7 +48,7 @@ export async function renewExpiringCertificates(
       validUntil: Date.parse(renewed.notAfter),
     });
     const { envelope } = await db.transaction((tx) =>
-      sealAndHold(tx, hub, recipient, 'certificate.renewal', { certificate: renewed }, now.getTime()),
+      sealAndHold(tx, hub, recipient, CERTIFICATE_RENEWAL, { certificate: renewed }, now.getTime()),
     );
     renewals.push({ missionId, envelope });
   }

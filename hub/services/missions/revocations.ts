@@ -1,5 +1,6 @@
 import {
   type Identity,
+  REVOCATION_LIST,
   type RevocationList,
   signRevocationList,
   type TrustStore,
@@ -135,7 +136,7 @@ async function announce(
   for (const { id } of others) {
     const recipient = trust.keysOf(id)[0]?.identity;
     if (!recipient) continue;
-    const { envelope } = await sealAndHold(tx, hub, recipient, 'revocation.list', { list }, now.getTime());
+    const { envelope } = await sealAndHold(tx, hub, recipient, REVOCATION_LIST, { list }, now.getTime());
     envelopes.push({ missionId: id, envelope });
   }
   return envelopes;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppointmentEvents } from '../../../protocol/index.js';
 import { can } from '../../services/staff/index.js';
 import { checkInBody } from '../staff/check-in.js';
 import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
@@ -63,7 +64,7 @@ export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps
       const { _csrf: _token, ...input } = request.body;
       const view = appointments.checkIn(input, pagePrincipal(request).username);
       deps.live?.publish({
-        type: 'appointment.checked_in',
+        type: AppointmentEvents.CheckedIn,
         ref: view.reference,
         serviceCode: view.serviceCode,
         state: view.state,
@@ -80,7 +81,7 @@ export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       for (const ref of appointments.markNoShows(pagePrincipal(request).username)) {
-        deps.live?.publish({ type: 'appointment.no_show', ref, state: 'no_show' });
+        deps.live?.publish({ type: AppointmentEvents.NoShow, ref, state: 'no_show' });
       }
       return done(reply, '/rendez-vous', 'no_shows');
     },

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CivilStatusEvents } from '../../../protocol/index.js';
 import type { CivilStatusRecord } from '../../services/civil-status/civil-status-record.js';
 import { ApiError } from '../errors.js';
 import { civilStatusInState } from '../staff/registry-view.js';
@@ -69,7 +70,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       const record = civilStatus.startReview(request.params.id, pagePrincipal(request).username);
-      return done(reply, moved(record, 'civil_status.review_started'), 'cs_review');
+      return done(reply, moved(record, CivilStatusEvents.ReviewStarted), 'cs_review');
     },
   );
 
@@ -86,7 +87,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
     async (request, reply) => {
       const act = request.body.actNumber || undefined;
       const record = civilStatus.transcribe(request.params.id, pagePrincipal(request).username, act);
-      return done(reply, moved(record, 'civil_status.transcribed'), 'cs_transcribed');
+      return done(reply, moved(record, CivilStatusEvents.Transcribed), 'cs_transcribed');
     },
   );
 
@@ -106,7 +107,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
         pagePrincipal(request).username,
         request.body.reason,
       );
-      return done(reply, moved(record, 'civil_status.rejected'), 'cs_rejected');
+      return done(reply, moved(record, CivilStatusEvents.Rejected), 'cs_rejected');
     },
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { FileEvents } from '../../../protocol/index.js';
 import { getService, listServices } from '../../services/catalogue/catalogue.js';
 import { langSchema, serviceCodeSchema } from '../../services/files/file-schema.js';
 import { personInputSchema } from '../../services/people/person-schema.js';
@@ -83,7 +84,7 @@ export async function counterFilePages(app: FastifyInstance, deps: StaffHttpDeps
         pagePrincipal(request).username,
       );
       deps.live?.publish({
-        type: 'file.opened',
+        type: FileEvents.Opened,
         ref: file.id,
         serviceCode: file.serviceCode,
         state: file.state,

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { FileEvents, MoneyEvents } from '../../../protocol/index.js';
 import { getService } from '../../services/catalogue/catalogue.js';
 import type { FileDocument } from '../../services/files/file-documents.js';
 import { FILE_STATES, fileStateSchema } from '../../services/files/workflow.js';
@@ -132,7 +133,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         principal.username,
       );
       deps.live?.publish({
-        type: 'file.transitioned',
+        type: FileEvents.Transitioned,
         ref: file.id,
         serviceCode: file.serviceCode,
         state: file.state,
@@ -160,7 +161,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         pagePrincipal(request).username,
       );
       deps.live?.publish({
-        type: 'invoice.created',
+        type: MoneyEvents.InvoiceCreated,
         ref: invoice.id,
         serviceCode: invoice.serviceCode,
         state: invoice.state,

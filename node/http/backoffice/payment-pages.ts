@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseTypedAmount } from '../../../common/money/index.js';
+import { MoneyEvents } from '../../../protocol/index.js';
 import { can } from '../../services/staff/index.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_CASHBOX, formatMoney, receiptData } from '../staff/money-view.js';
@@ -80,7 +81,7 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
         { invoiceId: request.params.id, ...input },
         pagePrincipal(request).username,
       );
-      deps.live?.publish({ type: 'payment.recorded', ref: payment.invoiceId, state: 'paid' });
+      deps.live?.publish({ type: MoneyEvents.PaymentRecorded, ref: payment.invoiceId, state: 'paid' });
       return reply.redirect(`/staff/recus/${payment.id}`, 303);
     },
   );

@@ -2,6 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  AppointmentEvents,
+  FileEvents,
+  MoneyEvents,
+  PersonEvents,
+  RegistrationEvents,
+} from '../../../protocol/index.js';
+import {
   listRecoveredEvents,
   markRecoveredReviewed,
   type RecoveredOutcome,
@@ -13,16 +20,16 @@ import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 
 /** What each kind of recovered event asks of the staff, in their words. */
-const KINDS: Readonly<Record<string, string>> = {
-  'appointment.booked': 'Rendez-vous pris',
-  'appointment.cancelled': 'Rendez-vous annulé',
-  'appointment.rescheduled': 'Rendez-vous déplacé',
-  'appointment.checked_in': 'Arrivée au guichet',
-  'file.opened': 'Dossier ouvert',
-  'file.transitioned': 'Dossier avancé',
-  'payment.recorded': 'Paiement encaissé',
-  'registration.created': 'Immatriculation',
-  'person.created': 'Personne enregistrée',
+const KINDS: Readonly<Partial<Record<string, string>>> = {
+  [AppointmentEvents.Booked]: 'Rendez-vous pris',
+  [AppointmentEvents.Cancelled]: 'Rendez-vous annulé',
+  [AppointmentEvents.Rescheduled]: 'Rendez-vous déplacé',
+  [AppointmentEvents.CheckedIn]: 'Arrivée au guichet',
+  [FileEvents.Opened]: 'Dossier ouvert',
+  [FileEvents.Transitioned]: 'Dossier avancé',
+  [MoneyEvents.PaymentRecorded]: 'Paiement encaissé',
+  [RegistrationEvents.Submitted]: 'Immatriculation demandée',
+  [PersonEvents.Created]: 'Personne enregistrée',
 };
 
 /** What became of each recovered record, and what it asks of an agent. */

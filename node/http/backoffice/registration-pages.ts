@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { RegistrationEvents } from '../../../protocol/index.js';
 import { listRegistryFollowUps } from '../../services/registrations/registry-reconcile.js';
 import { type ListedRegistration, registrationsInState, withPerson } from '../staff/registry-view.js';
 import { missionTime } from '../staff/staff-clock.js';
@@ -57,7 +58,11 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
     },
     async (request, reply) => {
       const registration = registrations.verify(request.params.id, pagePrincipal(request).username);
-      deps.live?.publish({ type: 'registration.verified', ref: registration.id, state: registration.state });
+      deps.live?.publish({
+        type: RegistrationEvents.Verified,
+        ref: registration.id,
+        state: registration.state,
+      });
       return done(reply, '/immatriculations?etat=submitted', 'verified');
     },
   );
@@ -75,7 +80,11 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
     async (request, reply) => {
       const card = request.body.consularCardNumber || undefined;
       const registration = registrations.activate(request.params.id, pagePrincipal(request).username, card);
-      deps.live?.publish({ type: 'registration.activated', ref: registration.id, state: registration.state });
+      deps.live?.publish({
+        type: RegistrationEvents.Activated,
+        ref: registration.id,
+        state: registration.state,
+      });
       return done(reply, '/immatriculations?etat=verified', 'activated');
     },
   );

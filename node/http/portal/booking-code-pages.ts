@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppointmentEvents } from '../../../protocol/index.js';
 import { commitGroupOf } from '../../db/commit-group.js';
 import type { AppointmentView } from '../../services/appointments/appointments.js';
 import { confirmInputSchema } from '../../services/appointments/schemas.js';
@@ -58,7 +59,7 @@ export async function bookingCodePages(app: FastifyInstance, deps: PortalPageDep
         const input = { reference: view.reference, code: parsed.data.code };
         const confirmed = await commitGroupOf(deps.store.db).run(() => appointments.confirm(input, actor));
         deps.live?.publish({
-          type: 'appointment.booked',
+          type: AppointmentEvents.Booked,
           ref: confirmed.reference,
           serviceCode: confirmed.serviceCode,
           state: confirmed.state,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { AppointmentEvents } from '../../../protocol/index.js';
 import { commitGroupOf } from '../../db/commit-group.js';
 import { applicantSchema, bookingInputSchema } from '../../services/appointments/schemas.js';
 import { getService, listServices } from '../../services/catalogue/catalogue.js';
@@ -117,7 +118,7 @@ export async function bookingPages(app: FastifyInstance, deps: PortalPageDeps): 
       try {
         const held = await commitGroupOf(deps.store.db).run(() => appointments.book(input, actor));
         deps.live?.publish({
-          type: 'appointment.held',
+          type: AppointmentEvents.Held,
           ref: held.reference,
           serviceCode: held.serviceCode,
           state: 'held',

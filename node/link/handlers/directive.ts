@@ -1,4 +1,5 @@
 import type { Directive } from '../../../protocol/index.js';
+import { DIRECTIVE_RECEIPT } from '../../../protocol/index.js';
 import { enqueueMessage } from '../../services/outbox/pending-messages.js';
 import type { LinkContext } from '../link-context.js';
 
@@ -24,7 +25,7 @@ export function applyDirective(ctx: LinkContext, directive: Directive): void {
       receivedAt,
     ).changes;
   if (inserted === 1) {
-    enqueueMessage(ctx.store, 'directive.receipt', { directiveId: directive.directiveId, receivedAt });
+    enqueueMessage(ctx.store, DIRECTIVE_RECEIPT, { directiveId: directive.directiveId, receivedAt });
     return;
   }
   // Sent again: the ministry's reminder of a directive the consul has not acknowledged yet.

@@ -1,4 +1,11 @@
 import type { OpenedMessage } from '../../../protocol/index.js';
+import {
+  CATALOGUE_UPDATE,
+  CERTIFICATE_RENEWAL,
+  EVENTS_RECOVERED,
+  REGISTRY_RESULT,
+  REVOCATION_LIST,
+} from '../../../protocol/index.js';
 import { acceptRotatedCertificate } from '../key-rotation.js';
 import type { LinkContext } from '../link-context.js';
 import { renewCertificateFrom } from '../trust-material.js';
@@ -23,15 +30,15 @@ export function downHandlers(): DownHandlers {
       switch (message.type) {
         case 'directive':
           return applyDirective(ctx, message.body);
-        case 'catalogue.update':
+        case CATALOGUE_UPDATE:
           return applyCatalogueUpdate(ctx, message.body);
-        case 'registry.result':
+        case REGISTRY_RESULT:
           return applyRegistryResult(ctx, message.body);
-        case 'events.recovered':
+        case EVENTS_RECOVERED:
           return applyEventsRecovered(ctx, message.body);
-        case 'revocation.list':
+        case REVOCATION_LIST:
           return applyRevocationList(ctx, message.body);
-        case 'certificate.renewal':
+        case CERTIFICATE_RENEWAL:
           // The same keys renewed, or the new key of a rotation under way certified.
           if (!renewCertificateFrom(ctx.store, ctx.self, ctx.hub, message.body.certificate))
             acceptRotatedCertificate(ctx, message.body.certificate);

@@ -1,3 +1,4 @@
+import { AppointmentEvents, type WaitlistEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -5,15 +6,7 @@ import { appendEvent, newEvent } from '../outbox/outbox.js';
 import type { AppointmentRow } from './appointment-row.js';
 
 /** Event kinds (and audit actions) of appointments. */
-export const AppointmentEvent = {
-  Held: 'appointment.held',
-  Booked: 'appointment.booked',
-  Expired: 'appointment.expired',
-  Cancelled: 'appointment.cancelled',
-  Rescheduled: 'appointment.rescheduled',
-  CheckedIn: 'appointment.checked_in',
-  NoShow: 'appointment.no_show',
-} as const;
+export const AppointmentEvent = AppointmentEvents;
 
 /** Entity names in the audit log and the outbox. */
 export const APPOINTMENT_ENTITY = 'appointment';
@@ -63,7 +56,7 @@ export function recordAppointment(store: Store, change: AppointmentChange): void
 export function recordWaitlist(
   store: Store,
   change: {
-    kind: string;
+    kind: (typeof WaitlistEvents)[keyof typeof WaitlistEvents];
     actor: string;
     at: string;
     id: string;

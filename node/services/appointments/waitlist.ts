@@ -1,3 +1,4 @@
+import { WaitlistEvents, waitlistEventOf } from '../../../protocol/index.js';
 import { newRowId } from '../../db/row-id.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import {
@@ -57,7 +58,7 @@ export function joinWaitlist(ctx: AppointmentsContext, input: WaitlistInput, act
       at,
     });
     const entry = { id, serviceCode: data.serviceCode, day: data.day, state: 'waiting' };
-    recordWaitlist(ctx.store, { kind: 'waitlist.joined', actor, at, ...entry });
+    recordWaitlist(ctx.store, { kind: WaitlistEvents.Joined, actor, at, ...entry });
     return { id, position: waitingCount(ctx, data.serviceCode, data.day) };
   };
   return immediateTransaction(ctx.store.db, join);
@@ -148,7 +149,7 @@ export function settleWaitlist(
   ).run(state, appointmentId ?? null, at, id);
   const row = db.prepare('SELECT service_code, day FROM waitlist WHERE id = ?').get(id) as WaitlistRow;
   recordWaitlist(ctx.store, {
-    kind: `waitlist.${state}`,
+    kind: waitlistEventOf(state),
     actor,
     at,
     id,

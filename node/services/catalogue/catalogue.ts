@@ -1,3 +1,4 @@
+import { CatalogueEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
@@ -98,7 +99,7 @@ function recordOverride(
     digestRecord(store.keys.audit, { fees: service.fees, active: service.active });
   appendAudit(store.db, {
     actor: change.actor,
-    action: 'service.overridden',
+    action: CatalogueEvents.ServiceOverridden,
     entity: SERVICE_ENTITY,
     entityId: change.code,
     beforeDigest: digest(change.before),
@@ -109,7 +110,7 @@ function recordOverride(
   appendEvent(
     store,
     newEvent({
-      kind: 'service.overridden',
+      kind: CatalogueEvents.ServiceOverridden,
       entity: SERVICE_ENTITY,
       entityId: change.code,
       at: change.at,

@@ -1,3 +1,4 @@
+import { CivilStatusEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
@@ -17,13 +18,7 @@ import { CivilStatusError, CivilStatusErrorCode } from './errors.js';
 export const CIVIL_STATUS_ENTITY = 'civil_status';
 
 /** Event kinds of transcriptions. Their data holds the kind of event, states and country: no person. */
-export const CivilStatusEvent = {
-  Submitted: 'civil_status.submitted',
-  ReviewStarted: 'civil_status.review_started',
-  Transcribed: 'civil_status.transcribed',
-  Rejected: 'civil_status.rejected',
-  Reconciled: 'civil_status.reconciled',
-} as const;
+export const CivilStatusEvent = CivilStatusEvents;
 export type CivilStatusEventKind = (typeof CivilStatusEvent)[keyof typeof CivilStatusEvent];
 
 /** What every civil-status operation needs, built once by the service. */

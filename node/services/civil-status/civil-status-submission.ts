@@ -1,4 +1,5 @@
 import type { Person as RegistryPerson } from '../../../protocol/index.js';
+import { REGISTRY_SUBMISSION } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { enqueueMessage } from '../outbox/pending-messages.js';
 import type { CivilStatusRecord } from './civil-status-record.js';
@@ -18,7 +19,7 @@ export function mainParticipant(record: CivilStatusRecord): Participant {
 export function queueCivilStatusSubmission(store: Store, record: CivilStatusRecord, at: string): void {
   const submissionId = record.registry.submissionId;
   if (submissionId === null) throw new TypeError(`record ${record.id} has no submission id`);
-  enqueueMessage(store, 'registry.submission', {
+  enqueueMessage(store, REGISTRY_SUBMISSION, {
     submissionId,
     kind: record.kind,
     recordId: record.id,

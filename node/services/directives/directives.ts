@@ -1,4 +1,4 @@
-import { type Directive, directiveSchema } from '../../../protocol/index.js';
+import { DIRECTIVE_ACK, type Directive, directiveSchema } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -70,7 +70,7 @@ export function acknowledgeDirective(
       entity: 'directive',
       entityId: input.directiveId,
     });
-    enqueueMessage(store, 'directive.ack', {
+    enqueueMessage(store, DIRECTIVE_ACK, {
       directiveId: input.directiveId,
       acknowledgedAt: at,
       acknowledgedBy: input.by,

@@ -1,3 +1,4 @@
+import { FileEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
@@ -9,7 +10,7 @@ import type { ConsularFile } from './file-schema.js';
 import type { FileState } from './workflow.js';
 
 /** Event kinds and audit actions of files. */
-export const FileEvent = { Opened: 'file.opened', Transitioned: 'file.transitioned' } as const;
+export const FileEvent = FileEvents;
 /** Entity name of files in the audit log and the outbox. */
 export const FILE_ENTITY = 'file';
 

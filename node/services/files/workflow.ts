@@ -1,19 +1,8 @@
-import { z } from 'zod';
+// Every state a file can be in, across all workflows: part of the wire (the hub counts files by
+// state), so defined in protocol/.
+export { FILE_STATES, type FileState, fileStateSchema } from '../../../protocol/index.js';
 
-/** Every state a file can be in, across all workflows. */
-export const FILE_STATES = [
-  'submitted',
-  'in_review',
-  'awaiting_payment',
-  'awaiting_documents',
-  'approved',
-  'rejected',
-  'ready',
-  'delivered',
-] as const;
-export const fileStateSchema = z.enum(FILE_STATES);
-/** One state of a file. */
-export type FileState = z.infer<typeof fileStateSchema>;
+import type { FileState } from '../../../protocol/index.js';
 
 /**
  * A service's workflow: where a file starts, the moves allowed from each state, and the states

@@ -1,4 +1,11 @@
-import { eventSchema, type MissionEvent, utf8 } from '../../../protocol/index.js';
+import {
+  type EventKind,
+  eventDataSchemas,
+  eventSchema,
+  isEventKind,
+  type MissionEvent,
+  utf8,
+} from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import { newRowId } from '../../db/row-id.js';
 import type { Store } from '../../db/store.js';
@@ -26,16 +33,16 @@ export interface BatchLimits {
   readonly afterSeq?: number;
 }
 
-/** Builds an event with a fresh id; `at` defaults to now. */
+/** Builds an event of the protocol's vocabulary with a fresh id; `at` defaults to now. */
 export function newEvent(
-  fields: Pick<MissionEvent, 'kind' | 'entity' | 'entityId' | 'data'> & { at?: string },
+  fields: Pick<MissionEvent, 'entity' | 'entityId' | 'data'> & { kind: EventKind; at?: string },
 ): MissionEvent {
   const { kind, entity, entityId, data } = fields;
   return { id: newRowId(), kind, entity, entityId, at: fields.at ?? new Date().toISOString(), data };
 }
 
 /**
- * Validates an event against protocol's schema and writes it to the outbox. Call it inside the
+ * Validates an event against protocol's schemas (the envelope's, and its kind's data) and writes it to the outbox. Call it inside the
  * transaction of the change, so that the change and its event commit together or not at all.
  * The `data` column is encrypted with the field key: events that carry identity fields to the hub
  * (registrations, civil status) must not leave them in clear in the database file. kind, entity,
@@ -44,6 +51,8 @@ export function newEvent(
  */
 export function appendEvent(store: Store, event: MissionEvent): number {
   const valid = eventSchema.parse(event);
+  // The data of a kind the protocol names must be what the hub reads of it (protocol/messages/event-kinds.ts).
+  if (isEventKind(valid.kind)) eventDataSchemas[valid.kind].parse(valid.data);
   const json = JSON.stringify(valid);
   const result = store.db
     .prepare(

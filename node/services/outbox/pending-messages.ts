@@ -1,15 +1,23 @@
+import type {
+  AUDIT_CHECKPOINT,
+  DIRECTIVE_ACK,
+  DIRECTIVE_RECEIPT,
+  KEY_ROTATION,
+  REGISTRY_SUBMISSION,
+  STATS_SNAPSHOT,
+} from '../../../protocol/index.js';
 import { type MessageBody, messageSchemas } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
 
 /** Up messages other than event batches: each is sealed on its own, in the order written. */
 export type PendingType =
-  | 'directive.receipt'
-  | 'directive.ack'
-  | 'audit.checkpoint'
-  | 'stats.snapshot'
-  | 'registry.submission'
-  | 'key.rotation';
+  | typeof DIRECTIVE_RECEIPT
+  | typeof DIRECTIVE_ACK
+  | typeof AUDIT_CHECKPOINT
+  | typeof STATS_SNAPSHOT
+  | typeof REGISTRY_SUBMISSION
+  | typeof KEY_ROTATION;
 
 /** A pending message read back. */
 export interface PendingMessage {

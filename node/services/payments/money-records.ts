@@ -1,16 +1,11 @@
+import { MoneyEvents } from '../../../protocol/index.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
 import type { PaymentContext } from './payment-context.js';
 
 /** Event kinds (and audit actions) of the cash desk. */
-export const MoneyEvent = {
-  InvoiceCreated: 'invoice.created',
-  InvoiceCancelled: 'invoice.cancelled',
-  PaymentRecorded: 'payment.recorded',
-  RefundRecorded: 'refund.recorded',
-  CashClosed: 'cash.closed',
-} as const;
+export const MoneyEvent = MoneyEvents;
 
 /** A change of money to record. `data` holds amounts, currencies, codes and dates: nothing personal. */
 export interface MoneyChange {

@@ -1,3 +1,4 @@
+import { PersonEvents } from '../../../protocol/index.js';
 import { newRowId } from '../../db/row-id.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
@@ -16,7 +17,7 @@ import {
 } from './person-schema.js';
 
 /** Event kinds and audit actions of people. */
-export const PersonEvent = { Created: 'person.created', Updated: 'person.updated' } as const;
+export const PersonEvent = PersonEvents;
 /** Entity name of people in the audit log and the outbox. */
 export const PERSON_ENTITY = 'person';
 
@@ -87,7 +88,7 @@ export function updatePerson(ctx: PeopleWriteContext, id: string, patch: PersonP
 }
 
 interface Change {
-  readonly kind: string;
+  readonly kind: (typeof PersonEvent)[keyof typeof PersonEvent];
   readonly id: string;
   readonly at: string;
   readonly actor: string;

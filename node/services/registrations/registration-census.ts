@@ -1,3 +1,4 @@
+import { RegistrationEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
 import type { Registration } from './registration-record.js';
@@ -6,20 +7,7 @@ import type { Registration } from './registration-record.js';
 export const REGISTRATION_ENTITY = 'registration';
 
 /** Event kinds of registrations, as the hub's dashboards read them. */
-export const RegistrationEvent = {
-  Submitted: 'registration.submitted',
-  Verified: 'registration.verified',
-  Activated: 'registration.activated',
-  Rejected: 'registration.rejected',
-  Renewed: 'registration.renewed',
-  Expired: 'registration.expired',
-  Deregistered: 'registration.deregistered',
-  CensusUpdated: 'registration.census_updated',
-  DetailsUpdated: 'registration.details_updated',
-  ConsentChanged: 'registration.consent_changed',
-  Reconciled: 'registration.reconciled',
-  CensusWithdrawn: 'registration.census_withdrawn',
-} as const;
+export const RegistrationEvent = RegistrationEvents;
 export type RegistrationEventKind = (typeof RegistrationEvent)[keyof typeof RegistrationEvent];
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Person as RegistryPerson } from '../../../protocol/index.js';
+import { REGISTRY_SUBMISSION } from '../../../protocol/index.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { enqueueMessage } from '../outbox/pending-messages.js';
 import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.js';
@@ -101,7 +102,7 @@ export function queueRegistrationSubmission(ctx: RegistrationContext, draft: Reg
     ...(details.fatherName ? { fatherName: details.fatherName } : {}),
     ...(details.motherName ? { motherName: details.motherName } : {}),
   };
-  enqueueMessage(ctx.store, 'registry.submission', {
+  enqueueMessage(ctx.store, REGISTRY_SUBMISSION, {
     submissionId,
     kind: 'registration',
     recordId: draft.id,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SurveyEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { transaction } from '../../db/transaction.js';
 import { languageSchema } from '../catalogue/catalogue-schema.js';
@@ -51,7 +52,7 @@ export function recordSurveyAnswer(
 }
 
 /** Kind of the outbox event the hub's dashboards read (`data.rating` is the overall rating). */
-export const SURVEY_ANSWERED = 'survey.answered';
+export const SURVEY_ANSWERED = SurveyEvents.Answered;
 
 function insertAnswer(
   store: Store,

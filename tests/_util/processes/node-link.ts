@@ -11,6 +11,7 @@ import { importEnrolment, loadTrustMaterial } from '../../../node/link/trust-mat
 import { appendEvent, newEvent } from '../../../node/services/outbox/outbox.js';
 import { readKeyFile } from '../../../ops/keys/key-file.js';
 import { ready } from '../../../protocol/index.js';
+import { bookedData } from '../event-data.js';
 import { childConfig, exitCleanlyOnSignal, NODE_FILES, READY_LINE } from './child-protocol.js';
 
 /** What the node child is told on its command line. */
@@ -43,7 +44,7 @@ store.db.transaction(() => {
         kind: 'appointment.booked',
         entity: 'appointment',
         entityId: `RDV-${i}`,
-        data: { service: 'passport', index: i },
+        data: bookedData({ index: i }),
       }),
     );
   }

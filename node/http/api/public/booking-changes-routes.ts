@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { AppointmentEvents } from '../../../../protocol/index.js';
 import type { Caller } from '../../../services/appointments/changes.js';
 import {
   appointmentBodies,
@@ -37,7 +38,7 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
       const input = { reference: request.params.reference, phone: request.body.phone };
       const cancelled = appointments.cancel(input, APPLICANT);
       // The counter's list of the day loses a line (and the waiting list may gain an offer).
-      publishBooking(deps, 'appointment.cancelled', cancelled);
+      publishBooking(deps, AppointmentEvents.Cancelled, cancelled);
       return toAppointmentResponse(cancelled);
     },
   );
@@ -57,7 +58,7 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     async (request) => {
       const input = { reference: request.params.reference, ...request.body };
       const moved = appointments.reschedule(input, APPLICANT);
-      publishBooking(deps, 'appointment.rescheduled', moved);
+      publishBooking(deps, AppointmentEvents.Rescheduled, moved);
       return toAppointmentResponse(moved);
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
+import { AppointmentEvents } from '../../../../protocol/index.js';
 import { commitGroupOf } from '../../../db/commit-group.js';
 import { ApiError } from '../../errors.js';
 import {
@@ -39,7 +40,7 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       const held = await commitGroupOf(deps.store.db).run(() =>
         appointments.bookChecked({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
       );
-      publishBooking(deps, 'appointment.held', {
+      publishBooking(deps, AppointmentEvents.Held, {
         reference: held.reference,
         serviceCode: held.serviceCode,
         state: 'held',
@@ -71,7 +72,7 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       const confirmed = await commitGroupOf(deps.store.db).run(() =>
         appointments.confirm(input, PUBLIC_ACTOR),
       );
-      publishBooking(deps, 'appointment.booked', confirmed);
+      publishBooking(deps, AppointmentEvents.Booked, confirmed);
       return toAppointmentResponse(confirmed);
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
+import { FileEvents } from '../../../../protocol/index.js';
 import { immediateTransaction } from '../../../db/transaction.js';
 import { requireActiveService } from '../../../services/catalogue/catalogue.js';
 import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
@@ -41,7 +42,7 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
         return files.open(note === undefined ? input : { ...input, note }, `applicant:${person.id}`);
       });
       deps.live?.publish({
-        type: 'file.opened',
+        type: FileEvents.Opened,
         ref: file.id,
         serviceCode: file.serviceCode,
         state: file.state,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { FileEvents } from '../../../../protocol/index.js';
 import { fileStateSchema } from '../../../services/files/workflow.js';
 import { personInputSchema } from '../../../services/people/person-schema.js';
 import { ApiError } from '../../errors.js';
@@ -86,7 +87,7 @@ export async function staffFileRoutes(app: FastifyInstance, deps: StaffHttpDeps)
     async (request, reply) => {
       const file = openCounterFile(deps, request.body, principalOf(request).username);
       deps.live?.publish({
-        type: 'file.opened',
+        type: FileEvents.Opened,
         ref: file.id,
         serviceCode: file.serviceCode,
         state: file.state,
@@ -106,7 +107,7 @@ export async function staffFileRoutes(app: FastifyInstance, deps: StaffHttpDeps)
       if (DECISION_STATES.includes(request.body.to)) assertAllowed(principal, 'files.decide');
       const file = files.transition(request.params.id, request.body, principal.username);
       deps.live?.publish({
-        type: 'file.transitioned',
+        type: FileEvents.Transitioned,
         ref: file.id,
         serviceCode: file.serviceCode,
         state: file.state,

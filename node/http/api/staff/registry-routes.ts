@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CivilStatusEvents, RegistrationEvents } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
 import { civilStatusInState, registrationsInState, withPerson } from '../../staff/registry-view.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
@@ -46,7 +47,8 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
   api.post(
     '/registrations/:id/verify',
     { preHandler: manageRegistrations, schema: { params: idParams } },
-    async (request) => told('registration.verified', registrations.verify(request.params.id, actor(request))),
+    async (request) =>
+      told(RegistrationEvents.Verified, registrations.verify(request.params.id, actor(request))),
   );
   api.post(
     '/registrations/:id/activate',
@@ -59,7 +61,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
     },
     async (request) =>
       told(
-        'registration.activated',
+        RegistrationEvents.Activated,
         registrations.activate(request.params.id, actor(request), request.body?.consularCardNumber),
       ),
   );
@@ -68,7 +70,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
     { preHandler: manageRegistrations, schema: { params: idParams, body: reasonBody } },
     async (request) =>
       told(
-        'registration.rejected',
+        RegistrationEvents.Rejected,
         registrations.reject(request.params.id, actor(request), request.body.reason),
       ),
   );
@@ -90,7 +92,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
     '/civil-status/:id/review',
     { preHandler: manageCivil, schema: { params: idParams } },
     async (request) =>
-      told('civil_status.review_started', civilStatus.startReview(request.params.id, actor(request))),
+      told(CivilStatusEvents.ReviewStarted, civilStatus.startReview(request.params.id, actor(request))),
   );
   api.post(
     '/civil-status/:id/transcribe',
@@ -103,7 +105,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
     },
     async (request) =>
       told(
-        'civil_status.transcribed',
+        CivilStatusEvents.Transcribed,
         civilStatus.transcribe(request.params.id, actor(request), request.body?.actNumber),
       ),
   );
@@ -112,7 +114,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
     { preHandler: manageCivil, schema: { params: idParams, body: reasonBody } },
     async (request) =>
       told(
-        'civil_status.rejected',
+        CivilStatusEvents.Rejected,
         civilStatus.reject(request.params.id, actor(request), request.body.reason),
       ),
   );
