@@ -34,6 +34,26 @@ export const HubErrorCode = {
 /** One of the codes of {@link HubErrorCode}. */
 export type HubErrorCodeValue = (typeof HubErrorCode)[keyof typeof HubErrorCode];
 
+/**
+ * The HTTP status of each code when a request meets it (http/errors.ts). Most are met by commands
+ * and at start, where the code and message are what the operator reads.
+ */
+export const HUB_ERROR_STATUS: Readonly<Record<HubErrorCodeValue, number>> = {
+  HUB_ERR_SCHEMA_TOO_NEW: 500,
+  HUB_ERR_MIGRATIONS_INVALID: 500,
+  HUB_ERR_MIGRATION_CHANGED: 500,
+  HUB_ERR_CERTIFICATE_INVALID: 400,
+  HUB_ERR_ENROLMENT_INVALID: 400,
+  HUB_ERR_UNKNOWN_MISSION: 404,
+  HUB_ERR_MISSION_EXISTS: 409,
+  HUB_ERR_MISSION_REVOKED: 409,
+  HUB_ERR_KEY_MISMATCH: 409,
+  HUB_ERR_INTEGER_OVERFLOW: 500,
+  HUB_ERR_EMBEDDED_DATABASE_UNAVAILABLE: 503,
+  HUB_ERR_HUB_ALREADY_RUNNING: 503,
+  HUB_ERR_PGLITE_DATA_FOUND: 500,
+};
+
 /** An error of the hub with a stable code; keeps its cause. */
 export class HubError extends Error {
   constructor(

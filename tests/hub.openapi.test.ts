@@ -180,6 +180,11 @@ describe('hub JSON API: OpenAPI document', () => {
     const revoked = await inject('POST', '/api/v1/missions/fr-lyon/revoke', { reason: 'retired' }, token);
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json()).toEqual({ revoked: 'fr-lyon', revocationListSerial: expect.any(Number) });
+    // A mission the hub never enrolled: the catalogue's status, in the error shape the document gives.
+    expect(Object.keys(operation('post', '/api/v1/missions/{id}/revoke').responses)).toContain('404');
+    const unknown = await inject('POST', '/api/v1/missions/fr-nowhere/revoke', { reason: 'retired' }, token);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: { code: 'HUB_ERR_UNKNOWN_MISSION', message: expect.any(String) } });
     const logout = await inject('POST', '/api/v1/auth/logout', undefined, token);
     expect(logout.statusCode).toBe(204);
     expect(logout.body).toBe('');

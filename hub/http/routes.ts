@@ -73,7 +73,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
         tags: ['missions'],
         params: z.strictObject({ id: missionIdSchema }),
         body: z.strictObject({ reason: z.enum(['compromised', 'retired']) }),
-        response: { 200: revokedResponse, ...guarded() },
+        response: { 200: revokedResponse, ...guarded([404]) },
       },
     },
     async (request) => {

@@ -24,10 +24,13 @@ export const directiveInputSchema = z.strictObject({
 });
 export type DirectiveInput = z.input<typeof directiveInputSchema>;
 
+/** HTTP status of each reason a directive is refused, for the hub's error catalogue. */
+export const DIRECTIVE_ERROR_STATUS = { unknown_mission: 400, no_target: 400, invalid_dates: 400 } as const;
+
 /** Why a directive was refused. */
 export class DirectiveError extends Error {
   constructor(
-    readonly code: 'unknown_mission' | 'no_target' | 'invalid_dates',
+    readonly code: keyof typeof DIRECTIVE_ERROR_STATUS,
     message: string,
   ) {
     super(message);

@@ -9,10 +9,13 @@ export interface ImportReport {
   readonly alreadyQueued: number;
 }
 
+/** HTTP status of each reason an import is refused, for the hub's error catalogue. */
+export const REGISTRY_IMPORT_ERROR_STATUS = { unknown_mission: 400 } as const;
+
 /** Why an import was refused before anything was written. */
 export class RegistryImportError extends Error {
   constructor(
-    readonly code: 'unknown_mission',
+    readonly code: keyof typeof REGISTRY_IMPORT_ERROR_STATUS,
     message: string,
   ) {
     super(message);

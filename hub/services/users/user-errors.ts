@@ -16,6 +16,17 @@ export const UserErrorCode = {
 /** One of the codes of {@link UserErrorCode}. */
 export type UserErrorCodeValue = (typeof UserErrorCode)[keyof typeof UserErrorCode];
 
+/** HTTP status of each code, for the hub's error catalogue (http/errors.ts). */
+export const USER_ERROR_STATUS: Readonly<Record<UserErrorCodeValue, number>> = {
+  invalid_credentials: 401,
+  locked: 423,
+  weak_password: 400,
+  invalid_request: 400,
+  user_exists: 409,
+  not_found: 404,
+  invalid_code: 400,
+};
+
 /** A refusal of the users service; `details` is safe to show (never a secret). */
 export class UserError extends Error {
   constructor(

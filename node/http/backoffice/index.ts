@@ -6,7 +6,6 @@ import { Eta } from 'eta';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { decorateStaffRequest, identify } from '../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
-import { registerStaffHttpErrors } from '../staff/staff-http-errors.js';
 import { accountPages } from './account-pages.js';
 import { appointmentPages } from './appointment-pages.js';
 import { civilStatusPages } from './civil-status-pages.js';
@@ -40,7 +39,6 @@ const STATIC_FILES: Readonly<Record<string, string>> = {
  * app: `app.register(backofficeRoutes, deps)`.
  */
 export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
-  registerStaffHttpErrors();
   await app.register(
     async (scope) => {
       decorateStaffRequest(scope);

@@ -5,7 +5,6 @@ import csrfProtection from '@fastify/csrf-protection';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { registerPublicErrors } from '../api/public/error-statuses.js';
 import { bookingCodePages } from './booking-code-pages.js';
 import { bookingPages } from './booking-pages.js';
 import { createFormats } from './formats.js';
@@ -41,7 +40,6 @@ const PORTAL_CSRF_COOKIE = 'econsulat_csrf';
  * the node's app: `app.register(portalRoutes, deps)`.
  */
 export async function portalRoutes(app: FastifyInstance, deps: PortalDeps): Promise<void> {
-  registerPublicErrors();
   const site: PageSite = {
     missionName: deps.config.missionName,
     formats: createFormats(deps.config.timeZone),

@@ -18,6 +18,15 @@ export const CivilStatusErrorCode = {
 /** One of the codes of {@link CivilStatusErrorCode}. */
 export type CivilStatusErrorCodeValue = (typeof CivilStatusErrorCode)[keyof typeof CivilStatusErrorCode];
 
+/** HTTP status of each code, for the node's error catalogue (http/error-catalogue.ts). */
+export const CIVIL_STATUS_ERROR_STATUS: Readonly<Record<CivilStatusErrorCodeValue, number>> = {
+  invalid_input: 400,
+  invalid_roles: 400,
+  civil_status_not_found: 404,
+  person_not_found: 404,
+  transition_not_allowed: 409,
+};
+
 /** A refusal of the civil-status service. */
 export class CivilStatusError extends DomainError<CivilStatusErrorCodeValue> {
   override readonly name = 'CivilStatusError';

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { bookingChangesRoutes } from './booking-changes-routes.js';
 import { bookingRoutes } from './booking-routes.js';
 import { DEFAULT_PUBLIC_RATE_LIMITS, type PublicApiDeps, type PublicRouteDeps } from './deps.js';
-import { registerPublicErrors } from './error-statuses.js';
 import { filesRoutes } from './files-routes.js';
 import { checkoutRoutes, webhookRoutes } from './payments-routes.js';
 import { registrationsRoutes } from './registrations-routes.js';
@@ -25,7 +24,6 @@ export const PUBLIC_BODY_LIMIT = 16 * 1024;
  * it on the app of node/http/app.ts (its error handler, validators and OpenAPI document).
  */
 export async function publicApiRoutes(app: FastifyInstance, deps: PublicApiDeps): Promise<void> {
-  registerPublicErrors();
   const routeDeps: PublicRouteDeps = {
     ...deps,
     now: deps.now ?? (() => new Date()),

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../errors.js';
 import { decorateStaffRequest, identify } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';
-import { registerStaffHttpErrors } from '../../staff/staff-http-errors.js';
 import { staffAdminRoutes } from './admin-routes.js';
 import { staffAppointmentRoutes } from './appointment-routes.js';
 import { staffAuthRoutes } from './auth-routes.js';
@@ -26,7 +25,6 @@ const SESSIONLESS = new Set(['/api/v1/staff/login', '/api/v1/staff/logout', ''])
  * the role table.
  */
 export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
-  registerStaffHttpErrors();
   await app.register(
     async (scope) => {
       decorateStaffRequest(scope);
