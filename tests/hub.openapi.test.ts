@@ -184,7 +184,9 @@ describe('hub JSON API: OpenAPI document', () => {
     expect(Object.keys(operation('post', '/api/v1/missions/{id}/revoke').responses)).toContain('404');
     const unknown = await inject('POST', '/api/v1/missions/fr-nowhere/revoke', { reason: 'retired' }, token);
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json()).toEqual({ error: { code: 'HUB_ERR_UNKNOWN_MISSION', message: expect.any(String) } });
+    expect(unknown.json()).toEqual({
+      error: { code: 'HUB_ERR_UNKNOWN_MISSION', message: expect.any(String) },
+    });
     const logout = await inject('POST', '/api/v1/auth/logout', undefined, token);
     expect(logout.statusCode).toBe(204);
     expect(logout.body).toBe('');
