@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ready, sodium } from '../../protocol/index.js';
 import { createPasswordPool, type PasswordHasher } from './password-pool.js';
@@ -93,6 +98,30 @@ describe('argon2id password pool', () => {
 
   it('refuses to hash a password that is not a string', async () => {
     await expect(pool.hash(undefined as unknown as string)).rejects.toThrow();
+  });
+
+  it('never holds a process open, even a pool nobody closes (the hub shares one for its life)', () => {
+    const pool = fileURLToPath(new URL('./password-pool.ts', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'econsulat-pool-'));
+    const script = join(dir, 'hash-and-leave.mts');
+    writeFileSync(
+      script,
+      `import { createPasswordPool } from ${JSON.stringify(pool)};
+       const hasher = createPasswordPool({ size: 2 });
+       await hasher.hash('un mot de passe assez long');
+       console.log('hashed');\n`,
+    );
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.stdout, run.stderr).toContain('hashed');
+      // Held open, the process would be killed by the timeout: a signal and no status.
+      expect({ status: run.status, signal: run.signal }).toEqual({ status: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses work once closed', async () => {

@@ -109,13 +109,15 @@ class PasswordPool implements PasswordHasher {
 
   private spawn(): Slot {
     const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: this.workerData }) };
-    slot.worker.unref();
     slot.worker.on('message', (reply: Reply) => this.settle(slot, reply));
     // A crashed worker (out of memory, a libsodium abort) fails its task and is replaced.
     slot.worker.on('error', (error) => this.replace(slot, error));
     slot.worker.on('exit', (code) => {
       if (!this.closed) this.replace(slot, new Error(`password worker exited with code ${code}`));
     });
+    // After the listeners: listening for messages refs the worker's port again, and an idle worker
+    // of a pool nobody closes (the hub's shared one) would hold the process open at exit.
+    slot.worker.unref();
     return slot;
   }
 
