@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
+import { createPasswordPool, type PasswordHasher } from '../../common/auth/index.js';
 import { missionPrefix, type NodeConfig } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import { type Appointments, createAppointments } from './appointments/appointments.js';
@@ -9,7 +10,6 @@ import { createPaymentService, type PaymentService } from './payments/payment-se
 import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
 import { createRegistrationService, type RegistrationService } from './registrations/registration-service.js';
-import { createPasswordPool, type PasswordHasher } from './staff/password-pool.js';
 import { createStaffService, type StaffService } from './staff/staff-service.js';
 
 /** The mission's domain services, wired once over one store. */

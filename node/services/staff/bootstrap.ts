@@ -1,9 +1,9 @@
+import type { PasswordHasher } from '../../../common/auth/index.js';
 import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
 import { ready, sodium } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { StaffError, StaffErrorCode } from './errors.js';
-import type { PasswordHasher } from './password-pool.js';
 import { recoveryKey, storeRecoveryCodes } from './recovery-codes.js';
 import { generatePassword } from './staff-context.js';
 import { decodeStaff } from './staff-rows.js';

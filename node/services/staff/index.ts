@@ -2,9 +2,13 @@
 
 export type { TotpEnrolment } from '../../../common/auth/index.js';
 export {
+  createPasswordPool,
   DEFAULT_LOCKOUT,
   type LockoutPolicy,
   MIN_PASSWORD_LENGTH,
+  type PasswordCheck,
+  type PasswordHasher,
+  type PasswordPoolOptions,
   totpCodeAt,
 } from '../../../common/auth/index.js';
 export type { TotpEnrolled } from './account.js';
@@ -18,12 +22,6 @@ export {
 } from './errors.js';
 export type { LoginResult } from './login.js';
 export { assertPasswordPolicy } from './password-policy.js';
-export {
-  createPasswordPool,
-  type PasswordCheck,
-  type PasswordHasher,
-  type PasswordPoolOptions,
-} from './password-pool.js';
 export {
   can,
   isStaffRole,

@@ -1,7 +1,7 @@
+import type { PasswordHasher } from '../../../common/auth/index.js';
 import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../../../common/auth/index.js';
 import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
-import type { PasswordHasher } from './password-pool.js';
 import { recoveryKey } from './recovery-codes.js';
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.js';
 
