@@ -11,8 +11,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--port-base <port>', 'hub HTTP port; missions take the next two, the broker the third', '8080')
     .action(async (options: { dir: string; portBase: string }) => {
       const demo = await runDemo(options.dir, Number(options.portBase));
+      // Ctrl-C is taken before the line that says so is printed: a signal sent on reading it stops
+      // the demo cleanly instead of killing it mid-write.
+      const stopped = runUntilSignal(() => demo.close());
       process.stdout.write(describe(demo.summary, options.dir));
-      await runUntilSignal(() => demo.close());
+      await stopped;
     });
 }
 

@@ -116,9 +116,11 @@ export function registerHubCommands(program: Command): void {
       const config = options.config ? await readHubConfig(options.config) : hubConfigFromEnv();
       const running = await createHub(config, await loadHubIdentity(config));
       const url = await running.start();
+      // Signals are taken before the line a supervisor waits for is printed. The hub's own
+      // PostgreSQL gone, nothing can be committed: exit, for systemd to restart both.
+      const stopped = runUntilSignal(() => running.close(), running.context.db.lost);
       process.stdout.write(`hub listening on ${url}\n`);
-      // The hub's own PostgreSQL gone, nothing can be committed: exit, for systemd to restart both.
-      await runUntilSignal(() => running.close(), running.context.db.lost);
+      await stopped;
     });
 }
 

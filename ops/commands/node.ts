@@ -101,8 +101,10 @@ export function registerNodeCommands(program: Command): Command {
       const config = options.config ? await readNodeConfig(options.config) : nodeConfigFromEnv();
       const running = await createNode(config, await loadNodeSecrets(config));
       const url = await running.start();
+      // Signals are taken before the line a supervisor waits for is printed.
+      const stopped = runUntilSignal(() => running.close());
       process.stdout.write(`mission ${config.missionId} listening on ${url}\n`);
-      await runUntilSignal(() => running.close());
+      await stopped;
     });
   return node;
 }
