@@ -9,6 +9,7 @@ import {
   RegistrationEvents,
 } from '../../../protocol/index.js';
 import {
+  isSettled,
   listRecoveredEvents,
   markRecoveredReviewed,
   type RecoveredOutcome,
@@ -72,7 +73,7 @@ export async function recoveryPages(app: FastifyInstance, deps: StaffHttpDeps): 
         entity: `${event.entity} ${event.entityId}`,
         at: missionTime(deps, event.at),
         outcome: OUTCOMES[event.outcome],
-        settled: event.outcome === 'restored' || event.outcome === 'already_here',
+        settled: isSettled(event.outcome),
         facts: Object.entries(event.data)
           .map(
             ([key, value]) => `${key} : ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,

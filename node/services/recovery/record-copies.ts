@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
-import { fromUtf8, type MissionEvent, utf8 } from '../../../protocol/index.js';
+import { fromUtf8, MAX_RECORD_COPIES_CHARS, type MissionEvent, utf8 } from '../../../protocol/index.js';
 import { decryptFieldBytes, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
 import { type RecordShape, shapeOf } from './record-shapes.js';
@@ -17,8 +17,6 @@ export interface CopiedRecord {
   readonly rows: Readonly<Record<string, readonly CopiedRow[]>>;
 }
 
-/** Bytes of the sealed copies of one batch at most (the protocol bounds their base64). */
-export const MAX_SEALED_COPY_BYTES = 1024 * 1024;
 /** A copy never inflates past this: what a batch of 500 events' records could reasonably hold. */
 const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 /** The copies are sealed as one field of a table that does not exist: the binding names the format. */
@@ -70,7 +68,8 @@ export function sealRecordCopies(store: Store, records: readonly CopiedRecord[])
   if (records.length === 0) return undefined;
   const json = utf8(JSON.stringify({ v: 1, records }));
   const sealed = encryptField(store.keys.records, deflateRawSync(json, { level: 1 }), BINDING);
-  return sealed.length > MAX_SEALED_COPY_BYTES ? undefined : Buffer.from(sealed).toString('base64');
+  const base64 = Buffer.from(sealed).toString('base64');
+  return base64.length > MAX_RECORD_COPIES_CHARS ? undefined : base64;
 }
 
 /**

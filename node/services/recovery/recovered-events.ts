@@ -11,6 +11,11 @@ export type RecoveredOutcome = RecordOutcome | 'not_copied';
 
 /** Outcomes that leave nothing for an agent to do. */
 const SETTLED: readonly RecoveredOutcome[] = ['restored', 'already_here'];
+
+/** True when a recovered event's record was put back as it was: nothing for an agent to do. */
+export function isSettled(outcome: RecoveredOutcome): boolean {
+  return SETTLED.includes(outcome);
+}
 const SETTLED_SQL = SETTLED.map((outcome) => `'${outcome}'`).join(', ');
 
 /** An event the hub returned after a restore, as the staff see it. */
