@@ -95,6 +95,15 @@ for (const backend of storeBackends('restore resync')) {
       await expect.poll(async () => (await hubEvents(missionId)).ids.length, WAIT).toBe(230);
       await expect.poll(() => getDirective(store as Store, directiveId)?.receivedAt, WAIT).toBeTruthy();
       await expect.poll(() => undelivered(store as Store), WAIT).toBe(0);
+      // The node's acknowledgement of the directive reaches the hub after the node applied it.
+      const unacknowledged = async () => {
+        const [row] = await (hubStore as TestStore).db.query<{ n: number | string }>(
+          'SELECT count(*) AS n FROM outbound WHERE mission_id = $1 AND acked_at IS NULL',
+          [missionId],
+        );
+        return Number(row?.n);
+      };
+      await expect.poll(unacknowledged, WAIT).toBe(0);
       await link.stop();
       store.close();
       store = await goBack();
