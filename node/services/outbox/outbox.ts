@@ -9,6 +9,7 @@ import {
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import { newRowId } from '../../db/row-id.js';
 import type { Store } from '../../db/store.js';
+import { signalChange } from '../changes/change-signal.js';
 
 /** An event read back from the outbox with its position. */
 export interface OutboxItem {
@@ -68,6 +69,7 @@ export function appendEvent(store: Store, event: MissionEvent): number {
       encryptField(store.keys.field, JSON.stringify(valid.data), dataBinding(valid.id)),
       utf8(json).length,
     );
+  signalChange(store.db);
   return Number(result.lastInsertRowid);
 }
 
@@ -87,6 +89,33 @@ export function readBatch(store: Store, limits: BatchLimits): OutboxItem[] {
     items.push({ seq: row.seq, event: toEvent(store, row) });
   }
   return items;
+}
+
+/**
+ * Events written after `afterSeq`, delivered or not, in seq order: what the change feed follows.
+ * Read outside a transaction, it sees committed events only.
+ */
+export function readEventsAfter(store: Store, afterSeq: number, limit: number): OutboxItem[] {
+  const rows = store.db
+    .prepare(
+      `SELECT seq, id, kind, entity, entity_id, at, data, size FROM outbox
+       WHERE seq > ? ORDER BY seq LIMIT ?`,
+    )
+    .all(afterSeq, limit) as OutboxRow[];
+  return rows.map((row) => ({ seq: row.seq, event: toEvent(store, row) }));
+}
+
+/** The seq of the last event ever written (kept by AUTOINCREMENT, even once pruned); 0 for none. */
+export function lastEventSeq(store: Store): number {
+  return lastRowNumber(store, 'outbox');
+}
+
+/** The last number an AUTOINCREMENT table gave, even if its row is gone; 0 for none. */
+export function lastRowNumber(store: Store, table: 'outbox' | 'link_pending'): number {
+  const row = store.db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as
+    | { seq: number }
+    | undefined;
+  return row?.seq ?? 0;
 }
 
 /** Marks every event up to and including `upToSeq` as delivered; returns how many changed. */

@@ -9,6 +9,7 @@ import type {
 import { type MessageBody, messageSchemas } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
+import { signalChange } from '../changes/change-signal.js';
 
 /** Up messages other than event batches: each is sealed on its own, in the order written. */
 export type PendingType =
@@ -39,20 +40,42 @@ export function enqueueMessage<T extends PendingType>(store: Store, type: T, bod
   const id = Number(insert.run(type, new Uint8Array(0), createdAt).lastInsertRowid);
   const sealed = encryptField(store.keys.field, JSON.stringify(valid), binding(id));
   store.db.prepare('UPDATE link_pending SET body = ? WHERE id = ?').run(sealed, id);
+  signalChange(store.db);
   return id;
 }
 
-/** The oldest pending message, or undefined. */
-export function firstPending(store: Store): PendingMessage | undefined {
-  const row = store.db.prepare('SELECT id, type, body FROM link_pending ORDER BY id LIMIT 1').get() as
-    | { id: number; type: PendingType; body: Uint8Array }
-    | undefined;
-  if (!row) return undefined;
+/**
+ * Messages queued after `afterId` and not sealed yet, in order: the change feed follows the
+ * directive receipts and acknowledgements through them. A message the link has already sealed
+ * and removed is not seen; the screens miss that notice only, never the change.
+ */
+export function readPendingAfter(store: Store, afterId: number, limit: number): PendingMessage[] {
+  const rows = store.db
+    .prepare('SELECT id, type, body FROM link_pending WHERE id > ? ORDER BY id LIMIT ?')
+    .all(afterId, limit) as PendingRow[];
+  return rows.map((row) => toPending(store, row));
+}
+
+interface PendingRow {
+  id: number;
+  type: PendingType;
+  body: Uint8Array;
+}
+
+function toPending(store: Store, row: PendingRow): PendingMessage {
   return {
     id: row.id,
     type: row.type,
     body: JSON.parse(decryptField(store.keys.field, row.body, binding(row.id))),
   };
+}
+
+/** The oldest pending message, or undefined. */
+export function firstPending(store: Store): PendingMessage | undefined {
+  const row = store.db.prepare('SELECT id, type, body FROM link_pending ORDER BY id LIMIT 1').get() as
+    | PendingRow
+    | undefined;
+  return row && toPending(store, row);
 }
 
 /** Removes a pending message once it is sealed and held. */
