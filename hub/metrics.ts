@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type MissionLink, missionLinks } from './dashboards/links.js';
 import type { Database } from './db/database.js';
+import { unreadEventCounts } from './ingest/event-data-check.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
 
 /** The hub's Prometheus metrics, in a registry of its own. */
@@ -52,6 +53,17 @@ export function createHubMetrics(db: Database) {
       );
       this.reset();
       for (const row of rows) this.labels(row.kind).set(Number(row.n));
+    },
+  });
+  new Gauge({
+    name: 'econsulat_hub_events_unread',
+    help: 'Events kept whose data does not match their kind (unknown_kind, unexpected_data), by kind',
+    labelNames: ['kind', 'reason'],
+    registers: [registry],
+    async collect() {
+      const rows = await unreadEventCounts(db);
+      this.reset();
+      for (const row of rows) this.labels(row.kind, row.reason).set(row.count);
     },
   });
   missionLinkGauges(db, registry);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unreadEventCounts } from '../hub/ingest/event-data-check.js';
 import { ingestEnvelope } from '../hub/ingest/ingest-envelope.js';
 import type { IngestContext } from '../hub/ingest/ingest-types.js';
 import { refusalCounts } from '../hub/ingest/refusals.js';
@@ -47,6 +48,39 @@ describe.each(storeBackends('hub ingest'))('hub ingest on $name', (backend) => {
     expect(outcome.status === 'applied' && outcome.reply).toMatchObject({ type: ACK, body: { upTo: 1 } });
     expect(await countOf('mission_events')).toBe(3);
     expect(await appliedUpTo()).toBe(1);
+  });
+
+  it('keeps events whose data does not match their kind, and counts them by kind and reason', async () => {
+    const [good, missingAmount, wrongType] = bookingEvents(3);
+    const events = [
+      good!,
+      {
+        ...missingAmount!,
+        kind: 'payment.recorded',
+        entity: 'payment',
+        data: { currency: 'EUR', method: 'cash' },
+      },
+      { ...wrongType!, data: { ...wrongType!.data, slotStart: 'tuesday' } },
+      { ...good!, id: crypto.randomUUID(), kind: 'visa.issued', entity: 'visa', data: { anything: 1 } },
+    ];
+    const outcome = await ingest(sealUp(mission, hub, EVENTS_BATCH, { events }, 1));
+    expect(outcome).toMatchObject({ status: 'applied', seq: 1 });
+    expect(await countOf('mission_events')).toBe(4);
+    expect(await unreadEventCounts(store.db)).toEqual([
+      { kind: 'appointment.booked', reason: 'unexpected_data', count: 1 },
+      { kind: 'payment.recorded', reason: 'unexpected_data', count: 1 },
+      { kind: 'visa.issued', reason: 'unknown_kind', count: 1 },
+    ]);
+    const [detail] = await store.db.query<{ last_mission: string; last_detail: string }>(
+      `SELECT last_mission, last_detail FROM event_data_mismatches WHERE kind = 'payment.recorded'`,
+    );
+    expect(detail).toEqual({ last_mission: 'fr-paris', last_detail: expect.stringContaining('amountMinor') });
+    // Well-formed batches add nothing; a second bad one adds to its row.
+    await ingest(batch(2));
+    await ingest(
+      sealUp(mission, hub, EVENTS_BATCH, { events: [{ ...events[3]!, id: crypto.randomUUID() }] }, 3),
+    );
+    expect((await unreadEventCounts(store.db)).map((row) => row.count)).toEqual([1, 1, 2]);
   });
 
   it('applies an envelope delivered twice once, and re-acknowledges the second delivery', async () => {

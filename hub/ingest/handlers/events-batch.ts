@@ -1,4 +1,5 @@
 import type { EVENTS_BATCH } from '../../../protocol/index.js';
+import { countUnreadEvents, unreadEvents } from '../event-data-check.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Handler } from './handler.js';
  * one JSON parameter by the server. An event already held (same id) is left as it is. The batch's
  * sealed record copies, when it has them, are kept for a restore (services/channels/resync-up.ts).
  */
-export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId, seq }) => {
+export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, { missionId, seq, now }) => {
   // The envelope's sequence goes with each event: a mission restored from a backup gets back the
   // events of the envelopes it no longer remembers sending (services/channels/resync-up.ts).
   await tx.query(
@@ -17,6 +18,9 @@ export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, 
      ON CONFLICT (event_id) DO NOTHING`,
     [missionId, JSON.stringify(body.events), seq ?? null],
   );
+  // Kept as they came, read through protocol's schemas: what does not match is counted, not refused.
+  const unread = unreadEvents(body.events);
+  if (unread.length > 0) await countUnreadEvents(tx, missionId, unread, now);
   // The mission's sealed copy of the records these events changed: kept as it came, unread.
   if (body.records !== undefined && seq !== undefined) {
     await tx.query(
