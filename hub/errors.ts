@@ -4,31 +4,31 @@
  */
 export const HubErrorCode = {
   /** The database carries a migration this code does not know: an older hub on a newer schema. */
-  SchemaTooNew: 'HUB_ERR_SCHEMA_TOO_NEW',
+  SchemaTooNew: 'database_too_new',
   /** The migration files shipped with the code are misnamed or misnumbered (a gap, a duplicate). */
-  MigrationsInvalid: 'HUB_ERR_MIGRATIONS_INVALID',
+  MigrationsInvalid: 'migrations_invalid',
   /** A migration already applied no longer matches its file: the schema history was rewritten. */
-  MigrationChanged: 'HUB_ERR_MIGRATION_CHANGED',
+  MigrationChanged: 'migration_changed',
   /** A certificate did not verify against the hub's identity. */
-  CertificateInvalid: 'HUB_ERR_CERTIFICATE_INVALID',
+  CertificateInvalid: 'certificate_invalid',
   /** An enrolment request that is malformed or not signed by the keys it carries. */
-  EnrolmentInvalid: 'HUB_ERR_ENROLMENT_INVALID',
+  EnrolmentInvalid: 'enrolment_invalid',
   /** No enrolled, unrevoked mission with that id. */
-  UnknownMission: 'HUB_ERR_UNKNOWN_MISSION',
+  UnknownMission: 'mission_not_found',
   /** An enrolment for a mission id already enrolled: a new key is a rotation, asked for as such. */
-  MissionExists: 'HUB_ERR_MISSION_EXISTS',
+  MissionExists: 'mission_exists',
   /** An enrolment for a revoked mission without the ministry's decision to re-enrol it. */
-  MissionRevoked: 'HUB_ERR_MISSION_REVOKED',
+  MissionRevoked: 'mission_revoked',
   /** A rotation whose key in force is not the one the operator expected, or a key already used. */
-  KeyMismatch: 'HUB_ERR_KEY_MISMATCH',
+  KeyMismatch: 'key_mismatch',
   /** A 64-bit integer from the database does not fit a JavaScript number exactly. */
-  IntegerOverflow: 'HUB_ERR_INTEGER_OVERFLOW',
+  IntegerOverflow: 'integer_overflow',
   /** The hub's own PostgreSQL could not be set up or started (binaries, user, directory, log). */
-  EmbeddedDatabaseUnavailable: 'HUB_ERR_EMBEDDED_DATABASE_UNAVAILABLE',
+  EmbeddedDatabaseUnavailable: 'embedded_database_unavailable',
   /** Another hub process already runs on this data directory. */
-  HubAlreadyRunning: 'HUB_ERR_HUB_ALREADY_RUNNING',
+  HubAlreadyRunning: 'hub_already_running',
   /** The hub directory holds a PGlite database from an older version, and PostgreSQL is asked for. */
-  PgliteDataFound: 'HUB_ERR_PGLITE_DATA_FOUND',
+  PgliteDataFound: 'pglite_data_found',
 } as const;
 
 /** One of the codes of {@link HubErrorCode}. */
@@ -39,19 +39,19 @@ export type HubErrorCodeValue = (typeof HubErrorCode)[keyof typeof HubErrorCode]
  * and at start, where the code and message are what the operator reads.
  */
 export const HUB_ERROR_STATUS: Readonly<Record<HubErrorCodeValue, number>> = {
-  HUB_ERR_SCHEMA_TOO_NEW: 500,
-  HUB_ERR_MIGRATIONS_INVALID: 500,
-  HUB_ERR_MIGRATION_CHANGED: 500,
-  HUB_ERR_CERTIFICATE_INVALID: 400,
-  HUB_ERR_ENROLMENT_INVALID: 400,
-  HUB_ERR_UNKNOWN_MISSION: 404,
-  HUB_ERR_MISSION_EXISTS: 409,
-  HUB_ERR_MISSION_REVOKED: 409,
-  HUB_ERR_KEY_MISMATCH: 409,
-  HUB_ERR_INTEGER_OVERFLOW: 500,
-  HUB_ERR_EMBEDDED_DATABASE_UNAVAILABLE: 503,
-  HUB_ERR_HUB_ALREADY_RUNNING: 503,
-  HUB_ERR_PGLITE_DATA_FOUND: 500,
+  database_too_new: 500,
+  migrations_invalid: 500,
+  migration_changed: 500,
+  certificate_invalid: 400,
+  enrolment_invalid: 400,
+  mission_not_found: 404,
+  mission_exists: 409,
+  mission_revoked: 409,
+  key_mismatch: 409,
+  integer_overflow: 500,
+  embedded_database_unavailable: 503,
+  hub_already_running: 503,
+  pglite_data_found: 500,
 };
 
 /** An error of the hub with a stable code; keeps its cause. */

@@ -105,7 +105,7 @@ describe('a mission key for its whole life, with the command line', () => {
     expect((await nodeInit('impostor')).code).toBe(0);
     const refused = await enrol(path('impostor', 'enrolment-request.json'), path('impostor-bundle.json'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('HUB_ERR_MISSION_EXISTS');
+    expect(refused.stderr).toContain('mission_exists');
     await expect(stat(path('impostor-bundle.json'))).rejects.toThrow();
   }, 240_000);
 
@@ -147,7 +147,7 @@ describe('a mission key for its whole life, with the command line', () => {
       'f'.repeat(32),
     );
     expect(wrongKey.code).toBe(1);
-    expect(wrongKey.stderr).toContain('HUB_ERR_KEY_MISMATCH');
+    expect(wrongKey.stderr).toContain('key_mismatch');
     const certified = await enrol(request, path('rotation.json'), '--rotate', '--expect-old-key', old.keyId);
     expect(certified.code).toBe(0);
 
@@ -200,7 +200,7 @@ describe('a mission key for its whole life, with the command line', () => {
     const request = path('impostor', 'enrolment-request.json');
     const refused = await enrol(request, path('again.json'));
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('HUB_ERR_MISSION_REVOKED');
+    expect(refused.stderr).toContain('mission_revoked');
     const noDecision = await enrol(request, path('again.json'), '--after-revocation', '--decision', ' ');
     expect(noDecision.code).toBe(1);
     expect(noDecision.stderr).toContain('--decision names the decision');

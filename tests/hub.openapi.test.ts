@@ -185,7 +185,7 @@ describe('hub JSON API: OpenAPI document', () => {
     const unknown = await inject('POST', '/api/v1/missions/fr-nowhere/revoke', { reason: 'retired' }, token);
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({
-      error: { code: 'HUB_ERR_UNKNOWN_MISSION', message: expect.any(String) },
+      error: { code: 'mission_not_found', message: expect.any(String) },
     });
     const logout = await inject('POST', '/api/v1/auth/logout', undefined, token);
     expect(logout.statusCode).toBe(204);

@@ -27,9 +27,9 @@ describe('one error catalogue per side', () => {
   });
 
   it('gives the hub’s own codes a status: an unknown mission is a 404, not a 500', () => {
-    expect(HUB_ERROR_CATALOGUE.get('HUB_ERR_UNKNOWN_MISSION')).toBe(404);
+    expect(HUB_ERROR_CATALOGUE.get('mission_not_found')).toBe(404);
     expect(HUB_ERROR_CATALOGUE.get('weak_password')).toBe(400);
-    const schema = Object.assign(new Error('schema 99 is newer'), { code: 'HUB_ERR_SCHEMA_TOO_NEW' });
+    const schema = Object.assign(new Error('schema 99 is newer'), { code: 'database_too_new' });
     expect(toHubWireError(schema).status).toBe(500);
     expect(toHubWireError(schema).body.error.message).not.toContain('99');
   });
