@@ -4,13 +4,20 @@ import { createPasswordPool, type PasswordHasher } from '../../common/auth/index
 import { missionPrefix, type NodeConfig } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import { type Appointments, createAppointments } from './appointments/appointments.js';
+import { createMissionHours, type MissionHours } from './appointments/mission-hours.js';
+import { type CatalogueService, createCatalogueService } from './catalogue/catalogue-service.js';
 import { type CivilStatusService, createCivilStatusService } from './civil-status/civil-status-service.js';
+import { createDirectiveService, type DirectiveService } from './directives/directive-service.js';
 import { createFileService, type FileService } from './files/file-service.js';
+import { createHealthReadings, type HealthReadings } from './health/health-readings.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
 import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
+import { createRecoveryService, type RecoveryService } from './recovery/recovery-service.js';
 import { createRegistrationService, type RegistrationService } from './registrations/registration-service.js';
+import { createSmsStatusService, type SmsStatusService } from './sms/sms-status-service.js';
 import { createStaffService, type StaffService } from './staff/staff-service.js';
+import { createSurveyService, type SurveyService } from './surveys/survey-service.js';
 
 /** The mission's domain services, wired once over one store. */
 export interface Domain {
@@ -21,6 +28,14 @@ export interface Domain {
   readonly registrations: RegistrationService;
   readonly civilStatus: CivilStatusService;
   readonly staff: StaffService;
+  readonly catalogue: CatalogueService;
+  readonly missionHours: MissionHours;
+  readonly directives: DirectiveService;
+  readonly sms: SmsStatusService;
+  readonly recovery: RecoveryService;
+  readonly surveys: SurveyService;
+  /** What the health probe and the metrics read. */
+  readonly health: HealthReadings;
   readonly hasher: PasswordHasher;
   /** The simulated payment provider, when enabled (demo, training). */
   readonly simulatedProvider: SimulatedProvider | undefined;
@@ -53,6 +68,13 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
     registrations: createRegistrationService({ store, defaultRegion, now }),
     civilStatus: createCivilStatusService({ store, defaultRegion, now }),
     staff: createStaffService({ store, hasher, now, issuer: `e-Consulat RCA ${config.missionName}` }),
+    catalogue: createCatalogueService({ store }),
+    missionHours: createMissionHours({ store }),
+    directives: createDirectiveService({ store, now }),
+    sms: createSmsStatusService({ store }),
+    recovery: createRecoveryService({ store, now }),
+    surveys: createSurveyService({ store, now }),
+    health: createHealthReadings({ store }),
     hasher,
     simulatedProvider,
     close: async () => hasher.close(),

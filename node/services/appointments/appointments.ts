@@ -1,5 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { DateTime } from 'luxon';
+import { commitGroupOf } from '../../db/commit-group.js';
 import type { Store } from '../../db/store.js';
 import type { PeopleRepository } from '../people/people-repository.js';
 import type { AppointmentRow } from './appointment-row.js';
@@ -10,6 +11,7 @@ import { type AppointmentsContext, bookableService } from './context.js';
 import { type CounterEntry, checkIn, counterList, markNoShows } from './counter.js';
 import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
 import { expireHolds, queueReminders } from './jobs.js';
+import { type UpcomingBooking, upcomingOfPhone } from './phone-bookings.js';
 import { isHoldOver } from './release.js';
 import { type AppointmentRulesInput, appointmentRulesSchema } from './rules.js';
 import { createScheduleCache } from './schedule-cache.js';
@@ -61,6 +63,16 @@ export interface Appointments {
    */
   bookChecked(data: BookingData, actor: string): HeldBooking;
   confirm(input: ConfirmInput, actor: string): AppointmentView;
+  /**
+   * {@link Appointments.book} in the store's commit group: resolves once the hold is committed and
+   * on disk, sharing that wait with the requests that arrived with it. What an applicant is told
+   * over HTTP goes this way.
+   */
+  bookDurably(input: BookingInput, actor: string): Promise<HeldBooking>;
+  /** {@link Appointments.bookChecked} in the store's commit group, as {@link Appointments.bookDurably}. */
+  bookCheckedDurably(data: BookingData, actor: string): Promise<HeldBooking>;
+  /** {@link Appointments.confirm} in the store's commit group, as {@link Appointments.bookDurably}. */
+  confirmDurably(input: ConfirmInput, actor: string): Promise<AppointmentView>;
   get(reference: string): AppointmentView | undefined;
   cancel(input: CancelInput, caller: Caller): AppointmentView;
   reschedule(input: RescheduleInput, caller: Caller): AppointmentView;
@@ -74,6 +86,8 @@ export interface Appointments {
   markNoShows(actor?: string): string[];
   /** The agents' list for a local day. */
   counterList(day: string, serviceCode?: string): CounterEntry[];
+  /** Confirmed bookings of a phone number still to come, soonest first, at most `limit`. */
+  upcomingOfPhone(phone: string, limit: number): UpcomingBooking[];
 }
 
 /** Builds the appointment service over a store. */
@@ -90,11 +104,16 @@ export function createAppointments(deps: AppointmentsDeps): Appointments {
     schedule: createScheduleCache(deps.store.db),
   };
   const view = (row: AppointmentRow) => toView(row, ctx.now());
+  // Looked up per call, as the connection's group is made on first use and forgotten on close.
+  const durably = <T>(work: () => T) => commitGroupOf(deps.store.db).run(work);
   return {
     listSlots: (query) => listSlots(ctx, query),
     book: (input, actor) => book(ctx, input, actor),
     bookChecked: (data, actor) => bookChecked(ctx, data, actor),
     confirm: (input, actor) => view(confirm(ctx, input, actor)),
+    bookDurably: (input, actor) => durably(() => book(ctx, input, actor)),
+    bookCheckedDurably: (data, actor) => durably(() => bookChecked(ctx, data, actor)),
+    confirmDurably: (input, actor) => durably(() => view(confirm(ctx, input, actor))),
     get: (reference) => lookUp(ctx, reference),
     cancel: (input, caller) => view(cancel(ctx, input, caller)),
     reschedule: (input, caller) => view(reschedule(ctx, input, caller)),
@@ -104,6 +123,7 @@ export function createAppointments(deps: AppointmentsDeps): Appointments {
     queueReminders: () => queueReminders(ctx).map((row) => row.reference),
     markNoShows: (actor) => markNoShows(ctx, actor).map((row) => row.reference),
     counterList: (day, serviceCode) => counterList(ctx, day, serviceCode),
+    upcomingOfPhone: (phone, limit) => upcomingOfPhone(ctx, phone, limit),
   };
 }
 

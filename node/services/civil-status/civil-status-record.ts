@@ -109,6 +109,18 @@ export function loadCivilStatus(store: Store, id: string): CivilStatusRecord | u
   return row ? decode(store, row) : undefined;
 }
 
+/** Records in one state, oldest submission first, at most `limit`. */
+export function civilStatusInState(
+  store: Store,
+  state: CivilStatusState,
+  limit: number,
+): CivilStatusRecord[] {
+  const rows = store.db
+    .prepare('SELECT * FROM civil_status_records WHERE state = ? ORDER BY submitted_at, id LIMIT ?')
+    .all(state, limit) as RecordRow[];
+  return rows.map((row) => decode(store, row));
+}
+
 /** The record that a registry submission id was sent for, or undefined. */
 export function civilStatusBySubmission(store: Store, submissionId: string): CivilStatusRecord | undefined {
   const row = store.db

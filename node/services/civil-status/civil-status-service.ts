@@ -15,6 +15,8 @@ import {
 } from './civil-status-change.js';
 import {
   type CivilStatusRecord,
+  type CivilStatusState,
+  civilStatusInState,
   insertParticipants,
   loadCivilStatus,
   saveCivilStatus,
@@ -34,6 +36,8 @@ export interface CivilStatusDeps {
 export interface CivilStatusService {
   submit(input: CivilStatusInput, actor: string): CivilStatusRecord;
   get(id: string): CivilStatusRecord | undefined;
+  /** Requests in one state, oldest first, at most `limit` (200 by default): the agents' list. */
+  listInState(state: CivilStatusState, limit?: number): CivilStatusRecord[];
   history(id: string): Transition[];
   startReview(id: string, actor: string): CivilStatusRecord;
   /** Transcribes into the consular register and queues the registry.submission of the main person. */
@@ -59,6 +63,7 @@ export function createCivilStatusService(deps: CivilStatusDeps): CivilStatusServ
   return {
     submit: (input, actor) => submitCivilStatus(ctx, input, actor),
     get: (id) => loadCivilStatus(ctx.store, id),
+    listInState: (state, limit = 200) => civilStatusInState(ctx.store, state, limit),
     history: (id) => listTransitions(ctx.store, CIVIL_STATUS_ENTITY, id),
     startReview: (id, actor) =>
       changeCivilStatus(ctx, {

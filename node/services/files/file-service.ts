@@ -10,6 +10,13 @@ import {
   type NewDocument,
   readDocument,
 } from './file-documents.js';
+import {
+  type CounterFileInput,
+  type FileIntakeContext,
+  type OnlineFileInput,
+  openAtCounter,
+  openOnline,
+} from './file-intake.js';
 import { lookupFile, type PublicFileView } from './file-lookup.js';
 import { type FileMoveContext, moveFile, openFile } from './file-moves.js';
 import {
@@ -50,6 +57,16 @@ export interface FileServiceDeps {
 export interface FileService {
   /** Opens a file for a person and a service (ZodError when invalid, FileError unknown_person). */
   open(input: OpenFileInput, actor: string): ConsularFile;
+  /**
+   * A file submitted online with its new applicant (created by `actor`), in one transaction; the
+   * file is opened in the applicant's name. CatalogueError unknown_service when not offered.
+   */
+  openOnline(input: OnlineFileInput, actor: string): ConsularFile;
+  /**
+   * A file opened at the counter for a known person or a new one (created first), in one
+   * transaction. CatalogueError unknown_service when not offered.
+   */
+  openAtCounter(input: CounterFileInput, actor: string): ConsularFile;
   /** Moves a file; refused with transition_not_allowed or state_changed. */
   transition(fileId: string, input: TransitionInput, actor: string): ConsularFile;
   get(fileId: string): ConsularFile | undefined;
@@ -83,8 +100,13 @@ export function createFileService(deps: FileServiceDeps): FileService {
     if (!row) throw new FileError(FileErrorCode.NotFound, `no file ${fileId}`);
     return row;
   };
+  const open = (input: OpenFileInput, actor: string) =>
+    openFile(ctx, clock(), openFileSchema.parse(input), actor);
+  const intake: FileIntakeContext = { store, people: deps.people, open };
   return {
-    open: (input, actor) => openFile(ctx, clock(), openFileSchema.parse(input), actor),
+    open,
+    openOnline: (input, actor) => openOnline(intake, input, actor),
+    openAtCounter: (input, actor) => openAtCounter(intake, input, actor),
     transition(fileId, input, actor) {
       const move = transitionSchema.parse(input);
       return immediateTransaction(store.db, () => moveFile(ctx, mustGet(fileId), move, actor, clock()));

@@ -18,9 +18,15 @@ import {
   updateDetails,
   verifyRegistration,
 } from './registration-operations.js';
-import { loadRegistration, type Registration, selectRegistrations } from './registration-record.js';
+import {
+  loadRegistration,
+  type Registration,
+  type RegistrationState,
+  selectRegistrations,
+} from './registration-record.js';
 import type { CensusInput, ConsentChange, DetailsPatch, RegistrationInput } from './registration-schema.js';
 import { submitRegistration } from './registration-submit.js';
+import { listRegistryFollowUps } from './registry-reconcile.js';
 import { listTransitions, type Transition } from './workflow-log.js';
 
 /** What the registrations service needs. */
@@ -41,6 +47,10 @@ export interface RegistrationService {
   submit(input: RegistrationInput, actor: string): Registration;
   get(id: string): Registration | undefined;
   findByPerson(personId: string): Registration[];
+  /** Registrations in one state, oldest submission first. */
+  listInState(state: RegistrationState): Registration[];
+  /** Registrations the national registry sent back for a human look, oldest decision first. */
+  flaggedByRegistry(): Registration[];
   /** Who moved the registration, when, from which state to which. */
   history(id: string): Transition[];
   /** Every consent given or withdrawn, oldest first. */
@@ -73,6 +83,8 @@ export function createRegistrationService(deps: RegistrationDeps): RegistrationS
     submit: (input, actor) => submitRegistration(ctx, input, actor),
     get: (id) => loadRegistration(ctx.store, id),
     findByPerson: (personId) => selectRegistrations(ctx.store, 'person_id', personId),
+    listInState: (state) => selectRegistrations(ctx.store, 'state', state),
+    flaggedByRegistry: () => flaggedByRegistry(ctx.store),
     history: (id) => listTransitions(ctx.store, REGISTRATION_ENTITY, id),
     consents: (id) => consentHistory(ctx.store, id),
     verify: (id, actor) => verifyRegistration(ctx, id, actor),
@@ -86,4 +98,13 @@ export function createRegistrationService(deps: RegistrationDeps): RegistrationS
     updateCensus: (id, census, actor) => updateCensus(ctx, id, census, actor),
     updateDetails: (id, patch, actor) => updateDetails(ctx, id, patch, actor),
   };
+}
+
+function flaggedByRegistry(store: Store): Registration[] {
+  return listRegistryFollowUps(store)
+    .filter((entry) => entry.entity === 'registration')
+    .flatMap((entry) => {
+      const registration = loadRegistration(store, entry.id);
+      return registration ? [registration] : [];
+    });
 }

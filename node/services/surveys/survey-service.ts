@@ -22,6 +22,13 @@ export interface SurveyedFile {
   readonly state: FileState;
 }
 
+/** An answer as the applicant gave it, and where. */
+export interface SurveyInput {
+  readonly answers: SurveyAnswers;
+  readonly channel: z.infer<typeof surveyChannelSchema>;
+  readonly lang: string;
+}
+
 /** The outcome of an answer: untrusted input, so a result to branch on. */
 export type SurveyResult =
   | { readonly status: 'recorded' }
@@ -34,7 +41,7 @@ export type SurveyResult =
 export function recordSurveyAnswer(
   store: Store,
   file: SurveyedFile,
-  input: { answers: SurveyAnswers; channel: z.infer<typeof surveyChannelSchema>; lang: string },
+  input: SurveyInput,
   now: Date,
 ): SurveyResult {
   if (file.state !== 'delivered') return { status: 'refused', reason: 'not_delivered' };
@@ -49,6 +56,24 @@ export function recordSurveyAnswer(
   return transaction(store.db, record)
     ? { status: 'recorded' }
     : { status: 'refused', reason: 'already_answered' };
+}
+
+/** What the survey service needs. */
+export interface SurveyServiceDeps {
+  readonly store: Store;
+  readonly now?: () => Date;
+}
+
+/** The satisfaction survey of delivered files. */
+export interface SurveyService {
+  /** {@link recordSurveyAnswer} at the service's clock. */
+  record(file: SurveyedFile, input: SurveyInput): SurveyResult;
+}
+
+/** Builds the survey service over a store. */
+export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
+  const clock = deps.now ?? (() => new Date());
+  return { record: (file, input) => recordSurveyAnswer(deps.store, file, input, clock()) };
 }
 
 /** Kind of the outbox event the hub's dashboards read (`data.rating` is the overall rating). */
