@@ -48,6 +48,8 @@ export async function createHubContext(
     config.mqtt.mode === 'embedded'
       ? await startBroker({
           host: config.mqtt.host,
+          // Missions use the TLS port; the plain one serves the hub's own link, on the loopback.
+          ...(config.mqtt.tls && !config.mqtt.insecure ? { plainHost: '127.0.0.1' } : {}),
           port: config.mqtt.port,
           ...(config.mqtt.tls
             ? {

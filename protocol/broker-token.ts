@@ -41,10 +41,14 @@ export function createBrokerToken(identity: Identity, now: number, ttlMs = BROKE
   return `${encoded}.${toBase64Url(signature)}`;
 }
 
-/** Who a valid token speaks for. */
+/** Who a valid token speaks for, and what makes the token one of a kind. */
 export interface BrokerPrincipal {
   readonly partyId: string;
   readonly keyId: string;
+  /** The token's random nonce: a broker admits each token once (hub/broker/used-tokens.ts). */
+  readonly nonce: string;
+  /** Until when (ms, the signer's clock, plus the tolerated skew) the token could be accepted. */
+  readonly acceptableUntil: number;
 }
 
 /** Checks a token presented with `username` against the trust store, at the broker's `now`. */
@@ -78,5 +82,13 @@ export function verifyBrokerToken(
     return refuse(Refusal.ClockSkew, 'token outside its validity');
   }
   if (now < trusted.validFrom || now > trusted.validUntil) return refuse(Refusal.ExpiredKey, payload.keyId);
-  return { ok: true, value: { partyId: payload.party, keyId: payload.keyId } };
+  return {
+    ok: true,
+    value: {
+      partyId: payload.party,
+      keyId: payload.keyId,
+      nonce: payload.nonce,
+      acceptableUntil: payload.expiresAt + BROKER_TOKEN_SKEW_MS,
+    },
+  };
 }

@@ -100,6 +100,20 @@ describe('embedded broker: token authentication and topic ACL', () => {
     expect(refusals.filter((r) => r.kind === 'connect')).toHaveLength(2);
   });
 
+  it('admits each token once: a token seen on the wire opens no second connection', async () => {
+    freshTrust();
+    await start();
+    const token = createBrokerToken(paris, Date.now());
+    const first = await connect(paris, { password: token });
+    expect(first.connected).toBe(true);
+    await first.endAsync(true);
+    // The same token again, as someone who captured it would present it: refused, and counted.
+    await expect(connect(paris, { password: token })).rejects.toThrow();
+    expect(refusals).toEqual([{ kind: 'connect', partyId: 'fr-paris', detail: 'token already used' }]);
+    // The mission itself, with a fresh token as its link makes for every attempt, still connects.
+    expect((await connect(paris)).connected).toBe(true);
+  });
+
   it('refuses a revoked mission', async () => {
     freshTrust();
     const list = signRevocationList(

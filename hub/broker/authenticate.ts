@@ -1,6 +1,7 @@
 import type { AuthenticateError, Client } from 'aedes';
 import { type TrustResolver, verifyBrokerToken } from '../../protocol/index.js';
 import { isClientIdAllowed } from './access.js';
+import { createUsedTokens, type UsedTokens } from './used-tokens.js';
 
 /** What the broker reports about connections it refuses or accepts. */
 export interface BrokerEvents {
@@ -19,9 +20,15 @@ export const clientParties = new WeakMap<Client, string>();
 
 /**
  * aedes `authenticate` hook: the username is the party id, the password a broker token signed by
- * the party's enrolled key (protocol/broker-token.ts). Unknown, revoked or expired keys are refused.
+ * the party's enrolled key (protocol/broker-token.ts). Unknown, revoked or expired keys are
+ * refused, and so is a token already used once.
  */
-export function makeAuthenticate(trust: TrustResolver, events: BrokerEvents, now: () => number = Date.now) {
+export function makeAuthenticate(
+  trust: TrustResolver,
+  events: BrokerEvents,
+  now: () => number = Date.now,
+  used: UsedTokens = createUsedTokens(),
+) {
   return (
     client: Client,
     username: string | undefined,
@@ -36,6 +43,11 @@ export function makeAuthenticate(trust: TrustResolver, events: BrokerEvents, now
     const verdict = verifyBrokerToken(password.toString('utf8'), username, trust, now());
     if (!verdict.ok) {
       events.refused('connect', username, `${verdict.reason}: ${verdict.detail}`);
+      done(authError('bad credentials', BAD_USERNAME_OR_PASSWORD), false);
+      return;
+    }
+    if (!used.admit(verdict.value.nonce, verdict.value.acceptableUntil, now())) {
+      events.refused('connect', username, 'token already used');
       done(authError('bad credentials', BAD_USERNAME_OR_PASSWORD), false);
       return;
     }

@@ -8,6 +8,8 @@ import { makeAuthorizePublish, makeAuthorizeSubscribe } from './authorize.js';
 /** Where and how the embedded broker listens. */
 export interface BrokerOptions {
   readonly host: string;
+  /** Where the plain listener binds when not `host` (the loopback, beside a TLS listener on `host`). */
+  readonly plainHost?: string;
   /** 0 picks a free port. */
   readonly port: number;
   /** Optional TLS listener (PEM certificate and key). */
@@ -35,7 +37,7 @@ export async function startBroker(options: BrokerOptions): Promise<EmbeddedBroke
     authorizeSubscribe: makeAuthorizeSubscribe(options.events),
   });
   const plain = createServer(aedes.handle);
-  const port = await listen(plain, options.port, options.host);
+  const port = await listen(plain, options.port, options.plainHost ?? options.host);
   let secure: TlsServer | undefined;
   let tlsPort: number | undefined;
   if (options.tls) {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { brokerUrlFields, isLoopbackHost, refusePlainMqtt } from '../../common/config/plain-mqtt.js';
 
 /** The hub's configuration: built from the environment by env.ts, or directly by tests. */
 export const hubConfigSchema = z.strictObject({
@@ -22,24 +23,40 @@ export const hubConfigSchema = z.strictObject({
    */
   embeddedDatabase: z.enum(['postgres', 'pglite']).default('postgres'),
   mqtt: z.discriminatedUnion('mode', [
-    z.strictObject({
-      mode: z.literal('embedded'),
-      host: z.string().default('127.0.0.1'),
-      port: z.int().min(0).max(65535).default(1883),
-      tls: z
-        .strictObject({ port: z.int().min(0).max(65535), certFile: z.string(), keyFile: z.string() })
-        .optional(),
-    }),
-    z.strictObject({
-      mode: z.literal('external'),
-      url: z.string().regex(/^mqtts?:\/\//),
-      caFile: z.string().optional(),
-      /** Several hub processes share the ingest through `$share/<group>/…`. */
-      shareGroup: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,40}$/)
-        .default('econsulat-hub'),
-    }),
+    z
+      .strictObject({
+        mode: z.literal('embedded'),
+        host: z.string().default('127.0.0.1'),
+        port: z.int().min(0).max(65535).default(1883),
+        /**
+         * With TLS, missions connect to the TLS port and the plain one stays on the loopback for the
+         * hub's own link; without TLS, a host off the loopback needs `insecure` (a trusted lab).
+         */
+        tls: z
+          .strictObject({ port: z.int().min(0).max(65535), certFile: z.string(), keyFile: z.string() })
+          .optional(),
+        insecure: z.boolean().default(false),
+      })
+      .superRefine((value, context) => {
+        if (value.tls || value.insecure || isLoopbackHost(value.host)) return;
+        context.addIssue({
+          code: 'custom',
+          path: ['host'],
+          message: `the broker would listen in clear on ${value.host}: give it a TLS listener (HUB_MQTT_TLS_PORT, _CERT, _KEY), or set MQTT_INSECURE=true for a network you trust`,
+        });
+      }),
+    z
+      .strictObject({
+        mode: z.literal('external'),
+        ...brokerUrlFields,
+        caFile: z.string().optional(),
+        /** Several hub processes share the ingest through `$share/<group>/…`. */
+        shareGroup: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,40}$/)
+          .default('econsulat-hub'),
+      })
+      .superRefine(refusePlainMqtt),
   ]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**

@@ -19,12 +19,14 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
       ? {
           mode: 'external',
           url: env.MQTT_URL,
+          insecure: env.MQTT_INSECURE === 'true',
           caFile: env.HUB_MQTT_CA_FILE,
           shareGroup: env.HUB_MQTT_SHARE_GROUP,
         }
       : {
           mode: 'embedded',
           host: env.HUB_MQTT_HOST,
+          insecure: env.MQTT_INSECURE === 'true',
           port: number(env.HUB_MQTT_PORT),
           tls: env.HUB_MQTT_TLS_PORT
             ? {

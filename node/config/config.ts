@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { brokerUrlFields, refusePlainMqtt } from '../../common/config/plain-mqtt.js';
 import { isIsoCurrency } from '../../common/money/index.js';
 import { missionIdSchema } from '../../protocol/index.js';
 
@@ -23,7 +24,7 @@ export const nodeConfigSchema = z.strictObject({
   /** The broker; absent means the node runs alone (still fully usable on the LAN). */
   mqtt: z
     .strictObject({
-      url: z.string().regex(/^mqtts?:\/\//),
+      ...brokerUrlFields,
       caFile: z.string().optional(),
       /**
        * `token`: a short-lived token signed with the mission's key (the hub's embedded broker).
@@ -32,6 +33,7 @@ export const nodeConfigSchema = z.strictObject({
        */
       credentials: z.enum(['token', 'password']).default('token'),
     })
+    .superRefine(refusePlainMqtt)
     .optional(),
   /** IANA time zone of the mission, for opening hours and what agents see. */
   timeZone: z.string().default('UTC'),

@@ -16,7 +16,12 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       secureCookies: env.MISSION_SECURE_COOKIES === 'true',
     },
     mqtt: env.MQTT_URL
-      ? { url: env.MQTT_URL, caFile: env.MISSION_MQTT_CA_FILE, credentials: env.MISSION_MQTT_CREDENTIALS }
+      ? {
+          url: env.MQTT_URL,
+          insecure: env.MQTT_INSECURE === 'true',
+          caFile: env.MISSION_MQTT_CA_FILE,
+          credentials: env.MISSION_MQTT_CREDENTIALS,
+        }
       : undefined,
     timeZone: env.MISSION_TIME_ZONE,
     region: env.MISSION_REGION,
