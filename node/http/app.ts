@@ -1,12 +1,10 @@
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyInstance } from 'fastify';
+import { buildApiApp, DEFAULT_BODY_LIMIT } from '../../common/http/api-app.js';
 import type { NodeMetrics } from '../metrics.js';
-import { toWireError } from './errors.js';
+import { NODE_ERROR_CATALOGUE } from './error-catalogue.js';
 import { addSecurityHeaders } from './security-headers.js';
 
 /** What the HTTP layer needs from the node to build its app. */
@@ -21,42 +19,23 @@ export interface HttpAppOptions {
 }
 
 /**
- * Builds the node's fastify app with what every route shares: zod validation and serialisation,
- * the OpenAPI document, security headers, compression, rate limits, cookies, the error format of
- * DESIGN.md, and request metrics. Routes are registered by the caller.
+ * Builds the node's fastify app: what both sides share (common/http/api-app.ts: zod validation,
+ * the OpenAPI document, rate limits, the error format of DESIGN.md), and the node's own security
+ * headers (pages with a strict CSP), compression for poor links, cookies, forms and request
+ * metrics. Routes are registered by the caller.
  */
 export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    bodyLimit: options.bodyLimit ?? 256 * 1024,
-    // Personal data never goes in URLs, but tracking numbers do: keep query strings out of logs.
-    logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
-  });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  await app.register(swagger, {
-    openapi: { info: { title: `e-Consulat mission node (${options.missionId})`, version: '1' } },
-    transform: jsonSchemaTransform,
+  const app = await buildApiApp({
+    title: `e-Consulat mission node (${options.missionId})`,
+    logLevel: options.logLevel,
+    catalogue: NODE_ERROR_CATALOGUE,
+    bodyLimit: options.bodyLimit,
+    rateLimitPerMinute: options.rateLimitPerMinute,
   });
   addSecurityHeaders(app);
   await app.register(compress, { threshold: 512 });
-  await app.register(rateLimit, {
-    global: true,
-    max: options.rateLimitPerMinute ?? 600,
-    timeWindow: '1 minute',
-  });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: options.bodyLimit ?? 256 * 1024 });
-
-  app.setErrorHandler((error, request, reply) => {
-    const wire = toWireError(error);
-    if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
-    void reply.status(wire.status).send(wire.body);
-  });
-  app.setNotFoundHandler((_request, reply) => {
-    void reply.status(404).send({ error: { code: 'not_found', message: 'no such resource' } });
-  });
+  await app.register(formbody, { bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     options.metrics.httpRequests
@@ -64,6 +43,5 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
       .observe(reply.elapsedTime / 1000);
     done();
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }
