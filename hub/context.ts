@@ -11,6 +11,8 @@ import { hubHealthRoutes } from './http/health.js';
 import { HubIngestLink } from './link/hub-link.js';
 import { type ChangeFeed, createChangeFeed, noticeOfOutcome } from './live/change-feed.js';
 import { createHubMetrics, type HubMetrics } from './metrics.js';
+import { createHubServices, type HubServices } from './services/hub-services.js';
+import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 import { loadTrustStore } from './services/missions/trust-loader.js';
 
 /** Everything a hub process's parts share, wired once. */
@@ -20,6 +22,8 @@ export interface HubContext {
   readonly db: Database;
   readonly trust: TrustStore;
   readonly metrics: HubMetrics;
+  /** The use cases the HTTP layer calls, over this context's store, keys and link. */
+  readonly services: HubServices;
   readonly app: FastifyInstance;
   readonly broker: EmbeddedBroker | undefined;
   readonly link: HubIngestLink;
@@ -44,6 +48,17 @@ export async function createHubContext(
   trustHub(trust, hub);
   const metrics = createHubMetrics(db);
   const changes = createChangeFeed();
+  // The link, the broker and the app are made below: the services call them only once running.
+  const services = createHubServices({
+    db,
+    hub,
+    trust,
+    secretsKey: hubSecretsKey(hub),
+    metrics,
+    publish: (missionId, envelope) => link.publishDown(missionId, envelope),
+    disconnect: (missionId) => broker?.disconnect(missionId),
+    onRegistryError: (submissionId, err) => app.log.error({ err, submissionId }, 'registry decision failed'),
+  });
   const broker =
     config.mqtt.mode === 'embedded'
       ? await startBroker({
@@ -86,13 +101,18 @@ export async function createHubContext(
   });
   await link.start();
   const app = await buildHubApp({ logLevel: config.logLevel });
-  await app.register(hubHealthRoutes, { db, metrics, linkConnected: () => link.connected, version });
+  await app.register(hubHealthRoutes, {
+    health: services.health,
+    linkConnected: () => link.connected,
+    version,
+  });
   return {
     config,
     hub,
     db,
     trust,
     metrics,
+    services,
     app,
     broker,
     link,

@@ -7,14 +7,12 @@ import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
-import { directiveFormPages, hubWebRoutes } from './http/web/index.js';
+import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { pruneRecordCopies } from './services/channels/record-copies.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
-import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 import { pruneAcknowledgedOutbound } from './services/outbound.js';
 import { startReconcileLoop } from './services/registry/reconcile-loop.js';
-import { createRegistryService } from './services/registry/registry-service.js';
 
 /** The ministry's hub: HTTP API, ingest link and (by default) embedded broker, started together. */
 export interface MinistryHub {
@@ -29,41 +27,23 @@ const TRUST_RELOAD_MS = 30_000;
 /** Builds the hub from its configuration and identity; nothing listens for HTTP until start(). */
 export async function createHub(config: HubConfig, identity: Identity): Promise<MinistryHub> {
   const context = await createHubContext(config, identity, await softwareVersion());
-  const secretsKey = hubSecretsKey(identity);
-  await context.app.register(loginRoutes, { db: context.db, secretsKey });
-  const registry = createRegistryService({
-    db: context.db,
-    hub: identity,
-    trust: context.trust,
-    publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
-    onError: (submissionId, err) => context.app.log.error({ err, submissionId }, 'registry decision failed'),
-  });
+  const { services } = context;
+  const { auth, registry } = services;
+  await context.app.register(loginRoutes, { auth });
   await context.app.register(hubWebRoutes, {
-    db: context.db,
-    secretsKey,
+    services,
     changes: context.changes,
     secureCookies: config.http.secureCookies,
-    pages: [
-      registryPages(registry),
-      directiveFormPages({
-        hub: identity,
-        trust: context.trust,
-        publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
-      }),
-    ],
+    pages: [registryPages(registry)],
   });
   await context.app.register(hubApiRoutes, {
-    db: context.db,
-    hub: identity,
-    trust: context.trust,
-    guard: (permission) => requirePermission(permission, { db: context.db }),
+    services,
+    guard: (permission) => requirePermission(permission, { auth }),
     actor: (request) => request.user?.displayName ?? 'unknown',
-    publish: (missionId, envelope) => context.link.publishDown(missionId, envelope),
-    disconnect: (missionId) => context.broker?.disconnect(missionId),
   });
   await context.app.register(registryRoutes, {
     registry,
-    guard: (permission) => requirePermission(permission, { db: context.db }),
+    guard: (permission) => requirePermission(permission, { auth }),
     officer: (request) => request.user?.username ?? 'unknown',
   });
   const reconcile = startReconcileLoop(registry, (err) =>

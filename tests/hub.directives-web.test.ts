@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
-import { directiveFormPages } from '../hub/http/web/index.js';
 import { handleDirectiveAck } from '../hub/ingest/handlers/directive-ack.js';
 import { handleDirectiveReceipt } from '../hub/ingest/handlers/directive-receipt.js';
 import { recordEnrolment } from '../hub/services/missions/enrol.js';
@@ -28,13 +27,11 @@ async function directiveHub(db: Database, now: () => Date) {
   await recordEnrolment(db, hub.toPublic(), await certify(hub, yaounde));
   const { trust } = await loadTrustStore(db, hub.toPublic());
   const published: Published[] = [];
-  const web = await openHubWeb(db, now, [
-    directiveFormPages({
-      hub,
-      trust,
-      publish: (missionId, envelope) => published.push({ missionId, envelope }),
-    }),
-  ]);
+  const web = await openHubWeb(db, now, [], {
+    hub,
+    trust,
+    publish: (missionId, envelope) => published.push({ missionId, envelope }),
+  });
   const missionTrust = new TrustStore();
   missionTrust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
   /** Opens a published envelope as its mission would. */

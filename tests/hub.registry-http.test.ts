@@ -5,6 +5,7 @@ import { loginRoutes } from '../hub/http/auth/login-route.js';
 import { requirePermission } from '../hub/http/auth/require-permission.js';
 import { registryRoutes } from '../hub/http/registry-routes.js';
 import { seedPerson } from '../hub/services/registry/builtin-registry.js';
+import { createAuthService } from '../hub/services/users/auth-service.js';
 import { type BootstrapResult, bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
 import { randomBytes, ready } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
@@ -29,10 +30,11 @@ describe.each(storeBackends('registry review API'))('registry review API on $nam
     ctx = await registryHub(store.db);
     const secretsKey = randomBytes(32);
     app = await buildHubApp({ logLevel: 'silent' });
-    await app.register(loginRoutes, { db: store.db, secretsKey });
+    const auth = createAuthService({ db: store.db, secretsKey, now: () => new Date() });
+    await app.register(loginRoutes, { auth });
     await app.register(registryRoutes, {
       registry: ctx.service,
-      guard: (permission) => requirePermission(permission, { db: store.db }),
+      guard: (permission) => requirePermission(permission, { auth }),
       officer: (request) => request.user?.username ?? 'unknown',
     });
     const users = {

@@ -3,6 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loginRoutes } from '../hub/http/auth/login-route.js';
 import { requirePermission } from '../hub/http/auth/require-permission.js';
+import { createAuthService } from '../hub/services/users/auth-service.js';
 import { type BootstrapResult, bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
 import { randomBytes } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
@@ -27,11 +28,11 @@ describe.each(storeBackends('hub auth routes'))('hub auth routes on $name', (bac
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
-    const now = () => clock;
-    await app.register(loginRoutes, { db: store.db, secretsKey, now });
+    const auth = createAuthService({ db: store.db, secretsKey, now: () => clock });
+    await app.register(loginRoutes, { auth });
     app.post(
       '/api/v1/directives',
-      { preHandler: requirePermission('directives.write', { db: store.db, now }) },
+      { preHandler: requirePermission('directives.write', { auth }) },
       async (request) => ({
         by: request.user?.username,
       }),

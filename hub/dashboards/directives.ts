@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.js';
-import { REMINDER_AFTER_MS } from '../services/directives/remind-directives.js';
+import { overdueParams, overdueSql } from '../services/directives/overdue.js';
 import type { Period } from './period.js';
 
 /** Directives that ask for an acknowledgement, issued in the period, at one mission. */
@@ -26,13 +26,12 @@ export async function directiveFigures(
   }>(
     `SELECT s.mission_id, count(*) AS expected,
             count(*) FILTER (WHERE s.acknowledged_at IS NOT NULL) AS acknowledged,
-            count(*) FILTER (WHERE s.acknowledged_at IS NULL AND s.sent_at <= $3
-                               AND (d.expires_at IS NULL OR d.expires_at > $4)) AS overdue
+            count(*) FILTER (WHERE ${overdueSql('$3', '$4')}) AS overdue
        FROM directive_status s JOIN directives d ON d.id = s.directive_id
       WHERE d.requires_ack AND d.issued_at >= $1 AND d.issued_at < $2
         AND ($5::text IS NULL OR s.mission_id = $5::text)
       GROUP BY s.mission_id ORDER BY s.mission_id`,
-    [period.from, period.to, new Date(now.getTime() - REMINDER_AFTER_MS), now, missionId ?? null],
+    [period.from, period.to, ...overdueParams(now), missionId ?? null],
   );
   return rows.map((row) => ({
     missionId: row.mission_id,

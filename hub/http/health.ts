@@ -1,21 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../db/database.js';
-import type { HubMetrics } from '../metrics.js';
+import type { HealthService } from '../services/health/health-service.js';
 
 /** `GET /healthz` (the database answers; the broker link is reported) and `GET /metrics`. */
 export async function hubHealthRoutes(
   app: FastifyInstance,
-  deps: { db: Database; metrics: HubMetrics; linkConnected: () => boolean; version: string },
+  deps: { health: HealthService; linkConnected: () => boolean; version: string },
 ): Promise<void> {
   // Probes, not part of the JSON API: hidden from its OpenAPI document, like the node's.
   const probe = { schema: { hide: true } } as const;
   app.get('/healthz', probe, async (_request, reply) => {
-    let database = true;
-    try {
-      await deps.db.query('SELECT 1');
-    } catch {
-      database = false;
-    }
+    const database = await deps.health.databaseAnswers();
     return reply.status(database ? 200 : 503).send({
       status: database ? 'ok' : 'failing',
       version: deps.version,
@@ -23,7 +17,8 @@ export async function hubHealthRoutes(
       broker: deps.linkConnected() ? 'connected' : 'disconnected',
     });
   });
-  app.get('/metrics', probe, async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
-  );
+  app.get('/metrics', probe, async (_request, reply) => {
+    const metrics = await deps.health.metrics();
+    return reply.type(metrics.contentType).send(metrics.text);
+  });
 }

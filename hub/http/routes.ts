@@ -1,23 +1,10 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  catalogueUpdateSchema,
-  type Identity,
-  missionIdSchema,
-  type TrustStore,
-} from '../../protocol/index.js';
-import type { Database } from '../db/database.js';
-import {
-  cataloguePublicationSchema,
-  currentCatalogue,
-  publishCatalogue,
-} from '../services/catalogue/publish-catalogue.js';
-import { dashboardSummary } from '../services/dashboard/summary.js';
-import { directiveWithStatus } from '../services/directives/directive-status.js';
-import { directiveInputSchema, issueDirective } from '../services/directives/issue-directive.js';
-import { listMissions } from '../services/missions/list-missions.js';
-import { revokeAndAnnounce } from '../services/missions/revoke-and-announce.js';
+import { catalogueUpdateSchema, missionIdSchema } from '../../protocol/index.js';
+import { cataloguePublicationSchema } from '../services/catalogue/publish-catalogue.js';
+import { directiveInputSchema } from '../services/directives/issue-directive.js';
+import type { HubServices } from '../services/hub-services.js';
 import {
   cataloguePublishedResponse,
   dashboardSummaryResponse,
@@ -28,20 +15,13 @@ import {
 } from './api-schemas.js';
 import { guarded } from './wire.js';
 
-/** What the ministry API needs: the store, the hub's keys, and how to check and name the caller. */
+/** What the ministry API needs: the hub's services, and how to check and name the caller. */
 export interface HubApiDeps {
-  readonly db: Database;
-  readonly hub: Identity;
-  readonly trust: TrustStore;
+  readonly services: Pick<HubServices, 'missions' | 'catalogue' | 'dashboard' | 'directives'>;
   /** A preHandler that lets through only callers holding the permission. */
   readonly guard: (permission: string) => preHandlerHookHandler;
   /** The authenticated caller's name, for `issuedBy`. */
   readonly actor: (request: FastifyRequest) => string;
-  /** Publishes sealed envelopes to a mission once committed. */
-  readonly publish: (missionId: string, envelope: Uint8Array) => void;
-  /** Ends a mission's broker connection (after its revocation). */
-  readonly disconnect: (missionId: string) => void;
-  readonly now?: () => Date;
 }
 
 const periodQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional() });
@@ -49,7 +29,7 @@ const periodQuery = z.strictObject({ from: z.iso.datetime().optional(), to: z.is
 /** The hub JSON API of DESIGN.md: missions, dashboard summary, directives. */
 export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const now = deps.now ?? (() => new Date());
+  const { missions, catalogue, dashboard, directives } = deps.services;
 
   api.get(
     '/api/v1/missions',
@@ -61,7 +41,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
         response: { 200: missionsResponse, ...guarded() },
       },
     },
-    async () => ({ missions: await listMissions(deps.db) }),
+    async () => ({ missions: await missions.list() }),
   );
 
   api.post(
@@ -77,17 +57,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       },
     },
     async (request) => {
-      const list = await revokeAndAnnounce(
-        deps.db,
-        deps.hub,
-        deps.trust,
-        request.params.id,
-        request.body.reason,
-        {
-          publish: deps.publish,
-          disconnect: deps.disconnect,
-        },
-      );
+      const list = await missions.revoke(request.params.id, request.body.reason);
       return { revoked: request.params.id, revocationListSerial: list.serial };
     },
   );
@@ -103,12 +73,12 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       },
     },
     async (_request, reply) => {
-      const catalogue = await currentCatalogue(deps.db);
-      if (!catalogue)
+      const current = await catalogue.current();
+      if (!current)
         return reply
           .status(404)
           .send({ error: { code: 'not_found', message: 'no catalogue published yet' } });
-      return catalogue;
+      return current;
     },
   );
 
@@ -124,16 +94,8 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       },
     },
     async (request, reply) => {
-      const { update, envelopes } = await publishCatalogue(
-        deps.db,
-        deps.hub,
-        deps.trust,
-        request.body,
-        deps.actor(request),
-        now(),
-      );
-      for (const { missionId, envelope } of envelopes) deps.publish(missionId, envelope);
-      return reply.status(201).send({ version: update.version, missions: envelopes.map((e) => e.missionId) });
+      const published = await catalogue.publish(request.body, deps.actor(request));
+      return reply.status(201).send({ version: published.update.version, missions: published.missions });
     },
   );
 
@@ -150,12 +112,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
     },
     async (request) => {
       const { from, to } = request.query;
-      return dashboardSummary(
-        deps.db,
-        now(),
-        from ? new Date(from) : undefined,
-        to ? new Date(to) : undefined,
-      );
+      return dashboard.summary(from ? new Date(from) : undefined, to ? new Date(to) : undefined);
     },
   );
 
@@ -171,15 +128,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       },
     },
     async (request, reply) => {
-      const issued = await issueDirective(
-        deps.db,
-        deps.hub,
-        deps.trust,
-        request.body,
-        deps.actor(request),
-        now(),
-      );
-      for (const { missionId, envelope } of issued.envelopes) deps.publish(missionId, envelope);
+      const issued = await directives.issue(request.body, deps.actor(request));
       return reply
         .status(201)
         .send({ directive: issued.directive, missions: issued.envelopes.map((e) => e.missionId) });
@@ -198,7 +147,7 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
       },
     },
     async (request, reply) => {
-      const directive = await directiveWithStatus(deps.db, request.params.id);
+      const directive = await directives.status(request.params.id);
       if (!directive)
         return reply.status(404).send({ error: { code: 'not_found', message: 'no such directive' } });
       return directive;

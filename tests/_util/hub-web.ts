@@ -3,12 +3,15 @@ import type { Database } from '../../hub/db/database.js';
 import { buildHubApp } from '../../hub/http/app.js';
 import { type HubWebDeps, hubWebRoutes } from '../../hub/http/web/index.js';
 import { type ChangeFeed, createChangeFeed } from '../../hub/live/change-feed.js';
+import { createHubMetrics } from '../../hub/metrics.js';
+import { createHubServices, type HubServices } from '../../hub/services/hub-services.js';
 import { type BootstrapResult, bootstrapUser, totpCodeAt } from '../../hub/services/users/index.js';
-import { randomBytes } from '../../protocol/index.js';
+import { HUB_ID, Identity, randomBytes, TrustStore } from '../../protocol/index.js';
 
 /** The hub's web pages on a fresh app over a test's database, with one user per role asked for. */
 export interface HubWebApp {
   readonly app: FastifyInstance;
+  readonly services: HubServices;
   readonly changes: ChangeFeed;
   readonly secretsKey: Uint8Array;
   /** Creates a user with these roles (a ready password and TOTP secret). */
@@ -18,19 +21,36 @@ export interface HubWebApp {
   close(): Promise<void>;
 }
 
-/** Builds the hub app with the web pages; `now` drives sessions and TOTP. */
+/** Who signs what the pages send down, and where it goes: a hub of the test's own, or a throwaway one. */
+export interface WebIssuer {
+  readonly hub: Identity;
+  readonly trust: TrustStore;
+  readonly publish: (missionId: string, envelope: Uint8Array) => void;
+}
+
+/** Builds the hub app with the web pages; `now` is the services' clock (sessions, TOTP, periods). */
 export async function openHubWeb(
   db: Database,
   now: () => Date = () => new Date(),
   pages: readonly FastifyPluginAsync<HubWebDeps>[] = [],
+  issuer: WebIssuer = throwawayIssuer(),
 ): Promise<HubWebApp> {
   const secretsKey = randomBytes(32);
   const changes = createChangeFeed();
+  const services = createHubServices({
+    db,
+    ...issuer,
+    secretsKey,
+    metrics: createHubMetrics(db),
+    disconnect: () => undefined,
+    now,
+  });
   const app = await buildHubApp({ logLevel: 'silent' });
-  await app.register(hubWebRoutes, { db, secretsKey, changes, secureCookies: false, now, pages });
+  await app.register(hubWebRoutes, { services, changes, secureCookies: false, pages });
   await app.ready();
   return {
     app,
+    services,
     changes,
     secretsKey,
     user: (username, roles) =>
@@ -54,6 +74,10 @@ export async function openHubWeb(
     },
     close: () => app.close(),
   };
+}
+
+function throwawayIssuer(): WebIssuer {
+  return { hub: Identity.generate(HUB_ID), trust: new TrustStore(), publish: () => undefined };
 }
 
 /** The CSRF token of the first form of a page. */

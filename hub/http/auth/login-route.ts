@@ -1,31 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LockoutPolicy, PasswordHasher } from '../../../common/auth/index.js';
-import type { Database } from '../../db/database.js';
-import { login } from '../../services/users/login.js';
-import { assertSecretsKey } from '../../services/users/secret-box.js';
-import {
-  authenticate,
-  DEFAULT_SESSION_POLICY,
-  logout,
-  type SessionPolicy,
-} from '../../services/users/sessions.js';
-import { UserError, UserErrorCode } from '../../services/users/user-errors.js';
+import type { AuthService, LoginOutcome } from '../../services/users/auth-service.js';
 import { loginResponse } from '../api-schemas.js';
 import { toHubWireError } from '../errors.js';
 import { errorResponses } from '../wire.js';
 import { bearerToken, sendUnauthenticated } from './require-permission.js';
 
-/** What the auth routes need. */
+/** What the auth routes need: the ministry users' sessions. */
 export interface LoginRouteOptions {
-  readonly db: Database;
-  /** 32 bytes: opens TOTP secrets and keys recovery-code hashes. */
-  readonly secretsKey: Uint8Array;
-  readonly now?: () => Date;
-  readonly hasher?: PasswordHasher;
-  readonly sessions?: SessionPolicy;
-  readonly lockout?: LockoutPolicy;
+  readonly auth: AuthService;
 }
 
 /** DESIGN.md: `POST /auth/login` with `username`, `password`, `totp`; nothing else is accepted. */
@@ -42,8 +26,7 @@ export const loginBodySchema = z.strictObject({
  * bearer token → 204.
  */
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
-  assertSecretsKey(options.secretsKey);
-  const now = options.now ?? (() => new Date());
+  const { auth } = options;
   useHubErrorFormat(app);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const loginSchema = {
@@ -53,15 +36,11 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     response: { 200: loginResponse, ...errorResponses([401, 413, 423]) },
   };
   api.post('/api/v1/auth/login', { schema: loginSchema }, async (request, reply) => {
-    const at = now();
-    try {
-      const result = await login(options.db, request.body, at, options);
-      const { username, displayName, roles } = result.user;
-      return { token: result.token, expiresAt: result.expiresAt, user: { username, displayName, roles } };
-    } catch (error) {
-      if (error instanceof UserError) return refuse(reply, error, at);
-      throw error;
-    }
+    const outcome = await auth.login(request.body);
+    if (!outcome.ok) return refuse(reply, outcome);
+    const { token, expiresAt, user } = outcome.session;
+    const { username, displayName, roles } = user;
+    return { token, expiresAt, user: { username, displayName, roles } };
   });
   const logoutSchema = {
     summary: 'End the session of the bearer token',
@@ -69,7 +48,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     response: { 204: z.undefined().describe('the session is over'), ...errorResponses([401]) },
   };
   api.post('/api/v1/auth/logout', { schema: logoutSchema }, async (request, reply) => {
-    await endSession(options, request, reply, now());
+    await endSession(auth, request, reply);
   });
 }
 
@@ -86,25 +65,21 @@ function useHubErrorFormat(app: FastifyInstance): void {
 }
 
 async function endSession(
-  options: LoginRouteOptions,
+  auth: AuthService,
   request: FastifyRequest,
   reply: FastifyReply,
-  at: Date,
 ): Promise<FastifyReply> {
   const token = bearerToken(request);
-  const policy = options.sessions ?? DEFAULT_SESSION_POLICY;
-  const user = token ? await authenticate(options.db, token, at, policy) : null;
+  const user = token ? await auth.authenticate(token) : null;
   if (token === undefined || user === null) return sendUnauthenticated(reply);
-  await logout(options.db, token, at);
+  await auth.logout(token);
   return reply.status(204).send();
 }
 
-function refuse(reply: FastifyReply, error: UserError, at: Date): FastifyReply {
-  if (error.code === UserErrorCode.Locked) {
-    const until = Date.parse(String(error.details.lockedUntil));
-    const seconds = Math.max(1, Math.ceil((until - at.getTime()) / 1000));
-    void reply.header('retry-after', String(Number.isFinite(seconds) ? seconds : 900));
-    return reply.status(423).send({ error: { code: 'locked', message: error.message } });
+function refuse(reply: FastifyReply, refusal: Exclude<LoginOutcome, { ok: true }>): FastifyReply {
+  if (refusal.refusal === 'locked') {
+    void reply.header('retry-after', String(refusal.retryAfterSeconds));
+    return reply.status(423).send({ error: { code: 'locked', message: refusal.message } });
   }
   return reply
     .status(401)

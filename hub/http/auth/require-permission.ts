@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Queryable } from '../../db/database.js';
+import type { AuthService } from '../../services/users/auth-service.js';
 import { can, type Permission } from '../../services/users/permissions.js';
-import { authenticate, DEFAULT_SESSION_POLICY, type SessionPolicy } from '../../services/users/sessions.js';
 import type { MinistryUser } from '../../services/users/user-rows.js';
 
 declare module 'fastify' {
@@ -13,9 +12,7 @@ declare module 'fastify' {
 
 /** What the guard needs to resolve a bearer token. */
 export interface AuthGuardOptions {
-  readonly db: Queryable;
-  readonly now?: () => Date;
-  readonly sessions?: SessionPolicy;
+  readonly auth: Pick<AuthService, 'authenticate'>;
 }
 
 // RFC 6750 §2.1: "Bearer" is case-insensitive; the token is base64url here, checked later.
@@ -37,12 +34,9 @@ export function requirePermission(
   permission: Permission | (string & {}),
   options: AuthGuardOptions,
 ): preHandlerAsyncHookHandler {
-  const now = options.now ?? (() => new Date());
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = bearerToken(request);
-    const user = token
-      ? await authenticate(options.db, token, now(), options.sessions ?? DEFAULT_SESSION_POLICY)
-      : null;
+    const user = token ? await options.auth.authenticate(token) : null;
     if (user === null) return sendUnauthenticated(reply);
     if (!can(user, permission)) {
       return reply.status(403).send({ error: { code: 'forbidden', message: 'this role may not do that' } });

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { missionIdSchema } from '../../../protocol/index.js';
-import { loadDashboard } from '../../dashboards/dashboard.js';
-import { periodFilterSchema, resolvePeriod } from '../../dashboards/period.js';
+import { periodFilterSchema } from '../../dashboards/period.js';
 import { dashboardView } from './dashboard-view.js';
 import { renderHubPage } from './render.js';
 import type { HubWebDeps } from './web-deps.js';
@@ -12,14 +11,13 @@ import { webGuard, webUser } from './web-guard.js';
 /** The network's dashboard and each mission's, over a period (`?periode=` or `?du=&au=`). */
 export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const now = () => deps.now?.() ?? new Date();
+  const { dashboard: dashboards } = deps.services;
 
   pages.get(
     '/tableau-de-bord',
     { schema: { querystring: periodFilterSchema }, preHandler: webGuard(deps, 'dashboard.read') },
     async (request, reply) => {
-      const at = now();
-      const dashboard = await loadDashboard(deps.db, { period: resolvePeriod(request.query, at), now: at });
+      const dashboard = await dashboards.load(request.query);
       return renderHubPage(request, reply, 'dashboard', {
         title: 'Tableau de bord du réseau',
         live: true,
@@ -36,13 +34,7 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
       preHandler: webGuard(deps, 'dashboard.read'),
     },
     async (request, reply) => {
-      const at = now();
-      const missionId = request.params.id;
-      const dashboard = await loadDashboard(deps.db, {
-        period: resolvePeriod(request.query, at),
-        now: at,
-        missionId,
-      });
+      const dashboard = await dashboards.load(request.query, request.params.id);
       const mission = dashboard.links[0];
       if (!mission) return reply.callNotFound();
       return renderHubPage(request, reply, 'dashboard', {

@@ -1,10 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { dayOf } from '../../dashboards/period.js';
-import { directiveCsv } from './directive-csv.js';
-import { loadDirectiveDetail, MISSION_COLUMNS } from './directive-detail.js';
-import { LIST_COLUMNS, loadDirectiveList } from './directive-list.js';
+import { sendCsv } from './send-csv.js';
 import type { HubWebDeps } from './web-deps.js';
 import { webGuard } from './web-guard.js';
 
@@ -15,16 +12,12 @@ import { webGuard } from './web-guard.js';
  */
 export async function directiveExports(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const now = () => deps.now?.() ?? new Date();
+  const { exports } = deps.services;
 
   routes.get(
     '/export/directives.csv',
     { preHandler: webGuard(deps, 'directives.read') },
-    async (_request, reply) => {
-      const at = now();
-      const rows = await loadDirectiveList(deps.db, at);
-      return sendCsv(reply, `directives_${dayOf(at)}`, directiveCsv(LIST_COLUMNS, rows));
-    },
+    async (_request, reply) => sendCsv(reply, await exports.directives()),
   );
 
   routes.get(
@@ -34,17 +27,9 @@ export async function directiveExports(app: FastifyInstance, deps: HubWebDeps): 
       preHandler: webGuard(deps, 'directives.read'),
     },
     async (request, reply) => {
-      const detail = await loadDirectiveDetail(deps.db, request.params.id, now());
-      if (!detail) return reply.callNotFound();
-      return sendCsv(reply, `directive_${detail.id}`, directiveCsv(MISSION_COLUMNS, detail.missions));
+      const file = await exports.directive(request.params.id);
+      if (!file) return reply.callNotFound();
+      return sendCsv(reply, file);
     },
   );
-}
-
-function sendCsv(reply: FastifyReply, name: string, body: string): FastifyReply {
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .header('cache-control', 'no-store')
-    .send(body);
 }

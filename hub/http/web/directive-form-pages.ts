@@ -1,20 +1,11 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { Identity, TrustStore } from '../../../protocol/index.js';
-import type { Queryable } from '../../db/database.js';
-import { DirectiveError, issueDirective } from '../../services/directives/issue-directive.js';
-import { PRIORITY_LABEL } from './directive-detail.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PRIORITY_LABEL } from '../../services/directives/directive-detail.js';
+import type { DirectivesService } from '../../services/directives/directives-service.js';
+import { DirectiveError } from '../../services/directives/issue-directive.js';
 import { type DirectiveFormValues, EMPTY_FORM, readDirectiveForm } from './directive-form.js';
 import { renderHubPage } from './render.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 import { webGuard, webUser } from './web-guard.js';
-
-/** What issuing a directive needs beyond the web's deps: the ministry's key, the missions' keys, the link. */
-export interface DirectiveIssuer {
-  readonly hub: Identity;
-  readonly trust: TrustStore;
-  /** Publishes a sealed envelope to a mission once committed (the hub's link). */
-  readonly publish: (missionId: string, envelope: Uint8Array) => void;
-}
 
 /** Why the service refused the directive, in the form's words and on which field. */
 const REFUSAL: Readonly<Record<DirectiveError['code'], { field: string; message: string }>> = {
@@ -32,50 +23,46 @@ const REFUSAL: Readonly<Record<DirectiveError['code'], { field: string; message:
  * mission in one transaction, published after commit); a refusal shows the form again with what was
  * typed and a message by each field.
  */
-export function directiveFormPages(issuer: DirectiveIssuer): FastifyPluginAsync<HubWebDeps> {
-  return async (app: FastifyInstance, deps: HubWebDeps) => {
-    const now = () => deps.now?.() ?? new Date();
-    const guard = webGuard(deps, 'directives.write');
+export async function directiveFormPages(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
+  const { directives, now } = deps.services;
+  const guard = webGuard(deps, 'directives.write');
 
-    app.get('/directives/nouvelle', { preHandler: guard }, async (request, reply) =>
-      formPage(request, reply, deps.db, EMPTY_FORM, {}),
-    );
+  app.get('/directives/nouvelle', { preHandler: guard }, async (request, reply) =>
+    formPage(request, reply, directives, EMPTY_FORM, {}),
+  );
 
-    app.post('/directives/nouvelle', { preHandler: [guard, app.csrfProtection] }, async (request, reply) => {
-      const form = readDirectiveForm(request.body, now());
-      if (!form.ok) return formPage(request, reply.status(400), deps.db, form.values, form.errors);
-      try {
-        const issued = await issueDirective(
-          deps.db,
-          issuer.hub,
-          issuer.trust,
-          form.input,
-          webUser(request).displayName,
-          now(),
-        );
-        for (const { missionId, envelope } of issued.envelopes) issuer.publish(missionId, envelope);
-        const id = encodeURIComponent(issued.directive.directiveId);
-        return reply.redirect(`${WEB_BASE}/directives/${id}?ok=directive_issued`, 303);
-      } catch (error) {
-        if (!(error instanceof DirectiveError)) throw error;
-        const { field, message } = REFUSAL[error.code];
-        return formPage(request, reply.status(error.code === 'no_target' ? 409 : 400), deps.db, form.values, {
+  app.post('/directives/nouvelle', { preHandler: [guard, app.csrfProtection] }, async (request, reply) => {
+    const form = readDirectiveForm(request.body, now());
+    if (!form.ok) return formPage(request, reply.status(400), directives, form.values, form.errors);
+    try {
+      const issued = await directives.issue(form.input, webUser(request).displayName);
+      const id = encodeURIComponent(issued.directive.directiveId);
+      return reply.redirect(`${WEB_BASE}/directives/${id}?ok=directive_issued`, 303);
+    } catch (error) {
+      if (!(error instanceof DirectiveError)) throw error;
+      const { field, message } = REFUSAL[error.code];
+      return formPage(
+        request,
+        reply.status(error.code === 'no_target' ? 409 : 400),
+        directives,
+        form.values,
+        {
           [field]: message,
-        });
-      }
-    });
-  };
+        },
+      );
+    }
+  });
 }
 
 async function formPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  db: Queryable,
+  directives: DirectivesService,
   values: DirectiveFormValues,
   errors: Readonly<Record<string, string>>,
 ) {
   const chosen = new Set(values.missions);
-  const missions = await enrolledMissions(db);
+  const missions = await directives.targets();
   return renderHubPage(request, reply, 'directive-form', {
     title: 'Nouvelle directive',
     action: `${WEB_BASE}/directives/nouvelle`,
@@ -89,11 +76,4 @@ async function formPage(
     })),
     missions: missions.map((mission) => ({ ...mission, checked: chosen.has(mission.id) })),
   });
-}
-
-/** The missions a directive can go to: enrolled and not revoked. */
-async function enrolledMissions(db: Queryable): Promise<{ id: string; name: string }[]> {
-  return db.query<{ id: string; name: string }>(
-    'SELECT id, name FROM missions WHERE revoked_at IS NULL ORDER BY id',
-  );
 }

@@ -2,16 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatCell } from '../../dashboards/format.js';
-import { can } from '../../services/users/permissions.js';
-import { pageCells } from './directive-csv.js';
 import {
   type DirectiveDetail,
-  loadDirectiveDetail,
   MISSION_COLUMNS,
   type MissionState,
   PRIORITY_LABEL,
-} from './directive-detail.js';
-import { loadDirectiveList } from './directive-list.js';
+} from '../../services/directives/directive-detail.js';
+import { can } from '../../services/users/permissions.js';
+import { pageCells } from './directive-cells.js';
 import { renderHubPage } from './render.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 import { webGuard } from './web-guard.js';
@@ -31,10 +29,10 @@ const STATE_CLASS: Readonly<Record<MissionState, string>> = {
  */
 export async function directivePages(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const now = () => deps.now?.() ?? new Date();
+  const { directives } = deps.services;
 
   pages.get('/directives', { preHandler: webGuard(deps, 'directives.read') }, async (request, reply) => {
-    const rows = await loadDirectiveList(deps.db, now());
+    const rows = await directives.list();
     return renderHubPage(request, reply, 'directives', {
       title: 'Directives',
       live: true,
@@ -62,7 +60,7 @@ export async function directivePages(app: FastifyInstance, deps: HubWebDeps): Pr
       preHandler: webGuard(deps, 'directives.read'),
     },
     async (request, reply) => {
-      const detail = await loadDirectiveDetail(deps.db, request.params.id, now());
+      const detail = await directives.detail(request.params.id);
       if (!detail) return reply.callNotFound();
       return renderHubPage(request, reply, 'directive', {
         title: detail.title.fr ?? 'Directive',

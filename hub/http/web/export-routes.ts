@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { missionIdSchema } from '../../../protocol/index.js';
-import { tableCsv } from '../../dashboards/csv.js';
-import { loadDashboard } from '../../dashboards/dashboard.js';
-import { dayOf, lastDayOf, periodQuerySchema, resolvePeriod } from '../../dashboards/period.js';
-import { dashboardTable, TABLE_IDS, type TableId } from '../../dashboards/tables.js';
+import { periodQuerySchema } from '../../dashboards/period.js';
+import { TABLE_IDS, type TableId } from '../../dashboards/tables.js';
 import { canSeeTable } from './dashboard-view.js';
+import { sendCsv } from './send-csv.js';
 import type { HubWebDeps } from './web-deps.js';
 import { WebForbidden, webGuard, webUser } from './web-guard.js';
 
@@ -29,20 +28,8 @@ export async function exportRoutes(app: FastifyInstance, deps: HubWebDeps): Prom
     async (request, reply) => {
       const id = request.params.file.replace(/\.csv$/, '') as TableId;
       if (!canSeeTable(webUser(request), id)) throw new WebForbidden();
-      const at = deps.now?.() ?? new Date();
       const { mission, ...filter } = request.query;
-      const period = resolvePeriod(filter, at);
-      const dashboard = await loadDashboard(deps.db, {
-        period,
-        now: at,
-        ...(mission ? { missionId: mission } : {}),
-      });
-      const name = [id, mission, dayOf(period.from), lastDayOf(period)].filter(Boolean).join('_');
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .header('cache-control', 'no-store')
-        .send(tableCsv(dashboardTable(dashboard, id)));
+      return sendCsv(reply, await deps.services.exports.dashboardTable(id, filter, mission));
     },
   );
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { dashboardPages } from './dashboard-pages.js';
 import { directiveExports } from './directive-exports.js';
+import { directiveFormPages } from './directive-form-pages.js';
 import { directivePages } from './directive-pages.js';
 import { exportRoutes } from './export-routes.js';
 import { liveSocket } from './live-socket.js';
@@ -18,10 +19,9 @@ import { HubNav } from './nav.js';
 import { setWebErrorHandlers } from './page-errors.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 
-export { type DirectiveIssuer, directiveFormPages } from './directive-form-pages.js';
 export type { NavEntry } from './nav.js';
 export { renderHubPage } from './render.js';
-export { type HubWebDeps, WEB_BASE } from './web-deps.js';
+export { type HubWebDeps, type HubWebServices, WEB_BASE } from './web-deps.js';
 export { webGuard, webUser } from './web-guard.js';
 
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
@@ -43,6 +43,7 @@ const WEB_PAGES: readonly FastifyPluginAsync<HubWebDeps>[] = [
   dashboardPages,
   missionPages,
   directivePages,
+  directiveFormPages,
   directiveExports,
   exportRoutes,
   liveSocket,

@@ -1,9 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { login } from '../../services/users/login.js';
-import { logout } from '../../services/users/sessions.js';
-import { UserError, UserErrorCode } from '../../services/users/user-errors.js';
 import { renderHubPage } from './render.js';
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from './session-cookie.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
@@ -25,7 +22,7 @@ const LOGIN_RATE_LIMIT = { max: 20, timeWindow: '1 minute' };
 /** The login form (username, password, TOTP or recovery code) and logout. */
 export async function loginPages(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const now = () => deps.now?.() ?? new Date();
+  const { auth } = deps.services;
 
   pages.get('/connexion', async (request, reply) => {
     if (await identifyUser(deps, request)) return reply.redirect(HOME_PATH, 303);
@@ -37,24 +34,17 @@ export async function loginPages(app: FastifyInstance, deps: HubWebDeps): Promis
     { schema: { body: loginForm }, config: { rateLimit: LOGIN_RATE_LIMIT }, preHandler: app.csrfProtection },
     async (request, reply) => {
       const { username, password, totp } = request.body;
-      try {
-        const session = await login(deps.db, { username, password, totp: totp.trim() }, now(), {
-          secretsKey: deps.secretsKey,
-          ...(deps.hasher ? { hasher: deps.hasher } : {}),
-          ...(deps.sessions ? { sessions: deps.sessions } : {}),
-          ...(deps.lockout ? { lockout: deps.lockout } : {}),
-        });
-        setSessionCookie(reply, session, deps.secureCookies);
+      const outcome = await auth.login({ username, password, totp: totp.trim() });
+      if (outcome.ok) {
+        setSessionCookie(reply, outcome.session, deps.secureCookies);
         return reply.redirect(HOME_PATH, 303);
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        const locked = error.code === UserErrorCode.Locked;
-        reply.status(locked ? 429 : 401);
-        const message = locked
-          ? 'Trop d’essais : compte bloqué pendant quelques minutes.'
-          : 'Identifiant, mot de passe ou code incorrect.';
-        return renderHubPage(request, reply, 'login', { title: 'Connexion', error: message, username });
       }
+      const locked = outcome.refusal === 'locked';
+      reply.status(locked ? 429 : 401);
+      const message = locked
+        ? 'Trop d’essais : compte bloqué pendant quelques minutes.'
+        : 'Identifiant, mot de passe ou code incorrect.';
+      return renderHubPage(request, reply, 'login', { title: 'Connexion', error: message, username });
     },
   );
 
@@ -63,7 +53,7 @@ export async function loginPages(app: FastifyInstance, deps: HubWebDeps): Promis
     { schema: { body: z.strictObject({ _csrf: z.string().max(200) }) }, preHandler: app.csrfProtection },
     async (request, reply) => {
       const token = sessionTokenOf(request);
-      if (token !== undefined) await logout(deps.db, token, now());
+      if (token !== undefined) await auth.logout(token);
       clearSessionCookie(reply, deps.secureCookies);
       return reply.redirect(`${LOGIN_PATH}?ok=logged_out`, 303);
     },

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { formatCell } from '../../dashboards/format.js';
-import { missionLinks } from '../../dashboards/links.js';
 import { renderHubPage } from './render.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 import { webGuard } from './web-guard.js';
@@ -8,7 +7,7 @@ import { webGuard } from './web-guard.js';
 /** The missions and their links now, each leading to its dashboard. */
 export async function missionPages(app: FastifyInstance, deps: HubWebDeps): Promise<void> {
   app.get('/missions', { preHandler: webGuard(deps, 'missions.read') }, async (request, reply) => {
-    const links = await missionLinks(deps.db);
+    const links = await deps.services.missions.links();
     return renderHubPage(request, reply, 'missions', {
       title: 'Missions',
       live: true,

@@ -1,6 +1,5 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { can, type Permission } from '../../services/users/permissions.js';
-import { authenticate, DEFAULT_SESSION_POLICY } from '../../services/users/sessions.js';
 import type { MinistryUser } from '../../services/users/user-rows.js';
 import { sessionTokenOf } from './session-cookie.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
@@ -28,10 +27,7 @@ export const LOGIN_PATH = `${WEB_BASE}/connexion`;
 /** The user of the request's session cookie (and sets `request.user`), or null. */
 export async function identifyUser(deps: HubWebDeps, request: FastifyRequest): Promise<MinistryUser | null> {
   const token = sessionTokenOf(request);
-  const now = deps.now?.() ?? new Date();
-  const user = token
-    ? await authenticate(deps.db, token, now, deps.sessions ?? DEFAULT_SESSION_POLICY)
-    : null;
+  const user = token ? await deps.services.auth.authenticate(token) : null;
   if (user) request.user = user;
   return user;
 }

@@ -1,9 +1,7 @@
 import { type Directive, directiveSchema, type Identity, type TrustStore } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
-
-/** How long a mission has before the first reminder, and between reminders. */
-export const REMINDER_AFTER_MS = 24 * 60 * 60 * 1000;
+import { overdueSql, REMINDER_AFTER_MS } from './overdue.js';
 
 interface Overdue {
   directive_id: string;
@@ -41,9 +39,8 @@ export async function remindUnacknowledged(
               ${DIRECTIVE_AS_BODY} AS body
          FROM directive_status s JOIN directives d ON d.id = s.directive_id
          JOIN missions m ON m.id = s.mission_id AND m.revoked_at IS NULL
-        WHERE d.requires_ack AND s.acknowledged_at IS NULL AND s.sent_at <= $1
+        WHERE ${overdueSql('$1', '$2')}
           AND (s.reminded_at IS NULL OR s.reminded_at <= $1)
-          AND (d.expires_at IS NULL OR d.expires_at > $2)
         ORDER BY s.sent_at`,
       [due, now],
     );

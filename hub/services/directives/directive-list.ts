@@ -1,7 +1,7 @@
 import type { CellValue } from '../../dashboards/format.js';
 import type { Queryable } from '../../db/database.js';
-import { REMINDER_AFTER_MS } from '../../services/directives/remind-directives.js';
 import { PRIORITY_LABEL } from './directive-detail.js';
+import { overdueParams, overdueSql } from './overdue.js';
 
 /** The latest directives the list shows (and its CSV holds). */
 export const DIRECTIVE_LIST_LIMIT = 100;
@@ -47,11 +47,10 @@ export async function loadDirectiveList(db: Queryable, now: Date): Promise<Direc
             count(s.mission_id) AS targeted,
             count(s.received_at) AS received,
             count(s.acknowledged_at) AS acknowledged,
-            count(*) FILTER (WHERE d.requires_ack AND s.acknowledged_at IS NULL AND s.sent_at <= $1
-                               AND (d.expires_at IS NULL OR d.expires_at > $2)) AS overdue
+            count(*) FILTER (WHERE ${overdueSql('$1', '$2')}) AS overdue
        FROM directives d LEFT JOIN directive_status s ON s.directive_id = d.id
       GROUP BY d.id ORDER BY d.issued_at DESC LIMIT ${DIRECTIVE_LIST_LIMIT}`,
-    [new Date(now.getTime() - REMINDER_AFTER_MS), now],
+    overdueParams(now),
   );
   return rows.map((row) => ({
     id: row.id,

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { type CellFormat, type CellValue, csvCell, formatCell } from '../../dashboards/format.js';
+import { type CellFormat, type CellValue, csvCell } from '../../dashboards/format.js';
 
 /** A column of a directive table: the key of its cell, its header and how its value reads. */
 export interface DirectiveColumn {
@@ -20,12 +20,4 @@ export function directiveCsv(
     columns.map((column) => csvCell(row.cells[column.key] ?? null, column.format)),
   );
   return `\uFEFF${stringify([columns.map((column) => column.label), ...lines], { record_delimiter: 'windows' })}`;
-}
-
-/** The cells of a row as a page shows them, in column order. */
-export function pageCells(
-  columns: readonly DirectiveColumn[],
-  cells: Readonly<Record<string, CellValue>>,
-): string[] {
-  return columns.map((column) => formatCell(cells[column.key] ?? null, column.format));
 }

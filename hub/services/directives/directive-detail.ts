@@ -1,10 +1,7 @@
 import type { CellValue } from '../../dashboards/format.js';
 import type { Queryable } from '../../db/database.js';
-import {
-  directiveWithStatus,
-  type MissionDirectiveStatus,
-} from '../../services/directives/directive-status.js';
-import { REMINDER_AFTER_MS } from '../../services/directives/remind-directives.js';
+import { directiveWithStatus, type MissionDirectiveStatus } from './directive-status.js';
+import { isOverdue } from './overdue.js';
 
 /** Priorities as the ministry reads them. */
 export const PRIORITY_LABEL: Readonly<Record<string, string>> = {
@@ -52,10 +49,7 @@ export const MISSION_COLUMNS = [
   { key: 'comment', label: 'Commentaire', format: 'text' },
 ] as const;
 
-/**
- * A directive with its state at each target mission, or undefined. Overdue follows the rule of
- * the reminders (remind-directives.ts): acknowledgement required, none a day after sending, not expired.
- */
+/** A directive with its state at each target mission (overdue by the rule of overdue.ts), or undefined. */
 export async function loadDirectiveDetail(
   db: Queryable,
   id: string,
@@ -68,7 +62,6 @@ export async function loadDirectiveDetail(
   const names = await missionNames(db);
   const expiresAt = found.expiresAt ? new Date(found.expiresAt) : null;
   const requiresAck = Boolean(found.requiresAck);
-  const isLive = expiresAt === null || expiresAt > now;
   return {
     id: String(found.directiveId),
     title: found.title as Record<string, string>,
@@ -84,16 +77,15 @@ export async function loadDirectiveDetail(
       missionRow(
         status,
         names.get(status.missionId) ?? status.missionId,
-        stateOf(status, requiresAck && isLive, now),
+        stateOf(status, isOverdue({ ...status, requiresAck, expiresAt }, now)),
       ),
     ),
   };
 }
 
-function stateOf(status: MissionDirectiveStatus, isAckDue: boolean, now: Date): MissionState {
+function stateOf(status: MissionDirectiveStatus, overdue: boolean): MissionState {
   if (status.acknowledgedAt) return 'accusée';
-  if (isAckDue && status.sentAt && Date.parse(status.sentAt) <= now.getTime() - REMINDER_AFTER_MS)
-    return 'en retard';
+  if (overdue) return 'en retard';
   if (status.receivedAt) return 'reçue';
   return status.sentAt ? 'envoyée' : 'non envoyée';
 }
