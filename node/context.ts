@@ -85,15 +85,20 @@ export async function createNodeContext(
       ? httpSmsGateway(config.sms)
       : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
   const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
-  await app.register(healthRoutes, { store, metrics, linkStatus: () => link?.status(), version });
+  await app.register(healthRoutes, {
+    health: domain.health,
+    metrics,
+    linkStatus: () => link?.status(),
+    version,
+  });
   const live = createLiveHub();
-  await app.register(publicApiRoutes, { domain, store, config, live });
-  const staffDeps = { domain, store, config, live };
+  await app.register(publicApiRoutes, { domain, config, live });
+  const staffDeps = { domain, config, live };
   await app.register(staffApiRoutes, staffDeps);
   await app.register(backofficeRoutes, staffDeps);
   await app.register(liveRoutes, staffDeps);
-  await app.register(portalRoutes, { domain, store, config, live });
-  await app.register(ussdRoutes, { domain, store, config });
+  await app.register(portalRoutes, { domain, config, live });
+  await app.register(ussdRoutes, { domain, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   let checkpointer: Checkpointer | undefined;

@@ -38,7 +38,6 @@ async function publicSide(s: StaffApp): Promise<FastifyInstance> {
   });
   await app.register(publicApiRoutes, {
     domain: s.domain,
-    store: s.temp.store,
     config: s.config,
     live: s.live,
     now: s.clock.now,

@@ -38,7 +38,8 @@ async function healthNode(link: () => HubLinkStatus | undefined = () => undefine
     now: clock.now,
     plugins: [
       (app, deps) => publicApiRoutes(app, deps),
-      (app, { store }) => healthRoutes(app, { store, metrics, linkStatus: link, version: 'test' }),
+      (app, { domain }) =>
+        healthRoutes(app, { health: domain.health, metrics, linkStatus: link, version: 'test' }),
     ],
   });
   cleanups.push(node.cleanup);

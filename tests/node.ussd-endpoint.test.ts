@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ussdDomainData } from '../node/notify/ussd/ussd-domain-data.js';
 import { ussdReply } from '../node/notify/ussd/ussd-menu.js';
-import { ussdStoreData } from '../node/notify/ussd/ussd-store-data.js';
 import type { TestNode } from './_util/node-app.js';
 import {
   ASCII_ONLY,
@@ -112,10 +112,13 @@ describe('USSD endpoint: what is not a proper callback', () => {
     );
     const tracking = fileOf(node);
     bookingOf(node);
+    const { catalogue, files, appointments, missionHours } = node.domain;
     const data = () =>
-      ussdStoreData({
-        store: node.store,
-        files: node.domain.files,
+      ussdDomainData({
+        catalogue,
+        files,
+        appointments,
+        missionHours,
         trackingPrefix: 'PAR',
         zone: 'Europe/Paris',
         now: node.now,

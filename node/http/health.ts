@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../db/store.js';
 import type { HubLinkStatus } from '../link/hub-link.js';
 import type { NodeMetrics } from '../metrics.js';
-import { storedDocumentBytes } from '../services/files/file-documents.js';
-import { outboxBacklog } from '../services/outbox/outbox.js';
-import { countRecoveredByOutcome, countRecoveredToReview } from '../services/recovery/recovered-events.js';
+import type { HealthReadings } from '../services/health/health-readings.js';
 
 /** What /healthz and /metrics read. */
 export interface HealthDeps {
-  readonly store: Store;
+  readonly health: HealthReadings;
   readonly metrics: NodeMetrics;
   readonly linkStatus: () => HubLinkStatus | undefined;
   readonly version: string;
@@ -22,7 +19,8 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
   // A probe or a scraper polls from one address, often through a proxy: never rate-limited.
   const probe = { schema: { hide: true }, config: { rateLimit: false } } as const;
   app.get('/healthz', probe, async (_request, reply) => {
-    const database = checkDatabase(deps.store);
+    const { health } = deps;
+    const database = health.isDatabaseUp();
     const link = deps.linkStatus();
     const body = {
       status: database ? 'ok' : 'failing',
@@ -30,7 +28,7 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
       database: database ? 'ok' : 'failing',
       hubLink: link ? (link.connected ? 'connected' : 'disconnected') : 'not_configured',
       // Read only from a database that answers: the failure must reach the probe as a 503.
-      backlog: database ? outboxBacklog(deps.store).count : null,
+      backlog: database ? health.outboxBacklog() : null,
       // The hub's "last seen" of this mission is this same instant once the hub has taken it.
       lastSentAt: link?.lastSentAt === undefined ? null : new Date(link.lastSentAt).toISOString(),
     };
@@ -38,26 +36,15 @@ export async function healthRoutes(app: FastifyInstance, deps: HealthDeps): Prom
   });
 
   app.get('/metrics', probe, async (_request, reply) => {
+    const { health, metrics } = deps;
     const link = deps.linkStatus();
-    deps.metrics.linkConnected.set(link?.connected ? 1 : 0);
-    deps.metrics.outboxBacklog.set(outboxBacklog(deps.store).count + (link?.held ?? 0));
-    const { db } = deps.store;
-    deps.metrics.databaseBytes.set(
-      (db.pragma('page_count', { simple: true }) as number) *
-        (db.pragma('page_size', { simple: true }) as number),
-    );
-    deps.metrics.documentBytes.set(storedDocumentBytes(deps.store));
-    deps.metrics.recoveredToReview.set(countRecoveredToReview(deps.store));
-    for (const [outcome, count] of Object.entries(countRecoveredByOutcome(deps.store)))
-      deps.metrics.recoveredRecords.set({ outcome }, count);
-    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    metrics.linkConnected.set(link?.connected ? 1 : 0);
+    metrics.outboxBacklog.set(health.outboxBacklog() + (link?.held ?? 0));
+    metrics.databaseBytes.set(health.databaseBytes());
+    metrics.documentBytes.set(health.documentBytes());
+    metrics.recoveredToReview.set(health.recoveredToReview());
+    for (const [outcome, count] of Object.entries(health.recoveredByOutcome()))
+      metrics.recoveredRecords.set({ outcome }, count);
+    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-}
-
-function checkDatabase(store: Store): boolean {
-  try {
-    return store.db.prepare('SELECT 1 AS ok').get() !== undefined;
-  } catch {
-    return false;
-  }
 }

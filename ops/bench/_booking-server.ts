@@ -36,7 +36,12 @@ const app = await buildHttpApp({
   logLevel: config.logLevel,
   rateLimitPerMinute: BENCH_LIMIT,
 });
-await app.register(healthRoutes, { store, metrics, linkStatus: () => undefined, version: 'bench' });
+await app.register(healthRoutes, {
+  health: domain.health,
+  metrics,
+  linkStatus: () => undefined,
+  version: 'bench',
+});
 const rateLimits: PublicRateLimits = {
   read: BENCH_LIMIT,
   booking: BENCH_LIMIT,
@@ -47,7 +52,7 @@ const rateLimits: PublicRateLimits = {
   submission: BENCH_LIMIT,
   checkout: BENCH_LIMIT,
 };
-await app.register(publicApiRoutes, { domain, store, config, live: createLiveHub(), rateLimits });
+await app.register(publicApiRoutes, { domain, config, live: createLiveHub(), rateLimits });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`bench server listening on ${url}\n`);
 await runUntilSignal(async () => {

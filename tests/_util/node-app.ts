@@ -8,10 +8,9 @@ import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { createDomain, type Domain } from '../../node/services/domain.js';
 import { openTempStore } from './node-store.js';
 
-/** What a route plugin under test is given: the node's parts it may use. */
+/** What a route plugin under test is given: the node's parts it may use (never the store). */
 export interface TestNodeDeps {
   readonly domain: Domain;
-  readonly store: Store;
   readonly config: NodeConfig;
   readonly now: () => Date;
 }
@@ -33,6 +32,8 @@ export interface TestNodeOptions {
 
 /** A mission node's HTTP app over a temporary store; `cleanup` closes everything. */
 export interface TestNode extends TestNodeDeps {
+  /** The store under the domain, for a test to arrange and inspect data. */
+  readonly store: Store;
   readonly app: FastifyInstance;
   readonly dir: string;
   cleanup(): Promise<void>;
@@ -72,11 +73,12 @@ export async function buildTestNode(options: TestNodeOptions = {}): Promise<Test
     logLevel: config.logLevel,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
-  const deps: TestNodeDeps = { domain, store: temp.store, config, now };
+  const deps: TestNodeDeps = { domain, config, now };
   for (const plugin of options.plugins ?? []) await app.register(plugin, deps);
   await app.ready();
   return {
     ...deps,
+    store: temp.store,
     app,
     dir: temp.dir,
     cleanup: async () => {

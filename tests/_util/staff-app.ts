@@ -88,7 +88,7 @@ export async function openStaffApp(): Promise<StaffApp> {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hooked });
   });
   await app.register(websocket);
-  const deps = { domain, store: temp.store, config, live, now: clock.now };
+  const deps = { domain, config, live, now: clock.now };
   await app.register(staffApiRoutes, deps);
   await app.register(backofficeRoutes, deps);
   await app.register(liveRoutes, deps);

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { CivilStatusEvents } from '../../../protocol/index.js';
 import type { CivilStatusRecord } from '../../services/civil-status/civil-status-record.js';
 import { ApiError } from '../errors.js';
-import { civilStatusInState } from '../staff/registry-view.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { CIVIL_STATUS_STATES, civilStatusDetail, civilStatusRow } from './civil-status-view.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
@@ -42,7 +41,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       const state = request.query.etat;
-      const list = civilStatusInState(deps, state).map((record) => civilStatusRow(deps, record));
+      const list = civilStatus.listInState(state).map((record) => civilStatusRow(deps, record));
       const tabs = Object.entries(CIVIL_STATUS_STATES).map(([value, label]) => ({ value, label }));
       return renderPage(request, reply, 'civil-status-list', { title: 'État civil', state, tabs, list });
     },

@@ -3,11 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { FileEvents } from '../../../protocol/index.js';
-import { getService, listServices } from '../../services/catalogue/catalogue.js';
 import { langSchema, serviceCodeSchema } from '../../services/files/file-schema.js';
 import { personInputSchema } from '../../services/people/person-schema.js';
 import { ApiError } from '../errors.js';
-import { openCounterFile } from '../staff/file-view.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { fieldErrors, filledFields, type PostedForm } from './page-forms.js';
@@ -78,8 +76,7 @@ export async function counterFilePages(app: FastifyInstance, deps: StaffHttpDeps
         return showForm(deps, request, reply, request.body, fieldErrors(parsed.error, FIELD_MESSAGES));
       }
       const { serviceCode, lang, note, ...person } = parsed.data;
-      const file = openCounterFile(
-        deps,
+      const file = deps.domain.files.openAtCounter(
         { person, serviceCode, lang, ...(note ? { note } : {}) },
         pagePrincipal(request).username,
       );
@@ -103,7 +100,7 @@ export async function counterFilePages(app: FastifyInstance, deps: StaffHttpDeps
       const file = deps.domain.files.get(request.params.id);
       if (!file) throw new ApiError('not_found', 'no such file');
       const person = deps.domain.people.get(file.personId);
-      const service = getService(deps.store, file.serviceCode, 'fr');
+      const service = deps.domain.catalogue.getService(file.serviceCode, 'fr');
       return renderPage(request, reply, 'file-slip', {
         title: `Fiche de suivi ${file.trackingNumber}`,
         file,
@@ -127,7 +124,7 @@ function showForm(
   values: PostedForm,
   errors: Record<string, string>,
 ): FastifyReply {
-  const services = listServices(deps.store, 'fr').map((service) => ({
+  const services = deps.domain.catalogue.listServices('fr').map((service) => ({
     code: service.code,
     name: service.name,
   }));

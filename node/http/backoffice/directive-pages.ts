@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pickLanguage } from '../../services/catalogue/catalogue.js';
-import { listDirectives } from '../../services/directives/directives.js';
 import { can } from '../../services/staff/index.js';
 import { acknowledge } from '../staff/directive-acknowledgement.js';
 import { missionTime } from '../staff/staff-clock.js';
@@ -29,7 +28,7 @@ export async function directivePages(app: FastifyInstance, deps: StaffHttpDeps):
     },
     async (request, reply) => {
       const mayAcknowledge = can(pagePrincipal(request), 'directives.acknowledge');
-      const directives = listDirectives(deps.store).map((entry) => ({
+      const directives = deps.domain.directives.list().map((entry) => ({
         id: entry.directive.directiveId,
         title: pickLanguage(entry.directive.title, 'fr'),
         body: pickLanguage(entry.directive.body, 'fr'),

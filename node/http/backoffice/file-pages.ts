@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FileEvents, MoneyEvents } from '../../../protocol/index.js';
-import { getService } from '../../services/catalogue/catalogue.js';
 import type { FileDocument } from '../../services/files/file-documents.js';
 import { FILE_STATES, fileStateSchema } from '../../services/files/workflow.js';
 import { can } from '../../services/staff/index.js';
@@ -79,7 +78,7 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
     async (request, reply) => {
       const detail = fileDetail(deps, request.params.id);
       if (!detail) throw new ApiError('not_found', 'no such file');
-      const fees = getService(deps.store, detail.file.serviceCode, 'fr')?.fees ?? [];
+      const fees = deps.domain.catalogue.getService(detail.file.serviceCode, 'fr')?.fees ?? [];
       const principal = pagePrincipal(request);
       // Only what this agent's roles allow is offered: a refusal page after the click helps no one.
       const nextStates = can(principal, 'files.transition')

@@ -8,14 +8,9 @@ import {
   PersonEvents,
   RegistrationEvents,
 } from '../../../protocol/index.js';
-import {
-  isSettled,
-  listRecoveredEvents,
-  markRecoveredReviewed,
-  type RecoveredOutcome,
-} from '../../services/recovery/recovered-events.js';
+import { isSettled, type RecoveredOutcome } from '../../services/recovery/recovered-events.js';
 import { can } from '../../services/staff/index.js';
-import { missionTime, nowOf } from '../staff/staff-clock.js';
+import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
@@ -67,7 +62,7 @@ export async function recoveryPages(app: FastifyInstance, deps: StaffHttpDeps): 
     },
     async (request, reply) => {
       const mayReview = can(pagePrincipal(request), 'recovery.review');
-      const events = listRecoveredEvents(deps.store, { all: request.query.tout === '1' }).map((event) => ({
+      const events = deps.domain.recovery.list({ all: request.query.tout === '1' }).map((event) => ({
         id: event.id,
         kind: KINDS[event.kind] ?? event.kind,
         entity: `${event.entity} ${event.entityId}`,
@@ -97,7 +92,7 @@ export async function recoveryPages(app: FastifyInstance, deps: StaffHttpDeps): 
       preHandler: [pageGuard(deps, 'recovery.review'), app.csrfProtection],
     },
     async (request, reply) => {
-      markRecoveredReviewed(deps.store, request.params.id, pagePrincipal(request).username, nowOf(deps));
+      deps.domain.recovery.markReviewed(request.params.id, pagePrincipal(request).username);
       return done(reply, '/recuperation', 'recovered_reviewed');
     },
   );

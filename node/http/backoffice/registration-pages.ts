@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RegistrationEvents } from '../../../protocol/index.js';
-import { listRegistryFollowUps } from '../../services/registrations/registry-reconcile.js';
 import { type ListedRegistration, registrationsInState, withPerson } from '../staff/registry-view.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
@@ -92,10 +91,5 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
 
 /** Registrations the national registry sent back for a human look, oldest decision first. */
 function flaggedByRegistry(deps: StaffHttpDeps): ListedRegistration[] {
-  return listRegistryFollowUps(deps.store)
-    .filter((entry) => entry.entity === 'registration')
-    .flatMap((entry) => {
-      const registration = deps.domain.registrations.get(entry.id);
-      return registration ? [withPerson(deps, registration)] : [];
-    });
+  return deps.domain.registrations.flaggedByRegistry().map((registration) => withPerson(deps, registration));
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { smsStatuses } from '../../services/outbox/sms-outbox.js';
 import { SMS_READ_PERMISSION, smsRefOf } from '../staff/sms-lookup.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard } from './page-guard.js';
@@ -27,7 +26,7 @@ export async function smsPages(app: FastifyInstance, deps: StaffHttpDeps): Promi
     async (request, reply) => {
       const typed = request.query.ref || undefined;
       const ref = typed === undefined ? undefined : smsRefOf(deps, typed);
-      const rows = smsStatuses(deps.store, ref === undefined ? { limit: LIMIT } : { ref, limit: LIMIT });
+      const rows = deps.domain.sms.statuses(ref === undefined ? { limit: LIMIT } : { ref, limit: LIMIT });
       void reply.header('cache-control', 'no-store');
       return renderPage(request, reply, 'sms', {
         title: 'SMS envoyés',

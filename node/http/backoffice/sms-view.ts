@@ -1,4 +1,4 @@
-import { type SmsStatus, smsStatuses } from '../../services/outbox/sms-outbox.js';
+import type { SmsStatus } from '../../services/outbox/sms-outbox.js';
 import { can, type StaffPrincipal } from '../../services/staff/index.js';
 import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
 import { missionTime } from '../staff/staff-clock.js';
@@ -48,7 +48,7 @@ export function smsLine(deps: StaffHttpDeps, sms: SmsStatus): SmsLine {
 
 /** The SMS sent about one record (an appointment reference, a file or invoice id), newest first. */
 export function smsOfRecord(deps: StaffHttpDeps, ref: string, limit = 20): SmsLine[] {
-  return smsStatuses(deps.store, { ref, limit }).map((sms) => smsLine(deps, sms));
+  return deps.domain.sms.statuses({ ref, limit }).map((sms) => smsLine(deps, sms));
 }
 
 /**

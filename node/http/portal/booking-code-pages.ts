@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppointmentEvents } from '../../../protocol/index.js';
-import { commitGroupOf } from '../../db/commit-group.js';
 import type { AppointmentView } from '../../services/appointments/appointments.js';
 import { confirmInputSchema } from '../../services/appointments/schemas.js';
 import { bookingAlert, bookingStatus } from './booking-errors.js';
@@ -57,7 +56,7 @@ export async function bookingCodePages(app: FastifyInstance, deps: PortalPageDep
       const actor = portalOf(request).kiosk ? KIOSK_ACTOR : PORTAL_ACTOR;
       try {
         const input = { reference: view.reference, code: parsed.data.code };
-        const confirmed = await commitGroupOf(deps.store.db).run(() => appointments.confirm(input, actor));
+        const confirmed = await appointments.confirmDurably(input, actor);
         deps.live?.publish({
           type: AppointmentEvents.Booked,
           ref: confirmed.reference,

@@ -3,9 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { AppointmentEvents } from '../../../protocol/index.js';
-import { commitGroupOf } from '../../db/commit-group.js';
 import { applicantSchema, bookingInputSchema } from '../../services/appointments/schemas.js';
-import { getService, listServices } from '../../services/catalogue/catalogue.js';
 import { bookingAlert, bookingStatus } from './booking-errors.js';
 import { EMPTY_FORM, type FieldMessages, type FormState, fieldErrors, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
@@ -49,14 +47,14 @@ const DETAILS_MESSAGES: FieldMessages = {
 /** Booking, step by step: the service, a slot, the applicant's details (then the SMS code). */
 export async function bookingPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { appointments } = deps.domain;
+  const { appointments, catalogue } = deps.domain;
   const form = detailsForm(deps.config.region as CountryCode);
 
   pages.get(PORTAL_PATHS.booking, { schema: { hide: true } }, async (request, reply) =>
     renderPage(request, reply, deps.site, {
       view: 'booking-services',
       title: 'booking.title',
-      data: { services: listServices(deps.store, portalOf(request).lang) },
+      data: { services: catalogue.listServices(portalOf(request).lang) },
     }),
   );
 
@@ -116,7 +114,7 @@ export async function bookingPages(app: FastifyInstance, deps: PortalPageDeps): 
       };
       const actor = portalOf(request).kiosk ? KIOSK_ACTOR : PORTAL_ACTOR;
       try {
-        const held = await commitGroupOf(deps.store.db).run(() => appointments.book(input, actor));
+        const held = await appointments.bookDurably(input, actor);
         deps.live?.publish({
           type: AppointmentEvents.Held,
           ref: held.reference,
@@ -160,7 +158,7 @@ export async function bookingPages(app: FastifyInstance, deps: PortalPageDeps): 
 
 /** The service of a booking step, in the reader's language; a 404 page when it is not offered. */
 export function serviceNamed(deps: PortalPageDeps, request: FastifyRequest, code: string) {
-  const service = getService(deps.store, code, portalOf(request).lang);
+  const service = deps.domain.catalogue.getService(code, portalOf(request).lang);
   if (!service?.active) throw new PageNotFound(`no service ${code} is offered`, 'error.unknownService');
   return service;
 }

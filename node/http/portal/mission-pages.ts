@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { MISSION_SCOPE, readClosures, readOpeningHours } from '../../services/appointments/calendar.js';
 import { comingClosures, missionToday, weekHours } from './mission-calendar.js';
 import { renderPage } from './page-render.js';
 import type { PortalPageDeps } from './portal-deps.js';
@@ -21,12 +20,12 @@ export async function missionPages(app: FastifyInstance, deps: PortalPageDeps): 
 }
 
 function missionData(deps: PortalPageDeps) {
-  const { db } = deps.store;
+  const { missionHours } = deps.domain;
   const today = missionToday(deps.now(), deps.config.timeZone);
   return {
     profile: deps.config.profile,
     timeZone: deps.config.timeZone,
-    week: weekHours(readOpeningHours(db, MISSION_SCOPE)),
-    closures: comingClosures(readClosures(db, MISSION_SCOPE), today, { days: 365, limit: 8 }),
+    week: weekHours(missionHours.openingHours()),
+    closures: comingClosures(missionHours.closures(), today, { days: 365, limit: 8 }),
   };
 }

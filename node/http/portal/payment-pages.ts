@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getService } from '../../services/catalogue/catalogue.js';
 import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
@@ -21,7 +20,7 @@ const invoiceParam = z.strictObject({ invoiceId: z.uuid() });
  */
 export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { files, payments } = deps.domain;
+  const { files, payments, catalogue } = deps.domain;
   const provider = deps.domain.simulatedProvider;
 
   pages.get(PORTAL_PATHS.payment, { schema: { hide: true, querystring: langOnly } }, async (request, reply) =>
@@ -79,7 +78,7 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
       if (!invoice) throw new PageNotFound('no such invoice');
       const receipts = payments.paymentsOfInvoice(invoice.id).map((payment) => payment.receiptNumber);
       const serviceName =
-        getService(deps.store, invoice.serviceCode, portalOf(request).lang)?.name ?? invoice.serviceCode;
+        catalogue.getService(invoice.serviceCode, portalOf(request).lang)?.name ?? invoice.serviceCode;
       return renderPage(
         request,
         reply,

@@ -1,5 +1,4 @@
 import type { NodeConfig } from '../../config/config.js';
-import type { Store } from '../../db/store.js';
 import type { Domain } from '../../services/domain.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { PageSite } from './page-render.js';
@@ -35,7 +34,6 @@ export const DEFAULT_PORTAL_RATE_LIMITS: PortalRateLimits = {
 /** What the portal needs from the node. */
 export interface PortalDeps {
   readonly domain: Domain;
-  readonly store: Store;
   readonly config: NodeConfig;
   readonly now?: () => Date;
   readonly live?: LiveHub;

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { getService, listServices } from '../../services/catalogue/catalogue.js';
 import type { LocalizedService } from '../../services/catalogue/catalogue-schema.js';
 import { portalOf } from './page-context.js';
 import { PageNotFound } from './page-errors.js';
@@ -18,9 +17,10 @@ const GENERAL_FAQ = [1, 2, 3, 4, 5].map((n) => ({
 /** The services with their documents, fees, target and FAQ; the FAQ page; the printable forms. */
 export async function servicePages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const offered = (request: FastifyRequest) => listServices(deps.store, portalOf(request).lang);
+  const { catalogue } = deps.domain;
+  const offered = (request: FastifyRequest) => catalogue.listServices(portalOf(request).lang);
   const oneService = (request: FastifyRequest, code: string): LocalizedService => {
-    const service = getService(deps.store, code, portalOf(request).lang);
+    const service = catalogue.getService(code, portalOf(request).lang);
     if (!service?.active) throw new PageNotFound(`no service ${code} is offered`, 'error.unknownService');
     return service;
   };

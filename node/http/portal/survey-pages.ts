@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { MessageKey } from '../../i18n/index.js';
-import { recordSurveyAnswer, surveyAnswersSchema } from '../../services/surveys/survey-service.js';
+import { surveyAnswersSchema } from '../../services/surveys/survey-service.js';
 import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, fieldErrors, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
@@ -22,7 +22,7 @@ const REFUSALS: Readonly<Record<'not_delivered' | 'already_answered', MessageKey
 /** The short satisfaction survey, once a file is delivered: three ratings, no free text. */
 export async function surveyPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { files } = deps.domain;
+  const { files, surveys } = deps.domain;
 
   pages.get(PORTAL_PATHS.survey, { schema: { hide: true, querystring: langOnly } }, async (request, reply) =>
     showForm(request, reply, EMPTY_FORM),
@@ -52,12 +52,11 @@ export async function surveyPages(app: FastifyInstance, deps: PortalPageDeps): P
       const file = files.get(access.fileId);
       if (!file) throw new PageNotFound('no such file');
       const { lang, kiosk } = portalOf(request);
-      const result = recordSurveyAnswer(
-        deps.store,
-        file,
-        { answers: answers.data, channel: kiosk ? 'kiosk' : 'portal', lang },
-        deps.now(),
-      );
+      const result = surveys.record(file, {
+        answers: answers.data,
+        channel: kiosk ? 'kiosk' : 'portal',
+        lang,
+      });
       if (result.status === 'refused')
         return showForm(request, reply, { values: {}, errors: {}, alert: REFUSALS[result.reason] }, 409);
       return renderPage(

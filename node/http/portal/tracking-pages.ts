@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { getService } from '../../services/catalogue/catalogue.js';
 import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
@@ -15,7 +14,7 @@ import { langOnly } from './query-schemas.js';
  */
 export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { files, payments } = deps.domain;
+  const { files, payments, catalogue } = deps.domain;
 
   pages.get(
     PORTAL_PATHS.tracking,
@@ -33,7 +32,7 @@ export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps):
       const details = view.detailed
         ? {
             serviceName:
-              getService(deps.store, view.serviceCode, portalOf(request).lang)?.name ?? view.serviceCode,
+              catalogue.getService(view.serviceCode, portalOf(request).lang)?.name ?? view.serviceCode,
             invoices: payments.invoicesOfFile(access.fileId),
           }
         : undefined;

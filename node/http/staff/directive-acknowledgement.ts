@@ -1,5 +1,3 @@
-import { acknowledgeDirective } from '../../services/directives/directives.js';
-import { nowOf } from './staff-clock.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 import { StaffHttpError, StaffHttpErrorCode } from './staff-http-errors.js';
 
@@ -8,12 +6,7 @@ import { StaffHttpError, StaffHttpErrorCode } from './staff-http-errors.js';
  * back-office form, so both give the same answers.
  */
 export function acknowledge(deps: StaffHttpDeps, directiveId: string, by: string, comment?: string): void {
-  const outcome = acknowledgeDirective(deps.store, {
-    directiveId,
-    by,
-    at: nowOf(deps),
-    ...(comment ? { comment } : {}),
-  });
+  const outcome = deps.domain.directives.acknowledge({ directiveId, by, ...(comment ? { comment } : {}) });
   if (outcome === 'not_found')
     throw new StaffHttpError(StaffHttpErrorCode.DirectiveNotFound, 'no such directive');
   if (outcome === 'already_acknowledged')

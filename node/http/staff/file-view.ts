@@ -1,10 +1,7 @@
-import { immediateTransaction } from '../../db/transaction.js';
-import { getService, requireActiveService } from '../../services/catalogue/catalogue.js';
 import type { FileDocument } from '../../services/files/file-documents.js';
 import type { ConsularFile, FileTransition } from '../../services/files/file-schema.js';
 import { type FileState, workflowLookup } from '../../services/files/workflow.js';
 import type { Invoice } from '../../services/payments/money-rows.js';
-import type { PersonInput } from '../../services/people/person-schema.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 
 /** A file of the queue with the applicant's name, as agents see it at the counter. */
@@ -45,7 +42,7 @@ export function queuedFile(deps: StaffHttpDeps, file: ConsularFile): QueuedFile 
 export function fileDetail(deps: StaffHttpDeps, fileId: string): FileDetail | undefined {
   const file = deps.domain.files.get(fileId);
   if (!file) return undefined;
-  const service = getService(deps.store, file.serviceCode, 'fr');
+  const service = deps.domain.catalogue.getService(file.serviceCode, 'fr');
   return {
     file: queuedFile(deps, file),
     history: deps.domain.files.history(file.id),
@@ -54,35 +51,4 @@ export function fileDetail(deps: StaffHttpDeps, fileId: string): FileDetail | un
     serviceName: service?.name ?? file.serviceCode,
     processingDaysTarget: service?.processingDaysTarget ?? 0,
   };
-}
-
-/** What an agent gives to open a file at the counter: a known person, or a new one's fields. */
-export interface CounterFileInput {
-  readonly personId?: string;
-  readonly person?: PersonInput;
-  readonly serviceCode: string;
-  readonly lang?: 'fr' | 'sg' | 'en';
-  readonly note?: string;
-}
-
-/**
- * Opens a file at the counter, creating the applicant first when new: both in one transaction,
- * so a refused file leaves no orphan person behind.
- */
-export function openCounterFile(deps: StaffHttpDeps, input: CounterFileInput, actor: string): ConsularFile {
-  const { people, files } = deps.domain;
-  requireActiveService(deps.store, input.serviceCode);
-  return immediateTransaction(deps.store.db, () => {
-    const personId = input.personId ?? people.create(input.person as PersonInput, actor).id;
-    return files.open(
-      {
-        personId,
-        serviceCode: input.serviceCode,
-        channel: 'counter',
-        lang: input.lang ?? 'fr',
-        ...(input.note === undefined ? {} : { note: input.note }),
-      },
-      actor,
-    );
-  });
 }

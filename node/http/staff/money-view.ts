@@ -1,5 +1,5 @@
 import { formatMinorUnits } from '../../../common/money/index.js';
-import { getService, pickLanguage, requireActiveService } from '../../services/catalogue/catalogue.js';
+import { pickLanguage } from '../../services/catalogue/catalogue.js';
 import type { Invoice, Payment } from '../../services/payments/money-rows.js';
 import { missionTime } from './staff-clock.js';
 import type { StaffHttpDeps } from './staff-deps.js';
@@ -22,7 +22,7 @@ export interface FeeInvoiceInput {
  * catalogue, so the counter cannot charge what the ministry did not set.
  */
 export function invoiceFromCatalogue(deps: StaffHttpDeps, input: FeeInvoiceInput, actor: string): Invoice {
-  const service = requireActiveService(deps.store, input.serviceCode);
+  const service = deps.domain.catalogue.requireActiveService(input.serviceCode);
   const fee = service.fees.find((candidate) => candidate.currency === input.currency);
   if (!fee) {
     const offered = service.fees.map((candidate) => candidate.currency).join(', ');
@@ -65,7 +65,7 @@ export interface ReceiptData {
 
 /** The receipt of a payment, or undefined when there is no such payment. */
 export function receiptData(deps: StaffHttpDeps, paymentId: string): ReceiptData | undefined {
-  const { payments, people, files } = deps.domain;
+  const { payments, people, files, catalogue } = deps.domain;
   const payment = payments.getPayment(paymentId);
   const invoice = payment && payments.getInvoice(payment.invoiceId);
   if (!payment || !invoice) return undefined;
@@ -81,7 +81,7 @@ export function receiptData(deps: StaffHttpDeps, paymentId: string): ReceiptData
     method: payment.method,
     payer: person ? `${person.givenNames} ${person.familyName}` : '',
     trackingNumber: file?.trackingNumber ?? null,
-    serviceName: getService(deps.store, invoice.serviceCode, 'fr')?.name ?? invoice.serviceCode,
+    serviceName: catalogue.getService(invoice.serviceCode, 'fr')?.name ?? invoice.serviceCode,
     lines: invoice.lines,
     amountMinor: payment.amountMinor,
     currency: payment.currency,

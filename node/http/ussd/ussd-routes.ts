@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { missionPrefix, type NodeConfig } from '../../config/config.js';
-import type { Store } from '../../db/store.js';
+import { ussdDomainData } from '../../notify/ussd/ussd-domain-data.js';
 import { ussdReply } from '../../notify/ussd/ussd-menu.js';
-import { ussdStoreData } from '../../notify/ussd/ussd-store-data.js';
 import { endWith } from '../../notify/ussd/ussd-text.js';
 import type { Domain } from '../../services/domain.js';
 import { ApiError, toWireError } from '../errors.js';
@@ -13,7 +12,6 @@ import { callerPhone, isFromGateway, limitKey, ussdCallbackSchema } from './ussd
 /** What the USSD endpoint needs from the node. */
 export interface UssdRouteDeps {
   readonly domain: Domain;
-  readonly store: Store;
   readonly config: NodeConfig;
   readonly now?: () => Date;
 }
@@ -120,9 +118,12 @@ function callbackLimits(scope: FastifyInstance, config: NodeConfig) {
 }
 
 function dataFor(deps: UssdRouteDeps) {
-  return ussdStoreData({
-    store: deps.store,
-    files: deps.domain.files,
+  const { catalogue, files, appointments, missionHours } = deps.domain;
+  return ussdDomainData({
+    catalogue,
+    files,
+    appointments,
+    missionHours,
     trackingPrefix: missionPrefix(deps.config),
     zone: deps.config.timeZone,
     now: deps.now ?? (() => new Date()),

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { AppointmentEvents } from '../../../../protocol/index.js';
-import { commitGroupOf } from '../../../db/commit-group.js';
 import { ApiError } from '../../errors.js';
 import {
   appointmentBodies,
@@ -37,9 +36,7 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     async (request, reply) => {
       // The body schema is the domain's own fields: what it parsed needs no second parse.
       const { service, ...rest } = request.body;
-      const held = await commitGroupOf(deps.store.db).run(() =>
-        appointments.bookChecked({ serviceCode: service, ...rest }, PUBLIC_ACTOR),
-      );
+      const held = await appointments.bookCheckedDurably({ serviceCode: service, ...rest }, PUBLIC_ACTOR);
       publishBooking(deps, AppointmentEvents.Held, {
         reference: held.reference,
         serviceCode: held.serviceCode,
@@ -69,9 +66,7 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     },
     async (request) => {
       const input = { reference: request.params.reference, code: request.body.code };
-      const confirmed = await commitGroupOf(deps.store.db).run(() =>
-        appointments.confirm(input, PUBLIC_ACTOR),
-      );
+      const confirmed = await appointments.confirmDurably(input, PUBLIC_ACTOR);
       publishBooking(deps, AppointmentEvents.Booked, confirmed);
       return toAppointmentResponse(confirmed);
     },

@@ -1,5 +1,4 @@
 import type { NodeConfig } from '../../../config/config.js';
-import type { Store } from '../../../db/store.js';
 import type { Domain } from '../../../services/domain.js';
 import type { LiveHub } from '../../live/live-hub.js';
 
@@ -37,7 +36,6 @@ export const DEFAULT_PUBLIC_RATE_LIMITS: PublicRateLimits = {
 /** What the public API needs from the node. */
 export interface PublicApiDeps {
   readonly domain: Domain;
-  readonly store: Store;
   readonly config: NodeConfig;
   /** The clock of date checks made before the domain's (default: the real one). */
   readonly now?: () => Date;

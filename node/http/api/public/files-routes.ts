@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { FileEvents } from '../../../../protocol/index.js';
-import { immediateTransaction } from '../../../db/transaction.js';
-import { requireActiveService } from '../../../services/catalogue/catalogue.js';
 import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
 import {
   fileLookupResponse,
@@ -19,7 +17,7 @@ import { errorResponses, noQuery } from './wire.js';
 /** `POST /files` (a file opened online) and `GET /files/:trackingNumber` (status, or details with the secret). */
 export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { files, people, payments } = deps.domain;
+  const { files, payments } = deps.domain;
 
   api.post(
     '/files',
@@ -34,13 +32,8 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
     },
     async (request, reply) => {
       const { service, applicant, lang, note } = request.body;
-      requireActiveService(deps.store, service);
-      // The person and the file are one submission: both or neither.
-      const file = immediateTransaction(deps.store.db, () => {
-        const person = people.create(applicant, PUBLIC_ACTOR);
-        const input = { personId: person.id, serviceCode: service, channel: 'online', lang } as const;
-        return files.open(note === undefined ? input : { ...input, note }, `applicant:${person.id}`);
-      });
+      const input = { applicant, serviceCode: service, lang };
+      const file = files.openOnline(note === undefined ? input : { ...input, note }, PUBLIC_ACTOR);
       deps.live?.publish({
         type: FileEvents.Opened,
         ref: file.id,

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalogueServiceSchema } from '../../../../protocol/index.js';
-import { getService, listServices } from '../../../services/catalogue/catalogue.js';
 import type { LocalizedService } from '../../../services/catalogue/catalogue-schema.js';
 import { CatalogueError, CatalogueErrorCode } from '../../../services/catalogue/errors.js';
 import { type PublicRouteDeps, perMinute } from './deps.js';
@@ -26,6 +25,7 @@ export const publicServiceSchema = z.object({
 /** `GET /services` and `GET /services/:code`: the catalogue in fr, sg or en. */
 export async function servicesRoutes(app: FastifyInstance, deps: PublicRouteDeps): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  const { catalogue } = deps.domain;
   api.get(
     '/services',
     {
@@ -37,7 +37,7 @@ export async function servicesRoutes(app: FastifyInstance, deps: PublicRouteDeps
       },
       config: perMinute(deps.limits.read),
     },
-    async (request) => ({ services: listServices(deps.store, request.query.lang).map(toPublic) }),
+    async (request) => ({ services: catalogue.listServices(request.query.lang).map(toPublic) }),
   );
 
   api.get(
@@ -53,7 +53,7 @@ export async function servicesRoutes(app: FastifyInstance, deps: PublicRouteDeps
       config: perMinute(deps.limits.read),
     },
     async (request) => {
-      const service = getService(deps.store, request.params.code, request.query.lang);
+      const service = catalogue.getService(request.params.code, request.query.lang);
       if (!service?.active) {
         throw new CatalogueError(CatalogueErrorCode.UnknownService, 'no such service is offered');
       }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listDirectives } from '../../../services/directives/directives.js';
 import { acknowledge } from '../../staff/directive-acknowledgement.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';
@@ -11,11 +10,11 @@ export const acknowledgeBody = z.strictObject({ comment: z.string().trim().max(2
 
 /** The ministry's directives: every staff role reads them, only the consul acknowledges. */
 export async function staffDirectiveRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
-  const { staff } = deps.domain;
+  const { staff, directives } = deps.domain;
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/directives', { preHandler: requireStaff(staff, 'directives.read') }, async () => ({
-    directives: listDirectives(deps.store),
+    directives: directives.list(),
   }));
 
   api.post(

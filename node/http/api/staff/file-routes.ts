@@ -6,7 +6,7 @@ import { FileEvents } from '../../../../protocol/index.js';
 import { fileStateSchema } from '../../../services/files/workflow.js';
 import { personInputSchema } from '../../../services/people/person-schema.js';
 import { ApiError } from '../../errors.js';
-import { DECISION_STATES, fileDetail, openCounterFile, queuedFile } from '../../staff/file-view.js';
+import { DECISION_STATES, fileDetail, queuedFile } from '../../staff/file-view.js';
 import { assertAllowed, principalOf, requireStaff } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
@@ -85,7 +85,7 @@ export async function staffFileRoutes(app: FastifyInstance, deps: StaffHttpDeps)
       },
     },
     async (request, reply) => {
-      const file = openCounterFile(deps, request.body, principalOf(request).username);
+      const file = files.openAtCounter(request.body, principalOf(request).username);
       deps.live?.publish({
         type: FileEvents.Opened,
         ref: file.id,

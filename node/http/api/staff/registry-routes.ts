@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CivilStatusEvents, RegistrationEvents } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
-import { civilStatusInState, registrationsInState, withPerson } from '../../staff/registry-view.js';
+import { registrationsInState, withPerson } from '../../staff/registry-view.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';
 
@@ -81,7 +81,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
       preHandler: manageCivil,
       schema: { querystring: z.strictObject({ state: civilState.default('submitted') }) },
     },
-    async (request) => ({ records: civilStatusInState(deps, request.query.state) }),
+    async (request) => ({ records: civilStatus.listInState(request.query.state) }),
   );
   api.get('/civil-status/:id', { preHandler: manageCivil, schema: { params: idParams } }, async (request) => {
     const record = civilStatus.get(request.params.id);

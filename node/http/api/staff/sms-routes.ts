@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { smsStatuses } from '../../../services/outbox/sms-outbox.js';
 import { SMS_READ_PERMISSION, smsRefOf } from '../../staff/sms-lookup.js';
 import { requireStaff } from '../../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../../staff/staff-deps.js';
@@ -30,7 +29,7 @@ export async function staffSmsRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       void reply.header('cache-control', 'no-store');
       return {
         ref: storedRef ?? null,
-        sms: smsStatuses(deps.store, storedRef === undefined ? { limit } : { ref: storedRef, limit }),
+        sms: deps.domain.sms.statuses(storedRef === undefined ? { limit } : { ref: storedRef, limit }),
       };
     },
   );

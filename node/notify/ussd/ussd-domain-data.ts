@@ -1,22 +1,19 @@
 import { DateTime } from 'luxon';
-import { blindIndex } from '../../crypto/blind-index.js';
-import type { Store } from '../../db/store.js';
-import {
-  isClosedOn,
-  MISSION_SCOPE,
-  readClosures,
-  readOpeningHours,
-} from '../../services/appointments/calendar.js';
-import { getService, listServices } from '../../services/catalogue/catalogue.js';
+import type { Appointments } from '../../services/appointments/appointments.js';
+import { isClosedOn } from '../../services/appointments/calendar.js';
+import type { MissionHours } from '../../services/appointments/mission-hours.js';
+import type { CatalogueService } from '../../services/catalogue/catalogue-service.js';
 import { FileError, FileErrorCode } from '../../services/files/errors.js';
 import type { FileService } from '../../services/files/file-service.js';
 import type { UssdData, UssdFileLookup, UssdHours, UssdServiceFees } from './ussd-data.js';
 import type { TrackProblem, UssdLang } from './ussd-messages.js';
 
 /** What the menu's readings need from the node. */
-export interface UssdStoreDeps {
-  readonly store: Store;
+export interface UssdDomainDeps {
+  readonly catalogue: CatalogueService;
   readonly files: FileService;
+  readonly appointments: Pick<Appointments, 'upcomingOfPhone'>;
+  readonly missionHours: MissionHours;
   readonly trackingPrefix: string;
   readonly zone: string;
   readonly now: () => Date;
@@ -33,8 +30,8 @@ const PROBLEMS: Readonly<Record<string, TrackProblem>> = {
   [FileErrorCode.NotFound]: 'not_found',
 };
 
-/** The menu's readings over the mission's store, for one callback (catalogue read once). */
-export function ussdStoreData(deps: UssdStoreDeps): UssdData {
+/** The menu's readings through the mission's services, for one callback (catalogue read once). */
+export function ussdDomainData(deps: UssdDomainDeps): UssdData {
   const catalogue = new Map<UssdLang, UssdServiceFees[]>();
   return {
     trackingPrefix: deps.trackingPrefix,
@@ -44,7 +41,7 @@ export function ussdStoreData(deps: UssdStoreDeps): UssdData {
     services(lang) {
       const cached = catalogue.get(lang);
       if (cached) return cached;
-      const services = listServices(deps.store, lang).map(({ name, fees }) => ({ name, fees }));
+      const services = deps.catalogue.listServices(lang).map(({ name, fees }) => ({ name, fees }));
       catalogue.set(lang, services);
       return services;
     },
@@ -63,7 +60,7 @@ function withPrefix(typed: string, prefix: string): string {
  * when the caller's number is the applicant's (the phone is the secret, as on the portal).
  */
 function lookupFile(
-  deps: UssdStoreDeps,
+  deps: UssdDomainDeps,
   typed: string,
   phone: string | undefined,
   lang: UssdLang,
@@ -77,7 +74,7 @@ function lookupFile(
       since: view.stateSince,
     };
     if (!view.detailed) return { ...status, found: true };
-    const serviceName = getService(deps.store, view.serviceCode, lang)?.name ?? view.serviceCode;
+    const serviceName = deps.catalogue.getService(view.serviceCode, lang)?.name ?? view.serviceCode;
     return { ...status, found: true, serviceName };
   } catch (error) {
     const problem = error instanceof FileError ? PROBLEMS[error.code] : undefined;
@@ -86,27 +83,17 @@ function lookupFile(
   }
 }
 
-// Bookings carry a blind index of their phone: found without decrypting anyone's number.
-function nextAppointment(deps: UssdStoreDeps, phone: string, lang: UssdLang) {
-  const rows = deps.store.db
-    .prepare(
-      `SELECT service_code, slot_start FROM appointments
-       WHERE phone_bidx = ? AND state = 'confirmed' AND slot_end > ? ORDER BY slot_start LIMIT ?`,
-    )
-    .all(blindIndex(deps.store.keys.index, 'phone', phone), deps.now().toISOString(), BOOKINGS_LOOKED_AT) as {
-    service_code: string;
-    slot_start: string;
-  }[];
-  const [first] = rows;
+function nextAppointment(deps: UssdDomainDeps, phone: string, lang: UssdLang) {
+  const bookings = deps.appointments.upcomingOfPhone(phone, BOOKINGS_LOOKED_AT);
+  const [first] = bookings;
   if (!first) return undefined;
-  const serviceName = getService(deps.store, first.service_code, lang)?.name ?? first.service_code;
-  return { slotStart: first.slot_start, serviceName, others: rows.length - 1 };
+  const serviceName = deps.catalogue.getService(first.serviceCode, lang)?.name ?? first.serviceCode;
+  return { slotStart: first.slotStart, serviceName, others: bookings.length - 1 };
 }
 
-function missionHours(deps: UssdStoreDeps): UssdHours {
-  const { db } = deps.store;
-  const ranges = readOpeningHours(db, MISSION_SCOPE);
-  const closures = readClosures(db, MISSION_SCOPE);
+function missionHours(deps: UssdDomainDeps): UssdHours {
+  const ranges = deps.missionHours.openingHours();
+  const closures = deps.missionHours.closures();
   const openDays = new Set(ranges.map((range) => range.weekday));
   const today = DateTime.fromJSDate(deps.now()).setZone(deps.zone).startOf('day');
   for (let offset = 0; offset <= CLOSURE_HORIZON_DAYS; offset++) {
