@@ -1,10 +1,10 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../../common/csv/spreadsheet-csv.js';
 import { csvCell } from './format.js';
 import type { DashboardTable } from './tables.js';
 
 /**
- * A table as CSV (RFC 4180: comma, CRLF, quotes where needed), headed by the column labels.
- * Starts with a byte-order mark so that spreadsheet software reads the accents as UTF-8.
+ * A table as CSV for spreadsheets (common/csv: RFC 4180, byte-order mark, no cell that runs as a
+ * formula), headed by the column labels.
  */
 export function tableCsv(table: DashboardTable): string {
   // Durations are written in days with decimals: say so, since the page shows hours or days.
@@ -14,5 +14,5 @@ export function tableCsv(table: DashboardTable): string {
   const rows = table.rows.map((row) =>
     table.columns.map((column) => csvCell(row[column.key] ?? null, column.format)),
   );
-  return `\uFEFF${stringify([header, ...rows], { record_delimiter: 'windows' })}`;
+  return spreadsheetCsv(header, rows);
 }
