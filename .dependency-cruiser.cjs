@@ -1,7 +1,8 @@
 // Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
 // and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
-// tests. Inside node/ (node/README.md): services never import http, link, notify or jobs; the back
-// office and the JSON API share the staff core, node/http/staff/, and neither imports the other.
+// tests. Inside node/ (node/README.md): services never import http, link, notify or jobs; http never
+// imports the store (db/), even for a type; the back office and the JSON API share the staff core,
+// node/http/staff/, and neither imports the other.
 // depcruise reads .ts only through ops/lint/depcruise-typescript.mjs (`npm run lint:deps`); without it
 // it would find no TypeScript and pass on the .mjs files alone, so it refuses to run.
 if (process.env.ECONSULAT_DEPCRUISE_TYPESCRIPT !== '5') {
@@ -38,6 +39,14 @@ module.exports = {
       to: { path: '^(node|ops|tests)/' },
     },
     {
+      name: 'hub-http-does-not-touch-the-database',
+      comment:
+        'Routes and pages parse, call a service (hub/services/hub-services.ts) and answer; the services own the database.',
+      severity: 'error',
+      from: { path: '^hub/http/' },
+      to: { path: '^hub/db/' },
+    },
+    {
       name: 'node-backoffice-does-not-import-the-json-api',
       comment: 'The back office and the JSON API share the staff core, node/http/staff/.',
       severity: 'error',
@@ -57,6 +66,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^node/services/' },
       to: { path: '^node/(http|link|notify|jobs)/' },
+    },
+    {
+      name: 'node-http-does-not-touch-the-store',
+      comment:
+        'Routes parse, call a service and answer; the services own the store, its transactions and commit groups.',
+      severity: 'error',
+      from: { path: '^node/http/' },
+      to: { path: '^node/db/' },
     },
     {
       name: 'nothing-imports-tests',
