@@ -58,8 +58,14 @@ function invoiceState(store: Store, invoiceId: string): { state?: string } {
 
 // The record's state now, read just after the commit that wrote the event: these events carry no
 // state of their own.
-function stateOf(store: Store, table: 'invoices' | 'registrations' | 'civil_status_records', id: string) {
-  return optional('state', lookup(store, `SELECT state AS v FROM ${table} WHERE id = ?`, id));
+const STATE_OF = {
+  invoices: 'SELECT state AS v FROM invoices WHERE id = ?',
+  registrations: 'SELECT state AS v FROM registrations WHERE id = ?',
+  civil_status_records: 'SELECT state AS v FROM civil_status_records WHERE id = ?',
+} as const;
+
+function stateOf(store: Store, table: keyof typeof STATE_OF, id: string) {
+  return optional('state', lookup(store, STATE_OF[table], id));
 }
 
 function lookup(store: Store, sql: string, id: string): string | undefined {
