@@ -124,7 +124,12 @@ describe('node backup and restore', () => {
 
     await rm(held);
     const target = await tempDir();
-    const restored = await restoreBackup({ from: second.file, dataKey: m.dataKey, dir: target });
+    const restored = await restoreBackup({
+      from: second.file,
+      dataKey: m.dataKey,
+      dir: target,
+      acceptMissingScans: true,
+    });
     expect(restored.documents).toEqual({ restored: 0, missing: [m.scan.id] });
   });
 

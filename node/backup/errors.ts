@@ -10,6 +10,14 @@ export const BackupErrorCode = {
   NotFound: 'backup_not_found',
   /** The output file of a backup already exists: a backup never overwrites another. */
   OutputExists: 'output_exists',
+  /** The decrypted database fails SQLite's `quick_check` or does not open: its pages are damaged. */
+  Damaged: 'backup_damaged',
+  /** The audit chain of the backup does not verify and `acceptBrokenAudit` was not given. */
+  AuditBroken: 'audit_broken',
+  /** Scans the backup's database refers to are not in its `documents/` and `acceptMissingScans` was not given. */
+  ScansMissing: 'scans_missing',
+  /** The backup is older than one already restored into the directory and `allowOlder` was not given. */
+  OlderThanRestored: 'older_than_restored',
 } as const;
 
 /** One of the codes of {@link BackupErrorCode}. */

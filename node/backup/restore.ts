@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { syncToDisk } from '../../common/fs/durable-files.js';
 import { ready } from '../../protocol/index.js';
@@ -9,16 +9,17 @@ import { nodePaths } from '../config/config.js';
 import { deriveDataKeys } from '../crypto/data-keys.js';
 import { createDocumentDecryptStream } from '../crypto/document-cipher.js';
 import { CryptoError } from '../crypto/errors.js';
-import type { Db } from '../db/db.js';
-import { openStore } from '../db/store.js';
-import { type AuditVerdict, verifyAuditChain } from '../services/audit/audit-verify.js';
+import type { AuditVerdict } from '../services/audit/audit-verify.js';
 import { BACKUP_BINDING } from './backup.js';
 import { BackupError, BackupErrorCode } from './errors.js';
 import { countingStream, type ProgressListener } from './progress.js';
-import { restoreScans, type ScansRestored } from './scan-backup.js';
+import { assertRestorable, isOlder, type RestoreAllowances } from './restore-checks.js';
+import { newestRestored, type RestoreRecord, readRestoreHistory, recordRestore } from './restore-history.js';
+import { inspectRestored } from './restore-inspect.js';
+import { findBackupScans, restoreScans, type ScansRestored } from './scan-backup.js';
 
 /** Options of {@link restoreBackup}. */
-export interface RestoreOptions {
+export interface RestoreOptions extends RestoreAllowances {
   /** The encrypted backup. */
   readonly from: string;
   /** The mission's data key (the backup subkey is derived from it). */
@@ -33,17 +34,24 @@ export interface RestoreOptions {
 /** What a restore found in the backup. */
 export interface RestoreResult {
   readonly database: string;
-  /** SQLite's `quick_check` verdict: `ok` for a sound file. */
+  /** SQLite's `quick_check` verdict: always `ok`, a damaged copy is refused. */
   readonly integrity: string;
+  /** The chain's verdict: broken only when `acceptBrokenAudit` let it through. */
   readonly audit: AuditVerdict;
-  /** The scans copied back from the backup's `documents/`, and those it lacks. */
+  /** The scans copied back from the backup's `documents/`, and those it lacks (`acceptMissingScans`). */
   readonly documents: ScansRestored;
+  /** The newer restore this one went back before (`allowOlder`); undefined when it did not. */
+  readonly wentBackBefore?: RestoreRecord;
 }
 
 /**
  * Decrypts a backup into a data directory and opens it with the data key (which checks that the
- * key is the database's own and brings its schema up to date). The database already there, if
- * any, is replaced only with `force`, and only after the restored copy opened cleanly.
+ * key is the database's own and brings its schema up to date). Every check runs on the decrypted
+ * copy beside the target before anything there is touched: the copy is sound (`backup_damaged`),
+ * not older than a backup restored there before (`older_than_restored`), its audit chain verifies
+ * (`audit_broken`) and its scans are all in the backup's folder (`scans_missing`). Only then is the
+ * database already there, if any, replaced (with `force`), the scans copied, and the restore
+ * recorded in the directory's history.
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const database = nodePaths({ dataDir: options.dir }).database;
@@ -59,11 +67,22 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRes
   try {
     await decryptFile(options, partial);
     await syncToDisk(partial);
-    const { scanIds, ...checked } = await checkRestored(partial, options.dataKey);
+    const copy = await inspectRestored(partial, options.dataKey, options.from);
+    const scans = await findBackupScans(copy.scanIds, options.from);
+    const newest = newestRestored(await readRestoreHistory(options.dir));
+    assertRestorable({ from: options.from, copy, scans, newestRestored: newest }, options);
     if (options.force) await removeDatabase(database);
     await rename(partial, database);
-    const documents = await restoreScans(scanIds, options.from, options.dir);
-    return { database, ...checked, documents };
+    const documents = await restoreScans(scans, options.from, options.dir);
+    // Recorded once the restore is whole: a restore cut short must not make a later one look older.
+    // The history's write flushes the folder, which makes the rename above durable too.
+    await recordRestore(options.dir, {
+      restoredAt: new Date().toISOString(),
+      backup: basename(options.from),
+      auditHead: copy.auditHead,
+    });
+    const wentBackBefore = isOlder(copy.auditHead, newest) ? newest : undefined;
+    return { database, integrity: 'ok', audit: copy.audit, documents, wentBackBefore };
   } finally {
     await removeDatabase(partial);
   }
@@ -89,31 +108,6 @@ async function decryptFile(options: RestoreOptions, to: string): Promise<void> {
       { cause: error },
     );
   }
-}
-
-/** Checks the restored database, and reads while it is open the scans it refers to. */
-async function checkRestored(
-  path: string,
-  dataKey: Uint8Array,
-): Promise<Omit<RestoreResult, 'database' | 'documents'> & { scanIds: string[] }> {
-  const store = await openStore({ path, dataKey });
-  try {
-    const integrity = String(store.db.pragma('quick_check', { simple: true }));
-    markRestored(store.db);
-    const scanIds = store.db.prepare('SELECT id FROM file_documents ORDER BY id').pluck().all() as string[];
-    return { integrity, audit: verifyAuditChain(store.db), scanIds };
-  } finally {
-    store.close();
-  }
-}
-
-/**
- * The restored database is older than the hub's view of this mission: its next hello says so, and
- * the hub resynchronises the channel and returns what was lost (PROTOCOL.md, "Going back in time").
- */
-function markRestored(db: Db): void {
-  db.prepare(`INSERT OR IGNORE INTO link_channel (peer) VALUES ('hub')`).run();
-  db.prepare(`UPDATE link_channel SET restored = 1 WHERE peer = 'hub'`).run();
 }
 
 async function removeDatabase(path: string): Promise<void> {

@@ -44,27 +44,43 @@ export async function pruneBackupScans(backupDir: string, store: Store): Promise
   return removed;
 }
 
-/** What a restore found of the scans the restored database refers to. */
+/** Which of the scans a restored database refers to the backup folder holds. */
+export interface BackupScans {
+  readonly present: readonly string[];
+  /** Ids of scans the database lists but the backup folder does not hold. */
+  readonly missing: readonly string[];
+}
+
+/**
+ * Looks up in the backup's `documents/` the scans a restored database refers to (`ids`), without
+ * copying anything: a restore decides on what is missing before it touches the data folder.
+ */
+export async function findBackupScans(ids: readonly string[], backupFile: string): Promise<BackupScans> {
+  const held = new Set(await scanNames(backupScansDir(backupFile)));
+  return {
+    present: ids.filter((id) => held.has(`${id}.scan`)),
+    missing: ids.filter((id) => !held.has(`${id}.scan`)),
+  };
+}
+
+/** What a restore did with the scans the restored database refers to. */
 export interface ScansRestored {
   readonly restored: number;
   /** Ids of scans the database lists but the backup folder does not hold. */
   readonly missing: readonly string[];
 }
 
-/** Copies the scans a restored database refers to (`ids`) from the backup's folder into the data folder. */
+/** Copies the scans found by {@link findBackupScans} from the backup's folder into the data folder. */
 export async function restoreScans(
-  ids: readonly string[],
+  scans: BackupScans,
   backupFile: string,
   dataDir: string,
 ): Promise<ScansRestored> {
   const source = backupScansDir(backupFile);
   const target = documentsDirIn(dataDir);
-  const held = new Set(await scanNames(source));
-  const missing = ids.filter((id) => !held.has(`${id}.scan`));
-  const present = ids.filter((id) => held.has(`${id}.scan`));
-  for (const id of present) await copyWhole(scanPath(source, id), scanPath(target, id));
-  if (present.length > 0) await syncToDisk(target);
-  return { restored: present.length, missing };
+  for (const id of scans.present) await copyWhole(scanPath(source, id), scanPath(target, id));
+  if (scans.present.length > 0) await syncToDisk(target);
+  return { restored: scans.present.length, missing: scans.missing };
 }
 
 async function scanNames(dir: string): Promise<string[]> {

@@ -21,6 +21,12 @@ The backup is encrypted with a key derived from the mission's data key (keys/dat
 Without that key file a backup cannot be restored: keep a copy of it, and of keys/identity.key,
 in a safe place of its own — never beside the backups (a stolen backup disk must not hold its key).`;
 
+const RESTORE_NOTE = `
+Nothing in --dir changes until the backup passes its checks: the database is sound (backup_damaged),
+not older than a backup restored there before (older_than_restored, see restore-history.jsonl),
+its audit log verifies (audit_broken) and its scans are in the documents folder beside it
+(scans_missing). ops/runbooks/sauvegarde-et-restauration.md says what to do for each.`;
+
 /** `econsulat node backup|restore|audit-verify`: the IT referent's maintenance commands. */
 export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
   nodeCommand
@@ -39,7 +45,14 @@ export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
     .requiredOption('--dir <dir>', 'data directory to restore into (a new one, preferably)')
     .option('--data-key <file>', 'data key file to use instead of the one in the config’s data directory')
     .option('--force', 'replace a database already in --dir (stop the node that uses it first)')
+    .option(
+      '--accept-broken-audit',
+      'restore even though the backup’s audit log does not verify (exit code 1)',
+    )
+    .option('--accept-missing-scans', 'restore even though scans are missing beside the backup (exit code 1)')
+    .option('--older', 'restore a backup older than one already restored into --dir (going back on purpose)')
     .addHelpText('after', KEY_NOTE)
+    .addHelpText('after', RESTORE_NOTE)
     .action((options: RestoreOptions) => reportErrors(() => restoreCommand(options)));
 
   nodeCommand
@@ -66,6 +79,9 @@ interface RestoreOptions {
   dir: string;
   dataKey?: string;
   force?: boolean;
+  acceptBrokenAudit?: boolean;
+  acceptMissingScans?: boolean;
+  older?: boolean;
 }
 
 async function backupCommand(options: { config: string; out?: string }): Promise<void> {
@@ -100,26 +116,44 @@ async function restoreCommand(options: RestoreOptions): Promise<void> {
       dataKey,
       dir,
       force: options.force,
+      acceptBrokenAudit: options.acceptBrokenAudit,
+      acceptMissingScans: options.acceptMissingScans,
+      allowOlder: options.older,
       onProgress: bar.listener,
     });
   } finally {
     bar.stop();
   }
-  process.stdout.write(`restored ${result.database} (integrity ${result.integrity})\n`);
-  process.stdout.write(`scanned documents: ${result.documents.restored} restored\n`);
-  if (result.documents.missing.length > 0) {
-    process.stderr.write(
-      `${result.documents.missing.length} scanned documents are not in ${backupScansDir(options.from)}: ` +
-        'put the backup’s documents folder beside it and restore again (--force, node stopped)\n',
-    );
-    process.exitCode = 1;
-  }
-  printVerdict(result.audit);
+  printRestored(result, options.from);
   await writeRestoredConfig(config, dir);
   process.stdout.write(
     `before running it, put the mission's key files in ${join(dir, 'keys')}: data.key and identity.key\n`,
   );
-  if (result.integrity !== 'ok' || !result.audit.ok) process.exitCode = 1;
+}
+
+// What was let through by --accept-* is restored but not sound: exit code 1, as a check that failed.
+function printRestored(result: RestoreResult, from: string): void {
+  process.stdout.write(`restored ${result.database} (integrity ${result.integrity})\n`);
+  process.stdout.write(`scanned documents: ${result.documents.restored} restored\n`);
+  if (result.documents.missing.length > 0) {
+    process.stderr.write(
+      `${result.documents.missing.length} scanned documents are not in ${backupScansDir(from)} ` +
+        '(--accept-missing-scans): their files are restored without them; scan them again\n',
+    );
+    process.exitCode = 1;
+  }
+  printVerdict(result.audit);
+  if (!result.audit.ok) {
+    process.stderr.write('restored with a broken audit log (--accept-broken-audit): tell the ministry\n');
+    process.exitCode = 1;
+  }
+  const newer = result.wentBackBefore;
+  if (newer) {
+    process.stdout.write(
+      `went back before ${newer.backup} (restored on ${newer.restoredAt}, audit entry ${newer.auditHead.seq}) ` +
+        'with --older: what it held after this backup is not in the restored database\n',
+    );
+  }
 }
 
 // The restored directory gets a config naming it, so `node run --config <dir>/node.json` works
