@@ -1,7 +1,8 @@
 import { AppointmentEvents } from '../../../protocol/index.js';
+import { eventCountsByKind } from '../../dashboards/event-counts.js';
 import type { Queryable } from '../../db/database.js';
 
-/** The network at a glance, computed from the replicas missions sent. */
+/** The network at a glance, from the dashboards' rollups and the small status tables. */
 export interface DashboardSummary {
   readonly generatedAt: string;
   readonly period: { readonly from: string; readonly to: string };
@@ -24,7 +25,10 @@ const APPOINTMENT_KINDS = {
   noShow: AppointmentEvents.NoShow,
 } as const;
 
-/** Figures over [from, to): by default the last 30 days. */
+/**
+ * Figures over [from, to): by default the last 30 days. Events are counted as the web dashboards
+ * count them, from the rollups (hub/dashboards/), exact to the instant at the window's edges.
+ */
 export async function dashboardSummary(
   db: Queryable,
   now: Date,
@@ -37,11 +41,8 @@ export async function dashboardSummary(
     `SELECT count(*) AS total, count(*) FILTER (WHERE online) AS online, COALESCE(sum(backlog_events), 0) AS backlog
        FROM missions WHERE revoked_at IS NULL`,
   );
-  const kinds = await db.query<{ kind: string; n: number }>(
-    'SELECT kind, count(*) AS n FROM mission_events WHERE at >= $1 AND at < $2 GROUP BY kind ORDER BY kind',
-    [start, end],
-  );
-  const byKind = Object.fromEntries(kinds.map((row) => [row.kind, Number(row.n)]));
+  const kinds = await eventCountsByKind(db, start, end);
+  const byKind = Object.fromEntries(kinds.map((row) => [row.kind, row.events]));
   const [directives] = await db.query<{ issued: number; waiting: number }>(
     `SELECT (SELECT count(*) FROM directives WHERE issued_at >= $1 AND issued_at < $2) AS issued,
             (SELECT count(*) FROM directive_status s JOIN directives d ON d.id = s.directive_id
