@@ -13,6 +13,19 @@ import { templateLiterals } from './_util/source-templates.js';
 const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   // rollupWhere(): a WHERE clause of $n placeholders; its values go in `where.params`.
   'hub/dashboards/activity.ts': ['where.sql'],
+  // overdueSql(): the overdue rule (services/directives/overdue.ts) over the placeholders named.
+  'hub/dashboards/directives.ts': ["overdueSql('$3', '$4')"],
+  // Placeholders from bind() and rollupWhere(), whose values go in `params`; `parts` are the
+  // statements built just above from them.
+  'hub/dashboards/event-counts.ts': [
+    'since',
+    'until',
+    'where.sql',
+    'day',
+    'start',
+    'end',
+    "parts.join(' UNION ALL ')",
+  ],
   'hub/dashboards/files.ts': ['where.sql'],
   'hub/dashboards/processing.ts': ['where.sql'],
   // `bucket` is one of two expressions picked by the step ('day' | 'month').
@@ -21,6 +34,9 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'hub/db/migrate.ts': ['checksum'],
   // The lock key expression, itself bound to $1.
   'hub/db/pg.ts': ['key'],
+  // The overdue rule over the placeholders named (services/directives/overdue.ts).
+  'hub/services/directives/directive-list.ts': ["overdueSql('$1', '$2')"],
+  'hub/services/directives/remind-directives.ts': ["overdueSql('$1', '$2')"],
   // 'NORMAL' | 'FULL', typed.
   'node/db/commit-group.ts': ['mode'],
   // One `?` per closed state.

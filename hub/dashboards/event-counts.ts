@@ -20,10 +20,12 @@ const FIRST_DAY = new Date('0001-01-01T00:00:00.000Z');
 export async function eventCountsByKind(db: Queryable, from: Date, to: Date): Promise<KindCount[]> {
   const parts: string[] = [];
   const params: SqlParam[] = [];
+  // Binds values as the next parameters; returns their placeholders.
+  const bind = (...values: SqlParam[]) => values.map((value) => `$${params.push(value)}`);
   if (from < FIRST_DAY) {
+    const [since, until] = bind(from, to < FIRST_DAY ? to : FIRST_DAY);
     parts.push(`SELECT kind, count(*) AS events FROM mission_events
-      WHERE at >= $${params.length + 1} AND at < $${params.length + 2} GROUP BY kind`);
-    params.push(from, to < FIRST_DAY ? to : FIRST_DAY);
+      WHERE at >= ${since} AND at < ${until} GROUP BY kind`);
   }
   const { wholeDays, partialDays } = splitAtDays(from < FIRST_DAY ? FIRST_DAY : from, to);
   if (wholeDays.from < wholeDays.to) {
@@ -32,18 +34,17 @@ export async function eventCountsByKind(db: Queryable, from: Date, to: Date): Pr
     params.push(...where.params);
   }
   for (const partial of partialDays) {
-    const [day, start, end] = [1, 2, 3].map((i) => `$${params.length + i}`);
+    const [day, start, end] = bind(partial.day, partial.from, partial.to);
     // The day's rollup names the kinds it holds: each is then one range of the (kind, at) index,
     // where a range of `at` alone would read every event of the table.
     parts.push(`SELECT e.kind, count(*) AS events
        FROM (SELECT DISTINCT kind FROM dashboard_counts WHERE grain = 'd' AND period_start = ${day}::date) AS k
        JOIN mission_events e ON e.kind = k.kind AND e.at >= ${start} AND e.at < ${end}
       GROUP BY e.kind`);
-    params.push(partial.day, partial.from, partial.to);
   }
   if (parts.length === 0) return [];
   const rows = await db.query<{ kind: string; events: number }>(
-    `SELECT kind, sum(events)::bigint AS events FROM (${parts.join('\n UNION ALL ')}) AS counted
+    `SELECT kind, sum(events)::bigint AS events FROM (${parts.join(' UNION ALL ')}) AS counted
       GROUP BY kind ORDER BY kind`,
     params,
   );
