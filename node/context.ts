@@ -10,7 +10,6 @@ import { staffApiRoutes } from './http/api/staff/index.js';
 import { buildHttpApp } from './http/app.js';
 import { backofficeRoutes } from './http/backoffice/index.js';
 import { healthRoutes } from './http/health.js';
-import { createLiveHub, type LiveHub } from './http/live/live-hub.js';
 import { liveRoutes } from './http/live/live-routes.js';
 import { portalRoutes } from './http/portal/index.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
@@ -30,8 +29,6 @@ export interface NodeContext {
   readonly config: NodeConfig;
   readonly store: Store;
   readonly domain: Domain;
-  /** Pushes changes to open agent screens. */
-  readonly live: LiveHub;
   readonly metrics: NodeMetrics;
   readonly app: FastifyInstance;
   readonly link: HubLink | undefined;
@@ -91,13 +88,12 @@ export async function createNodeContext(
     linkStatus: () => link?.status(),
     version,
   });
-  const live = createLiveHub();
-  await app.register(publicApiRoutes, { domain, config, live });
-  const staffDeps = { domain, config, live };
+  await app.register(publicApiRoutes, { domain, config });
+  const staffDeps = { domain, config };
   await app.register(staffApiRoutes, staffDeps);
   await app.register(backofficeRoutes, staffDeps);
   await app.register(liveRoutes, staffDeps);
-  await app.register(portalRoutes, { domain, config, live });
+  await app.register(portalRoutes, { domain, config });
   await app.register(ussdRoutes, { domain, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
@@ -106,7 +102,6 @@ export async function createNodeContext(
     config,
     store,
     domain,
-    live,
     metrics,
     app,
     link,

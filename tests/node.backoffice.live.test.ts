@@ -26,9 +26,9 @@ async function open(): Promise<StaffApp> {
 }
 
 /**
- * The public API over the same store, domain, clock and hub as the staff app. The node registers
- * it with the hub it gives the live socket (node/context.ts); openStaffApp leaves it out, and the
- * hub is the only thing the two sides share, so an app of its own proves the same path.
+ * The public API over the same store, domain and clock as the staff app. openStaffApp leaves it
+ * out; the change feed follows the store, whatever app made the change, so an app of its own
+ * proves the same path as the node's.
  */
 async function publicSide(s: StaffApp): Promise<FastifyInstance> {
   const app = await buildHttpApp({
@@ -39,7 +39,6 @@ async function publicSide(s: StaffApp): Promise<FastifyInstance> {
   await app.register(publicApiRoutes, {
     domain: s.domain,
     config: s.config,
-    live: s.live,
     now: s.clock.now,
   });
   await app.ready();
@@ -164,23 +163,21 @@ const ONLINE_APPLICANT = {
 };
 
 describe('back office: live updates', () => {
-  it('delivers a published booking to an agent’s open screen', async () => {
+  it('delivers a booking committed anywhere (here the service itself, as a job would) to an agent’s open screen', async () => {
     const s = await open();
     const { cookie } = await s.login(await s.enrolled('yakite', ['agent']));
     const screen = await connect(s, { cookie });
-    expect(s.live.size).toBe(1);
-    s.live.publish({
-      type: 'appointment.booked',
-      ref: 'RDV-ABC123',
-      serviceCode: 'passport-renewal',
-      state: 'confirmed',
-    });
+    expect(s.domain.changes.size).toBe(1);
+    const { reference } = s.domain.appointments.book(
+      { serviceCode: RENEWAL, slotStart: TUESDAY_9AM, ...applicant(1) },
+      'system:test',
+    );
     expect(await screen.until(1)).toEqual([
       {
-        type: 'appointment.booked',
-        ref: 'RDV-ABC123',
-        serviceCode: 'passport-renewal',
-        state: 'confirmed',
+        type: 'appointment.held',
+        ref: reference,
+        serviceCode: RENEWAL,
+        state: 'held',
         at: s.clock.now().toISOString(),
       },
     ]);
@@ -196,17 +193,25 @@ describe('back office: live updates', () => {
         upgrade({ cookie, origin: 'https://evil.example', host: 'localhost:80' }),
       ),
     ).rejects.toThrow(/403/);
-    expect(s.live.size).toBe(0);
+    expect(s.domain.changes.size).toBe(0);
   });
 
   it('sends each screen only the events its roles may read', async () => {
     const s = await open();
     const { cookie } = await s.login(await s.enrolled('audrey', ['auditor']));
     const screen = await connect(s, { cookie });
-    s.live.publish({ type: 'appointment.booked', ref: 'RDV-ABC123' });
-    s.live.publish({ type: 'mystery.happened', ref: 'x' });
+    const agent = await s.login(await s.enrolled('yakite', ['agent']));
+    // A booking (appointments: not the auditor's) with its new applicant (people: nobody's area).
+    s.domain.appointments.book(
+      { serviceCode: RENEWAL, slotStart: TUESDAY_9AM, ...applicant(1) },
+      'system:test',
+    );
     // Frames of one socket arrive in order: once the last one is in, the others had their chance.
-    s.live.publish({ type: 'file.opened', ref: 'f1' });
+    const opened = await openStaffFile(s, agent.cookie, {
+      person: { givenNames: 'Clarisse', familyName: 'Ngoumbango', phone: '+33 6 12 34 56 78' },
+      serviceCode: RENEWAL,
+    });
+    expect(opened.statusCode).toBe(201);
     await screen.until(1);
     expect(screen.received.map((event) => event.type)).toEqual(['file.opened']);
   });

@@ -6,6 +6,7 @@ import type { Store } from '../db/store.js';
 import { type Appointments, createAppointments } from './appointments/appointments.js';
 import { createMissionHours, type MissionHours } from './appointments/mission-hours.js';
 import { type CatalogueService, createCatalogueService } from './catalogue/catalogue-service.js';
+import { type ChangeFeed, createChangeFeed } from './changes/change-feed.js';
 import { type CivilStatusService, createCivilStatusService } from './civil-status/civil-status-service.js';
 import { createDirectiveService, type DirectiveService } from './directives/directive-service.js';
 import { createFileService, type FileService } from './files/file-service.js';
@@ -36,6 +37,8 @@ export interface Domain {
   readonly surveys: SurveyService;
   /** What the health probe and the metrics read. */
   readonly health: HealthReadings;
+  /** Every committed change, whoever made it: the agents' open screens listen (http/live). */
+  readonly changes: ChangeFeed;
   readonly hasher: PasswordHasher;
   /** The simulated payment provider, when enabled (demo, training). */
   readonly simulatedProvider: SimulatedProvider | undefined;
@@ -52,6 +55,7 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
     ? new SimulatedProvider({ secret: randomBytes(32).toString('base64url') })
     : undefined;
   const hasher = createPasswordPool();
+  const changes = createChangeFeed(store);
   return {
     people,
     files,
@@ -76,7 +80,11 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
     surveys: createSurveyService({ store, now }),
     health: createHealthReadings({ store }),
     hasher,
+    changes,
     simulatedProvider,
-    close: async () => hasher.close(),
+    close: async () => {
+      changes.close();
+      await hasher.close();
+    },
   };
 }

@@ -13,7 +13,6 @@ import { openStore } from '../../node/db/store.js';
 import { type PublicRateLimits, publicApiRoutes } from '../../node/http/api/public/index.js';
 import { buildHttpApp } from '../../node/http/app.js';
 import { healthRoutes } from '../../node/http/health.js';
-import { createLiveHub } from '../../node/http/live/live-hub.js';
 import { createNodeMetrics } from '../../node/metrics.js';
 import { createDomain } from '../../node/services/domain.js';
 import { readNodeConfig } from '../commands/node.js';
@@ -52,7 +51,7 @@ const rateLimits: PublicRateLimits = {
   submission: BENCH_LIMIT,
   checkout: BENCH_LIMIT,
 };
-await app.register(publicApiRoutes, { domain, config, live: createLiveHub(), rateLimits });
+await app.register(publicApiRoutes, { domain, config, rateLimits });
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`bench server listening on ${url}\n`);
 await runUntilSignal(async () => {

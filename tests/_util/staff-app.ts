@@ -4,7 +4,6 @@ import type { NodeConfig } from '../../node/config/config.js';
 import { staffApiRoutes } from '../../node/http/api/staff/index.js';
 import { buildHttpApp } from '../../node/http/app.js';
 import { backofficeRoutes } from '../../node/http/backoffice/index.js';
-import { createLiveHub, type LiveHub } from '../../node/http/live/live-hub.js';
 import { liveRoutes } from '../../node/http/live/live-routes.js';
 import { createNodeMetrics } from '../../node/metrics.js';
 import { seedCalendars } from '../../node/services/appointments/calendar-seed.js';
@@ -44,7 +43,6 @@ export interface StaffApp {
   readonly temp: TempStore;
   readonly config: NodeConfig;
   readonly clock: MovableClock;
-  readonly live: LiveHub;
   readonly admin: EnrolledUser;
   /** Every route registered, with whether a hook runs before its handler (a guard, if any). */
   readonly routes: readonly StaffAppRoute[];
@@ -74,7 +72,6 @@ export async function openStaffApp(): Promise<StaffApp> {
   const base = createDomain(temp.store, config, clock.now);
   const staff = createStaffService({ store: temp.store, hasher, now: clock.now });
   const domain: Domain = { ...base, staff, hasher };
-  const live = createLiveHub(clock.now);
   const app = await buildHttpApp({
     missionId: config.missionId,
     metrics: createNodeMetrics(config.missionId),
@@ -88,7 +85,7 @@ export async function openStaffApp(): Promise<StaffApp> {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, hooked });
   });
   await app.register(websocket);
-  const deps = { domain, config, live, now: clock.now };
+  const deps = { domain, config, now: clock.now };
   await app.register(staffApiRoutes, deps);
   await app.register(backofficeRoutes, deps);
   await app.register(liveRoutes, deps);
@@ -140,7 +137,6 @@ export async function openStaffApp(): Promise<StaffApp> {
     temp,
     config,
     clock,
-    live,
     admin,
     routes,
     code,

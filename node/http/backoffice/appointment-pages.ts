@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppointmentEvents } from '../../../protocol/index.js';
 import { can } from '../../services/staff/index.js';
 import { checkInBody } from '../staff/check-in.js';
 import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
@@ -62,13 +61,7 @@ export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       const { _csrf: _token, ...input } = request.body;
-      const view = appointments.checkIn(input, pagePrincipal(request).username);
-      deps.live?.publish({
-        type: AppointmentEvents.CheckedIn,
-        ref: view.reference,
-        serviceCode: view.serviceCode,
-        state: view.state,
-      });
+      const _view = appointments.checkIn(input, pagePrincipal(request).username);
       return done(reply, '/rendez-vous', 'checked_in');
     },
   );
@@ -80,8 +73,7 @@ export async function appointmentPages(app: FastifyInstance, deps: StaffHttpDeps
       preHandler: [pageGuard(deps, 'appointments.checkin'), app.csrfProtection],
     },
     async (request, reply) => {
-      for (const ref of appointments.markNoShows(pagePrincipal(request).username)) {
-        deps.live?.publish({ type: AppointmentEvents.NoShow, ref, state: 'no_show' });
+      for (const _ref of appointments.markNoShows(pagePrincipal(request).username)) {
       }
       return done(reply, '/rendez-vous', 'no_shows');
     },

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilStatusEvents } from '../../../protocol/index.js';
 import type { CivilStatusRecord } from '../../services/civil-status/civil-status-record.js';
 import { ApiError } from '../errors.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
@@ -22,10 +21,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
   const { civilStatus } = deps.domain;
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const manage = pageGuard(deps, 'civil_status.manage');
-  const moved = (record: CivilStatusRecord, type: string) => {
-    deps.live?.publish({ type, ref: record.id, state: record.state });
-    return `/etat-civil/${record.id}`;
-  };
+  const recordPage = (record: CivilStatusRecord) => `/etat-civil/${record.id}`;
 
   pages.get(
     '/etat-civil',
@@ -69,7 +65,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
     },
     async (request, reply) => {
       const record = civilStatus.startReview(request.params.id, pagePrincipal(request).username);
-      return done(reply, moved(record, CivilStatusEvents.ReviewStarted), 'cs_review');
+      return done(reply, recordPage(record), 'cs_review');
     },
   );
 
@@ -86,7 +82,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
     async (request, reply) => {
       const act = request.body.actNumber || undefined;
       const record = civilStatus.transcribe(request.params.id, pagePrincipal(request).username, act);
-      return done(reply, moved(record, CivilStatusEvents.Transcribed), 'cs_transcribed');
+      return done(reply, recordPage(record), 'cs_transcribed');
     },
   );
 
@@ -106,7 +102,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
         pagePrincipal(request).username,
         request.body.reason,
       );
-      return done(reply, moved(record, CivilStatusEvents.Rejected), 'cs_rejected');
+      return done(reply, recordPage(record), 'cs_rejected');
     },
   );
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { FileEvents } from '../../../protocol/index.js';
 import { langSchema, serviceCodeSchema } from '../../services/files/file-schema.js';
 import { personInputSchema } from '../../services/people/person-schema.js';
 import { ApiError } from '../errors.js';
@@ -80,12 +79,6 @@ export async function counterFilePages(app: FastifyInstance, deps: StaffHttpDeps
         { person, serviceCode, lang, ...(note ? { note } : {}) },
         pagePrincipal(request).username,
       );
-      deps.live?.publish({
-        type: FileEvents.Opened,
-        ref: file.id,
-        serviceCode: file.serviceCode,
-        state: file.state,
-      });
       return done(reply, `/dossiers/${file.id}`, 'opened');
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { FileEvents, MoneyEvents } from '../../../protocol/index.js';
 import type { FileDocument } from '../../services/files/file-documents.js';
 import { FILE_STATES, fileStateSchema } from '../../services/files/workflow.js';
 import { can } from '../../services/staff/index.js';
@@ -131,12 +130,6 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         { to, expectedFrom, ...(note ? { note } : {}) },
         principal.username,
       );
-      deps.live?.publish({
-        type: FileEvents.Transitioned,
-        ref: file.id,
-        serviceCode: file.serviceCode,
-        state: file.state,
-      });
       return done(reply, `/dossiers/${file.id}`, 'moved');
     },
   );
@@ -159,12 +152,6 @@ export async function filePages(app: FastifyInstance, deps: StaffHttpDeps): Prom
         { serviceCode: file.serviceCode, currency: request.body.currency, fileId: file.id },
         pagePrincipal(request).username,
       );
-      deps.live?.publish({
-        type: MoneyEvents.InvoiceCreated,
-        ref: invoice.id,
-        serviceCode: invoice.serviceCode,
-        state: invoice.state,
-      });
       return done(reply, `/factures/${invoice.id}`, 'invoiced');
     },
   );

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseTypedAmount } from '../../../common/money/index.js';
-import { MoneyEvents } from '../../../protocol/index.js';
 import { can } from '../../services/staff/index.js';
 import { ApiError } from '../errors.js';
 import { DEFAULT_CASHBOX, formatMoney, receiptData } from '../staff/money-view.js';
@@ -81,7 +80,6 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
         { invoiceId: request.params.id, ...input },
         pagePrincipal(request).username,
       );
-      deps.live?.publish({ type: MoneyEvents.PaymentRecorded, ref: payment.invoiceId, state: 'paid' });
       return reply.redirect(`/staff/recus/${payment.id}`, 303);
     },
   );

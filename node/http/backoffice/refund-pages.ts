@@ -53,7 +53,6 @@ export async function refundPages(app: FastifyInstance, deps: StaffHttpDeps): Pr
         },
         pagePrincipal(request).username,
       );
-      deps.live?.publish({ type: 'payment.refunded', ref: payment.invoiceId, state: 'refunded' });
       return done(reply, `/factures/${payment.invoiceId}`, 'refunded');
     },
   );

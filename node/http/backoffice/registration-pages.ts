@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RegistrationEvents } from '../../../protocol/index.js';
 import { type ListedRegistration, registrationsInState, withPerson } from '../staff/registry-view.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
@@ -56,12 +55,7 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
       preHandler: [manage, app.csrfProtection],
     },
     async (request, reply) => {
-      const registration = registrations.verify(request.params.id, pagePrincipal(request).username);
-      deps.live?.publish({
-        type: RegistrationEvents.Verified,
-        ref: registration.id,
-        state: registration.state,
-      });
+      const _registration = registrations.verify(request.params.id, pagePrincipal(request).username);
       return done(reply, '/immatriculations?etat=submitted', 'verified');
     },
   );
@@ -78,12 +72,7 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
     },
     async (request, reply) => {
       const card = request.body.consularCardNumber || undefined;
-      const registration = registrations.activate(request.params.id, pagePrincipal(request).username, card);
-      deps.live?.publish({
-        type: RegistrationEvents.Activated,
-        ref: registration.id,
-        state: registration.state,
-      });
+      const _registration = registrations.activate(request.params.id, pagePrincipal(request).username, card);
       return done(reply, '/immatriculations?etat=verified', 'activated');
     },
   );

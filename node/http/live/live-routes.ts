@@ -4,7 +4,7 @@ import { can } from '../../services/staff/index.js';
 import { ApiError } from '../errors.js';
 import { decorateStaffRequest, identify } from '../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
-import { type LiveHub, livePermission } from './live-hub.js';
+import { livePermission } from './live-permission.js';
 
 /** Path of the agents' live socket. */
 export const LIVE_PATH = '/api/v1/staff/live';
@@ -15,17 +15,12 @@ export const LIVE_PATH = '/api/v1/staff/live';
  */
 export const SOCKET_LIFETIME_MS = 5 * 60_000;
 
-/** What the live socket needs: the staff deps and the hub every change is published to. */
-export interface LiveDeps extends StaffHttpDeps {
-  readonly live: LiveHub;
-}
-
 /**
  * `GET /api/v1/staff/live` (websocket): an authenticated, enrolled staff member's screen receives
- * the hub's events their roles may read, as JSON text frames. Registers @fastify/websocket unless
+ * the committed changes (the domain's change feed) their roles may read, as JSON text frames. Registers @fastify/websocket unless
  * an enclosing scope already did (register it at the root to use `app.injectWS` in tests).
  */
-export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<void> {
+export async function liveRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   if (!app.hasDecorator('websocketServer')) {
     await app.register(websocket, { options: { maxPayload: 1024 } });
   }
@@ -36,7 +31,7 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
     (socket, request) => {
       const principal = request.staff;
       if (!principal) return socket.close(1008, 'unauthenticated');
-      const unsubscribe = deps.live.subscribe((event) => {
+      const unsubscribe = deps.domain.changes.subscribe((event) => {
         const permission = livePermission(event.type);
         if (permission === undefined || !can(principal, permission)) return;
         socket.send(JSON.stringify(event));
@@ -55,7 +50,7 @@ export async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<
 
 // Browsers send cookies on a websocket upgrade from any site (no CORS on sockets): besides the
 // SameSite=Strict cookie, a page of another origin is refused by its Origin header.
-function admit(deps: LiveDeps, request: FastifyRequest): void {
+function admit(deps: StaffHttpDeps, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (origin !== undefined && !sameOrigin(origin, request.headers.host)) {
     throw new ApiError('forbidden', 'cross-origin socket refused');

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppointmentEvents } from '../../../protocol/index.js';
 import type { AppointmentView } from '../../services/appointments/appointments.js';
 import { confirmInputSchema } from '../../services/appointments/schemas.js';
 import { bookingAlert, bookingStatus } from './booking-errors.js';
@@ -57,12 +56,6 @@ export async function bookingCodePages(app: FastifyInstance, deps: PortalPageDep
       try {
         const input = { reference: view.reference, code: parsed.data.code };
         const confirmed = await appointments.confirmDurably(input, actor);
-        deps.live?.publish({
-          type: AppointmentEvents.Booked,
-          ref: confirmed.reference,
-          serviceCode: confirmed.serviceCode,
-          state: confirmed.state,
-        });
         return reply.redirect(PORTAL_PATHS.bookingDone(confirmed.reference), 303);
       } catch (error) {
         const alert = bookingAlert(error);

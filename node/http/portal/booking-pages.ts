@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { AppointmentEvents } from '../../../protocol/index.js';
 import { applicantSchema, bookingInputSchema } from '../../services/appointments/schemas.js';
 import { bookingAlert, bookingStatus } from './booking-errors.js';
 import { EMPTY_FORM, type FieldMessages, type FormState, fieldErrors, formFields } from './form-values.js';
@@ -115,12 +114,6 @@ export async function bookingPages(app: FastifyInstance, deps: PortalPageDeps): 
       const actor = portalOf(request).kiosk ? KIOSK_ACTOR : PORTAL_ACTOR;
       try {
         const held = await appointments.bookDurably(input, actor);
-        deps.live?.publish({
-          type: AppointmentEvents.Held,
-          ref: held.reference,
-          serviceCode: held.serviceCode,
-          state: 'held',
-        });
         return reply.redirect(PORTAL_PATHS.bookingCode(held.reference), 303);
       } catch (error) {
         const alert = bookingAlert(error);

@@ -1,6 +1,5 @@
 import type { NodeConfig } from '../../config/config.js';
 import type { Domain } from '../../services/domain.js';
-import type { LiveHub } from '../live/live-hub.js';
 import type { PageSite } from './page-render.js';
 
 /** Form submissions per minute and client address, by kind of portal form. */
@@ -36,7 +35,6 @@ export interface PortalDeps {
   readonly domain: Domain;
   readonly config: NodeConfig;
   readonly now?: () => Date;
-  readonly live?: LiveHub;
   readonly rateLimits?: Partial<PortalRateLimits>;
 }
 

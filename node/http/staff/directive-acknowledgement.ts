@@ -14,5 +14,4 @@ export function acknowledge(deps: StaffHttpDeps, directiveId: string, by: string
       StaffHttpErrorCode.AlreadyAcknowledged,
       'this directive was acknowledged already',
     );
-  deps.live?.publish({ type: 'directive.acknowledged', ref: directiveId, state: 'acknowledged' });
 }

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { AppointmentEvents } from '../../../../protocol/index.js';
 import type { Caller } from '../../../services/appointments/changes.js';
 import {
   appointmentBodies,
@@ -10,7 +9,7 @@ import {
   referenceParams,
   toAppointmentResponse,
 } from './appointment-schemas.js';
-import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute, publishBooking } from './deps.js';
+import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
 import { errorResponses } from './wire.js';
 
 // An applicant acts only on a booking whose phone number they give.
@@ -38,7 +37,6 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
       const input = { reference: request.params.reference, phone: request.body.phone };
       const cancelled = appointments.cancel(input, APPLICANT);
       // The counter's list of the day loses a line (and the waiting list may gain an offer).
-      publishBooking(deps, AppointmentEvents.Cancelled, cancelled);
       return toAppointmentResponse(cancelled);
     },
   );
@@ -58,7 +56,6 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     async (request) => {
       const input = { reference: request.params.reference, ...request.body };
       const moved = appointments.reschedule(input, APPLICANT);
-      publishBooking(deps, AppointmentEvents.Rescheduled, moved);
       return toAppointmentResponse(moved);
     },
   );

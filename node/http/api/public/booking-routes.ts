@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
-import { AppointmentEvents } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
 import {
   appointmentBodies,
@@ -10,7 +9,7 @@ import {
   referenceParams,
   toAppointmentResponse,
 } from './appointment-schemas.js';
-import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute, publishBooking } from './deps.js';
+import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
 import { errorResponses, noQuery } from './wire.js';
 
 /**
@@ -37,11 +36,6 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       // The body schema is the domain's own fields: what it parsed needs no second parse.
       const { service, ...rest } = request.body;
       const held = await appointments.bookCheckedDurably({ serviceCode: service, ...rest }, PUBLIC_ACTOR);
-      publishBooking(deps, AppointmentEvents.Held, {
-        reference: held.reference,
-        serviceCode: held.serviceCode,
-        state: 'held',
-      });
       return reply.status(201).send({
         reference: held.reference,
         service: held.serviceCode,
@@ -67,7 +61,6 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     async (request) => {
       const input = { reference: request.params.reference, code: request.body.code };
       const confirmed = await appointments.confirmDurably(input, PUBLIC_ACTOR);
-      publishBooking(deps, AppointmentEvents.Booked, confirmed);
       return toAppointmentResponse(confirmed);
     },
   );

@@ -1,6 +1,5 @@
 import type { NodeConfig } from '../../../config/config.js';
 import type { Domain } from '../../../services/domain.js';
-import type { LiveHub } from '../../live/live-hub.js';
 
 /** Requests per minute and per client address, by kind of public route. */
 export interface PublicRateLimits {
@@ -40,8 +39,6 @@ export interface PublicApiDeps {
   /** The clock of date checks made before the domain's (default: the real one). */
   readonly now?: () => Date;
   readonly rateLimits?: Partial<PublicRateLimits>;
-  /** Tells open agent screens of new bookings and files. */
-  readonly live?: LiveHub;
 }
 
 /** The deps every route file works with, defaults applied. */
@@ -57,17 +54,3 @@ export function perMinute(max: number) {
 
 /** Who acts in the audit log when an applicant uses the public API. */
 export const PUBLIC_ACTOR = 'applicant:online';
-
-/** Tells the agents' open screens that a booking changed: its reference, service and state only. */
-export function publishBooking(
-  deps: Pick<PublicRouteDeps, 'live'>,
-  type: `appointment.${string}`,
-  booking: { readonly reference: string; readonly serviceCode: string; readonly state: string },
-): void {
-  deps.live?.publish({
-    type,
-    ref: booking.reference,
-    serviceCode: booking.serviceCode,
-    state: booking.state,
-  });
-}

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
-import { FileEvents } from '../../../../protocol/index.js';
 import { PUBLIC_ACTOR, type PublicRouteDeps, perMinute } from './deps.js';
 import {
   fileLookupResponse,
@@ -34,12 +33,6 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
       const { service, applicant, lang, note } = request.body;
       const input = { applicant, serviceCode: service, lang };
       const file = files.openOnline(note === undefined ? input : { ...input, note }, PUBLIC_ACTOR);
-      deps.live?.publish({
-        type: FileEvents.Opened,
-        ref: file.id,
-        serviceCode: file.serviceCode,
-        state: file.state,
-      });
       return reply.status(201).send({
         trackingNumber: file.trackingNumber,
         service: file.serviceCode,

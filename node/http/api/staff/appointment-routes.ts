@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppointmentEvents } from '../../../../protocol/index.js';
 import { checkInBody } from '../../staff/check-in.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
 import { missionToday } from '../../staff/staff-clock.js';
@@ -38,12 +37,6 @@ export async function staffAppointmentRoutes(app: FastifyInstance, deps: StaffHt
     async (request) => {
       const actor = principalOf(request).username;
       const view = appointments.checkIn({ reference: request.params.reference, ...request.body }, actor);
-      deps.live?.publish({
-        type: AppointmentEvents.CheckedIn,
-        ref: view.reference,
-        serviceCode: view.serviceCode,
-        state: view.state,
-      });
       return view;
     },
   );
@@ -52,10 +45,7 @@ export async function staffAppointmentRoutes(app: FastifyInstance, deps: StaffHt
     '/appointments/no-shows',
     { preHandler: requireStaff(staff, 'appointments.checkin') },
     async (request) => {
-      const references = appointments.markNoShows(principalOf(request).username);
-      for (const ref of references)
-        deps.live?.publish({ type: AppointmentEvents.NoShow, ref, state: 'no_show' });
-      return { references };
+      return { references: appointments.markNoShows(principalOf(request).username) };
     },
   );
 }

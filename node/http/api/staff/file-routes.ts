@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { FileEvents } from '../../../../protocol/index.js';
 import { fileStateSchema } from '../../../services/files/workflow.js';
 import { personInputSchema } from '../../../services/people/person-schema.js';
 import { ApiError } from '../../errors.js';
@@ -86,12 +85,6 @@ export async function staffFileRoutes(app: FastifyInstance, deps: StaffHttpDeps)
     },
     async (request, reply) => {
       const file = files.openAtCounter(request.body, principalOf(request).username);
-      deps.live?.publish({
-        type: FileEvents.Opened,
-        ref: file.id,
-        serviceCode: file.serviceCode,
-        state: file.state,
-      });
       return reply.status(201).send(queuedFile(deps, file));
     },
   );
@@ -106,12 +99,6 @@ export async function staffFileRoutes(app: FastifyInstance, deps: StaffHttpDeps)
       const principal = principalOf(request);
       if (DECISION_STATES.includes(request.body.to)) assertAllowed(principal, 'files.decide');
       const file = files.transition(request.params.id, request.body, principal.username);
-      deps.live?.publish({
-        type: FileEvents.Transitioned,
-        ref: file.id,
-        serviceCode: file.serviceCode,
-        state: file.state,
-      });
       return queuedFile(deps, file);
     },
   );

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MoneyEvents } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
 import { DEFAULT_CASHBOX, invoiceFromCatalogue, receiptData } from '../../staff/money-view.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
@@ -34,12 +33,6 @@ export async function staffPaymentRoutes(app: FastifyInstance, deps: StaffHttpDe
     },
     async (request, reply) => {
       const invoice = invoiceFromCatalogue(deps, request.body, principalOf(request).username);
-      deps.live?.publish({
-        type: MoneyEvents.InvoiceCreated,
-        ref: invoice.id,
-        serviceCode: invoice.serviceCode,
-        state: invoice.state,
-      });
       return reply.status(201).send(invoice);
     },
   );
@@ -65,7 +58,6 @@ export async function staffPaymentRoutes(app: FastifyInstance, deps: StaffHttpDe
     },
     async (request, reply) => {
       const payment = payments.recordCashPayment(request.body, principalOf(request).username);
-      deps.live?.publish({ type: MoneyEvents.PaymentRecorded, ref: payment.invoiceId, state: 'paid' });
       return reply.status(201).send(payment);
     },
   );

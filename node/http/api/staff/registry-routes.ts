@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CivilStatusEvents, RegistrationEvents } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
 import { registrationsInState, withPerson } from '../../staff/registry-view.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
@@ -19,10 +18,6 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
   const manageRegistrations = requireStaff(staff, 'registrations.manage');
   const manageCivil = requireStaff(staff, 'civil_status.manage');
   const actor = (request: Parameters<typeof principalOf>[0]) => principalOf(request).username;
-  const told = <T extends { id: string; state: string }>(type: string, record: T): T => {
-    deps.live?.publish({ type, ref: record.id, state: record.state });
-    return record;
-  };
 
   api.get(
     '/registrations',
@@ -47,8 +42,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
   api.post(
     '/registrations/:id/verify',
     { preHandler: manageRegistrations, schema: { params: idParams } },
-    async (request) =>
-      told(RegistrationEvents.Verified, registrations.verify(request.params.id, actor(request))),
+    async (request) => registrations.verify(request.params.id, actor(request)),
   );
   api.post(
     '/registrations/:id/activate',
@@ -60,19 +54,12 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
       },
     },
     async (request) =>
-      told(
-        RegistrationEvents.Activated,
-        registrations.activate(request.params.id, actor(request), request.body?.consularCardNumber),
-      ),
+      registrations.activate(request.params.id, actor(request), request.body?.consularCardNumber),
   );
   api.post(
     '/registrations/:id/reject',
     { preHandler: manageRegistrations, schema: { params: idParams, body: reasonBody } },
-    async (request) =>
-      told(
-        RegistrationEvents.Rejected,
-        registrations.reject(request.params.id, actor(request), request.body.reason),
-      ),
+    async (request) => registrations.reject(request.params.id, actor(request), request.body.reason),
   );
 
   api.get(
@@ -91,8 +78,7 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
   api.post(
     '/civil-status/:id/review',
     { preHandler: manageCivil, schema: { params: idParams } },
-    async (request) =>
-      told(CivilStatusEvents.ReviewStarted, civilStatus.startReview(request.params.id, actor(request))),
+    async (request) => civilStatus.startReview(request.params.id, actor(request)),
   );
   api.post(
     '/civil-status/:id/transcribe',
@@ -103,19 +89,11 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
         body: z.strictObject({ actNumber: z.string().max(40).optional() }).optional(),
       },
     },
-    async (request) =>
-      told(
-        CivilStatusEvents.Transcribed,
-        civilStatus.transcribe(request.params.id, actor(request), request.body?.actNumber),
-      ),
+    async (request) => civilStatus.transcribe(request.params.id, actor(request), request.body?.actNumber),
   );
   api.post(
     '/civil-status/:id/reject',
     { preHandler: manageCivil, schema: { params: idParams, body: reasonBody } },
-    async (request) =>
-      told(
-        CivilStatusEvents.Rejected,
-        civilStatus.reject(request.params.id, actor(request), request.body.reason),
-      ),
+    async (request) => civilStatus.reject(request.params.id, actor(request), request.body.reason),
   );
 }
