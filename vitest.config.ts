@@ -15,5 +15,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Node 24's V8 can abort a process that builds and frees many WebAssembly modules (each PGlite
+    // instance compiles a dozen): "Check failed: jit_page_->allocations_.erase(addr) == 1" in
+    // UnregisterWasmAllocation, nodejs/node#66366, fixed in V8 but not yet in a 24.x release. It
+    // killed a worker mid-file in CI. Without wasm code GC the freeing that trips it never runs;
+    // test workers are short-lived, so the code it would reclaim goes with the process.
+    execArgv: ['--no-wasm-code-gc'],
   },
 });
