@@ -1,6 +1,6 @@
 // Keeps the direction of DESIGN.md true: protocol → nothing of ours; common → protocol only; node
 // and hub → protocol and common, never each other; ops and tests → anything; nothing imports ops or
-// tests. Inside node/ (node/README.md): services never import http, link, notify or jobs; http never
+// tests. Inside node/ (node/README.md): services never import http, link, notify, ussd or jobs; http never
 // imports the store (db/), even for a type; the back office and the JSON API share the staff core,
 // node/http/staff/, and neither imports the other.
 // depcruise reads .ts only through ops/lint/depcruise-typescript.mjs (`npm run lint:deps`); without it
@@ -62,10 +62,10 @@ module.exports = {
     },
     {
       name: 'node-services-do-not-import-their-callers',
-      comment: 'http, link, jobs and notify use services; services use the store, never those.',
+      comment: 'http, link, jobs, notify and ussd use services; services use the store, never those.',
       severity: 'error',
       from: { path: '^node/services/' },
-      to: { path: '^node/(http|link|notify|jobs)/' },
+      to: { path: '^node/(http|link|notify|ussd|jobs)/' },
     },
     {
       name: 'node-http-does-not-touch-the-store',

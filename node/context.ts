@@ -15,7 +15,7 @@ import { portalRoutes } from './http/portal/index.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
-import { HubLink } from './link/hub-link.js';
+import { HubLink } from './link/hub-connection.js';
 import { adoptCertifiedKey, promoteNextKey, readKeyFileIfAny, rotationPaths } from './link/key-files.js';
 import type { LinkContext } from './link/link-context.js';
 import { loadTrustMaterial } from './link/trust-material.js';

@@ -2,7 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser, totpCodeAt } from '../hub/services/users/index.js';
-import type { HubLink } from '../node/link/hub-link.js';
+import type { HubLink } from '../node/link/hub-connection.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { HUB_ID, Identity, ready } from '../protocol/index.js';
 import { describeWithChromium, type LaunchedChromium, launchChromium } from './_util/browser.js';

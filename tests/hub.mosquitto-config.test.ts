@@ -12,7 +12,7 @@ import type { IngestOutcome } from '../hub/ingest/ingest-types.js';
 import { HubIngestLink } from '../hub/link/hub-link.js';
 import { revokeMission } from '../hub/services/missions/revocations.js';
 import { loadTrustStore } from '../hub/services/missions/trust-loader.js';
-import type { HubLink } from '../node/link/hub-link.js';
+import type { HubLink } from '../node/link/hub-connection.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { initHub, readHubConfig } from '../ops/commands/hub.js';
 import { writeBrokerConfig } from '../ops/commands/hub-broker-config.js';

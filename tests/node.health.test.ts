@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { publicApiRoutes } from '../node/http/api/public/index.js';
 import { healthRoutes } from '../node/http/health.js';
 import { createNode } from '../node/index.js';
-import type { HubLinkStatus } from '../node/link/hub-link.js';
+import type { HubLinkStatus } from '../node/link/hub-connection.js';
 import { createNodeMetrics } from '../node/metrics.js';
 import { newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { keepRecoveredEvents } from '../node/services/recovery/recovered-events.js';

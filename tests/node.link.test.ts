@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedBroker, startBroker } from '../hub/broker/broker.js';
 import { downHandlers } from '../node/link/handlers/index.js';
-import { HubLink } from '../node/link/hub-link.js';
+import { HubLink } from '../node/link/hub-connection.js';
 import { heldCount } from '../node/link/link-store.js';
 import { importEnrolment } from '../node/link/trust-material.js';
 import { acknowledgeDirective, listDirectives } from '../node/services/directives/directives.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ussdDomainData } from '../node/notify/ussd/ussd-domain-data.js';
-import { ussdReply } from '../node/notify/ussd/ussd-menu.js';
+import { ussdDomainData } from '../node/ussd/ussd-domain-data.js';
+import { ussdReply } from '../node/ussd/ussd-menu.js';
 import type { TestNode } from './_util/node-app.js';
 import {
   ASCII_ONLY,

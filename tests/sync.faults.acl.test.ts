@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type MinistryHub } from '../hub/index.js';
 import { directiveWithStatus } from '../hub/services/directives/directive-status.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
-import type { HubLink } from '../node/link/hub-link.js';
+import type { HubLink } from '../node/link/hub-connection.js';
 import { heldCount } from '../node/link/link-store.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import {

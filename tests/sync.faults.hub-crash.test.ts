@@ -11,7 +11,7 @@ import { recordEnrolment } from '../hub/services/missions/enrol.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { bootstrapUser } from '../hub/services/users/bootstrap.js';
 import { downHandlers } from '../node/link/handlers/index.js';
-import { HubLink } from '../node/link/hub-link.js';
+import { HubLink } from '../node/link/hub-connection.js';
 import { importEnrolment } from '../node/link/trust-material.js';
 import { acknowledgeDirective } from '../node/services/directives/directives.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';

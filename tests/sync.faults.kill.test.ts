@@ -9,7 +9,7 @@ import { recordEnrolment } from '../hub/services/missions/enrol.js';
 import { loadTrustStore } from '../hub/services/missions/trust-loader.js';
 import { createDataKeyFile } from '../node/crypto/key-file.js';
 import { downHandlers } from '../node/link/handlers/index.js';
-import { HubLink } from '../node/link/hub-link.js';
+import { HubLink } from '../node/link/hub-connection.js';
 import { importEnrolment } from '../node/link/trust-material.js';
 import { appendEvent, newEvent } from '../node/services/outbox/outbox.js';
 import { writeKeyFile } from '../ops/keys/key-file.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHub, type MinistryHub } from '../hub/index.js';
-import type { HubLink } from '../node/link/hub-link.js';
+import type { HubLink } from '../node/link/hub-connection.js';
 import { heldCount } from '../node/link/link-store.js';
 import { sealNext } from '../node/link/sender.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';

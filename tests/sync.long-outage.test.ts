@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
 import { downHandlers } from '../node/link/handlers/index.js';
-import { HubLink } from '../node/link/hub-link.js';
+import { HubLink } from '../node/link/hub-connection.js';
 import type { LinkContext } from '../node/link/link-context.js';
 import { heldCount } from '../node/link/link-store.js';
 import { sealNext } from '../node/link/sender.js';

@@ -7,7 +7,7 @@ import { HubIngestLink } from '../hub/link/hub-link.js';
 import { directiveWithStatus } from '../hub/services/directives/directive-status.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
 import { loadTrustStore } from '../hub/services/missions/trust-loader.js';
-import type { HubLink } from '../node/link/hub-link.js';
+import type { HubLink } from '../node/link/hub-connection.js';
 import { channelRow, heldCount } from '../node/link/link-store.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { enqueueMessage } from '../node/services/outbox/pending-messages.js';

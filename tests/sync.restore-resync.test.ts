@@ -7,7 +7,7 @@ import { createBackup } from '../node/backup/backup.js';
 import { restoreBackup } from '../node/backup/restore.js';
 import { openStore, type Store } from '../node/db/store.js';
 import { downHandlers } from '../node/link/handlers/index.js';
-import { HubLink } from '../node/link/hub-link.js';
+import { HubLink } from '../node/link/hub-connection.js';
 import { getDirective } from '../node/services/directives/directives.js';
 import { createPeopleRepository } from '../node/services/people/people-repository.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';

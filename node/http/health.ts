@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { HubLinkStatus } from '../link/hub-link.js';
+import type { HubLinkStatus } from '../link/hub-connection.js';
 import type { NodeMetrics } from '../metrics.js';
 import type { HealthReadings } from '../services/health/health-readings.js';
 

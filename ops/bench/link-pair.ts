@@ -10,7 +10,7 @@ import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import { openStore, type Store } from '../../node/db/store.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
-import { HubLink } from '../../node/link/hub-link.js';
+import { HubLink } from '../../node/link/hub-connection.js';
 import { importEnrolment, type TrustMaterial } from '../../node/link/trust-material.js';
 import { newEvent } from '../../node/services/outbox/outbox.js';
 import {

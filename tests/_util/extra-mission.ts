@@ -1,6 +1,6 @@
 import { recordEnrolment } from '../../hub/services/missions/enrol.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
-import { HubLink } from '../../node/link/hub-link.js';
+import { HubLink } from '../../node/link/hub-connection.js';
 import type { LinkContext } from '../../node/link/link-context.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
 import { Identity, publicIdentityToJson, signRevocationList } from '../../protocol/index.js';

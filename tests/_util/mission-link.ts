@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../../hub/db/database.js';
 import { recordEnrolment } from '../../hub/services/missions/enrol.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
-import { HubLink, type HubLinkOptions } from '../../node/link/hub-link.js';
+import { HubLink, type HubLinkOptions } from '../../node/link/hub-connection.js';
 import type { LinkContext } from '../../node/link/link-context.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
 import { Identity, publicIdentityToJson, ready, signRevocationList } from '../../protocol/index.js';

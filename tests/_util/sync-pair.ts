@@ -3,7 +3,7 @@ import { HubIngestLink } from '../../hub/link/hub-link.js';
 import { recordEnrolment } from '../../hub/services/missions/enrol.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
-import { HubLink } from '../../node/link/hub-link.js';
+import { HubLink } from '../../node/link/hub-connection.js';
 import type { LinkContext } from '../../node/link/link-context.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
 import { HUB_ID, Identity, publicIdentityToJson, ready, signRevocationList } from '../../protocol/index.js';

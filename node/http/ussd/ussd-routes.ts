@@ -2,10 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { missionPrefix, type NodeConfig } from '../../config/config.js';
-import { ussdDomainData } from '../../notify/ussd/ussd-domain-data.js';
-import { ussdReply } from '../../notify/ussd/ussd-menu.js';
-import { endWith } from '../../notify/ussd/ussd-text.js';
 import type { Domain } from '../../services/domain.js';
+import { ussdDomainData } from '../../ussd/ussd-domain-data.js';
+import { ussdReply } from '../../ussd/ussd-menu.js';
+import { endWith } from '../../ussd/ussd-text.js';
 import { ApiError, toWireError } from '../errors.js';
 import { callerPhone, isFromGateway, limitKey, ussdCallbackSchema } from './ussd-callback.js';
 

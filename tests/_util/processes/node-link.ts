@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadDataKey } from '../../../node/crypto/key-file.js';
 import { openStore } from '../../../node/db/store.js';
 import { downHandlers } from '../../../node/link/handlers/index.js';
-import { HubLink } from '../../../node/link/hub-link.js';
+import { HubLink } from '../../../node/link/hub-connection.js';
 import type { LinkContext } from '../../../node/link/link-context.js';
 import { importEnrolment, loadTrustMaterial } from '../../../node/link/trust-material.js';
 import { appendEvent, newEvent } from '../../../node/services/outbox/outbox.js';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { fileStateLabel } from '../../services/files/file-messages.js';
-import { formatAmount } from '../../services/payments/payment-messages.js';
+import { fileStateLabel } from '../services/files/file-messages.js';
+import { formatAmount } from '../services/payments/payment-messages.js';
 import type { UssdAppointment, UssdData, UssdFileLookup, UssdHours, UssdServiceFees } from './ussd-data.js';
 import { USSD_MESSAGES, type UssdLang } from './ussd-messages.js';
 import { clip, endWith, toUssdAscii } from './ussd-text.js';

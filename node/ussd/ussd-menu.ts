@@ -1,4 +1,4 @@
-import { checkCharacter } from '../../services/files/tracking-number.js';
+import { checkCharacter } from '../services/files/tracking-number.js';
 import type { UssdData } from './ussd-data.js';
 import { BACK, chosenOnPage, feePageScreen, feePages, MORE } from './ussd-fee-pages.js';
 import { defaultLanguage, type TrackProblem, USSD_MESSAGES, type UssdLang } from './ussd-messages.js';

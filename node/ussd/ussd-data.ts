@@ -1,4 +1,4 @@
-import type { FileState } from '../../services/files/workflow.js';
+import type { FileState } from '../services/files/workflow.js';
 import type { TrackProblem, UssdLang } from './ussd-messages.js';
 
 /** A file's status as the menu tells it. */

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
-import type { Appointments } from '../../services/appointments/appointments.js';
-import { isClosedOn } from '../../services/appointments/calendar.js';
-import type { MissionHours } from '../../services/appointments/mission-hours.js';
-import type { CatalogueService } from '../../services/catalogue/catalogue-service.js';
-import { FileError, FileErrorCode } from '../../services/files/errors.js';
-import type { FileService } from '../../services/files/file-service.js';
+import type { Appointments } from '../services/appointments/appointments.js';
+import { isClosedOn } from '../services/appointments/calendar.js';
+import type { MissionHours } from '../services/appointments/mission-hours.js';
+import type { CatalogueService } from '../services/catalogue/catalogue-service.js';
+import { FileError, FileErrorCode } from '../services/files/errors.js';
+import type { FileService } from '../services/files/file-service.js';
 import type { UssdData, UssdFileLookup, UssdHours, UssdServiceFees } from './ussd-data.js';
 import type { TrackProblem, UssdLang } from './ussd-messages.js';
 
