@@ -108,7 +108,14 @@ describe('node jobs: audit checkpoint', () => {
     expect(firstPending(store)).toEqual({
       id: queued.pendingId,
       type: 'audit.checkpoint',
-      body: { at: at.toISOString(), length: 3, headHash: auditHead(store.db).headHash },
+      body: {
+        at: at.toISOString(),
+        length: 3,
+        headHash: auditHead(store.db).headHash,
+        // The proof that the head extends the empty chain: one digest per entry.
+        since: { length: 0, headHash: '0'.repeat(64) },
+        digests: [expect.stringMatching(/^[0-9a-f]{64}$/), expect.any(String), expect.any(String)],
+      },
     });
     // Kept at the node too, for `econsulat audit verify`.
     expect(store.db.prepare('SELECT at, length, head_hash AS headHash FROM audit_checkpoints').all()).toEqual(

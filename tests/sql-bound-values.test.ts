@@ -44,7 +44,7 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   // '' or 'WHERE ref = ?'.
   'node/services/outbox/sms-outbox.ts': ['where'],
   // `column = @column` pairs from the keys of a typed patch.
-  'node/services/appointments/appointment-row.ts': ["assignments.join(', ')"],
+  'node/services/appointments/appointment-rows.ts': ["assignments.join(', ')"],
   // 'phone_index' | 'person_index', typed.
   'node/services/appointments/slot-checks.ts': ['column'],
   // '' or 'AND service_code = ?'.
@@ -55,7 +55,7 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'node/services/payments/cash-closing.ts': ['table'],
   // An index column name, typed.
   'node/services/people/people-repository.ts': ['where'],
-  'node/services/registrations/registration-record.ts': ['column'],
+  'node/services/registrations/registration-rows.ts': ['column'],
   // Tables and WHERE clauses of RECORD_SHAPES (record-shapes.ts), fixed in the code.
   'node/services/recovery/record-copies.ts': ['shape.table', 'child.table', 'child.where'],
   // The same shapes' tables and identity or numbered columns; the column lists are a copy's keys

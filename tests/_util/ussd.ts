@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { NodeConfigInput } from '../../node/config/config.js';
 import { ussdRoutes } from '../../node/http/ussd/ussd-routes.js';
-import { upsertService } from '../../node/services/catalogue/catalogue-store.js';
+import { upsertService } from '../../node/services/catalogue/catalogue-rows.js';
 import { codeFor, TUESDAY_9AM, testClock } from './appointments.js';
 import { buildTestNode, type TestNode } from './node-app.js';
 

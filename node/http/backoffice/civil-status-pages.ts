@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CivilStatusRecord } from '../../services/civil-status/civil-status-record.js';
+import type { CivilStatusRecord } from '../../services/civil-status/civil-status-rows.js';
 import { ApiError } from '../errors.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { CIVIL_STATUS_STATES, civilStatusDetail, civilStatusRow } from './civil-status-view.js';

@@ -1,4 +1,4 @@
-import type { CivilStatusRecord, CivilStatusState } from '../../services/civil-status/civil-status-record.js';
+import type { CivilStatusRecord, CivilStatusState } from '../../services/civil-status/civil-status-rows.js';
 import { MAIN_ROLE } from '../../services/civil-status/civil-status-schema.js';
 import type { Transition } from '../../services/registrations/workflow-log.js';
 import { missionTime } from '../staff/staff-clock.js';

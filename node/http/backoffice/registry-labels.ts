@@ -1,4 +1,4 @@
-import type { RegistryState } from '../../services/registrations/registration-record.js';
+import type { RegistryState } from '../../services/registrations/registration-rows.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 

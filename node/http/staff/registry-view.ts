@@ -1,4 +1,4 @@
-import type { Registration, RegistrationState } from '../../services/registrations/registration-record.js';
+import type { Registration, RegistrationState } from '../../services/registrations/registration-rows.js';
 import type { StaffHttpDeps } from './staff-deps.js';
 
 /** A registration with the national's name, as the agents' list shows it. */

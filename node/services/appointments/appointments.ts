@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { commitGroupOf } from '../../db/commit-group.js';
 import type { Store } from '../../db/store.js';
 import type { PeopleRepository } from '../people/people-repository.js';
-import type { AppointmentRow } from './appointment-row.js';
+import type { AppointmentRow } from './appointment-rows.js';
 import { book, bookChecked, confirm, findBooking, type HeldBooking } from './booking.js';
 import { daysApart } from './calendar-days.js';
 import { type Caller, cancel, reschedule } from './changes.js';

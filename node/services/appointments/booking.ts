@@ -4,7 +4,7 @@ import {
   contactIndexes,
   selectByReference,
   updateAppointment,
-} from './appointment-row.js';
+} from './appointment-rows.js';
 import { isBookingCode } from './booking-code.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';

@@ -1,6 +1,6 @@
 import { blindIndex } from '../../crypto/blind-index.js';
 import { immediateTransaction } from '../../db/transaction.js';
-import { type AppointmentRow, sameBytes, selectById, updateAppointment } from './appointment-row.js';
+import { type AppointmentRow, sameBytes, selectById, updateAppointment } from './appointment-rows.js';
 import { findBooking } from './booking.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { AppointmentErrorCode, refuse } from './errors.js';

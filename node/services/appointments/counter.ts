@@ -7,7 +7,7 @@ import {
   sameBytes,
   selectById,
   updateAppointment,
-} from './appointment-row.js';
+} from './appointment-rows.js';
 import { findBooking } from './booking.js';
 import type { AppointmentsContext } from './context.js';
 import { AppointmentErrorCode, refuse } from './errors.js';

@@ -8,7 +8,7 @@ import {
   decodeContact,
   encodeContact,
   selectById,
-} from './appointment-row.js';
+} from './appointment-rows.js';
 import { hashBookingCode, newBookingCode } from './booking-code.js';
 import type { AppointmentsContext } from './context.js';
 import { AppointmentEvent, recordAppointment } from './record.js';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { immediateTransaction } from '../../db/transaction.js';
-import { type AppointmentRow, selectById, updateAppointment } from './appointment-row.js';
+import { type AppointmentRow, selectById, updateAppointment } from './appointment-rows.js';
 import type { AppointmentsContext } from './context.js';
 import { notifyApplicant } from './hold.js';
 import { endBooking } from './release.js';

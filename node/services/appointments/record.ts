@@ -3,7 +3,7 @@ import type { Store } from '../../db/store.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
-import type { AppointmentRow } from './appointment-row.js';
+import type { AppointmentRow } from './appointment-rows.js';
 
 /** Event kinds (and audit actions) of appointments. */
 export const AppointmentEvent = AppointmentEvents;

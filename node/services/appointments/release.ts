@@ -1,4 +1,4 @@
-import { type AppointmentRow, selectById, updateAppointment } from './appointment-row.js';
+import { type AppointmentRow, selectById, updateAppointment } from './appointment-rows.js';
 import type { AppointmentsContext } from './context.js';
 import { AppointmentEvent, recordAppointment } from './record.js';
 import { offerFreedPlace, settleWaitlist } from './waitlist.js';

@@ -7,7 +7,7 @@ import {
   contactIndexes,
   decodeContact,
   encodeContact,
-} from './appointment-row.js';
+} from './appointment-rows.js';
 import { isClosedOn } from './calendar.js';
 import { type AppointmentsContext, type BookableService, bookableService } from './context.js';
 import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';

@@ -4,6 +4,7 @@ import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
+import { decodeServiceRow, type ServiceRow, selectService, selectServices } from './catalogue-rows.js';
 import {
   type Language,
   type LocalizedService,
@@ -11,7 +12,6 @@ import {
   type ServiceOverride,
   serviceOverrideSchema,
 } from './catalogue-schema.js';
-import { decodeServiceRow, type ServiceRow, selectService, selectServices } from './catalogue-store.js';
 import { CatalogueError, CatalogueErrorCode } from './errors.js';
 
 /** Entity name of services in the audit log and the outbox. */

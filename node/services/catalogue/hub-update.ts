@@ -2,7 +2,7 @@ import type { CatalogueUpdate } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { upsertService } from './catalogue-store.js';
+import { upsertService } from './catalogue-rows.js';
 
 /** What {@link applyHubCatalogue} did. */
 export type HubCatalogueOutcome = 'applied' | 'stale';

@@ -2,8 +2,8 @@ import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
+import { upsertService } from './catalogue-rows.js';
 import type { MissionService } from './catalogue-schema.js';
-import { upsertService } from './catalogue-store.js';
 import { civilServices } from './seed-civil.js';
 import { travelServices } from './seed-travel.js';
 

@@ -11,7 +11,7 @@ import {
   type CivilStatusState,
   loadCivilStatus,
   saveCivilStatus,
-} from './civil-status-record.js';
+} from './civil-status-rows.js';
 import { CivilStatusError, CivilStatusErrorCode } from './errors.js';
 
 /** Entity name of transcriptions in the audit log, the outbox and the workflow history. */

@@ -20,7 +20,7 @@ import {
   insertParticipants,
   loadCivilStatus,
   saveCivilStatus,
-} from './civil-status-record.js';
+} from './civil-status-rows.js';
 import { type CivilStatusInput, civilStatusInputSchema, roleProblem } from './civil-status-schema.js';
 import { queueCivilStatusSubmission } from './civil-status-submission.js';
 import { CivilStatusError, CivilStatusErrorCode, parseInput } from './errors.js';

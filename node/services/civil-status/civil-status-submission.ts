@@ -2,7 +2,7 @@ import type { Person as RegistryPerson } from '../../../protocol/index.js';
 import { REGISTRY_SUBMISSION } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { enqueueMessage } from '../outbox/pending-messages.js';
-import type { CivilStatusRecord } from './civil-status-record.js';
+import type { CivilStatusRecord } from './civil-status-rows.js';
 import { MAIN_ROLE, type Participant } from './civil-status-schema.js';
 
 /** The person of the event the national registry is asked about: the child, the deceased, the first spouse. */

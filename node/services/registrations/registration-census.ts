@@ -1,7 +1,7 @@
 import { RegistrationEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { appendEvent, newEvent } from '../outbox/outbox.js';
-import type { Registration } from './registration-record.js';
+import type { Registration } from './registration-rows.js';
 
 /** Entity name of registrations in the audit log, the outbox and the workflow history. */
 export const REGISTRATION_ENTITY = 'registration';

@@ -17,7 +17,7 @@ import {
   type RegistrationDraft,
   type RegistrationState,
   saveRegistration,
-} from './registration-record.js';
+} from './registration-rows.js';
 import { recordTransition } from './workflow-log.js';
 
 /** What every registration operation needs, built once by the service. */

@@ -5,7 +5,7 @@ import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.j
 import { RegistrationEvent } from './registration-census.js';
 import { changeRegistration, type RegistrationContext } from './registration-change.js';
 import { appendConsent } from './registration-consent.js';
-import type { Registration, RegistrationDetails } from './registration-record.js';
+import type { Registration, RegistrationDetails } from './registration-rows.js';
 import {
   type Census,
   type ConsentChange,

@@ -23,7 +23,7 @@ import {
   type Registration,
   type RegistrationState,
   selectRegistrations,
-} from './registration-record.js';
+} from './registration-rows.js';
 import type { CensusInput, ConsentChange, DetailsPatch, RegistrationInput } from './registration-schema.js';
 import { submitRegistration } from './registration-submit.js';
 import { listRegistryFollowUps } from './registry-reconcile.js';

@@ -13,7 +13,7 @@ import {
   type RegistrationDraft,
   saveRegistration,
   selectRegistrations,
-} from './registration-record.js';
+} from './registration-rows.js';
 import { CONSENT_PURPOSES, type RegistrationInput, registrationInputSchema } from './registration-schema.js';
 import { recordTransition } from './workflow-log.js';
 

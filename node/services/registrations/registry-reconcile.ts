@@ -5,13 +5,13 @@ import {
   CivilStatusEvent,
   changeCivilStatus,
 } from '../civil-status/civil-status-change.js';
-import { civilStatusBySubmission } from '../civil-status/civil-status-record.js';
+import { civilStatusBySubmission } from '../civil-status/civil-status-rows.js';
 import { mainParticipant } from '../civil-status/civil-status-submission.js';
 import { createPeopleRepository, type PeopleRepository } from '../people/people-repository.js';
 import { utcDay } from './partial-date.js';
 import { RegistrationEvent } from './registration-census.js';
 import { changeRegistration, type RegistrationContext } from './registration-change.js';
-import { type RegistryState, selectRegistrations } from './registration-record.js';
+import { type RegistryState, selectRegistrations } from './registration-rows.js';
 
 /** What applying a registry result did. */
 export type ReconcileOutcome = 'applied' | 'unchanged' | 'unknown_submission';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decryptField, decryptOptional, encryptField, encryptOptional } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
-import type { RegistryState } from '../registrations/registration-record.js';
+import type { RegistryState } from '../registrations/registration-rows.js';
 import type { Channel } from '../registrations/registration-schema.js';
 import type { CivilStatusKind, Participant, SourceDocument } from './civil-status-schema.js';
 
