@@ -1,5 +1,6 @@
 /** The wire contract between mission nodes and the hub. Everything node/ and hub/ share is here. */
 
+export * from './audit-chain.js';
 export * from './broker-password.js';
 export * from './broker-token.js';
 export * from './certificates.js';

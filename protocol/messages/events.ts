@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backlogReportSchema, instantSchema, recordIdSchema } from './common.js';
+import { backlogReportSchema, instantSchema, recordIdSchema } from './field-schemas.js';
 
 /** Bound of one batch's sealed record copies in base64: 1 MiB of bytes, inside an envelope's 4 MiB. */
 export const MAX_RECORD_COPIES_CHARS = Math.ceil((1024 * 1024) / 3) * 4;
@@ -69,13 +69,45 @@ export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
 
 /** audit.checkpoint — the head of the mission's hash-chained audit log, so tampering shows at HQ. */
 export const AUDIT_CHECKPOINT = 'audit.checkpoint';
-export const auditCheckpointSchema = z.strictObject({
-  at: instantSchema,
-  /** Number of entries in the chain, i.e. the index of the head plus one. */
+
+/**
+ * Most entry digests one audit.checkpoint carries: about 330 KB of JSON, well inside an envelope's
+ * bound; a mission with more entries to report sends several checkpoints, each from the last.
+ */
+export const MAX_AUDIT_DIGESTS = 5000;
+
+const auditHashSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** A head of the audit chain: its length and the hash of its last entry (all zeros when empty). */
+export const auditHeadSchema = z.strictObject({
   length: z.int().min(0),
-  /** Hex SHA-256 (or BLAKE2b-256) of the head entry; all zeros for an empty chain. */
-  headHash: z.string().regex(/^[0-9a-f]{64}$/),
-  /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
-  backlog: backlogReportSchema.optional(),
+  headHash: auditHashSchema,
 });
+export type AuditHeadReport = z.infer<typeof auditHeadSchema>;
+
+export const auditCheckpointSchema = z
+  .strictObject({
+    at: instantSchema,
+    /** Number of entries in the chain, i.e. the index of the head plus one. */
+    length: z.int().min(0),
+    /** Hex BLAKE2b-256 of the head entry; all zeros for an empty chain. */
+    headHash: auditHashSchema,
+    /**
+     * The head this one extends: the mission's previous checkpoint. With `digests`, or neither (an
+     * older node, or entries of the first hash version in the range: PROTOCOL.md, "The audit log
+     * anchored at HQ").
+     */
+    since: auditHeadSchema.optional(),
+    /** The digests of entries `since.length + 1` … `length`, in order (protocol/audit-chain.ts). */
+    digests: z.array(auditHashSchema).max(MAX_AUDIT_DIGESTS).optional(),
+    /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
+    backlog: backlogReportSchema.optional(),
+  })
+  .refine(
+    (body) =>
+      body.since === undefined
+        ? body.digests === undefined
+        : body.digests !== undefined && body.digests.length === body.length - body.since.length,
+    { message: 'since and digests come together, one digest per entry after since', path: ['digests'] },
+  );
 export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;
