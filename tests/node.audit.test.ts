@@ -6,7 +6,8 @@ import type { Store } from '../node/db/store.js';
 import { queueAuditCheckpoint } from '../node/jobs/audit-checkpoint.js';
 import { GENESIS_HASH, hashAuditEntry } from '../node/services/audit/audit-hash.js';
 import { appendAudit, auditHead } from '../node/services/audit/audit-log.js';
-import { type AuditRow, verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { type AuditRow, entryFromRow, verifyAuditChain } from '../node/services/audit/audit-verify.js';
+import { appendVersion1, dropAuditGuards as dropGuards, rehashFrom } from './_util/audit-entries.js';
 import { makeTempDir, openTempStore } from './_util/node-store.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -33,11 +34,6 @@ async function storeWithFive(checkpointsAfter: readonly number[] = []): Promise<
 
 async function chainOfFive(): Promise<Db> {
   return (await storeWithFive()).db;
-}
-
-// What someone editing the file directly can do: the triggers are part of the file too.
-function dropGuards(db: Db): void {
-  db.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;');
 }
 
 describe('node audit log', () => {
@@ -71,17 +67,8 @@ describe('node audit log', () => {
     const db = await chainOfFive();
     dropGuards(db);
     const row = db.prepare('SELECT * FROM audit_log WHERE seq = 3').get() as AuditRow;
-    const forged = {
-      seq: row.seq,
-      at: row.at,
-      actor: 'consul:jean',
-      action: row.action,
-      entity: row.entity,
-      entityId: row.entity_id,
-      beforeDigest: row.before_digest,
-      afterDigest: row.after_digest,
-      prevHash: row.prev_hash,
-    };
+    const { hash: _old, ...stored } = entryFromRow(row);
+    const forged = { ...stored, actor: 'consul:jean' };
     db.prepare('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 3').run(
       forged.actor,
       hashAuditEntry(forged),
@@ -153,14 +140,7 @@ describe('node audit log', () => {
       db,
       loadMigrations().filter((m) => m.version < 11),
     );
-    for (let i = 1; i <= 3; i++) {
-      appendAudit(db, {
-        actor: 'agent:amina',
-        action: 'payment.recorded',
-        entity: 'payment',
-        entityId: `P-${i}`,
-      });
-    }
+    for (let i = 1; i <= 3; i++) appendVersion1(db, `P-${i}`);
     const before = verifyAuditChain(db);
     expect(migrate(db).applied[0]).toBe(11);
     expect(verifyAuditChain(db)).toEqual(before);
@@ -174,30 +154,3 @@ describe('node audit log', () => {
     expect(verifyAuditChain(db)).toMatchObject({ ok: true, length: 4 });
   });
 });
-
-/** Changes entry `from` and recomputes its hash and every later one, as a careful forger would. */
-function rehashFrom(db: Db, from: number, change: { actor: string }): void {
-  const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as AuditRow[];
-  let prevHash = rows[0]?.prev_hash ?? GENESIS_HASH;
-  for (const row of rows) {
-    const entry = {
-      seq: row.seq,
-      at: row.at,
-      actor: row.seq === from ? change.actor : row.actor,
-      action: row.action,
-      entity: row.entity,
-      entityId: row.entity_id,
-      beforeDigest: row.before_digest,
-      afterDigest: row.after_digest,
-      prevHash,
-    };
-    const hash = hashAuditEntry(entry);
-    db.prepare('UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?').run(
-      entry.actor,
-      prevHash,
-      hash,
-      row.seq,
-    );
-    prevHash = hash;
-  }
-}

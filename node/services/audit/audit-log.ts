@@ -1,6 +1,6 @@
 import type { Db } from '../../db/db.js';
 import { transaction } from '../../db/transaction.js';
-import { type AuditEntry, GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
+import { AUDIT_HASH_VERSION, type AuditEntry, GENESIS_HASH, hashAuditEntry } from './audit-hash.js';
 
 /** What a change contributes to the audit log; seq, hashes and (by default) time are filled in. */
 export interface AuditInput {
@@ -37,6 +37,7 @@ export function appendAudit(db: Db, input: AuditInput): AuditEntry {
       entityId: input.entityId,
       beforeDigest: input.beforeDigest ?? null,
       afterDigest: input.afterDigest ?? null,
+      version: AUDIT_HASH_VERSION,
       prevHash: head.headHash,
     };
     const entry: AuditEntry = { ...unhashed, hash: hashAuditEntry(unhashed) };
@@ -55,7 +56,7 @@ export function auditHead(db: Db): AuditHead {
 
 function insertEntry(db: Db, entry: AuditEntry): void {
   db.prepare(
-    `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_digest, after_digest, prev_hash, hash)
-     VALUES (@seq, @at, @actor, @action, @entity, @entityId, @beforeDigest, @afterDigest, @prevHash, @hash)`,
+    `INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_digest, after_digest, hash_version, prev_hash, hash)
+     VALUES (@seq, @at, @actor, @action, @entity, @entityId, @beforeDigest, @afterDigest, @version, @prevHash, @hash)`,
   ).run(entry);
 }

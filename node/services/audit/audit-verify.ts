@@ -24,7 +24,7 @@ export type AuditVerdict =
       readonly detail: string;
     };
 
-/** An audit_log row as SQLite returns it. */
+/** An audit_log row as SQLite returns it (`hash_version` absent before migration 016: version 1). */
 export interface AuditRow {
   seq: number;
   at: string;
@@ -34,6 +34,7 @@ export interface AuditRow {
   entity_id: string;
   before_digest: string | null;
   after_digest: string | null;
+  hash_version?: number;
   prev_hash: string;
   hash: string;
 }
@@ -56,11 +57,13 @@ export function verifyAuditChain(db: Db): AuditVerdict {
   const hashAt = new Map<number, string>([[0, GENESIS_HASH]]);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
+  let newestVersion = 1;
   const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>;
   for (const row of rows) {
-    const fault = checkEntry(toEntry(row), expectedSeq, prevHash);
+    const fault = checkVersion(row, newestVersion) ?? checkEntry(entryFromRow(row), expectedSeq, prevHash);
     if (fault) return { ok: false, firstBadSeq: expectedSeq, ...fault };
     if (wanted.has(row.seq)) hashAt.set(row.seq, row.hash);
+    newestVersion = row.hash_version ?? 1;
     prevHash = row.hash;
     expectedSeq += 1;
   }
@@ -103,6 +106,27 @@ function checkAgainst(
   return undefined;
 }
 
+/**
+ * An entry's stored version chooses how its hash is checked, so it is checked too: versions only
+ * go up along the chain (entries are written by the code of their day), and an entry turned back
+ * to version 1 after version-2 ones is one rewritten to escape the hub's recomputation, which needs
+ * version 2 (PROTOCOL.md, "The audit log anchored at HQ").
+ */
+function checkVersion(
+  row: AuditRow,
+  newestVersion: number,
+): { reason: AuditFault; detail: string } | undefined {
+  const version = row.hash_version ?? 1;
+  if (version !== 1 && version !== 2) {
+    return { reason: 'altered_entry', detail: `entry ${row.seq} has an unknown hash version ${version}` };
+  }
+  if (version < newestVersion) {
+    const detail = `entry ${row.seq} has hash version ${version} after entries of version ${newestVersion}`;
+    return { reason: 'altered_entry', detail };
+  }
+  return undefined;
+}
+
 function checkEntry(
   entry: AuditEntry,
   expectedSeq: number,
@@ -124,7 +148,8 @@ function checkEntry(
   return undefined;
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+/** An entry as stored, from its row. */
+export function entryFromRow(row: AuditRow): AuditEntry {
   return {
     seq: row.seq,
     at: row.at,
@@ -134,6 +159,7 @@ function toEntry(row: AuditRow): AuditEntry {
     entityId: row.entity_id,
     beforeDigest: row.before_digest,
     afterDigest: row.after_digest,
+    version: row.hash_version === 2 ? 2 : 1,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
