@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type MissionLink, missionLinks } from './dashboards/links.js';
 import type { Database } from './db/database.js';
+import { auditAnomalyCounts } from './ingest/audit-chain-check.js';
 import { unreadEventCounts } from './ingest/event-data-check.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
 
@@ -64,6 +65,17 @@ export function createHubMetrics(db: Database) {
       const rows = await unreadEventCounts(db);
       this.reset();
       for (const row of rows) this.labels(row.kind, row.reason).set(row.count);
+    },
+  });
+  new Gauge({
+    name: 'econsulat_hub_audit_anomalies',
+    help: 'Audit heads a mission sent that do not extend the ones the hub holds, by mission and kind (PROTOCOL.md)',
+    labelNames: ['mission', 'kind'],
+    registers: [registry],
+    async collect() {
+      const rows = await auditAnomalyCounts(db);
+      this.reset();
+      for (const row of rows) this.labels(row.missionId, row.anomaly).set(row.count);
     },
   });
   missionLinkGauges(db, registry);
