@@ -6,7 +6,7 @@ import {
   publicIdentityJsonSchema,
   publicIdentityToJson,
 } from './keys.js';
-import { instantSchema } from './messages/common.js';
+import { instantSchema } from './messages/field-schemas.js';
 import { missionIdSchema } from './parties.js';
 import { type Signed, signDocument, verifyDocument } from './signed-document.js';
 

@@ -6,7 +6,7 @@ import {
   verifyEnrolmentRequest,
 } from './certificates.js';
 import type { Identity, PublicIdentity } from './keys.js';
-import { instantSchema } from './messages/common.js';
+import { instantSchema } from './messages/field-schemas.js';
 import { signDocument, verifyDocument } from './signed-document.js';
 
 const ROTATION_CONTEXT = 'econsulat/v1/key-rotation';

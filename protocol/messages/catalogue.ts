@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema, localizedTextSchema, moneySchema } from './common.js';
+import { instantSchema, localizedTextSchema, moneySchema } from './field-schemas.js';
 
 /** One consular service of the central catalogue. */
 export const catalogueServiceSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countSchema, instantSchema } from './common.js';
+import { countSchema, instantSchema } from './field-schemas.js';
 
 /** hello — sent by a node on every connection: who it is running and how much it still has to send. */
 export const HELLO = 'hello';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { missionIdSchema } from '../parties.js';
-import { backlogReportSchema, instantSchema, localizedTextSchema } from './common.js';
+import { backlogReportSchema, instantSchema, localizedTextSchema } from './field-schemas.js';
 
 /** directive — an instruction of the ministry to one, several or all missions. */
 export const DIRECTIVE = 'directive';

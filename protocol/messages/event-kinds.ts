@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instantSchema } from './common.js';
+import { instantSchema } from './field-schemas.js';
 
 /**
  * The vocabulary of a mission's domain events: every `kind` a node writes to its outbox and the

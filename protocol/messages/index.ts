@@ -44,7 +44,7 @@ import {
 } from './trust.js';
 
 export * from './catalogue.js';
-export * from './common.js';
+export * from './field-schemas.js';
 export * from './control.js';
 export * from './directives.js';
 export * from './event-kinds.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backlogReportSchema, instantSchema, recordIdSchema } from './common.js';
+import { backlogReportSchema, instantSchema, recordIdSchema } from './field-schemas.js';
 
 /** A date that may be partial, as registers hold them: `1984`, `1984-07` or `1984-07-12`. */
 export const partialDateSchema = z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { certificateSchema, revocationListSchema } from '../certificates.js';
 import { keyRotationRequestSchema } from '../key-rotation.js';
-import { backlogReportSchema } from './common.js';
+import { backlogReportSchema } from './field-schemas.js';
 
 /** revocation.list — the hub's current signed revocation list, pushed to every mission. */
 export const REVOCATION_LIST = 'revocation.list';

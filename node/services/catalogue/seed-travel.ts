@@ -1,7 +1,7 @@
 // Sango (sg) texts below are first drafts: every one awaits a native speaker's review before the
 // portal shows them as final (services seeded from here carry sg_review = 1).
 import type { MissionService } from './catalogue-schema.js';
-import { commonFaq, commonDocuments as doc, faq, fees, t } from './seed-helpers.js';
+import { commonFaq, commonDocuments as doc, faq, fees, t } from './seed-parts.js';
 
 /** Passports, travel documents, identity and visas. */
 export const travelServices: MissionService[] = [
