@@ -44,11 +44,11 @@ import {
 } from './trust.js';
 
 export * from './catalogue.js';
-export * from './field-schemas.js';
 export * from './control.js';
 export * from './directives.js';
 export * from './event-kinds.js';
 export * from './events.js';
+export * from './field-schemas.js';
 export * from './registry.js';
 export * from './trust.js';
 
