@@ -12,6 +12,7 @@ export const smsPurposeSchema = z.enum([
   'reminder',
   'waitlist_offer',
   'file_status',
+  'file_lookup_locked',
   'payment_receipt',
   'other',
 ]);
