@@ -64,6 +64,26 @@ describe('portal: file tracking', () => {
     expect(wrongSecretKept.body).not.toContain('1988-03-14');
   });
 
+  it('locks a file’s details after five wrong secrets, tells the visitor in the page’s language, and the payment form too', async () => {
+    const node = await open();
+    const { file } = counterFile(node);
+    const visitor = new PortalVisitor(node);
+    for (let n = 1; n <= 5; n += 1) {
+      await visitor.get('/suivi');
+      expect(
+        (await visitor.post('/suivi', { numero: file.trackingNumber, secret: `1990-01-0${n}` })).statusCode,
+      ).toBe(200);
+    }
+    await visitor.get('/suivi?lang=en');
+    const locked = await visitor.post('/suivi', { numero: file.trackingNumber, secret: BIRTH });
+    expect(locked.statusCode).toBe(429);
+    expect(locked.body).toContain('Too many wrong answers for this file');
+    expect(locked.body).not.toMatch(/Carte consulaire|Yakité/);
+    await visitor.get('/paiement');
+    const payment = await visitor.post('/paiement', { numero: file.trackingNumber, secret: PHONE });
+    expect(payment.statusCode).toBe(429);
+  });
+
   it('limits look-ups with a secret per client address', async () => {
     const node = await open({ limits: { lookup: 2 } });
     const { file } = counterFile(node);

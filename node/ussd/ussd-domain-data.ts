@@ -66,7 +66,8 @@ function lookupFile(
   lang: UssdLang,
 ): UssdFileLookup {
   try {
-    const view = deps.files.lookup(withPrefix(typed, deps.trackingPrefix), phone);
+    // The gateway vouches for the caller's number: not a typed guess, never counted towards a lock.
+    const view = deps.files.lookup(withPrefix(typed, deps.trackingPrefix), phone, { source: 'gateway' });
     const status = {
       found: true,
       trackingNumber: view.trackingNumber,

@@ -1,11 +1,11 @@
-import type { SmsStatus } from '../../services/outbox/sms-outbox.js';
+import type { SmsPurpose, SmsStatus } from '../../services/outbox/sms-outbox.js';
 import { can, type StaffPrincipal } from '../../services/staff/index.js';
 import { SMS_READ_PERMISSION } from '../staff/sms-lookup.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 
-/** Why an SMS was sent, as agents read it. */
-const PURPOSES: Readonly<Record<string, string>> = {
+/** Why an SMS was sent, as agents read it: one label per purpose the outbox knows. */
+const PURPOSES: Readonly<Record<SmsPurpose, string>> = {
   booking_code: 'Code de réservation',
   booking_confirmed: 'Rendez-vous confirmé',
   booking_cancelled: 'Rendez-vous annulé',
@@ -13,6 +13,7 @@ const PURPOSES: Readonly<Record<string, string>> = {
   reminder: 'Rappel de rendez-vous',
   waitlist_offer: 'Place libérée (liste d’attente)',
   file_status: 'Suivi de dossier',
+  file_lookup_locked: 'Dossier verrouillé (mauvaises réponses)',
   payment_receipt: 'Reçu de paiement',
   other: 'Autre',
 };

@@ -50,6 +50,7 @@ export function accessFile(files: FileService, values: FormFields, needsDetails:
     if (error.code === 'invalid_tracking_number') {
       return refused(values, { errors: { numero: 'tracking.err.number' } }, 400);
     }
+    if (error.code === 'lookup_locked') return refused(values, { alert: 'tracking.err.locked' }, 429);
     return refused(values, { alert: FILE_ALERTS[error.code] ?? 'tracking.err.notFound' }, 404);
   }
 }

@@ -219,6 +219,8 @@ export const en: Messages = {
   'tracking.err.number': 'This tracking number is not valid. Check each character.',
   'tracking.err.secret': 'Give your phone number or date of birth.',
   'tracking.err.notFound': 'No file has this number.',
+  'tracking.err.locked':
+    'Too many wrong answers for this file: its details are locked for a while. Try again later, or ask at the consulate.',
   'tracking.err.otherMission': 'This file belongs to another mission: please contact it.',
   'tracking.err.noMatch': 'The phone number or date of birth does not match this file.',
   'fileState.submitted': 'Submitted',

@@ -224,6 +224,8 @@ export const fr = {
   'tracking.err.number': 'Ce numéro de suivi n’est pas valide. Vérifiez chaque caractère.',
   'tracking.err.secret': 'Indiquez votre téléphone ou votre date de naissance.',
   'tracking.err.notFound': 'Aucun dossier ne porte ce numéro.',
+  'tracking.err.locked':
+    'Trop de mauvaises réponses pour ce dossier : ses détails sont bloqués un moment. Réessayez plus tard, ou renseignez-vous au consulat.',
   'tracking.err.otherMission': 'Ce dossier dépend d’une autre mission : adressez-vous à elle.',
   'tracking.err.noMatch': 'Le téléphone ou la date de naissance ne correspond pas à ce dossier.',
   'fileState.submitted': 'Déposé',

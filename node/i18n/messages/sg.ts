@@ -220,6 +220,8 @@ export const sg: Messages = {
   'tracking.err.number': 'Nimëro ti dossier so ayeke nzönî pëpe. Bâ lëtere oko oko.',
   'tracking.err.secret': 'Sû terefûni ti mo wala lâ ti dûngo ti mo.',
   'tracking.err.notFound': 'Dossier oko ayeke na nimëro so pëpe.',
+  'tracking.err.locked':
+    'A tara mingi na sioni ti dossier so: a kanga ni kete ngoi. Tara ni na pekoni, wala hunda na consulat.',
   'tracking.err.otherMission': 'Dossier so ayeke ti mbênî konsulâ: gue tene na lo.',
   'tracking.err.noMatch': 'Terefûni wala lâ ti dûngo ayeke ti dossier so pëpe.',
   'fileState.submitted': 'A mû ni awe',

@@ -18,6 +18,8 @@ export const FileErrorCode = {
   DocumentTooLarge: 'document_too_large',
   /** The bytes are not a PDF, JPEG or PNG, or not the type the upload declared. */
   DocumentTypeMismatch: 'document_type_mismatch',
+  /** Too many wrong secrets for this file: its details are locked for a while (lookup-lock.ts). */
+  LookupLocked: 'lookup_locked',
 } as const;
 
 /** One of the codes of {@link FileErrorCode}. */
@@ -34,6 +36,7 @@ export const FILE_ERROR_STATUS: Readonly<Record<FileErrorCodeValue, number>> = {
   document_not_found: 404,
   document_too_large: 413,
   document_type_mismatch: 415,
+  lookup_locked: 429,
 };
 
 /** A refusal of the files service. */

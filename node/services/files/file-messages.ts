@@ -53,3 +53,17 @@ export function fileStatusText(lang: Lang, trackingNumber: string, state: FileSt
 export function fileStateLabel(lang: Lang, state: FileState): string {
   return STATE_LABELS[lang][state];
 }
+
+const LOCKED_TEMPLATES: Readonly<Record<Lang, (tracking: string) => string>> = {
+  fr: (tracking) =>
+    `Consulat RCA: trop de mauvaises reponses pour consulter le dossier ${tracking}. Consultation bloquee un moment. Si ce n'etait pas vous, rien a faire: le dossier est protege.`,
+  sg: (tracking) =>
+    `Consulat RCA: a tara ti bâ dossier ${tracking} mingi na sioni. A kanga ni kete ngoi. Tongana a yeke mo pepe, mo sara ye oko pepe.`,
+  en: (tracking) =>
+    `CAR Consulate: too many wrong answers for file ${tracking}. Details are locked for a while. If this was not you, nothing to do: the file is protected.`,
+};
+
+/** The SMS telling an applicant that wrong answers locked their file's details for a while. */
+export function lookupLockedText(lang: Lang, trackingNumber: string): string {
+  return LOCKED_TEMPLATES[lang](trackingNumber);
+}

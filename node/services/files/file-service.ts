@@ -17,7 +17,7 @@ import {
   openAtCounter,
   openOnline,
 } from './file-intake.js';
-import { lookupFile, type PublicFileView } from './file-lookup.js';
+import { type LookupOptions, lookupFile, type PublicFileView } from './file-lookup.js';
 import { type FileMoveContext, moveFile, openFile } from './file-moves.js';
 import {
   type FileRow,
@@ -79,8 +79,11 @@ export interface FileService {
   countByState(): Partial<Record<FileState, number>>;
   /** Time in each state and against the service's target (in days, from the catalogue). */
   timing(fileId: string, targetDays: number): FileTiming;
-  /** The public lookup: the status only, details when the secret is the applicant's. */
-  lookup(raw: string, secret?: string): PublicFileView;
+  /**
+   * The public lookup: the status only, details when the secret is the applicant's; wrong typed
+   * secrets lock the file's details for a while (lookup_locked, lookup-lock.ts).
+   */
+  lookup(raw: string, secret?: string, options?: LookupOptions): PublicFileView;
   /** Seals a scanned document and attaches it (document_too_large, document_type_mismatch, file_not_found). */
   addDocument(fileId: string, input: NewDocument, actor: string): Promise<FileDocument>;
   /** A file's scanned documents, oldest first, without their bytes. */
@@ -127,7 +130,8 @@ export function createFileService(deps: FileServiceDeps): FileService {
       const workflow = workflows(row.service_code);
       return fileTiming(selectTransitions(store, fileId), { workflow, targetDays, now: clock() });
     },
-    lookup: (raw, secret) => lookupFile(deps, canonicalTracking(raw, trackingPrefix), secret),
+    lookup: (raw, secret, options) =>
+      lookupFile({ ...deps, now: clock }, canonicalTracking(raw, trackingPrefix), secret, options),
     addDocument: (fileId, input, actor) => addDocument(store, fileId, input, actor, clock()),
     documents: (fileId) => listDocuments(store, fileId),
     readDocument: (fileId, documentId) => readDocument(store, fileId, documentId),

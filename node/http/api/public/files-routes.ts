@@ -46,7 +46,7 @@ export async function filesRoutes(app: FastifyInstance, deps: PublicRouteDeps): 
     '/files/:trackingNumber',
     {
       schema: {
-        summary: `A file's status; its details with the applicant's secret in the ${SECRET_HEADER} header`,
+        summary: `A file's status; its details with the applicant's secret in the ${SECRET_HEADER} header (five wrong secrets lock the details for a while: 429 lookup_locked)`,
         tags: ['files'],
         params: trackingParams,
         querystring: noQuery,
