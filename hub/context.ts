@@ -105,6 +105,7 @@ export async function createHubContext(
     health: services.health,
     linkConnected: () => link.connected,
     version,
+    metricsToken: config.metrics.token,
   });
   return {
     config,

@@ -59,6 +59,8 @@ export const hubConfigSchema = z.strictObject({
       .superRefine(refusePlainMqtt),
   ]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `GET /metrics`, for the operator's scraper: without a token it answers 404. */
+  metrics: z.strictObject({ token: z.string().min(16).max(200).optional() }).default({}),
   /**
    * How long the hub keeps envelopes a mission acknowledged, and the sealed copies of the records a
    * mission's events changed: a mission restored from a backup up to that old asks for the first and

@@ -37,5 +37,6 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
             : undefined,
         },
     logLevel: env.HUB_LOG_LEVEL,
+    metrics: { token: env.HUB_METRICS_TOKEN },
   });
 }
