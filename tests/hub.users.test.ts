@@ -236,6 +236,32 @@ describe.each(storeBackends('hub users'))('hub users on $name', (backend) => {
     expect(await store.db.query('SELECT * FROM hub_login_attempts')).toEqual([]);
   });
 
+  it('counts each attempt before its hash runs: of ten wrong passwords sent at once, five are checked', async () => {
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        login(store.db, credentials(T0, { password: `wrong password ${i}` }), at(1000), { secretsKey }),
+      ),
+    );
+    const codes = outcomes.map((outcome) =>
+      outcome.status === 'rejected' ? (outcome.reason as { code?: string }).code : 'accepted',
+    );
+    expect(codes.filter((code) => code === 'invalid_credentials')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'locked')).toHaveLength(5);
+  });
+
+  it('starts the count afresh after a quiet spell as long as a lock, as the node does', async () => {
+    for (let i = 0; i < 4; i++) {
+      await expect(
+        login(store.db, credentials(T0, { password: `wrong password ${i}` }), at(i * 1000), { secretsKey }),
+      ).rejects.toMatchObject({ code: 'invalid_credentials' });
+    }
+    await expect(
+      login(store.db, credentials(T0, { password: 'wrong again' }), at(20 * MINUTE), { secretsKey }),
+    ).rejects.toMatchObject({ code: 'invalid_credentials' });
+    const [row] = await store.db.query<{ failures: number }>('SELECT failures FROM hub_login_attempts');
+    expect(row?.failures).toBe(1);
+  });
+
   it('counts only consecutive failures: a success starts the count afresh', async () => {
     const fail = (i: number) =>
       login(store.db, credentials(T0, { password: `wrong password ${i}` }), at(i * 1000), { secretsKey });

@@ -181,6 +181,17 @@ describe('staff lockout', () => {
     await expect(fx.loginAs(agent)).resolves.toBeDefined();
   });
 
+  it('counts each attempt before its hash runs: of ten wrong passwords sent at once, five are checked', async () => {
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => fail('amina')));
+    const codes = outcomes.map((error) => error.code);
+    expect(codes.filter((code) => code === 'invalid_credentials')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'account_locked')).toHaveLength(5);
+    const locked = fx.temp.store.db
+      .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'staff.locked'")
+      .get();
+    expect(locked).toEqual({ n: 1 });
+  });
+
   it('locks an unknown username exactly like a real one', async () => {
     for (let i = 0; i < 5; i++) expect((await fail('ghost')).code).toBe('invalid_credentials');
     expect((await fail('ghost')).code).toBe('account_locked');

@@ -1,4 +1,4 @@
-export { DEFAULT_LOCKOUT, type LockoutPolicy } from './lockout.js';
+export { countFailure, DEFAULT_LOCKOUT, type FailureCount, type LockoutPolicy, lockEnd } from './lockout.js';
 export {
   foldPassword,
   MAX_PASSWORD_LENGTH,

@@ -8,7 +8,7 @@ import { decryptField, encryptField } from '../../crypto/field-cipher.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { invalidCredentials, StaffError, StaffErrorCode } from './errors.js';
-import { lockedUntil, recordFailure } from './login-throttle.js';
+import { clearFailures, reserveAttempt } from './login-throttle.js';
 import { assertPasswordPolicy } from './password-policy.js';
 import { storeRecoveryCodes } from './recovery-codes.js';
 import { type IssuedSession, issueSession, revokeUserSessions } from './sessions.js';
@@ -35,17 +35,11 @@ export async function changePassword(
   const form = parseInput(passwordChangeSchema, input);
   const now = ctx.now();
   const row = requireActive(ctx, userId);
-  const until = lockedUntil(ctx.store.db, row.username, now);
-  if (until !== undefined) {
-    throw new StaffError(StaffErrorCode.AccountLocked, 'too many failed attempts: try again later', {
-      lockedUntil: until,
-    });
-  }
+  // Counted like a login before the hash runs; forgiven as soon as the current password matches.
+  reserveAttempt(ctx.store.db, row.username, now, ctx.lockout);
   const check = await ctx.hasher.verify(row.password_hash, form.currentPassword);
-  if (!check.valid) {
-    immediateTransaction(ctx.store.db, () => recordFailure(ctx.store.db, row.username, now, ctx.lockout));
-    throw invalidCredentials();
-  }
+  if (!check.valid) throw invalidCredentials();
+  clearFailures(ctx.store.db, row.username);
   assertPasswordPolicy(form.newPassword, row.username);
   if (form.newPassword === form.currentPassword) {
     throw new StaffError(StaffErrorCode.WeakPassword, 'the new password must differ from the current one', {

@@ -2,8 +2,8 @@ import { looksLikeTotpCode, matchTotpStep } from '../../../common/auth/index.js'
 import { decryptField } from '../../crypto/field-cipher.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { invalidCredentials, StaffError, StaffErrorCode } from './errors.js';
-import { clearFailures, lockedUntil, recordFailure } from './login-throttle.js';
+import { invalidCredentials, type StaffError, StaffErrorCode } from './errors.js';
+import { clearFailures, reserveAttempt } from './login-throttle.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
 import { type IssuedSession, issueSession, type PendingStep, pendingSteps } from './sessions.js';
 import { normaliseUsername, type StaffContext } from './staff-context.js';
@@ -37,27 +37,19 @@ export async function login(ctx: StaffContext, input: LoginInput): Promise<Login
   const form = parseInput(loginSchema, input);
   const username = normaliseUsername(form.username);
   const now = ctx.now();
-  assertNotLocked(ctx, username, now);
+  // Counted before the hash runs (common/auth/lockout.ts), forgiven below if the login succeeds.
+  const { setsLock } = reserveAttempt(ctx.store.db, username, now, ctx.lockout);
   const row = selectStaffRowByUsername(ctx.store.db, username);
   const usable = row !== undefined && row.active === 1;
   const storedHash = usable ? row.password_hash : await ctx.dummyHash();
   const check = await ctx.hasher.verify(storedHash, form.password);
   // The hash ran outside any transaction; everything it decides is re-read under the write lock.
   const outcome = immediateTransaction(ctx.store.db, () =>
-    settle(ctx, username, usable ? row : undefined, check.valid, form.code, now),
+    settle(ctx, username, usable ? row : undefined, check.valid, form.code, now, setsLock),
   );
   if (!outcome.ok) throw outcome.error;
   if (check.needsRehash && row) await rehash(ctx, row, form.password);
   return outcome.result;
-}
-
-function assertNotLocked(ctx: StaffContext, username: string, now: Date): void {
-  const until = lockedUntil(ctx.store.db, username, now);
-  if (until !== undefined) {
-    throw new StaffError(StaffErrorCode.AccountLocked, 'too many failed logins: try again later', {
-      lockedUntil: until,
-    });
-  }
 }
 
 function settle(
@@ -67,12 +59,8 @@ function settle(
   passwordValid: boolean,
   code: string | undefined,
   now: Date,
+  setsLock: boolean,
 ): Outcome {
-  try {
-    assertNotLocked(ctx, username, now);
-  } catch (error) {
-    return { ok: false, error: error as StaffError };
-  }
   const row = seen ? selectStaffRow(ctx.store.db, seen.id) : undefined;
   const passed =
     passwordValid &&
@@ -80,7 +68,7 @@ function settle(
     row.active === 1 &&
     row.password_hash === seen?.password_hash &&
     checkSecondFactor(ctx, row, code, now);
-  if (!passed || row === undefined) return fail(ctx, username, row, now);
+  if (!passed || row === undefined) return fail(ctx, row, now, setsLock);
   clearFailures(ctx.store.db, username);
   ctx.store.db
     .prepare('UPDATE staff_users SET last_login_at = ? WHERE id = ?')
@@ -128,9 +116,9 @@ function checkSecondFactor(ctx: StaffContext, row: StaffRow, code: string | unde
   return used;
 }
 
-function fail(ctx: StaffContext, username: string, row: StaffRow | undefined, now: Date): Outcome {
-  recordFailure(ctx.store.db, username, now, ctx.lockout);
-  if (row && lockedUntil(ctx.store.db, username, now) !== undefined) {
+// The attempt was counted when it began: a failure leaves the count, and the lock if it set one.
+function fail(ctx: StaffContext, row: StaffRow | undefined, now: Date, setsLock: boolean): Outcome {
+  if (row && setsLock) {
     appendAudit(ctx.store.db, {
       actor: 'system:login',
       action: 'staff.locked',
