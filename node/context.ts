@@ -49,6 +49,7 @@ export async function createNodeContext(
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   const metrics = createNodeMetrics(config.missionId);
   const domain = createDomain(store, config);
+  domain.sms.onCapped(({ reason, purpose, outcome }) => metrics.smsCapped.inc({ reason, purpose, outcome }));
   // A key rotation certified while the node was stopped, or cut short by a crash, is finished first.
   const identity = promoteNextKey(config, store) ?? secrets.identity;
   const trust = loadTrustMaterial(store);
@@ -82,19 +83,14 @@ export async function createNodeContext(
       ? httpSmsGateway(config.sms)
       : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
   const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
-  await app.register(healthRoutes, {
-    health: domain.health,
-    metrics,
-    linkStatus: () => link?.status(),
-    version,
-  });
+  await app.register(healthRoutes, { health: domain.health, metrics, link, version, config });
   await app.register(publicApiRoutes, { domain, config });
   const staffDeps = { domain, config };
   await app.register(staffApiRoutes, staffDeps);
   await app.register(backofficeRoutes, staffDeps);
   await app.register(liveRoutes, staffDeps);
   await app.register(portalRoutes, { domain, config });
-  await app.register(ussdRoutes, { domain, config });
+  await app.register(ussdRoutes, { domain, config, metrics });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   let checkpointer: Checkpointer | undefined;

@@ -56,8 +56,34 @@ export function createNodeMetrics(missionId: string) {
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const ussdCallbacksRefused = new Counter({
+    name: 'econsulat_ussd_callbacks_refused_total',
+    help: 'USSD callbacks refused as not from the gateway, by reason (disabled: no token configured)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  const ussdEnabled = new Gauge({
+    name: 'econsulat_ussd_enabled',
+    help: '1 when the USSD callback takes calls (a gateway token is configured), 0 when it refuses them all',
+    registers: [registry],
+  });
+  const linkLastSent = new Gauge({
+    name: 'econsulat_link_last_sent_timestamp_seconds',
+    help: 'The newest timestamp sealed on an envelope sent to the hub since start (the hub shows it as last seen)',
+    registers: [registry],
+  });
+  const smsCapped = new Counter({
+    name: 'econsulat_sms_capped_total',
+    help: 'SMS not queued because a cap on their number or number prefix was reached, by reason (phone_hour, phone_day, prefix_hour, prefix_day), purpose and outcome (refused: the change was not made; dropped: the change stands without its SMS)',
+    labelNames: ['reason', 'purpose', 'outcome'],
+    registers: [registry],
+  });
   return {
     registry,
+    smsCapped,
+    ussdCallbacksRefused,
+    ussdEnabled,
+    linkLastSent,
     recoveredToReview,
     recoveredRecords,
     httpRequests,

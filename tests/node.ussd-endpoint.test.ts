@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ussdDomainData } from '../node/ussd/ussd-domain-data.js';
 import { ussdReply } from '../node/ussd/ussd-menu.js';
 import type { TestNode } from './_util/node-app.js';
+import { metricSample } from './_util/rogue-client.js';
 import {
   ASCII_ONLY,
   addService,
@@ -12,6 +13,7 @@ import {
   dial,
   expectScreen,
   fileOf,
+  GATEWAY_TOKEN,
   OTHER_PHONE,
   PHONE,
 } from './_util/ussd.js';
@@ -33,6 +35,7 @@ describe('USSD endpoint: what is not a proper callback', () => {
     const response = await node.app.inject({
       method: 'POST',
       url: '/ussd',
+      headers: { authorization: `Bearer ${GATEWAY_TOKEN}` },
       payload: { sessionId: 's-json', serviceCode: '*384#', phoneNumber: PHONE, text: '4' },
     });
     expect(response.statusCode).toBe(200);
@@ -66,7 +69,12 @@ describe('USSD endpoint: what is not a proper callback', () => {
       {},
     ];
     for (const { headers, payload } of cases) {
-      const response = await node.app.inject({ method: 'POST', url: '/ussd', headers, payload });
+      const response = await node.app.inject({
+        method: 'POST',
+        url: '/ussd',
+        headers: { ...headers, authorization: `Bearer ${GATEWAY_TOKEN}` },
+        payload,
+      });
       expect(response.statusCode, JSON.stringify(headers)).toBe(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);
       expect(response.body).toBe(
@@ -144,23 +152,75 @@ describe('USSD endpoint: what is not a proper callback', () => {
   });
 });
 
-describe('USSD endpoint: gateway token and limits', () => {
-  it('refuses a callback without the configured token, takes it as a bearer or in the URL', async () => {
-    const node = await ussdNode({ token: 'gw-secret-0123456789' });
-    const refused = await dial(node, '');
-    expect(refused.statusCode).toBe(403);
-    expect(refused.body).toMatch(/^END Service indisponible\./);
-    expect((await dial(node, '', PHONE, { url: '/ussd?token=wrong-secret-012345' })).statusCode).toBe(403);
-    expect((await dial(node, '', PHONE, { url: '/ussd?token=gw-secret-0123456789' })).body).toMatch(/^CON /);
+describe('USSD endpoint: the gateway credential', () => {
+  const GATEWAY_NET = '192.0.2.0/24';
+  const GATEWAY = '192.0.2.10';
+  const ELSEWHERE = '203.0.113.5';
+
+  it('takes the token as a bearer or in the callback URL', async () => {
+    const node = await ussdNode();
+    const inUrl = { bearer: null, url: `/ussd?token=${GATEWAY_TOKEN}` };
+    expect((await dial(node, '', PHONE, inUrl)).body).toMatch(/^CON /);
     const bearer = await node.app.inject({
       method: 'POST',
       url: '/ussd',
-      headers: { authorization: 'Bearer gw-secret-0123456789' },
+      headers: { authorization: `Bearer ${GATEWAY_TOKEN}` },
       payload: { sessionId: 's1', serviceCode: '*384#', phoneNumber: PHONE, text: '' },
     });
     expect(bearer.body).toMatch(/^CON Consulat RCA/);
   });
 
+  it('refuses no token, a wrong one and an address outside the allow-list with 403, counted by reason, reading and writing nothing', async () => {
+    // One call a minute per phone: a refused call that reached the limits would leave the caller BUSY.
+    const node = await ussdNode({ allowFrom: [GATEWAY_NET], perPhonePerMinute: 1 });
+    const before = rowCounts(node);
+    const refusals = [
+      dial(node, '', PHONE, { bearer: null, remoteAddress: GATEWAY }),
+      dial(node, '', PHONE, { bearer: `${GATEWAY_TOKEN}-not`, remoteAddress: GATEWAY }),
+      dial(node, '', PHONE, {
+        bearer: null,
+        url: '/ussd?token=wrong-token-0123456789',
+        remoteAddress: GATEWAY,
+      }),
+      dial(node, '', PHONE, { remoteAddress: ELSEWHERE }),
+    ];
+    for (const refused of await Promise.all(refusals)) {
+      expect(refused.statusCode).toBe(403);
+      expect(refused.body).toBe('END Service indisponible.\nService ayeke pepe.');
+    }
+    expect(rowCounts(node)).toEqual(before);
+    expect(await refusedByReason(node)).toEqual({
+      disabled: 0,
+      missing_token: 1,
+      wrong_token: 2,
+      address_not_allowed: 1,
+    });
+    // The gateway, from its network (a dual-stack socket shows it IPv4-mapped): the menu, first try.
+    expect((await dial(node, '', PHONE, { remoteAddress: `::ffff:${GATEWAY}` })).body).toMatch(/^CON /);
+  });
+
+  it('lets another client address in the allow-list through while refusing one outside it', async () => {
+    const node = await ussdNode({ allowFrom: [GATEWAY_NET, '2001:db8::/32'] });
+    expect((await dial(node, '4', PHONE, { remoteAddress: '192.0.2.200' })).statusCode).toBe(200);
+    expect((await dial(node, '4', PHONE, { remoteAddress: '2001:db8::7' })).statusCode).toBe(200);
+    expect((await dial(node, '4', PHONE, { remoteAddress: '192.0.3.1' })).statusCode).toBe(403);
+    expect((await refusedByReason(node)).address_not_allowed).toBe(1);
+  });
+
+  // A mission without a gateway keeps running; its USSD route is closed, and says so.
+  it('refuses every callback, even one with a token, when the node has no gateway token', async () => {
+    const node = await ussdNode({ token: undefined });
+    const before = rowCounts(node);
+    expect((await dial(node, '')).statusCode).toBe(403);
+    expect((await dial(node, '', PHONE, { bearer: null })).statusCode).toBe(403);
+    expect(rowCounts(node)).toEqual(before);
+    expect((await refusedByReason(node)).disabled).toBe(2);
+    const text = await node.metrics.registry.metrics();
+    expect(metricSample(text, 'econsulat_ussd_enabled', { mission: 'fr-paris' })).toBe(0);
+  });
+});
+
+describe('USSD endpoint: limits', () => {
   it('limits callbacks per session and per phone number, answering with an END', async () => {
     const node = await ussdNode({ perSessionPerMinute: 3, perPhonePerMinute: 4 });
     const busy = 'END Trop de demandes. Reessayez dans une minute.\nAye mingi. Kiri na peko ti miniti oko.';
@@ -183,3 +243,28 @@ describe('USSD endpoint: gateway token and limits', () => {
     expect(bodies[1]).toMatch(/^END Horaires/);
   });
 });
+
+/** Rows in every table of the node's database: a refused callback changes none. */
+function rowCounts(node: TestNode): Record<string, number> {
+  const tables = node.store.db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    .all() as { name: string }[];
+  return Object.fromEntries(
+    tables.map(({ name }) => [
+      name,
+      (node.store.db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n,
+    ]),
+  );
+}
+
+/** The refusal counter of the node's metrics, by reason. */
+async function refusedByReason(node: TestNode): Promise<Record<string, number | undefined>> {
+  const text = await node.metrics.registry.metrics();
+  const reasons = ['disabled', 'missing_token', 'wrong_token', 'address_not_allowed'];
+  return Object.fromEntries(
+    reasons.map((reason) => [
+      reason,
+      metricSample(text, 'econsulat_ussd_callbacks_refused_total', { mission: 'fr-paris', reason }),
+    ]),
+  );
+}

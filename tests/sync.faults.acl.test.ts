@@ -19,6 +19,7 @@ import {
 } from '../protocol/index.js';
 import { bookedData } from './_util/event-data.js';
 import { bookingEvents, throwawayHubConfig } from './_util/hub-fixtures.js';
+import { scrapeApp } from './_util/metrics-scrape.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { connectAs, endQuietly, metricSample } from './_util/rogue-client.js';
@@ -53,7 +54,7 @@ describe('a mission reaching for another mission’s topics', () => {
     const attackerId = attacker.identity.partyId;
 
     const brokerRefusals = async (kind: string) => {
-      const text = (await hub!.context.app.inject({ method: 'GET', url: '/metrics' })).body;
+      const text = await scrapeApp(hub!.context.app);
       return metricSample(text, 'econsulat_hub_broker_refusals_total', { kind }) ?? 0;
     };
     const eventsOf = async (missionId: string) =>

@@ -8,6 +8,7 @@ import { sealNext } from '../node/link/sender.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
 import { decodeHeader, HUB_ID, Identity, ready, seal, upTopic } from '../protocol/index.js';
 import { bookingEvents, throwawayHubConfig } from './_util/hub-fixtures.js';
+import { scrapeApp } from './_util/metrics-scrape.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { connectAs, endQuietly, flipByte, metricSample, SEQ_LOW_BYTE } from './_util/rogue-client.js';
@@ -43,7 +44,7 @@ describe('a rogue client on the broker (replays, reordering, alterations, forger
     await hub.context.reloadTrust();
     const victimId = victim.identity.partyId;
 
-    const metrics = async () => (await hub!.context.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = () => scrapeApp(hub!.context.app);
     const outcomes = async (outcome: string) =>
       metricSample(await metrics(), 'econsulat_hub_envelopes_total', { outcome }) ?? 0;
     const refusedFor = async (reason: string) =>

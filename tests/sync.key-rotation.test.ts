@@ -16,6 +16,7 @@ import {
   upTopic,
 } from '../protocol/index.js';
 import { bookingEvents } from './_util/hub-fixtures.js';
+import { scrapeApp, TEST_METRICS_TOKEN } from './_util/metrics-scrape.js';
 import { type EnrolledMission, enrolMission, uniqueMissionId } from './_util/mission-link.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { connectAs, endQuietly, metricSample } from './_util/rogue-client.js';
@@ -44,6 +45,7 @@ describe('rotating a mission key on a running hub (embedded broker, PGlite)', ()
       http: { host: '127.0.0.1', port: 0 },
       mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
+      metrics: { token: TEST_METRICS_TOKEN },
     });
     hub = await createHub(config, hubIdentity);
     const running = hub;
@@ -55,7 +57,7 @@ describe('rotating a mission key on a running hub (embedded broker, PGlite)', ()
     const missionId = old.partyId;
     const next = Identity.generate(missionId);
 
-    const metrics = async () => (await running.context.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = () => scrapeApp(running.context.app);
     const refusedFor = async (reason: string) =>
       metricSample(await metrics(), 'econsulat_hub_envelopes_refused', { reason }) ?? 0;
     const appliedUpTo = async () => {

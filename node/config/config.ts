@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { brokerUrlFields, refusePlainMqtt } from '../../common/config/plain-mqtt.js';
 import { isIsoCurrency } from '../../common/money/index.js';
+import { isAddressRange } from '../../common/net/address-ranges.js';
 import { missionIdSchema } from '../../protocol/index.js';
+import { smsCapsSchema } from '../services/outbox/sms-caps.js';
 
 /** The mission node's configuration: built from the environment by env.ts, or directly by tests. */
 export const nodeConfigSchema = z.strictObject({
@@ -52,6 +54,8 @@ export const nodeConfigSchema = z.strictObject({
       z.strictObject({ gateway: z.literal('http'), url: z.url(), token: z.string().min(1) }),
     ])
     .default({ gateway: 'file' }),
+  /** SMS per phone number and per number prefix, per hour and per day (services/outbox/sms-caps.ts). */
+  smsCaps: smsCapsSchema.prefault({}),
   /** What the citizen portal shows of the mission, as the mission writes it (opening hours come from its calendar). */
   profile: z
     .strictObject({
@@ -60,20 +64,31 @@ export const nodeConfigSchema = z.strictObject({
       email: z.email().max(254).optional(),
     })
     .default({}),
-  /** The USSD channel, `POST /ussd`: the gateway's shared secret and the callbacks allowed. */
+  /**
+   * The USSD channel, `POST /ussd`: the gateway's credential, the addresses it calls from, and the
+   * callbacks allowed. Without a token the node still starts and every callback is refused (403):
+   * see node/http/ussd/ussd-routes.ts.
+   */
   ussd: z
     .strictObject({
-      /**
-       * What the gateway sends as `Authorization: Bearer …` or `?token=` in its callback URL.
-       * Without it anyone who reaches the node can claim any caller number: set it in production.
-       */
+      /** What the gateway sends as `Authorization: Bearer …` or `?token=` in its callback URL. */
       token: z.string().min(16).max(200).optional(),
+      /**
+       * The gateway's addresses or CIDR blocks, when the operator publishes them: a callback from
+       * elsewhere is refused even with the token. Empty: any address that has the token.
+       */
+      allowFrom: z
+        .array(z.string().trim().refine(isAddressRange, { error: 'not an IP address or CIDR block' }))
+        .max(64)
+        .default([]),
       perPhonePerMinute: z.int().min(1).max(600).default(30),
       perSessionPerMinute: z.int().min(1).max(600).default(20),
       /** From one address: the gateway's, for all its callers. */
       perAddressPerMinute: z.int().min(1).max(100_000).default(3000),
     })
-    .default({ perPhonePerMinute: 30, perSessionPerMinute: 20, perAddressPerMinute: 3000 }),
+    .default({ allowFrom: [], perPhonePerMinute: 30, perSessionPerMinute: 20, perAddressPerMinute: 3000 }),
+  /** `GET /metrics`, for the operator's scraper: without a token it answers 404. */
+  metrics: z.strictObject({ token: z.string().min(16).max(200).optional() }).default({}),
   /** Offer the simulated online payment provider (demo and training only). */
   simulatedPayments: z.boolean().default(false),
   backup: z.strictObject({ keep: z.int().min(1).max(365).default(14) }).default({ keep: 14 }),

@@ -35,7 +35,16 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       phone: env.MISSION_PHONE,
       email: env.MISSION_EMAIL,
     },
-    ussd: { token: env.MISSION_USSD_TOKEN },
+    ussd: { token: env.MISSION_USSD_TOKEN, allowFrom: listOf(env.MISSION_USSD_ALLOW_FROM) },
+    metrics: { token: env.MISSION_METRICS_TOKEN },
     logLevel: env.MISSION_LOG_LEVEL,
   });
+}
+
+/** A comma-separated list (`MISSION_USSD_ALLOW_FROM=196.12.0.0/24,2001:db8::/32`); unset is none. */
+function listOf(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

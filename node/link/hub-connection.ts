@@ -41,10 +41,9 @@ export interface HubLinkOptions {
   readonly onError?: (error: Error) => void;
 }
 
-/** The link's state, for /healthz, /metrics and the IT referent's page. */
+/** The link's state, held in memory (free to read on every probe), for /healthz and /metrics. */
 export interface HubLinkStatus {
   readonly connected: boolean;
-  readonly held: number;
   readonly lastConnectedAt: number | undefined;
   /** The newest timestamp sealed on an envelope published to the hub since start (ms). */
   readonly lastSentAt?: number | undefined;
@@ -110,10 +109,14 @@ export class HubLink {
   status(): HubLinkStatus {
     return {
       connected: this.client?.connected ?? false,
-      held: heldCount(this.ctx.store.db),
       lastConnectedAt: this.lastConnectedAt,
       lastSentAt: this.lastSentAt,
     };
+  }
+
+  /** Envelopes published and not yet acknowledged by the hub: a count in the database. */
+  heldCount(): number {
+    return heldCount(this.ctx.store.db);
   }
 
   /** Says goodbye (retained offline) when connected, then closes. */

@@ -38,8 +38,10 @@ const app = await buildHttpApp({
 await app.register(healthRoutes, {
   health: domain.health,
   metrics,
-  linkStatus: () => undefined,
+  link: undefined,
   version: 'bench',
+  config,
+  healthzPerMinute: BENCH_LIMIT,
 });
 const rateLimits: PublicRateLimits = {
   read: BENCH_LIMIT,

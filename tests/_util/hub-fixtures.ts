@@ -15,6 +15,7 @@ import {
   seal,
 } from '../../protocol/index.js';
 import { bookedData } from './event-data.js';
+import { TEST_METRICS_TOKEN } from './metrics-scrape.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -75,5 +76,6 @@ export function throwawayHubConfig(dataDir: string): HubConfig {
     http: { host: '127.0.0.1', port: 0 },
     mqtt: { mode: 'embedded', host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
+    metrics: { token: TEST_METRICS_TOKEN },
   });
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { type NodeConfig, type NodeConfigInput, nodeConfigSchema } from '../../node/config/config.js';
 import type { Store } from '../../node/db/store.js';
 import { buildHttpApp } from '../../node/http/app.js';
-import { createNodeMetrics } from '../../node/metrics.js';
+import { createNodeMetrics, type NodeMetrics } from '../../node/metrics.js';
 import { seedCalendars } from '../../node/services/appointments/calendar-seed.js';
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { createDomain, type Domain } from '../../node/services/domain.js';
+import { TEST_METRICS_TOKEN } from './metrics-scrape.js';
 import { openTempStore } from './node-store.js';
 
 /** What a route plugin under test is given: the node's parts it may use (never the store). */
@@ -13,6 +14,8 @@ export interface TestNodeDeps {
   readonly domain: Domain;
   readonly config: NodeConfig;
   readonly now: () => Date;
+  /** The app's own metrics (what a route counts shows here). */
+  readonly metrics: NodeMetrics;
 }
 
 /** A route plugin, as the node registers them: `(app, deps)`; its deps may be any subset of these. */
@@ -50,6 +53,7 @@ export function parisNodeConfig(dataDir: string, overrides: Partial<NodeConfigIn
     region: 'FR',
     hostCurrency: 'EUR',
     logLevel: 'silent',
+    metrics: { token: TEST_METRICS_TOKEN },
     ...overrides,
   });
 }
@@ -67,13 +71,14 @@ export async function buildTestNode(options: TestNodeOptions = {}): Promise<Test
     seedCalendars(temp.store, now());
   }
   const domain = createDomain(temp.store, config, now);
+  const metrics = createNodeMetrics(config.missionId);
   const app = await buildHttpApp({
     missionId: config.missionId,
-    metrics: createNodeMetrics(config.missionId),
+    metrics,
     logLevel: config.logLevel,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
-  const deps: TestNodeDeps = { domain, config, now };
+  const deps: TestNodeDeps = { domain, config, now, metrics };
   for (const plugin of options.plugins ?? []) await app.register(plugin, deps);
   await app.ready();
   return {

@@ -14,26 +14,32 @@ export const CAR_PHONE = '+23672123456';
 /** What gateways and handsets show as sent: printable ASCII and newlines. */
 export const ASCII_ONLY = /^[\x20-\x7E\n]*$/;
 
+/** The gateway token of the test nodes, which `dial` sends unless told otherwise. */
+export const GATEWAY_TOKEN = 'gateway-token-for-tests-0123456789';
+
 const OPEN_LIMITS = { perPhonePerMinute: 600, perSessionPerMinute: 600, perAddressPerMinute: 100_000 };
 
-/** The USSD endpoint over a seeded Paris mission, limits wide open unless given. */
+/** The USSD endpoint over a seeded Paris mission, with the test gateway token, limits wide open unless given. */
 export function buildUssdNode(ussd: Partial<NonNullable<NodeConfigInput['ussd']>> = {}): Promise<TestNode> {
   return buildTestNode({
     now: testClock().now,
     plugins: [ussdRoutes],
-    config: { ussd: { ...OPEN_LIMITS, ...ussd } },
+    config: { ussd: { token: GATEWAY_TOKEN, ...OPEN_LIMITS, ...ussd } },
   });
+}
+
+/** How a test callback presents itself: its bearer token (none with `null`) and its client address. */
+export interface DialOptions {
+  readonly session?: string;
+  readonly url?: string;
+  readonly bearer?: string | null;
+  readonly remoteAddress?: string;
 }
 
 let sessions = 0;
 
 /** One callback as a gateway posts it: a urlencoded form. */
-export function dial(
-  node: { app: FastifyInstance },
-  text: string,
-  phone = PHONE,
-  options: { session?: string; url?: string } = {},
-) {
+export function dial(node: { app: FastifyInstance }, text: string, phone = PHONE, options: DialOptions = {}) {
   const form = new URLSearchParams({
     sessionId: options.session ?? `ATUid_${++sessions}`,
     serviceCode: '*384*1234#',
@@ -41,11 +47,16 @@ export function dial(
     networkCode: '20801',
     text,
   });
+  const bearer = options.bearer === undefined ? GATEWAY_TOKEN : options.bearer;
   return node.app.inject({
     method: 'POST',
     url: options.url ?? '/ussd',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }),
+    },
     payload: form.toString(),
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
   });
 }
 

@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { normalisePhone } from '../../crypto/blind-index.js';
@@ -27,23 +26,6 @@ export function callerPhone(raw: string, region: CountryCode): string | undefine
   const asGiven = normalisePhone(typed, region);
   if (asGiven !== undefined || !/^\d{8,15}$/.test(typed)) return asGiven;
   return normalisePhone(`+${typed}`, region);
-}
-
-/** The gateway's secret on a request: `Authorization: Bearer …`, else `?token=` of the callback URL. */
-function presentedToken(request: FastifyRequest): string | undefined {
-  const bearer = /^Bearer (\S{1,200})$/.exec(request.headers.authorization ?? '')?.[1];
-  if (bearer !== undefined) return bearer;
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.token === 'string' ? query.token : undefined;
-}
-
-/** True when no token is configured, or the request carries it (compared in constant time). */
-export function isFromGateway(request: FastifyRequest, expected: string | undefined): boolean {
-  if (expected === undefined) return true;
-  const given = presentedToken(request);
-  if (given === undefined) return false;
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** A rate-limit key that is not the phone number: the limiter's memory holds no numbers. */

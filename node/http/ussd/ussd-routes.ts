@@ -2,17 +2,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { missionPrefix, type NodeConfig } from '../../config/config.js';
+import type { NodeMetrics } from '../../metrics.js';
 import type { Domain } from '../../services/domain.js';
 import { ussdDomainData } from '../../ussd/ussd-domain-data.js';
 import { ussdReply } from '../../ussd/ussd-menu.js';
 import { endWith } from '../../ussd/ussd-text.js';
-import { ApiError, toWireError } from '../errors.js';
-import { callerPhone, isFromGateway, limitKey, ussdCallbackSchema } from './ussd-callback.js';
+import { toWireError } from '../errors.js';
+import { GATEWAY_REFUSALS, type GatewayGate, gatewayGate } from '../gateway-gate.js';
+import { callerPhone, limitKey, ussdCallbackSchema } from './ussd-callback.js';
 
 /** What the USSD endpoint needs from the node. */
 export interface UssdRouteDeps {
   readonly domain: Domain;
   readonly config: NodeConfig;
+  /** Where refused callbacks are counted and whether the channel takes calls is shown. */
+  readonly metrics: Pick<NodeMetrics, 'ussdCallbacksRefused' | 'ussdEnabled'>;
   readonly now?: () => Date;
 }
 
@@ -42,20 +46,28 @@ function sendText(reply: FastifyReply, status: number, text: string): FastifyRep
  * `POST /ussd`: the gateway's callback at each step of a session, answered in plain text starting
  * `CON ` (the menu goes on) or `END `. Anything wrong with a callback is still answered 200 with an
  * `END` apology (gateways show the handset nothing useful otherwise), except a caller that is not
- * the gateway (403). Limits per session and per phone number, besides the per-address one; the
- * phone number is never logged.
+ * the gateway (403, counted by reason, before the body is read). Limits per session and per phone
+ * number, besides the per-address one; the phone number is never logged.
+ *
+ * Without a configured token the node still starts and this route refuses every callback (403,
+ * reason `disabled`; /healthz and /metrics say so). A mission without a USSD gateway must keep its
+ * portal, counter and link running: refusing to start would trade a channel it does not use for
+ * all the others, while an open callback would let anyone claim any caller's number.
  */
 export async function ussdRoutes(app: FastifyInstance, deps: UssdRouteDeps): Promise<void> {
-  const { config } = deps;
-  if (config.ussd.token === undefined) {
-    // Info, not warn: the demo runs at warn and has no gateway; production logs at info.
-    app.log.info('ussd: no gateway token configured; anyone reaching the node may claim any caller number');
+  const { config, metrics } = deps;
+  const isEnabled = config.ussd.token !== undefined;
+  metrics.ussdEnabled.set(isEnabled ? 1 : 0);
+  for (const reason of GATEWAY_REFUSALS) metrics.ussdCallbacksRefused.labels(reason).inc(0);
+  if (!isEnabled) {
+    // Info, not warn: a mission without a gateway sees this at every start, by design.
+    app.log.info(
+      'ussd: disabled, every callback is refused: set MISSION_USSD_TOKEN (node.json ussd.token) to take them',
+    );
   }
   await app.register(async (scope) => {
     answerFailuresAsScreens(scope);
-    scope.addHook('onRequest', async (request) => {
-      if (!isFromGateway(request, config.ussd.token)) throw new ApiError('forbidden', 'not the USSD gateway');
-    });
+    refuseAllButTheGateway(scope, gatewayGate(config.ussd), metrics);
     const isOverLimit = callbackLimits(scope, config);
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/ussd',
@@ -77,6 +89,22 @@ export async function ussdRoutes(app: FastifyInstance, deps: UssdRouteDeps): Pro
         return sendText(reply, 200, ussdReply({ text: call.text, phone }, dataFor(deps)));
       },
     );
+  });
+}
+
+// On request, before the body is parsed and before any limit counts the call against a session or
+// a phone: a refused callback reads and writes nothing.
+function refuseAllButTheGateway(
+  scope: FastifyInstance,
+  gate: GatewayGate,
+  metrics: UssdRouteDeps['metrics'],
+) {
+  scope.addHook('onRequest', async (request, reply) => {
+    const refusal = gate(request);
+    if (refusal === undefined) return;
+    metrics.ussdCallbacksRefused.labels(refusal).inc();
+    request.log.warn({ reason: refusal }, 'ussd callback refused: not the gateway');
+    return sendText(reply, 403, NOT_GATEWAY);
   });
 }
 
