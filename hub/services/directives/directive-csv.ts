@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../../../common/csv/spreadsheet-csv.js';
 import { type CellFormat, type CellValue, csvCell } from '../../dashboards/format.js';
 
 /** A column of a directive table: the key of its cell, its header and how its value reads. */
@@ -9,8 +9,9 @@ export interface DirectiveColumn {
 }
 
 /**
- * Rows as CSV (RFC 4180: comma, CRLF, quotes where needed) headed by the column labels, with a
- * byte-order mark so that spreadsheet software reads the accents as UTF-8 — as the dashboards' CSV.
+ * Rows as CSV for spreadsheets, headed by the column labels, as the dashboards' CSV
+ * (common/csv: RFC 4180, byte-order mark, no cell that runs as a formula — a mission's free-text
+ * acknowledgement comment lands here).
  */
 export function directiveCsv(
   columns: readonly DirectiveColumn[],
@@ -19,5 +20,8 @@ export function directiveCsv(
   const lines = rows.map((row) =>
     columns.map((column) => csvCell(row.cells[column.key] ?? null, column.format)),
   );
-  return `\uFEFF${stringify([columns.map((column) => column.label), ...lines], { record_delimiter: 'windows' })}`;
+  return spreadsheetCsv(
+    columns.map((column) => column.label),
+    lines,
+  );
 }
