@@ -49,6 +49,7 @@ function event(store: Store, at: Date, delivered: boolean): number {
 
 function sms(store: Store, at: Date, sent: boolean): number {
   const id = enqueueSms(store, { to: '+33612345678', text: 'Rappel', purpose: 'reminder' }, at);
+  if (id === undefined) throw new Error('the SMS caps dropped a reminder');
   if (sent) markSmsSent(store, id, at);
   return id;
 }

@@ -2,7 +2,7 @@ import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/
 import { sodium, utf8 } from '../../protocol/index.js';
 
 /** What a blind index is over; part of the hashed input, so equal values of two kinds never collide. */
-export type BlindIndexKind = 'phone' | 'id_number';
+export type BlindIndexKind = 'phone' | 'phone_prefix' | 'id_number';
 
 /** Bytes of a blind index. 256 bits: lookups must never match the wrong person. */
 export const BLIND_INDEX_BYTES = 32;

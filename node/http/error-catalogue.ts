@@ -3,6 +3,7 @@ import { appointmentErrorStatus } from '../services/appointments/errors.js';
 import { catalogueErrorStatus } from '../services/catalogue/errors.js';
 import { CIVIL_STATUS_ERROR_STATUS } from '../services/civil-status/errors.js';
 import { FILE_ERROR_STATUS } from '../services/files/errors.js';
+import { SMS_ERROR_STATUS } from '../services/outbox/sms-errors.js';
 import { PAYMENT_ERROR_STATUS } from '../services/payments/errors.js';
 import { REGISTRATION_ERROR_STATUS } from '../services/registrations/errors.js';
 import { STAFF_ERROR_STATUS } from '../services/staff/index.js';
@@ -23,6 +24,7 @@ export const NODE_ERROR_CATALOGUE: ReadonlyMap<string, number> = errorCatalogue(
   files: FILE_ERROR_STATUS,
   payments: PAYMENT_ERROR_STATUS,
   registrations: REGISTRATION_ERROR_STATUS,
+  sms: SMS_ERROR_STATUS,
   staff: STAFF_ERROR_STATUS,
   'staff http': STAFF_HTTP_STATUS,
   'public api': PUBLIC_ERROR_STATUS,

@@ -11,6 +11,7 @@ import { type CivilStatusService, createCivilStatusService } from './civil-statu
 import { createDirectiveService, type DirectiveService } from './directives/directive-service.js';
 import { createFileService, type FileService } from './files/file-service.js';
 import { createHealthReadings, type HealthReadings } from './health/health-readings.js';
+import { bindSmsCaps } from './outbox/sms-cap-policy.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
 import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
@@ -56,6 +57,8 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
     : undefined;
   const hasher = createPasswordPool();
   const changes = createChangeFeed(store);
+  // Before any service can queue an SMS: every sender is capped through the store (sms-cap-policy.ts).
+  bindSmsCaps(store, config.smsCaps);
   return {
     people,
     files,

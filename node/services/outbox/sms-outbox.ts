@@ -2,21 +2,12 @@ import { z } from 'zod';
 import { sodium, utf8 } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
+import { reportSmsStop, smsCapsOf, WHEN_CAPPED, type WhenCapped } from './sms-cap-policy.js';
+import { capReached, type SmsCapReason, smsCapIndexes } from './sms-caps.js';
+import { SmsCapError } from './sms-errors.js';
+import { type SmsPurpose, smsPurposeSchema } from './sms-purposes.js';
 
-/** Why an SMS is sent: shown to agents beside its delivery state. */
-export const smsPurposeSchema = z.enum([
-  'booking_code',
-  'booking_confirmed',
-  'booking_cancelled',
-  'booking_rescheduled',
-  'reminder',
-  'waitlist_offer',
-  'file_status',
-  'file_lookup_locked',
-  'payment_receipt',
-  'other',
-]);
-export type SmsPurpose = z.infer<typeof smsPurposeSchema>;
+export { type SmsPurpose, smsPurposeSchema } from './sms-purposes.js';
 
 const smsInputSchema = z.strictObject({
   to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 phone number'),
@@ -41,17 +32,41 @@ export interface SmsStatus {
   readonly nextAttemptAt: string | null;
 }
 
-/** Queues an SMS. Call it inside the transaction of the change it reports. Returns its id. */
-export function enqueueSms(store: Store, input: SmsInput, now: Date = new Date()): number {
+/** Options of {@link enqueueSms}. */
+export interface EnqueueSmsOptions {
+  /** What a cap does to this SMS, when not what its purpose says ({@link WHEN_CAPPED}). */
+  readonly whenCapped?: WhenCapped;
+}
+
+/**
+ * Queues an SMS. Call it inside the transaction of the change it reports. Returns its id, or
+ * undefined when a cap on its number or its number's prefix dropped it (sms-caps.ts); throws
+ * {@link SmsCapError} when the cap refuses it, and the change's transaction then writes nothing.
+ */
+export function enqueueSms(
+  store: Store,
+  input: SmsInput,
+  now: Date = new Date(),
+  options: EnqueueSmsOptions = {},
+): number | undefined {
   const sms = smsInputSchema.parse(input);
+  const caps = smsCapsOf(store);
+  const indexes = smsCapIndexes(store.keys, sms.to, caps);
+  const reason = capReached(store.db, indexes, caps, now);
+  if (reason !== undefined) {
+    const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
+    stop(store, reason, sms.purpose, whenCapped);
+    if (whenCapped === 'refuse') throw new SmsCapError(reason);
+    return undefined;
+  }
   const at = now.toISOString();
   const id = Number(
     store.db
       .prepare(
-        `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at)
-         VALUES (x'', x'', ?, ?, ?, ?)`,
+        `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at, to_bidx, prefix_bidx)
+         VALUES (x'', x'', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(sms.purpose, sms.ref ?? null, at, at).lastInsertRowid,
+      .run(sms.purpose, sms.ref ?? null, at, at, indexes.to_bidx, indexes.prefix_bidx).lastInsertRowid,
   );
   store.db
     .prepare('UPDATE sms_outbox SET to_enc = ?, text_enc = ? WHERE id = ?')
@@ -61,6 +76,27 @@ export function enqueueSms(store: Store, input: SmsInput, now: Date = new Date()
       id,
     );
   return id;
+}
+
+/**
+ * The cap an SMS to `to` would reach now, or undefined when it may go: for a change to check before
+ * it writes anything, in the transaction that then queues the SMS. A cap reached counts as stopped.
+ */
+export function smsCapFor(
+  store: Store,
+  sms: { readonly to: string; readonly purpose: SmsPurpose },
+  now: Date,
+  options: EnqueueSmsOptions = {},
+): SmsCapReason | undefined {
+  const to = smsInputSchema.shape.to.parse(sms.to);
+  const caps = smsCapsOf(store);
+  const reason = capReached(store.db, smsCapIndexes(store.keys, to, caps), caps, now);
+  if (reason !== undefined) stop(store, reason, sms.purpose, options.whenCapped ?? WHEN_CAPPED[sms.purpose]);
+  return reason;
+}
+
+function stop(store: Store, reason: SmsCapReason, purpose: SmsPurpose, whenCapped: WhenCapped): void {
+  reportSmsStop(store, { reason, purpose, outcome: whenCapped === 'refuse' ? 'refused' : 'dropped' });
 }
 
 /** A due SMS, decrypted for the gateway. */

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { onSmsCapped, type SmsCapStop } from '../outbox/sms-cap-policy.js';
 import { type SmsStatus, smsStatuses } from '../outbox/sms-outbox.js';
 
 /** What the SMS status service needs. */
@@ -10,9 +11,14 @@ export interface SmsStatusServiceDeps {
 export interface SmsStatusService {
   /** Delivery states, newest first; only those filed under `ref` when given (100 by default). */
   statuses(options?: { ref?: string; limit?: number }): SmsStatus[];
+  /** Tells `listener` of each SMS a cap refused or dropped (for the node's metrics). Returns the unsubscribe. */
+  onCapped(listener: (stop: SmsCapStop) => void): () => void;
 }
 
 /** Builds the SMS status service over a store. */
 export function createSmsStatusService(deps: SmsStatusServiceDeps): SmsStatusService {
-  return { statuses: (options) => smsStatuses(deps.store, options) };
+  return {
+    statuses: (options) => smsStatuses(deps.store, options),
+    onCapped: (listener) => onSmsCapped(deps.store, listener),
+  };
 }
