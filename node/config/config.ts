@@ -20,8 +20,23 @@ export const nodeConfigSchema = z.strictObject({
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.int().min(0).max(65535).default(8081),
-    /** Served behind a TLS-terminating proxy: mark cookies Secure. */
-    secureCookies: z.boolean().default(false),
+    /**
+     * Cookies marked Secure, forced on or off. Absent: Secure whenever the node serves HTTPS
+     * (`tls`) or trusts a proxy (`trustProxy`), see node/http/secure-cookies.ts.
+     */
+    secureCookies: z.boolean().optional(),
+    /** The node's certificate and key (PEM files, `node init` writes them): it serves HTTPS. */
+    tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+    /** With `tls`, a plain HTTP port that only redirects to HTTPS (308); `false`: none. */
+    redirectPort: z.union([z.int().min(0).max(65535), z.literal(false)]).default(8080),
+    /**
+     * The reverse proxies in front, as addresses or CIDR blocks: their X-Forwarded-For names the
+     * client, for limits and logs. Empty (the default): the socket's address is the client's.
+     */
+    trustProxy: z
+      .array(z.string().trim().refine(isAddressRange, { error: 'not an IP address or CIDR block' }))
+      .max(64)
+      .default([]),
   }),
   /** The broker; absent means the node runs alone (still fully usable on the LAN). */
   mqtt: z

@@ -13,7 +13,13 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     http: {
       host: env.MISSION_HTTP_HOST,
       port: env.MISSION_HTTP_PORT === undefined ? undefined : Number(env.MISSION_HTTP_PORT),
-      secureCookies: env.MISSION_SECURE_COOKIES === 'true',
+      secureCookies: booleanOf(env.MISSION_SECURE_COOKIES),
+      tls:
+        env.MISSION_TLS_CERT || env.MISSION_TLS_KEY
+          ? { certFile: env.MISSION_TLS_CERT, keyFile: env.MISSION_TLS_KEY }
+          : undefined,
+      redirectPort: portOrOff(env.MISSION_HTTP_REDIRECT_PORT),
+      trustProxy: listOf(env.MISSION_TRUST_PROXY),
     },
     mqtt: env.MQTT_URL
       ? {
@@ -47,4 +53,17 @@ function listOf(value: string | undefined): string[] | undefined {
     ?.split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** `true` or `false`; unset (or anything else, which the schema then refuses) is left to the default. */
+function booleanOf(value: string | undefined): boolean | string | undefined {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return value;
+}
+
+/** A port number, or `off` for none (`MISSION_HTTP_REDIRECT_PORT=off`); unset is the default. */
+function portOrOff(value: string | undefined): number | false | undefined {
+  if (value === undefined) return undefined;
+  return value === 'off' ? false : Number(value);
 }

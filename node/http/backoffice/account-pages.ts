@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hasSecureCookies } from '../secure-cookies.js';
 import { setSessionCookie } from '../staff/staff-auth.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { BACKOFFICE, PageRedirect, pageGuard, pagePrincipal } from './page-guard.js';
@@ -14,7 +15,7 @@ const csrfField = z.string().max(200);
  */
 export async function accountPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   const { staff } = deps.domain;
-  const secure = deps.config.http.secureCookies;
+  const secure = hasSecureCookies(deps.config.http);
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const guarded = [pageGuard(deps), app.csrfProtection];
 

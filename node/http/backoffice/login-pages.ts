@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { StaffError } from '../../services/staff/index.js';
+import { hasSecureCookies } from '../secure-cookies.js';
 import {
   clearSessionCookie,
   identify,
@@ -28,7 +29,7 @@ const REFUSALS: Readonly<Record<string, string>> = {
 /** The login form (username, password, TOTP or recovery code) and logout. */
 export async function loginPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   const { staff } = deps.domain;
-  const secure = deps.config.http.secureCookies;
+  const secure = hasSecureCookies(deps.config.http);
   const pages = app.withTypeProvider<ZodTypeProvider>();
 
   pages.get('/login', { schema: { hide: true } }, async (request, reply) => {

@@ -5,6 +5,7 @@ import csrfProtection from '@fastify/csrf-protection';
 import view from '@fastify/view';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { hasSecureCookies } from '../secure-cookies.js';
 import { bookingCodePages } from './booking-code-pages.js';
 import { bookingPages } from './booking-pages.js';
 import { createFormats } from './formats.js';
@@ -51,7 +52,7 @@ export async function portalRoutes(app: FastifyInstance, deps: PortalDeps): Prom
     limits: { ...DEFAULT_PORTAL_RATE_LIMITS, ...deps.rateLimits },
     site,
   };
-  const secure = deps.config.http.secureCookies;
+  const secure = hasSecureCookies(deps.config.http);
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
       route.bodyLimit ??= PORTAL_BODY_LIMIT;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasSecureCookies } from '../secure-cookies.js';
 import { KIOSK_COOKIE, portalOf } from './page-context.js';
 import { KIOSK_IDLE_SECONDS, renderPage } from './page-render.js';
 import type { PortalPageDeps } from './portal-deps.js';
@@ -16,7 +17,7 @@ const KIOSK_COOKIE_SECONDS = 10 * 365 * 24 * 3600;
  */
 export async function kioskPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const secure = deps.config.http.secureCookies;
+  const secure = hasSecureCookies(deps.config.http);
 
   pages.get(PORTAL_PATHS.kiosk, { schema: { hide: true, querystring: langOnly } }, async (request, reply) => {
     if (!portalOf(request).kiosk) {

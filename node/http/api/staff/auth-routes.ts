@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, PERMISSIONS, type Permission } from '../../../services/staff/index.js';
+import { hasSecureCookies } from '../../secure-cookies.js';
 import {
   clearSessionCookie,
   LOGIN_RATE_LIMIT,
@@ -24,7 +25,7 @@ const loginBody = z.strictObject({
  */
 export async function staffAuthRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   const { staff } = deps.domain;
-  const secure = deps.config.http.secureCookies;
+  const secure = hasSecureCookies(deps.config.http);
   const api = app.withTypeProvider<ZodTypeProvider>();
   const session = requireSession(staff);
 
