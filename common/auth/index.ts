@@ -23,6 +23,15 @@ export {
   recoveryCodeKey,
 } from './recovery-codes.js';
 export {
+  DEFAULT_SESSION_POLICY,
+  newSessionToken,
+  type SessionPolicy,
+  type SessionVerdict,
+  sessionExpiry,
+  sessionTokenHash,
+  sessionVerdict,
+} from './sessions.js';
+export {
   generateTotpSecret,
   looksLikeTotpCode,
   matchTotpStep,

@@ -1,17 +1,16 @@
-import { fromBase64Url, randomBytes, ready, sodium, toBase64Url } from '../../../protocol/index.js';
+import {
+  DEFAULT_SESSION_POLICY,
+  newSessionToken,
+  type SessionPolicy,
+  sessionExpiry,
+  sessionTokenHash,
+  sessionVerdict,
+} from '../../../common/auth/index.js';
+import { ready } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import { type MinistryUser, toUser, type UserRow } from './user-rows.js';
 
-/** How long a session lives. */
-export interface SessionPolicy {
-  /** Without a request for this long, the session ends (an unattended desk). */
-  readonly idleMs: number;
-  /** However active, the session ends this long after login (one working day). */
-  readonly absoluteMs: number;
-}
-
-/** 30 minutes idle, 12 hours in all. */
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
+export { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../../../common/auth/index.js';
 
 /** A bearer token as issued: the token itself is shown once and never stored. */
 export interface IssuedSession {
@@ -20,10 +19,6 @@ export interface IssuedSession {
   /** The absolute end of the session; it ends earlier after {@link SessionPolicy.idleMs} without use. */
   readonly expiresAt: string;
 }
-
-const TOKEN_BYTES = 32;
-// last_seen_at is written at most this often: a write per API call would cost more than it tells.
-const TOUCH_EVERY_MS = 15_000;
 
 type SessionJoin = UserRow & {
   readonly last_seen_at: Date;
@@ -38,12 +33,14 @@ export async function issueSession(
   now: Date,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<IssuedSession> {
-  const token = toBase64Url(randomBytes(TOKEN_BYTES));
-  const expiresAt = new Date(now.getTime() + policy.absoluteMs).toISOString();
+  const token = newSessionToken();
+  const expiresAt = sessionExpiry(now, policy);
+  // A token made here always has a hash.
+  const tokenHash = (await hashToken(token)) as Uint8Array;
   await tx.query(
     `INSERT INTO hub_sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
      VALUES ($1, $2, $3::timestamptz, $3::timestamptz, $4::timestamptz)`,
-    [await hashToken(token), userId, now.toISOString(), expiresAt],
+    [tokenHash, userId, now.toISOString(), expiresAt],
   );
   return { token, expiresAt };
 }
@@ -59,7 +56,7 @@ export async function authenticate(
   now: Date,
   policy: SessionPolicy = DEFAULT_SESSION_POLICY,
 ): Promise<MinistryUser | null> {
-  const tokenHash = await hashTokenOrUndefined(token);
+  const tokenHash = await hashToken(token);
   if (tokenHash === undefined) return null;
   const [row] = await db.query<SessionJoin>(
     `SELECT u.id, u.username, u.display_name, u.roles, u.active, u.password_hash, u.totp_secret_enc,
@@ -68,13 +65,12 @@ export async function authenticate(
     [tokenHash],
   );
   if (!row || row.revoked_at !== null || !row.active || row.totp_confirmed_at === null) return null;
-  const at = now.getTime();
-  const idle = at - row.last_seen_at.getTime();
-  if (at >= row.expires_at.getTime() || idle >= policy.idleMs) {
+  const verdict = sessionVerdict({ lastSeenAt: row.last_seen_at, expiresAt: row.expires_at }, now, policy);
+  if (verdict === 'expired' || verdict === 'idle') {
     await revoke(db, tokenHash, now);
     return null;
   }
-  if (idle >= TOUCH_EVERY_MS) {
+  if (verdict === 'live_touch') {
     await db.query('UPDATE hub_sessions SET last_seen_at = $2::timestamptz WHERE token_hash = $1', [
       tokenHash,
       now.toISOString(),
@@ -85,7 +81,7 @@ export async function authenticate(
 
 /** Ends the session of a token. Returns whether a live session was ended (false for an unknown token). */
 export async function logout(db: Queryable, token: string, now: Date): Promise<boolean> {
-  const tokenHash = await hashTokenOrUndefined(token);
+  const tokenHash = await hashToken(token);
   if (tokenHash === undefined) return false;
   return revoke(db, tokenHash, now);
 }
@@ -109,17 +105,8 @@ async function revoke(db: Queryable, tokenHash: Uint8Array, now: Date): Promise<
   return rows.length === 1;
 }
 
-// The token carries 256 bits of entropy: an unkeyed hash cannot be reversed, and a copy of the
-// table holds nothing a client could present.
-async function hashToken(token: string): Promise<Uint8Array> {
+// libsodium loads once per process; the hub may hash a token before anything else needed it.
+async function hashToken(token: string): Promise<Uint8Array | undefined> {
   await ready();
-  return sodium.crypto_generichash(32, fromBase64Url(token, TOKEN_BYTES), null);
-}
-
-async function hashTokenOrUndefined(token: string): Promise<Uint8Array | undefined> {
-  try {
-    return await hashToken(token);
-  } catch {
-    return undefined;
-  }
+  return sessionTokenHash(token);
 }

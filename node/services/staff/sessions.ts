@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { fromBase64Url, randomBytes, sodium, toBase64Url } from '../../../protocol/index.js';
+import {
+  newSessionToken,
+  type SessionPolicy,
+  sessionExpiry,
+  sessionTokenHash,
+  sessionVerdict,
+} from '../../../common/auth/index.js';
+import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import { decryptField, encryptField } from '../../crypto/field-cipher.js';
 import type { Db } from '../../db/db.js';
 import type { Store } from '../../db/store.js';
 import { decodeStaff, type StaffRow } from './staff-rows.js';
 import type { StaffUser } from './staff-schema.js';
 
-/** How long a session lives. */
-export interface SessionPolicy {
-  /** Without a request for this long, the session ends (an unattended counter screen). */
-  readonly idleMs: number;
-  /** However active, the session ends this long after login (one working day). */
-  readonly absoluteMs: number;
-}
-
-/** 30 minutes idle, 12 hours in all. */
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
+export { DEFAULT_SESSION_POLICY, type SessionPolicy } from '../../../common/auth/index.js';
 
 /** What a login gives the client: the token is shown once and never stored. */
 export interface IssuedSession {
@@ -38,9 +36,7 @@ export interface StaffPrincipal extends StaffUser {
   readonly pending: readonly PendingStep[];
 }
 
-const TOKEN_BYTES = 32;
-// last_seen_at is written at most this often: one write per request would cost more than it tells.
-const TOUCH_EVERY_MS = 15_000;
+const CSRF_SECRET_BYTES = 32;
 
 type SessionJoin = StaffRow & {
   readonly session_id: string;
@@ -54,9 +50,9 @@ type SessionJoin = StaffRow & {
 /** Opens a session for a user. Call inside the login's transaction. */
 export function issueSession(store: Store, userId: string, now: Date, policy: SessionPolicy): IssuedSession {
   const sessionId = randomUUID();
-  const token = toBase64Url(randomBytes(TOKEN_BYTES));
-  const csrfSecret = toBase64Url(randomBytes(TOKEN_BYTES));
-  const expiresAt = new Date(now.getTime() + policy.absoluteMs).toISOString();
+  const token = newSessionToken();
+  const csrfSecret = toBase64Url(randomBytes(CSRF_SECRET_BYTES));
+  const expiresAt = sessionExpiry(now, policy);
   store.db
     .prepare(
       `INSERT INTO staff_sessions (id, token_hash, user_id, csrf_secret_enc, created_at, last_seen_at, expires_at)
@@ -64,7 +60,7 @@ export function issueSession(store: Store, userId: string, now: Date, policy: Se
     )
     .run(
       sessionId,
-      hashToken(token),
+      sessionTokenHash(token),
       userId,
       encryptCsrf(store, sessionId, csrfSecret),
       now.toISOString(),
@@ -84,7 +80,7 @@ export function authenticateSession(
   now: Date,
   policy: SessionPolicy,
 ): StaffPrincipal | null {
-  const tokenHash = hashTokenOrUndefined(token);
+  const tokenHash = sessionTokenHash(token);
   if (tokenHash === undefined) return null;
   const row = store.db
     .prepare(
@@ -94,11 +90,13 @@ export function authenticateSession(
     )
     .get(tokenHash) as SessionJoin | undefined;
   if (!row || row.revoked_at !== null || row.active !== 1) return null;
-  const at = now.getTime();
-  if (at >= Date.parse(row.expires_at)) return endExpired(store.db, row.session_id, 'expired', now);
-  if (at - Date.parse(row.last_seen_at) >= policy.idleMs)
-    return endExpired(store.db, row.session_id, 'idle', now);
-  if (at - Date.parse(row.last_seen_at) >= TOUCH_EVERY_MS) {
+  const verdict = sessionVerdict(
+    { lastSeenAt: new Date(row.last_seen_at), expiresAt: new Date(row.expires_at) },
+    now,
+    policy,
+  );
+  if (verdict === 'expired' || verdict === 'idle') return endExpired(store.db, row.session_id, verdict, now);
+  if (verdict === 'live_touch') {
     store.db
       .prepare('UPDATE staff_sessions SET last_seen_at = ? WHERE id = ?')
       .run(now.toISOString(), row.session_id);
@@ -121,7 +119,7 @@ export function pendingSteps(row: Pick<StaffRow, 'must_change_password' | 'totp_
 
 /** Ends the session of a token (logout). Returns whether a live session was ended. */
 export function revokeSessionByToken(db: Db, token: string, reason: string, now: Date): boolean {
-  const tokenHash = hashTokenOrUndefined(token);
+  const tokenHash = sessionTokenHash(token);
   if (tokenHash === undefined) return false;
   const result = db
     .prepare(
@@ -138,20 +136,6 @@ export function revokeUserSessions(db: Db, userId: string, reason: string, now: 
       'UPDATE staff_sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL',
     )
     .run(now.toISOString(), reason, userId).changes;
-}
-
-// The token has 256 bits of entropy: an unkeyed hash cannot be reversed, and a database copy holds
-// nothing a client could present.
-function hashToken(token: string): Uint8Array {
-  return sodium.crypto_generichash(32, fromBase64Url(token, TOKEN_BYTES), null);
-}
-
-function hashTokenOrUndefined(token: string): Uint8Array | undefined {
-  try {
-    return hashToken(token);
-  } catch {
-    return undefined;
-  }
 }
 
 function endExpired(db: Db, sessionId: string, reason: string, now: Date): null {
