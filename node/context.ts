@@ -10,6 +10,7 @@ import { staffApiRoutes } from './http/api/staff/index.js';
 import { buildHttpApp } from './http/app.js';
 import { backofficeRoutes } from './http/backoffice/index.js';
 import { healthRoutes } from './http/health.js';
+import { readHttpsFiles } from './http/https-options.js';
 import { liveRoutes } from './http/live/live-routes.js';
 import { portalRoutes } from './http/portal/index.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
@@ -82,7 +83,13 @@ export async function createNodeContext(
     config.sms.gateway === 'http'
       ? httpSmsGateway(config.sms)
       : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
-  const app = await buildHttpApp({ missionId: config.missionId, metrics, logLevel: config.logLevel });
+  const app = await buildHttpApp({
+    missionId: config.missionId,
+    metrics,
+    logLevel: config.logLevel,
+    trustProxy: config.http.trustProxy,
+    https: readHttpsFiles(config.http.tls),
+  });
   await app.register(healthRoutes, { health: domain.health, metrics, link, version, config });
   await app.register(publicApiRoutes, { domain, config });
   const staffDeps = { domain, config };

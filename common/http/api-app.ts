@@ -15,6 +15,14 @@ export interface ApiAppOptions {
   readonly bodyLimit?: number;
   /** Requests per minute and client address on routes without their own limit (default 600). */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Addresses or CIDR blocks of the reverse proxies in front (default none). A request from one of
+   * them is the client's named in X-Forwarded-For (its nearest untrusted hop); from anyone else,
+   * the header is ignored. Limits and logs per client then see the clients, not the proxy.
+   */
+  readonly trustProxy?: readonly string[];
+  /** Certificate and key (PEM): the app serves HTTPS itself. */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /** The default body limit of both apps. */
@@ -27,13 +35,18 @@ export const DEFAULT_BODY_LIMIT = 256 * 1024;
  * routes, and logs without credentials or query strings. Each side adds its own plugins and routes.
  */
 export async function buildApiApp(options: ApiAppOptions): Promise<FastifyInstance> {
+  const trustProxy = options.trustProxy ?? [];
+  // With `https` fastify types the app over an https.Server; it is typed here as the HTTP one:
+  // routes and hooks use only what requests of both servers share.
   const app = Fastify({
     logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Personal data never goes in URLs, but tracking numbers do: keep query strings out of logs.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
-  });
+    // A list goes to proxy-addr, which checks each hop of X-Forwarded-For from the socket inwards.
+    trustProxy: trustProxy.length > 0 ? [...trustProxy] : false,
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
+  }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, {

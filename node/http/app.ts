@@ -16,6 +16,10 @@ export interface HttpAppOptions {
   readonly bodyLimit?: number;
   /** Requests per minute and client address on routes without their own limit (default 600). */
   readonly rateLimitPerMinute?: number;
+  /** The reverse proxies whose X-Forwarded-For names the client (config `http.trustProxy`). */
+  readonly trustProxy?: readonly string[];
+  /** Certificate and key: the node serves HTTPS (config `http.tls`). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 /**
@@ -31,6 +35,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<FastifyInst
     catalogue: NODE_ERROR_CATALOGUE,
     bodyLimit: options.bodyLimit,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    trustProxy: options.trustProxy,
+    https: options.https,
   });
   addSecurityHeaders(app);
   await app.register(compress, { threshold: 512 });
