@@ -35,8 +35,19 @@ describe('enrolling a mission with the command line', () => {
     expect(init).toMatch(/otpauth:\/\/totp\//);
     expect((await stat(join(mission, 'keys', 'identity.key'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(mission, 'keys', 'data.key'))).mode & 0o777).toBe(0o600);
+    // The gateway's and the scraper's tokens: generated, written to node.json (0600), printed once.
+    const written = JSON.parse(await readFile(join(mission, 'node.json'), 'utf8'));
+    expect((await stat(join(mission, 'node.json'))).mode & 0o777).toBe(0o600);
+    expect(written.ussd.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(written.metrics.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(written.metrics.token).not.toBe(written.ussd.token);
+    expect(init).toContain(`  http://127.0.0.1:8081/ussd?token=${written.ussd.token}\n`);
+    expect(init).toContain(written.metrics.token);
 
-    await econsulat('hub', 'init', '--dir', hub, '--embedded-database', 'pglite');
+    const hubInit = await econsulat('hub', 'init', '--dir', hub, '--embedded-database', 'pglite');
+    const hubToken = JSON.parse(await readFile(join(hub, 'hub.json'), 'utf8')).metrics.token;
+    expect(hubToken).toMatch(/^[A-Za-z0-9_-]{32,}$/);
+    expect(hubInit).toContain(hubToken);
     const bundle = join(dir, 'bundle.json');
     expect(
       await econsulat(

@@ -10,9 +10,10 @@ const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
 interface DemoFile {
   hub: {
     url: string;
+    metricsToken: string;
     accounts: { username: string; roles: string[]; password: string; totpSecret: string }[];
   };
-  missions: { id: string; url: string; smsOutbox: string }[];
+  missions: { id: string; url: string; ussdCallback: string; metricsToken: string; smsOutbox: string }[];
 }
 
 /** Starts `econsulat demo` and resolves when it has printed its summary. */
@@ -106,6 +107,28 @@ describe('npm start (econsulat demo)', () => {
       }),
     });
     expect(booking.status).toBe(201);
+
+    // The README's curl: the gateway's callback URL, its token included, from demo.json.
+    const callback = new URLSearchParams({
+      sessionId: '1',
+      serviceCode: '*123#',
+      phoneNumber: '+33612345678',
+      text: '',
+    });
+    const menu = await fetch(paris.ussdCallback, { method: 'POST', body: callback });
+    expect(menu.status).toBe(200);
+    expect(await menu.text()).toMatch(/^CON /);
+    const tokenless = await fetch(new URL('/ussd', paris.url), { method: 'POST', body: callback });
+    expect(tokenless.status).toBe(403);
+    for (const [url, token] of [
+      [paris.url, paris.metricsToken],
+      [demo.hub.url, demo.hub.metricsToken],
+    ] as const) {
+      const scraped = await fetch(new URL('/metrics', url), {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(scraped.status).toBe(200);
+    }
     await expect
       .poll(async () => (await summary()).events.byKind['appointment.held'] ?? 0, { timeout: 15_000 })
       .toBe(before + 1);

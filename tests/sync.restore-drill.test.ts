@@ -7,8 +7,10 @@ import { loadDataKey } from '../node/crypto/key-file.js';
 import { openStore } from '../node/db/store.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
 import { readHubConfig } from '../ops/commands/hub.js';
+import { readNodeConfig } from '../ops/commands/node.js';
 import { ready } from '../protocol/index.js';
 import { freePort } from './_util/free-port.js';
+import { scrapeUrl } from './_util/metrics-scrape.js';
 import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
 import { econsulat } from './_util/processes/econsulat-cli.js';
@@ -161,7 +163,8 @@ describe('restoring a mission node from its backup, with the commands its IT ref
       [MISSION],
     );
     expect(Number(counted?.n)).toBe(ALL_EVENTS);
-    const nodeMetrics = async () => (await fetch(`${node.url}/metrics`)).text();
+    const nodeToken = (await readNodeConfig(nodeConfigFile)).metrics.token;
+    const nodeMetrics = () => scrapeUrl(node.url, nodeToken);
     // Every lost record is put back from the mission's sealed copies: nothing left for an agent.
     await expect
       .poll(
@@ -194,7 +197,7 @@ describe('restoring a mission node from its backup, with the commands its IT ref
     expect(Number(refused?.n)).toBe(0);
 
     // The hub saw the mission go back, once; the first receipt of the directive stands.
-    const hubMetrics = await (await fetch(`${hubUrl}/metrics`)).text();
+    const hubMetrics = await scrapeUrl(hubUrl, hubConfig.metrics.token);
     expect(metricSample(hubMetrics, 'econsulat_hub_channel_resyncs', { kind: 'node_behind' })).toBe(1);
     expect(await receipts()).toEqual([firstReceipt]);
 

@@ -25,6 +25,7 @@ function describe(summary: DemoSummary, dir: string): string {
     lines.push(`  ${account.username} / ${account.password}  TOTP secret ${account.totpSecret}`);
   for (const mission of summary.missions) {
     lines.push('', `${mission.name}`, `  ${mission.url}   (SMS sent: ${mission.smsOutbox})`);
+    if (mission.ussdCallback) lines.push(`  USSD callback  ${mission.ussdCallback}`);
     for (const account of mission.accounts) {
       lines.push(
         `  ${account.username} [${account.roles.join(', ')}] / ${account.password}  TOTP secret ${account.totpSecret}`,
@@ -34,7 +35,8 @@ function describe(summary: DemoSummary, dir: string): string {
   lines.push(
     '',
     `Broker ${summary.broker}`,
-    `Accounts and URLs are also in ${dir}/demo.json. Ctrl-C stops everything.`,
+    `Accounts, URLs and tokens (metricsToken: Authorization: Bearer … for /metrics) are also in ${dir}/demo.json.`,
+    'Ctrl-C stops everything.',
     '',
   );
   return `${lines.join('\n')}\n`;

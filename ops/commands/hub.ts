@@ -27,6 +27,7 @@ import {
   ready,
 } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
+import { randomToken } from '../keys/random-token.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { registerBrokerConfigCommand } from './hub-broker-config.js';
 import { reportErrors } from './report-errors.js';
@@ -59,7 +60,13 @@ export function registerHubCommands(program: Command): void {
       const config = await initHub(options);
       const identity = await loadHubIdentity(config);
       process.stdout.write(
-        `hub created in ${config.dataDir}\n  hub key fingerprint  ${keyFingerprint(identity)}\n`,
+        [
+          `hub created in ${config.dataDir}`,
+          `  hub key fingerprint  ${keyFingerprint(identity)}`,
+          'Metrics: GET /metrics with Authorization: Bearer <hub.json metrics.token>',
+          `  metrics token        ${config.metrics.token}`,
+          '',
+        ].join('\n'),
       );
     });
 
@@ -267,6 +274,8 @@ export async function initHub(options: InitOptions): Promise<HubConfig> {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.embeddedDatabase ? { embeddedDatabase: options.embeddedDatabase } : {}),
     mqtt: { mode: 'embedded', port: Number(options.mqttPort) },
+    // Generated here, never shipped: the scraper's bearer token.
+    metrics: { token: randomToken() },
   });
   await writeKeyFile(hubPaths(config).identityKey, Identity.generate('hub'));
   // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).

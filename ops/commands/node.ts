@@ -14,9 +14,11 @@ import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { bootstrapAdmin } from '../../node/services/staff/bootstrap.js';
 import { createEnrolmentRequest, Identity, keyFingerprint, ready } from '../../protocol/index.js';
 import { writeKeyFile } from '../keys/key-file.js';
+import { randomToken } from '../keys/random-token.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { importBundleFile, readBundleFile, registerNodeKeyCommands } from './node-keys.js';
 import { reportErrors } from './report-errors.js';
+import { ussdCallbackUrl } from './ussd-callback-url.js';
 
 interface InitOptions {
   mission: string;
@@ -27,6 +29,12 @@ interface InitOptions {
   timeZone: string;
   port: string;
   mqttUrl?: string;
+}
+
+/** What `node init` takes besides the mission: who administers it, where the gateway calls. */
+interface InitCommandOptions extends InitOptions {
+  admin: string;
+  publicUrl?: string;
 }
 
 /** `econsulat node …`: set up, enrol and run a mission node. */
@@ -45,15 +53,20 @@ export function registerNodeCommands(program: Command): Command {
     .option('--port <port>', 'HTTP port', '8081')
     .option('--mqtt-url <url>', 'the hub’s broker, e.g. mqtts://hub.example:8883')
     .option('--admin <username>', 'username of the first administrator', 'admin')
-    .action(async (options: InitOptions & { admin: string }) => {
+    .option(
+      '--public-url <url>',
+      'the address the USSD gateway reaches the node at (its TLS proxy), for the callback URL printed',
+    )
+    .action(async (options: InitCommandOptions) => {
       const config = await initNode(options);
       const admin = await prepareNewMission(config, options.admin);
+      const { identity } = await loadNodeSecrets(config);
       process.stdout.write(
         [
           `mission ${config.missionId} created in ${config.dataDir}`,
           `send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment`,
-          `  mission key id           ${(await loadNodeSecrets(config)).identity.keyId}`,
-          `  mission key fingerprint  ${keyFingerprint((await loadNodeSecrets(config)).identity)}`,
+          `  mission key id           ${identity.keyId}`,
+          `  mission key fingerprint  ${keyFingerprint(identity)}`,
           'The ministry reads this fingerprint back to you by phone when it enrols the mission.',
           '',
           'First administrator (shown once: write it down, keep it safe):',
@@ -63,6 +76,7 @@ export function registerNodeCommands(program: Command): Command {
           `  authenticator   ${admin.totpUri}`,
           `  recovery codes  ${admin.recoveryCodes.join(' ')}`,
           '',
+          ...gatewayLines(config, options.publicUrl),
         ].join('\n'),
       );
     });
@@ -121,6 +135,9 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
     timeZone: options.timeZone,
     region: options.region,
     hostCurrency: options.currency,
+    // Generated here, never shipped: the USSD route refuses every callback without its token.
+    ussd: { token: randomToken() },
+    metrics: { token: randomToken() },
   });
   const paths = nodePaths(config);
   const identity = Identity.generate(config.missionId);
@@ -134,6 +151,19 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).
   await writeFileDurably(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`);
   return config;
+}
+
+/** What the IT referent hands the USSD gateway's operator and the monitoring, once. */
+function gatewayLines(config: NodeConfig, publicUrl: string | undefined): string[] {
+  const base = publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+  return [
+    'USSD gateway callback URL, for the gateway operator (token: node.json ussd.token):',
+    `  ${config.ussd.token ? ussdCallbackUrl(base, config.ussd.token) : '(no token: USSD disabled)'}`,
+    ...(publicUrl ? [] : ['  behind the TLS proxy, give its https address instead (--public-url)']),
+    'Metrics: GET /metrics with Authorization: Bearer <node.json metrics.token>',
+    `  metrics token   ${config.metrics.token ?? '(none: /metrics answers 404)'}`,
+    '',
+  ];
 }
 
 /**

@@ -7,7 +7,9 @@ import { createHub, type MinistryHub } from '../../hub/index.js';
 import { nodeConfigSchema } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { createNode, type MissionNode } from '../../node/index.js';
+import { ussdCallbackUrl } from '../commands/ussd-callback-url.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { readConfigWithTokens } from './demo-tokens.js';
 import { clearInterruptedSetup } from './interrupted-setup.js';
 import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
 import { readSetupRecord, writeSetupRecord } from './setup-record.js';
@@ -18,13 +20,23 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-/** The content of demo.json: URLs and accounts (generated secrets, never committed). */
+/**
+ * The content of demo.json: URLs, accounts and tokens (generated secrets, never committed). Each
+ * mission's `ussdCallback` is its USSD callback URL with the gateway's token, as a gateway calls it;
+ * `metricsToken` is the bearer token of `/metrics`.
+ */
 export interface DemoSummary {
-  readonly hub: { readonly url: string; readonly accounts: DemoSecrets['hub']['accounts'] };
+  readonly hub: {
+    readonly url: string;
+    readonly metricsToken: string | undefined;
+    readonly accounts: DemoSecrets['hub']['accounts'];
+  };
   readonly missions: Array<{
     readonly id: string;
     readonly name: string;
     readonly url: string;
+    readonly ussdCallback: string | undefined;
+    readonly metricsToken: string | undefined;
     readonly smsOutbox: string;
     readonly accounts: DemoSecrets['missions'][string]['accounts'];
   }>;
@@ -40,7 +52,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
     (await secretsOfDemoFile(layout.demoFile)) ??
     (await setUpFresh(dir, portBase));
   const hubConfig = hubConfigSchema.parse({
-    ...JSON.parse(await readFile(join(layout.hubDir, 'hub.json'), 'utf8')),
+    ...(await readConfigWithTokens(join(layout.hubDir, 'hub.json'), ['metrics'])),
     http: { host: '127.0.0.1', port: layout.hubHttpPort },
     mqtt: { mode: 'embedded', host: '127.0.0.1', port: layout.brokerPort },
     logLevel: 'warn',
@@ -52,7 +64,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
     const missions: DemoSummary['missions'] = [];
     for (const [index, mission] of DEMO_MISSIONS.entries()) {
       const config = nodeConfigSchema.parse({
-        ...JSON.parse(await readFile(missionConfigFile(dir, mission.id), 'utf8')),
+        ...(await readConfigWithTokens(missionConfigFile(dir, mission.id), ['ussd', 'metrics'])),
         http: { host: '127.0.0.1', port: layout.missionPort(index) },
         mqtt: { url: `mqtt://127.0.0.1:${layout.brokerPort}` },
         simulatedPayments: true,
@@ -66,12 +78,14 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
         id: mission.id,
         name: mission.name,
         url,
+        ussdCallback: config.ussd.token === undefined ? undefined : ussdCallbackUrl(url, config.ussd.token),
+        metricsToken: config.metrics.token,
         smsOutbox: join(config.dataDir, 'sms-outbox.jsonl'),
         accounts: secrets.missions[mission.id]?.accounts ?? [],
       });
     }
     const summary: DemoSummary = {
-      hub: { url: hubUrl, accounts: secrets.hub.accounts },
+      hub: { url: hubUrl, metricsToken: hubConfig.metrics.token, accounts: secrets.hub.accounts },
       missions,
       broker: `mqtt://127.0.0.1:${layout.brokerPort}`,
     };
