@@ -1,3 +1,4 @@
+import { CodedError } from '../common/errors/coded-error.js';
 /**
  * The hub's error catalogue: stable codes, so a log line greps to one definition. Refusals of
  * untrusted envelopes are not errors: they are results with the reasons of protocol/errors.ts.
@@ -55,13 +56,6 @@ export const HUB_ERROR_STATUS: Readonly<Record<HubErrorCodeValue, number>> = {
 };
 
 /** An error of the hub with a stable code; keeps its cause. */
-export class HubError extends Error {
-  constructor(
-    readonly code: HubErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'HubError';
-  }
+export class HubError extends CodedError<HubErrorCodeValue> {
+  override readonly name = 'HubError';
 }

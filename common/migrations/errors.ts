@@ -1,3 +1,4 @@
+import { CodedError } from '../errors/coded-error.js';
 /**
  * Why a migration run was refused. The node and the hub each rethrow these under their own error
  * catalogue (node/db/errors.ts, hub/errors.ts), so a log line still greps to one definition there.
@@ -15,15 +16,8 @@ export const MigrationErrorCode = {
 export type MigrationErrorCodeValue = (typeof MigrationErrorCode)[keyof typeof MigrationErrorCode];
 
 /** A refusal of the migration runner, with a stable code. */
-export class MigrationError extends Error {
+export class MigrationError extends CodedError<MigrationErrorCodeValue> {
   override readonly name: string = 'MigrationError';
-
-  constructor(
-    readonly code: MigrationErrorCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The database is at a migration the code does not know: running old code on it corrupts data. */

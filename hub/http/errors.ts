@@ -3,6 +3,7 @@ import { errorCatalogue, type WireError } from '../../common/http/wire-error.js'
 import { HUB_ERROR_STATUS } from '../errors.js';
 import { DIRECTIVE_ERROR_STATUS } from '../services/directives/issue-directive.js';
 import { REGISTRY_IMPORT_ERROR_STATUS } from '../services/registry/import-submissions.js';
+import { REGISTRY_REVIEW_ERROR_STATUS } from '../services/registry/review.js';
 import { USER_ERROR_STATUS } from '../services/users/user-errors.js';
 
 /** The hub API's own codes and their status. */
@@ -25,6 +26,7 @@ export const HUB_ERROR_CATALOGUE: ReadonlyMap<string, number> = errorCatalogue({
   users: USER_ERROR_STATUS,
   directives: DIRECTIVE_ERROR_STATUS,
   'registry import': REGISTRY_IMPORT_ERROR_STATUS,
+  'registry review': REGISTRY_REVIEW_ERROR_STATUS,
 });
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RegistryService } from '../services/registry/registry-service.js';
-import { officerDecisionSchema, RegistryReviewError } from '../services/registry/review.js';
+import { officerDecisionSchema } from '../services/registry/review.js';
 import { queueQuerySchema } from '../services/registry/review-queue.js';
 import {
   registryDecisionResponse,
@@ -73,16 +73,8 @@ export async function registryRoutes(app: FastifyInstance, deps: RegistryRoutesD
         response: { 200: registryDecisionResponse, ...guarded([404, 409]) },
       },
     },
-    async (request, reply) => {
-      try {
-        return await deps.registry.decide(request.params.id, request.body, deps.officer(request));
-      } catch (error) {
-        if (!(error instanceof RegistryReviewError)) throw error;
-        return reply
-          .status(error.status as 400 | 404 | 409)
-          .send({ error: { code: error.code, message: error.message } });
-      }
-    },
+    // A RegistryReviewError reaches the error handler, which finds its status in the catalogue.
+    async (request) => deps.registry.decide(request.params.id, request.body, deps.officer(request)),
   );
 }
 

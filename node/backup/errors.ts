@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/errors/coded-error.js';
 /**
  * Why a backup or a restore refused. Stable codes: the IT referent's runbook names them.
  */
@@ -24,14 +25,6 @@ export const BackupErrorCode = {
 export type BackupErrorCodeValue = (typeof BackupErrorCode)[keyof typeof BackupErrorCode];
 
 /** A refusal of the backup layer, with a stable code. */
-export class BackupError extends Error {
+export class BackupError extends CodedError<BackupErrorCodeValue> {
   override readonly name = 'BackupError';
-
-  constructor(
-    readonly code: BackupErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/errors/coded-error.js';
 /**
  * Why a data-protection operation refused. Stable codes, as in the rest of the node: runbooks and
  * log searches name them.
@@ -25,14 +26,6 @@ export type CryptoErrorCodeValue = (typeof CryptoErrorCode)[keyof typeof CryptoE
  * the input is the node's own database or document store, and a failure there means tampering or
  * the wrong key — nothing a caller can recover from inline.
  */
-export class CryptoError extends Error {
+export class CryptoError extends CodedError<CryptoErrorCodeValue> {
   override readonly name = 'CryptoError';
-
-  constructor(
-    readonly code: CryptoErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

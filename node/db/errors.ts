@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/errors/coded-error.js';
 /**
  * Why the store refused to open or to migrate. Each code is stable: it appears in logs and in the
  * runbooks of the mission IT referent, so a log line greps to one definition.
@@ -17,16 +18,8 @@ export const StoreErrorCode = {
 export type StoreErrorCodeValue = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 
 /** A refusal of the store, with a stable code. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreErrorCodeValue> {
   override readonly name: string = 'StoreError';
-
-  constructor(
-    readonly code: StoreErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Thrown at start-up when the database was migrated by a newer release than the running code. */

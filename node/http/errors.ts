@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/errors/coded-error.js';
 import { toWireError as toCommonWireError } from '../../common/http/to-wire-error.js';
 import type { WireError } from '../../common/http/wire-error.js';
 import type { apiErrors } from './api-errors.js';
@@ -10,15 +11,8 @@ export { apiErrors } from './api-errors.js';
 export type ApiErrorCode = keyof typeof apiErrors;
 
 /** An error the API answers with its own code and status. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ApiError';
-  }
+export class ApiError extends CodedError<ApiErrorCode> {
+  override readonly name = 'ApiError';
 }
 
 /** Turns anything thrown into the wire error, with the node's catalogue (common/http/to-wire-error.ts). */

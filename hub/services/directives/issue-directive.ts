@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CodedError } from '../../../common/errors/coded-error.js';
 import {
   type Directive,
   directiveSchema,
@@ -28,13 +29,8 @@ export type DirectiveInput = z.input<typeof directiveInputSchema>;
 export const DIRECTIVE_ERROR_STATUS = { unknown_mission: 400, no_target: 400, invalid_dates: 400 } as const;
 
 /** Why a directive was refused. */
-export class DirectiveError extends Error {
-  constructor(
-    readonly code: keyof typeof DIRECTIVE_ERROR_STATUS,
-    message: string,
-  ) {
-    super(message);
-  }
+export class DirectiveError extends CodedError<keyof typeof DIRECTIVE_ERROR_STATUS> {
+  override readonly name = 'DirectiveError';
 }
 
 /** A directive and the envelopes to publish, per mission, once committed. */

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 import type { RegistrySubmission } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 
@@ -13,14 +14,8 @@ export interface ImportReport {
 export const REGISTRY_IMPORT_ERROR_STATUS = { unknown_mission: 400 } as const;
 
 /** Why an import was refused before anything was written. */
-export class RegistryImportError extends Error {
-  constructor(
-    readonly code: keyof typeof REGISTRY_IMPORT_ERROR_STATUS,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RegistryImportError';
-  }
+export class RegistryImportError extends CodedError<keyof typeof REGISTRY_IMPORT_ERROR_STATUS> {
+  override readonly name = 'RegistryImportError';
 }
 
 /**

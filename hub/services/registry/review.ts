@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodedError } from '../../../common/errors/coded-error.js';
 import type { Queryable } from '../../db/database.js';
 import { appendAudit } from './audit-log.js';
 import { type DecisionInput, type RecordedDecision, recordDecision } from './decisions.js';
@@ -21,17 +22,19 @@ export const officerDecisionSchema = z.discriminatedUnion('decision', [
 export type OfficerDecision = z.infer<typeof officerDecisionSchema>;
 
 /** Why an officer's decision was refused, with the HTTP status it maps to. */
-export class RegistryReviewError extends Error {
-  static readonly status = { not_found: 404, not_in_review: 409, already_decided: 409, unknown_person: 400 };
-  constructor(
-    readonly code: keyof typeof RegistryReviewError.status,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RegistryReviewError';
-  }
+/** The refusals of an officer's decision and their HTTP status (the hub's error catalogue). */
+export const REGISTRY_REVIEW_ERROR_STATUS = {
+  not_found: 404,
+  not_in_review: 409,
+  already_decided: 409,
+  unknown_person: 400,
+} as const;
+
+export class RegistryReviewError extends CodedError<keyof typeof REGISTRY_REVIEW_ERROR_STATUS> {
+  override readonly name = 'RegistryReviewError';
+
   get status(): number {
-    return RegistryReviewError.status[this.code];
+    return REGISTRY_REVIEW_ERROR_STATUS[this.code];
   }
 }
 

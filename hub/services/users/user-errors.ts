@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 /**
  * Refusals of the users service, with the API codes of hub/http/errors.ts where one exists. A
  * failed login is always `invalid_credentials`, whichever factor failed.
@@ -28,15 +29,16 @@ export const USER_ERROR_STATUS: Readonly<Record<UserErrorCodeValue, number>> = {
 };
 
 /** A refusal of the users service; `details` is safe to show (never a secret). */
-export class UserError extends Error {
+export class UserError extends CodedError<UserErrorCodeValue> {
+  override readonly name = 'UserError';
+
   constructor(
-    readonly code: UserErrorCodeValue,
+    code: UserErrorCodeValue,
     message: string,
     readonly details: Readonly<Record<string, unknown>> = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'UserError';
+    super(code, message, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 /** Refusals of the staff HTTP layer itself, beside the API's generic codes. */
 export const StaffHttpErrorCode = {
   /** 403. The account must change its password or enrol TOTP before anything else. */
@@ -22,13 +23,6 @@ export const STAFF_HTTP_STATUS: Readonly<Record<StaffHttpErrorCodeValue, number>
 };
 
 /** A refusal of a staff route that no domain service owns. */
-export class StaffHttpError extends Error {
+export class StaffHttpError extends CodedError<StaffHttpErrorCodeValue> {
   override readonly name = 'StaffHttpError';
-
-  constructor(
-    readonly code: StaffHttpErrorCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
 }

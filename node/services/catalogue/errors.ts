@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 /** Stable codes of catalogue refusals; the HTTP layer maps each to a status. */
 export const CatalogueErrorCode = {
   UnknownService: 'unknown_service',
@@ -12,12 +13,6 @@ export const catalogueErrorStatus: Record<CatalogueErrorCode, number> = {
 };
 
 /** A refusal of the catalogue service, with its stable code. */
-export class CatalogueError extends Error {
+export class CatalogueError extends CodedError<CatalogueErrorCode> {
   override readonly name = 'CatalogueError';
-  readonly code: CatalogueErrorCode;
-
-  constructor(code: CatalogueErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 /** Why a file operation was refused. Stable codes: the HTTP layer maps them to statuses. */
 export const FileErrorCode = {
   /** The typed tracking number is malformed or its check character does not match (404-like, but a typo). */
@@ -40,14 +41,6 @@ export const FILE_ERROR_STATUS: Readonly<Record<FileErrorCodeValue, number>> = {
 };
 
 /** A refusal of the files service. */
-export class FileError extends Error {
+export class FileError extends CodedError<FileErrorCodeValue> {
   override readonly name = 'FileError';
-
-  constructor(
-    readonly code: FileErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 /** Why a money operation was refused. Stable codes: the HTTP layer maps them to statuses. */
 export const PaymentErrorCode = {
   InvoiceNotFound: 'invoice_not_found',
@@ -49,15 +50,15 @@ export const PAYMENT_ERROR_STATUS: Readonly<Record<PaymentErrorCodeValue, number
 };
 
 /** A refusal of the payments service; `details` carries amounts the agent's screen shows. */
-export class PaymentError extends Error {
+export class PaymentError extends CodedError<PaymentErrorCodeValue> {
   override readonly name = 'PaymentError';
 
   constructor(
-    readonly code: PaymentErrorCodeValue,
+    code: PaymentErrorCodeValue,
     message: string,
     readonly details?: Readonly<Record<string, number | string>>,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }

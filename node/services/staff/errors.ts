@@ -1,4 +1,5 @@
 import type { PasswordPolicyReason as CommonPolicyReason } from '../../../common/auth/index.js';
+import { CodedError } from '../../../common/errors/coded-error.js';
 
 /**
  * Refusals of the staff service, with stable codes that the HTTP layer maps to a status (given
@@ -54,16 +55,16 @@ export const STAFF_ERROR_STATUS: Readonly<Record<StaffErrorCodeValue, number>> =
 export type PasswordPolicyReason = CommonPolicyReason | 'unchanged';
 
 /** A refusal of the staff service. */
-export class StaffError extends Error {
+export class StaffError extends CodedError<StaffErrorCodeValue> {
   override readonly name = 'StaffError';
 
   constructor(
-    readonly code: StaffErrorCodeValue,
+    code: StaffErrorCodeValue,
     message: string,
     readonly details: { readonly lockedUntil?: string; readonly reason?: PasswordPolicyReason } = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

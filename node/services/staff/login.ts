@@ -2,7 +2,7 @@ import { looksLikeTotpCode, matchTotpStep } from '../../../common/auth/index.js'
 import { decryptField } from '../../crypto/field-cipher.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { appendAudit } from '../audit/audit-log.js';
-import { invalidCredentials, type StaffError, StaffErrorCode } from './errors.js';
+import { invalidCredentials, type StaffError } from './errors.js';
 import { clearFailures, reserveAttempt } from './login-throttle.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
 import { type IssuedSession, issueSession, type PendingStep, pendingSteps } from './sessions.js';

@@ -1,3 +1,4 @@
+import { CodedError } from '../../../../common/errors/coded-error.js';
 /** Codes of the public API's own refusals. */
 export const PublicErrorCode = {
   /** A payment provider's webhook whose signature, timestamp or body did not verify. */
@@ -11,13 +12,6 @@ export const PUBLIC_ERROR_STATUS: Readonly<Record<PublicErrorCodeValue, number>>
 };
 
 /** A refusal of the public API itself, outside any domain service. */
-export class PublicApiError extends Error {
+export class PublicApiError extends CodedError<PublicErrorCodeValue> {
   override readonly name = 'PublicApiError';
-
-  constructor(
-    readonly code: PublicErrorCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
 }
