@@ -27,6 +27,8 @@ describe('staff API: login and sessions', () => {
     expect(cookie).toMatch(/^econsulat_staff=[A-Za-z0-9_-]+;/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
+    // This app has neither TLS nor a trusted proxy (plain HTTP on 127.0.0.1, as the demo): a Secure
+    // cookie would never come back. Over HTTPS it is Secure: tests/node.https.test.ts.
     expect(cookie).not.toMatch(/Secure/);
     const { token } = response.json() as { token: string };
     const byCookie = await s.app.inject({

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
@@ -23,16 +24,36 @@ const CHROMIUM_ARGS = [
 /** Whether the browser is installed. */
 export const hasChromium = existsSync(CHROMIUM_PATH);
 
+/** Whether NSS's certutil is installed (`apt-get install libnss3-tools`): it teaches Chromium a CA. */
+export const hasCertutil = (() => {
+  try {
+    execFileSync('certutil', ['-H'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    // certutil -H prints its help and exits 1: only a missing binary is ENOENT.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+})();
+
 /**
- * `describe` for browser suites: skipped (with a message) on a machine without Chromium, but run
- * in CI (`CI=true`) whatever happens, so that a missing browser fails there instead of skipping.
+ * `describe` for browser suites: skipped (with a message) on a machine without Chromium (or
+ * certutil, for suites that teach it a CA), but run in CI (`CI=true`) whatever happens, so that a
+ * missing tool fails there instead of skipping.
  */
-export function describeWithChromium(name: string, suite: () => void): void {
-  if (hasChromium || process.env.CI === 'true') {
+export function describeWithChromium(
+  name: string,
+  suite: () => void,
+  options: { needsCertutil?: boolean } = {},
+): void {
+  const missing = [
+    ...(hasChromium ? [] : [`Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`]),
+    ...(options.needsCertutil && !hasCertutil ? ['certutil (apt-get install libnss3-tools)'] : []),
+  ];
+  if (missing.length === 0 || process.env.CI === 'true') {
     describe(name, suite);
     return;
   }
-  console.warn(`\n[skipped] ${name}: install Chromium at ${CHROMIUM_PATH} (apt-get install chromium).\n`);
+  console.warn(`\n[skipped] ${name}: install ${missing.join(' and ')}.\n`);
   describe.skip(name, suite);
 }
 
@@ -42,24 +63,59 @@ export interface LaunchedChromium {
   close(): Promise<void>;
 }
 
-/** Launches Debian's Chromium headless with a user-data directory of its own. */
-export async function launchChromium(): Promise<LaunchedChromium> {
+/** What a launched Chromium trusts besides what it ships with. */
+export interface ChromiumOptions {
+  /** A CA certificate (PEM file) trusted for TLS, as on a counter taught the mission's authority. */
+  readonly trustedCaFile?: string;
+}
+
+/**
+ * Launches Debian's Chromium headless with a user-data directory of its own. With a CA, Chromium
+ * gets a home of its own too: on Linux it reads trusted roots from `$HOME/.pki/nssdb`, where
+ * certutil adds the CA as a counter's IT referent would; the certificate is then checked for real
+ * (chain, names, validity, key use), not waved through.
+ */
+export async function launchChromium(options: ChromiumOptions = {}): Promise<LaunchedChromium> {
   const profile = await mkdtemp(join(tmpdir(), 'econsulat-chromium-'));
+  let home: string | undefined;
+  const cleanup = async () => {
+    await rm(profile, { recursive: true, force: true });
+    if (home) await rm(home, { recursive: true, force: true });
+  };
   try {
+    if (options.trustedCaFile) home = await homeTrusting(options.trustedCaFile);
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
+      ...(home ? { env: { ...process.env, HOME: home } } : {}),
     });
     return {
       context,
       async close() {
         await context.close();
-        await rm(profile, { recursive: true, force: true });
+        await cleanup();
       },
     };
   } catch (error) {
-    await rm(profile, { recursive: true, force: true });
+    await cleanup();
+    throw error;
+  }
+}
+
+async function homeTrusting(caFile: string): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), 'econsulat-chromium-home-'));
+  const nssdb = join(home, '.pki', 'nssdb');
+  const certutil = (...args: string[]) =>
+    execFileSync('certutil', ['-d', `sql:${nssdb}`, ...args], { stdio: 'ignore' });
+  try {
+    await mkdir(nssdb, { recursive: true });
+    certutil('-N', '--empty-password');
+    // C,,: a CA trusted to issue TLS server certificates (and nothing for mail or code signing).
+    certutil('-A', '-t', 'C,,', '-n', 'mission-ca', '-i', caFile);
+    return home;
+  } catch (error) {
+    await rm(home, { recursive: true, force: true });
     throw error;
   }
 }
