@@ -82,7 +82,7 @@ describe('SMS caps per phone', () => {
     const s = await store();
     const stops: SmsCapStop[] = [];
     onSmsCapped(s, (stop) => stops.push(stop));
-    for (let n = 0; n < 5; n++) send(s, VICTIM, n, 'reminder');
+    for (let n = 0; n < 5; n++) send(s, VICTIM, n);
     for (const purpose of ['reminder', 'booking_confirmed', 'file_status', 'payment_receipt'] as const) {
       expect(send(s, VICTIM, 10, purpose)).toBeUndefined();
     }
@@ -95,6 +95,21 @@ describe('SMS caps per phone', () => {
       'payment_receipt dropped phone_hour',
       'waitlist_offer refused phone_hour',
     ]);
+  });
+
+  it('never refuses a request for the news a number got: a stranger learns nothing of its bookings', async () => {
+    const s = await store();
+    for (const purpose of [
+      'booking_confirmed',
+      'reminder',
+      'reminder',
+      'file_status',
+      'booking_cancelled',
+    ] as const)
+      send(s, VICTIM, 0, purpose);
+    for (let n = 0; n < 5; n++) expect(send(s, VICTIM, 1)).toBeTypeOf('number');
+    expect(refusal(() => send(s, VICTIM, 2))).toMatchObject({ reason: 'phone_hour' });
+    expect(send(s, VICTIM, 2, 'reminder')).toBeUndefined();
   });
 
   it('lets a caller refuse a notice its own request would send', async () => {

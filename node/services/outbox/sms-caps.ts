@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { blindIndex } from '../../crypto/blind-index.js';
 import type { DataKeys } from '../../crypto/data-keys.js';
 import type { Db } from '../../db/db.js';
+import type { SmsPurpose } from './sms-purposes.js';
 
 /**
  * How many SMS the node queues to one phone number, and to one number prefix, in any hour and any
  * day: against SMS pumping (a booking form used to send texts to numbers that earn their owner a
  * share of the fee) and against a number being flooded with codes. Per phone, a family booking
  * for several people stays well below; per prefix, the caps are far above what a mission's
- * applicants send to one operator's range, and still stop a run through a range of numbers.
+ * applicants send to one operator's range, and still stop a run through a range of numbers. Each
+ * cap applies twice (see {@link SmsCapScope}): to the SMS anyone can ask for, and to all SMS.
  */
 export const smsCapsSchema = z
   .strictObject({
@@ -71,30 +73,59 @@ export function smsCapIndexes(keys: DataKeys, e164: string, caps: SmsCaps): SmsC
   };
 }
 
+/**
+ * What a cap counts. `requests`: the SMS someone can ask for (a booking's code, a waiting-list
+ * offer, an applicant's move), for deciding on another such request: news of changes already made
+ * (a confirmation, a reminder, a file's status) never makes a request refused, so a refusal tells a
+ * stranger nothing of what the number's owner has booked. `all`: every SMS, for deciding on news.
+ */
+export type SmsCapScope = 'requests' | 'all';
+
+/** The purposes an SMS is counted under in the `requests` scope. */
+export const REQUESTED_PURPOSES = [
+  'booking_code',
+  'waitlist_offer',
+  'booking_rescheduled',
+] as const satisfies readonly SmsPurpose[];
+
+const REQUESTED = REQUESTED_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
 // Rolling windows: a cap that reset on the hour would let twice its number through around it.
-const BY_PHONE = `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
-  FROM sms_outbox WHERE to_bidx = @index AND created_at > @dayAgo`;
-const BY_PREFIX = `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
-  FROM sms_outbox WHERE prefix_bidx = @index AND created_at > @dayAgo`;
+const STATEMENTS: Record<SmsCapScope, { phone: string; prefix: string }> = {
+  all: {
+    phone: `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
+      FROM sms_outbox WHERE to_bidx = @index AND created_at > @dayAgo`,
+    prefix: `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
+      FROM sms_outbox WHERE prefix_bidx = @index AND created_at > @dayAgo`,
+  },
+  requests: {
+    phone: `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
+      FROM sms_outbox WHERE to_bidx = @index AND created_at > @dayAgo AND purpose IN (${REQUESTED})`,
+    prefix: `SELECT count(*) AS day, count(*) FILTER (WHERE created_at > @hourAgo) AS hour
+      FROM sms_outbox WHERE prefix_bidx = @index AND created_at > @dayAgo AND purpose IN (${REQUESTED})`,
+  },
+};
 
 /**
- * The first cap that one more SMS to these indexes would pass, counting the SMS queued in the hour
- * and the day before `now`; undefined when it may go. Run it in the transaction that queues the SMS.
+ * The first cap that one more SMS to these indexes would pass, counting the SMS of `scope` queued
+ * in the hour and the day before `now`; undefined when it may go. Run it in the transaction that
+ * queues the SMS.
  */
 export function capReached(
   db: Db,
   indexes: SmsCapIndexes,
   caps: SmsCaps,
   now: Date,
+  scope: SmsCapScope,
 ): SmsCapReason | undefined {
   const window = {
     hourAgo: new Date(now.getTime() - 3_600_000).toISOString(),
     dayAgo: new Date(now.getTime() - 86_400_000).toISOString(),
   };
-  const phone = db.prepare(BY_PHONE).get({ ...window, index: indexes.to_bidx }) as Counts;
+  const statements = STATEMENTS[scope];
+  const phone = db.prepare(statements.phone).get({ ...window, index: indexes.to_bidx }) as Counts;
   if (phone.hour >= caps.perPhonePerHour) return 'phone_hour';
   if (phone.day >= caps.perPhonePerDay) return 'phone_day';
-  const prefix = db.prepare(BY_PREFIX).get({ ...window, index: indexes.prefix_bidx }) as Counts;
+  const prefix = db.prepare(statements.prefix).get({ ...window, index: indexes.prefix_bidx }) as Counts;
   if (prefix.hour >= caps.perPrefixPerHour) return 'prefix_hour';
   if (prefix.day >= caps.perPrefixPerDay) return 'prefix_day';
   return undefined;

@@ -3,7 +3,7 @@ import { sodium, utf8 } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
 import { reportSmsStop, smsCapsOf, WHEN_CAPPED, type WhenCapped } from './sms-cap-policy.js';
-import { capReached, type SmsCapReason, smsCapIndexes } from './sms-caps.js';
+import { capReached, type SmsCapReason, type SmsCapScope, smsCapIndexes } from './sms-caps.js';
 import { SmsCapError } from './sms-errors.js';
 import { type SmsPurpose, smsPurposeSchema } from './sms-purposes.js';
 
@@ -52,9 +52,9 @@ export function enqueueSms(
   const sms = smsInputSchema.parse(input);
   const caps = smsCapsOf(store);
   const indexes = smsCapIndexes(store.keys, sms.to, caps);
-  const reason = capReached(store.db, indexes, caps, now);
+  const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
+  const reason = capReached(store.db, indexes, caps, now, scopeOf(whenCapped));
   if (reason !== undefined) {
-    const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
     stop(store, reason, sms.purpose, whenCapped);
     if (whenCapped === 'refuse') throw new SmsCapError(reason);
     return undefined;
@@ -90,9 +90,15 @@ export function smsCapFor(
 ): SmsCapReason | undefined {
   const to = smsInputSchema.shape.to.parse(sms.to);
   const caps = smsCapsOf(store);
-  const reason = capReached(store.db, smsCapIndexes(store.keys, to, caps), caps, now);
-  if (reason !== undefined) stop(store, reason, sms.purpose, options.whenCapped ?? WHEN_CAPPED[sms.purpose]);
+  const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
+  const reason = capReached(store.db, smsCapIndexes(store.keys, to, caps), caps, now, scopeOf(whenCapped));
+  if (reason !== undefined) stop(store, reason, sms.purpose, whenCapped);
   return reason;
+}
+
+// A request is weighed against the requests made to the number; news against everything it got.
+function scopeOf(whenCapped: WhenCapped): SmsCapScope {
+  return whenCapped === 'refuse' ? 'requests' : 'all';
 }
 
 function stop(store: Store, reason: SmsCapReason, purpose: SmsPurpose, whenCapped: WhenCapped): void {
