@@ -302,39 +302,70 @@ describe('node appointments: refusals', () => {
 });
 
 describe('node appointments: anti-hoarding limits', () => {
-  it('refuses a booking beyond the per-phone limit', async () => {
-    const { appointments } = await mission({ maxActivePerPhone: 2 });
+  const SLOT_2 = '2026-03-03T08:20:00.000Z';
+  const SLOT_3 = '2026-03-03T08:40:00.000Z';
+  const confirm = (a: Awaited<ReturnType<typeof mission>>, reference: string) =>
+    a.appointments.confirm({ reference, code: codeFor(a.store, reference) }, 'portal');
+
+  it('refuses to confirm past the per-phone limit, and keeps the hold to confirm once another is cancelled', async () => {
+    const m = await mission({ maxActivePerPhone: 2 });
     const samePhone = (n: number, slotStart: string) => ({
       ...booking(n, slotStart),
       phone: '06 99 88 77 66',
     });
-    appointments.book(samePhone(1, TUESDAY_9AM), 'portal');
-    appointments.book(samePhone(2, '2026-03-03T08:20:00.000Z'), 'portal');
-    expect(() => appointments.book(samePhone(3, '2026-03-03T08:40:00.000Z'), 'portal')).toThrow(
-      expect.objectContaining({ code: 'phone_limit' }),
-    );
+    const first = m.appointments.book(samePhone(1, TUESDAY_9AM), 'portal').reference;
+    confirm(m, first);
+    confirm(m, m.appointments.book(samePhone(2, SLOT_2), 'portal').reference);
+    const third = m.appointments.book(samePhone(3, SLOT_3), 'portal').reference;
+    expect(() => confirm(m, third)).toThrow(expect.objectContaining({ code: 'phone_limit' }));
+    expect(m.appointments.get(third)?.state).toBe('held');
+    m.appointments.cancel({ reference: first, phone: '06 99 88 77 66' }, { actor: 'portal', staff: false });
+    expect(confirm(m, third).state).toBe('confirmed');
   });
 
-  it('refuses a booking beyond the per-person limit, whatever the phone and spelling', async () => {
-    const { appointments } = await mission({ maxActivePerPerson: 2 });
+  it('refuses to confirm past the per-person limit on one phone, whatever the spelling of the document', async () => {
+    const m = await mission({ maxActivePerPerson: 2 });
     const samePassport = (n: number, slotStart: string, documentNumber: string) => ({
       ...booking(n, slotStart),
+      phone: applicant(1).phone,
       documentNumber,
     });
-    appointments.book(samePassport(1, TUESDAY_9AM, 'CF 77 123'), 'portal');
-    appointments.book(samePassport(2, '2026-03-03T08:20:00.000Z', 'cf77-123'), 'portal');
-    expect(() => appointments.book(samePassport(3, '2026-03-03T08:40:00.000Z', 'CF77123'), 'portal')).toThrow(
-      expect.objectContaining({ code: 'person_limit' }),
-    );
+    confirm(m, m.appointments.book(samePassport(1, TUESDAY_9AM, 'CF 77 123'), 'portal').reference);
+    confirm(m, m.appointments.book(samePassport(2, SLOT_2, 'cf77-123'), 'portal').reference);
+    const third = m.appointments.book(samePassport(3, SLOT_3, 'CF77123'), 'portal').reference;
+    expect(() => confirm(m, third)).toThrow(expect.objectContaining({ code: 'person_limit' }));
   });
 
-  it('stops counting an expired hold against the limits', async () => {
-    const { appointments, clock } = await mission({ maxActivePerPhone: 1 });
-    appointments.book(booking(1), 'portal');
-    expect(() => appointments.book(booking(1, '2026-03-03T08:20:00.000Z'), 'portal')).toThrow(
-      expect.objectContaining({ code: 'phone_limit' }),
+  it('counts no booking of the person made from another phone: its owner would learn what they do not know', async () => {
+    const m = await mission({ maxActivePerPerson: 1 });
+    const passport = { documentNumber: 'CF77123' };
+    confirm(m, m.appointments.book({ ...booking(1), ...passport }, 'portal').reference);
+    const other = m.appointments.book({ ...booking(2, SLOT_2), ...passport }, 'portal').reference;
+    expect(confirm(m, other).state).toBe('confirmed');
+  });
+
+  it('holds a place whatever the phone and the document already have, and answers alike', async () => {
+    const m = await mission({ maxActivePerPhone: 1, maxActivePerPerson: 1 });
+    confirm(m, m.appointments.book(booking(1), 'portal').reference);
+    const strip = ({ reference: _, ...rest }: { reference: string }) => rest;
+    const known = m.appointments.book(booking(1, SLOT_2), 'portal');
+    const unknown = m.appointments.book(booking(2, SLOT_2), 'portal');
+    expect(strip(known)).toEqual(strip(unknown));
+  });
+
+  it('counts no unconfirmed hold against the phone or the document: strangers’ holds never block the owner', async () => {
+    const m = await mission({ maxActivePerPhone: 1, maxActivePerPerson: 1 });
+    for (const slot of [TUESDAY_9AM, SLOT_2, SLOT_3]) m.appointments.book(booking(1, slot), 'stranger');
+    const own = m.appointments.book(booking(1, '2026-03-03T09:00:00.000Z'), 'portal').reference;
+    expect(confirm(m, own).state).toBe('confirmed');
+  });
+
+  it('still expires the strangers’ holds when their window ends', async () => {
+    const m = await mission();
+    const held = [TUESDAY_9AM, SLOT_2].map(
+      (slot) => m.appointments.book(booking(1, slot), 'stranger').reference,
     );
-    clock.advanceMinutes(15);
-    expect(appointments.book(booking(1, '2026-03-03T08:20:00.000Z'), 'portal').reference).toMatch(/^RDV-/);
+    m.clock.advanceMinutes(15);
+    expect(m.appointments.expireHolds().sort()).toEqual(held.sort());
   });
 });

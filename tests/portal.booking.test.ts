@@ -148,20 +148,69 @@ describe('portal booking', () => {
     expect(node.store.db.prepare('SELECT count(*) AS n FROM appointments').get()).toEqual({ n: 0 });
   });
 
-  it('applies the node’s anti-hoarding rule: a person books at most two upcoming appointments', async () => {
+  it('applies the anti-hoarding rule once the code proves the phone, and keeps the code form', async () => {
     const node = await open();
     const visitor = new PortalVisitor(node);
     await bookThroughForms(node, visitor, 6, TUESDAY_9AM);
     await bookThroughForms(node, visitor, 6, WEDNESDAY_9AM);
-    await visitor.get(`/rendez-vous/coordonnees?service=${RENEWAL}&creneau=2026-03-05T08:00:00.000Z`);
-    const third = await visitor.post('/rendez-vous/coordonnees', {
-      service: RENEWAL,
-      creneau: '2026-03-05T08:00:00.000Z',
-      ...details(6),
-    });
+    const { reference, code } = await holdThroughForms(node, visitor, 6, '2026-03-05T08:00:00.000Z');
+    const third = await visitor.post(`/rendez-vous/code/${reference}`, { code });
     expect(third.statusCode).toBe(429);
     expect(third.body).toContain('nombre maximal de rendez-vous');
-    expect(third.body).toContain('value="CF1000006"');
+    expect(third.body).toContain('name="code"');
+    expect(node.domain.appointments.get(reference)?.state).toBe('held');
+  });
+
+  it('answers the details form alike whether the phone and the document have bookings or not', async () => {
+    const node = await open();
+    await bookThroughForms(node, new PortalVisitor(node), 6, TUESDAY_9AM);
+    await bookThroughForms(node, new PortalVisitor(node), 6, WEDNESDAY_9AM);
+    const answer = async (n: number) => {
+      const visitor = new PortalVisitor(node);
+      const slot = '2026-03-05T08:00:00.000Z';
+      await visitor.get(`/rendez-vous/coordonnees?service=${RENEWAL}&creneau=${encodeURIComponent(slot)}`);
+      const held = await visitor.post('/rendez-vous/coordonnees', {
+        service: RENEWAL,
+        creneau: slot,
+        ...details(n),
+      });
+      const page = await visitor.follow(held);
+      const anonymous = (text: string) =>
+        text.replace(/RDV-[A-Z0-9-]+/g, 'RDV').replace(/name="_csrf" value="[^"]+"/g, '');
+      return {
+        status: held.statusCode,
+        location: anonymous(String(held.headers.location)),
+        page: anonymous(page.body),
+      };
+    };
+    const [known, unknown] = [await answer(6), await answer(11)];
+    expect(known.status).toBe(303);
+    expect(known).toEqual(unknown);
+  });
+
+  it('says too many SMS went to the number, keeping what was typed, and holds nothing', async () => {
+    const node = await open();
+    const { phone } = details(12);
+    for (let n = 0; n < 5; n++) {
+      const slotStart = new Date(Date.parse(TUESDAY_9AM) + n * 20 * 60_000).toISOString();
+      node.domain.appointments.book(
+        { serviceCode: RENEWAL, slotStart, ...applicant(300 + n), phone },
+        'portal',
+      );
+    }
+    const visitor = new PortalVisitor(node);
+    await visitor.get(
+      `/rendez-vous/coordonnees?service=${RENEWAL}&creneau=${encodeURIComponent(WEDNESDAY_9AM)}`,
+    );
+    const refused = await visitor.post('/rendez-vous/coordonnees', {
+      service: RENEWAL,
+      creneau: WEDNESDAY_9AM,
+      ...details(12),
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.body).toContain('Trop de SMS ont été envoyés à ce numéro');
+    expect(refused.body).toContain('value="CF1000012"');
+    expect(node.store.db.prepare('SELECT count(*) AS n FROM appointments').get()).toEqual({ n: 5 });
   });
 
   it('limits booking forms per client address', async () => {

@@ -45,8 +45,6 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'node/services/outbox/sms-outbox.ts': ['where'],
   // `column = @column` pairs from the keys of a typed patch.
   'node/services/appointments/appointment-rows.ts': ["assignments.join(', ')"],
-  // 'phone_index' | 'person_index', typed.
-  'node/services/appointments/slot-checks.ts': ['column'],
   // '' or 'AND service_code = ?'.
   'node/services/files/file-service.ts': ['byService'],
   // A WHERE clause written by the callers in this folder, with its own placeholders.

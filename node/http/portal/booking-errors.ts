@@ -14,6 +14,7 @@ const BOOKING_ALERTS: Readonly<Partial<Record<AppointmentErrorCode, MessageKey>>
   beyond_horizon: 'booking.err.slotGone',
   phone_limit: 'booking.err.phoneLimit',
   person_limit: 'booking.err.personLimit',
+  sms_limit: 'booking.err.smsLimit',
   wrong_code: 'booking.err.wrongCode',
   too_many_attempts: 'booking.err.tooManyAttempts',
   hold_expired: 'booking.err.holdExpired',

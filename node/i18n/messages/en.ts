@@ -175,8 +175,12 @@ export const en: Messages = {
   'booking.manageLink': 'Cancel or move this appointment',
   'booking.err.slotFull': 'This time has just been taken. Choose another one.',
   'booking.err.slotGone': 'This time is no longer available. Choose another one.',
-  'booking.err.phoneLimit': 'This phone already has the most upcoming appointments allowed.',
-  'booking.err.personLimit': 'This person already has the most upcoming appointments allowed.',
+  'booking.err.phoneLimit':
+    'This phone already has the most upcoming appointments allowed. Cancel one, then type the code again before the place is released.',
+  'booking.err.personLimit':
+    'This person already has the most upcoming appointments allowed. Cancel one, then type the code again before the place is released.',
+  'booking.err.smsLimit':
+    'Too many SMS have been sent to this number recently. Try again in an hour, or come to the counter.',
   'booking.err.wrongCode': 'This code does not match. Check the SMS and try again.',
   'booking.err.codeFormat': 'The code has 6 digits.',
   'booking.err.tooManyAttempts': 'Too many wrong codes: the place was released. Start the booking again.',

@@ -179,8 +179,12 @@ export const fr = {
   'booking.manageLink': 'Annuler ou déplacer ce rendez-vous',
   'booking.err.slotFull': 'Ce créneau vient d’être pris. Choisissez-en un autre.',
   'booking.err.slotGone': 'Ce créneau n’est plus disponible. Choisissez-en un autre.',
-  'booking.err.phoneLimit': 'Ce téléphone a déjà le nombre maximal de rendez-vous à venir.',
-  'booking.err.personLimit': 'Cette personne a déjà le nombre maximal de rendez-vous à venir.',
+  'booking.err.phoneLimit':
+    'Ce téléphone a déjà le nombre maximal de rendez-vous à venir. Annulez-en un, puis saisissez de nouveau le code avant que la place soit libérée.',
+  'booking.err.personLimit':
+    'Cette personne a déjà le nombre maximal de rendez-vous à venir. Annulez-en un, puis saisissez de nouveau le code avant que la place soit libérée.',
+  'booking.err.smsLimit':
+    'Trop de SMS ont été envoyés à ce numéro récemment. Réessayez dans une heure, ou venez au guichet.',
   'booking.err.wrongCode': 'Ce code ne correspond pas. Vérifiez le SMS et recommencez.',
   'booking.err.codeFormat': 'Le code compte 6 chiffres.',
   'booking.err.tooManyAttempts':

@@ -178,6 +178,8 @@ export const sg: Messages = {
   'booking.err.slotGone': 'Ngbonga so ayeke sêngê mbênî pëpe. Soro mbênî.',
   'booking.err.phoneLimit': 'Terefûni so ayeke na alâ so ayeke ga mingi awe.',
   'booking.err.personLimit': 'Zo so ayeke na alâ so ayeke ga mingi awe.',
+  'booking.err.smsLimit':
+    'A tokua SMS mingi na nimero so fadë. Tara ngbêne na pekô ti ngbonga ôko, wala ga na guichet.',
   'booking.err.wrongCode': 'Code so ayeke lo pëpe. Bâ SMS ni na mo tara ngbêne.',
   'booking.err.codeFormat': 'Code ni ayeke na nimëro 6.',
   'booking.err.tooManyAttempts': 'Mo sû code so ayeke lo pëpe mingi: a zia ndo ni. Mû lâ ngbêne.',

@@ -1,11 +1,7 @@
 import { immediateTransaction } from '../../db/transaction.js';
-import {
-  type AppointmentRow,
-  contactIndexes,
-  selectByReference,
-  updateAppointment,
-} from './appointment-rows.js';
+import { type AppointmentRow, selectByReference, updateAppointment } from './appointment-rows.js';
 import { isBookingCode } from './booking-code.js';
+import { assertWithinLimits } from './booking-limits.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
 import { insertHold, notifyApplicant, resolvePerson } from './hold.js';
@@ -20,7 +16,8 @@ import {
   confirmInputSchema,
   parseInput,
 } from './schemas.js';
-import { assertPlaceFree, assertWithinLimits, resolveSlot } from './slot-checks.js';
+import { assertPlaceFree, resolveSlot } from './slot-checks.js';
+import { assertSmsAllowed } from './sms-allowance.js';
 import { settleWaitlist } from './waitlist.js';
 
 /** A new booking, held until confirmed with the code sent by SMS. */
@@ -33,9 +30,11 @@ export interface HeldBooking {
 }
 
 /**
- * Holds a place: checks the slot, takes the write lock, counts the places and the applicant's
- * active bookings, then inserts the hold and queues the code — all in one immediate transaction,
- * so two connections can never both take the last place.
+ * Holds a place: checks the slot, takes the write lock, counts the places and the SMS sent to the
+ * phone, then inserts the hold and queues the code — all in one immediate transaction, so two
+ * connections can never both take the last place. The phone's and the person's bookings are not
+ * looked at before the code is confirmed (booking-limits.ts): whoever types a number learns
+ * nothing of its bookings, and their holds never count against its owner.
  */
 export function book(ctx: AppointmentsContext, input: BookingInput, actor: string): HeldBooking {
   return bookChecked(ctx, parseInput(bookingInputSchema(ctx.region), input), actor);
@@ -44,13 +43,12 @@ export function book(ctx: AppointmentsContext, input: BookingInput, actor: strin
 /** {@link book} with input that the booking schema has already parsed (see `Appointments.bookChecked`). */
 export function bookChecked(ctx: AppointmentsContext, data: BookingData, actor: string): HeldBooking {
   const contact = { phone: data.phone, documentNumber: data.documentNumber };
-  const indexes = contactIndexes(ctx.store.keys, contact);
   const hold = (): AppointmentRow => {
     const now = ctx.now();
     const service = bookableService(ctx, data.serviceCode);
     const slot = resolveSlot(ctx, service, data.slotStart, now);
     assertPlaceFree(ctx, service, slot.start, now);
-    assertWithinLimits(ctx, indexes, now);
+    assertSmsAllowed(ctx, { to: contact.phone, purpose: 'booking_code' }, now);
     const personId = resolvePerson(ctx, data.applicant, contact, actor);
     return insertHold(ctx, {
       serviceCode: service.code,
@@ -78,7 +76,9 @@ type ConfirmOutcome = { ok: AppointmentRow } | { refusal: AppointmentError };
 /**
  * Confirms a held booking with its SMS code. A wrong code counts; the last allowed wrong code
  * releases the place. Refusals that change the booking (an attempt counted, a hold ended) are
- * committed before the refusal is thrown.
+ * committed before the refusal is thrown. With the right code, the phone's and the person's
+ * limits are checked: over one, the booking stays held until its window ends, so that its owner
+ * may cancel another booking and type the code again.
  */
 export function confirm(ctx: AppointmentsContext, input: ConfirmInput, actor: string): AppointmentRow {
   const data = parseInput(confirmInputSchema, input);
@@ -103,6 +103,7 @@ function checkCode(
   }
   if (!isBookingCode(keys.index, row.id, data.code, row.code_hash!))
     return countWrongCode(ctx, row, actor, now);
+  assertWithinLimits(ctx, row, now);
   updateAppointment(db, row.id, { state: 'confirmed', code_hash: null, hold_expires_at: null }, at);
   const after = findBooking(ctx, row.reference);
   if (row.waitlist_id !== null) settleWaitlist(ctx, row.waitlist_id, 'booked', actor, now);

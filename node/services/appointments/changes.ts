@@ -1,6 +1,12 @@
 import { blindIndex } from '../../crypto/blind-index.js';
 import { immediateTransaction } from '../../db/transaction.js';
-import { type AppointmentRow, sameBytes, selectById, updateAppointment } from './appointment-rows.js';
+import {
+  type AppointmentRow,
+  decodeContact,
+  sameBytes,
+  selectById,
+  updateAppointment,
+} from './appointment-rows.js';
 import { findBooking } from './booking.js';
 import { type AppointmentsContext, bookableService } from './context.js';
 import { AppointmentErrorCode, refuse } from './errors.js';
@@ -15,6 +21,7 @@ import {
   rescheduleInputSchema,
 } from './schemas.js';
 import { assertPlaceFree, resolveSlot } from './slot-checks.js';
+import { assertSmsAllowed } from './sms-allowance.js';
 import { offerFreedPlace } from './waitlist.js';
 
 /** Who asks: staff act on any booking; an applicant proves a booking is theirs with its phone. */
@@ -43,7 +50,8 @@ export function cancel(ctx: AppointmentsContext, input: CancelInput, caller: Cal
 /**
  * Moves a confirmed booking to another slot of its service. One immediate transaction: the new
  * place is taken before the old one is freed, and a refusal (full, closed, …) leaves the booking
- * exactly as it was.
+ * exactly as it was. An applicant may move a booking again and again, each move texted: past a cap
+ * on SMS to the phone the move is refused (`sms_limit`); a move by staff is made and its SMS dropped.
  */
 export function reschedule(ctx: AppointmentsContext, input: RescheduleInput, caller: Caller): AppointmentRow {
   const data = parseInput(rescheduleInputSchema(ctx.region), input);
@@ -60,6 +68,9 @@ export function reschedule(ctx: AppointmentsContext, input: RescheduleInput, cal
     if (slot.start === row.slot_start)
       refuse(AppointmentErrorCode.InvalidState, 'the booking is already in this slot');
     assertPlaceFree(ctx, service, slot.start, now);
+    const phone = decodeContact(ctx.store.keys, 'appointments', row).phone;
+    const whenCapped = caller.staff ? 'drop' : 'refuse';
+    if (!caller.staff) assertSmsAllowed(ctx, { to: phone, purpose: 'booking_rescheduled' }, now);
     updateAppointment(
       db,
       row.id,
@@ -67,7 +78,7 @@ export function reschedule(ctx: AppointmentsContext, input: RescheduleInput, cal
       at,
     );
     const after = selectById(db, row.id)!;
-    notifyApplicant(ctx, after, 'rescheduled');
+    notifyApplicant(ctx, after, 'rescheduled', { whenCapped }, phone);
     const moved = { fromSlotStart: row.slot_start };
     recordAppointment(ctx.store, {
       kind: AppointmentEvent.Rescheduled,

@@ -7,8 +7,12 @@ export const AppointmentErrorCode = {
   SlotInPast: 'slot_in_past',
   BeyondHorizon: 'beyond_horizon',
   SlotFull: 'slot_full',
+  /** At confirmation only, once the code has proved the phone (booking-limits.ts). */
   PhoneLimit: 'phone_limit',
+  /** At confirmation only, counting the person's bookings on the same phone (booking-limits.ts). */
   PersonLimit: 'person_limit',
+  /** A cap on SMS to the number or its prefix: the booking or move is not made (sms-allowance.ts). */
+  SmsLimit: 'sms_limit',
   NotFound: 'not_found',
   WrongCode: 'wrong_code',
   TooManyAttempts: 'too_many_attempts',
@@ -32,6 +36,7 @@ export const appointmentErrorStatus: Record<AppointmentErrorCode, number> = {
   slot_full: 409,
   phone_limit: 429,
   person_limit: 429,
+  sms_limit: 429,
   not_found: 404,
   wrong_code: 422,
   too_many_attempts: 429,

@@ -1,6 +1,8 @@
 import { normaliseIdNumber } from '../../crypto/blind-index.js';
 import { newRowId } from '../../db/row-id.js';
 import type { Language } from '../catalogue/catalogue-schema.js';
+import type { WhenCapped } from '../outbox/sms-cap-policy.js';
+import { SmsCapError } from '../outbox/sms-errors.js';
 import { enqueueSms, type SmsPurpose } from '../outbox/sms-outbox.js';
 import {
   type AppointmentRow,
@@ -11,6 +13,7 @@ import {
 } from './appointment-rows.js';
 import { hashBookingCode, newBookingCode } from './booking-code.js';
 import type { AppointmentsContext } from './context.js';
+import { AppointmentErrorCode, refuse } from './errors.js';
 import { AppointmentEvent, recordAppointment } from './record.js';
 import { newReference } from './reference.js';
 import type { SlotTimes } from './slots.js';
@@ -93,20 +96,37 @@ const PURPOSE: Record<AppointmentSmsKind, SmsPurpose> = {
   reminder: 'reminder',
 };
 
+/** What an SMS about a booking carries besides the booking, and what a cap does to it. */
+export interface NoticeOptions {
+  readonly code?: string;
+  readonly minutes?: number;
+  /** Default: what the SMS's purpose says (services/outbox/sms-cap-policy.ts). */
+  readonly whenCapped?: WhenCapped;
+}
+
 /**
  * Queues an SMS about a booking to its phone, in its language; call inside the change's
- * transaction. The phone is decrypted from the row unless the caller has it at hand.
+ * transaction. The phone is decrypted from the row unless the caller has it at hand. A cap that
+ * refuses the SMS refuses the change with `sms_limit`; callers check first (sms-allowance.ts), so
+ * this is the backstop.
  */
 export function notifyApplicant(
   ctx: AppointmentsContext,
   row: AppointmentRow,
   kind: AppointmentSmsKind,
-  extra: { code?: string; minutes?: number } = {},
+  options: NoticeOptions = {},
   phone = decodeContact(ctx.store.keys, 'appointments', row).phone,
 ): void {
+  const { whenCapped, ...extra } = options;
   const facts = { reference: row.reference, slotStart: row.slot_start, zone: ctx.zone, ...extra };
   const text = appointmentSmsText(kind, row.lang, facts);
-  enqueueSms(ctx.store, { to: phone, text, purpose: PURPOSE[kind], ref: row.reference }, ctx.now());
+  const sms = { to: phone, text, purpose: PURPOSE[kind], ref: row.reference };
+  try {
+    enqueueSms(ctx.store, sms, ctx.now(), whenCapped === undefined ? {} : { whenCapped });
+  } catch (error) {
+    if (error instanceof SmsCapError) refuse(AppointmentErrorCode.SmsLimit, error.message, error);
+    throw error;
+  }
 }
 
 /**

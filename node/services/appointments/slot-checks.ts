@@ -52,32 +52,3 @@ export function placesLeft(
 ): number {
   return Math.max(0, service.view.settings.capacity - placesTaken(ctx.store.db, service.code, start, now));
 }
-
-// Active: a hold still running, or a confirmed booking still to come.
-const ACTIVE = `(state = 'held' AND hold_expires_at > @now) OR (state = 'confirmed' AND slot_start > @now)`;
-
-/**
- * Refuses with `phone_limit` or `person_limit` when the phone number or the identity document
- * already has as many active bookings as the rules allow. Compared through blind indexes only.
- */
-export function assertWithinLimits(
-  ctx: AppointmentsContext,
-  indexes: { phone_bidx: Uint8Array; document_bidx: Uint8Array },
-  now: Date,
-  exceptId = '',
-): void {
-  const count = (column: 'phone_bidx' | 'document_bidx') =>
-    (
-      ctx.store.db
-        .prepare(
-          `SELECT count(*) AS n FROM appointments WHERE ${column} = @value AND id != @exceptId AND (${ACTIVE})`,
-        )
-        .get({ value: indexes[column], exceptId, now: now.toISOString() }) as { n: number }
-    ).n;
-  if (count('phone_bidx') >= ctx.rules.maxActivePerPhone) {
-    refuse(AppointmentErrorCode.PhoneLimit, 'this phone number has too many active bookings');
-  }
-  if (count('document_bidx') >= ctx.rules.maxActivePerPerson) {
-    refuse(AppointmentErrorCode.PersonLimit, 'this person has too many active bookings');
-  }
-}

@@ -14,8 +14,9 @@ import { AppointmentError, AppointmentErrorCode, refuse } from './errors.js';
 import { insertHold, resolvePerson } from './hold.js';
 import { recordWaitlist } from './record.js';
 import { parseInput, type WaitlistInput, waitlistInputSchema } from './schemas.js';
-import { assertWithinLimits, horizon, placesLeft } from './slot-checks.js';
+import { horizon, placesLeft } from './slot-checks.js';
 import { localDay, type SlotTimes } from './slots.js';
+import { canText } from './sms-allowance.js';
 
 /** A place on the waiting list. */
 export interface WaitlistEntry {
@@ -34,8 +35,10 @@ interface WaitlistRow extends ContactColumns {
 
 /**
  * Puts a person on the waiting list of a service for a local day that is fully booked. Refused
- * when a place is free (book it instead), when the person already waits for that day, or past the
- * anti-hoarding limits.
+ * when a place is free (book it instead) or when the person already waits for that day. The
+ * phone's and the person's limits apply when an offer is confirmed with its code, as for any
+ * booking (booking-limits.ts): checked here, they would tell anyone who types a number whether it
+ * has bookings.
  */
 export function joinWaitlist(ctx: AppointmentsContext, input: WaitlistInput, actor: string): WaitlistEntry {
   const data = parseInput(waitlistInputSchema(ctx.region), input);
@@ -46,7 +49,6 @@ export function joinWaitlist(ctx: AppointmentsContext, input: WaitlistInput, act
     const at = now.toISOString();
     assertDayFull(ctx, bookableService(ctx, data.serviceCode), data.day, now);
     assertNotWaiting(ctx, data.serviceCode, data.day, indexes.document_bidx);
-    assertWithinLimits(ctx, indexes, now);
     const id = newRowId();
     ctx.store.db.prepare(INSERT).run({
       id,
@@ -106,8 +108,10 @@ function waitingCount(ctx: AppointmentsContext, serviceCode: string, day: string
 
 /**
  * Offers the free places of a slot to the people waiting for its day, first come first served:
- * each gets a held booking and an SMS with its code, for the offer's hold window. Call inside the
- * transaction that freed the place. Returns the offers made.
+ * each gets a held booking and an SMS with its code, for the offer's hold window. Someone whose
+ * phone has reached a cap on SMS is passed over this time and keeps their place in line: an offer
+ * they cannot be told of would hold the place for nothing. Call inside the transaction that freed
+ * the place. Returns the offers made.
  */
 export function offerFreedPlace(
   ctx: AppointmentsContext,
@@ -121,10 +125,10 @@ export function offerFreedPlace(
   const service = bookableOrNothing(ctx, serviceCode);
   if (!service) return offers;
   const day = localDay(slot.start, ctx.zone);
-  while (placesLeft(ctx, service, slot.start, now) > 0) {
-    const entry = nextWaiting(ctx, serviceCode, day);
-    if (!entry) break;
+  for (const entry of waitingFor(ctx, serviceCode, day)) {
+    if (placesLeft(ctx, service, slot.start, now) === 0) break;
     const contact = decodeContact(ctx.store.keys, 'waitlist', entry);
+    if (!canText(ctx, contact.phone, 'waitlist_offer', now)) continue;
     const hold = { serviceCode, slot, personId: entry.person_id, contact, lang: entry.lang, actor, now };
     const row = insertHold(ctx, { ...hold, waitlistId: entry.id });
     settleWaitlist(ctx, entry.id, 'offered', actor, now, row.id);
@@ -159,13 +163,14 @@ export function settleWaitlist(
   });
 }
 
-function nextWaiting(ctx: AppointmentsContext, serviceCode: string, day: string): WaitlistRow | undefined {
+// Read whole before any offer is written: the statement cannot stay open across the writes.
+function waitingFor(ctx: AppointmentsContext, serviceCode: string, day: string): WaitlistRow[] {
   return ctx.store.db
     .prepare(
       `SELECT * FROM waitlist WHERE service_code = ? AND day = ? AND state = 'waiting'
-       ORDER BY created_at, rowid LIMIT 1`,
+       ORDER BY created_at, rowid`,
     )
-    .get(serviceCode, day) as WaitlistRow | undefined;
+    .all(serviceCode, day) as WaitlistRow[];
 }
 
 // A service withdrawn from the catalogue since the booking was made has no one to offer to.

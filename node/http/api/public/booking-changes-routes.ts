@@ -46,6 +46,9 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     {
       schema: {
         summary: 'Move a confirmed booking to another slot of its service',
+        description:
+          'The move is sent by SMS: 429 sms_limit when too many SMS went to the phone, or to numbers ' +
+          'of its range, in the last hour or day; the booking is left as it was.',
         tags: ['appointments'],
         params: referenceParams,
         body: bodies.reschedule,
@@ -65,6 +68,10 @@ export async function bookingChangesRoutes(app: FastifyInstance, deps: PublicRou
     {
       schema: {
         summary: 'Wait for a freed place on a fully booked day; it is offered by SMS',
+        description:
+          'The offer is a held booking confirmed with its code, where the limits per phone and per ' +
+          'person apply. Someone whose phone has reached a cap on SMS is passed over for that place ' +
+          'and keeps their position.',
         tags: ['appointments'],
         body: bodies.waitlist,
         response: {

@@ -26,6 +26,11 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     {
       schema: {
         summary: 'Hold a place in a slot; a code is sent by SMS to confirm it',
+        description:
+          'The answer says nothing of the bookings the phone or the document already has: the limits ' +
+          'per phone and per person are checked at confirmation, once the code has proved the phone. ' +
+          '429 sms_limit: too many SMS went to this number, or to numbers of its range, in the last ' +
+          'hour or day; nothing is held.',
         tags: ['appointments'],
         body: bodies.book,
         response: { 201: heldBookingResponse, ...errorResponses([404, 409, 422], { body: true }) },
@@ -51,6 +56,11 @@ export async function bookingRoutes(app: FastifyInstance, deps: PublicRouteDeps)
     {
       schema: {
         summary: 'Confirm a held booking with the code received by SMS',
+        description:
+          'With the right code, 429 phone_limit or person_limit when the phone, or the person on this ' +
+          'phone, already has the most upcoming bookings allowed: the booking stays held until ' +
+          'heldUntil, to be confirmed again once another is cancelled. 422 wrong_code, 429 ' +
+          'too_many_attempts (the place is released), 410 hold_expired.',
         tags: ['appointments'],
         params: referenceParams,
         body: bodies.confirm,
