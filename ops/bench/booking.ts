@@ -84,7 +84,7 @@ function roundBodies(
           service: slot.service,
           slotStart: slot.start,
           applicant: { givenNames: 'Awa', familyName: `Ngbanda ${applicant}` },
-          phone: `+336${10_000_000 + applicant}`,
+          phone: benchPhone(applicant),
           documentNumber: `BK${String(applicant).padStart(7, '0')}`,
           lang: 'fr',
         }),
@@ -92,6 +92,17 @@ function roundBodies(
     }
   }
   return bodies;
+}
+
+/** 100 French mobile prefixes (+33 640…689, +33 730…779), as applicants' numbers spread over operators. */
+const PREFIXES = [
+  ...Array.from({ length: 50 }, (_, i) => 640 + i),
+  ...Array.from({ length: 50 }, (_, i) => 730 + i),
+];
+
+/** The n-th applicant's own phone number, in one of the {@link PREFIXES} in turn (n below a million). */
+function benchPhone(n: number): string {
+  return `+33${PREFIXES[n % PREFIXES.length]}${String(n % 1_000_000).padStart(6, '0')}`;
 }
 
 /**
