@@ -41,7 +41,7 @@ describe('enrolling a mission with the command line', () => {
     expect(written.ussd.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(written.metrics.token).toMatch(/^[A-Za-z0-9_-]{32,}$/);
     expect(written.metrics.token).not.toBe(written.ussd.token);
-    expect(init).toContain(`  http://127.0.0.1:8081/ussd?token=${written.ussd.token}\n`);
+    expect(init).toContain(`  https://127.0.0.1:8081/ussd?token=${written.ussd.token}\n`);
     expect(init).toContain(written.metrics.token);
 
     const hubInit = await econsulat('hub', 'init', '--dir', hub, '--embedded-database', 'pglite');

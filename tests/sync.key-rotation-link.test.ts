@@ -93,6 +93,8 @@ describe('rotating a mission key over the link (hub and node processes, embedded
       'XOF',
       '--port',
       String(nodePort),
+      // Plain HTTP on the loopback: this suite is about the link, and scrapes /metrics with fetch.
+      '--no-tls',
       '--mqtt-url',
       `mqtt://127.0.0.1:${mqttPort}`,
     );

@@ -67,6 +67,8 @@ describe('restoring a mission node from its backup, with the commands its IT ref
     await econsulat(
       ...['node', 'init', '--mission', MISSION, '--name', 'Ambassade de la RCA à Paris', '--dir', missionDir],
       ...['--region', 'FR', '--currency', 'EUR', '--time-zone', 'Europe/Paris', '--port', '0'],
+      // Plain HTTP on the loopback: the drill books through fetch, and is about backups, not transport.
+      '--no-tls',
       ...['--mqtt-url', `mqtt://127.0.0.1:${mqttPort}`],
     );
     const bundle = join(temp.dir, 'enrolment-bundle.json');

@@ -16,7 +16,17 @@ import { createEnrolmentRequest, Identity, keyFingerprint, ready } from '../../p
 import { writeKeyFile } from '../keys/key-file.js';
 import { randomToken } from '../keys/random-token.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
+import type { ServerNames } from '../tls/server-names.js';
+import { tlsPaths } from '../tls/tls-files.js';
+import { readTlsSummary } from '../tls/tls-summary.js';
 import { importBundleFile, readBundleFile, registerNodeKeyCommands } from './node-keys.js';
+import {
+  namesFromOptions,
+  registerNodeTlsCommands,
+  type TlsNameOptions,
+  tlsLines,
+  withTlsNameOptions,
+} from './node-tls.js';
 import { reportErrors } from './report-errors.js';
 import { ussdCallbackUrl } from './ussd-callback-url.js';
 
@@ -29,28 +39,43 @@ interface InitOptions {
   timeZone: string;
   port: string;
   mqttUrl?: string;
+  /** The names and addresses of the node's HTTPS certificate; absent, the node serves plain HTTP. */
+  tls?: ServerNames;
+  /** Where it listens (default: every address with TLS, the loopback without). */
+  host?: string;
+  /** With TLS, the plain port that redirects to HTTPS: a number or `off` (default 8080). */
+  redirectPort?: string;
 }
 
 /** What `node init` takes besides the mission: who administers it, where the gateway calls. */
-interface InitCommandOptions extends InitOptions {
+interface InitCommandOptions extends Omit<InitOptions, 'tls'>, TlsNameOptions {
   admin: string;
   publicUrl?: string;
+  /** `--no-tls` makes it false. */
+  tls: boolean;
 }
 
 /** `econsulat node …`: set up, enrol and run a mission node. */
 export function registerNodeCommands(program: Command): Command {
   const node = program.command('node').description('set up, enrol and run a mission node');
 
-  node
-    .command('init')
-    .description('create a mission: keys (mode 0600), encrypted database, config file and enrolment request')
-    .requiredOption('--mission <id>', 'mission id, e.g. fr-paris')
-    .requiredOption('--name <name>', 'the mission’s name, e.g. "Ambassade de la RCA à Paris"')
-    .requiredOption('--dir <dir>', 'data directory to create')
-    .requiredOption('--region <CC>', 'host country, ISO 3166 alpha-2 (phone numbers)')
-    .requiredOption('--currency <CUR>', 'host currency, ISO 4217')
-    .option('--time-zone <tz>', 'IANA time zone of the mission', 'UTC')
-    .option('--port <port>', 'HTTP port', '8081')
+  withTlsNameOptions(
+    node
+      .command('init')
+      .description(
+        'create a mission: keys (mode 0600), encrypted database, config file and enrolment request',
+      )
+      .requiredOption('--mission <id>', 'mission id, e.g. fr-paris')
+      .requiredOption('--name <name>', 'the mission’s name, e.g. "Ambassade de la RCA à Paris"')
+      .requiredOption('--dir <dir>', 'data directory to create')
+      .requiredOption('--region <CC>', 'host country, ISO 3166 alpha-2 (phone numbers)')
+      .requiredOption('--currency <CUR>', 'host currency, ISO 4217')
+      .option('--time-zone <tz>', 'IANA time zone of the mission', 'UTC')
+      .option('--port <port>', 'HTTPS port (HTTP with --no-tls)', '8081')
+      .option('--host <address>', 'address to listen on (default: all with TLS, 127.0.0.1 with --no-tls)')
+      .option('--redirect-port <port>', 'plain HTTP port that only redirects to HTTPS, or off', '8080')
+      .option('--no-tls', 'serve plain HTTP (a lab, or behind a TLS proxy on this machine): no certificate'),
+  )
     .option('--mqtt-url <url>', 'the hub’s broker, e.g. mqtts://hub.example:8883')
     .option('--admin <username>', 'username of the first administrator', 'admin')
     .option(
@@ -58,7 +83,7 @@ export function registerNodeCommands(program: Command): Command {
       'the address the USSD gateway reaches the node at (its TLS proxy), for the callback URL printed',
     )
     .action(async (options: InitCommandOptions) => {
-      const config = await initNode(options);
+      const config = await initNode({ ...options, tls: options.tls ? namesFromOptions(options) : undefined });
       const admin = await prepareNewMission(config, options.admin);
       const { identity } = await loadNodeSecrets(config);
       process.stdout.write(
@@ -77,6 +102,9 @@ export function registerNodeCommands(program: Command): Command {
           `  recovery codes  ${admin.recoveryCodes.join(' ')}`,
           '',
           ...gatewayLines(config, options.publicUrl),
+          ...(config.http.tls
+            ? tlsLines(await readTlsSummary(config.dataDir), join(config.dataDir, 'node.json'))
+            : []),
         ].join('\n'),
       );
     });
@@ -106,6 +134,7 @@ export function registerNodeCommands(program: Command): Command {
     );
 
   registerNodeKeyCommands(node, readNodeConfig);
+  registerNodeTlsCommands(node, readNodeConfig);
 
   node
     .command('run')
@@ -126,11 +155,12 @@ export function registerNodeCommands(program: Command): Command {
 /** Creates the data directory, keys, database, config file and enrolment request of a mission. */
 export async function initNode(options: InitOptions): Promise<NodeConfig> {
   await ready();
+  const dataDir = resolve(options.dir);
   const config = nodeConfigSchema.parse({
     missionId: options.mission,
     missionName: options.name,
-    dataDir: resolve(options.dir),
-    http: { port: Number(options.port) },
+    dataDir,
+    http: { port: Number(options.port), ...httpsFields(dataDir, options) },
     ...(options.mqttUrl ? { mqtt: { url: options.mqttUrl } } : {}),
     timeZone: options.timeZone,
     region: options.region,
@@ -146,6 +176,11 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   const secrets = await loadNodeSecrets(config);
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   store.close();
+  if (options.tls) {
+    // Loaded here: the certificate library and its polyfill stay out of `node run`'s process.
+    const { createMissionTls } = await import('../tls/mission-tls.js');
+    await createMissionTls(config.dataDir, config, options.tls);
+  }
   const request = createEnrolmentRequest(identity, config.missionName, new Date());
   await writeFile(paths.enrolmentRequest, `${JSON.stringify(request, null, 2)}\n`);
   // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).
@@ -153,9 +188,26 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   return config;
 }
 
+/**
+ * With TLS the node listens on the LAN itself (its certificate names the LAN's addresses); without,
+ * on the loopback, for a proxy on the same machine, unless told otherwise.
+ */
+function httpsFields(dataDir: string, options: InitOptions) {
+  if (!options.tls) return options.host === undefined ? {} : { host: options.host };
+  const paths = tlsPaths(dataDir);
+  const redirect = options.redirectPort ?? '8080';
+  return {
+    host: options.host ?? '0.0.0.0',
+    tls: { certFile: paths.serverCert, keyFile: paths.serverKey },
+    redirectPort: redirect === 'off' ? false : Number(redirect),
+  };
+}
+
 /** What the IT referent hands the USSD gateway's operator and the monitoring, once. */
 function gatewayLines(config: NodeConfig, publicUrl: string | undefined): string[] {
-  const base = publicUrl ?? `http://${config.http.host}:${config.http.port}`;
+  // Listening on every address (TLS on the LAN), the node is reached on the machine at 127.0.0.1.
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  const base = publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${host}:${config.http.port}`;
   return [
     'USSD gateway callback URL, for the gateway operator (token: node.json ussd.token):',
     `  ${config.ussd.token ? ussdCallbackUrl(base, config.ussd.token) : '(no token: USSD disabled)'}`,

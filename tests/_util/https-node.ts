@@ -4,8 +4,9 @@ import { request as httpsRequest } from 'node:https';
 import { nodeConfigSchema } from '../../node/config/config.js';
 import { createNode, type MissionNode } from '../../node/index.js';
 import { bootstrapAdmin, totpCodeAt } from '../../node/services/staff/index.js';
-import { createMissionTls, type TlsSummary } from '../../ops/tls/mission-tls.js';
+import { createMissionTls } from '../../ops/tls/mission-tls.js';
 import { serverNames } from '../../ops/tls/server-names.js';
+import type { TlsSummary } from '../../ops/tls/tls-summary.js';
 import { Identity, ready, sodium } from '../../protocol/index.js';
 import { makeTempDir } from './node-store.js';
 
