@@ -100,7 +100,7 @@ export async function createHubContext(
     onKeysChanged: () => reloadTrustFrom(db, hub, trust),
   });
   await link.start();
-  const app = await buildHubApp({ logLevel: config.logLevel });
+  const app = await buildHubApp({ logLevel: config.logLevel, trustProxy: config.http.trustProxy });
   await app.register(hubHealthRoutes, {
     health: services.health,
     linkConnected: () => link.connected,

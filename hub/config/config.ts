@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { brokerUrlFields, isLoopbackHost, refusePlainMqtt } from '../../common/config/plain-mqtt.js';
+import { isAddressRange } from '../../common/net/address-ranges.js';
 
 /** The hub's configuration: built from the environment by env.ts, or directly by tests. */
 export const hubConfigSchema = z.strictObject({
@@ -11,6 +12,14 @@ export const hubConfigSchema = z.strictObject({
     port: z.int().min(0).max(65535).default(8080),
     /** Behind TLS (a reverse proxy): the web session cookies get the Secure flag. */
     secureCookies: z.boolean().default(false),
+    /**
+     * The reverse proxies in front, as addresses or CIDR blocks: their X-Forwarded-For names the
+     * client, for limits and logs. Empty (the default): the socket's address is the client's.
+     */
+    trustProxy: z
+      .array(z.string().trim().refine(isAddressRange, { error: 'not an IP address or CIDR block' }))
+      .max(64)
+      .default([]),
   }),
   /** PostgreSQL; absent means the embedded database in the data directory. */
   databaseUrl: z

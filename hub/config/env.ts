@@ -12,6 +12,10 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
       host: env.HUB_HTTP_HOST,
       port: number(env.HUB_HTTP_PORT),
       secureCookies: env.HUB_SECURE_COOKIES === 'true',
+      // Comma-separated (`HUB_TRUST_PROXY=10.0.0.2,10.0.1.0/24`); unset is none.
+      trustProxy: env.HUB_TRUST_PROXY?.split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
     },
     databaseUrl: env.DATABASE_URL,
     embeddedDatabase: env.HUB_EMBEDDED_DATABASE,
