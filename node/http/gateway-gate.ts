@@ -30,9 +30,9 @@ export type GatewayGate = (request: FastifyRequest) => GatewayRefusal | undefine
  * report callback the node adds later) claims a caller's number, so it is taken only from a caller
  * that presents the token — `Authorization: Bearer …`, or `?token=` for gateways that can only be
  * given a URL — and, when an allow-list is configured, calls from one of its addresses. The
- * address is the socket's (the node trusts no forwarding header): behind a reverse proxy, filter
- * addresses at the proxy. The address is checked first: a stranger's guesses never reach the
- * token comparison.
+ * address is the client's as fastify reads it: the socket's, or the one forwarded by a proxy the
+ * node trusts (`http.trustProxy`), never a header from anyone else. It is checked first: a
+ * stranger's guesses never reach the token comparison.
  */
 export function gatewayGate(credential: GatewayCredential): GatewayGate {
   const { token } = credential;
