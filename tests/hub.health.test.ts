@@ -62,6 +62,9 @@ describe('hub health: /metrics', () => {
     const allowed = await get(app, '/metrics', { headers: metricsAuth() });
     expect(allowed.statusCode).toBe(200);
     expect(allowed.body).toBe(SCRAPE);
+    // RFC 7235 §2.1: the scheme's name in any case.
+    const lower = await get(app, '/metrics', { headers: { authorization: `bearer ${TEST_METRICS_TOKEN}` } });
+    expect(lower.statusCode).toBe(200);
   });
 });
 

@@ -1,9 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
-/** The credential of `Authorization: Bearer …` (RFC 6750 §2.1), or undefined. */
+/**
+ * The credential of `Authorization: Bearer …` (RFC 6750 §2.1), or undefined. The scheme's name is
+ * case-insensitive (RFC 7235 §2.1): some scrapers and gateways write `bearer`.
+ */
 export function bearerToken(request: FastifyRequest): string | undefined {
-  return /^Bearer (\S{1,200})$/.exec(request.headers.authorization ?? '')?.[1];
+  return /^Bearer (\S{1,200})$/i.exec(request.headers.authorization ?? '')?.[1];
 }
 
 /**
