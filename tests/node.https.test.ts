@@ -1,11 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { httpsLocation } from '../node/http/https-redirect.js';
-import { adminLogin, fetchRaw, type HttpsNode, startHttpsNode } from './_util/https-node.js';
+import {
+  adminLogin,
+  fetchRaw,
+  type HttpsNode,
+  type RawResponse,
+  startHttpsNode,
+} from './_util/https-node.js';
 
 let node: HttpsNode;
+// One login for the suite: a TOTP code is taken once (a second login in the same 30 s is refused).
+let login: RawResponse;
 
 beforeAll(async () => {
   node = await startHttpsNode();
+  login = await fetchRaw(`${node.url}/api/v1/staff/login`, {
+    ca: node.ca,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: adminLogin(node),
+  });
 });
 
 afterAll(async () => {
@@ -34,18 +49,25 @@ describe('a node serving HTTPS with the mission’s certificate', () => {
     expect(page.headers['strict-transport-security']).toBe('max-age=31536000');
   });
 
-  it('marks the staff session cookie Secure', async () => {
-    const response = await fetchRaw(`${node.url}/api/v1/staff/login`, {
-      ca: node.ca,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: adminLogin(node),
-    });
-    expect(response.status).toBe(200);
-    const cookie = String(response.headers['set-cookie']);
+  it('marks the staff session cookie Secure', () => {
+    expect(login.status).toBe(200);
+    const cookie = String(login.headers['set-cookie']);
     expect(cookie).toMatch(/^econsulat_staff=[A-Za-z0-9_-]+;/);
     expect(cookie).toMatch(/; Secure/);
     expect(cookie).toMatch(/HttpOnly/);
+  });
+
+  it('carries the agents’ live socket over TLS (wss)', async () => {
+    const session = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const socket = new WebSocket(`${node.url.replace('https:', 'wss:')}/api/v1/staff/live`, {
+      ca: node.ca,
+      headers: { cookie: session, origin: node.url },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    socket.close();
   });
 });
 
