@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../node/db/store.js';
+import { openStore, type Store } from '../node/db/store.js';
 import { createNode } from '../node/index.js';
 import { bindSmsCaps, onSmsCapped, type SmsCapStop } from '../node/services/outbox/sms-cap-policy.js';
 import { DEFAULT_SMS_CAPS, numberPrefix } from '../node/services/outbox/sms-caps.js';
 import { SmsCapError } from '../node/services/outbox/sms-errors.js';
-import { enqueueSms, type SmsPurpose, smsStatuses } from '../node/services/outbox/sms-outbox.js';
+import { enqueueSms, type SmsPurpose, smsCapFor, smsStatuses } from '../node/services/outbox/sms-outbox.js';
 import { Identity, ready, sodium } from '../protocol/index.js';
 import { parisNodeConfig } from './_util/node-app.js';
 import { makeTempDir, openTempStore, type TempStore } from './_util/node-store.js';
@@ -118,6 +118,26 @@ describe('SMS caps per phone', () => {
     const moved = { to: VICTIM, text: 'moved', purpose: 'booking_rescheduled' } as const;
     expect(enqueueSms(s, moved, at(6))).toBeUndefined();
     expect(refusal(() => enqueueSms(s, moved, at(6), { whenCapped: 'refuse' }))).toBeInstanceOf(SmsCapError);
+  });
+
+  it('lets a check made before a change through for the one SMS that follows it, never a second', async () => {
+    const s = await store();
+    for (let n = 0; n < 4; n++) send(s, VICTIM, n);
+    expect(smsCapFor(s, { to: VICTIM, purpose: 'booking_code' }, at(5))).toBeUndefined();
+    expect(send(s, VICTIM, 5)).toBeTypeOf('number');
+    expect(refusal(() => send(s, VICTIM, 5))).toMatchObject({ reason: 'phone_hour' });
+    expect(smsCapFor(s, { to: VICTIM, purpose: 'booking_code' }, at(6))).toBe('phone_hour');
+  });
+
+  it('counts again after a check when another connection queued an SMS in between', async () => {
+    const temp = await openTempStore();
+    cleanups.push(temp.cleanup);
+    const other = await openStore({ path: temp.path, dataKey: temp.dataKey });
+    cleanups.unshift(async () => other.close());
+    for (let n = 0; n < 4; n++) send(temp.store, VICTIM, n);
+    expect(smsCapFor(temp.store, { to: VICTIM, purpose: 'booking_code' }, at(5))).toBeUndefined();
+    expect(send(other, VICTIM, 5)).toBeTypeOf('number');
+    expect(refusal(() => send(temp.store, VICTIM, 5))).toMatchObject({ reason: 'phone_hour' });
   });
 
   it('rolls back nothing but its own row when refused inside a change', async () => {

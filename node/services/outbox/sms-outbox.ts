@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sodium, utf8 } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
+import { lastSmsId, rememberAdmission, takeAdmission } from './sms-admissions.js';
 import { reportSmsStop, smsCapsOf, WHEN_CAPPED, type WhenCapped } from './sms-cap-policy.js';
 import { capReached, type SmsCapReason, type SmsCapScope, smsCapIndexes } from './sms-caps.js';
 import { SmsCapError } from './sms-errors.js';
@@ -51,9 +52,11 @@ export function enqueueSms(
 ): number | undefined {
   const sms = smsInputSchema.parse(input);
   const caps = smsCapsOf(store);
-  const indexes = smsCapIndexes(store.keys, sms.to, caps);
   const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
-  const reason = capReached(store.db, indexes, caps, now, scopeOf(whenCapped));
+  const scope = scopeOf(whenCapped);
+  const admitted = takeAdmission(store.db, { to: sms.to, scope, caps, at: now.getTime() });
+  const indexes = admitted ?? smsCapIndexes(store.keys, sms.to, caps);
+  const reason = admitted ? undefined : capReached(store.db, indexes, caps, now, scope);
   if (reason !== undefined) {
     stop(store, reason, sms.purpose, whenCapped);
     if (whenCapped === 'refuse') throw new SmsCapError(reason);
@@ -80,7 +83,8 @@ export function enqueueSms(
 
 /**
  * The cap an SMS to `to` would reach now, or undefined when it may go: for a change to check before
- * it writes anything, in the transaction that then queues the SMS. A cap reached counts as stopped.
+ * it writes anything, in the transaction that then queues the SMS (which then counts nothing again,
+ * sms-admissions.ts). A cap reached counts as stopped.
  */
 export function smsCapFor(
   store: Store,
@@ -91,8 +95,12 @@ export function smsCapFor(
   const to = smsInputSchema.shape.to.parse(sms.to);
   const caps = smsCapsOf(store);
   const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
-  const reason = capReached(store.db, smsCapIndexes(store.keys, to, caps), caps, now, scopeOf(whenCapped));
+  const scope = scopeOf(whenCapped);
+  const indexes = smsCapIndexes(store.keys, to, caps);
+  const lastId = lastSmsId(store.db);
+  const reason = capReached(store.db, indexes, caps, now, scope);
   if (reason !== undefined) stop(store, reason, sms.purpose, whenCapped);
+  else rememberAdmission(store.db, { to, scope, caps, at: now.getTime(), lastId, indexes });
   return reason;
 }
 
