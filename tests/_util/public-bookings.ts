@@ -14,8 +14,9 @@ const IN_FLIGHT = 20;
 
 /**
  * Each applicant comes from an address of their own on the loopback network (127.0.1.1, …), as
- * applicants reach a mission from their own phones: the public API's limits per address and per
- * minute stay the production ones. The confirmation code is read from the development SMS
+ * applicants reach a mission from their own phones, with a number in one of many operators'
+ * ranges: the public API's limits per address and per minute, and the node's caps on SMS per
+ * number prefix, stay the production ones. The confirmation code is read from the development SMS
  * gateway's file, as the applicant's phone would receive it. Places are taken from the node's
  * slot listing when this is made, so later bookings never compete for a full slot.
  */
@@ -31,6 +32,7 @@ export async function publicBookings(url: string, smsFile: string): Promise<Publ
       service: SERVICE,
       slotStart,
       ...applicant(n),
+      phone: ownPhone(n),
     });
     if (held.status !== 201) throw new Error(`booking ${n}: ${held.status} ${held.body}`);
     const { reference } = JSON.parse(held.body) as { reference: string };
@@ -54,6 +56,11 @@ export async function publicBookings(url: string, smsFile: string): Promise<Publ
       return references;
     },
   };
+}
+
+/** The n-th applicant's own number, in one of 50 French mobile prefixes in turn (+33 640…689). */
+function ownPhone(n: number): string {
+  return `+33${640 + (n % 50)}${String(n % 1_000_000).padStart(6, '0')}`;
 }
 
 /** Every free place of the next four weeks, one entry per place, earliest first. */
