@@ -291,6 +291,8 @@ describe('node files: public lookup', () => {
       'x'.repeat(500),
     ]) {
       expect(s.files.lookup(file.trackingNumber, wrong), wrong).toEqual(statusOnly);
+      // The right birth date between guesses: five wrong ones in a row would lock the file.
+      expect(s.files.lookup(file.trackingNumber, '1988-03-14').detailed).toBe(true);
     }
   });
 
