@@ -7,6 +7,7 @@ import { channelRow, heldCount } from '../node/link/link-store.js';
 import { seedCalendars } from '../node/services/appointments/calendar-seed.js';
 import { seedCatalogue } from '../node/services/catalogue/seed.js';
 import { appendEvent, newEvent, outboxBacklog } from '../node/services/outbox/outbox.js';
+import { bindSmsCaps } from '../node/services/outbox/sms-cap-policy.js';
 import { ready } from '../protocol/index.js';
 import { applicant, appointmentsOver, codeFor, MONDAY_8AM, testClock } from './_util/appointments.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
@@ -73,6 +74,10 @@ for (const backend of storeBackends('broker outage')) {
 
       seedCatalogue(store, { now: new Date(MONDAY_8AM) });
       seedCalendars(store, new Date(MONDAY_8AM));
+      // The outage loop books for as long as reconnections take to fail: how many depends on the
+      // machine, all in one prefix and one minute of the fixture clock. The prefix caps are raised as
+      // the booking bench raises them; the per-number caps stay.
+      bindSmsCaps(store, { perPrefixPerHour: 100_000, perPrefixPerDay: 1_000_000 });
       const { appointments } = appointmentsOver(store, { now: testClock().now });
       let applicants = 0;
       const bookOne = () => {
