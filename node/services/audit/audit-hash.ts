@@ -55,34 +55,21 @@ export function hashAuditEntry(entry: Omit<AuditEntry, 'hash'>): string {
  * `v` keeps it apart from a version-1 preimage.
  */
 export function auditEntryDigest(entry: AuditEntryFields): string {
-  const canonical = canonicalJson({
-    v: 2,
-    seq: entry.seq,
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId,
-    beforeDigest: entry.beforeDigest,
-    afterDigest: entry.afterDigest,
-  });
-  return sodium.crypto_generichash(32, utf8(canonical), null, 'hex');
+  return blake2bHex(canonicalJson({ v: 2, ...entryFields(entry) }));
 }
 
 function hashVersion1(entry: Omit<AuditEntry, 'hash' | 'version'>): string {
-  const canonical = canonicalJson({
-    v: 1,
-    seq: entry.seq,
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId,
-    beforeDigest: entry.beforeDigest,
-    afterDigest: entry.afterDigest,
-    prevHash: entry.prevHash,
-  });
-  return sodium.crypto_generichash(32, utf8(canonical), null, 'hex');
+  return blake2bHex(canonicalJson({ v: 1, ...entryFields(entry), prevHash: entry.prevHash }));
+}
+
+// What both versions hash of an entry (canonical JSON sorts the keys: the order here is free).
+function entryFields(entry: AuditEntryFields) {
+  const { seq, at, actor, action, entity, entityId, beforeDigest, afterDigest } = entry;
+  return { seq, at, actor, action, entity, entityId, beforeDigest, afterDigest };
+}
+
+function blake2bHex(text: string): string {
+  return sodium.crypto_generichash(32, utf8(text), null, 'hex');
 }
 
 /**

@@ -24,7 +24,7 @@ const RETRY_MS = 5;
  * Tells every listener of every committed change, once, whoever made it (a route, a job, a link
  * handler): it follows the outboxes that every change writes in its own transaction. A write rings
  * ({@link watchChanges}); the feed reads after the transaction has ended, so what was rolled back
- * is never told. With nobody listening it only moves its position to the end.
+ * is never told. With nobody listening it reads nothing; the first listener starts from the end.
  */
 export function createChangeFeed(store: Store): ChangeFeed {
   const listeners = new Set<ChangeListener>();
@@ -43,11 +43,7 @@ export function createChangeFeed(store: Store): ChangeFeed {
       cancel = () => clearTimeout(timer);
       return;
     }
-    if (listeners.size === 0) {
-      afterSeq = lastRowNumber(store, 'outbox');
-      afterPending = lastRowNumber(store, 'link_pending');
-      return;
-    }
+    if (listeners.size === 0) return;
     try {
       for (const change of readChanges()) tell(change);
     } catch {
@@ -84,13 +80,19 @@ export function createChangeFeed(store: Store): ChangeFeed {
     return changes;
   };
 
+  // With nobody listening a commit costs nothing here: the position moves to the end when the
+  // first listener comes.
   const stop = watchChanges(store.db, () => {
-    if (cancel !== undefined || closed) return;
+    if (cancel !== undefined || closed || listeners.size === 0) return;
     const immediate = setImmediate(look);
     cancel = () => clearImmediate(immediate);
   });
   return {
     subscribe(listener) {
+      if (listeners.size === 0) {
+        afterSeq = lastRowNumber(store, 'outbox');
+        afterPending = lastRowNumber(store, 'link_pending');
+      }
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
