@@ -3,9 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { missionIdSchema } from '../../../protocol/index.js';
 import { periodFilterSchema } from '../../dashboards/period.js';
+import { can } from '../../services/users/permissions.js';
+import type { MinistryUser } from '../../services/users/user-rows.js';
+import { auditAlertView } from './audit-alert-view.js';
 import { dashboardView } from './dashboard-view.js';
 import { renderHubPage } from './render.js';
-import type { HubWebDeps } from './web-deps.js';
+import type { HubWebDeps, HubWebServices } from './web-deps.js';
 import { webGuard, webUser } from './web-guard.js';
 
 /** The network's dashboard and each mission's, over a period (`?periode=` or `?du=&au=`). */
@@ -17,12 +20,17 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
     '/tableau-de-bord',
     { schema: { querystring: periodFilterSchema }, preHandler: webGuard(deps, 'dashboard.read') },
     async (request, reply) => {
-      const dashboard = await dashboards.load(request.query);
+      const user = webUser(request);
+      const [dashboard, auditAlert] = await Promise.all([
+        dashboards.load(request.query),
+        auditAlertFor(deps.services, user),
+      ]);
       return renderHubPage(request, reply, 'dashboard', {
         title: 'Tableau de bord du réseau',
         live: true,
         liveMission: '',
-        ...dashboardView(dashboard, webUser(request), request.query),
+        auditAlert,
+        ...dashboardView(dashboard, user, request.query),
       });
     },
   );
@@ -34,15 +42,33 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
       preHandler: webGuard(deps, 'dashboard.read'),
     },
     async (request, reply) => {
-      const dashboard = await dashboards.load(request.query, request.params.id);
+      const user = webUser(request);
+      const [dashboard, auditAlert] = await Promise.all([
+        dashboards.load(request.query, request.params.id),
+        auditAlertFor(deps.services, user, request.params.id),
+      ]);
       const mission = dashboard.links[0];
       if (!mission) return reply.callNotFound();
       return renderHubPage(request, reply, 'dashboard', {
         title: `${mission.name} (${mission.id})`,
         live: true,
         liveMission: mission.id,
-        ...dashboardView(dashboard, webUser(request), request.query),
+        auditAlert,
+        ...dashboardView(dashboard, user, request.query),
       });
     },
   );
+}
+
+/**
+ * The missions whose audit log HQ flagged, for those who may read the audit (auditors and the
+ * directorate, who act on it): a mission's own log is the audit trail, not a network figure.
+ */
+async function auditAlertFor(
+  services: Pick<HubWebServices, 'dashboard'>,
+  user: MinistryUser,
+  missionId?: string,
+) {
+  if (!can(user, 'audit.read')) return null;
+  return auditAlertView(await services.dashboard.auditAnomalies(missionId));
 }

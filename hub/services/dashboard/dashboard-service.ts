@@ -1,6 +1,7 @@
 import { type Dashboard, loadDashboard } from '../../dashboards/dashboard.js';
 import { type PeriodFilter, resolvePeriod } from '../../dashboards/period.js';
 import type { Queryable } from '../../db/database.js';
+import { listAuditAnomalies, type MissionAuditAnomalies } from './audit-anomalies.js';
 import { type DashboardSummary, dashboardSummary } from './summary.js';
 
 /** What the dashboards read. */
@@ -15,6 +16,8 @@ export interface DashboardService {
   load(filter: PeriodFilter, missionId?: string): Promise<Dashboard>;
   /** The JSON API's figures over [from, to): by default the last 30 days. */
   summary(from?: Date, to?: Date): Promise<DashboardSummary>;
+  /** The missions whose audit heads the hub flagged (or the one asked for), latest first. */
+  auditAnomalies(missionId?: string): Promise<MissionAuditAnomalies[]>;
 }
 
 /** Wires the dashboard service. */
@@ -30,5 +33,6 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
       });
     },
     summary: (from, to) => dashboardSummary(db, now(), from, to),
+    auditAnomalies: (missionId) => listAuditAnomalies(db, missionId),
   };
 }
