@@ -167,15 +167,15 @@ describe('back office: staff administration', () => {
     expect(shown.body).toContain('Double authentification réinitialisée');
   });
 
-  it('refuses to remove the last administrator’s role, and changes nothing', async () => {
+  it('refuses an administrator their own roles, and changes nothing', async () => {
     const s = await apps.open();
     const admin = await pageUser(s, s.admin);
     const token = tokenOf((await admin.get('/staff/personnel')).body);
     const response = await postRepeated(s, admin.cookie, `/staff/personnel/${s.admin.id}/roles`, token, [
       ['roles', 'agent'],
     ]);
-    expect(response.statusCode).toBe(409);
-    expect(response.body).toContain('au moins un administrateur actif');
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toContain('vos propres rôles');
     expect(accountNamed(s, 'root')?.roles).toEqual(['admin']);
     expect(auditEntries(s, 'staff.roles_changed')).toEqual([]);
   });

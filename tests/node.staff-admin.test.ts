@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { auditHead } from '../node/services/audit/audit-log.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
 import { bootstrapAdmin, can, type PasswordHasher, StaffError } from '../node/services/staff/index.js';
+import { openStaffApp, type StaffApp } from './_util/staff-app.js';
 import { fastPasswordPool, openStaffFixture, type StaffFixture } from './_util/staff-fixture.js';
 
 let hasher: PasswordHasher;
@@ -118,10 +119,27 @@ describe('staff administration', () => {
     expect(verifyAuditChain(fx.temp.store.db).ok).toBe(true);
   });
 
-  it('refuses to remove the last active admin, leaving everything as it was', async () => {
+  it('refuses an admin their own roles and deactivation, leaving everything as it was', async () => {
     const head = auditHead(fx.temp.store.db);
-    expect(caught(() => fx.staff.setRoles(fx.admin, fx.admin.id, ['consul'])).code).toBe('last_admin');
-    expect(caught(() => fx.staff.deactivate(fx.admin, fx.admin.id)).code).toBe('last_admin');
+    expect(caught(() => fx.staff.setRoles(fx.admin, fx.admin.id, ['admin', 'consul'])).code).toBe(
+      'self_change',
+    );
+    expect(caught(() => fx.staff.setRoles(fx.admin, fx.admin.id, ['consul'])).code).toBe('self_change');
+    expect(caught(() => fx.staff.deactivate(fx.admin, fx.admin.id)).code).toBe('self_change');
+    expect(auditHead(fx.temp.store.db)).toEqual(head);
+    expect(fx.staff.list(fx.admin).find((u) => u.username === 'root')).toMatchObject({
+      roles: ['admin'],
+      active: true,
+    });
+    await expect(fx.loginAs(fx.adminSecrets)).resolves.toBeDefined();
+  });
+
+  it('refuses to remove the last active admin, leaving everything as it was', async () => {
+    // An actor that is no account (the console's), so the self check does not apply.
+    const console = { username: 'console', roles: ['admin'] } as const;
+    const head = auditHead(fx.temp.store.db);
+    expect(caught(() => fx.staff.setRoles(console, fx.admin.id, ['consul'])).code).toBe('last_admin');
+    expect(caught(() => fx.staff.deactivate(console, fx.admin.id)).code).toBe('last_admin');
     expect(auditHead(fx.temp.store.db)).toEqual(head);
     expect(fx.staff.list(fx.admin).find((u) => u.username === 'root')).toMatchObject({
       roles: ['admin'],
@@ -190,5 +208,54 @@ describe('bootstrapAdmin', () => {
     const code = fx.adminSecrets.recoveryCodes[3] ?? '';
     const session = await fx.staff.login({ username: 'root', password: fx.adminSecrets.password, code });
     expect(session.pending).toEqual([]);
+  });
+});
+
+describe('staff administration API: nobody changes their own account', () => {
+  let s: StaffApp;
+  beforeEach(async () => {
+    s = await openStaffApp();
+  });
+  afterEach(() => s.close());
+
+  const call = (method: 'POST' | 'PUT', url: string, token: string, payload?: object) =>
+    s.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    });
+
+  it('answers 403 self_change to an admin changing their own roles or deactivating themselves, writing nothing', async () => {
+    const { token } = await s.login(s.admin);
+    const head = auditHead(s.temp.store.db);
+    const grant = await call('PUT', `/api/v1/staff/users/${s.admin.id}/roles`, token, {
+      roles: ['admin', 'consul', 'agent'],
+    });
+    expect(grant.statusCode).toBe(403);
+    expect(grant.json().error.code).toBe('self_change');
+    const drop = await call('PUT', `/api/v1/staff/users/${s.admin.id}/roles`, token, { roles: ['agent'] });
+    expect(drop.json().error.code).toBe('self_change');
+    const off = await call('POST', `/api/v1/staff/users/${s.admin.id}/deactivate`, token);
+    expect(off.statusCode).toBe(403);
+    expect(off.json().error.code).toBe('self_change');
+    expect(auditHead(s.temp.store.db)).toEqual(head);
+    const me = await s.app.inject({ url: '/api/v1/staff/me', headers: { authorization: `Bearer ${token}` } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user).toMatchObject({ roles: ['admin'], active: true });
+  });
+
+  it("still changes another account's roles and deactivates it", async () => {
+    const agent = await s.enrolled('amina', ['agent']);
+    const { token } = await s.login(s.admin);
+    const roles = await call('PUT', `/api/v1/staff/users/${agent.id}/roles`, token, {
+      roles: ['agent', 'consul'],
+    });
+    expect(roles.statusCode).toBe(200);
+    expect(roles.json().roles).toEqual(['agent', 'consul']);
+    const off = await call('POST', `/api/v1/staff/users/${agent.id}/deactivate`, token);
+    expect(off.statusCode).toBe(200);
+    expect(off.json().active).toBe(false);
+    expect(verifyAuditChain(s.temp.store.db).ok).toBe(true);
   });
 });

@@ -43,6 +43,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   no_fee_in_currency: 'Ce service n’a pas de tarif dans cette devise.',
   username_taken: 'Cet identifiant est déjà pris.',
   last_admin: 'Refusé : la mission doit garder au moins un administrateur actif.',
+  self_change:
+    'Refusé : vos propres rôles et la désactivation de votre compte se changent par un autre administrateur.',
   already_acknowledged: 'Directive déjà accusée.',
 };
 

@@ -22,6 +22,8 @@ export const StaffErrorCode = {
   Forbidden: 'forbidden',
   /** 409. The change would leave the mission without an active, enrolled administrator. */
   LastAdmin: 'last_admin',
+  /** 403. An administrator may not change their own roles nor deactivate themselves. */
+  SelfChange: 'self_change',
   /** 409. TOTP is already enrolled (an admin must reset it first). */
   TotpAlreadyEnrolled: 'totp_already_enrolled',
   /** 409. No TOTP enrolment is in progress for this account. */
@@ -45,6 +47,7 @@ export const STAFF_ERROR_STATUS: Readonly<Record<StaffErrorCodeValue, number>> =
   not_found: 404,
   forbidden: 403,
   last_admin: 409,
+  self_change: 403,
   totp_already_enrolled: 409,
   totp_not_pending: 409,
   invalid_code: 422,

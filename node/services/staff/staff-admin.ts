@@ -4,7 +4,7 @@ import { clearFailures } from './login-throttle.js';
 import { can, type PermissionSubject, type StaffRole } from './permissions.js';
 import { deleteRecoveryCodes } from './recovery-codes.js';
 import { revokeUserSessions } from './sessions.js';
-import { generatePassword, type StaffContext } from './staff-context.js';
+import { generatePassword, normaliseUsername, type StaffContext } from './staff-context.js';
 import { decodeStaff, requireStaffRow, type StaffRow, writeRoles } from './staff-rows.js';
 import {
   type NewStaffInput,
@@ -42,7 +42,10 @@ export async function createStaff(
   return { user: decodeStaff(ctx.store, row), temporaryPassword };
 }
 
-/** Replaces the roles of an account; its sessions end so the new roles apply at once. */
+/**
+ * Replaces the roles of an account; its sessions end so the new roles apply at once. Never the
+ * actor's own (`self_change`): nobody grants themselves a role.
+ */
 export function setStaffRoles(
   ctx: StaffContext,
   actor: StaffActor,
@@ -52,6 +55,7 @@ export function setStaffRoles(
   assertManager(actor);
   const id = parseInput(staffIdSchema, userId);
   const canonical = parseInput(rolesSchema, roles);
+  assertNotSelf(ctx, actor, id);
   return update(ctx, actor, id, {
     action: 'staff.roles_changed',
     revokeReason: 'roles_changed',
@@ -59,7 +63,10 @@ export function setStaffRoles(
   });
 }
 
-/** Deactivates an account: it can no longer log in and its sessions end. Its history stays. */
+/**
+ * Deactivates an account: it can no longer log in and its sessions end. Its history stays. Never
+ * the actor's own (`self_change`).
+ */
 export function deactivateStaff(ctx: StaffContext, actor: StaffActor, userId: string): StaffUser {
   return setActive(ctx, actor, userId, false);
 }
@@ -145,7 +152,9 @@ export function listStaff(ctx: StaffContext, actor: StaffActor): StaffUser[] {
 
 function setActive(ctx: StaffContext, actor: StaffActor, userId: string, active: boolean): StaffUser {
   assertManager(actor);
-  return update(ctx, actor, parseInput(staffIdSchema, userId), {
+  const id = parseInput(staffIdSchema, userId);
+  if (!active) assertNotSelf(ctx, actor, id);
+  return update(ctx, actor, id, {
     action: active ? 'staff.reactivated' : 'staff.deactivated',
     ...(active ? {} : { revokeReason: 'deactivated' }),
     apply: (row) =>
@@ -160,6 +169,15 @@ function update(
   change: Parameters<typeof changeStaff>[3],
 ): StaffUser {
   return decodeStaff(ctx.store, changeStaff(ctx.store, actor.username, id, change, ctx.now()));
+}
+
+// Checked before the change's transaction, so a refusal writes nothing. Usernames never change and
+// are what the audit log names as actor, so they identify the account as well as its id.
+function assertNotSelf(ctx: StaffContext, actor: StaffActor, id: string): void {
+  const target = requireStaffRow(ctx.store.db, id);
+  if (target.username === normaliseUsername(actor.username)) {
+    throw new StaffError(StaffErrorCode.SelfChange, 'an administrator may not do this to their own account');
+  }
 }
 
 function assertManager(actor: StaffActor): void {
