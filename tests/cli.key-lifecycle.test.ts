@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlParam } from '../hub/db/database.js';
 import { openDatabase } from '../hub/db/open-database.js';
@@ -10,21 +8,12 @@ import { storeConfigOf } from '../hub/db/store-config.js';
 import { readHubConfig } from '../ops/commands/hub.js';
 import { readKeyFile, writeKeyFile } from '../ops/keys/key-file.js';
 import { enrolmentBundleSchema, Identity, ready } from '../protocol/index.js';
+import { runEconsulat } from './_util/processes/econsulat-cli.js';
 
-const run = promisify(execFile);
-const bin = new URL('../ops/bin/econsulat.js', import.meta.url).pathname;
 const FINGERPRINT = /[A-Z2-7]{4}(?: [A-Z2-7]{4}){7}/;
 
 /** Runs the command line; resolves with its output and exit code, whatever the code. */
-async function econsulat(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
+const econsulat = (...args: string[]) => runEconsulat(args);
 
 function fingerprintAfter(label: string, text: string): string {
   const line = text.split('\n').find((candidate) => candidate.includes(label));

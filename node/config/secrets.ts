@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { type Identity, importKeyFile, ready } from '../../protocol/index.js';
-import { loadDataKey } from '../crypto/key-file.js';
+import { type KeyOpening, loadDataKey } from '../crypto/key-file.js';
 import { type NodeConfig, nodePaths } from './config.js';
+import { askPassphrase } from './passphrase.js';
 
 /** The node's secrets, read from files outside the database. Never logged. */
 export interface NodeSecrets {
@@ -9,11 +10,28 @@ export interface NodeSecrets {
   readonly dataKey: Uint8Array;
 }
 
-/** Reads the identity and data key files that `econsulat node init` created. */
-export async function loadNodeSecrets(config: Pick<NodeConfig, 'dataDir'>): Promise<NodeSecrets> {
+/**
+ * Reads the identity and data key files that `econsulat node init` created. A data key wrapped by a
+ * passphrase asks for it (terminal, file or systemd's agent: see passphrase.ts) unless the caller
+ * says how.
+ */
+export async function loadNodeSecrets(
+  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId'>>,
+  opening: KeyOpening = promptingOpening(config.missionId),
+): Promise<NodeSecrets> {
   await ready();
   const paths = nodePaths(config);
   const info = await stat(paths.identityKey);
   const identity = importKeyFile(await readFile(paths.identityKey, 'utf8'), info.mode, paths.identityKey);
-  return { identity, dataKey: await loadDataKey(paths.dataKey) };
+  return { identity, dataKey: await loadDataKey(paths.dataKey, opening) };
+}
+
+/** The words the agent at the keyboard sees when the node starts. */
+export function passphrasePrompt(missionId: string | undefined): string {
+  return `Phrase de passe de la clé de données${missionId ? ` (${missionId})` : ''}`;
+}
+
+/** Asks the data key's passphrase, if it has one, from the usual sources (passphrase.ts). */
+export function promptingOpening(missionId?: string): KeyOpening {
+  return { askPassphrase: () => askPassphrase(passphrasePrompt(missionId)) };
 }

@@ -10,6 +10,14 @@ export const CryptoErrorCode = {
   KeyFileExposed: 'key_file_exposed',
   /** The key file is not in the expected format or the key has the wrong length. */
   KeyFileMalformed: 'key_file_malformed',
+  /** A passphrase shorter than the minimum was offered to wrap the data key. */
+  WeakPassphrase: 'weak_passphrase',
+  /** The passphrase does not open the wrapped data key (or the file was altered). */
+  WrongPassphrase: 'wrong_passphrase',
+  /** The data key is wrapped and no passphrase could be asked for (no terminal, no file given). */
+  PassphraseUnavailable: 'passphrase_unavailable',
+  /** systemd-creds could not seal or open the data key (another machine, a changed TPM…). */
+  CredentialFailed: 'credential_failed',
   /** A ciphertext did not authenticate: wrong key, altered bytes, or moved to another row. */
   DecryptionFailed: 'decryption_failed',
   /** The version byte names a format this code does not read. */

@@ -8,6 +8,7 @@ import type { ProgressListener } from '../../node/backup/progress.js';
 import { type RestoreResult, restoreBackup } from '../../node/backup/restore.js';
 import { backupScansDir } from '../../node/backup/scan-backup.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
+import { promptingOpening } from '../../node/config/secrets.js';
 import { loadDataKey } from '../../node/crypto/key-file.js';
 import { openDatabase } from '../../node/db/db.js';
 import { openStore } from '../../node/db/store.js';
@@ -87,7 +88,10 @@ interface RestoreOptions {
 async function backupCommand(options: { config: string; out?: string }): Promise<void> {
   const config = await readNodeConfig(options.config);
   const paths = nodePaths(config);
-  const store = await openStore({ path: paths.database, dataKey: await loadDataKey(paths.dataKey) });
+  const store = await openStore({
+    path: paths.database,
+    dataKey: await loadDataKey(paths.dataKey, promptingOpening(config.missionId)),
+  });
   const out = resolve(options.out ?? join(paths.backups, backupFileName(new Date())));
   const bar = progressBar();
   try {
@@ -97,7 +101,9 @@ async function backupCommand(options: { config: string; out?: string }): Promise
     process.stdout.write(
       `scanned documents: ${result.scans} new in ${backupScansDir(result.file)} (the backup needs that folder too)\n`,
     );
-    process.stdout.write(`restoring it needs ${paths.dataKey}: keep a copy of that file elsewhere\n`);
+    process.stdout.write(
+      `restoring it needs the data key: keep a copy apart (econsulat node data-key copy --config ${options.config} --out <usb>/data.key)\n`,
+    );
   } finally {
     bar.stop();
     store.close();
@@ -107,7 +113,10 @@ async function backupCommand(options: { config: string; out?: string }): Promise
 async function restoreCommand(options: RestoreOptions): Promise<void> {
   const config = await readNodeConfig(options.config);
   const dir = resolve(options.dir);
-  const dataKey = await loadDataKey(options.dataKey ?? nodePaths(config).dataKey);
+  const dataKey = await loadDataKey(
+    options.dataKey ?? nodePaths(config).dataKey,
+    promptingOpening(config.missionId),
+  );
   const bar = progressBar();
   let result: RestoreResult;
   try {

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { writeFileDurably } from '../../common/fs/durable-files.js';
 import { type NodeConfig, nodeConfigSchema, nodePaths } from '../../node/config/config.js';
 import { nodeConfigFromEnv } from '../../node/config/env.js';
-import { loadNodeSecrets } from '../../node/config/secrets.js';
-import { createDataKeyFile } from '../../node/crypto/key-file.js';
+import { loadNodeSecrets, type NodeSecrets } from '../../node/config/secrets.js';
+import { createDataKeyFile, type DataKeyProtection, type ProtectWith } from '../../node/crypto/key-file.js';
 import { openStore } from '../../node/db/store.js';
 import { createNode } from '../../node/index.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
@@ -19,6 +19,13 @@ import { runUntilSignal } from '../process/run-until-signal.js';
 import type { ServerNames } from '../tls/server-names.js';
 import { tlsPaths } from '../tls/tls-files.js';
 import { readTlsSummary } from '../tls/tls-summary.js';
+import {
+  openingFor,
+  PROTECTION_HELP,
+  protectionOf,
+  protectWith,
+  registerNodeDataKeyCommands,
+} from './node-data-key.js';
 import { importBundleFile, readBundleFile, registerNodeKeyCommands } from './node-keys.js';
 import {
   namesFromOptions,
@@ -45,11 +52,14 @@ interface InitOptions {
   host?: string;
   /** With TLS, the plain port that redirects to HTTPS: a number or `off` (default 8080). */
   redirectPort?: string;
+  /** How the data key is kept at rest (default: a 0600 file). */
+  dataKeyProtection?: ProtectWith;
 }
 
 /** What `node init` takes besides the mission: who administers it, where the gateway calls. */
-interface InitCommandOptions extends Omit<InitOptions, 'tls'>, TlsNameOptions {
+interface InitCommandOptions extends Omit<InitOptions, 'tls' | 'dataKeyProtection'>, TlsNameOptions {
   admin: string;
+  dataKey: string;
   publicUrl?: string;
   /** `--no-tls` makes it false. */
   tls: boolean;
@@ -82,32 +92,42 @@ export function registerNodeCommands(program: Command): Command {
       '--public-url <url>',
       'the address the USSD gateway reaches the node at (its TLS proxy), for the callback URL printed',
     )
-    .action(async (options: InitCommandOptions) => {
-      const config = await initNode({ ...options, tls: options.tls ? namesFromOptions(options) : undefined });
-      const admin = await prepareNewMission(config, options.admin);
-      const { identity } = await loadNodeSecrets(config);
-      process.stdout.write(
-        [
-          `mission ${config.missionId} created in ${config.dataDir}`,
-          `send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment`,
-          `  mission key id           ${identity.keyId}`,
-          `  mission key fingerprint  ${keyFingerprint(identity)}`,
-          'The ministry reads this fingerprint back to you by phone when it enrols the mission.',
-          '',
-          'First administrator (shown once: write it down, keep it safe):',
-          `  username        ${admin.user.username}`,
-          `  password        ${admin.password}`,
-          `  TOTP secret     ${admin.totpSecret}`,
-          `  authenticator   ${admin.totpUri}`,
-          `  recovery codes  ${admin.recoveryCodes.join(' ')}`,
-          '',
-          ...gatewayLines(config, options.publicUrl),
-          ...(config.http.tls
-            ? tlsLines(await readTlsSummary(config.dataDir), join(config.dataDir, 'node.json'))
-            : []),
-        ].join('\n'),
-      );
-    });
+    .option('--data-key <protection>', PROTECTION_HELP, 'file')
+    .action((options: InitCommandOptions) =>
+      reportErrors(async () => {
+        const protection = protectionOf(options.dataKey);
+        const dataKeyProtection = await protectWith(protection, options.mission);
+        const { config, secrets } = await initMission({
+          ...options,
+          tls: options.tls ? namesFromOptions(options) : undefined,
+          dataKeyProtection,
+        });
+        const admin = await prepareNewMission(config, options.admin, secrets);
+        const { identity } = secrets;
+        process.stdout.write(
+          [
+            `mission ${config.missionId} created in ${config.dataDir}`,
+            `send ${nodePaths(config).enrolmentRequest} to the ministry for enrolment`,
+            `  mission key id           ${identity.keyId}`,
+            `  mission key fingerprint  ${keyFingerprint(identity)}`,
+            'The ministry reads this fingerprint back to you by phone when it enrols the mission.',
+            '',
+            'First administrator (shown once: write it down, keep it safe):',
+            `  username        ${admin.user.username}`,
+            `  password        ${admin.password}`,
+            `  TOTP secret     ${admin.totpSecret}`,
+            `  authenticator   ${admin.totpUri}`,
+            `  recovery codes  ${admin.recoveryCodes.join(' ')}`,
+            '',
+            ...gatewayLines(config, options.publicUrl),
+            ...(config.http.tls
+              ? tlsLines(await readTlsSummary(config.dataDir), join(config.dataDir, 'node.json'))
+              : []),
+            ...dataKeyLines(protection, join(config.dataDir, 'node.json')),
+          ].join('\n'),
+        );
+      }),
+    );
 
   node
     .command('import-enrolment')
@@ -134,6 +154,7 @@ export function registerNodeCommands(program: Command): Command {
     );
 
   registerNodeKeyCommands(node, readNodeConfig);
+  registerNodeDataKeyCommands(node, readNodeConfig);
   registerNodeTlsCommands(node, readNodeConfig);
 
   node
@@ -154,6 +175,14 @@ export function registerNodeCommands(program: Command): Command {
 
 /** Creates the data directory, keys, database, config file and enrolment request of a mission. */
 export async function initNode(options: InitOptions): Promise<NodeConfig> {
+  return (await initMission(options)).config;
+}
+
+/**
+ * {@link initNode}, keeping the secrets it made: a key wrapped by a passphrase costs a second of
+ * Argon2id each time it is opened, so init opens it once.
+ */
+async function initMission(options: InitOptions): Promise<{ config: NodeConfig; secrets: NodeSecrets }> {
   await ready();
   const dataDir = resolve(options.dir);
   const config = nodeConfigSchema.parse({
@@ -172,8 +201,11 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   const paths = nodePaths(config);
   const identity = Identity.generate(config.missionId);
   await writeKeyFile(paths.identityKey, identity);
-  await createDataKeyFile(paths.dataKey);
-  const secrets = await loadNodeSecrets(config);
+  await createDataKeyFile(paths.dataKey, options.dataKeyProtection);
+  const secrets = await loadNodeSecrets(
+    config,
+    options.dataKeyProtection && openingFor(options.dataKeyProtection),
+  );
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   store.close();
   if (options.tls) {
@@ -185,7 +217,7 @@ export async function initNode(options: InitOptions): Promise<NodeConfig> {
   await writeFile(paths.enrolmentRequest, `${JSON.stringify(request, null, 2)}\n`);
   // Durably: a demo's setup record vouches for it once written (ops/demo/setup-record.ts).
   await writeFileDurably(join(config.dataDir, 'node.json'), `${JSON.stringify(config, null, 2)}\n`);
-  return config;
+  return { config, secrets };
 }
 
 /**
@@ -201,6 +233,27 @@ function httpsFields(dataDir: string, options: InitOptions) {
     tls: { certFile: paths.serverCert, keyFile: paths.serverKey },
     redirectPort: redirect === 'off' ? false : Number(redirect),
   };
+}
+
+/** What the data key's protection asks of the IT referent, said once at init. */
+function dataKeyLines(protection: DataKeyProtection, configFile: string): string[] {
+  const copy = `econsulat node data-key copy --config ${configFile} --with passphrase --out <usb>/data.key`;
+  const lines = {
+    file: [
+      'Data key: keys/data.key in clear (mode 0600). This disk must be fully encrypted (LUKS);',
+      `  or protect it: econsulat node data-key protect --config ${configFile} --with passphrase`,
+    ],
+    passphrase: [
+      'Data key: wrapped by the passphrase just typed; the node asks for it at each start',
+      '  (terminal, systemd-ask-password, or the file named in ECONSULAT_DATA_KEY_PASSPHRASE_FILE).',
+    ],
+    'systemd-creds': [
+      'Data key: sealed to this machine (keys/data.key.cred); the service unit opens it with',
+      '  LoadCredentialEncrypted=econsulat-data-key:<data dir>/keys/data.key.cred. It dies with',
+      `  this machine: write a copy for the vault now: ${copy}`,
+    ],
+  } satisfies Record<DataKeyProtection, string[]>;
+  return [...lines[protection], ''];
 }
 
 /** What the IT referent hands the USSD gateway's operator and the monitoring, once. */
@@ -222,8 +275,7 @@ function gatewayLines(config: NodeConfig, publicUrl: string | undefined): string
  * Gives a new mission what it needs on its first day: the catalogue and opening hours to start
  * from (the ministry's catalogue replaces the former when it arrives) and the first administrator.
  */
-export async function prepareNewMission(config: NodeConfig, adminUsername: string) {
-  const secrets = await loadNodeSecrets(config);
+export async function prepareNewMission(config: NodeConfig, adminUsername: string, secrets: NodeSecrets) {
   const store = await openStore({ path: nodePaths(config).database, dataKey: secrets.dataKey });
   try {
     seedCatalogue(store, { hostCurrency: config.hostCurrency });

@@ -14,10 +14,18 @@ export interface NodeProcess {
 
 const running = new Set<NodeProcess>();
 
-/** Starts `econsulat node run --config <file>`; resolves once it listens, rejects if it exits first. */
-export function startNodeProcess(configFile: string, timeoutMs = 60_000): Promise<NodeProcess> {
+/**
+ * Starts `econsulat node run --config <file>`; resolves once it listens, rejects if it exits first.
+ * `env` adds to the test process's environment.
+ */
+export function startNodeProcess(
+  configFile: string,
+  timeoutMs = 60_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<NodeProcess> {
   const child = spawn(process.execPath, [bin, 'node', 'run', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let output = '';
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) => {
