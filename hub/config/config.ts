@@ -10,8 +10,13 @@ export const hubConfigSchema = z.strictObject({
   http: z.strictObject({
     host: z.string().default('127.0.0.1'),
     port: z.int().min(0).max(65535).default(8080),
-    /** Behind TLS (a reverse proxy): the web session cookies get the Secure flag. */
-    secureCookies: z.boolean().default(false),
+    /**
+     * The web cookies' Secure flag. `auto` (the default): Secure when the request came over HTTPS,
+     * which behind a TLS proxy is its X-Forwarded-Proto, believed from `trustProxy` only; so the
+     * cookies are Secure behind the proxy and the demo still logs in on http://127.0.0.1.
+     * `true` or `false` forces it either way.
+     */
+    secureCookies: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /**
      * The reverse proxies in front, as addresses or CIDR blocks: their X-Forwarded-For names the
      * client, for limits and logs. Empty (the default): the socket's address is the client's.

@@ -11,7 +11,8 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
     http: {
       host: env.HUB_HTTP_HOST,
       port: number(env.HUB_HTTP_PORT),
-      secureCookies: env.HUB_SECURE_COOKIES === 'true',
+      // `true`, `false` or `auto`; unset is `auto`, anything else is refused.
+      secureCookies: flagOrWord(env.HUB_SECURE_COOKIES),
       // Comma-separated (`HUB_TRUST_PROXY=10.0.0.2,10.0.1.0/24`); unset is none.
       trustProxy: env.HUB_TRUST_PROXY?.split(',')
         .map((item) => item.trim())
@@ -43,4 +44,9 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
     logLevel: env.HUB_LOG_LEVEL,
     metrics: { token: env.HUB_METRICS_TOKEN },
   });
+}
+
+function flagOrWord(value: string | undefined): boolean | string | undefined {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value === '' ? undefined : value;
 }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IssuedSession } from '../../services/users/sessions.js';
-import { WEB_BASE } from './web-deps.js';
+import { type SecureCookies, WEB_BASE } from './web-deps.js';
 
 /** The web session cookie: the same bearer token the JSON API issues, kept where scripts cannot read it. */
 export const SESSION_COOKIE = 'econsulat_hub_session';
@@ -15,7 +15,7 @@ export function sessionTokenOf(request: FastifyRequest): string | undefined {
 }
 
 /** HttpOnly, SameSite=Strict, Secure behind TLS, only for the web pages, until the session's end. */
-export function setSessionCookie(reply: FastifyReply, session: IssuedSession, secure: boolean): void {
+export function setSessionCookie(reply: FastifyReply, session: IssuedSession, secure: SecureCookies): void {
   reply.setCookie(SESSION_COOKIE, session.token, {
     path: WEB_BASE,
     httpOnly: true,
@@ -26,6 +26,6 @@ export function setSessionCookie(reply: FastifyReply, session: IssuedSession, se
 }
 
 /** Removes the session cookie. */
-export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+export function clearSessionCookie(reply: FastifyReply, secure: SecureCookies): void {
   reply.clearCookie(SESSION_COOKIE, { path: WEB_BASE, httpOnly: true, sameSite: 'strict', secure });
 }

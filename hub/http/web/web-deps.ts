@@ -4,6 +4,9 @@ import type { HubServices } from '../../services/hub-services.js';
 /** Where the ministry's web pages live: `/web/…` (the JSON API keeps `/api/v1`). */
 export const WEB_BASE = '/web';
 
+/** A cookie's Secure flag as @fastify/cookie takes it: `auto` follows `request.protocol`. */
+export type SecureCookies = boolean | 'auto';
+
 /** The services the web pages call. */
 export type HubWebServices = Pick<
   HubServices,
@@ -15,6 +18,6 @@ export interface HubWebDeps {
   readonly services: HubWebServices;
   /** Committed changes, pushed to open dashboards. */
   readonly changes: ChangeFeed;
-  /** Behind TLS: cookies get the Secure flag. */
-  readonly secureCookies: boolean;
+  /** The cookies' Secure flag: forced, or `auto`, as the request came over HTTPS (config `http.secureCookies`). */
+  readonly secureCookies: SecureCookies;
 }
