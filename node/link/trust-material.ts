@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/errors/coded-error.js';
 import {
   type Certificate,
   type EnrolmentBundle,
@@ -24,8 +25,12 @@ export interface TrustMaterial {
 }
 
 /** Why an enrolment bundle was refused. */
-export class EnrolmentError extends Error {
-  readonly code = 'enrolment_invalid';
+export class EnrolmentError extends CodedError<'enrolment_invalid'> {
+  override readonly name = 'EnrolmentError';
+
+  constructor(message: string) {
+    super('enrolment_invalid', message);
+  }
 }
 
 /**

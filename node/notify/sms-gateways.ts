@@ -1,5 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { CodedError } from '../../common/errors/coded-error.js';
 
 /** One SMS handed to a gateway. */
 export interface OutgoingSms {
@@ -25,8 +26,11 @@ export interface SmsGateway {
  */
 export type SmsFailureScope = 'gateway' | 'message';
 
+/** The code of a gateway's refusal, one per scope, for logs and the outbox's failure column. */
+export const SMS_GATEWAY_CODES = { gateway: 'sms_gateway_unavailable', message: 'sms_refused' } as const;
+
 /** A refusal of a gateway. Its message is shown to agents: it never holds the number or the text. */
-export class SmsGatewayError extends Error {
+export class SmsGatewayError extends CodedError<(typeof SMS_GATEWAY_CODES)[SmsFailureScope]> {
   override readonly name = 'SmsGatewayError';
 
   constructor(
@@ -34,7 +38,7 @@ export class SmsGatewayError extends Error {
     readonly scope: SmsFailureScope,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(SMS_GATEWAY_CODES[scope], message, options);
   }
 }
 

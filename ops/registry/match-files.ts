@@ -4,18 +4,14 @@
  * `strict`, stops the run.
  */
 import type { Writable } from 'node:stream';
+import { CodedError } from '../../common/errors/coded-error.js';
 import { RegistryIndex } from '../../hub/services/registry/matching/index.js';
 import { type LineResult, readJsonLines, writeJsonLine } from './jsonl.js';
 import { personLineSchema, type ValidPersonLine } from './person-line.js';
 
 /** A refusal with a stable code, printed as `error (code): message`. */
-export class RegistryFileError extends Error {
-  constructor(
-    readonly code: 'invalid_json' | 'invalid_line' | 'duplicate_id',
-    message: string,
-  ) {
-    super(message);
-  }
+export class RegistryFileError extends CodedError<'invalid_json' | 'invalid_line' | 'duplicate_id'> {
+  override readonly name = 'RegistryFileError';
 }
 
 export interface MatchFilesOptions {

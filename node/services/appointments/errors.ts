@@ -1,3 +1,5 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
+
 /** Stable codes of appointment refusals; the HTTP layer maps each to a status. */
 export const AppointmentErrorCode = {
   InvalidInput: 'invalid_input',
@@ -49,14 +51,8 @@ export const appointmentErrorStatus: Record<AppointmentErrorCode, number> = {
 };
 
 /** A refusal of the appointment service, with its stable code. */
-export class AppointmentError extends Error {
+export class AppointmentError extends CodedError<AppointmentErrorCode> {
   override readonly name = 'AppointmentError';
-  readonly code: AppointmentErrorCode;
-
-  constructor(code: AppointmentErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** Shorthand for throwing a refusal. */

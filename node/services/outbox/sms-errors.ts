@@ -1,3 +1,4 @@
+import { CodedError } from '../../../common/errors/coded-error.js';
 import type { SmsCapReason } from './sms-caps.js';
 
 /** Stable codes of the SMS outbox's refusals. */
@@ -13,11 +14,10 @@ export const SMS_ERROR_STATUS: Readonly<Record<SmsErrorCode, number>> = {
 };
 
 /** An SMS refused by a cap: the change that asked for it must not be made (see WHEN_CAPPED). */
-export class SmsCapError extends Error {
+export class SmsCapError extends CodedError<typeof SmsErrorCode.SmsLimit> {
   override readonly name = 'SmsCapError';
-  readonly code = SmsErrorCode.SmsLimit;
 
   constructor(readonly reason: SmsCapReason) {
-    super('too many SMS were sent to this number recently: try again later');
+    super(SmsErrorCode.SmsLimit, 'too many SMS were sent to this number recently: try again later');
   }
 }
