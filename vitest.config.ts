@@ -14,6 +14,9 @@ export default defineConfig({
     // machines are shared: the same suite has taken 6 minutes on one run and 12.5 on the next.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // In CI a failed test runs once more: one that fails twice fails the run; one that passes on
+    // its retry is named at the run's end (tests/_util/flaky-reporter.ts) to be mended, not hidden.
+    retry: process.env.CI ? 1 : 0,
     pool: 'forks',
     // Node 24's V8 can abort a process that builds and frees many WebAssembly modules (each PGlite
     // instance compiles a dozen): "Check failed: jit_page_->allocations_.erase(addr) == 1" in
