@@ -12,6 +12,7 @@ import { createRegistryService, type RegistryService } from './registry/registry
 import { type AuthService, createAuthService } from './users/auth-service.js';
 import type { PasswordHasher } from './users/password-hasher.js';
 import type { SessionPolicy } from './users/sessions.js';
+import { createUserManagementService, type UserManagementService } from './users/user-management.js';
 
 /** What the hub's services are built from, once per process (context.ts). Tests build it directly. */
 export interface HubServiceDeps {
@@ -49,6 +50,8 @@ export interface HubServices {
   readonly exports: ExportsService;
   readonly health: HealthService;
   readonly registry: RegistryService;
+  /** The ministry's accounts, administered by users holding `users.manage`. */
+  readonly users: UserManagementService;
 }
 
 /** Builds every service of the hub over the same store, keys and clock. */
@@ -80,5 +83,6 @@ export function createHubServices(deps: HubServiceDeps): HubServices {
       now,
       ...(deps.onRegistryError ? { onError: deps.onRegistryError } : {}),
     }),
+    users: createUserManagementService({ db, now, ...(deps.hasher ? { hasher: deps.hasher } : {}) }),
   };
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
-import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
+import { generatePassword } from './password-policy.js';
 import { storeRecoveryCodes } from './recovery-codes.js';
 import { assertSecretsKey, sealTotpSecret } from './secret-box.js';
 import { HUB_TOTP_ISSUER } from './totp-enrolment.js';
@@ -40,8 +40,7 @@ export async function bootstrapUser(db: Database, input: BootstrapInput): Promis
   assertSecretsKey(input.secretsKey);
   const username = parseInput(usernameSchema, input.username);
   const roles = parseInput(rolesSchema, input.roles);
-  // 144 random bits as 24 base64url characters: far past the policy, and safe to print.
-  const password = toBase64Url(randomBytes(18));
+  const password = generatePassword();
   const passwordHash = await (input.hasher ?? sharedPasswordHasher()).hash(password);
   const totpSecret = generateTotpSecret();
   const recoveryCodes = generateRecoveryCodes();
@@ -61,7 +60,7 @@ export async function bootstrapUser(db: Database, input: BootstrapInput): Promis
     await storeRecoveryCodes(tx, input.secretsKey, id, recoveryCodes);
     return inserted;
   });
-  const user = toUser({ ...row, totp_secret_enc: sealed, totp_confirmed_at: now });
+  const user = toUser({ ...row, totp_confirmed_at: now });
   return {
     user,
     password,

@@ -47,5 +47,14 @@ export {
   setPassword,
   setUserActive,
 } from './user-admin.js';
+export { USER_AUDIT_ENTITY, type UserAdminActor } from './user-changes.js';
 export { UserError, UserErrorCode, type UserErrorCodeValue } from './user-errors.js';
+export type { UserListing } from './user-listing.js';
+export {
+  type CreatedUser,
+  type CreateUserInput,
+  createUserManagementService,
+  createUserSchema,
+  type UserManagementService,
+} from './user-management.js';
 export { type MinistryUser, normaliseUsername } from './user-rows.js';

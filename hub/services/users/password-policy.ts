@@ -1,4 +1,5 @@
 import { PASSWORD_POLICY_MESSAGES, passwordPolicyViolation } from '../../../common/auth/index.js';
+import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import { UserError, UserErrorCode } from './user-errors.js';
 
 /**
@@ -10,4 +11,9 @@ export function assertPasswordPolicy(password: string, username: string): void {
   if (reason !== undefined) {
     throw new UserError(UserErrorCode.WeakPassword, PASSWORD_POLICY_MESSAGES[reason], { reason });
   }
+}
+
+/** A password made for the user, shown once: 144 random bits as 24 base64url characters, far past the policy. */
+export function generatePassword(): string {
+  return toBase64Url(randomBytes(18));
 }

@@ -12,6 +12,10 @@ export const UserErrorCode = {
   NotFound: 'not_found',
   /** The enrolment code did not match, or there is no enrolment to confirm. */
   InvalidCode: 'invalid_code',
+  /** The acting user lacks `users.manage`. */
+  Forbidden: 'forbidden',
+  /** The change would touch the actor's own account (roles, deactivation, second factor). */
+  SelfChange: 'self_change',
 } as const;
 
 /** One of the codes of {@link UserErrorCode}. */
@@ -26,6 +30,8 @@ export const USER_ERROR_STATUS: Readonly<Record<UserErrorCodeValue, number>> = {
   user_exists: 409,
   not_found: 404,
   invalid_code: 400,
+  forbidden: 403,
+  self_change: 403,
 };
 
 /** A refusal of the users service; `details` is safe to show (never a secret). */

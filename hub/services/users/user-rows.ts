@@ -27,6 +27,12 @@ export interface UserRow {
   readonly totp_last_step: number | null;
 }
 
+/** What {@link toUser} reads of a row: neither the hash nor the sealed secret. */
+export type UserFields = Pick<
+  UserRow,
+  'id' | 'username' | 'display_name' | 'roles' | 'active' | 'totp_confirmed_at'
+>;
+
 /** Usernames: lower-case letters, digits, dot, dash, underscore; 3–64 characters. */
 export const usernameSchema = z
   .string()
@@ -46,7 +52,7 @@ export function normaliseUsername(username: string): string {
 }
 
 /** The public view of a row. Roles no longer known (an older release's) are dropped, never granted. */
-export function toUser(row: UserRow): MinistryUser {
+export function toUser(row: UserFields): MinistryUser {
   const roles = Array.isArray(row.roles)
     ? row.roles.filter((r): r is MinistryRole => isMinistryRole(String(r)))
     : [];
@@ -66,6 +72,14 @@ const COLUMNS = `id, username, display_name, roles, active, password_hash, totp_
 /** The row of a username (already normalised), or undefined. */
 export async function selectUserByUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
   const rows = await db.query<UserRow>(`SELECT ${COLUMNS} FROM hub_users WHERE username = $1`, [username]);
+  return rows[0];
+}
+
+/** The row of a username (already normalised), locked until the transaction ends, or undefined. */
+export async function lockUserByUsername(tx: Queryable, username: string): Promise<UserRow | undefined> {
+  const rows = await tx.query<UserRow>(`SELECT ${COLUMNS} FROM hub_users WHERE username = $1 FOR UPDATE`, [
+    username,
+  ]);
   return rows[0];
 }
 
