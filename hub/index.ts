@@ -7,6 +7,7 @@ import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
+import { userRoutes } from './http/user-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { pruneRecordCopies } from './services/channels/record-copies.js';
@@ -45,6 +46,10 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     registry,
     guard: (permission) => requirePermission(permission, { auth }),
     officer: (request) => request.user?.username ?? 'unknown',
+  });
+  await context.app.register(userRoutes, {
+    users: services.users,
+    guard: (permission) => requirePermission(permission, { auth }),
   });
   const reconcile = startReconcileLoop(registry, (err) =>
     context.app.log.error({ err }, 'registry reconciliation failed'),

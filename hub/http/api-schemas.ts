@@ -170,3 +170,31 @@ export const loginResponse = z.object({
   expiresAt: instantResponse,
   user: z.object({ username: z.string(), displayName: z.string(), roles: z.array(z.string()).readonly() }),
 });
+
+const ministryUser = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.string()).readonly(),
+  active: z.boolean(),
+  totpEnrolled: z.boolean().describe('without it, login is refused'),
+});
+
+/** `GET /users`: every ministry account, by username. */
+export const usersResponse = z.object({
+  users: z.array(
+    ministryUser.extend({
+      lockedUntil: nullableInstant.describe('the end of a login lockout still running'),
+      createdAt: instantResponse,
+      lastLoginAt: nullableInstant,
+    }),
+  ),
+});
+
+/** `POST /users`: the account, and the password the hub made for it when none was given (shown once). */
+export const userCreatedResponse = z.object({
+  user: ministryUser,
+  temporaryPassword: z.string().optional(),
+});
+
+/** The account after a change (`/users/:username/…`). */
+export const userChangedResponse = z.object({ user: ministryUser });
