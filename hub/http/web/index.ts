@@ -17,6 +17,8 @@ import { HOME_PATH, loginPages } from './login-pages.js';
 import { missionPages } from './mission-pages.js';
 import { HubNav } from './nav.js';
 import { setWebErrorHandlers } from './page-errors.js';
+import { userAccountPages } from './user-account-pages.js';
+import { userPages } from './user-pages.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
 
 export type { NavEntry } from './nav.js';
@@ -46,6 +48,8 @@ const WEB_PAGES: readonly FastifyPluginAsync<HubWebDeps>[] = [
   directiveFormPages,
   directiveExports,
   exportRoutes,
+  userPages,
+  userAccountPages,
   liveSocket,
 ];
 

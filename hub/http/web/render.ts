@@ -5,6 +5,13 @@ import { WEB_BASE } from './web-deps.js';
 const FLASH: Readonly<Record<string, string>> = {
   logged_out: 'Vous êtes déconnecté.',
   directive_issued: 'Directive signée et envoyée aux missions destinataires.',
+  user_deactivated: 'Compte désactivé : ses sessions sont fermées.',
+  user_reactivated: 'Compte réactivé.',
+  user_unlocked: 'Verrouillage levé : la personne peut de nouveau se connecter.',
+  user_totp_reset:
+    'TOTP réinitialisé : ses sessions sont fermées ; la connexion attend un nouvel enrôlement.',
+  user_roles_changed:
+    'Rôles enregistrés : ses sessions sont fermées, les nouveaux rôles valent dès la reconnexion.',
 };
 
 /**
