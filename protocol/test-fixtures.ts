@@ -190,6 +190,7 @@ export function sampleBodies(hub: Identity, revokedKeyId: string): { [T in Messa
       eventDate: '2026-10-02',
       eventPlace: 'Paris',
       submittedAt: iso(),
+      identityCheck: { documentKind: 'birth_certificate', checkedAt: iso() },
     },
     'registry.result': {
       submissionId,

@@ -35,12 +35,14 @@ export async function seedHubRegistry(db: Database, persons: readonly SeededPers
 
 /**
  * Registers and verifies nationals at a mission, as an agent does at the counter once the documents
- * are seen: verification queues each registry submission, which the node sends when it connects.
+ * are seen (the passport, recorded as the identity check): verification queues each registry
+ * submission, which the node sends when it connects.
  */
 export function seedRegistrations(domain: Domain, registrations: readonly RegistrationInput[]): string[] {
   return registrations.map((input) => {
     const registration = domain.registrations.submit(input, 'demo');
-    domain.registrations.verify(registration.id, 'demo');
+    // The demo's agent held the person's passport: the registry answers checked registrations.
+    domain.registrations.verify(registration.id, 'demo', { documentKind: 'passport' });
     return registration.id;
   });
 }

@@ -20,6 +20,31 @@ export const personSchema = z.strictObject({
 });
 export type Person = z.infer<typeof personSchema>;
 
+/**
+ * Documents an agent of the mission may check a person's identity against before the national
+ * registry is asked about them: the person's own papers, or the foreign act a transcription is made from.
+ */
+export const IDENTITY_DOCUMENT_KINDS = [
+  'passport',
+  'national_id_card',
+  'consular_card',
+  'birth_certificate',
+  'marriage_certificate',
+  'death_certificate',
+] as const;
+export type IdentityDocumentKind = (typeof IDENTITY_DOCUMENT_KINDS)[number];
+
+/**
+ * An agent of the mission held a document of this kind and found it to be the person's, at
+ * `checkedAt`. Which agent stays in the mission's audit log, anchored at HQ (PROTOCOL.md, "The
+ * national registry").
+ */
+export const identityCheckSchema = z.strictObject({
+  documentKind: z.enum(IDENTITY_DOCUMENT_KINDS),
+  checkedAt: instantSchema,
+});
+export type IdentityCheck = z.infer<typeof identityCheckSchema>;
+
 /** registry.submission — a registration or a civil-status event to reconcile with the national registry. */
 export const REGISTRY_SUBMISSION = 'registry.submission';
 export const registrySubmissionSchema = z.strictObject({
@@ -30,6 +55,12 @@ export const registrySubmissionSchema = z.strictObject({
   eventDate: partialDateSchema.optional(),
   eventPlace: z.string().max(200).optional(),
   submittedAt: instantSchema,
+  /**
+   * The agent's check of the person's identity document. Absent (an older node, or a record no
+   * agent checked): the hub decides nothing that would send a national ID down or issue one, and
+   * leaves the submission to a registry officer.
+   */
+  identityCheck: identityCheckSchema.optional(),
   /** What the mission has left to send once this is applied (PROTOCOL.md, "The hub's view of a mission"). */
   backlog: backlogReportSchema.optional(),
 });

@@ -7,6 +7,7 @@ import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { CIVIL_STATUS_STATES, civilStatusDetail, civilStatusRow } from './civil-status-view.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
+import { checkFromField, DOCUMENT_KIND_CHOICES, documentKindField } from './registry-labels.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
 const csrfField = z.string().max(200);
@@ -53,6 +54,7 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
       return renderPage(request, reply, 'civil-status', {
         title: `Transcription — ${detail.kind}`,
         record: detail,
+        documentKinds: DOCUMENT_KIND_CHOICES,
       });
     },
   );
@@ -75,13 +77,18 @@ export async function civilStatusPages(app: FastifyInstance, deps: StaffHttpDeps
       schema: {
         hide: true,
         params: idParams,
-        body: z.strictObject({ _csrf: csrfField, actNumber: z.string().trim().max(40) }),
+        body: z.strictObject({
+          _csrf: csrfField,
+          actNumber: z.string().trim().max(40),
+          documentKind: documentKindField,
+        }),
       },
       preHandler: [manage, app.csrfProtection],
     },
     async (request, reply) => {
       const act = request.body.actNumber || undefined;
-      const record = civilStatus.transcribe(request.params.id, pagePrincipal(request).username, act);
+      const check = checkFromField(request.body.documentKind);
+      const record = civilStatus.transcribe(request.params.id, pagePrincipal(request).username, act, check);
       return done(reply, recordPage(record), 'cs_transcribed');
     },
   );

@@ -6,7 +6,7 @@ import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
-import { registryView } from './registry-labels.js';
+import { checkFromField, DOCUMENT_KIND_CHOICES, documentKindField, registryView } from './registry-labels.js';
 
 const STATES = {
   submitted: 'À vérifier',
@@ -44,18 +44,29 @@ export async function registrationPages(app: FastifyInstance, deps: StaffHttpDep
         registryView: registryView(deps, registration.registry, registration.details.nationalId),
       }));
       const tabs = Object.entries(STATES).map(([value, label]) => ({ value, label }));
-      return renderPage(request, reply, 'registrations', { title: 'Immatriculations', state, tabs, list });
+      return renderPage(request, reply, 'registrations', {
+        title: 'Immatriculations',
+        state,
+        tabs,
+        list,
+        documentKinds: DOCUMENT_KIND_CHOICES,
+      });
     },
   );
 
   pages.post(
     '/immatriculations/:id/verifier',
     {
-      schema: { hide: true, params: idParams, body: z.strictObject({ _csrf: csrfField }) },
+      schema: {
+        hide: true,
+        params: idParams,
+        body: z.strictObject({ _csrf: csrfField, documentKind: documentKindField }),
+      },
       preHandler: [manage, app.csrfProtection],
     },
     async (request, reply) => {
-      const _registration = registrations.verify(request.params.id, pagePrincipal(request).username);
+      const check = checkFromField(request.body.documentKind);
+      const _registration = registrations.verify(request.params.id, pagePrincipal(request).username, check);
       return done(reply, '/immatriculations?etat=submitted', 'verified');
     },
   );

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { IDENTITY_DOCUMENT_KINDS, type IdentityDocumentKind } from '../../../protocol/index.js';
 import type { RegistryState } from '../../services/registrations/registration-rows.js';
 import { missionTime } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
@@ -16,6 +18,33 @@ export const REGISTRY_DECISION_LABELS: Readonly<Record<string, string>> = {
   new: 'Nouvelle inscription au registre',
   review: 'À examiner par l’officier du registre',
 };
+
+/** The identity documents an agent may say they checked, as agents read them. */
+export const DOCUMENT_KIND_LABELS: Readonly<Record<IdentityDocumentKind, string>> = {
+  passport: 'Passeport',
+  national_id_card: 'Carte nationale d’identité',
+  consular_card: 'Carte consulaire',
+  birth_certificate: 'Acte de naissance',
+  marriage_certificate: 'Acte de mariage',
+  death_certificate: 'Acte de décès',
+};
+
+/** The choices of a form's identity document list. */
+export const DOCUMENT_KIND_CHOICES = IDENTITY_DOCUMENT_KINDS.map((value) => ({
+  value,
+  label: DOCUMENT_KIND_LABELS[value],
+}));
+
+/**
+ * A form's identity document: one of the kinds, or nothing chosen, which sends the record to the
+ * national registry as unchecked (an officer at the ministry then decides).
+ */
+export const documentKindField = z.union([z.enum(IDENTITY_DOCUMENT_KINDS), z.literal('')]).optional();
+
+/** The check a form's field records, if any. */
+export function checkFromField(kind: IdentityDocumentKind | '' | undefined) {
+  return kind ? { documentKind: kind } : undefined;
+}
 
 /** The registry's answer on a record, ready for a page. */
 export interface RegistryView {

@@ -4,6 +4,13 @@ import { z } from 'zod';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { createPeopleRepository } from '../people/people-repository.js';
+import {
+  type IdentityCheckInput,
+  identityCheckInputSchema,
+  identityCheckOf,
+  type RecordedIdentityCheck,
+  recordIdentityCheck,
+} from '../registrations/identity-check.js';
 import { utcDay } from '../registrations/partial-date.js';
 import { listTransitions, recordTransition, type Transition } from '../registrations/workflow-log.js';
 import {
@@ -40,8 +47,14 @@ export interface CivilStatusService {
   listInState(state: CivilStatusState, limit?: number): CivilStatusRecord[];
   history(id: string): Transition[];
   startReview(id: string, actor: string): CivilStatusRecord;
-  /** Transcribes into the consular register and queues the registry.submission of the main person. */
-  transcribe(id: string, actor: string, actNumber?: string): CivilStatusRecord;
+  /**
+   * Transcribes into the consular register and queues the registry.submission of the main person;
+   * with `check`, the document the agent held (the foreign act, or the person's papers), without
+   * which the registry issues no national ID and sends none back before an officer decides.
+   */
+  transcribe(id: string, actor: string, actNumber?: string, check?: IdentityCheckInput): CivilStatusRecord;
+  /** The identity document an agent checked for the transcription, if one did. */
+  identityCheck(id: string): RecordedIdentityCheck | undefined;
   reject(id: string, actor: string, reason: string): CivilStatusRecord;
 }
 
@@ -73,7 +86,8 @@ export function createCivilStatusService(deps: CivilStatusDeps): CivilStatusServ
         to: 'under_review',
         apply: (before) => ({ ...before, state: 'under_review' }),
       }),
-    transcribe: (id, actor, actNumber) => transcribe(ctx, id, actor, actNumber),
+    transcribe: (id, actor, actNumber, check) => transcribe(ctx, id, actor, actNumber, check),
+    identityCheck: (id) => identityCheckOf(ctx.store, CIVIL_STATUS_ENTITY, id),
     reject: (id, actor, reason) =>
       changeCivilStatus(ctx, {
         id,
@@ -113,8 +127,15 @@ function submitCivilStatus(ctx: CivilStatusContext, input: CivilStatusInput, act
   });
 }
 
-function transcribe(ctx: CivilStatusContext, id: string, actor: string, actNumber?: string) {
+function transcribe(
+  ctx: CivilStatusContext,
+  id: string,
+  actor: string,
+  actNumber?: string,
+  check?: IdentityCheckInput,
+) {
   const act = actNumber === undefined ? undefined : parseInput(actNumberSchema, actNumber);
+  const document = check === undefined ? undefined : parseInput(identityCheckInputSchema, check).documentKind;
   return changeCivilStatus(ctx, {
     id,
     actor,
@@ -126,6 +147,12 @@ function transcribe(ctx: CivilStatusContext, id: string, actor: string, actNumbe
       ...(act ? { actNumber: act } : {}),
       registry: { state: 'submitted', submissionId: randomUUID(), decision: null, decidedAt: null },
     }),
-    alongside: (after, at) => queueCivilStatusSubmission(ctx.store, after, at),
+    alongside: (after, at) => {
+      const checked =
+        document === undefined
+          ? undefined
+          : recordIdentityCheck(ctx.store, CIVIL_STATUS_ENTITY, after.id, document, actor, at);
+      queueCivilStatusSubmission(ctx.store, after, at, checked);
+    },
   });
 }

@@ -2,6 +2,7 @@ import type { Person as RegistryPerson } from '../../../protocol/index.js';
 import { REGISTRY_SUBMISSION } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { enqueueMessage } from '../outbox/pending-messages.js';
+import { type RecordedIdentityCheck, submittedCheck } from '../registrations/identity-check.js';
 import type { CivilStatusRecord } from './civil-status-rows.js';
 import { MAIN_ROLE, type Participant } from './civil-status-schema.js';
 
@@ -13,10 +14,16 @@ export function mainParticipant(record: CivilStatusRecord): Participant {
 }
 
 /**
- * Queues the registry.submission of a transcribed event, in the transcription's transaction. For a
- * birth, the child is born on the event's date and place, of the father and mother named.
+ * Queues the registry.submission of a transcribed event, in the transcription's transaction, with
+ * the document the agent checked when they recorded one. For a birth, the child is born on the
+ * event's date and place, of the father and mother named.
  */
-export function queueCivilStatusSubmission(store: Store, record: CivilStatusRecord, at: string): void {
+export function queueCivilStatusSubmission(
+  store: Store,
+  record: CivilStatusRecord,
+  at: string,
+  check: RecordedIdentityCheck | undefined,
+): void {
   const submissionId = record.registry.submissionId;
   if (submissionId === null) throw new TypeError(`record ${record.id} has no submission id`);
   enqueueMessage(store, REGISTRY_SUBMISSION, {
@@ -27,6 +34,7 @@ export function queueCivilStatusSubmission(store: Store, record: CivilStatusReco
     eventDate: record.eventDate,
     eventPlace: record.eventPlace,
     submittedAt: at,
+    ...submittedCheck(check),
   });
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.js';
-import { RegistrationEvent } from './registration-census.js';
+import { type IdentityCheckInput, identityCheckInputSchema, recordIdentityCheck } from './identity-check.js';
+import { REGISTRATION_ENTITY, RegistrationEvent } from './registration-census.js';
 import { changeRegistration, type RegistrationContext } from './registration-change.js';
 import { appendConsent } from './registration-consent.js';
 import type { Registration, RegistrationDetails } from './registration-rows.js';
@@ -33,8 +34,19 @@ const cardSchema = z
   .toUpperCase()
   .regex(/^[A-Z0-9-]{4,30}$/);
 
-/** An agent has seen the documents: verified, and the national registry is asked about the person. */
-export function verifyRegistration(ctx: RegistrationContext, id: string, actor: string): Registration {
+/**
+ * An agent has seen the documents: verified, and the national registry is asked about the person.
+ * With `check`, the agent records which identity document they held; the registry answers with a
+ * national ID number only then. Without it the submission goes as unchecked and an officer at the
+ * ministry decides (protocol/PROTOCOL.md, "The national registry").
+ */
+export function verifyRegistration(
+  ctx: RegistrationContext,
+  id: string,
+  actor: string,
+  check?: IdentityCheckInput,
+): Registration {
+  const document = check === undefined ? undefined : parseInput(identityCheckInputSchema, check).documentKind;
   return changeRegistration(ctx, {
     id,
     actor,
@@ -45,7 +57,13 @@ export function verifyRegistration(ctx: RegistrationContext, id: string, actor: 
       state: 'verified',
       registry: { state: 'submitted', submissionId: randomUUID(), decision: null, decidedAt: null },
     }),
-    alongside: (draft, at) => queueRegistrationSubmission(ctx, draft, at),
+    alongside: (draft, at) => {
+      const checked =
+        document === undefined
+          ? undefined
+          : recordIdentityCheck(ctx.store, REGISTRATION_ENTITY, draft.id, document, actor, at);
+      queueRegistrationSubmission(ctx, draft, at, checked);
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Store } from '../../db/store.js';
 import { createPeopleRepository } from '../people/people-repository.js';
+import { type IdentityCheckInput, identityCheckOf, type RecordedIdentityCheck } from './identity-check.js';
 import { utcDay } from './partial-date.js';
 import { REGISTRATION_ENTITY } from './registration-census.js';
 import type { RegistrationContext } from './registration-change.js';
@@ -55,7 +56,10 @@ export interface RegistrationService {
   history(id: string): Transition[];
   /** Every consent given or withdrawn, oldest first. */
   consents(id: string): ConsentEntry[];
-  verify(id: string, actor: string): Registration;
+  /** Verified by an agent; with `check`, the identity document they held (which the registry needs). */
+  verify(id: string, actor: string, check?: IdentityCheckInput): Registration;
+  /** The identity document an agent checked for the registration, if one did. */
+  identityCheck(id: string): RecordedIdentityCheck | undefined;
   activate(id: string, actor: string, consularCardNumber?: string): Registration;
   issueCard(id: string, actor: string, cardNumber: string): Registration;
   reject(id: string, actor: string, reason: string): Registration;
@@ -87,7 +91,8 @@ export function createRegistrationService(deps: RegistrationDeps): RegistrationS
     flaggedByRegistry: () => flaggedByRegistry(ctx.store),
     history: (id) => listTransitions(ctx.store, REGISTRATION_ENTITY, id),
     consents: (id) => consentHistory(ctx.store, id),
-    verify: (id, actor) => verifyRegistration(ctx, id, actor),
+    verify: (id, actor, check) => verifyRegistration(ctx, id, actor, check),
+    identityCheck: (id) => identityCheckOf(ctx.store, REGISTRATION_ENTITY, id),
     activate: (id, actor, card) => activateRegistration(ctx, id, actor, card),
     issueCard: (id, actor, card) => issueConsularCard(ctx, id, actor, card),
     reject: (id, actor, reason) => rejectRegistration(ctx, id, actor, reason),

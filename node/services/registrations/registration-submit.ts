@@ -4,6 +4,7 @@ import { REGISTRY_SUBMISSION } from '../../../protocol/index.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { enqueueMessage } from '../outbox/pending-messages.js';
 import { parseInput, RegistrationError, RegistrationErrorCode } from './errors.js';
+import { type RecordedIdentityCheck, submittedCheck } from './identity-check.js';
 import { emitCensusEvent, REGISTRATION_ENTITY, RegistrationEvent } from './registration-census.js';
 import { auditRegistration, type RegistrationContext } from './registration-change.js';
 import { appendConsent } from './registration-consent.js';
@@ -85,9 +86,15 @@ function resolvePerson(ctx: RegistrationContext, parsed: ParsedInput, actor: str
 
 /**
  * Queues the registry.submission of a verified registration, in the verification's transaction:
- * the national registry learns of the person once, when an agent has seen their documents.
+ * the national registry learns of the person once, when an agent has seen their documents, with
+ * the identity document the agent checked when they recorded one.
  */
-export function queueRegistrationSubmission(ctx: RegistrationContext, draft: RegistrationDraft, at: string) {
+export function queueRegistrationSubmission(
+  ctx: RegistrationContext,
+  draft: RegistrationDraft,
+  at: string,
+  check: RecordedIdentityCheck | undefined,
+) {
   const person = ctx.people.get(draft.personId);
   const submissionId = draft.registry.submissionId;
   if (person === undefined || submissionId === null) throw new TypeError('verified without person or id');
@@ -108,5 +115,6 @@ export function queueRegistrationSubmission(ctx: RegistrationContext, draft: Reg
     recordId: draft.id,
     person: registryPerson,
     submittedAt: at,
+    ...submittedCheck(check),
   });
 }

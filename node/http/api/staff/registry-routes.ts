@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { IDENTITY_DOCUMENT_KINDS } from '../../../../protocol/index.js';
 import { ApiError } from '../../errors.js';
 import { registrationsInState, withPerson } from '../../staff/registry-view.js';
 import { principalOf, requireStaff } from '../../staff/staff-auth.js';
@@ -10,6 +11,11 @@ const idParams = z.strictObject({ id: z.uuid() });
 const registrationState = z.enum(['submitted', 'verified', 'active', 'expired', 'rejected', 'deregistered']);
 const civilState = z.enum(['submitted', 'under_review', 'transcribed', 'rejected']);
 const reasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+// The identity document the agent held: without it the national registry answers nothing before
+// an officer at the ministry decides (protocol/PROTOCOL.md, "The national registry").
+const documentKind = z.enum(IDENTITY_DOCUMENT_KINDS);
+const checkOf = (kind: z.infer<typeof documentKind> | undefined) =>
+  kind ? { documentKind: kind } : undefined;
 
 /** Consular registrations (list, verify, activate, reject) and civil-status transcriptions. */
 export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
@@ -41,8 +47,15 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
   );
   api.post(
     '/registrations/:id/verify',
-    { preHandler: manageRegistrations, schema: { params: idParams } },
-    async (request) => registrations.verify(request.params.id, actor(request)),
+    {
+      preHandler: manageRegistrations,
+      schema: {
+        params: idParams,
+        body: z.strictObject({ documentKind: documentKind.optional() }).optional(),
+      },
+    },
+    async (request) =>
+      registrations.verify(request.params.id, actor(request), checkOf(request.body?.documentKind)),
   );
   api.post(
     '/registrations/:id/activate',
@@ -86,10 +99,18 @@ export async function staffRegistryRoutes(app: FastifyInstance, deps: StaffHttpD
       preHandler: manageCivil,
       schema: {
         params: idParams,
-        body: z.strictObject({ actNumber: z.string().max(40).optional() }).optional(),
+        body: z
+          .strictObject({ actNumber: z.string().max(40).optional(), documentKind: documentKind.optional() })
+          .optional(),
       },
     },
-    async (request) => civilStatus.transcribe(request.params.id, actor(request), request.body?.actNumber),
+    async (request) =>
+      civilStatus.transcribe(
+        request.params.id,
+        actor(request),
+        request.body?.actNumber,
+        checkOf(request.body?.documentKind),
+      ),
   );
   api.post(
     '/civil-status/:id/reject',
