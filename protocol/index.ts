@@ -13,6 +13,7 @@ export * from './header.js';
 export * from './key-rotation.js';
 export * from './keys.js';
 export * from './messages/index.js';
+export * from './offsite.js';
 export * from './parties.js';
 export * from './signed-document.js';
 export * from './sodium.js';

@@ -23,8 +23,16 @@ export const ALL_UP_TOPICS = `${TOPIC_ROOT}/+/up`;
 /** Wildcard the hub subscribes to for every mission's presence. */
 export const ALL_PRESENCE_TOPICS = `${TOPIC_ROOT}/+/presence`;
 
-/** The kinds of per-mission topic. */
-export type TopicKind = 'up' | 'down' | 'presence';
+/** The kinds of per-mission topic: the link's, and the off-site backup's chunks and their acknowledgements. */
+export type TopicKind = 'up' | 'down' | 'presence' | 'backup' | 'backup-ack';
+
+const TOPIC_KINDS: ReadonlySet<string> = new Set<TopicKind>([
+  'up',
+  'down',
+  'presence',
+  'backup',
+  'backup-ack',
+]);
 
 /** Splits a concrete topic into mission id and kind; null when it is not one of ours. */
 export function parseTopic(topic: string): { missionId: string; kind: TopicKind } | null {
@@ -32,8 +40,8 @@ export function parseTopic(topic: string): { missionId: string; kind: TopicKind 
   if (!topic.startsWith(prefix)) return null;
   const [missionId, kind, ...rest] = topic.slice(prefix.length).split('/');
   if (rest.length > 0 || !missionId || !isMissionId(missionId)) return null;
-  if (kind !== 'up' && kind !== 'down' && kind !== 'presence') return null;
-  return { missionId, kind };
+  if (kind === undefined || !TOPIC_KINDS.has(kind)) return null;
+  return { missionId, kind: kind as TopicKind };
 }
 
 /** Presence payloads (retained). Plain text: the broker may show them, they carry no secret. */

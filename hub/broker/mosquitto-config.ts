@@ -2,8 +2,11 @@ import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  ALL_BACKUP_TOPICS,
   ALL_PRESENCE_TOPICS,
   ALL_UP_TOPICS,
+  backupAckTopic,
+  backupTopic,
   downTopic,
   HUB_ID,
   hubBrokerPassword,
@@ -55,8 +58,9 @@ export function mosquittoPasswordLine(
 }
 
 /**
- * The ACL file: each mission writes its own `up` and `presence` and reads its own `down`; the hub
- * reads every `up` and `presence` and writes every `down`; anything not listed is denied.
+ * The ACL file: each mission writes its own `up`, `presence` and `backup` and reads its own `down`
+ * and `backup-ack`; the hub reads every `up`, `presence` and `backup` and writes every `down` and
+ * `backup-ack`; anything not listed is denied.
  * Mosquitto 2's acl_file grants every SUBSCRIBE and checks read access on each message it delivers,
  * against the message's topic: the hub's `$share/<group>/…` subscription needs no rule of its own,
  * and a mission subscribed to another's `down` receives nothing.
@@ -66,14 +70,18 @@ export function mosquittoAcl(missionIds: readonly string[]): string {
   lines.push(
     `topic read ${ALL_UP_TOPICS}`,
     `topic read ${ALL_PRESENCE_TOPICS}`,
+    `topic read ${ALL_BACKUP_TOPICS}`,
     `topic write ${downTopic('+')}`,
+    `topic write ${backupAckTopic('+')}`,
   );
   for (const id of missionIds) {
     lines.push('', `user ${id}`);
     lines.push(
       `topic write ${upTopic(id)}`,
       `topic write ${presenceTopic(id)}`,
+      `topic write ${backupTopic(id)}`,
       `topic read ${downTopic(id)}`,
+      `topic read ${backupAckTopic(id)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -29,6 +29,14 @@ import {
   statsSnapshotSchema,
 } from './events.js';
 import {
+  OFFSITE_MANIFEST,
+  OFFSITE_POLICY,
+  OFFSITE_STATUS,
+  offsiteManifestSchema,
+  offsitePolicySchema,
+  offsiteStatusSchema,
+} from './offsite.js';
+import {
   REGISTRY_RESULT,
   REGISTRY_SUBMISSION,
   registryResultSchema,
@@ -49,6 +57,7 @@ export * from './directives.js';
 export * from './event-kinds.js';
 export * from './events.js';
 export * from './field-schemas.js';
+export * from './offsite.js';
 export * from './registry.js';
 export * from './trust.js';
 
@@ -71,6 +80,9 @@ export const messageSchemas = {
   [REVOCATION_LIST]: revocationListMessageSchema,
   [CERTIFICATE_RENEWAL]: certificateRenewalSchema,
   [KEY_ROTATION]: keyRotationMessageSchema,
+  [OFFSITE_POLICY]: offsitePolicySchema,
+  [OFFSITE_MANIFEST]: offsiteManifestSchema,
+  [OFFSITE_STATUS]: offsiteStatusSchema,
 } as const;
 
 /** A message type name. */
@@ -110,6 +122,9 @@ export const messageDirections: Record<MessageType, 'up' | 'down' | 'both'> = {
   [REVOCATION_LIST]: 'down',
   [CERTIFICATE_RENEWAL]: 'down',
   [KEY_ROTATION]: 'up',
+  [OFFSITE_POLICY]: 'down',
+  [OFFSITE_MANIFEST]: 'up',
+  [OFFSITE_STATUS]: 'down',
 };
 
 /** True when the text names a known message type. */
