@@ -1,16 +1,26 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadHubIdentity } from '../hub/config/secrets.js';
+import { openDatabase } from '../hub/db/open-database.js';
+import { storeConfigOf } from '../hub/db/store-config.js';
+import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { verifyAuditChain } from '../hub/services/registry/audit-log.js';
 import {
   type BootstrapResult,
   beginTotpEnrolment,
   confirmTotpEnrolment,
+  createUserManagementService,
+  login,
   totpCodeAt,
   type UserAdminActor,
   UserError,
 } from '../hub/services/users/index.js';
+import { initHub } from '../ops/commands/hub.js';
+import { createHubUser } from '../ops/commands/hub-user.js';
 import { type HubAdminApp, openHubAdminApp } from './_util/hub-admin-app.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { csrfOf } from './_util/hub-web.js';
+import { makeTempDir, type TempDir } from './_util/node-store.js';
 
 // The start of a 30 s step, so each login's code is the next step's.
 const T0 = new Date('2026-03-02T08:00:00.000Z');
@@ -48,16 +58,6 @@ describe.each(storeBackends('hub user administration'))('hub user administration
   const users = () => hub.services.users;
   const audit = () => store.db.query<AuditRow>('SELECT * FROM hub_audit_log ORDER BY seq');
   const auditCount = async () => (await audit()).length;
-  const refusal = (promise: Promise<unknown>) =>
-    promise.then(
-      () => {
-        throw new Error('expected a refusal');
-      },
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(UserError);
-        return (error as UserError).code;
-      },
-    );
   const loginAs = (who: BootstrapResult, password = who.password) => {
     hub.nextStep();
     return hub.services.auth.login({
@@ -589,3 +589,88 @@ describe.each(storeBackends('hub user administration'))('hub user administration
     });
   });
 });
+
+describe('the console', () => {
+  let dir: TempDir;
+  beforeEach(async () => {
+    dir = await makeTempDir('econsulat-hub-');
+  });
+  afterEach(() => dir?.cleanup());
+
+  it('creates the first member of the directorate, audited, who logs in and administers the others', async () => {
+    const config = await initHub({
+      dir: join(dir.dir, 'hub'),
+      httpPort: '0',
+      mqttPort: '0',
+      embeddedDatabase: 'pglite',
+    });
+    const created = await createHubUser(config, {
+      username: 'Premiere.Directrice',
+      displayName: 'Première directrice',
+      roles: ['directorate'],
+      officer: 'admin-serveur',
+    });
+    expect(created.user).toMatchObject({
+      username: 'premiere.directrice',
+      roles: ['directorate'],
+      totpEnrolled: true,
+    });
+    const db = await openDatabase(storeConfigOf(config));
+    try {
+      const rows = await db.query<AuditRow>('SELECT * FROM hub_audit_log ORDER BY seq');
+      expect(rows).toEqual([
+        expect.objectContaining({
+          actor: 'officer:admin-serveur',
+          action: 'user.created',
+          entity: 'hub_user',
+          entity_id: created.user.id,
+          before: null,
+          after: expect.objectContaining({
+            username: 'premiere.directrice',
+            roles: ['directorate'],
+            totpEnrolled: true,
+          }),
+        }),
+      ]);
+      const everything = JSON.stringify(rows);
+      for (const secret of [created.password, created.totpSecret, ...created.recoveryCodes])
+        expect(everything).not.toContain(secret);
+      expect(await verifyAuditChain(db)).toBeNull();
+      const secretsKey = hubSecretsKey(await loadHubIdentity(config));
+      const session = await login(
+        db,
+        {
+          username: 'premiere.directrice',
+          password: created.password,
+          totp: totpCodeAt(created.totpSecret, T0),
+        },
+        T0,
+        { secretsKey },
+      );
+      const users = createUserManagementService({ db, now: () => T0 });
+      const next = await users.create(session.user, {
+        username: 'second',
+        displayName: 'Second',
+        roles: ['auditor'],
+      });
+      expect(next.user.roles).toEqual(['auditor']);
+      expect(await refusal(users.setRoles(session.user, 'premiere.directrice', ['auditor']))).toBe(
+        'self_change',
+      );
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+function refusal(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => {
+      throw new Error('expected a refusal');
+    },
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(UserError);
+      return (error as UserError).code;
+    },
+  );
+}

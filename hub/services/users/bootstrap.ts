@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
 import type { Database } from '../../db/database.js';
+import { appendAudit } from '../registry/audit-log.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
 import { generatePassword } from './password-policy.js';
 import { storeRecoveryCodes } from './recovery-codes.js';
 import { assertSecretsKey, sealTotpSecret } from './secret-box.js';
 import { HUB_TOTP_ISSUER } from './totp-enrolment.js';
 import { insertUser } from './user-admin.js';
+import { USER_AUDIT_ENTITY } from './user-changes.js';
 import { type MinistryUser, parseInput, rolesSchema, toUser, usernameSchema } from './user-rows.js';
 
 /** Input of {@link bootstrapUser}. */
@@ -18,6 +20,8 @@ export interface BootstrapInput {
   readonly secretsKey: Uint8Array;
   readonly now?: Date;
   readonly hasher?: PasswordHasher;
+  /** Who creates it, e.g. `officer:<name>` at the console: the creation is then audited (`user.created`). */
+  readonly auditActor?: string;
 }
 
 /** A ready-to-use account and its secrets: returned once, stored only hashed or encrypted. */
@@ -33,8 +37,8 @@ export interface BootstrapResult {
 
 /**
  * Creates a user with a generated password and an already confirmed TOTP secret, so the account
- * logs in at once from the printed secrets: for `econsulat hub init` and the demo. `user_exists`
- * when the username is taken.
+ * logs in at once from the printed secrets: for `econsulat hub create-user` (the first member of
+ * the directorate) and the demo. `user_exists` when the username is taken.
  */
 export async function bootstrapUser(db: Database, input: BootstrapInput): Promise<BootstrapResult> {
   assertSecretsKey(input.secretsKey);
@@ -58,6 +62,24 @@ export async function bootstrapUser(db: Database, input: BootstrapInput): Promis
       [id, sealed, now.toISOString()],
     );
     await storeRecoveryCodes(tx, input.secretsKey, id, recoveryCodes);
+    if (input.auditActor !== undefined) {
+      await appendAudit(tx, {
+        at: now,
+        actor: input.auditActor,
+        action: 'user.created',
+        entity: USER_AUDIT_ENTITY,
+        entityId: id,
+        before: null,
+        after: {
+          username,
+          displayName: inserted.display_name,
+          roles,
+          active: true,
+          totpEnrolled: true,
+          passwordGenerated: true,
+        },
+      });
+    }
     return inserted;
   });
   const user = toUser({ ...row, totp_confirmed_at: now });
