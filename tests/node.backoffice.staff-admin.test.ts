@@ -167,6 +167,22 @@ describe('back office: staff administration', () => {
     expect(shown.body).toContain('Double authentification réinitialisée');
   });
 
+  it("shows no roles or deactivate form on the administrator's own row, and both on another's", async () => {
+    const s = await apps.open();
+    const other = await s.enrolled('yakite', ['agent']);
+    const admin = await pageUser(s, s.admin);
+    const page = (await admin.get('/staff/personnel')).body;
+    const base = '/staff/personnel';
+    expect(page).not.toContain(`action="${base}/${s.admin.id}/roles"`);
+    expect(page).not.toContain(`action="${base}/${s.admin.id}/desactiver"`);
+    expect(page).toContain(`action="${base}/${other.id}/roles"`);
+    expect(page).toContain(`action="${base}/${other.id}/desactiver"`);
+    // Its other actions stay, and its roles are still shown, as text.
+    expect(page).toContain(`action="${base}/${s.admin.id}/fermer-sessions"`);
+    const ownRow = page.slice(page.indexOf('<code>root</code>'));
+    expect(ownRow.slice(0, ownRow.indexOf('</tr>'))).toContain('Administrateur');
+  });
+
   it('refuses an administrator their own roles, and changes nothing', async () => {
     const s = await apps.open();
     const admin = await pageUser(s, s.admin);
