@@ -20,11 +20,24 @@ export interface DataKeys {
   readonly audit: Uint8Array;
   /** XChaCha20-Poly1305 key for the record copies the hub keeps for this mission but cannot read. */
   readonly records: Uint8Array;
+  /** XChaCha20-Poly1305 key for the chunks of off-site backups (node/backup/offsite). */
+  readonly offsiteChunk: Uint8Array;
+  /** BLAKE2b key that derives each off-site chunk's nonce from its plaintext. */
+  readonly offsiteNonce: Uint8Array;
 }
 
 // crypto_kdf contexts are exactly 8 bytes. Subkey ids are part of the format: never renumber.
 const KDF_CONTEXT = 'ecdata01';
-const SUBKEY_IDS = { field: 1, index: 2, document: 3, backup: 4, audit: 5, records: 6 } as const;
+const SUBKEY_IDS = {
+  field: 1,
+  index: 2,
+  document: 3,
+  backup: 4,
+  audit: 5,
+  records: 6,
+  offsiteChunk: 7,
+  offsiteNonce: 8,
+} as const;
 
 /** Derives the purpose subkeys with crypto_kdf (BLAKE2b). Call after protocol's `ready()`. */
 export function deriveDataKeys(dataKey: Uint8Array): DataKeys {
@@ -39,6 +52,8 @@ export function deriveDataKeys(dataKey: Uint8Array): DataKeys {
     backup: derive(SUBKEY_IDS.backup),
     audit: derive(SUBKEY_IDS.audit),
     records: derive(SUBKEY_IDS.records),
+    offsiteChunk: derive(SUBKEY_IDS.offsiteChunk),
+    offsiteNonce: derive(SUBKEY_IDS.offsiteNonce),
   });
 }
 

@@ -1,0 +1,62 @@
+import { concatBytes, sodium, utf8 } from '../../../protocol/index.js';
+import type { DataKeys } from '../../crypto/data-keys.js';
+import { OffsiteError, OffsiteErrorCode } from './errors.js';
+
+/** The two subkeys that seal off-site chunks. */
+export type ChunkKeys = Pick<DataKeys, 'offsiteChunk' | 'offsiteNonce'>;
+
+const AD = utf8('econsulat/v1/offsite-chunk');
+const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+
+/** What sealing adds to a piece: its nonce and its tag. */
+export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
+
+/**
+ * Seals a piece of a generation: nonce ‖ XChaCha20-Poly1305(piece), the nonce being keyed BLAKE2b
+ * of the piece (a synthetic IV, as in RFC 5297's SIV). The same piece always seals to the same
+ * bytes, so an unchanged page range or scan has the same address night after night and the hub,
+ * which deduplicates by address, is not sent it again.
+ *
+ * Deterministic encryption leaks exactly one thing: whether two sealed chunks hold the same
+ * plaintext. The keys derive from this mission's data key, so only this mission's chunks can be
+ * compared, and only by whoever holds them (the hub, the broker), which learns that a piece did not
+ * change between two generations, which deduplication needs it to learn anyway. A nonce is never
+ * reused for two different plaintexts (it is a PRF of the plaintext under a secret key, 192 bits),
+ * which is what XChaCha20-Poly1305's security rests on; and the chunk's size is visible either way.
+ */
+export function sealChunk(plain: Uint8Array, keys: ChunkKeys): Uint8Array {
+  const nonce = sodium.crypto_generichash(NONCE_BYTES, plain, keys.offsiteNonce);
+  const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, AD, null, nonce, keys.offsiteChunk);
+  return concatBytes(nonce, sealed);
+}
+
+/** The piece inside a sealed chunk; throws `offsite_chunk_unreadable` for anything that does not authenticate. */
+export function openChunk(sealed: Uint8Array, keys: ChunkKeys): Uint8Array {
+  if (sealed.length < CHUNK_OVERHEAD) throw unreadable();
+  const nonce = sealed.subarray(0, NONCE_BYTES);
+  let plain: Uint8Array;
+  try {
+    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      null,
+      sealed.subarray(NONCE_BYTES),
+      AD,
+      nonce,
+      keys.offsiteChunk,
+    );
+  } catch (cause) {
+    throw unreadable(cause);
+  }
+  // A nonce that is not the piece's own was not made by sealChunk under these keys.
+  if (!sodium.memcmp(sodium.crypto_generichash(NONCE_BYTES, plain, keys.offsiteNonce), nonce))
+    throw unreadable();
+  return plain;
+}
+
+function unreadable(cause?: unknown): OffsiteError {
+  return new OffsiteError(
+    OffsiteErrorCode.ChunkUnreadable,
+    'an off-site chunk does not open with this mission’s keys: altered, or not this mission’s',
+    { cause },
+  );
+}

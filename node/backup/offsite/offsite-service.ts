@@ -1,0 +1,190 @@
+import { mkdir } from 'node:fs/promises';
+import type { Identity, OffsiteManifest, OffsitePolicy, OffsiteStatus } from '../../../protocol/index.js';
+import type { Store } from '../../db/store.js';
+import { transaction } from '../../db/transaction.js';
+import { resealChunk } from './chunk-source.js';
+import { OffsiteError, OffsiteErrorCode } from './errors.js';
+import { applyOffsitePolicy, applyOffsiteStatus, type StatusOutcome } from './offsite-status.js';
+import {
+  type ChunkSource,
+  insertGeneration,
+  lastGeneration,
+  newestIn,
+  readGeneration,
+  readPolicy,
+  unsentBefore,
+} from './offsite-store.js';
+import { packGeneration } from './pack.js';
+import { removeSnapshot } from './snapshot.js';
+
+/** What the off-site backups of a node need. */
+export interface OffsiteDeps {
+  readonly store: Store;
+  /** The mission's data key and identity, and the identity key file's text: sealed in each generation. */
+  readonly dataKey: Uint8Array;
+  readonly identity: Identity;
+  readonly identityKeyFile: string;
+  readonly dirs: { readonly backups: string; readonly documents: string };
+  readonly now?: () => Date;
+}
+
+/** A generation just packed. */
+export interface PackResult {
+  readonly generation: number;
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly manifest: OffsiteManifest;
+}
+
+/** A chunk the hub lacks and has not acknowledged. */
+export interface ChunkToSend {
+  readonly generation: number;
+  readonly address: Uint8Array;
+  readonly length: number;
+}
+
+/** The last generation the hub kept whole. */
+export interface StoredGeneration {
+  readonly generation: number;
+  readonly completedAt: string;
+  readonly bytes: number;
+}
+
+/** The node's off-site backups: packing generations, and the state of their transfer. */
+export interface OffsiteBackups {
+  policy(): OffsitePolicy | undefined;
+  setPolicy(policy: OffsitePolicy): void;
+  /** Packs the next generation (throws `offsite_no_policy` before the hub sent a policy). */
+  pack(): Promise<PackResult>;
+  /** The manifest of the generation being sent, to announce (again) to the hub. */
+  manifestToSend(): OffsiteManifest | undefined;
+  /** Chunks the hub named missing and has not acknowledged, oldest first, skipping those in `skip` (hex). */
+  nextChunksToSend(limit: number, skip?: ReadonlySet<string>): ChunkToSend[];
+  /** A chunk's sealed bytes, sealed again from its source. */
+  chunkBytes(generation: number, address: Uint8Array): Promise<Uint8Array>;
+  /** The hub holds these chunks: never send them again for this generation. */
+  markAcknowledged(generation: number, addresses: readonly Uint8Array[]): number;
+  markSent(generation: number, bytes: number): void;
+  markStatus(status: OffsiteStatus): StatusOutcome;
+  lastStored(): StoredGeneration | undefined;
+  /** Removes the snapshots no generation being sent needs any more. */
+  prune(): Promise<void>;
+}
+
+/** Builds the off-site backup service of a node. */
+export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
+  const { db } = deps.store;
+  const now = deps.now ?? (() => new Date());
+  return {
+    policy: () => readPolicy(db),
+    setPolicy: (policy) => applyOffsitePolicy(db, policy, now()),
+    pack: () => pack(deps, now()),
+    manifestToSend: () => newestIn(db, ['packed', 'sending'])?.manifest,
+    nextChunksToSend(limit, skip = new Set()) {
+      const sending = newestIn(db, ['sending']);
+      if (!sending) return [];
+      const rows = db
+        .prepare(
+          `SELECT address, length FROM offsite_chunks
+            WHERE generation = ? AND wanted = 1 AND acked_at IS NULL ORDER BY rowid LIMIT ?`,
+        )
+        .all(sending.generation, limit + skip.size) as Array<{ address: Uint8Array; length: number }>;
+      return rows
+        .filter((row) => !skip.has(Buffer.from(row.address).toString('hex')))
+        .slice(0, limit)
+        .map((row) => ({ generation: sending.generation, address: row.address, length: row.length }));
+    },
+    async chunkBytes(generation, address) {
+      const row = readGeneration(db, generation);
+      const chunk = db
+        .prepare(
+          'SELECT source, file, "offset", length FROM offsite_chunks WHERE generation = ? AND address = ?',
+        )
+        .get(generation, address) as ChunkSource | undefined;
+      if (!row || !chunk) {
+        throw new OffsiteError(OffsiteErrorCode.SourceGone, `generation ${generation} has no such chunk`);
+      }
+      return resealChunk(row, { ...chunk, address }, deps.dirs.documents, deps.store.keys);
+    },
+    markAcknowledged(generation, addresses) {
+      const at = now().toISOString();
+      const update = db.prepare(
+        'UPDATE offsite_chunks SET acked_at = ? WHERE generation = ? AND address = ? AND acked_at IS NULL',
+      );
+      return transaction(db, () =>
+        addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0),
+      );
+    },
+    markSent(generation, bytes) {
+      db.prepare('UPDATE offsite_generations SET sent_bytes = sent_bytes + ? WHERE generation = ?').run(
+        bytes,
+        generation,
+      );
+    },
+    markStatus: (status) => transaction(db, () => applyOffsiteStatus(db, status, now())),
+    lastStored() {
+      const row = newestIn(db, ['stored']);
+      if (!row || row.completedAt === null) return undefined;
+      return {
+        generation: row.generation,
+        completedAt: row.completedAt,
+        bytes: row.storedBytes ?? row.bytes,
+      };
+    },
+    prune: () => pruneSnapshots(deps),
+  };
+}
+
+async function pack(deps: OffsiteDeps, at: Date): Promise<PackResult> {
+  const { db } = deps.store;
+  const policy = readPolicy(db);
+  if (!policy) {
+    throw new OffsiteError(
+      OffsiteErrorCode.NoPolicy,
+      'the hub has sent no off-site policy yet: nothing to seal to',
+    );
+  }
+  await mkdir(deps.dirs.backups, { recursive: true, mode: 0o700 });
+  const generation = lastGeneration(db) + 1;
+  const packed = await packGeneration({
+    store: deps.store,
+    generation,
+    dataKey: deps.dataKey,
+    identity: deps.identity,
+    identityKeyFile: deps.identityKeyFile,
+    policy,
+    backupsDir: deps.dirs.backups,
+    documentsDir: deps.dirs.documents,
+    now: at,
+  });
+  const superseded = transaction(db, () => {
+    // A generation not yet sent whole is superseded: the new one holds all it held, and more.
+    const older = unsentBefore(db, generation);
+    for (const row of older)
+      db.prepare('DELETE FROM offsite_generations WHERE generation = ?').run(row.generation);
+    insertGeneration(
+      db,
+      { ...packed, createdAt: packed.manifest.createdAt, bytes: packed.manifest.bytes },
+      packed.chunks,
+    );
+    return older;
+  });
+  for (const row of superseded) await removeSnapshot(row.snapshot);
+  await pruneSnapshots(deps);
+  return { generation, chunks: packed.chunks.size, bytes: packed.manifest.bytes, manifest: packed.manifest };
+}
+
+/**
+ * Once the hub holds a generation whole, its snapshot and its chunk rows are no longer needed: the
+ * next generation is cut from a snapshot of its own. The generation's row (its manifest) stays.
+ */
+async function pruneSnapshots(deps: OffsiteDeps): Promise<void> {
+  const { db } = deps.store;
+  const done = db
+    .prepare(`SELECT generation, snapshot FROM offsite_generations WHERE state IN ('stored', 'refused')`)
+    .all() as Array<{ generation: number; snapshot: string }>;
+  for (const row of done) {
+    await removeSnapshot(row.snapshot);
+    db.prepare('DELETE FROM offsite_chunks WHERE generation = ?').run(row.generation);
+  }
+}
