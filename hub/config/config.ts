@@ -26,6 +26,35 @@ export const hubConfigSchema = z.strictObject({
       .max(64)
       .default([]),
   }),
+  /**
+   * Off-site backups of the missions (protocol/PROTOCOL.md, "Off-site backups"). Off without
+   * `recoveryPublicKey`: the public half of the ministry's recovery key (`econsulat hub recovery-key
+   * create`), whose secret half the ministry's key custodian keeps offline, never on the hub.
+   */
+  offsite: z
+    .strictObject({
+      recoveryPublicKey: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/, { error: 'base64url of a 32-byte X25519 public key' })
+        .optional(),
+      /** The transfer's rate at each mission, sent in offsite.policy; live messages go first anyway. */
+      maxBytesPerSecond: z.int().min(1024).max(1_000_000_000).default(262_144),
+      /** Grandfather-father-son: the newest generation of each of the last N days, weeks, months. */
+      keep: z
+        .strictObject({
+          daily: z.int().min(0).max(366).default(7),
+          weekly: z.int().min(0).max(520).default(4),
+          monthly: z.int().min(0).max(240).default(6),
+        })
+        .prefault({}),
+      maxGenerationBytes: z
+        .int()
+        .min(1)
+        .default(32 * 1024 ** 3),
+      // A manifest naming more addresses would not fit in one envelope (4 MiB) anyway.
+      maxGenerationChunks: z.int().min(1).max(120_000).default(100_000),
+    })
+    .prefault({}),
   /** PostgreSQL; absent means the embedded database in the data directory. */
   databaseUrl: z
     .string()

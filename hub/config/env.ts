@@ -18,6 +18,17 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
         .map((item) => item.trim())
         .filter((item) => item !== ''),
     },
+    offsite: {
+      recoveryPublicKey: env.HUB_OFFSITE_RECOVERY_PUBLIC_KEY || undefined,
+      maxBytesPerSecond: number(env.HUB_OFFSITE_MAX_BYTES_PER_SECOND),
+      keep: {
+        daily: number(env.HUB_OFFSITE_KEEP_DAILY),
+        weekly: number(env.HUB_OFFSITE_KEEP_WEEKLY),
+        monthly: number(env.HUB_OFFSITE_KEEP_MONTHLY),
+      },
+      maxGenerationBytes: number(env.HUB_OFFSITE_MAX_GENERATION_BYTES),
+      maxGenerationChunks: number(env.HUB_OFFSITE_MAX_GENERATION_CHUNKS),
+    },
     databaseUrl: env.DATABASE_URL,
     embeddedDatabase: env.HUB_EMBEDDED_DATABASE,
     mqtt: env.MQTT_URL

@@ -94,6 +94,7 @@ async function applyOpened(
     seq: header.seq,
     sealedAt: header.timestamp,
     ...(parties ? { parties } : {}),
+    ...(ctx.offsite ? { offsite: ctx.offsite } : {}),
   };
   // The table pairs each type with its handler; TypeScript cannot correlate the two unions.
   const result = await (handler as Handler<never>)(tx, message.body as never, context);
@@ -106,6 +107,7 @@ async function applyOpened(
     messageType: message.type,
     seq: header.seq,
     reply: await positionReply(tx, channel, decision.advanceTo, ctx.now),
+    resend: result?.resend ?? [],
   };
 }
 

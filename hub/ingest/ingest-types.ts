@@ -13,6 +13,7 @@ import type {
   ResendRequest,
   TrustResolver,
 } from '../../protocol/index.js';
+import type { OffsiteSettings } from '../services/offsite/offsite-settings.js';
 
 /** What ingest needs besides the bytes. */
 export interface IngestContext {
@@ -37,6 +38,8 @@ export interface IngestContext {
    * Without it, the key that sealed the message.
    */
   readonly keyInForce?: (missionId: string) => PublicIdentity | undefined;
+  /** The off-site backup settings in force (offsite.manifest); absent when off-site backup is off. */
+  readonly offsite?: OffsiteSettings;
 }
 
 /** A control message from the hub to a mission, in answer to what it sent. */
@@ -61,6 +64,8 @@ export type IngestOutcome =
       readonly messageType: MessageType;
       readonly seq: number;
       readonly reply: ControlReply;
+      /** Sealed answers the handler held on the channel, to publish once committed. */
+      readonly resend: readonly Uint8Array[];
     }
   /**
    * A control message taken; `resend` holds stored envelopes to publish, as they are, and `reply` a

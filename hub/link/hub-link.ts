@@ -1,7 +1,9 @@
 import mqtt from 'mqtt';
 import {
+  ALL_BACKUP_TOPICS,
   ALL_PRESENCE_TOPICS,
   ALL_UP_TOPICS,
+  backupAckTopic,
   createBrokerToken,
   decodeHeader,
   downTopic,
@@ -15,7 +17,9 @@ import {
 import type { Database } from '../db/database.js';
 import { ingestEnvelope } from '../ingest/ingest-envelope.js';
 import type { IngestOutcome } from '../ingest/ingest-types.js';
+import type { OffsiteSettings } from '../services/offsite/offsite-settings.js';
 import { unacknowledgedFrom } from '../services/outbound.js';
+import { BackupReceiver } from './backup-receiver.js';
 import { hasGreetedSince, hubHello, missionsToGreet } from './greeting.js';
 import { recordPresence } from './presence.js';
 import { sealReply } from './replies.js';
@@ -41,6 +45,13 @@ export interface HubLinkOptions {
   readonly onError?: (error: Error) => void;
   /** Reloads the trust store after a mission's key changed over the link (key.rotation). */
   readonly onKeysChanged?: () => Promise<void>;
+  /**
+   * Off-site backups (protocol/PROTOCOL.md): with settings, manifests are taken and the backup
+   * topics subscribed to; without (no recovery key configured), neither.
+   */
+  readonly offsite?: OffsiteSettings;
+  /** Told of each chunk frame: kept (written) or dropped. */
+  readonly onBackupChunk?: (missionId: string, kept: boolean, bytes: number) => void;
 }
 
 /**
@@ -55,13 +66,27 @@ export class HubIngestLink {
   private readonly greeted = new Set<string>();
   private readonly startedAt = new Date();
   private subscribed = false;
+  private readonly backup: BackupReceiver | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly hub: Identity,
     private readonly trust: TrustStore,
     private readonly options: HubLinkOptions,
-  ) {}
+  ) {
+    this.backup = options.offsite
+      ? new BackupReceiver({
+          db,
+          hub,
+          keyOf: (missionId) => trust.keysOf(missionId)[0]?.identity,
+          publishAck: (missionId, frame) =>
+            this.client?.publish(backupAckTopic(missionId), Buffer.from(frame), { qos: 1 }),
+          publishDown: (missionId, envelope) => this.publishDown(missionId, envelope),
+          ...(options.onBackupChunk ? { onChunk: options.onBackupChunk } : {}),
+          ...(options.onError ? { onError: options.onError } : {}),
+        })
+      : undefined;
+  }
 
   /** Connects and subscribes; resolves once subscribed. */
   async start(): Promise<void> {
@@ -89,8 +114,14 @@ export class HubIngestLink {
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    const up = this.options.shareGroup ? `$share/${this.options.shareGroup}/${ALL_UP_TOPICS}` : ALL_UP_TOPICS;
-    await client.subscribeAsync({ [up]: { qos: 1 }, [ALL_PRESENCE_TOPICS]: { qos: 1 } });
+    const shared = (topic: string) =>
+      this.options.shareGroup ? `$share/${this.options.shareGroup}/${topic}` : topic;
+    await client.subscribeAsync({
+      [shared(ALL_UP_TOPICS)]: { qos: 1 },
+      [ALL_PRESENCE_TOPICS]: { qos: 1 },
+      // Each chunk is stored by one hub process, as each envelope is ingested by one.
+      ...(this.backup ? { [shared(ALL_BACKUP_TOPICS)]: { qos: 1 } } : {}),
+    });
     this.subscribed = true;
     void this.greetMissions();
   }
@@ -128,6 +159,7 @@ export class HubIngestLink {
   /** Waits for the messages being ingested, then disconnects. */
   async stop(): Promise<void> {
     await Promise.allSettled([...this.queues.values()]);
+    await this.backup?.stop();
     await this.client?.endAsync(true);
   }
 
@@ -139,6 +171,11 @@ export class HubIngestLink {
   private onMessage(topic: string, bytes: Uint8Array): void {
     const parsed = parseTopic(topic);
     if (!parsed) return;
+    if (parsed.kind === 'backup') {
+      this.backup?.take(parsed.missionId, bytes);
+      return;
+    }
+    if (parsed.kind !== 'up' && parsed.kind !== 'presence') return;
     const previous = this.queues.get(parsed.missionId) ?? Promise.resolve();
     const next = previous
       .then(() =>
@@ -158,7 +195,14 @@ export class HubIngestLink {
   private async ingest(bytes: Uint8Array, arrivedOn: string): Promise<void> {
     const now = Date.now();
     const keyInForce = (missionId: string) => this.trust.keysOf(missionId)[0]?.identity;
-    const context = { self: this.hub, trust: this.trust, now, arrivedOn, keyInForce };
+    const context = {
+      self: this.hub,
+      trust: this.trust,
+      now,
+      arrivedOn,
+      keyInForce,
+      ...(this.options.offsite ? { offsite: this.options.offsite } : {}),
+    };
     const outcome = await ingestEnvelope(this.db, bytes, context);
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
@@ -173,8 +217,10 @@ export class HubIngestLink {
     }
     const reply = outcome.reply;
     if (reply && mission) this.send(outcome.missionId, sealReply(this.hub, mission, reply));
-    if (outcome.status === 'applied' && outcome.messageType === KEY_ROTATION)
-      await this.afterKeyRotation(outcome.missionId);
+    if (outcome.status !== 'applied') return;
+    // A rotation's certificate goes with the rest of the backlog once the trust store knows the key.
+    if (outcome.messageType === KEY_ROTATION) await this.afterKeyRotation(outcome.missionId);
+    else for (const envelope of outcome.resend) this.publishDown(outcome.missionId, envelope);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Identity, MessageBody, MessageType, PublicIdentity } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
+import type { OffsiteSettings } from '../../services/offsite/offsite-settings.js';
 import type { ControlMessage } from '../ingest-types.js';
 
 /** What a handler knows besides the message: who sent it (authenticated) and the hub's time. */
@@ -12,6 +13,8 @@ export interface HandlerContext {
   readonly sealedAt?: number;
   /** The hub, and the mission's key that sealed the message: to seal what goes back down. */
   readonly parties?: { readonly hub: Identity; readonly mission: PublicIdentity };
+  /** The off-site backup settings in force; absent when no recovery key is configured. */
+  readonly offsite?: OffsiteSettings;
 }
 
 /**

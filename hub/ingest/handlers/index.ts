@@ -6,6 +6,7 @@ import {
   EVENTS_BATCH,
   HELLO,
   KEY_ROTATION,
+  OFFSITE_MANIFEST,
   REGISTRY_SUBMISSION,
   RESEND_REQUEST,
   STATS_SNAPSHOT,
@@ -18,6 +19,7 @@ import { handleEventsBatch } from './events-batch.js';
 import type { HandlerTable } from './handler.js';
 import { handleHello } from './hello.js';
 import { handleKeyRotation } from './key-rotation.js';
+import { handleOffsiteManifest } from './offsite-manifest.js';
 import { handleRegistrySubmission } from './registry-submission.js';
 import { handleResendRequest } from './resend-request.js';
 import { handleStatsSnapshot } from './stats-snapshot.js';
@@ -36,4 +38,5 @@ export const ingestHandlers: HandlerTable = {
   [DIRECTIVE_ACK]: handleDirectiveAck,
   [REGISTRY_SUBMISSION]: handleRegistrySubmission,
   [KEY_ROTATION]: handleKeyRotation,
+  [OFFSITE_MANIFEST]: handleOffsiteManifest,
 };
