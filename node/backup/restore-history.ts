@@ -19,6 +19,8 @@ export interface RestoreRecord {
   /** The backup file's name, not its path: the USB stick it came from mounts elsewhere next time. */
   readonly backup: string;
   readonly auditHead: AuditHeadAt;
+  /** The off-site generation restored, for a restore from the hub (node/backup/offsite). */
+  readonly offsiteGeneration?: number;
 }
 
 /** The restores recorded in a data directory, oldest first; none when it has no history. */
