@@ -64,6 +64,7 @@ export interface OffsiteBackups {
   chunkBytes(generation: number, address: Uint8Array): Promise<Uint8Array>;
   /** The hub holds these chunks: never send them again for this generation. */
   markAcknowledged(generation: number, addresses: readonly Uint8Array[]): number;
+  isAcknowledged(generation: number, address: Uint8Array): boolean;
   markSent(generation: number, bytes: number): void;
   markStatus(status: OffsiteStatus): StatusOutcome;
   lastStored(): StoredGeneration | undefined;
@@ -114,6 +115,14 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       return transaction(db, () =>
         addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0),
       );
+    },
+    isAcknowledged(generation, address) {
+      const at = db
+        .prepare('SELECT acked_at FROM offsite_chunks WHERE generation = ? AND address = ?')
+        .pluck()
+        .get(generation, address) as string | null | undefined;
+      // A chunk no longer listed belongs to a generation stored or superseded: nothing to send.
+      return at !== null;
     },
     markSent(generation, bytes) {
       db.prepare('UPDATE offsite_generations SET sent_bytes = sent_bytes + ? WHERE generation = ?').run(

@@ -1,0 +1,167 @@
+import {
+  backupTopic,
+  decodeAckFrame,
+  encodeChunkFrame,
+  type OffsiteManifest,
+  toHex,
+} from '../../../protocol/index.js';
+import type { OffsiteBackups } from './offsite-service.js';
+import { createTokenBucket, type TokenBucket } from './token-bucket.js';
+
+/** What the sender needs from the node. */
+export interface OffsiteSenderDeps {
+  readonly offsite: OffsiteBackups;
+  readonly missionId: string;
+  /** Publishes at QoS 1 on the broker connection; resolves on the broker's PUBACK. */
+  readonly publish: (topic: string, payload: Uint8Array) => Promise<void>;
+  /** Queues the manifest as an up message on the link (offsite.manifest). */
+  readonly sendManifest: (manifest: OffsiteManifest) => void;
+  /** Live envelopes and events waiting for the link: while any do, chunks wait. */
+  readonly liveBacklog: () => number;
+  /** Chunk frames published and not yet acknowledged by the hub. */
+  readonly maxInFlight?: number;
+  /** A frame unacknowledged this long is taken as lost and may go again. */
+  readonly ackTimeoutMs?: number;
+  /** How often to look again while the link is busy or the window full. */
+  readonly pollMs?: number;
+  readonly now?: () => number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Sends the chunks of the generation being transferred, as the hub asks for them. */
+export interface OffsiteSender {
+  /** The broker connection is up (again): announce the manifest, then send what the hub names missing. */
+  connected(): void;
+  /** The connection is down: stop, and forget what was in flight (the hub will name it again). */
+  disconnected(): void;
+  /** A status was applied, or a generation packed: look for work. */
+  wake(): void;
+  /** A frame from the backup-ack topic. */
+  onAckFrame(frame: Uint8Array): void;
+  /** Announces the generation being sent, if any (after a pack). */
+  announce(): void;
+  /** Stops; resolves once the loop has ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Chunks travel outside the link's channel (PROTOCOL.md, "Off-site backups"), paced by a token
+ * bucket at the policy's rate, at most `maxInFlight` unacknowledged at a time, and only while no
+ * live message waits. An acknowledged chunk is never published again: the service filters them out
+ * of what it offers, and each is checked once more just before it goes, for an acknowledgement
+ * that arrived while it was being sealed.
+ */
+export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
+  const now = deps.now ?? Date.now;
+  const maxInFlight = deps.maxInFlight ?? 8;
+  const ackTimeoutMs = deps.ackTimeoutMs ?? 60_000;
+  const pollMs = deps.pollMs ?? 250;
+  const bucket: TokenBucket = createTokenBucket(
+    () => deps.offsite.policy()?.maxBytesPerSecond ?? 65_536,
+    now,
+  );
+  const inFlight = new Map<string, number>();
+  let online = false;
+  let stopped = false;
+  let loop: Promise<void> | undefined;
+  let nudge: (() => void) | undefined;
+
+  const rest = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      function done() {
+        clearTimeout(timer);
+        nudge = undefined;
+        resolve();
+      }
+      nudge = done;
+    });
+
+  const forgetLost = () => {
+    for (const [hex, at] of inFlight) if (now() - at > ackTimeoutMs) inFlight.delete(hex);
+  };
+
+  const sendOne = async (generation: number, address: Uint8Array) => {
+    const hex = toHex(address);
+    const bytes = await deps.offsite.chunkBytes(generation, address);
+    const frame = encodeChunkFrame(bytes);
+    await bucket.take(frame.length);
+    if (!online || stopped || inFlight.has(hex) || deps.offsite.isAcknowledged(generation, address)) return;
+    inFlight.set(hex, now());
+    deps.offsite.markSent(generation, bytes.length);
+    deps.publish(backupTopic(deps.missionId), frame).catch(() => {
+      // Not taken by the broker (the connection went): it may go again.
+      inFlight.delete(hex);
+    });
+  };
+
+  const run = async () => {
+    while (online && !stopped) {
+      forgetLost();
+      if (deps.liveBacklog() > 0 || inFlight.size >= maxInFlight) {
+        await rest();
+        continue;
+      }
+      const next = deps.offsite.nextChunksToSend(maxInFlight - inFlight.size, new Set(inFlight.keys()));
+      if (next.length === 0) {
+        if (inFlight.size === 0) return;
+        await rest();
+        continue;
+      }
+      for (const chunk of next) {
+        if (!online || stopped) return;
+        try {
+          await sendOne(chunk.generation, chunk.address);
+        } catch (error) {
+          deps.onError?.(error);
+          await rest();
+        }
+      }
+    }
+  };
+
+  const start = () => {
+    if (loop || !online || stopped) {
+      nudge?.();
+      return;
+    }
+    loop = run()
+      .catch((error: unknown) => deps.onError?.(error))
+      .finally(() => {
+        loop = undefined;
+      });
+  };
+
+  const announce = () => {
+    const manifest = deps.offsite.manifestToSend();
+    if (manifest) deps.sendManifest(manifest);
+  };
+
+  return {
+    connected() {
+      online = true;
+      // The hub answers a manifest sent again with what it still lacks: that is the resumption.
+      announce();
+      start();
+    },
+    disconnected() {
+      online = false;
+      inFlight.clear();
+      nudge?.();
+    },
+    wake: start,
+    announce,
+    onAckFrame(frame) {
+      const ack = decodeAckFrame(frame);
+      if (!ack) return;
+      deps.offsite.markAcknowledged(ack.generation, ack.addresses);
+      for (const address of ack.addresses) inFlight.delete(toHex(address));
+      start();
+    },
+    async stop() {
+      stopped = true;
+      nudge?.();
+      await loop;
+    },
+  };
+}
