@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { CERTIFICATE_RENEWAL } from '../protocol/index.js';
+import { CERTIFICATE_RENEWAL, importKeyFile, OFFSITE_STATUS } from '../protocol/index.js';
+import { createOffsiteBackups, type OffsiteBackups } from './backup/offsite/offsite-service.js';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
 import { type Checkpointer, startCheckpointer } from './db/checkpointer.js';
@@ -19,11 +21,13 @@ import { downHandlers } from './link/handlers/index.js';
 import { HubLink } from './link/hub-connection.js';
 import { adoptCertifiedKey, promoteNextKey, readKeyFileIfAny, rotationPaths } from './link/key-files.js';
 import type { LinkContext } from './link/link-context.js';
+import { createOffsiteLink, type OffsiteLink } from './link/offsite-attachment.js';
 import { loadTrustMaterial } from './link/trust-material.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
 import { startSmsDispatcher } from './notify/sms-dispatcher.js';
 import { fileSmsGateway, httpSmsGateway, type SmsGateway } from './notify/sms-gateways.js';
 import { createDomain, type Domain } from './services/domain.js';
+import { documentsDirIn } from './services/files/scan-files.js';
 
 /** Everything a node's parts share, wired once. */
 export interface NodeContext {
@@ -66,6 +70,30 @@ export async function createNodeContext(
         nextIdentity: () => readKeyFileIfAny(rotationPaths(config).nextKey),
       }
     : undefined;
+  const offsite = createOffsiteBackups({
+    store,
+    dataKey: secrets.dataKey,
+    identity,
+    // Read again at each pack (currentIdentity): a key rotation replaces the file.
+    identityKeyFile: '',
+    currentIdentity: async () => {
+      const keyFile = await readFile(paths.identityKey, 'utf8');
+      const mode = (await stat(paths.identityKey)).mode;
+      return { identity: importKeyFile(keyFile, mode, paths.identityKey), keyFile };
+    },
+    dirs: { backups: paths.backups, documents: documentsDirIn(config.dataDir) },
+  });
+  // Off-site backups travel on the link's connection: without a link there is nowhere to send them.
+  const offsiteLink: OffsiteLink | undefined =
+    linkContext && config.mqtt
+      ? createOffsiteLink({
+          store,
+          offsite,
+          missionId: config.missionId,
+          kick: () => link?.kick(),
+          onError: (err) => app.log.error({ err }, 'off-site transfer failed: it resumes on the next status'),
+        })
+      : undefined;
   const link =
     linkContext && config.mqtt
       ? new HubLink(linkContext, downHandlers(), {
@@ -76,7 +104,14 @@ export async function createNodeContext(
           onApplied: (type) => {
             metrics.messagesApplied.labels(type).inc();
             if (type === CERTIFICATE_RENEWAL && adoptCertifiedKey(config, linkContext)) link?.kick();
+            if (type === OFFSITE_STATUS) {
+              offsiteLink?.sender.wake();
+              void offsite
+                .prune()
+                .catch((err: unknown) => app.log.warn({ err }, 'off-site snapshot not removed'));
+            }
           },
+          ...(offsiteLink ? { attachments: [offsiteLink.attachment] } : {}),
         })
       : undefined;
   const sms =
@@ -118,12 +153,19 @@ export async function createNodeContext(
       dispatcher = startSmsDispatcher(store, sms, {
         onError: (err) => app.log.error({ err }, 'sms dispatch failed'),
       });
-      jobs = startJobs({ store, appointments: domain.appointments, config, log: app.log });
+      jobs = startJobs({
+        store,
+        appointments: domain.appointments,
+        config,
+        log: app.log,
+        ...(offsiteLink ? { offsite: () => packOffsite(offsite, offsiteLink) } : {}),
+      });
     },
     async close() {
       await dispatcher?.stop();
       // Waits for a job in progress: a backup being written is never cut off by the close.
       await jobs?.stop();
+      await offsiteLink?.sender.stop();
       await link?.stop();
       await app.close();
       await domain.close();
@@ -131,4 +173,12 @@ export async function createNodeContext(
       store.close();
     },
   };
+}
+
+/** Packs a generation when the hub has sent a policy, and announces it. */
+async function packOffsite(offsite: OffsiteBackups, link: OffsiteLink): Promise<unknown> {
+  if (!offsite.policy()) return { skipped: 'no off-site policy from the hub yet' };
+  const { generation, chunks, bytes } = await offsite.pack();
+  link.sender.announce();
+  return { generation, chunks, bytes };
 }

@@ -21,6 +21,8 @@ export interface JobsDeps {
   readonly config: Pick<NodeConfig, 'dataDir' | 'backup' | 'timeZone'>;
   readonly log: JobLogger;
   readonly retention?: RetentionPolicyInput;
+  /** Packs an off-site generation after the nightly backup (absent when the node has no link). */
+  readonly offsite?: () => Promise<unknown>;
 }
 
 /** When each job runs (cron, in the mission's time zone). */
@@ -47,18 +49,33 @@ export interface RunningJobs {
 
 /** Builds the node's jobs without scheduling them. */
 export function createJobs(deps: JobsDeps): Record<JobName, GuardedJob> {
-  const { store, appointments, config, log } = deps;
+  const { store, appointments, log } = deps;
   const bodies: Record<JobName, () => unknown> = {
     'appointment-reminders': () => sendAppointmentReminders(appointments),
     'appointment-holds': () => expireAppointmentHolds(appointments),
     'appointment-no-shows': () => markMissedAppointments(appointments),
     'audit-checkpoint': () => queueAuditCheckpoint(store),
     'stats-snapshot': () => queueStatsSnapshot(store),
-    backup: () => runNightlyBackup(store, config),
+    backup: () => backupThenOffsite(deps),
     retention: () => purgeExpiredData(store, deps.retention),
   };
   const entries = Object.entries(bodies).map(([name, body]) => [name, guardJob(name, body, log)] as const);
   return Object.fromEntries(entries) as Record<JobName, GuardedJob>;
+}
+
+/**
+ * The nightly backup, then the off-site generation: the local backup is done whatever becomes of
+ * the off-site one (no policy from the hub yet, a full disk), which is logged and tried next night.
+ */
+async function backupThenOffsite(deps: JobsDeps): Promise<unknown> {
+  const local = await runNightlyBackup(deps.store, deps.config);
+  if (!deps.offsite) return local;
+  try {
+    return { ...local, offsite: await deps.offsite() };
+  } catch (error) {
+    deps.log.error({ job: 'backup', err: error }, 'off-site generation not packed');
+    return local;
+  }
 }
 
 /** Schedules every job and queues an audit checkpoint at once (a restart is worth telling HQ). */

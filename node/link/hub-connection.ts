@@ -12,6 +12,7 @@ import {
 } from '../../protocol/index.js';
 import { reconnectDelay } from './backoff.js';
 import type { DownHandlers } from './handlers/index.js';
+import type { LinkAttachment } from './link-attachment.js';
 import type { LinkContext } from './link-context.js';
 import { heldCount, heldEnvelopes } from './link-store.js';
 import { receiveFromHub } from './receiver.js';
@@ -39,6 +40,8 @@ export interface HubLinkOptions {
   readonly onRefused?: (reason: RefusalReason) => void;
   readonly onApplied?: (type: string) => void;
   readonly onError?: (error: Error) => void;
+  /** What else travels on this connection, outside the channel (off-site chunk frames). */
+  readonly attachments?: readonly LinkAttachment[];
 }
 
 /** The link's state, held in memory (free to read on every probe), for /healthz and /metrics. */
@@ -91,11 +94,19 @@ export class HubLink {
       will: { topic: presenceTopic(missionId), payload: Buffer.from(PRESENCE_OFFLINE), qos: 1, retain: true },
     });
     this.client = client;
+    const attachments = this.options.attachments ?? [];
+    for (const attachment of attachments) attachment.attach(client);
     client.on('message', (topic, payload) => {
-      if (topic === downTopic(missionId)) this.onMessage(new Uint8Array(payload));
+      if (topic === downTopic(missionId)) return this.onMessage(new Uint8Array(payload));
+      attachments
+        .find((attachment) => attachment.topics.includes(topic))
+        ?.onMessage(topic, new Uint8Array(payload));
     });
     client.on('connect', () => this.onConnect());
-    client.on('close', () => this.scheduleReconnect());
+    client.on('close', () => {
+      for (const attachment of attachments) attachment.disconnected();
+      this.scheduleReconnect();
+    });
     client.on('error', (error) => this.options.onError?.(error));
     this.ticker = setInterval(() => this.tick(), this.options.drainIntervalMs ?? 1000);
     this.ticker.unref();
@@ -174,6 +185,10 @@ export class HubLink {
     // Whatever the hub has not acknowledged goes again: it drops what it already applied.
     for (const held of heldEnvelopes(this.ctx.store.db)) this.publish(held.envelope);
     this.drain();
+    for (const attachment of this.options.attachments ?? []) {
+      for (const topic of attachment.topics) client.subscribe(topic, { qos: 1 });
+      attachment.connected();
+    }
   }
 
   private onMessage(bytes: Uint8Array): void {

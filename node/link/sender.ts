@@ -4,6 +4,7 @@ import {
   type HELLO,
   type MessageBody,
   type MessageType,
+  OFFSITE_MANIFEST,
   type RESEND_REQUEST,
   seal,
   WIRE_VERSION,
@@ -41,7 +42,11 @@ export function sealNext(ctx: LinkContext): HeldEnvelope | null {
     const seq = row.next_send_seq;
     const pending = firstPending(ctx.store);
     if (pending) {
-      const body = { ...(pending.body as object), backlog: backlogAfter(ctx.store, row.sealed_outbox_seq) };
+      // A manifest goes as the mission signed it: a backlog added would break its signature.
+      const body =
+        pending.type === OFFSITE_MANIFEST
+          ? pending.body
+          : { ...(pending.body as object), backlog: backlogAfter(ctx.store, row.sealed_outbox_seq) };
       const envelope = sealSequenced(ctx, pending.type, body as MessageBody<typeof pending.type>, seq);
       hold(ctx, { seq, type: pending.type, envelope }, null, pending.body);
       removePending(ctx.store, pending.id);

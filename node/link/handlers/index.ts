@@ -3,6 +3,8 @@ import {
   CATALOGUE_UPDATE,
   CERTIFICATE_RENEWAL,
   EVENTS_RECOVERED,
+  OFFSITE_POLICY,
+  OFFSITE_STATUS,
   REGISTRY_RESULT,
   REVOCATION_LIST,
 } from '../../../protocol/index.js';
@@ -12,6 +14,8 @@ import { renewCertificateFrom } from '../trust-material.js';
 import { applyCatalogueUpdate } from './catalogue-update.js';
 import { applyDirective } from './directive.js';
 import { applyEventsRecovered } from './events-recovered.js';
+import { applyOffsitePolicyMessage } from './offsite-policy.js';
+import { applyOffsiteStatusMessage } from './offsite-status.js';
 import { applyRegistryResult } from './registry-result.js';
 import { applyRevocationList } from './revocation-list.js';
 
@@ -38,6 +42,10 @@ export function downHandlers(): DownHandlers {
           return applyEventsRecovered(ctx, message.body);
         case REVOCATION_LIST:
           return applyRevocationList(ctx, message.body);
+        case OFFSITE_POLICY:
+          return applyOffsitePolicyMessage(ctx, message.body);
+        case OFFSITE_STATUS:
+          return applyOffsiteStatusMessage(ctx, message.body);
         case CERTIFICATE_RENEWAL:
           // The same keys renewed, or the new key of a rotation under way certified.
           if (!renewCertificateFrom(ctx.store, ctx.self, ctx.hub, message.body.certificate))

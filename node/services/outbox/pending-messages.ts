@@ -3,6 +3,7 @@ import type {
   DIRECTIVE_ACK,
   DIRECTIVE_RECEIPT,
   KEY_ROTATION,
+  OFFSITE_MANIFEST,
   REGISTRY_SUBMISSION,
   STATS_SNAPSHOT,
 } from '../../../protocol/index.js';
@@ -18,7 +19,8 @@ export type PendingType =
   | typeof AUDIT_CHECKPOINT
   | typeof STATS_SNAPSHOT
   | typeof REGISTRY_SUBMISSION
-  | typeof KEY_ROTATION;
+  | typeof KEY_ROTATION
+  | typeof OFFSITE_MANIFEST;
 
 /** A pending message read back. */
 export interface PendingMessage {
