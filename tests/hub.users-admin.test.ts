@@ -89,13 +89,14 @@ describe.each(storeBackends('hub user administration'))('hub user administration
       });
       const password = created.temporaryPassword ?? '';
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
-      // TOTP is not enrolled yet: the password alone opens nothing.
+      // TOTP is not enrolled yet: the password alone opens no session, only the enrolment step.
       const login = await hub.services.auth.login({
         username: 'nouveau.conseiller',
         password,
         totp: '000000',
       });
-      expect(login).toMatchObject({ ok: false, refusal: 'invalid_credentials' });
+      expect(login).toMatchObject({ ok: false, refusal: 'totp_enrolment_required' });
+      expect(login).not.toHaveProperty('session');
       const [entry] = (await audit()).filter((row) => row.action === 'user.created');
       expect(entry).toMatchObject({
         actor: 'officer:directrice',

@@ -5,6 +5,7 @@ import type { AuthService, LoginOutcome } from '../../services/users/auth-servic
 import { loginResponse } from '../api-schemas.js';
 import { toHubWireError } from '../errors.js';
 import { errorResponses } from '../wire.js';
+import { enrolmentRequiredResponse, enrolmentRoutes, sendLocked } from './enrolment-routes.js';
 import { bearerToken, sendUnauthenticated } from './require-permission.js';
 
 /** What the auth routes need: the ministry users' sessions. */
@@ -16,14 +17,15 @@ export interface LoginRouteOptions {
 export const loginBodySchema = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(1024),
-  // The app's 6 digits, or a recovery code `XXXXX-XXXXX`.
-  totp: z.string().min(1).max(32),
+  // The app's 6 digits, or a recovery code `XXXXX-XXXXX`; none yet at a first login.
+  totp: z.string().min(1).max(32).optional(),
 });
 
 /**
  * `POST /api/v1/auth/login` → 200 `{ token, expiresAt, user }`; 401 `invalid_credentials` for any
- * failure; 423 `locked` (with Retry-After) after too many. `POST /api/v1/auth/logout` with the
- * bearer token → 204.
+ * failure; 423 `locked` (with Retry-After) after too many; 403 `totp_enrolment_required` with an
+ * `enrolment` token when the password is right but TOTP is not enrolled yet (enrolment-routes.ts).
+ * `POST /api/v1/auth/logout` with the bearer token → 204.
  */
 export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptions): Promise<void> {
   const { auth } = options;
@@ -33,15 +35,18 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRouteOptio
     summary: 'Open a session with username, password and TOTP code (or a recovery code)',
     tags: ['auth'],
     body: loginBodySchema,
-    response: { 200: loginResponse, ...errorResponses([401, 413, 423]) },
+    response: { 200: loginResponse, ...errorResponses([401, 413, 423]), 403: enrolmentRequiredResponse },
   };
   api.post('/api/v1/auth/login', { schema: loginSchema }, async (request, reply) => {
     const outcome = await auth.login(request.body);
+    // A token is in every answer but a refusal: none may be kept by a cache.
+    void reply.header('cache-control', 'no-store');
     if (!outcome.ok) return refuse(reply, outcome);
     const { token, expiresAt, user } = outcome.session;
     const { username, displayName, roles } = user;
     return { token, expiresAt, user: { username, displayName, roles } };
   });
+  enrolmentRoutes(app, auth);
   const logoutSchema = {
     summary: 'End the session of the bearer token',
     tags: ['auth'],
@@ -77,9 +82,12 @@ async function endSession(
 }
 
 function refuse(reply: FastifyReply, refusal: Exclude<LoginOutcome, { ok: true }>): FastifyReply {
-  if (refusal.refusal === 'locked') {
-    void reply.header('retry-after', String(refusal.retryAfterSeconds));
-    return reply.status(423).send({ error: { code: 'locked', message: refusal.message } });
+  if (refusal.refusal === 'locked') return sendLocked(reply, refusal);
+  if (refusal.refusal === 'totp_enrolment_required') {
+    return reply.status(403).send({
+      error: { code: 'totp_enrolment_required', message: 'set up the authenticator app to log in' },
+      enrolment: refusal.enrolment,
+    });
   }
   return reply
     .status(401)

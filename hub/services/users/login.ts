@@ -6,6 +6,7 @@ import {
 } from '../../../common/auth/index.js';
 import { randomBytes, toBase64Url } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
+import type { EnrolmentTickets, IssuedEnrolmentTicket } from './enrolment-tickets.js';
 import { clearAttempts, reserveAttempt } from './login-attempts.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
 import { consumeRecoveryCode } from './recovery-codes.js';
@@ -20,11 +21,14 @@ import {
   type UserRow,
 } from './user-rows.js';
 
-/** What a user types: `totp` is the app's 6-digit code, or one of the recovery codes. */
+/**
+ * What a user types: `totp` is the app's 6-digit code, or one of the recovery codes; absent (or
+ * ignored) at a first login, before there is an app to read it from.
+ */
 export interface LoginCredentials {
   readonly username: string;
   readonly password: string;
-  readonly totp: string;
+  readonly totp?: string | undefined;
 }
 
 /** What login needs besides the database. */
@@ -42,6 +46,11 @@ export interface LoginResult extends IssuedSession {
   readonly user: MinistryUser;
 }
 
+/** A right password on an account without a confirmed second factor: the enrolment step, no session. */
+export interface EnrolmentRequired {
+  readonly enrolment: IssuedEnrolmentTicket;
+}
+
 /**
  * Logs a ministry user in with password and TOTP (or a recovery code). Every refusal is the same
  * `invalid_credentials` — wrong password, wrong, replayed or reused code, unknown, inactive or
@@ -53,8 +62,40 @@ export async function login(
   now: Date,
   options: LoginOptions,
 ): Promise<LoginResult> {
+  const result = await attemptLogin(db, credentials, now, options, undefined);
+  if ('enrolment' in result) throw invalidCredentials();
+  return result;
+}
+
+/**
+ * {@link login}, except that a right password on an account whose TOTP is not confirmed (new, or
+ * reset) gets an enrolment ticket instead of a refusal. The attempt stays counted towards the
+ * lockout until the enrolment's code is confirmed (first-login-enrolment.ts), as a login whose
+ * second factor is still to come.
+ */
+export async function loginOrEnrol(
+  db: Database,
+  credentials: LoginCredentials,
+  now: Date,
+  options: LoginOptions,
+  tickets: EnrolmentTickets,
+): Promise<LoginResult | EnrolmentRequired> {
+  return attemptLogin(db, credentials, now, options, tickets);
+}
+
+async function attemptLogin(
+  db: Database,
+  credentials: LoginCredentials,
+  now: Date,
+  options: LoginOptions,
+  tickets: EnrolmentTickets | undefined,
+): Promise<LoginResult | EnrolmentRequired> {
   const { password, totp } = credentials;
-  if (typeof credentials.username !== 'string' || typeof password !== 'string' || typeof totp !== 'string') {
+  if (
+    typeof credentials.username !== 'string' ||
+    typeof password !== 'string' ||
+    (typeof totp !== 'string' && totp !== undefined)
+  ) {
     throw invalidCredentials();
   }
   const username = normaliseUsername(credentials.username);
@@ -64,8 +105,15 @@ export async function login(
   const checked = await passwordChecked(db, username, password, hasher);
   if (checked === undefined) throw invalidCredentials();
   const { row, needsRehash } = checked;
+  if (!isEnrolled(row)) {
+    if (tickets === undefined) throw invalidCredentials();
+    // No rehash here: the ticket is bound to the hash the password matched.
+    const holder = { id: row.id, username: row.username, passwordHash: row.password_hash };
+    return { enrolment: await tickets.issue(holder, now) };
+  }
   const secret = await openTotpSecret(options.secretsKey, row.id, row.totp_secret_enc as Uint8Array);
   const session = await db.transaction(async (tx) => {
+    if (totp === undefined) return undefined;
     if (!(await checkSecondFactor(tx, row, secret, totp, now, options.secretsKey))) return undefined;
     await clearAttempts(tx, username);
     await tx.query('UPDATE hub_users SET last_login_at = $2::timestamptz WHERE id = $1', [
@@ -79,7 +127,12 @@ export async function login(
   return { ...session, user: toUser(row) };
 }
 
-/** The row of an active, enrolled user whose password matches (and whether its hash is old), or undefined. */
+/** Whether the account's second factor is confirmed: only then does a login open a session. */
+function isEnrolled(row: UserRow): boolean {
+  return row.totp_confirmed_at !== null && row.totp_secret_enc !== null;
+}
+
+/** The row of an active user whose password matches (and whether its hash is old), or undefined. */
 async function passwordChecked(
   db: Database,
   username: string,
@@ -87,7 +140,7 @@ async function passwordChecked(
   hasher: PasswordHasher,
 ): Promise<{ readonly row: UserRow; readonly needsRehash: boolean } | undefined> {
   const row = await selectUserByUsername(db, username);
-  const usable = row?.active === true && row.totp_confirmed_at !== null && row.totp_secret_enc !== null;
+  const usable = row?.active === true;
   // Unknown and unusable accounts cost one argon2id too, so timing does not tell them apart.
   const hash = usable ? row.password_hash : await dummyHash(hasher);
   const check = await hasher.verify(hash, password);

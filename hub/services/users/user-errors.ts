@@ -16,6 +16,10 @@ export const UserErrorCode = {
   Forbidden: 'forbidden',
   /** The change would touch the actor's own account (roles, deactivation, second factor). */
   SelfChange: 'self_change',
+  /** The password was right but TOTP is not enrolled: an enrolment step, not a session. */
+  TotpEnrolmentRequired: 'totp_enrolment_required',
+  /** The enrolment step's token is unknown, used or over: log in again. */
+  InvalidEnrolmentToken: 'invalid_enrolment_token',
 } as const;
 
 /** One of the codes of {@link UserErrorCode}. */
@@ -32,6 +36,8 @@ export const USER_ERROR_STATUS: Readonly<Record<UserErrorCodeValue, number>> = {
   invalid_code: 400,
   forbidden: 403,
   self_change: 403,
+  totp_enrolment_required: 403,
+  invalid_enrolment_token: 401,
 };
 
 /** A refusal of the users service; `details` is safe to show (never a secret). */
