@@ -11,6 +11,7 @@ import { dashboardPages } from './dashboard-pages.js';
 import { directiveExports } from './directive-exports.js';
 import { directiveFormPages } from './directive-form-pages.js';
 import { directivePages } from './directive-pages.js';
+import { enrolmentPages } from './enrolment-pages.js';
 import { exportRoutes } from './export-routes.js';
 import { liveSocket } from './live-socket.js';
 import { HOME_PATH, loginPages } from './login-pages.js';
@@ -42,6 +43,7 @@ const STATIC_FILES: Readonly<Record<string, string>> = {
  */
 const WEB_PAGES: readonly FastifyPluginAsync<HubWebDeps>[] = [
   loginPages,
+  enrolmentPages,
   dashboardPages,
   missionPages,
   directivePages,

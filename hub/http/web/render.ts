@@ -4,6 +4,7 @@ import { WEB_BASE } from './web-deps.js';
 /** Confirmations shown after a form, by the code in `?ok=` (never free text from the URL). */
 const FLASH: Readonly<Record<string, string>> = {
   logged_out: 'Vous êtes déconnecté.',
+  enrolment_over: 'L’étape d’activation de la double authentification est close : reconnectez-vous.',
   directive_issued: 'Directive signée et envoyée aux missions destinataires.',
   user_deactivated: 'Compte désactivé : ses sessions sont fermées.',
   user_reactivated: 'Compte réactivé.',
