@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { createEnrolmentRequest, issueCertificate, signRevocationList } from './certificates.js';
 import { type ChannelKeys, channelKeys } from './channel-keys.js';
-import { concatBytes, utf8 } from './encoding.js';
+import { concatBytes, toBase64Url, utf8 } from './encoding.js';
 import type { OpenContext } from './envelope.js';
 import { decodeHeader, encodeHeader, type Header, WIRE_VERSION } from './header.js';
 import { createKeyRotationRequest } from './key-rotation.js';
 import { Identity, type PublicIdentity } from './keys.js';
 import type { MessageBody, MessageType, MissionEvent } from './messages/index.js';
+import { joinAddresses, recoveryKeyId, signOffsiteManifest } from './offsite.js';
 import { sodium } from './sodium.js';
 import { TrustStore } from './trust.js';
 
@@ -230,7 +231,37 @@ export function sampleBodies(hub: Identity, revokedKeyId: string): { [T in Messa
         1211,
       ),
     },
+    ...offsiteBodies(iso()),
   };
+}
+
+/** Realistic off-site backup messages: a generation of two chunks, one of them still missing. */
+function offsiteBodies(at: string) {
+  const recoveryKey = sodium.crypto_generichash(32, utf8('recovery key'), null);
+  const manifestChunk = sodium.crypto_generichash(32, utf8('manifest chunk'), null);
+  const databaseChunk = sodium.crypto_generichash(32, utf8('database chunk'), null);
+  return {
+    'offsite.policy': {
+      recoveryKey: toBase64Url(recoveryKey),
+      recoveryKeyId: recoveryKeyId(recoveryKey),
+      maxBytesPerSecond: 256 * 1024,
+      issuedAt: at,
+    },
+    'offsite.manifest': signOffsiteManifest(
+      {
+        missionId: 'fr-paris',
+        generation: 12,
+        createdAt: at,
+        recoveryKeyId: recoveryKeyId(recoveryKey),
+        keyEnvelope: toBase64Url(sodium.crypto_box_seal(utf8('generation keys'), recoveryKey)),
+        manifestChunks: joinAddresses([manifestChunk]),
+        chunks: joinAddresses([manifestChunk, databaseChunk]),
+        bytes: 131_072,
+      },
+      testIdentity('fr-paris'),
+    ),
+    'offsite.status': { state: 'missing', generation: 12, missing: joinAddresses([databaseChunk]) },
+  } as const;
 }
 
 /** What lies inside an envelope once the recipient has decrypted it. */

@@ -96,10 +96,13 @@ for (const backend of backends) {
       expect(files.acl).not.toContain(revoked!.identity.partyId);
       const id = a!.identity.partyId;
       expect(files.acl).toContain(
-        `user ${id}\ntopic write econsulat/v1/m/${id}/up\ntopic write econsulat/v1/m/${id}/presence\ntopic read econsulat/v1/m/${id}/down\n`,
+        `user ${id}\ntopic write econsulat/v1/m/${id}/up\ntopic write econsulat/v1/m/${id}/presence\n` +
+          `topic write econsulat/v1/m/${id}/backup\ntopic read econsulat/v1/m/${id}/down\n` +
+          `topic read econsulat/v1/m/${id}/backup-ack\n`,
       );
       expect(files.acl).toContain(
-        'user hub\ntopic read econsulat/v1/m/+/up\ntopic read econsulat/v1/m/+/presence\ntopic write econsulat/v1/m/+/down\n',
+        'user hub\ntopic read econsulat/v1/m/+/up\ntopic read econsulat/v1/m/+/presence\n' +
+          'topic read econsulat/v1/m/+/backup\ntopic write econsulat/v1/m/+/down\ntopic write econsulat/v1/m/+/backup-ack\n',
       );
 
       temp = await makeTempDir('econsulat-mosquitto-');
