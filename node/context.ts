@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { CERTIFICATE_RENEWAL, importKeyFile, OFFSITE_STATUS } from '../protocol/index.js';
-import { createOffsiteBackups, type OffsiteBackups } from './backup/offsite/offsite-service.js';
+import { createOffsiteBackups } from './backup/offsite/offsite-service.js';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
 import { type Checkpointer, startCheckpointer } from './db/checkpointer.js';
@@ -91,7 +91,10 @@ export async function createNodeContext(
           offsite,
           missionId: config.missionId,
           kick: () => link?.kick(),
-          onError: (err) => app.log.error({ err }, 'off-site transfer failed: it resumes on the next status'),
+          log: {
+            error: (err, message) => app.log.error({ err }, message),
+            warn: (err, message) => app.log.warn({ err }, message),
+          },
         })
       : undefined;
   const link =
@@ -104,12 +107,7 @@ export async function createNodeContext(
           onApplied: (type) => {
             metrics.messagesApplied.labels(type).inc();
             if (type === CERTIFICATE_RENEWAL && adoptCertifiedKey(config, linkContext)) link?.kick();
-            if (type === OFFSITE_STATUS) {
-              offsiteLink?.sender.wake();
-              void offsite
-                .prune()
-                .catch((err: unknown) => app.log.warn({ err }, 'off-site snapshot not removed'));
-            }
+            if (type === OFFSITE_STATUS) offsiteLink?.statusApplied();
           },
           ...(offsiteLink ? { attachments: [offsiteLink.attachment] } : {}),
         })
@@ -158,7 +156,7 @@ export async function createNodeContext(
         appointments: domain.appointments,
         config,
         log: app.log,
-        ...(offsiteLink ? { offsite: () => packOffsite(offsite, offsiteLink) } : {}),
+        ...(offsiteLink ? { offsite: () => offsiteLink.packAndAnnounce() } : {}),
       });
     },
     async close() {
@@ -173,12 +171,4 @@ export async function createNodeContext(
       store.close();
     },
   };
-}
-
-/** Packs a generation when the hub has sent a policy, and announces it. */
-async function packOffsite(offsite: OffsiteBackups, link: OffsiteLink): Promise<unknown> {
-  if (!offsite.policy()) return { skipped: 'no off-site policy from the hub yet' };
-  const { generation, chunks, bytes } = await offsite.pack();
-  link.sender.announce();
-  return { generation, chunks, bytes };
 }

@@ -109,7 +109,7 @@ describe('off-site backups on the link', () => {
       onError: (error) => console.error(error),
       onRefused: (reason) => console.error('refused', reason),
       onApplied: (type) => {
-        if (type === OFFSITE_STATUS) offsite.sender.wake();
+        if (type === OFFSITE_STATUS) offsite.statusApplied();
       },
     });
     cleanups.push(() => offsite.sender.stop());

@@ -102,6 +102,19 @@ describe('packing a generation', () => {
     ).toBe(0);
   });
 
+  it('skips further ahead after each stale refusal in a row, to catch up with the hub in a few round trips', async () => {
+    const m = await mission();
+    const numbers: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const packed = await m.offsite.pack();
+      numbers.push(packed.generation);
+      expect(m.offsite.isBehindHub()).toBe(false);
+      m.offsite.markStatus({ state: 'refused', generation: packed.generation, reason: 'stale_generation' });
+      expect(m.offsite.isBehindHub()).toBe(true);
+    }
+    expect(numbers).toEqual([1, 2, 4, 8]);
+  });
+
   it('never offers again a chunk the hub acknowledged, across a restart of the service', async () => {
     const m = await mission();
     const packed = await m.offsite.pack();

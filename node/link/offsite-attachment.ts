@@ -13,6 +13,16 @@ import { channelRow, heldCount } from './link-store.js';
 export interface OffsiteLink {
   readonly attachment: LinkAttachment;
   readonly sender: OffsiteSender;
+  /** Packs a generation once the hub has sent a policy, and announces it (the nightly job). */
+  packAndAnnounce(): Promise<unknown>;
+  /** An offsite.status was applied: send what it names, or pack again when it says stale. */
+  statusApplied(): void;
+}
+
+/** Where the off-site link reports what goes wrong in the background. */
+export interface OffsiteLinkLog {
+  error(error: unknown, message: string): void;
+  warn(error: unknown, message: string): void;
 }
 
 /**
@@ -26,7 +36,7 @@ export function createOffsiteLink(options: {
   readonly missionId: string;
   /** Asks the link to send what was just queued. */
   readonly kick: () => void;
-  readonly onError?: (error: unknown) => void;
+  readonly log?: OffsiteLinkLog;
 }): OffsiteLink {
   const { store, missionId } = options;
   let frames: FramePublisher | undefined;
@@ -41,7 +51,7 @@ export function createOffsiteLink(options: {
       options.kick();
     },
     liveBacklog: () => liveBacklog(store),
-    ...(options.onError ? { onError: options.onError } : {}),
+    onError: (error) => options.log?.error(error, 'off-site transfer failed: it resumes on the next status'),
   });
   const attachment: LinkAttachment = {
     topics: [backupAckTopic(missionId)],
@@ -52,7 +62,29 @@ export function createOffsiteLink(options: {
     disconnected: () => sender.disconnected(),
     onMessage: (_topic, payload) => sender.onAckFrame(payload),
   };
-  return { attachment, sender };
+  const packAndAnnounce = async () => {
+    if (!options.offsite.policy()) return { skipped: 'no off-site policy from the hub yet' };
+    const { generation, chunks, bytes } = await options.offsite.pack();
+    sender.announce();
+    return { generation, chunks, bytes };
+  };
+  let repacking: Promise<unknown> | undefined;
+  const statusApplied = () => {
+    sender.wake();
+    // Refused as stale (this node was restored from an older local backup): the same data packed
+    // again at once under a number past the hub's, rather than next night.
+    if (options.offsite.isBehindHub() && !repacking) {
+      repacking = packAndAnnounce()
+        .catch((error: unknown) => options.log?.error(error, 'off-site generation not packed again'))
+        .finally(() => {
+          repacking = undefined;
+        });
+    }
+    options.offsite
+      .prune()
+      .catch((error: unknown) => options.log?.warn(error, 'off-site snapshot not removed'));
+  };
+  return { attachment, sender, packAndAnnounce, statusApplied };
 }
 
 /**

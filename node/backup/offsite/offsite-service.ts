@@ -24,6 +24,11 @@ export interface OffsiteDeps {
   readonly dataKey: Uint8Array;
   readonly identity: Identity;
   readonly identityKeyFile: string;
+  /**
+   * Reads the identity in force when a generation is packed (a key rotation replaces the file);
+   * without it, `identity` and `identityKeyFile` are used.
+   */
+  readonly currentIdentity?: () => Promise<{ readonly identity: Identity; readonly keyFile: string }>;
   readonly dirs: { readonly backups: string; readonly documents: string };
   readonly now?: () => Date;
 }
@@ -68,6 +73,8 @@ export interface OffsiteBackups {
   markSent(generation: number, bytes: number): void;
   markStatus(status: OffsiteStatus): StatusOutcome;
   lastStored(): StoredGeneration | undefined;
+  /** Whether the newest generation was refused as stale: pack again at once, under a higher number. */
+  isBehindHub(): boolean;
   /** Removes the snapshots no generation being sent needs any more. */
   prune(): Promise<void>;
 }
@@ -140,6 +147,13 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
         bytes: row.storedBytes ?? row.bytes,
       };
     },
+    isBehindHub() {
+      const newest = db
+        .prepare('SELECT refused_reason FROM offsite_generations ORDER BY generation DESC LIMIT 1')
+        .pluck()
+        .get() as string | null | undefined;
+      return newest === 'stale_generation';
+    },
     prune: () => pruneSnapshots(deps),
   };
 }
@@ -154,13 +168,16 @@ async function pack(deps: OffsiteDeps, at: Date): Promise<PackResult> {
     );
   }
   await mkdir(deps.dirs.backups, { recursive: true, mode: 0o700 });
+  const current = deps.currentIdentity
+    ? await deps.currentIdentity()
+    : { identity: deps.identity, keyFile: deps.identityKeyFile };
   const generation = lastGeneration(db) + 1;
   const packed = await packGeneration({
     store: deps.store,
     generation,
     dataKey: deps.dataKey,
-    identity: deps.identity,
-    identityKeyFile: deps.identityKeyFile,
+    identity: current.identity,
+    identityKeyFile: current.keyFile,
     policy,
     backupsDir: deps.dirs.backups,
     documentsDir: deps.dirs.documents,

@@ -34,6 +34,7 @@ export function applyOffsiteStatus(db: Db, status: OffsiteStatus, now: Date): St
       db.prepare(
         `UPDATE offsite_generations SET state = 'refused', refused_reason = ?, completed_at = ? WHERE generation = ?`,
       ).run(status.reason, now.toISOString(), status.generation);
+      if (status.reason === 'stale_generation') skipPastStale(db, status.generation);
       return 'refused';
   }
 }
@@ -44,4 +45,24 @@ function markMissing(db: Db, generation: number, joined: string): StatusOutcome 
   const want = db.prepare('UPDATE offsite_chunks SET wanted = 1 WHERE generation = ? AND address = ?');
   for (const address of splitAddresses(joined)) want.run(generation, address);
   return 'send';
+}
+
+// The most numbers skipped at once: far more than a mission makes in a lifetime of nights.
+const MAX_SKIP = 1 << 20;
+
+/**
+ * The hub holds a generation at or above the one it refused: this node went back in time (a local
+ * backup restored, which holds an older counter). The refusal does not say how far, so the next
+ * number skips ahead, twice as far after each refusal in a row (1, 2, 4, …): the node catches up
+ * with the hub's last generation in a few round trips instead of one night per number.
+ */
+function skipPastStale(db: Db, refused: number): void {
+  const recent = db
+    .prepare(
+      'SELECT state, refused_reason FROM offsite_generations WHERE generation <= ? ORDER BY generation DESC LIMIT 21',
+    )
+    .all(refused) as Array<{ state: string; refused_reason: string | null }>;
+  let streak = 0;
+  while (streak < recent.length && recent[streak]?.refused_reason === 'stale_generation') streak++;
+  raiseLastGeneration(db, refused + Math.min(MAX_SKIP, 2 ** Math.max(0, streak - 1)) - 1);
 }
