@@ -83,6 +83,7 @@ export async function createNodeContext(
     },
     dirs: { backups: paths.backups, documents: documentsDirIn(config.dataDir) },
   });
+  metrics.offsite.watch(offsite);
   // Off-site backups travel on the link's connection: without a link there is nowhere to send them.
   const offsiteLink: OffsiteLink | undefined =
     linkContext && config.mqtt

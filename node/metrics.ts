@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { offsiteGauges } from './metrics-offsite.js';
 
 /** The node's Prometheus metrics, in a registry of its own (the demo runs two nodes in one process). */
 export function createNodeMetrics(missionId: string) {
@@ -78,8 +79,10 @@ export function createNodeMetrics(missionId: string) {
     labelNames: ['reason', 'purpose', 'outcome'],
     registers: [registry],
   });
+  const offsite = offsiteGauges(registry);
   return {
     registry,
+    offsite,
     smsCapped,
     ussdCallbacksRefused,
     ussdEnabled,

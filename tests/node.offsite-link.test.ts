@@ -7,6 +7,7 @@ import { downHandlers } from '../node/link/handlers/index.js';
 import { HubLink } from '../node/link/hub-connection.js';
 import { createOffsiteLink } from '../node/link/offsite-attachment.js';
 import { importEnrolment } from '../node/link/trust-material.js';
+import { createNodeMetrics } from '../node/metrics.js';
 import {
   ALL_BACKUP_TOPICS,
   backupAckTopic,
@@ -158,6 +159,15 @@ describe('off-site backups on the link', () => {
       completedAt: '2026-03-03T03:00:00.000Z',
       bytes: manifest.bytes,
     });
+    // And /metrics says so.
+    const metrics = createNodeMetrics(m.missionId);
+    metrics.offsite.watch(m.offsite);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toContain(`econsulat_offsite_last_stored_generation{mission="fr-paris"} ${generation}`);
+    expect(scraped).toContain(
+      `econsulat_offsite_last_stored_timestamp_seconds{mission="fr-paris"} ${Date.parse('2026-03-03T03:00:00.000Z') / 1000}`,
+    );
+    expect(scraped).toContain('econsulat_offsite_transfer_chunks_waiting{mission="fr-paris"} 0');
 
     // What reached the hub is enough to rebuild the mission elsewhere.
     const target = await makeTempDir('econsulat-offsite-link-');

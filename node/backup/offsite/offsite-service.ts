@@ -73,6 +73,10 @@ export interface OffsiteBackups {
   markSent(generation: number, bytes: number): void;
   markStatus(status: OffsiteStatus): StatusOutcome;
   lastStored(): StoredGeneration | undefined;
+  /** The transfer under way, for /metrics: bytes sent and chunks still to send. */
+  transfer():
+    | { readonly generation: number; readonly sentBytes: number; readonly chunksWaiting: number }
+    | undefined;
   /** Whether the newest generation was refused as stale: pack again at once, under a higher number. */
   isBehindHub(): boolean;
   /** Removes the snapshots no generation being sent needs any more. */
@@ -146,6 +150,17 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
         completedAt: row.completedAt,
         bytes: row.storedBytes ?? row.bytes,
       };
+    },
+    transfer() {
+      const row = newestIn(db, ['packed', 'sending']);
+      if (!row) return undefined;
+      const chunksWaiting = db
+        .prepare(
+          'SELECT count(*) FROM offsite_chunks WHERE generation = ? AND wanted = 1 AND acked_at IS NULL',
+        )
+        .pluck()
+        .get(row.generation) as number;
+      return { generation: row.generation, sentBytes: row.sentBytes, chunksWaiting };
     },
     isBehindHub() {
       const newest = db
