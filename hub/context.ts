@@ -14,6 +14,7 @@ import { createHubMetrics, type HubMetrics } from './metrics.js';
 import { createHubServices, type HubServices } from './services/hub-services.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
 import { loadTrustStore } from './services/missions/trust-loader.js';
+import { type OffsiteSettings, offsiteSettingsOf } from './services/offsite/offsite-settings.js';
 
 /** Everything a hub process's parts share, wired once. */
 export interface HubContext {
@@ -29,6 +30,8 @@ export interface HubContext {
   readonly link: HubIngestLink;
   /** Committed changes, for the dashboards' live updates. */
   readonly changes: ChangeFeed;
+  /** Off-site backup settings; undefined when no recovery key is configured (off-site backup off). */
+  readonly offsite: OffsiteSettings | undefined;
   /** Reloads the trust store from the database (after an enrolment or a revocation). */
   reloadTrust(): Promise<void>;
   close(): Promise<void>;
@@ -48,6 +51,7 @@ export async function createHubContext(
   trustHub(trust, hub);
   const metrics = createHubMetrics(db);
   const changes = createChangeFeed();
+  const offsite = offsiteSettingsOf(config.offsite);
   // The link, the broker and the app are made below: the services call them only once running.
   const services = createHubServices({
     db,
@@ -58,6 +62,7 @@ export async function createHubContext(
     publish: (missionId, envelope) => link.publishDown(missionId, envelope),
     disconnect: (missionId) => broker?.disconnect(missionId),
     onRegistryError: (submissionId, err) => app.log.error({ err, submissionId }, 'registry decision failed'),
+    offsiteEnabled: offsite !== undefined,
   });
   const broker =
     config.mqtt.mode === 'embedded'
@@ -98,6 +103,12 @@ export async function createHubContext(
     },
     onPresence: (missionId) => changes.publish({ missionId, topic: 'link' }),
     onKeysChanged: () => reloadTrustFrom(db, hub, trust),
+    ...(offsite
+      ? {
+          offsite,
+          onBackupChunk: (missionId: string, kept: boolean) => metrics.offsite.chunk(missionId, kept),
+        }
+      : {}),
   });
   await link.start();
   const app = await buildHubApp({ logLevel: config.logLevel, trustProxy: config.http.trustProxy });
@@ -106,7 +117,10 @@ export async function createHubContext(
     linkConnected: () => link.connected,
     version,
     metricsToken: config.metrics.token,
+    offsiteBackup: offsite ? 'on' : 'off',
   });
+  if (offsite) app.log.info({ recoveryKeyId: offsite.recoveryKeyId }, 'off-site backups on');
+  else app.log.warn('off-site backups off: no recovery key configured (econsulat hub recovery-key create)');
   return {
     config,
     hub,
@@ -118,6 +132,7 @@ export async function createHubContext(
     broker,
     link,
     changes,
+    offsite,
     reloadTrust: () => reloadTrustFrom(db, hub, trust),
     async close() {
       await app.close();

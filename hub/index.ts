@@ -5,11 +5,13 @@ import type { HubConfig } from './config/config.js';
 import { createHubContext, type HubContext } from './context.js';
 import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
+import { offsiteRoutes } from './http/offsite-routes.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { hubApiRoutes } from './http/routes.js';
 import { userRoutes } from './http/user-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
+import { startOffsiteJobs } from './offsite-jobs.js';
 import { pruneRecordCopies } from './services/channels/record-copies.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { pruneAcknowledgedOutbound } from './services/outbound.js';
@@ -47,6 +49,10 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     guard: (permission) => requirePermission(permission, { auth }),
     officer: (request) => request.user?.username ?? 'unknown',
   });
+  await context.app.register(offsiteRoutes, {
+    offsite: services.offsite,
+    guard: (permission) => requirePermission(permission, { auth }),
+  });
   await context.app.register(userRoutes, {
     users: services.users,
     guard: (permission) => requirePermission(permission, { auth }),
@@ -81,6 +87,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
       context.app.log.error({ err: error }, 'pruning acknowledged envelopes and record copies failed');
     }
   });
+  const offsite = context.offsite ? startOffsiteJobs(context, identity, context.offsite) : undefined;
   return {
     context,
     start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
@@ -89,6 +96,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
       await pruning.stop();
       await reminders.stop();
       await reconcile.stop();
+      await offsite?.stop();
       await context.close();
     },
   };

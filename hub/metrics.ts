@@ -4,6 +4,7 @@ import type { Database } from './db/database.js';
 import { auditAnomalyCounts } from './ingest/audit-chain-check.js';
 import { unreadEventCounts } from './ingest/event-data-check.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
+import { offsiteMetrics } from './metrics-offsite.js';
 
 /** The hub's Prometheus metrics, in a registry of its own. */
 export function createHubMetrics(db: Database) {
@@ -82,6 +83,7 @@ export function createHubMetrics(db: Database) {
   return {
     registry,
     brokerRefusals,
+    offsite: offsiteMetrics(db, registry),
     record(outcome: IngestOutcome) {
       ingested.labels(outcome.status).inc();
     },

@@ -61,7 +61,7 @@ describe.each(storeBackends('hub mission view'))('the hub’s view of a mission 
       sealedAt.getTime(),
     );
   const status = async (): Promise<MissionStatus> => {
-    const [paris] = await listMissions(store.db);
+    const [paris] = await listMissions(store.db, new Date());
     if (!paris) throw new Error('no mission listed');
     return paris;
   };

@@ -23,9 +23,46 @@ export const missionsResponse = z.object({
       softwareVersion: z.string().nullable(),
       revoked: z.boolean(),
       eventsReceived: z.int(),
+      offsiteBackup: z
+        .object({
+          generation: z.int(),
+          completedAt: instantResponse,
+          bytes: z.int().describe('the generation’s size: every chunk it names'),
+          bytesSent: z.int().describe('what its transfer brought that the hub did not hold yet'),
+          ageHours: z.number().describe('hours since it completed'),
+        })
+        .nullable()
+        .describe('the newest off-site backup the hub stored whole, or null before the first'),
     }),
   ),
 });
+
+/** `GET /missions/:id/offsite-backups`: the generations the hub holds, newest first. */
+export const offsiteGenerationsResponse = z.object({
+  generations: z.array(
+    z.object({
+      generation: z.int(),
+      createdAt: instantResponse.describe('when the mission made it, by its clock'),
+      completedAt: nullableInstant.describe('when the hub held every chunk; null while pending'),
+      bytes: z.int(),
+      state: z.enum(['pending', 'stored']),
+    }),
+  ),
+});
+
+/** `GET /missions/:id/offsite-backups/:generation`: the signed manifest, kept as the mission sent it. */
+export const offsiteGenerationResponse = z.object({
+  manifest: z.record(z.string(), z.unknown()).describe('offsite.manifest as the mission signed it'),
+  signingKey: z
+    .object({ partyId: z.string(), keyId: z.string(), signPublicKey: z.string(), boxPublicKey: z.string() })
+    .describe('the mission’s key the manifest was verified under when it came'),
+  state: z.enum(['pending', 'stored']),
+});
+
+/** `GET /missions/:id/offsite-chunks/:address`: the sealed chunk itself. */
+export const offsiteChunkResponse = z
+  .string()
+  .describe('application/octet-stream: the sealed chunk’s bytes, whose BLAKE2b-256 is the address asked for');
 
 /** `POST /missions/:id/revoke`. */
 export const revokedResponse = z.object({ revoked: z.string(), revocationListSerial: z.int() });

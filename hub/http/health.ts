@@ -9,6 +9,8 @@ export interface HubHealthDeps {
   readonly version: string;
   /** The bearer token of `/metrics`; without one it answers 404. */
   readonly metricsToken: string | undefined;
+  /** Whether off-site backups are on (a recovery key is configured); said in `/healthz` when given. */
+  readonly offsiteBackup?: 'on' | 'off';
   /** `/healthz` requests per minute and client address (default 60). */
   readonly healthzPerMinute?: number;
 }
@@ -28,6 +30,7 @@ export async function hubHealthRoutes(app: FastifyInstance, deps: HubHealthDeps)
       version: deps.version,
       database: database ? 'ok' : 'failing',
       broker: deps.linkConnected() ? 'connected' : 'disconnected',
+      ...(deps.offsiteBackup ? { offsiteBackup: deps.offsiteBackup } : {}),
     });
   });
   const scrape = { schema: { hide: true }, onRequest: metricsGuard(deps.metricsToken) } as const;

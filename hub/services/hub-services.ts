@@ -8,6 +8,7 @@ import { createDirectivesService, type DirectivesService } from './directives/di
 import { createExportsService, type ExportsService } from './exports/exports-service.js';
 import { createHealthService, type HealthService } from './health/health-service.js';
 import { createMissionsService, type MissionsService } from './missions/missions-service.js';
+import { createOffsiteService, type OffsiteService } from './offsite/offsite-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
 import { type AuthService, createAuthService } from './users/auth-service.js';
 import type { PasswordHasher } from './users/password-hasher.js';
@@ -34,6 +35,8 @@ export interface HubServiceDeps {
   readonly sessions?: SessionPolicy;
   readonly lockout?: LockoutPolicy;
   readonly hasher?: PasswordHasher;
+  /** Whether off-site backups are on: a recovery key is configured (config `offsite`). */
+  readonly offsiteEnabled?: boolean;
   /** Told of a registry decision that failed in the background. */
   readonly onRegistryError?: (submissionId: string, error: unknown) => void;
 }
@@ -52,6 +55,8 @@ export interface HubServices {
   readonly registry: RegistryService;
   /** The ministry's accounts, administered by users holding `users.manage`. */
   readonly users: UserManagementService;
+  /** The missions' off-site backups: their standing, and what a restore downloads. */
+  readonly offsite: OffsiteService;
 }
 
 /** Builds every service of the hub over the same store, keys and clock. */
@@ -84,5 +89,6 @@ export function createHubServices(deps: HubServiceDeps): HubServices {
       ...(deps.onRegistryError ? { onError: deps.onRegistryError } : {}),
     }),
     users: createUserManagementService({ db, now, ...(deps.hasher ? { hasher: deps.hasher } : {}) }),
+    offsite: createOffsiteService({ db, now, isEnabled: deps.offsiteEnabled ?? false }),
   };
 }

@@ -30,6 +30,7 @@ import { writeKeyFile } from '../keys/key-file.js';
 import { randomToken } from '../keys/random-token.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { registerBrokerConfigCommand } from './hub-broker-config.js';
+import { registerRecoveryKeyCommand } from './hub-recovery-key.js';
 import { registerHubUserCommand } from './hub-user.js';
 import { reportErrors } from './report-errors.js';
 import { UsageError } from './usage-error.js';
@@ -41,6 +42,7 @@ export function registerHubCommands(program: Command): void {
     .description('set up and run the ministry hub; enrol and revoke missions');
   registerBrokerConfigCommand(hub);
   registerHubUserCommand(hub, readHubConfig);
+  registerRecoveryKeyCommand(hub);
 
   hub
     .command('init')

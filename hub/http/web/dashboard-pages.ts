@@ -7,6 +7,7 @@ import { can } from '../../services/users/permissions.js';
 import type { MinistryUser } from '../../services/users/user-rows.js';
 import { auditAlertView } from './audit-alert-view.js';
 import { dashboardView } from './dashboard-view.js';
+import { offsiteAlertView } from './offsite-alert-view.js';
 import { renderHubPage } from './render.js';
 import type { HubWebDeps, HubWebServices } from './web-deps.js';
 import { webGuard, webUser } from './web-guard.js';
@@ -21,15 +22,18 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
     { schema: { querystring: periodFilterSchema }, preHandler: webGuard(deps, 'dashboard.read') },
     async (request, reply) => {
       const user = webUser(request);
-      const [dashboard, auditAlert] = await Promise.all([
+      const [dashboard, auditAlert, offsiteAlert] = await Promise.all([
         dashboards.load(request.query),
         auditAlertFor(deps.services, user),
+        offsiteAlertFor(deps.services),
       ]);
       return renderHubPage(request, reply, 'dashboard', {
         title: 'Tableau de bord du réseau',
         live: true,
         liveMission: '',
         auditAlert,
+        offsiteAlert,
+        offsiteOff: !deps.services.offsite.isEnabled,
         ...dashboardView(dashboard, user, request.query),
       });
     },
@@ -43,9 +47,10 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
     },
     async (request, reply) => {
       const user = webUser(request);
-      const [dashboard, auditAlert] = await Promise.all([
+      const [dashboard, auditAlert, offsiteAlert] = await Promise.all([
         dashboards.load(request.query, request.params.id),
         auditAlertFor(deps.services, user, request.params.id),
+        offsiteAlertFor(deps.services, request.params.id),
       ]);
       const mission = dashboard.links[0];
       if (!mission) return reply.callNotFound();
@@ -54,10 +59,17 @@ export async function dashboardPages(app: FastifyInstance, deps: HubWebDeps): Pr
         live: true,
         liveMission: mission.id,
         auditAlert,
+        offsiteAlert,
+        offsiteOff: !deps.services.offsite.isEnabled,
         ...dashboardView(dashboard, user, request.query),
       });
     },
   );
+}
+
+/** The missions without a stored off-site backup for too long (every reader of the dashboards). */
+async function offsiteAlertFor(services: Pick<HubWebServices, 'offsite'>, missionId?: string) {
+  return offsiteAlertView(await services.offsite.overdue(missionId));
 }
 
 /**

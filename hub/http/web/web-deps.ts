@@ -10,7 +10,7 @@ export type SecureCookies = boolean | 'auto';
 /** The services the web pages call. */
 export type HubWebServices = Pick<
   HubServices,
-  'now' | 'auth' | 'dashboard' | 'missions' | 'directives' | 'exports' | 'users'
+  'now' | 'auth' | 'dashboard' | 'missions' | 'directives' | 'exports' | 'users' | 'offsite'
 >;
 
 /** What the hub's web pages need. Tests build it directly. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.js';
+import { type OffsiteBackupSummary, offsiteByMission } from '../offsite/last-stored.js';
 import { LINK_COLUMNS, linkFiguresOf } from './link-figures.js';
 
 /** A mission as the ministry's status page shows it (`GET /api/v1/missions`). */
@@ -18,10 +19,13 @@ export interface MissionStatus {
   readonly softwareVersion: string | null;
   readonly revoked: boolean;
   readonly eventsReceived: number;
+  /** The newest off-site generation the hub stored whole, or null before the first. */
+  readonly offsiteBackup: OffsiteBackupSummary | null;
 }
 
 /** Every enrolled mission with its link status. */
-export async function listMissions(db: Queryable): Promise<MissionStatus[]> {
+export async function listMissions(db: Queryable, now: Date): Promise<MissionStatus[]> {
+  const offsite = new Map((await offsiteByMission(db, now)).map((m) => [m.missionId, m.last]));
   const rows = await db.query<Record<string, unknown>>(
     `SELECT m.id, m.name, ${LINK_COLUMNS}, m.software_version,
             m.revoked_at IS NOT NULL AS revoked,
@@ -42,6 +46,7 @@ export async function listMissions(db: Queryable): Promise<MissionStatus[]> {
       softwareVersion: (row.software_version as string | null) ?? null,
       revoked: Boolean(row.revoked),
       eventsReceived: Number(row.events_received ?? 0),
+      offsiteBackup: offsite.get(String(row.id)) ?? null,
     };
   });
 }

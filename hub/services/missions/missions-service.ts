@@ -26,7 +26,7 @@ export interface MissionsService {
 export function createMissionsService(options: MissionsServiceOptions): MissionsService {
   const { db } = options;
   return {
-    list: () => listMissions(db),
+    list: () => listMissions(db, options.now()),
     links: () => missionLinks(db),
     revoke: (missionId, reason) =>
       revokeAndAnnounce(db, options.hub, options.trust, missionId, reason, options, options.now()),

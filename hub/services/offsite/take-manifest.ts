@@ -44,6 +44,9 @@ export async function takeManifest(
     manifest.bytes > settings.maxGenerationBytes
   )
     return refuse('too_large');
+  // The retention takes the mission's row before deleting chunks no generation names: taken here
+  // first, a chunk this generation counts as held cannot be deleted before it is committed.
+  await tx.query('SELECT id FROM missions WHERE id = $1 FOR UPDATE', [sender.missionId]);
   const held = await heldGeneration(tx, sender.missionId, generation);
   if (held?.signature === manifest.signature) return statusOf(tx, sender.missionId, generation, sender.now);
   // Not above what the hub holds: a replay, or a node restored from an older backup.

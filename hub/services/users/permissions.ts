@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'registry.review': ['registry_officer'],
   'audit.read': ['auditor', 'directorate'],
   'users.manage': ['directorate'],
+  'offsite.restore': ['directorate'],
 } as const satisfies Record<string, readonly MinistryRole[]>;
 
 /** A permission name of {@link PERMISSIONS}. */
