@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -203,6 +205,41 @@ describe('sending an off-site generation over MQTT', () => {
     await stored;
     expect(hub.afterAck).toEqual([]);
   }, 60_000);
+
+  it('gives up a generation whose scan was purged before it went, and asks for a new one', async () => {
+    const m = await offsiteMission({ people: 10 });
+    cleanups.push(m.cleanup);
+    const packed = await m.offsite.pack();
+    m.offsite.markStatus({
+      state: 'missing',
+      generation: packed.generation,
+      missing: packed.manifest.chunks,
+    });
+    const scans = m.store.db
+      .prepare("SELECT DISTINCT file FROM offsite_chunks WHERE source = 'scan'")
+      .pluck()
+      .all() as string[];
+    await rm(join(m.dir, 'documents', scans[0] as string));
+    const abandoned: number[] = [];
+    const sender = createOffsiteSender({
+      offsite: m.offsite,
+      missionId: m.missionId,
+      publish: async () => undefined,
+      sendManifest: () => undefined,
+      liveBacklog: () => 0,
+      pollMs: 5,
+      // No hub acknowledges here: a window wide enough to reach the scan's chunks.
+      maxInFlight: 10_000,
+      onAbandoned: (generation) => abandoned.push(generation),
+    });
+    cleanups.push(() => sender.stop());
+    sender.connected();
+    await expect.poll(() => abandoned, { timeout: 10_000 }).toEqual([packed.generation]);
+    expect(m.offsite.manifestToSend()).toBeUndefined();
+    expect(m.store.db.prepare('SELECT refused_reason FROM offsite_generations').pluck().get()).toBe(
+      'offsite_source_gone',
+    );
+  });
 
   it('keeps to the policy’s rate', async () => {
     const { packed, sender, stored } = await transferFixture({ rate: 20_000_000 });

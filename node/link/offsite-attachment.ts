@@ -52,6 +52,7 @@ export function createOffsiteLink(options: {
     },
     liveBacklog: () => liveBacklog(store),
     onError: (error) => options.log?.error(error, 'off-site transfer failed: it resumes on the next status'),
+    onAbandoned: () => repack(),
   });
   const attachment: LinkAttachment = {
     topics: [backupAckTopic(missionId)],
@@ -69,17 +70,19 @@ export function createOffsiteLink(options: {
     return { generation, chunks, bytes };
   };
   let repacking: Promise<unknown> | undefined;
+  function repack(): void {
+    if (repacking) return;
+    repacking = packAndAnnounce()
+      .catch((error: unknown) => options.log?.error(error, 'off-site generation not packed again'))
+      .finally(() => {
+        repacking = undefined;
+      });
+  }
   const statusApplied = () => {
     sender.wake();
     // Refused as stale (this node was restored from an older local backup): the same data packed
     // again at once under a number past the hub's, rather than next night.
-    if (options.offsite.isBehindHub() && !repacking) {
-      repacking = packAndAnnounce()
-        .catch((error: unknown) => options.log?.error(error, 'off-site generation not packed again'))
-        .finally(() => {
-          repacking = undefined;
-        });
-    }
+    if (options.offsite.isBehindHub()) repack();
     options.offsite
       .prune()
       .catch((error: unknown) => options.log?.warn(error, 'off-site snapshot not removed'));

@@ -72,6 +72,11 @@ export interface OffsiteBackups {
   isAcknowledged(generation: number, address: Uint8Array): boolean;
   markSent(generation: number, bytes: number): void;
   markStatus(status: OffsiteStatus): StatusOutcome;
+  /**
+   * Gives up a generation being sent whose source is gone (a scan purged before it went): it can
+   * never complete. Returns whether it was still being sent (and so wants packing again).
+   */
+  abandon(generation: number, reason: string): boolean;
   lastStored(): StoredGeneration | undefined;
   /** The transfer under way, for /metrics: bytes sent and chunks still to send. */
   transfer():
@@ -142,6 +147,16 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       );
     },
     markStatus: (status) => transaction(db, () => applyOffsiteStatus(db, status, now())),
+    abandon(generation, reason) {
+      return (
+        db
+          .prepare(
+            `UPDATE offsite_generations SET state = 'refused', refused_reason = ?, completed_at = ?
+              WHERE generation = ? AND state IN ('packed', 'sending')`,
+          )
+          .run(reason, now().toISOString(), generation).changes === 1
+      );
+    },
     lastStored() {
       const row = newestIn(db, ['stored']);
       if (!row || row.completedAt === null) return undefined;

@@ -82,7 +82,8 @@ export async function restoreFromOffsite(options: OffsiteRestoreOptions): Promis
     const from = `off-site generation ${generation} of ${missionId}`;
     const copy = await inspectRestored(rebuilt, trusted.keys.dataKey, from);
     const scans = await findBackupScans(copy.scanIds, rebuilt);
-    assertRestorable({ from, copy, scans, newestRestored: newest }, { ...options, allowOlder: true });
+    // The audit head's check too: a local backup restored here may have gone further than this generation.
+    assertRestorable({ from, copy, scans, newestRestored: newest }, options);
     // The hub holds this generation: the node's next one must be numbered above it, whatever the
     // snapshot (taken before this generation was recorded) says.
     withDatabase(rebuilt, (db) => raiseLastGeneration(db, generation));

@@ -5,6 +5,7 @@ import {
   type OffsiteManifest,
   toHex,
 } from '../../../protocol/index.js';
+import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import type { OffsiteBackups } from './offsite-service.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
@@ -26,6 +27,8 @@ export interface OffsiteSenderDeps {
   readonly pollMs?: number;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
+  /** A generation was given up (its source gone): it wants packing again. */
+  readonly onAbandoned?: (generation: number) => void;
 }
 
 /** Sends the chunks of the generation being transferred, as the hub asks for them. */
@@ -114,6 +117,13 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
           await sendOne(chunk.generation, chunk.address);
         } catch (error) {
           deps.onError?.(error);
+          if (isSourceGone(error)) {
+            // Superseded by a newer generation (nothing to do), or a scan purged before it went:
+            // that generation can never complete, and the next one is packed without it.
+            if (deps.offsite.abandon(chunk.generation, OffsiteErrorCode.SourceGone))
+              deps.onAbandoned?.(chunk.generation);
+            break;
+          }
           await rest();
         }
       }
@@ -164,4 +174,8 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       await loop;
     },
   };
+}
+
+function isSourceGone(error: unknown): boolean {
+  return error instanceof OffsiteError && error.code === OffsiteErrorCode.SourceGone;
 }
