@@ -80,6 +80,13 @@ describe('packing a generation', () => {
     expect(m.offsite.lastStored()).toMatchObject({ generation: 1, bytes: packed.manifest.bytes });
   });
 
+  it('packs one generation at a time: a second call while one packs gets that one', async () => {
+    const m = await mission();
+    const [first, second] = await Promise.all([m.offsite.pack(), m.offsite.pack()]);
+    expect(second.generation).toBe(first.generation);
+    expect((await m.offsite.pack()).generation).toBe(first.generation + 1);
+  });
+
   it('refuses to pack before the hub sent a policy', async () => {
     const m = await mission();
     m.store.db.prepare('DELETE FROM offsite_policy').run();

@@ -92,10 +92,18 @@ export interface OffsiteBackups {
 export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
   const { db } = deps.store;
   const now = deps.now ?? (() => new Date());
+  let packing: Promise<PackResult> | undefined;
   return {
     policy: () => readPolicy(db),
     setPolicy: (policy) => applyOffsitePolicy(db, policy, now()),
-    pack: () => pack(deps, now()),
+    // One pack at a time (the nightly job, a repack after a stale refusal): a second caller gets
+    // the generation already being packed, rather than a clash over its number and snapshot.
+    pack() {
+      packing ??= pack(deps, now()).finally(() => {
+        packing = undefined;
+      });
+      return packing;
+    },
     manifestToSend: () => newestIn(db, ['packed', 'sending'])?.manifest,
     nextChunksToSend(limit, skip = new Set()) {
       const sending = newestIn(db, ['sending']);
