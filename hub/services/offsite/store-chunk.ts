@@ -35,9 +35,12 @@ export interface StatusSealer {
 /**
  * One sealed chunk from a mission's backup topic, in one transaction: its address is computed here
  * (never taken from the sender), and it is written only if a pending generation of that mission
- * lacks that address. A generation left lacking nothing becomes stored and its `stored` status is
- * held on the channel. The mission's pending generations are locked first, so that two hub
- * processes storing its last two chunks cannot both miss the moment it became whole.
+ * lacks that address. A generation left lacking nothing becomes stored; its `stored` status is then
+ * held on the channel in a transaction of its own, so that no chunk's transaction waits for the
+ * channel's row while holding the generations' (the ingest takes them the other way round). Were
+ * the hub to stop between the two, the node's manifest, sent again, is answered `stored`. The
+ * mission's pending generations are locked first, so that two hub processes storing its last two
+ * chunks cannot both miss the moment it became whole.
  */
 export async function storeChunk(
   db: Database,
@@ -47,37 +50,50 @@ export async function storeChunk(
   sealer?: StatusSealer,
 ): Promise<ChunkOutcome> {
   const address = chunkAddress(chunk);
-  return db.transaction(async (tx) => {
-    const pending = await lockPending(tx, missionId);
-    if (pending.length === 0) return { kept: false, address };
-    const lacking = await tx.query<{ generation: number }>(
-      'DELETE FROM offsite_missing WHERE mission_id = $1 AND address = $2 RETURNING generation',
-      [missionId, address],
+  const outcome = await db.transaction((tx) => keepIfLacked(tx, missionId, address, chunk, now));
+  if (!outcome.kept || !sealer || outcome.completed.length === 0) return outcome;
+  const completed = [];
+  for (const { status } of outcome.completed) {
+    const { envelope } = await db.transaction((tx) =>
+      sealAndHold(tx, sealer.hub, sealer.mission, OFFSITE_STATUS, status, now.getTime()),
     );
-    if (lacking.length === 0) return notKept(tx, missionId, address, pending);
-    await tx.query(
-      `INSERT INTO offsite_chunks (mission_id, address, size, data, stored_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (mission_id, address) DO NOTHING`,
-      [missionId, address, chunk.length, chunk, now],
-    );
-    const generations = lacking.map((row) => Number(row.generation)).sort((a, b) => b - a);
-    const generation = generations[0] ?? 0;
-    await tx.query(
-      `UPDATE offsite_generations SET bytes_received = bytes_received + $3
-        WHERE mission_id = $1 AND generation = $2`,
-      [missionId, generation, chunk.length],
-    );
-    const completed = [];
-    for (const each of generations) {
-      const status = await statusOf(tx, missionId, each, now);
-      if (status.state !== 'stored') continue;
-      const envelope = sealer
-        ? (await sealAndHold(tx, sealer.hub, sealer.mission, OFFSITE_STATUS, status, now.getTime())).envelope
-        : undefined;
-      completed.push({ status, ...(envelope ? { envelope } : {}) });
-    }
-    return { kept: true, address, generation, completed };
-  });
+    completed.push({ status, envelope });
+  }
+  return { ...outcome, completed };
+}
+
+async function keepIfLacked(
+  tx: Queryable,
+  missionId: string,
+  address: Uint8Array,
+  chunk: Uint8Array,
+  now: Date,
+): Promise<ChunkOutcome> {
+  const pending = await lockPending(tx, missionId);
+  if (pending.length === 0) return { kept: false, address };
+  const lacking = await tx.query<{ generation: number }>(
+    'DELETE FROM offsite_missing WHERE mission_id = $1 AND address = $2 RETURNING generation',
+    [missionId, address],
+  );
+  if (lacking.length === 0) return notKept(tx, missionId, address, pending);
+  await tx.query(
+    `INSERT INTO offsite_chunks (mission_id, address, size, data, stored_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (mission_id, address) DO NOTHING`,
+    [missionId, address, chunk.length, chunk, now],
+  );
+  const generations = lacking.map((row) => Number(row.generation)).sort((a, b) => b - a);
+  const generation = generations[0] ?? 0;
+  await tx.query(
+    `UPDATE offsite_generations SET bytes_received = bytes_received + $3
+      WHERE mission_id = $1 AND generation = $2`,
+    [missionId, generation, chunk.length],
+  );
+  const completed = [];
+  for (const each of generations) {
+    const status = await statusOf(tx, missionId, each, now);
+    if (status.state === 'stored') completed.push({ status });
+  }
+  return { kept: true, address, generation, completed };
 }
 
 async function lockPending(tx: Queryable, missionId: string): Promise<number[]> {
