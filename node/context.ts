@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { CERTIFICATE_RENEWAL, importKeyFile, OFFSITE_STATUS } from '../protocol/index.js';
+import { CERTIFICATE_RENEWAL, importKeyFile, OFFSITE_POLICY, OFFSITE_STATUS } from '../protocol/index.js';
 import { createOffsiteBackups } from './backup/offsite/offsite-service.js';
 import { type NodeConfig, nodePaths } from './config/config.js';
 import type { NodeSecrets } from './config/secrets.js';
@@ -76,6 +76,8 @@ export async function createNodeContext(
     identity,
     // Read again at each pack (currentIdentity): a key rotation replaces the file.
     identityKeyFile: '',
+    nodeConfig: JSON.stringify(config),
+    siteDir: config.dataDir,
     currentIdentity: async () => {
       const keyFile = await readFile(paths.identityKey, 'utf8');
       const mode = (await stat(paths.identityKey)).mode;
@@ -109,6 +111,7 @@ export async function createNodeContext(
             metrics.messagesApplied.labels(type).inc();
             if (type === CERTIFICATE_RENEWAL && adoptCertifiedKey(config, linkContext)) link?.kick();
             if (type === OFFSITE_STATUS) offsiteLink?.statusApplied();
+            if (type === OFFSITE_POLICY) offsiteLink?.policyApplied();
           },
           ...(offsiteLink ? { attachments: [offsiteLink.attachment] } : {}),
         })

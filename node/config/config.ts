@@ -125,6 +125,21 @@ export function nodePaths(config: Pick<NodeConfig, 'dataDir'>) {
     enrolmentRequest: join(dir, 'enrolment-request.json'),
     backups: join(dir, 'backups'),
     smsOutbox: join(dir, 'sms-outbox.jsonl'),
+    ...siteTlsPaths(dir),
+  };
+}
+
+/**
+ * Where a mission keeps its TLS material, inside its data directory (made by ops/tls at init). The
+ * keys sit beside the mission's other keys (mode 0600); the certificates, public, in tls/:
+ * `mission-ca.crt` is the file carried to the counters (`.crt`: what update-ca-certificates picks up).
+ */
+export function siteTlsPaths(dir: string) {
+  return {
+    caKey: join(dir, 'keys', 'tls-ca.key'),
+    caCert: join(dir, 'tls', 'mission-ca.crt'),
+    serverKey: join(dir, 'keys', 'tls-server.key'),
+    serverCert: join(dir, 'tls', 'server.crt'),
   };
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
+import { readHiddenLine } from '../../common/tty/hidden-line.js';
 import { CryptoError, CryptoErrorCode } from '../crypto/errors.js';
 
 /** Names a file holding the passphrase (a USB stick, a fifo fed by an operator): never the passphrase itself. */
@@ -38,8 +39,8 @@ export async function askPassphrase(
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stderr;
   if (input.isTTY) {
-    const first = await readHidden(input, output, `${prompt}: `);
-    if (options.confirm && (await readHidden(input, output, 'Again / Encore: ')) !== first) {
+    const first = await readHiddenLine(input, output, `${prompt}: `);
+    if (options.confirm && (await readHiddenLine(input, output, 'Again / Encore: ')) !== first) {
       throw new CryptoError(CryptoErrorCode.WrongPassphrase, 'the two passphrases differ');
     }
     return first;
@@ -61,36 +62,6 @@ async function readPassphraseFile(path: string): Promise<string> {
   }
   // One trailing newline is the editor's, not the passphrase's.
   return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
-}
-
-/** Reads one line from a terminal in raw mode, echoing nothing. */
-function readHidden(input: NodeJS.ReadStream, output: NodeJS.WriteStream, prompt: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    output.write(prompt);
-    let typed = '';
-    const wasRaw = input.isRaw;
-    input.setRawMode(true);
-    input.resume();
-    input.setEncoding('utf8');
-    const finish = (error?: Error) => {
-      input.off('data', onData);
-      input.setRawMode(wasRaw);
-      input.pause();
-      output.write('\n');
-      if (error) reject(error);
-      else resolve(typed);
-    };
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === '\r' || char === '\n') return finish();
-        if (char === '\u0003')
-          return finish(new CryptoError(CryptoErrorCode.PassphraseUnavailable, 'cancelled'));
-        if (char === '\u007f' || char === '\b') typed = [...typed].slice(0, -1).join('');
-        else typed += char;
-      }
-    };
-    input.on('data', onData);
-  });
 }
 
 function askSystemd(prompt: string): Promise<string> {

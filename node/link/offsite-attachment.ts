@@ -17,6 +17,12 @@ export interface OffsiteLink {
   packAndAnnounce(): Promise<unknown>;
   /** An offsite.status was applied: send what it names, or pack again when it says stale. */
   statusApplied(): void;
+  /**
+   * An offsite.policy was applied: a mission with no off-site backup yet (new, or newly given a
+   * recovery key) packs its first one now rather than at the next night's backup, so HQ holds a
+   * copy from its first day.
+   */
+  policyApplied(): void;
 }
 
 /** Where the off-site link reports what goes wrong in the background. */
@@ -87,7 +93,11 @@ export function createOffsiteLink(options: {
       .prune()
       .catch((error: unknown) => options.log?.warn(error, 'off-site snapshot not removed'));
   };
-  return { attachment, sender, packAndAnnounce, statusApplied };
+  const policyApplied = () => {
+    if (options.offsite.lastStored() || options.offsite.transfer()) return;
+    repack();
+  };
+  return { attachment, sender, packAndAnnounce, statusApplied, policyApplied };
 }
 
 /**

@@ -1,10 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { createBackup } from '../../node/backup/backup.js';
 import { backupFileName } from '../../node/backup/backup-files.js';
-import type { ProgressListener } from '../../node/backup/progress.js';
 import { type RestoreResult, restoreBackup } from '../../node/backup/restore.js';
 import { backupScansDir } from '../../node/backup/scan-backup.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
@@ -15,7 +13,10 @@ import { openStore } from '../../node/db/store.js';
 import { type AuditVerdict, verifyAuditChain } from '../../node/services/audit/audit-verify.js';
 import { ready } from '../../protocol/index.js';
 import { readNodeConfig } from './node.js';
+import { restoreFromHubCommand } from './node-restore-hub.js';
+import { progressBar } from './progress-bar.js';
 import { reportErrors } from './report-errors.js';
+import { UsageError } from './usage-error.js';
 
 const KEY_NOTE = `
 The backup is encrypted with a key derived from the mission's data key (keys/data.key).
@@ -27,6 +28,12 @@ Nothing in --dir changes until the backup passes its checks: the database is sou
 not older than a backup restored there before (older_than_restored, see restore-history.jsonl),
 its audit log verifies (audit_broken) and its scans are in the documents folder beside it
 (scans_missing). ops/runbooks/sauvegarde-et-restauration.md says what to do for each.`;
+
+const FROM_HUB_NOTE = `
+With --from-hub, on a new machine after the loss of the old one: a ministry user allowed to restore
+logs in at the prompt (or ECONSULAT_HUB_TOKEN_FILE names a file holding a session token), the
+custodian's recovery key opens the generation, and the mission comes back with its scans, its keys,
+its HTTPS certificate and its node.json. NODE_EXTRA_CA_CERTS names the hub's authority if needed.`;
 
 /** `econsulat node backup|restore|audit-verify`: the IT referent's maintenance commands. */
 export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
@@ -40,9 +47,14 @@ export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
 
   nodeCommand
     .command('restore')
-    .description('decrypt a backup into a data directory and check it opens with the data key')
-    .requiredOption('--config <file>', 'config file of the mission whose data key to use')
-    .requiredOption('--from <file>', 'the encrypted backup (.sqlite.enc)')
+    .description('rebuild a data directory from a backup file, or from the off-site backup at HQ')
+    .option('--config <file>', 'config file of the mission whose data key to use (with --from)')
+    .option('--from <file>', 'the encrypted backup (.sqlite.enc)')
+    .option('--from-hub', 'take the mission’s off-site backup from the hub instead (a new machine)')
+    .option('--hub <url>', 'with --from-hub: the hub’s address, e.g. https://hub.example')
+    .option('--mission <id>', 'with --from-hub: the mission to rebuild, e.g. fr-paris')
+    .option('--recovery-key <file>', 'with --from-hub: the ministry’s recovery key, from its custodian')
+    .option('--generation <n>', 'with --from-hub: the generation to restore (default: the newest stored)')
     .requiredOption('--dir <dir>', 'data directory to restore into (a new one, preferably)')
     .option('--data-key <file>', 'data key file to use instead of the one in the config’s data directory')
     .option('--force', 'replace a database already in --dir (stop the node that uses it first)')
@@ -54,7 +66,10 @@ export function registerNodeMaintenanceCommands(nodeCommand: Command): void {
     .option('--older', 'restore a backup older than one already restored into --dir (going back on purpose)')
     .addHelpText('after', KEY_NOTE)
     .addHelpText('after', RESTORE_NOTE)
-    .action((options: RestoreOptions) => reportErrors(() => restoreCommand(options)));
+    .addHelpText('after', FROM_HUB_NOTE)
+    .action((options: RestoreOptions) =>
+      reportErrors(() => (options.fromHub ? restoreFromHub(options) : restoreCommand(options))),
+    );
 
   nodeCommand
     .command('audit-verify')
@@ -75,8 +90,13 @@ export function registerAuditCommands(program: Command): void {
 }
 
 interface RestoreOptions {
-  config: string;
-  from: string;
+  config?: string;
+  from?: string;
+  fromHub?: boolean;
+  hub?: string;
+  mission?: string;
+  recoveryKey?: string;
+  generation?: string;
   dir: string;
   dataKey?: string;
   force?: boolean;
@@ -110,7 +130,19 @@ async function backupCommand(options: { config: string; out?: string }): Promise
   }
 }
 
+async function restoreFromHub(options: RestoreOptions): Promise<void> {
+  const { hub, mission, recoveryKey } = options;
+  if (!hub || !mission || !recoveryKey || options.from) {
+    throw new UsageError('--from-hub takes --hub, --mission and --recovery-key, and no --from');
+  }
+  await restoreFromHubCommand({ ...options, hub, mission, recoveryKey });
+}
+
 async function restoreCommand(options: RestoreOptions): Promise<void> {
+  if (!options.from || !options.config) {
+    throw new UsageError('give --from <backup file> and --config, or --from-hub (see --help)');
+  }
+  const from = options.from;
   const config = await readNodeConfig(options.config);
   const dir = resolve(options.dir);
   const dataKey = await loadDataKey(
@@ -121,7 +153,7 @@ async function restoreCommand(options: RestoreOptions): Promise<void> {
   let result: RestoreResult;
   try {
     result = await restoreBackup({
-      from: options.from,
+      from,
       dataKey,
       dir,
       force: options.force,
@@ -133,7 +165,7 @@ async function restoreCommand(options: RestoreOptions): Promise<void> {
   } finally {
     bar.stop();
   }
-  printRestored(result, options.from);
+  printRestored(result, from);
   await writeRestoredConfig(config, dir);
   process.stdout.write(
     `before running it, put the mission's key files in ${join(dir, 'keys')}: data.key and identity.key\n`,
@@ -201,24 +233,4 @@ function printVerdict(verdict: AuditVerdict): void {
       `audit log BROKEN at entry ${verdict.firstBadSeq} (${verdict.reason}): ${verdict.detail}\n`,
     );
   }
-}
-
-/** One bar per phase (pages copied, bytes encrypted or decrypted); silent when stderr is not a terminal. */
-function progressBar(): { listener: ProgressListener; stop(): void } {
-  const bar = new cliProgress.SingleBar(
-    { format: '{phase} [{bar}] {percentage}% {value}/{total} {unit}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let phase: string | undefined;
-  const stop = () => {
-    if (phase !== undefined) bar.stop();
-    phase = undefined;
-  };
-  const listener: ProgressListener = (progress) => {
-    if (progress.phase === phase) return bar.update(progress.done);
-    stop();
-    phase = progress.phase;
-    bar.start(progress.total, progress.done, { phase: progress.phase.padEnd(7), unit: progress.unit });
-  };
-  return { listener, stop };
 }

@@ -1,22 +1,12 @@
 import { constants } from 'node:fs';
 import { chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { writeFileDurably } from '../../common/fs/durable-files.js';
+import { siteTlsPaths } from '../../node/config/config.js';
 import type { CertificateAndKey } from './pem-keys.js';
 
-/**
- * Where a mission keeps its TLS material, inside its data directory. The keys sit beside the
- * mission's other keys (mode 0600); the certificates, public, in tls/: `mission-ca.crt` is the
- * file carried to the counters (`.crt`: what update-ca-certificates picks up).
- */
-export function tlsPaths(dataDir: string) {
-  return {
-    caKey: join(dataDir, 'keys', 'tls-ca.key'),
-    caCert: join(dataDir, 'tls', 'mission-ca.crt'),
-    serverKey: join(dataDir, 'keys', 'tls-server.key'),
-    serverCert: join(dataDir, 'tls', 'server.crt'),
-  };
-}
+/** Where a mission keeps its TLS material: the node's own layout (node/config/config.ts). */
+export const tlsPaths = siteTlsPaths;
 
 /** The paths of {@link tlsPaths}. */
 export type TlsPaths = ReturnType<typeof tlsPaths>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fromBase64Url, fromUtf8, sodium, toBase64Url, utf8 } from '../../../protocol/index.js';
 import { DATA_KEY_BYTES } from '../../crypto/key-file.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
+import { SITE_FILES, type SiteFile } from './site-files.js';
 
 /** What the ministry's recovery key opens: everything needed to rebuild the mission elsewhere. */
 export interface GenerationKeys {
@@ -10,6 +11,13 @@ export interface GenerationKeys {
   readonly dataKey: Uint8Array;
   /** The text of keys/identity.key, as written by `node init`. */
   readonly identityKeyFile: string;
+  /**
+   * The node's config (node.json) when packed: after a fire there is no copy of it on site, and
+   * it holds the gateway and metrics tokens, which only the recovery key should open.
+   */
+  readonly nodeConfig?: string;
+  /** The HTTPS authority and certificate (site-files.ts), by path relative to the data directory. */
+  readonly siteFiles?: Partial<Record<SiteFile, string>>;
 }
 
 const envelopeSchema = z.strictObject({
@@ -17,6 +25,8 @@ const envelopeSchema = z.strictObject({
   generation: z.int().min(1),
   dataKey: z.string(),
   identityKeyFile: z.string().max(4096),
+  nodeConfig: z.string().max(6144).optional(),
+  siteFiles: z.partialRecord(z.enum(SITE_FILES), z.string().max(4096)).optional(),
 });
 
 /**
@@ -30,6 +40,8 @@ export function sealGenerationKeys(keys: GenerationKeys, recoveryPublicKey: Uint
     generation: keys.generation,
     dataKey: toBase64Url(keys.dataKey),
     identityKeyFile: keys.identityKeyFile,
+    ...(keys.nodeConfig === undefined ? {} : { nodeConfig: keys.nodeConfig }),
+    ...(keys.siteFiles === undefined ? {} : { siteFiles: keys.siteFiles }),
   });
   return toBase64Url(sodium.crypto_box_seal(utf8(text), recoveryPublicKey));
 }

@@ -15,6 +15,7 @@ import {
   unsentBefore,
 } from './offsite-store.js';
 import { packGeneration } from './pack.js';
+import { readSiteFiles } from './site-files.js';
 import { removeSnapshot } from './snapshot.js';
 
 /** What the off-site backups of a node need. */
@@ -24,6 +25,10 @@ export interface OffsiteDeps {
   readonly dataKey: Uint8Array;
   readonly identity: Identity;
   readonly identityKeyFile: string;
+  /** The node's config as JSON text, sealed in each generation's key envelope. */
+  readonly nodeConfig?: string;
+  /** The data directory whose HTTPS files (site-files.ts) go in each generation's key envelope. */
+  readonly siteDir?: string;
   /**
    * Reads the identity in force when a generation is packed (a key rotation replaces the file);
    * without it, `identity` and `identityKeyFile` are used.
@@ -216,6 +221,8 @@ async function pack(deps: OffsiteDeps, at: Date): Promise<PackResult> {
     dataKey: deps.dataKey,
     identity: current.identity,
     identityKeyFile: current.keyFile,
+    ...(deps.nodeConfig === undefined ? {} : { nodeConfig: deps.nodeConfig }),
+    ...(deps.siteDir === undefined ? {} : { siteFiles: await readSiteFiles(deps.siteDir) }),
     policy,
     backupsDir: deps.dirs.backups,
     documentsDir: deps.dirs.documents,

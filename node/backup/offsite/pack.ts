@@ -17,6 +17,7 @@ import { encodeInnerManifest, type InnerManifest, PIECE_BYTES } from './inner-ma
 import { sealGenerationKeys } from './key-envelope.js';
 import type { ChunkSource } from './offsite-store.js';
 import { cutBytes, type Piece, readPieces } from './pieces.js';
+import type { SiteFile } from './site-files.js';
 import { snapshotPath, takeSnapshot } from './snapshot.js';
 
 /** What packing a generation needs. */
@@ -27,6 +28,10 @@ export interface PackInput {
   readonly dataKey: Uint8Array;
   readonly identity: Identity;
   readonly identityKeyFile: string;
+  /** The node's config as JSON text, sealed with the keys (key-envelope.ts). */
+  readonly nodeConfig?: string;
+  /** The HTTPS authority and certificate, sealed with the keys (site-files.ts). */
+  readonly siteFiles?: Partial<Record<SiteFile, string>>;
   readonly policy: OffsitePolicy;
   /** The node's backups folder: the snapshot is written there, on the node's own disk. */
   readonly backupsDir: string;
@@ -104,6 +109,8 @@ export async function packGeneration(input: PackInput): Promise<PackedGeneration
           generation: input.generation,
           dataKey: input.dataKey,
           identityKeyFile: input.identityKeyFile,
+          ...(input.nodeConfig === undefined ? {} : { nodeConfig: input.nodeConfig }),
+          ...(input.siteFiles === undefined ? {} : { siteFiles: input.siteFiles }),
         },
         fromBase64Url(input.policy.recoveryKey, 32),
       ),

@@ -16,6 +16,7 @@ import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import type { FetchChunk } from './fetch-chunks.js';
 import { raiseLastGeneration } from './offsite-store.js';
 import { type OffsiteProgress, rebuildGeneration } from './rebuild-files.js';
+import { type SiteFile, writeMissingSiteFiles } from './site-files.js';
 import { type TrustedGeneration, verifyGeneration } from './verify-generation.js';
 
 /** Options of {@link restoreFromOffsite}. */
@@ -43,6 +44,10 @@ export interface OffsiteRestoreResult {
   readonly generation: number;
   readonly database: string;
   readonly documents: ScansRestored;
+  /** The node's config as it was packed, when the generation holds it. */
+  readonly nodeConfig?: string;
+  /** The HTTPS files brought back (those the directory did not hold). */
+  readonly siteFiles: readonly SiteFile[];
 }
 
 /**
@@ -91,13 +96,21 @@ export async function restoreFromOffsite(options: OffsiteRestoreOptions): Promis
     await rename(rebuilt, paths.database);
     const documents = await restoreScans(scans, rebuilt, options.dir);
     await writeKeyFiles(paths, trusted);
+    const siteFiles = await writeMissingSiteFiles(options.dir, trusted.keys.siteFiles ?? {});
     await recordRestore(options.dir, {
       restoredAt: new Date().toISOString(),
       backup: `offsite:${missionId}:${generation}`,
       auditHead: copy.auditHead,
       offsiteGeneration: generation,
     });
-    return { missionId, generation, database: paths.database, documents };
+    return {
+      missionId,
+      generation,
+      database: paths.database,
+      documents,
+      siteFiles,
+      ...(trusted.keys.nodeConfig === undefined ? {} : { nodeConfig: trusted.keys.nodeConfig }),
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
