@@ -51,8 +51,9 @@ export const hubConfigSchema = z.strictObject({
         .int()
         .min(1)
         .default(32 * 1024 ** 3),
-      // A manifest naming more addresses would not fit in one envelope (4 MiB) anyway.
-      maxGenerationChunks: z.int().min(1).max(120_000).default(100_000),
+      // A manifest naming more addresses would not fit in one envelope (4 MiB, deflated) anyway;
+      // 100,000 scans of a large mission are as many chunks, plus the database's.
+      maxGenerationChunks: z.int().min(1).max(120_000).default(120_000),
     })
     .prefault({}),
   /** PostgreSQL; absent means the embedded database in the data directory. */
