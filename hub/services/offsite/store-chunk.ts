@@ -7,7 +7,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
-import { statusOf } from './generation-state.js';
+import { isLacking, markStored } from './generation-state.js';
 
 /** What became of one chunk frame. */
 export type ChunkOutcome =
@@ -89,9 +89,10 @@ async function keepIfLacked(
     [missionId, generation, chunk.length],
   );
   const completed = [];
+  // A probe per chunk; the list of what is missing is read only for a manifest.
   for (const each of generations) {
-    const status = await statusOf(tx, missionId, each, now);
-    if (status.state === 'stored') completed.push({ status });
+    if (!(await isLacking(tx, missionId, each)))
+      completed.push({ status: await markStored(tx, missionId, each, now) });
   }
   return { kept: true, address, generation, completed };
 }
