@@ -62,6 +62,7 @@ export async function createHubContext(
     publish: (missionId, envelope) => link.publishDown(missionId, envelope),
     disconnect: (missionId) => broker?.disconnect(missionId),
     onRegistryError: (submissionId, err) => app.log.error({ err, submissionId }, 'registry decision failed'),
+    registrySubmissionsPerMissionPerDay: config.registry.submissionsPerMissionPerDay,
     offsiteEnabled: offsite !== undefined,
   });
   const broker =

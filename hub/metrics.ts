@@ -5,6 +5,7 @@ import { auditAnomalyCounts } from './ingest/audit-chain-check.js';
 import { unreadEventCounts } from './ingest/event-data-check.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
 import { offsiteMetrics } from './metrics-offsite.js';
+import { registryBoundGauges } from './metrics-registry.js';
 
 /** The hub's Prometheus metrics, in a registry of its own. */
 export function createHubMetrics(db: Database) {
@@ -79,6 +80,7 @@ export function createHubMetrics(db: Database) {
       for (const row of rows) this.labels(row.missionId, row.anomaly).set(row.count);
     },
   });
+  registryBoundGauges(db, registry);
   missionLinkGauges(db, registry);
   return {
     registry,

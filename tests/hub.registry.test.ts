@@ -60,7 +60,7 @@ for (const backend of storeBackends('national registry reconciliation')) {
       const ctx = await setup();
       const person = await seedPerson(ctx.db, anicet);
       const id = await ctx.submit('paris', { ...anicet, givenNames: 'Anicet', birthDate: '1979' });
-      expect(await ctx.service.reconcileAll()).toEqual({ match: 1, new: 0, review: 0, failed: 0 });
+      expect(await ctx.service.reconcileAll()).toEqual({ match: 1, new: 0, review: 0, failed: 0, held: 0 });
       expect(await statusOf(ctx, id)).toBe('match');
       const [result] = ctx.resultsFor('paris');
       expect(result).toMatchObject({
@@ -315,7 +315,7 @@ for (const backend of storeBackends('national registry reconciliation')) {
       const ctx = await registryHub(store.db, failing);
       const failed = await ctx.submit('paris', { givenNames: 'Rémi', familyName: 'Défaillant' });
       await ctx.submit('paris', clarisse);
-      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 1, review: 0, failed: 1 });
+      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 1, review: 0, failed: 1, held: 0 });
       expect(await statusOf(ctx, failed)).toBe('review');
       expect((await ctx.service.queue()).items).toEqual([
         expect.objectContaining({ submissionId: failed, reasons: ['reconcile_failed'] }),
@@ -332,11 +332,11 @@ for (const backend of storeBackends('national registry reconciliation')) {
       await ctx.service.reconcileAll();
       const tables = ['registry_decisions', 'registry_persons', 'outbound', 'registry_duplicates'];
       const before = await Promise.all(tables.map((table) => count(ctx, table)));
-      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 0, review: 0, failed: 0 });
+      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 0, review: 0, failed: 0, held: 0 });
       // The mission sends the same submission again (a replay after a restore): nothing changes.
       await ctx.submit('yaounde', clarisse, { submissionId: second });
       expect(await count(ctx, 'registry_submissions')).toBe(2);
-      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 0, review: 0, failed: 0 });
+      expect(await ctx.service.reconcileAll()).toEqual({ match: 0, new: 0, review: 0, failed: 0, held: 0 });
       expect(await Promise.all(tables.map((table) => count(ctx, table)))).toEqual(before);
       expect(ctx.published).toHaveLength(2);
     });

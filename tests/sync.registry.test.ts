@@ -74,9 +74,9 @@ for (const backend of storeBackends('registry results over the link')) {
         now: () => new Date(),
       });
       const matched = registrations.submit(anicet, 'agent:amina');
-      registrations.verify(matched.id, 'agent:amina');
+      registrations.verify(matched.id, 'agent:amina', { documentKind: 'passport' });
       const unsure = registrations.submit({ ...prisca, nationalId: 'CF-1994-555555' }, 'agent:amina');
-      const { registry } = registrations.verify(unsure.id, 'agent:amina');
+      const { registry } = registrations.verify(unsure.id, 'agent:amina', { documentKind: 'consular_card' });
       await expect.poll(() => arrived(hub), { timeout: 20_000 }).toBe(2);
 
       expect(await service.reconcileAll()).toMatchObject({ match: 1, review: 1 });
@@ -99,6 +99,38 @@ for (const backend of storeBackends('registry results over the link')) {
         .toBe('reconciled');
       expect(registrations.get(unsure.id)?.details.nationalId).toBe(decided.nationalId);
       expect(listRegistryFollowUps(pair.node.store)).toEqual([]);
+    }, 60_000);
+
+    it('sends down no national ID for a registration verified without an identity check', async () => {
+      const { pair, service, hub } = await start();
+      await seedPerson(hub.db, {
+        nationalId: 'CF-1979-004417',
+        givenNames: 'Anicet Parfait',
+        familyName: 'Gbazoubangui',
+        birthDate: '1979-12-01',
+        birthPlace: 'Bossangoa',
+        fatherName: 'Jérôme Gbazoubangui',
+        motherName: 'Solange Yadjindji',
+      });
+      const registrations = createRegistrationService({
+        store: pair.node.store,
+        defaultRegion: 'FR',
+        now: () => new Date(),
+      });
+      const unchecked = registrations.submit(anicet, 'agent:amina');
+      registrations.verify(unchecked.id, 'agent:amina');
+      await expect.poll(() => arrived(hub), { timeout: 20_000 }).toBe(1);
+      const [stored] = await hub.db.query<{ identity_check: unknown }>(
+        'SELECT identity_check FROM registry_submissions',
+      );
+      expect(stored?.identity_check).toBeNull();
+
+      expect(await service.reconcileAll()).toMatchObject({ match: 0, new: 0, review: 1 });
+      await expect
+        .poll(() => registrations.get(unchecked.id)?.registry.state, { timeout: 20_000 })
+        .toBe('review');
+      expect(registrations.get(unchecked.id)?.details.nationalId).toBeUndefined();
+      expect(listRegistryFollowUps(pair.node.store).map((f) => f.id)).toEqual([unchecked.id]);
     }, 60_000);
   });
 }

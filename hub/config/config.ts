@@ -113,6 +113,14 @@ export const hubConfigSchema = z.strictObject({
   retention: z
     .strictObject({ acknowledgedEnvelopesDays: z.int().min(1).max(3650).default(90) })
     .default({ acknowledgedEnvelopesDays: 90 }),
+  /**
+   * How many of one mission's registry submissions the rules decide per UTC day; the others wait,
+   * pending, for the following days (hub/services/registry/README.md). Bounds what a mission can
+   * learn from the registry in a day, whoever holds its key.
+   */
+  registry: z
+    .strictObject({ submissionsPerMissionPerDay: z.int().min(1).max(1_000_000).default(500) })
+    .default({ submissionsPerMissionPerDay: 500 }),
 });
 
 /** A validated hub configuration. */

@@ -54,6 +54,7 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
         },
     logLevel: env.HUB_LOG_LEVEL,
     metrics: { token: env.HUB_METRICS_TOKEN },
+    registry: { submissionsPerMissionPerDay: number(env.HUB_REGISTRY_SUBMISSIONS_PER_DAY) },
   });
 }
 

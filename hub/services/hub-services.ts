@@ -39,6 +39,8 @@ export interface HubServiceDeps {
   readonly offsiteEnabled?: boolean;
   /** Told of a registry decision that failed in the background. */
   readonly onRegistryError?: (submissionId: string, error: unknown) => void;
+  /** How many of one mission's submissions the registry's rules decide per UTC day (config `registry`). */
+  readonly registrySubmissionsPerMissionPerDay?: number;
 }
 
 /** The hub's use cases, one object per area: what the HTTP layer calls instead of the store. */
@@ -87,6 +89,9 @@ export function createHubServices(deps: HubServiceDeps): HubServices {
       publish,
       now,
       ...(deps.onRegistryError ? { onError: deps.onRegistryError } : {}),
+      ...(deps.registrySubmissionsPerMissionPerDay
+        ? { submissionsPerMissionPerDay: deps.registrySubmissionsPerMissionPerDay }
+        : {}),
     }),
     users: createUserManagementService({ db, now, ...(deps.hasher ? { hasher: deps.hasher } : {}) }),
     offsite: createOffsiteService({ db, now, isEnabled: deps.offsiteEnabled ?? false }),

@@ -114,7 +114,13 @@ async function reconcileNow(
   const { trust } = await loadTrustStore(db, hub.toPublic());
   // Imported lines send nothing down; anything else pending is decided too and waits in the
   // outbound queue for the running hub to publish.
-  const service = createRegistryService({ db, hub, trust, publish: () => undefined });
+  const service = createRegistryService({
+    db,
+    hub,
+    trust,
+    publish: () => undefined,
+    submissionsPerMissionPerDay: config.registry.submissionsPerMissionPerDay,
+  });
   const report = await service.reconcileAll();
   process.stdout.write(
     `reconciled: ${report.match} match, ${report.new} new, ${report.review} review, ${report.failed} failed\n`,

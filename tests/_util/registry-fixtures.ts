@@ -29,21 +29,37 @@ export interface RegistryHub {
   readonly missions: Readonly<Record<'paris' | 'yaounde', Identity>>;
   readonly service: RegistryService;
   readonly published: Published[];
-  /** A submission from a mission, stored as the ingest stores it; returns its id. */
+  /**
+   * A submission from a mission, stored as the ingest stores it; returns its id. It carries an
+   * agent's check of the person's passport, as a node sends a record its agent verified, unless
+   * `unchecked` (an older node, or a record no agent checked).
+   */
   submit(
     mission: 'paris' | 'yaounde',
     person: Person,
-    extra?: Partial<Pick<RegistrySubmission, 'submissionId' | 'kind' | 'eventDate' | 'eventPlace'>>,
+    extra?: Partial<
+      Pick<RegistrySubmission, 'submissionId' | 'kind' | 'eventDate' | 'eventPlace' | 'identityCheck'>
+    > & { readonly unchecked?: boolean },
   ): Promise<string>;
   /** The registry.result bodies published to a mission, opened as the mission opens them. */
   resultsFor(mission: 'paris' | 'yaounde'): RegistryResult[];
+}
+
+/** What a test may set of the registry service besides its adapter. */
+export interface RegistryHubOptions {
+  readonly now?: () => Date;
+  readonly submissionsPerMissionPerDay?: number;
 }
 
 /**
  * Enrols `fr-paris` and `cm-yaounde` at a fresh hub on `db` and builds the registry service over it
  * (over the built-in registry unless another adapter is given).
  */
-export async function registryHub(db: Database, registry?: NationalRegistry): Promise<RegistryHub> {
+export async function registryHub(
+  db: Database,
+  registry?: NationalRegistry,
+  options: RegistryHubOptions = {},
+): Promise<RegistryHub> {
   const { hub, mission: paris } = await enrolledHub(db, 'fr-paris');
   const { identity: yaounde } = await enrolSecond(db, hub, 'cm-yaounde');
   const { trust } = await loadTrustStore(db, hub.toPublic());
@@ -54,6 +70,7 @@ export async function registryHub(db: Database, registry?: NationalRegistry): Pr
     trust,
     publish: (missionId, envelope) => published.push({ missionId, envelope }),
     ...(registry ? { registry } : {}),
+    ...options,
   });
   const missions = { paris, yaounde };
   let receivedAt = 0;
@@ -63,14 +80,16 @@ export async function registryHub(db: Database, registry?: NationalRegistry): Pr
     missions,
     service,
     published,
-    async submit(mission, person, extra = {}) {
+    async submit(mission, person, { unchecked, ...extra } = {}) {
       const submissionId = extra.submissionId ?? randomUUID();
+      const submittedAt = new Date().toISOString();
       const body: RegistrySubmission = {
         submissionId,
         kind: 'registration',
         recordId: `REC-${submissionId.slice(0, 8)}`,
         person,
-        submittedAt: new Date().toISOString(),
+        submittedAt,
+        ...(unchecked ? {} : { identityCheck: { documentKind: 'passport', checkedAt: submittedAt } }),
         ...extra,
       };
       const missionId = missions[mission].partyId;

@@ -14,8 +14,9 @@ export const handleRegistrySubmission: Handler<typeof REGISTRY_SUBMISSION> = asy
 ) => {
   await tx.query(
     `INSERT INTO registry_submissions
-       (submission_id, mission_id, kind, record_id, person, event_date, event_place, submitted_at, received_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9)
+       (submission_id, mission_id, kind, record_id, person, event_date, event_place, submitted_at, received_at,
+        identity_check)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10::jsonb)
      ON CONFLICT (submission_id) DO NOTHING`,
     [
       body.submissionId,
@@ -27,6 +28,8 @@ export const handleRegistrySubmission: Handler<typeof REGISTRY_SUBMISSION> = asy
       body.eventPlace ?? null,
       body.submittedAt,
       now,
+      // An older node sends no check: kept as null, which the rules read as unchecked.
+      body.identityCheck ? JSON.stringify(body.identityCheck) : null,
     ],
   );
   return undefined;

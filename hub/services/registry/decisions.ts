@@ -24,6 +24,8 @@ export interface DecisionInput {
   /** `rule` or `officer:<username>`. */
   readonly decidedBy: string;
   readonly note?: string;
+  /** What the mission's registry.result says instead of the score and reasons recorded, when less. */
+  readonly told?: { readonly score: number; readonly reasons: readonly string[] };
 }
 
 /** What deciding needs besides the transaction. */
@@ -140,8 +142,10 @@ async function sendResult(
     // The wire knows no rejection: the mission's record is flagged for follow-up, with the reason.
     decision: input.decision === 'rejected' ? 'review' : input.decision,
     ...(person ? { nationalId: person.nationalId } : {}),
-    score: clampScore(input.score),
-    reasons: input.reasons.slice(0, MAX_REASONS).map((reason) => reason.slice(0, 200)),
+    score: clampScore(input.told?.score ?? input.score),
+    reasons: (input.told?.reasons ?? input.reasons)
+      .slice(0, MAX_REASONS)
+      .map((reason) => reason.slice(0, 200)),
     decidedAt: now.toISOString(),
   });
   const { seq, envelope } = await sealAndHold(tx, deps.hub, recipient, REGISTRY_RESULT, body, now.getTime());

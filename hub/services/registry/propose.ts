@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/database.js';
 import type { RegistryIndex, ScoredCandidate } from './matching/index.js';
 import type { NationalRegistry } from './national-registry.js';
 import type { RegistryMemory } from './registry-memory.js';
+import type { StoredSubmission } from './submissions.js';
 
 /** What the rules propose for one submission, before anything is written. */
 export interface Proposal {
@@ -19,6 +20,7 @@ export const Reason = {
   NationalIdConflict: 'national_id_conflict',
   NationalIdUnknown: 'national_id_unknown',
   PossibleDuplicateInReview: 'possible_duplicate_in_review',
+  IdentityNotChecked: 'identity_not_checked',
 } as const;
 
 /**
@@ -86,3 +88,19 @@ export function toReview(proposal: Proposal, reason: string): Proposal {
   const { personId: _matched, ...rest } = proposal;
   return { ...rest, decision: 'review', reasons: [...proposal.reasons, reason] };
 }
+
+/**
+ * A mission learns a national ID number, and the registry issues one, only for a person one of its
+ * agents checked (PROTOCOL.md, "The national registry"). A legacy register loaded by the ministry
+ * (`import`) sends nothing down and is the ministry's own act: it is not asked for a check.
+ */
+export function isIdentityUnchecked(submission: StoredSubmission): boolean {
+  return submission.origin === 'mission' && submission.identityCheck === undefined;
+}
+
+/**
+ * What the mission is told of a submission no agent checked, whatever the rules found: the same
+ * answer whether the registry knows the person or not, so that asking about invented persons
+ * teaches nothing. The officer still sees the rules' score, reasons and candidates.
+ */
+export const UNCHECKED_ANSWER = { score: 0, reasons: [Reason.IdentityNotChecked] } as const;

@@ -1,8 +1,17 @@
 import type { Database } from '../../db/database.js';
+import { DailyBound, holdForLaterDay, utcDay } from './daily-bound.js';
 import { type DecisionDeps, recordDecision } from './decisions.js';
 import { linkPossibleDuplicate } from './duplicates.js';
 import { RegistryIndex } from './matching/index.js';
-import { findDuplicateInReview, type Proposal, proposeForPerson, Reason, toReview } from './propose.js';
+import {
+  findDuplicateInReview,
+  isIdentityUnchecked,
+  type Proposal,
+  proposeForPerson,
+  Reason,
+  toReview,
+  UNCHECKED_ANSWER,
+} from './propose.js';
 import type { RegistryMemory } from './registry-memory.js';
 import { pendingSubmissions, registrationsInReview, type StoredSubmission } from './submissions.js';
 
@@ -11,6 +20,8 @@ export interface ReconcileDeps extends DecisionDeps {
   readonly db: Database;
   readonly memory: RegistryMemory;
   readonly now: () => Date;
+  /** How many of one mission's submissions the rules decide per UTC day (daily-bound.ts). */
+  readonly submissionsPerMissionPerDay: number;
   /** Publishes a sealed envelope to a mission once committed. */
   readonly publish: (missionId: string, envelope: Uint8Array) => void;
   /** Told of a submission whose decision failed; it is then put in the officers' queue. */
@@ -23,6 +34,8 @@ export interface ReconcileReport {
   readonly new: number;
   readonly review: number;
   readonly failed: number;
+  /** Left pending for a later day: their mission had used up its daily bound. */
+  readonly held: number;
 }
 
 /** Excludes every other hub process's reconciliation and registry officer decisions meanwhile. */
@@ -30,15 +43,20 @@ export const REGISTRY_LOCK = 'econsulat-registry';
 
 /**
  * Decides up to `batchSize` pending submissions, oldest first, one transaction each: the decision
- * and the registry.result to the mission commit together, then the result is published. Runs
- * alone across hub processes, so the registry and the index in memory move one step at a time:
- * a person added for one submission is matched by the next, even within the same pass. A second
- * pass over the same submissions finds none pending and does nothing.
+ * and the registry.result to the mission commit together, then the result is published. Those of
+ * a mission past its daily bound are held for a later day instead. Runs alone across hub
+ * processes, so the registry and the index in memory move one step at a time: a person added for
+ * one submission is matched by the next, even within the same pass. A second pass over the same
+ * submissions finds none pending and does nothing.
  */
 export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Promise<ReconcileReport> {
   return deps.db.exclusive(REGISTRY_LOCK, async () => {
-    const counts = { match: 0, new: 0, review: 0, failed: 0 };
-    const batch = await pendingSubmissions(deps.db, batchSize);
+    const counts = { match: 0, new: 0, review: 0, failed: 0, held: 0 };
+    const today = deps.now();
+    const pending = await pendingSubmissions(deps.db, batchSize, utcDay(today));
+    if (pending.length === 0) return counts;
+    const batch = await withinDailyBound(deps, pending, today);
+    counts.held = pending.length - batch.length;
     if (batch.length === 0) return counts;
     await deps.memory.refresh(deps.db, deps.registry);
     const inReview = await ReviewIndex.load(deps.db);
@@ -56,6 +74,26 @@ export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Pr
   });
 }
 
+/**
+ * The submissions the rules may decide today, in order; the others are held for a later day, so
+ * that a mission flooding the registry is answered at the bound's pace and nothing is lost.
+ */
+async function withinDailyBound(
+  deps: ReconcileDeps,
+  pending: readonly StoredSubmission[],
+  today: Date,
+): Promise<StoredSubmission[]> {
+  const bound = await DailyBound.load(deps.db, deps.submissionsPerMissionPerDay, today);
+  const batch: StoredSubmission[] = [];
+  const held: string[] = [];
+  for (const submission of pending) {
+    if (bound.take(submission)) batch.push(submission);
+    else held.push(submission.submissionId);
+  }
+  await holdForLaterDay(deps.db, held, utcDay(today));
+  return batch;
+}
+
 async function decideOne(
   deps: ReconcileDeps,
   inReview: ReviewIndex,
@@ -68,12 +106,15 @@ async function decideOne(
       : undefined;
   if (duplicate && proposal.decision === 'new')
     proposal = toReview(proposal, Reason.PossibleDuplicateInReview);
+  // No agent checked the person: nothing goes down and nothing is issued before an officer decides.
+  const unchecked = isIdentityUnchecked(submission);
+  if (unchecked) proposal = toReview(proposal, Reason.IdentityNotChecked);
   const now = deps.now();
   const recorded = await deps.db.transaction(async (tx) => {
     const done = await recordDecision(
       tx,
       deps,
-      { submission, ...proposal, decidedBy: 'rule' },
+      { submission, ...proposal, decidedBy: 'rule', ...(unchecked ? { told: UNCHECKED_ANSWER } : {}) },
       'pending',
       now,
     );

@@ -1,6 +1,7 @@
 import type { Identity, TrustStore } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import { createBuiltinRegistry } from './builtin-registry.js';
+import { DEFAULT_SUBMISSIONS_PER_MISSION_PER_DAY } from './daily-bound.js';
 import type { NationalRegistry } from './national-registry.js';
 import { type ReconcileDeps, type ReconcileReport, reconcilePending } from './reconcile.js';
 import { RegistryMemory } from './registry-memory.js';
@@ -17,6 +18,8 @@ export interface RegistryServiceOptions {
   readonly registry?: NationalRegistry;
   readonly now?: () => Date;
   readonly onError?: (submissionId: string, error: unknown) => void;
+  /** How many of one mission's submissions the rules decide per UTC day (500 unless given). */
+  readonly submissionsPerMissionPerDay?: number;
 }
 
 /** The hub's national registry work: reconciliation passes, the review queue, officers' decisions. */
@@ -39,18 +42,21 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     registry,
     memory: new RegistryMemory(),
     now: options.now ?? (() => new Date()),
+    submissionsPerMissionPerDay:
+      options.submissionsPerMissionPerDay ?? DEFAULT_SUBMISSIONS_PER_MISSION_PER_DAY,
     publish: options.publish,
     ...(options.onError ? { onError: options.onError } : {}),
   };
   return {
     registry,
     async reconcileAll(batchSize = 100) {
-      const total = { match: 0, new: 0, review: 0, failed: 0 };
+      const total = { match: 0, new: 0, review: 0, failed: 0, held: 0 };
       for (;;) {
         const pass = await reconcilePending(deps, batchSize);
         for (const key of Object.keys(total) as Array<keyof ReconcileReport>) total[key] += pass[key];
         // A pass of failures only stops here (the database may be down): the next tick goes on.
-        if (pass.match + pass.new + pass.review === 0) return total;
+        // A pass that held submissions back goes on: the next one skips them and takes the rest.
+        if (pass.match + pass.new + pass.review + pass.held === 0) return total;
       }
     },
     queue: (query) => listQueue(options.db, query),

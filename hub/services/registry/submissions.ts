@@ -1,4 +1,10 @@
-import { type Person, personSchema, type RegistrySubmission } from '../../../protocol/index.js';
+import {
+  type IdentityCheck,
+  identityCheckSchema,
+  type Person,
+  personSchema,
+  type RegistrySubmission,
+} from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 
 /** Where a submission stands at the hub. */
@@ -17,6 +23,8 @@ export interface StoredSubmission {
   readonly receivedAt: string;
   readonly status: SubmissionStatus;
   readonly origin: 'mission' | 'import';
+  /** The agent's check of the person's document, when the mission sent one. */
+  readonly identityCheck?: IdentityCheck;
 }
 
 interface SubmissionRow {
@@ -31,17 +39,26 @@ interface SubmissionRow {
   received_at: Date;
   status: SubmissionStatus;
   origin: 'mission' | 'import';
+  identity_check: unknown;
 }
 
 const COLUMNS = `submission_id, mission_id, kind, record_id, person, event_date, event_place,
-  submitted_at, received_at, status, origin`;
+  submitted_at, received_at, status, origin, identity_check`;
 
-/** The oldest pending submissions, at most `limit`. */
-export async function pendingSubmissions(db: Queryable, limit: number): Promise<StoredSubmission[]> {
+/**
+ * The oldest pending submissions, at most `limit`, but for those held back on `day` (`YYYY-MM-DD`):
+ * their mission used up its daily bound, they wait for a later day (daily-bound.ts).
+ */
+export async function pendingSubmissions(
+  db: Queryable,
+  limit: number,
+  day: string,
+): Promise<StoredSubmission[]> {
   const rows = await db.query<SubmissionRow>(
-    `SELECT ${COLUMNS} FROM registry_submissions WHERE status = 'pending'
+    `SELECT ${COLUMNS} FROM registry_submissions
+      WHERE status = 'pending' AND (held_on IS NULL OR held_on < $2::date)
       ORDER BY received_at, submission_id LIMIT $1`,
-    [limit],
+    [limit, day],
   );
   return rows.map(toSubmission);
 }
@@ -82,6 +99,8 @@ function toSubmission(row: SubmissionRow): StoredSubmission {
   const person: Person = parsed.success
     ? parsed.data
     : { givenNames: String(raw.givenNames ?? '?'), familyName: String(raw.familyName ?? '?') };
+  // Likewise, a check that no longer parses counts as none: the officer decides.
+  const check = identityCheckSchema.safeParse(row.identity_check);
   return {
     submissionId: row.submission_id,
     missionId: row.mission_id,
@@ -94,5 +113,6 @@ function toSubmission(row: SubmissionRow): StoredSubmission {
     receivedAt: new Date(row.received_at).toISOString(),
     status: row.status,
     origin: row.origin,
+    ...(check.success ? { identityCheck: check.data } : {}),
   };
 }
