@@ -80,8 +80,10 @@ describe('off-site backup wire pieces', () => {
     expect(offsiteManifestSchema.parse(manifest)).toEqual(manifest);
     expect(verifyOffsiteManifest(manifest, paris.signPublicKey)).toBe(true);
     expect(verifyOffsiteManifest(manifest, dakar.signPublicKey)).toBe(false);
-    expect(verifyOffsiteManifest({ ...manifest, generation: 5 }, paris.signPublicKey)).toBe(false);
-    expect(verifyOffsiteManifest({ ...manifest, missionId: 'sn-dakar' }, paris.signPublicKey)).toBe(false);
+    const later: typeof manifest = { ...manifest, generation: 5 };
+    const moved: typeof manifest = { ...manifest, missionId: 'sn-dakar' };
+    expect(verifyOffsiteManifest(later, paris.signPublicKey)).toBe(false);
+    expect(verifyOffsiteManifest(moved, paris.signPublicKey)).toBe(false);
   });
 
   it('names the recovery key by 16 hex digits that change with the key', () => {
