@@ -1,5 +1,6 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { Database } from './db/database.js';
+import { perMissionGauges } from './metrics-per-mission.js';
 import { offsiteByMission } from './services/offsite/last-stored.js';
 import { diskUseByMission } from './services/offsite/restore-reads.js';
 
@@ -14,31 +15,33 @@ export function offsiteMetrics(db: Database, registry: Registry) {
     labelNames: ['mission', 'outcome'],
     registers: [registry],
   });
-  new Gauge({
-    name: 'econsulat_hub_offsite_last_stored_age_seconds',
-    help: 'Seconds since the mission’s newest off-site generation was stored whole (absent before the first)',
-    labelNames: ['mission'],
-    registers: [registry],
-    async collect() {
-      const now = new Date();
-      const missions = await offsiteByMission(db, now);
-      this.reset();
-      for (const { missionId, last } of missions) {
-        if (last) this.labels(missionId).set((now.getTime() - Date.parse(last.completedAt)) / 1000);
-      }
+  perMissionGauges(
+    registry,
+    async () => {
+      const now = Date.now();
+      return (await offsiteByMission(db, new Date(now))).map((row) => ({ ...row, now }));
     },
-  });
-  new Gauge({
-    name: 'econsulat_hub_offsite_stored_bytes',
-    help: 'Bytes of sealed off-site backup chunks the hub holds for the mission',
-    labelNames: ['mission'],
-    registers: [registry],
-    async collect() {
-      const use = await diskUseByMission(db);
-      this.reset();
-      for (const row of use) this.labels(row.missionId).set(row.bytes);
-    },
-  });
+    (row) => row.missionId,
+    [
+      [
+        'econsulat_hub_offsite_last_stored_age_seconds',
+        'Seconds since the mission’s newest off-site generation was stored whole (absent before the first)',
+        ({ last, now }) => (last ? (now - Date.parse(last.completedAt)) / 1000 : undefined),
+      ],
+    ],
+  );
+  perMissionGauges(
+    registry,
+    () => diskUseByMission(db),
+    (row) => row.missionId,
+    [
+      [
+        'econsulat_hub_offsite_stored_bytes',
+        'Bytes of sealed off-site backup chunks the hub holds for the mission',
+        (row) => row.bytes,
+      ],
+    ],
+  );
   return {
     chunk(missionId: string, kept: boolean) {
       chunks.labels(missionId, kept ? 'kept' : 'dropped').inc();

@@ -1,5 +1,6 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Database } from './db/database.js';
+import { perMissionGauges } from './metrics-per-mission.js';
 import { heldSubmissionCounts } from './services/registry/daily-bound.js';
 
 /**
@@ -8,29 +9,21 @@ import { heldSubmissionCounts } from './services/registry/daily-bound.js';
  * process reports the same, and read at scrape time.
  */
 export function registryBoundGauges(db: Database, registry: Registry): void {
-  const figures: ReadonlyArray<[string, string, 'total' | 'waiting']> = [
+  perMissionGauges(
+    registry,
+    () => heldSubmissionCounts(db),
+    (row) => row.missionId,
     [
-      'econsulat_hub_registry_submissions_over_limit',
-      'Registry submissions held for a later day because their mission had used up its daily bound, since the database was created',
-      'total',
+      [
+        'econsulat_hub_registry_submissions_over_limit',
+        'Registry submissions held for a later day because their mission had used up its daily bound, since the database was created',
+        (row) => row.total,
+      ],
+      [
+        'econsulat_hub_registry_submissions_held',
+        'Registry submissions waiting now for a later day because their mission had used up its daily bound',
+        (row) => row.waiting,
+      ],
     ],
-    [
-      'econsulat_hub_registry_submissions_held',
-      'Registry submissions waiting now for a later day because their mission had used up its daily bound',
-      'waiting',
-    ],
-  ];
-  for (const [name, help, field] of figures) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['mission'],
-      registers: [registry],
-      async collect() {
-        const rows = await heldSubmissionCounts(db);
-        this.reset();
-        for (const row of rows) this.labels(row.missionId).set(row[field]);
-      },
-    });
-  }
+  );
 }

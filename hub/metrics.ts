@@ -5,6 +5,7 @@ import { auditAnomalyCounts } from './ingest/audit-chain-check.js';
 import { unreadEventCounts } from './ingest/event-data-check.js';
 import type { IngestOutcome } from './ingest/ingest-types.js';
 import { offsiteMetrics } from './metrics-offsite.js';
+import { type MissionFigure, perMissionGauges } from './metrics-per-mission.js';
 import { registryBoundGauges } from './metrics-registry.js';
 
 /** The hub's Prometheus metrics, in a registry of its own. */
@@ -97,7 +98,7 @@ export function createHubMetrics(db: Database) {
  * the dashboards (services/missions/link-figures.ts), so the three never disagree.
  */
 function missionLinkGauges(db: Database, registry: Registry): void {
-  const figures: ReadonlyArray<[string, string, (link: MissionLink) => number | undefined]> = [
+  const figures: readonly MissionFigure<MissionLink>[] = [
     [
       'econsulat_hub_mission_online',
       'Whether the mission is online (1) or not (0)',
@@ -119,22 +120,12 @@ function missionLinkGauges(db: Database, registry: Registry): void {
       (l) => seconds(l.lastSyncAt),
     ],
   ];
-  for (const [name, help, value] of figures) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['mission'],
-      registers: [registry],
-      async collect() {
-        const links = await missionLinks(db);
-        this.reset();
-        for (const link of links) {
-          const figure = value(link);
-          if (figure !== undefined) this.labels(link.id).set(figure);
-        }
-      },
-    });
-  }
+  perMissionGauges(
+    registry,
+    () => missionLinks(db),
+    (link) => link.id,
+    figures,
+  );
 }
 
 function seconds(at: Date | null): number | undefined {
