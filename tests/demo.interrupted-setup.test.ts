@@ -21,6 +21,7 @@ interface DemoFile {
  * on from whatever the kill left. In this order, each kill comes one run later than the last.
  */
 const KILL_POINTS = [
+  { when: 'the recovery key is written', path: 'recovery.secret' },
   { when: 'the hub key is written', path: 'hub/keys/hub.key' },
   { when: 'initdb is building the hub’s database', path: 'hub/postgres.initdb' },
   { when: 'one mission is enrolled, the other not yet', path: 'cm-yaounde' },

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ interface DemoFile {
     accounts: { username: string; roles: string[]; password: string; totpSecret: string }[];
   };
   missions: { id: string; url: string; ussdCallback: string; metricsToken: string; smsOutbox: string }[];
+  recoveryKey: string;
 }
 
 /** Starts `econsulat demo` and resolves when it has printed its summary. */
@@ -59,7 +60,7 @@ describe('npm start (econsulat demo)', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('starts a hub and two enrolled missions; a booking at a mission reaches the hub summary; Ctrl-C stops; a second start reuses the data', async () => {
+  it('starts a hub and two enrolled missions; a booking at a mission reaches the hub summary; each mission’s first off-site backup reaches the hub; Ctrl-C stops; a second start reuses the data and its recovery key', async () => {
     dir = await mkdtemp(join(tmpdir(), 'econsulat-demo-'));
     // Run as root, the hub's PostgreSQL runs as its own system user, which must pass through.
     await chmod(dir, 0o711);
@@ -149,10 +150,30 @@ describe('npm start (econsulat demo)', () => {
     expect(closeCall?.missionId).toBe('fr-paris');
     expect(closeCall?.candidates).toBeGreaterThan(0);
 
+    // The recovery key was generated at setup, readable by its owner alone; the hub holds only its
+    // public half, and every mission's first generation is stored there soon after the start.
+    expect((await stat(demo.recoveryKey)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(demo.recoveryKey, 'utf8')).kind).toBe('econsulat-recovery-key');
+    const offsiteBackups = async () => {
+      const response = await fetch(`${demo.hub.url}/api/v1/missions`, { headers: bearer });
+      const { missions } = (await response.json()) as {
+        missions: { id: string; offsiteBackup: { generation: number } | null }[];
+      };
+      return Object.fromEntries(missions.map((m) => [m.id, m.offsiteBackup !== null]));
+    };
+    await expect
+      .poll(offsiteBackups, { timeout: 90_000, interval: 1_000 })
+      .toEqual({ 'fr-paris': true, 'cm-yaounde': true });
+    const secret = await readFile(demo.recoveryKey, 'utf8');
+    const hubConfig = await readFile(join(dir, 'hub', 'hub.json'), 'utf8');
+
     expect(await stop(child)).toMatch(/^exit 0\n/);
     child = await startDemo(dir, portBase);
     const again = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
     expect(again.hub.accounts[0]?.username).toBe(demo.hub.accounts[0]?.username);
+    expect(again.recoveryKey).toBe(demo.recoveryKey);
+    expect(await readFile(demo.recoveryKey, 'utf8')).toBe(secret);
+    expect(await readFile(join(dir, 'hub', 'hub.json'), 'utf8')).toBe(hubConfig);
     expect(await stop(child)).toMatch(/^exit 0\n/);
   }, 300_000);
 });

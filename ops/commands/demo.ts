@@ -35,6 +35,10 @@ function describe(summary: DemoSummary, dir: string): string {
   lines.push(
     '',
     `Broker ${summary.broker}`,
+    '',
+    'Off-site backups: each mission sends its first one to the hub within seconds (GET /api/v1/missions,',
+    `offsiteBackup). The ministry's recovery key, for econsulat node restore --from-hub, is ${summary.recoveryKey}.`,
+    '',
     `Accounts, URLs and tokens (metricsToken: Authorization: Bearer … for /metrics) are also in ${dir}/demo.json.`,
     'Ctrl-C stops everything.',
     '',

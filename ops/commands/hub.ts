@@ -148,6 +148,8 @@ interface InitOptions {
   mqttPort: string;
   databaseUrl?: string;
   embeddedDatabase?: 'postgres' | 'pglite';
+  /** Off-site backups from the start (the demo): the recovery public key and the missions' rate. */
+  offsite?: { recoveryPublicKey: string; maxBytesPerSecond?: number };
 }
 
 interface EnrolOptions {
@@ -278,6 +280,7 @@ export async function initHub(options: InitOptions): Promise<HubConfig> {
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.embeddedDatabase ? { embeddedDatabase: options.embeddedDatabase } : {}),
     mqtt: { mode: 'embedded', port: Number(options.mqttPort) },
+    ...(options.offsite ? { offsite: options.offsite } : {}),
     // Generated here, never shipped: the scraper's bearer token.
     metrics: { token: randomToken() },
   });

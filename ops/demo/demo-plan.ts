@@ -41,6 +41,8 @@ export function demoLayout(dir: string, portBase: number) {
     missionDir: (id: string) => join(dir, id),
     missionPort: (index: number) => portBase + 1 + index,
     demoFile: join(dir, 'demo.json'),
+    /** The ministry's recovery secret, beside the hub's folder rather than in it (demo-recovery-key.ts). */
+    recoveryKeyFile: join(dir, 'recovery.secret'),
     /** Written last by a finished setup (setup-record.ts). */
     setupFile: join(dir, 'setup.json'),
   };

@@ -5,11 +5,16 @@ import { clearStalePostmaster } from '../../hub/db/embedded/postmaster-lock.js';
 import { DEMO_MISSIONS, type demoLayout } from './demo-plan.js';
 
 /**
- * What an interrupted setup may have left: the hub's folder (keys, config, a PostgreSQL cluster
- * or initdb's side directory) and the missions' folders, some enrolled, some not.
+ * What an interrupted setup may have left: the recovery key's secret file, the hub's folder (keys,
+ * config, a PostgreSQL cluster or initdb's side directory) and the missions' folders, some
+ * enrolled, some not.
  */
 function setupParts(layout: ReturnType<typeof demoLayout>): string[] {
-  return [layout.hubDir, ...DEMO_MISSIONS.map((mission) => layout.missionDir(mission.id))];
+  return [
+    layout.recoveryKeyFile,
+    layout.hubDir,
+    ...DEMO_MISSIONS.map((mission) => layout.missionDir(mission.id)),
+  ];
 }
 
 /**

@@ -9,6 +9,7 @@ import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { createNode, type MissionNode } from '../../node/index.js';
 import { ussdCallbackUrl } from '../commands/ussd-callback-url.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { withDemoRecoveryKey } from './demo-recovery-key.js';
 import { readConfigWithTokens } from './demo-tokens.js';
 import { clearInterruptedSetup } from './interrupted-setup.js';
 import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
@@ -23,7 +24,9 @@ export interface RunningDemo {
 /**
  * The content of demo.json: URLs, accounts and tokens (generated secrets, never committed). Each
  * mission's `ussdCallback` is its USSD callback URL with the gateway's token, as a gateway calls it;
- * `metricsToken` is the bearer token of `/metrics`.
+ * `metricsToken` is the bearer token of `/metrics`; `recoveryKey` is the file of the ministry's
+ * recovery secret, which `econsulat node restore --from-hub --recovery-key` takes to rebuild a
+ * mission from the off-site backup each one sends the hub once started.
  */
 export interface DemoSummary {
   readonly hub: {
@@ -41,6 +44,7 @@ export interface DemoSummary {
     readonly accounts: DemoSecrets['missions'][string]['accounts'];
   }>;
   readonly broker: string;
+  readonly recoveryKey: string;
 }
 
 /** Starts the demo in `dir`, setting it up first when the directory is new. */
@@ -51,8 +55,13 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
     (await readSetupRecord(layout.setupFile)) ??
     (await secretsOfDemoFile(layout.demoFile)) ??
     (await setUpFresh(dir, portBase));
+  const hubFile = join(layout.hubDir, 'hub.json');
   const hubConfig = hubConfigSchema.parse({
-    ...(await readConfigWithTokens(join(layout.hubDir, 'hub.json'), ['metrics'])),
+    ...(await withDemoRecoveryKey(
+      hubFile,
+      await readConfigWithTokens(hubFile, ['metrics']),
+      layout.recoveryKeyFile,
+    )),
     http: { host: '127.0.0.1', port: layout.hubHttpPort },
     mqtt: { mode: 'embedded', host: '127.0.0.1', port: layout.brokerPort },
     logLevel: 'warn',
@@ -88,6 +97,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
       hub: { url: hubUrl, metricsToken: hubConfig.metrics.token, accounts: secrets.hub.accounts },
       missions,
       broker: `mqtt://127.0.0.1:${layout.brokerPort}`,
+      recoveryKey: layout.recoveryKeyFile,
     };
     await writeFile(layout.demoFile, `${JSON.stringify({ ...summary, secrets }, null, 2)}\n`, {
       mode: 0o600,

@@ -15,6 +15,7 @@ import { createDomain } from '../../node/services/domain.js';
 import { initHub } from '../commands/hub.js';
 import { importBundle, initNode } from '../commands/node.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
+import { demoRecoveryKey } from './demo-recovery-key.js';
 import { demoRegistrations, demoRegistryPersons } from './demo-registry.js';
 import { seedActivity } from './seed-activity.js';
 import { seedHubRegistry, seedRegistrations } from './seed-registry.js';
@@ -30,7 +31,8 @@ export interface DemoSecrets {
  * First run: creates the hub and both missions, enrols the missions, seeds the catalogue,
  * calendars, staff and some activity, loads a synthetic national registry at the hub with
  * registrations at the missions to reconcile against it, and creates a ministry account. Every
- * password and TOTP secret is generated now; none is in the repository.
+ * password and TOTP secret is generated now, and the ministry's recovery key for the off-site
+ * backups; none is in the repository.
  */
 export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecrets> {
   const layout = demoLayout(dir, portBase);
@@ -38,6 +40,7 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
     dir: layout.hubDir,
     httpPort: String(layout.hubHttpPort),
     mqttPort: String(layout.brokerPort),
+    offsite: await demoRecoveryKey(layout.recoveryKeyFile),
   });
   const hub = await loadHubIdentity(hubConfig);
   const db = await openDatabase(storeConfigOf(hubConfig));
