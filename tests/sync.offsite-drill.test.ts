@@ -1,27 +1,19 @@
-import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadHubIdentity } from '../hub/config/secrets.js';
 import type { Database } from '../hub/db/database.js';
-import { loadDataKey } from '../node/crypto/key-file.js';
-import { openStore } from '../node/db/store.js';
-import { createFileService } from '../node/services/files/file-service.js';
 import { documentsDirIn } from '../node/services/files/scan-files.js';
-import { createPeopleRepository } from '../node/services/people/people-repository.js';
-import { readHubConfig } from '../ops/commands/hub.js';
 import { readNodeConfig } from '../ops/commands/node.js';
 import { ready } from '../protocol/index.js';
-import { freePort } from './_util/free-port.js';
 import { scrapeUrl } from './_util/metrics-scrape.js';
 import { readNodeLinkState } from './_util/node-link-state.js';
 import { makeTempDir, type TempDir } from './_util/node-store.js';
+import { OFFSITE_MISSION, offsiteSite } from './_util/offsite-processes.js';
 import { econsulat, runEconsulat } from './_util/processes/econsulat-cli.js';
-import { killLeftoverHubs, startHubProcess } from './_util/processes/hub-cli.js';
-import { ministryBearer, runningHubDatabase } from './_util/processes/hub-database.js';
+import { killLeftoverHubs } from './_util/processes/hub-cli.js';
 import { killLeftoverNodes, startNodeProcess, stopNodeProcess } from './_util/processes/node-cli.js';
 import { publicBookings } from './_util/public-bookings.js';
 import { metricSample } from './_util/rogue-client.js';
-import { fakeJpeg, fakePdf } from './_util/scans.js';
 
 // The drill of the off-site backup runbook, on real processes set up with the real commands: a
 // mission whose hub holds its off-site backup loses its whole data directory (a fire), and is
@@ -29,7 +21,7 @@ import { fakeJpeg, fakePdf } from './_util/scans.js';
 // had. The bookings made after the generation was taken reached the hub; the rebuilt node gets them
 // back from the hub's sealed copies, as after a local restore.
 
-const MISSION = 'fr-paris';
+const MISSION = OFFSITE_MISSION;
 const EVENTS_PER_BOOKING = 3;
 const BOOKINGS = { after: 8 } as const;
 const WAIT = { timeout: 120_000, interval: 250 };
@@ -48,58 +40,13 @@ describe('rebuilding a mission from its off-site backup at HQ, with the commands
 
   it('brings back the database, byte-identical scans and the keys, and the node catches up with the hub', async () => {
     temp = await makeTempDir('econsulat-offsite-drill-');
-    await chmod(temp.dir, 0o711);
-    const hubDir = join(temp.dir, 'hub');
-    const missionDir = join(temp.dir, 'mission');
-    const rebuiltDir = join(temp.dir, 'rebuilt');
-    const vault = join(temp.dir, 'vault');
-    const hubConfigFile = join(hubDir, 'hub.json');
-    const nodeConfigFile = join(missionDir, 'node.json');
-    const mqttPort = await freePort();
-
-    // The ministry's recovery key, made once; its public half goes into the hub's config.
-    await econsulat('hub', 'recovery-key', 'create', '--out', vault);
-    const recoveryPublic = JSON.parse(await readFile(join(vault, 'recovery.public'), 'utf8')) as {
-      publicKey: string;
-    };
-    await econsulat('hub', 'init', '--dir', hubDir, '--http-port', '0', '--mqtt-port', String(mqttPort));
-    const hubJson = JSON.parse(await readFile(hubConfigFile, 'utf8')) as Record<string, unknown>;
-    await writeFile(
-      hubConfigFile,
-      JSON.stringify({ ...hubJson, offsite: { recoveryPublicKey: recoveryPublic.publicKey } }, null, 2),
-      { mode: 0o600 },
-    );
-    await econsulat(
-      ...['node', 'init', '--mission', MISSION, '--name', 'Ambassade de la RCA à Paris', '--dir', missionDir],
-      ...['--region', 'FR', '--currency', 'EUR', '--time-zone', 'Europe/Paris', '--port', '0', '--no-tls'],
-      ...['--mqtt-url', `mqtt://127.0.0.1:${mqttPort}`],
-    );
-    const bundle = join(temp.dir, 'enrolment-bundle.json');
-    await econsulat(
-      ...['hub', 'enrol', '--config', hubConfigFile, '--request', join(missionDir, 'enrolment-request.json')],
-      ...['--out', bundle],
-    );
-    await econsulat('node', 'import-enrolment', '--config', nodeConfigFile, '--bundle', bundle);
-
-    // A file with scans, one over 1 MiB (two chunks), put in before the node first starts.
-    const scans = await plantScans(missionDir);
-
-    const hubConfig = await readHubConfig(hubConfigFile);
-    const hub = await startHubProcess(hubConfigFile);
-    const hubUrl = /hub listening on (\S+)/.exec(hub.output())?.[1]?.replace(/\/$/, '') ?? '';
-    const db = runningHubDatabase(hubConfig);
+    const site = await offsiteSite(temp);
+    const { missionDir, nodeConfigFile, hubUrl, db, headers, offsiteAtHub, scans, vault } = site;
     hubDb = db;
-    const { headers } = await ministryBearer(db, await loadHubIdentity(hubConfig), hubUrl);
+    const rebuiltDir = join(temp.dir, 'rebuilt');
     let node = await startNodeProcess(nodeConfigFile);
 
     // 1. The policy reaches the new mission, which sends its first generation at once.
-    const offsiteAtHub = async () => {
-      const response = await fetch(`${hubUrl}/api/v1/missions`, { headers });
-      const body = (await response.json()) as {
-        missions: { id: string; offsiteBackup: { generation: number; bytes: number } | null }[];
-      };
-      return body.missions.find((mission) => mission.id === MISSION)?.offsiteBackup ?? null;
-    };
     await expect.poll(offsiteAtHub, WAIT).not.toBeNull();
     const stored = await offsiteAtHub();
     expect(stored?.generation).toBe(1);
@@ -194,44 +141,4 @@ describe('rebuilding a mission from its off-site backup at HQ, with the commands
 /** The events in a rebuilt node's outbox (those the generation held). */
 function rebuiltIds(dir: string): Set<string> {
   return new Set(readNodeLinkState(join(dir, 'mission.sqlite')).ids);
-}
-
-/** A person, a file and three scans in a mission's store; the scans' files by name, as bytes. */
-async function plantScans(missionDir: string): Promise<Map<string, Buffer>> {
-  const store = await openStore({
-    path: join(missionDir, 'mission.sqlite'),
-    dataKey: await loadDataKey(join(missionDir, 'keys', 'data.key')),
-  });
-  try {
-    const people = createPeopleRepository({ store, defaultRegion: 'FR' });
-    const files = createFileService({ store, people, trackingPrefix: 'PAR', defaultRegion: 'FR' });
-    const person = people.create(
-      { givenNames: 'Faustin', familyName: 'Touadéra', phone: '+33611223344' },
-      'agent',
-    );
-    const file = files.open(
-      { personId: person.id, serviceCode: 'passport-renewal', channel: 'counter' },
-      'agent',
-    );
-    await files.addDocument(
-      file.id,
-      { label: 'Passeport', contentType: 'application/pdf', bytes: fakePdf('PA556677') },
-      'agent',
-    );
-    await files.addDocument(
-      file.id,
-      { label: 'Photo', contentType: 'image/jpeg', bytes: fakeJpeg(1_500_000) },
-      'agent',
-    );
-  } finally {
-    store.close();
-  }
-  const dir = documentsDirIn(missionDir);
-  const found = new Map<string, Buffer>();
-  for (const name of await readdir(dir, { recursive: true })) {
-    const bytes = await readFile(join(dir, name)).catch(() => undefined);
-    if (bytes) found.set(name, bytes);
-  }
-  expect(found.size).toBeGreaterThanOrEqual(2);
-  return found;
 }
