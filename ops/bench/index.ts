@@ -3,13 +3,14 @@ import { benchDashboards } from './dashboards.js';
 import { benchDirectives } from './directives.js';
 import { benchHubStore } from './hub-store.js';
 import { benchMemory } from './memory.js';
+import { benchOffsite, type OffsiteBenchSizes } from './offsite.js';
 import { benchProtocol } from './protocol.js';
 import { benchRecords } from './records.js';
 import { benchRegistry } from './registry.js';
 import { benchResync } from './resync.js';
 import { benchSync } from './sync.js';
 
-const suites: Record<string, () => Promise<void>> = {
+const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   protocol: benchProtocol,
   sync: benchSync,
   resync: benchResync,
@@ -20,13 +21,14 @@ const suites: Record<string, () => Promise<void>> = {
   dashboards: benchDashboards,
   registry: benchRegistry,
   'hub-store': benchHubStore,
+  offsite: benchOffsite,
 };
 
-/** Runs one suite by name, or every suite for `all`. */
-export async function runBench(name: string): Promise<void> {
+/** Runs one suite by name, or every suite for `all`; `sizes` are the off-site suite's. */
+export async function runBench(name: string, sizes: OffsiteBenchSizes = {}): Promise<void> {
   const chosen = name === 'all' ? Object.values(suites) : [suites[name]];
   if (chosen.some((suite) => !suite)) {
     throw new Error(`unknown bench suite ${name}; known: ${Object.keys(suites).join(', ')}, all`);
   }
-  for (const suite of chosen) await suite?.();
+  for (const suite of chosen) await suite?.(sizes);
 }

@@ -8,9 +8,10 @@ import { openDatabase } from '../../hub/db/open-database.js';
 import { HubIngestLink } from '../../hub/link/hub-link.js';
 import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
+import type { OffsiteSettings } from '../../hub/services/offsite/offsite-settings.js';
 import { openStore, type Store } from '../../node/db/store.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
-import { HubLink } from '../../node/link/hub-connection.js';
+import { HubLink, type HubLinkOptions } from '../../node/link/hub-connection.js';
 import { importEnrolment, type TrustMaterial } from '../../node/link/trust-material.js';
 import { newEvent } from '../../node/services/outbox/outbox.js';
 import {
@@ -20,11 +21,15 @@ import {
   HUB_ID,
   Identity,
   sodium,
+  type TrustStore,
 } from '../../protocol/index.js';
 
 /** A hub (database, embedded broker, ingest link) and one enrolled mission's store, for a bench round. */
 export interface BenchPair {
   readonly dir: string;
+  readonly hub: Identity;
+  /** The broker's trust store (the hub and the enrolled mission). */
+  readonly trust: TrustStore;
   readonly db: Database;
   readonly broker: EmbeddedBroker;
   readonly hubLink: HubIngestLink;
@@ -34,13 +39,16 @@ export interface BenchPair {
   readonly dataKey: Uint8Array;
   /** The mission's store as first opened (a round may close it and open another on the same file). */
   readonly store: Store;
-  /** Starts the mission's link on a store. */
-  startLink(store: Store): HubLink;
+  /** Starts the mission's link on a store, with what else travels on its connection. */
+  startLink(store: Store, extra?: Pick<HubLinkOptions, 'attachments' | 'onApplied'>): HubLink;
   close(): Promise<void>;
 }
 
 /** Enrols a mission at a fresh hub (PostgreSQL at `databaseUrl`, else PGlite) over an embedded broker. */
-export async function openBenchPair(databaseUrl: string | undefined): Promise<BenchPair> {
+export async function openBenchPair(
+  databaseUrl: string | undefined,
+  options: { readonly offsite?: OffsiteSettings } = {},
+): Promise<BenchPair> {
   const dir = await mkdtemp(join(tmpdir(), 'econsulat-bench-'));
   const hub = Identity.generate(HUB_ID);
   // A mission id of its own: rounds against one PostgreSQL database must not meet.
@@ -57,7 +65,11 @@ export async function openBenchPair(databaseUrl: string | undefined): Promise<Be
   trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
   const broker = await startBroker({ host: '127.0.0.1', port: 0, trust, events: { refused: () => {} } });
   const url = `mqtt://127.0.0.1:${broker.port}`;
-  const hubLink = new HubIngestLink(db, hub, trust, { url, clientId: 'hub-bench' });
+  const hubLink = new HubIngestLink(db, hub, trust, {
+    url,
+    clientId: 'hub-bench',
+    ...(options.offsite ? { offsite: options.offsite } : {}),
+  });
   await hubLink.start();
   const storePath = join(dir, 'mission.sqlite');
   const dataKey = sodium.randombytes_buf(32);
@@ -65,6 +77,8 @@ export async function openBenchPair(databaseUrl: string | undefined): Promise<Be
   const material = importEnrolment(store, mission, bundle);
   return {
     dir,
+    hub,
+    trust,
     db,
     broker,
     hubLink,
@@ -73,7 +87,7 @@ export async function openBenchPair(databaseUrl: string | undefined): Promise<Be
     storePath,
     dataKey,
     store,
-    startLink(on) {
+    startLink(on, extra = {}) {
       const link = new HubLink(
         {
           store: on,
@@ -85,7 +99,7 @@ export async function openBenchPair(databaseUrl: string | undefined): Promise<Be
           batch: { maxEvents: 1000, maxBytes: 512 * 1024 },
         },
         downHandlers(),
-        { url, window: 16 },
+        { url, window: 16, ...extra },
       );
       link.start();
       return link;

@@ -7,11 +7,16 @@ export function registerBenchCommand(program: Command): void {
     .description('run a benchmark suite and print its figures')
     .argument(
       '[suite]',
-      'protocol | sync | resync | records | booking | memory | directives | dashboards | registry | hub-store | all',
+      'protocol | sync | resync | records | booking | memory | directives | dashboards | registry | hub-store | offsite | all',
       'all',
     )
-    .action(async (suite: string) => {
+    .option('--files <n>', 'offsite: consular files at the mission (default 100000)')
+    .option('--scan-mb <n>', 'offsite: megabytes of scans at the mission (default 1000)')
+    .action(async (suite: string, options: { files?: string; scanMb?: string }) => {
       const { runBench } = await import('../bench/index.js');
-      await runBench(suite);
+      await runBench(suite, {
+        ...(options.files ? { files: Number(options.files) } : {}),
+        ...(options.scanMb ? { scanMb: Number(options.scanMb) } : {}),
+      });
     });
 }
