@@ -70,6 +70,13 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   ],
   // The benchmark's own schema name, quoted as an identifier.
   'ops/bench/dashboards.ts': ['quoteIdentifier(schema)'],
+  // A generation's concatenated chunk addresses split by the server: the argument is a column or a
+  // parameter placeholder written in the code ('g.addresses', '$2::bytea'), never a value.
+  'hub/services/offsite/generation-state.ts': ['bytes'],
+  'hub/services/offsite/prune-generations.ts': ["splitAddressesSql('g.addresses')"],
+  'hub/services/offsite/take-manifest.ts': ["splitAddressesSql('$2::bytea')"],
+  // One `?` per state asked for.
+  'node/backup/offsite/offsite-store.ts': ['marks'],
 };
 
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
