@@ -20,7 +20,10 @@ export interface BackupReceiverOptions {
   /** Told of each frame: kept (written) or dropped (not a chunk, or no pending generation lacks it). */
   readonly onChunk?: (missionId: string, kept: boolean, bytes: number) => void;
   readonly onError?: (error: Error) => void;
-  /** Acknowledgements go out every `ackBatch` chunks of a mission or `ackDelayMs`, whichever first. */
+  /**
+   * Acknowledgements go out when a mission's queue of frames empties, and meanwhile every `ackBatch`
+   * chunks or `ackDelayMs`, whichever first.
+   */
   readonly ackBatch?: number;
   readonly ackDelayMs?: number;
   readonly now?: () => Date;
@@ -47,7 +50,12 @@ export class BackupReceiver {
       .catch((error: unknown) => this.options.onError?.(error as Error));
     this.queues.set(missionId, next);
     void next.finally(() => {
-      if (this.queues.get(missionId) === next) this.queues.delete(missionId);
+      if (this.queues.get(missionId) !== next) return;
+      this.queues.delete(missionId);
+      // Nothing more of this mission waits: acknowledge now rather than at the timer. The sender
+      // keeps a few frames in flight and waits for their acknowledgements before sending more, so a
+      // batch held for its delay would pace the whole transfer (13 chunks a second, measured).
+      this.flush(missionId);
     });
   }
 
