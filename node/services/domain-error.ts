@@ -1,18 +1,15 @@
 import { z } from 'zod';
+import { CodedError } from '../../common/errors/coded-error.js';
 
 /**
  * A refusal of a domain service: a stable `code` the HTTP layer maps to a status, and for invalid
  * input the `issues` as z.treeifyError gives them. Each service subclasses it with its own codes.
  */
-export class DomainError<Code extends string> extends Error {
+export class DomainError<Code extends string> extends CodedError<Code> {
   /** Where the input was wrong (invalid input only). */
   readonly issues: unknown;
-  constructor(
-    readonly code: Code,
-    message: string,
-    options?: { cause?: unknown; issues?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: Code, message: string, options?: { cause?: unknown; issues?: unknown }) {
+    super(code, message, options);
     this.issues = options?.issues;
   }
 }

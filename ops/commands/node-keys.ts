@@ -1,6 +1,7 @@
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { CodedError } from '../../common/errors/coded-error.js';
 import { syncToDisk, writeFileDurably } from '../../common/fs/durable-files.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
@@ -109,8 +110,12 @@ export interface ImportOptions {
 }
 
 /** A refusal of a bundle: the operator's to fix. */
-export class BundleRefused extends Error {
-  readonly code = 'bundle_refused';
+export class BundleRefused extends CodedError<'bundle_refused'> {
+  override readonly name = 'BundleRefused';
+
+  constructor(message: string) {
+    super('bundle_refused', message);
+  }
 }
 
 /**
