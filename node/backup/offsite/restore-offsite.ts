@@ -63,8 +63,9 @@ export async function restoreFromOffsite(options: OffsiteRestoreOptions): Promis
   const trusted = verifyGeneration(options);
   const { generation, missionId } = trusted.manifest;
   const paths = nodePaths({ dataDir: options.dir });
-  const newest = newestRestored(await readRestoreHistory(options.dir));
-  assertNotOlder(generation, await readRestoreHistory(options.dir), options.allowOlder);
+  const history = await readRestoreHistory(options.dir);
+  const newest = newestRestored(history);
+  assertNotOlder(generation, history, options.allowOlder);
   if (!options.force && (await exists(paths.database))) {
     throw new BackupError(
       BackupErrorCode.TargetExists,
