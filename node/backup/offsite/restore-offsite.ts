@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { writeFileDurably } from '../../../common/fs/durable-files.js';
+import { pathExists } from '../../../common/fs/path-exists.js';
 import { ready, sodium } from '../../../protocol/index.js';
 import { nodePaths } from '../../config/config.js';
 import { deriveDataKeys } from '../../crypto/data-keys.js';
@@ -66,7 +67,7 @@ export async function restoreFromOffsite(options: OffsiteRestoreOptions): Promis
   const history = await readRestoreHistory(options.dir);
   const newest = newestRestored(history);
   assertNotOlder(generation, history, options.allowOlder);
-  if (!options.force && (await exists(paths.database))) {
+  if (!options.force && (await pathExists(paths.database))) {
     throw new BackupError(
       BackupErrorCode.TargetExists,
       `${paths.database} exists: restore into a new directory, or replace it with --force (node stopped)`,
@@ -133,11 +134,11 @@ async function assertKeyFilesAgree(
   paths: ReturnType<typeof nodePaths>,
   trusted: TrustedGeneration,
 ): Promise<void> {
-  if (await exists(paths.dataKey)) {
+  if (await pathExists(paths.dataKey)) {
     const held = await loadDataKey(paths.dataKey).catch(() => undefined);
     if (!held || !sodium.memcmp(held, trusted.keys.dataKey)) throw keyDiffers(paths.dataKey);
   }
-  if (await exists(paths.identityKey)) {
+  if (await pathExists(paths.identityKey)) {
     const held = await readFile(paths.identityKey, 'utf8');
     if (held !== trusted.keys.identityKeyFile) throw keyDiffers(paths.identityKey);
   }
@@ -145,9 +146,9 @@ async function assertKeyFilesAgree(
 
 async function writeKeyFiles(paths: ReturnType<typeof nodePaths>, trusted: TrustedGeneration): Promise<void> {
   await mkdir(join(paths.dataKey, '..'), { recursive: true, mode: 0o700 });
-  if (!(await exists(paths.dataKey)))
+  if (!(await pathExists(paths.dataKey)))
     await writeDataKey(paths.dataKey, trusted.keys.dataKey, { kind: 'file' });
-  if (!(await exists(paths.identityKey)))
+  if (!(await pathExists(paths.identityKey)))
     await writeFileDurably(paths.identityKey, trusted.keys.identityKeyFile, 0o600);
 }
 
@@ -169,11 +170,4 @@ function withDatabase(path: string, work: (db: Database.Database) => void): void
 
 async function removeDatabase(path: string): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) await rm(`${path}${suffix}`, { force: true });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
