@@ -15,6 +15,7 @@ const PURPOSES: Readonly<Record<SmsPurpose, string>> = {
   file_status: 'Suivi de dossier',
   file_lookup_locked: 'Dossier verrouillé (mauvaises réponses)',
   payment_receipt: 'Reçu de paiement',
+  roll_call: 'Recensement de crise',
   other: 'Autre',
 };
 

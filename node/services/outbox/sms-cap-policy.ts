@@ -29,6 +29,8 @@ export const WHEN_CAPPED: Readonly<Record<SmsPurpose, WhenCapped>> = {
   file_status: 'drop',
   file_lookup_locked: 'drop',
   payment_receipt: 'drop',
+  // Never capped (UNCAPPED_PURPOSES in sms-caps.ts): listed because every purpose is.
+  roll_call: 'drop',
   other: 'drop',
 };
 

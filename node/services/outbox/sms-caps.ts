@@ -88,6 +88,17 @@ export const REQUESTED_PURPOSES = [
   'booking_rescheduled',
 ] as const satisfies readonly SmsPurpose[];
 
+/**
+ * Purposes no cap applies to, and which no cap counts. A crisis roll-call (services/roll-calls/)
+ * sends one SMS per phone per roll-call to the mission's own register: numbers the mission
+ * verified, chosen by a consul, never by a stranger's form, so there is nothing to pump. Capped,
+ * it would be dropped exactly when it matters — a phone that got its booking code and reminders
+ * that day, or the thousands of nationals on one operator's prefix (+236 72x) far past the prefix
+ * caps. Not counted either (its SMS keep no cap indexes): otherwise one roll-call would fill the
+ * prefix windows and every reminder and confirmation to that prefix would be dropped for a day.
+ */
+export const UNCAPPED_PURPOSES: ReadonlySet<SmsPurpose> = new Set<SmsPurpose>(['roll_call']);
+
 const REQUESTED = REQUESTED_PURPOSES.map((purpose) => `'${purpose}'`).join(', ');
 // Rolling windows: a cap that reset on the hour would let twice its number through around it.
 const STATEMENTS: Record<SmsCapScope, { phone: string; prefix: string }> = {

@@ -4,7 +4,14 @@ import { decryptField, encryptField, type FieldBinding } from '../../crypto/fiel
 import type { Store } from '../../db/store.js';
 import { lastSmsId, rememberAdmission, takeAdmission } from './sms-admissions.js';
 import { reportSmsStop, smsCapsOf, WHEN_CAPPED, type WhenCapped } from './sms-cap-policy.js';
-import { capReached, type SmsCapReason, type SmsCapScope, smsCapIndexes } from './sms-caps.js';
+import {
+  capReached,
+  type SmsCapIndexes,
+  type SmsCapReason,
+  type SmsCapScope,
+  smsCapIndexes,
+  UNCAPPED_PURPOSES,
+} from './sms-caps.js';
 import { SmsCapError } from './sms-errors.js';
 import { type SmsPurpose, smsPurposeSchema } from './sms-purposes.js';
 
@@ -51,6 +58,7 @@ export function enqueueSms(
   options: EnqueueSmsOptions = {},
 ): number | undefined {
   const sms = smsInputSchema.parse(input);
+  if (UNCAPPED_PURPOSES.has(sms.purpose)) return insertSms(store, sms, now, null);
   const caps = smsCapsOf(store);
   const whenCapped = options.whenCapped ?? WHEN_CAPPED[sms.purpose];
   const scope = scopeOf(whenCapped);
@@ -62,6 +70,11 @@ export function enqueueSms(
     if (whenCapped === 'refuse') throw new SmsCapError(reason);
     return undefined;
   }
+  return insertSms(store, sms, now, indexes);
+}
+
+// Without indexes (an uncapped purpose), the row is counted by no cap's window.
+function insertSms(store: Store, sms: SmsInput, now: Date, indexes: SmsCapIndexes | null): number {
   const at = now.toISOString();
   const id = Number(
     store.db
@@ -69,7 +82,8 @@ export function enqueueSms(
         `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at, to_bidx, prefix_bidx)
          VALUES (x'', x'', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(sms.purpose, sms.ref ?? null, at, at, indexes.to_bidx, indexes.prefix_bidx).lastInsertRowid,
+      .run(sms.purpose, sms.ref ?? null, at, at, indexes?.to_bidx ?? null, indexes?.prefix_bidx ?? null)
+      .lastInsertRowid,
   );
   store.db
     .prepare('UPDATE sms_outbox SET to_enc = ?, text_enc = ? WHERE id = ?')

@@ -11,6 +11,7 @@ export const smsPurposeSchema = z.enum([
   'file_status',
   'file_lookup_locked',
   'payment_receipt',
+  'roll_call',
   'other',
 ]);
 export type SmsPurpose = z.infer<typeof smsPurposeSchema>;
