@@ -6,6 +6,7 @@ import { FILE_ERROR_STATUS } from '../services/files/errors.js';
 import { SMS_ERROR_STATUS } from '../services/outbox/sms-errors.js';
 import { PAYMENT_ERROR_STATUS } from '../services/payments/errors.js';
 import { REGISTRATION_ERROR_STATUS } from '../services/registrations/errors.js';
+import { ROLL_CALL_ERROR_STATUS } from '../services/roll-calls/errors.js';
 import { STAFF_ERROR_STATUS } from '../services/staff/index.js';
 import { PUBLIC_ERROR_STATUS } from './api/public/error-statuses.js';
 import { apiErrors } from './api-errors.js';
@@ -24,6 +25,7 @@ export const NODE_ERROR_CATALOGUE: ReadonlyMap<string, number> = errorCatalogue(
   files: FILE_ERROR_STATUS,
   payments: PAYMENT_ERROR_STATUS,
   registrations: REGISTRATION_ERROR_STATUS,
+  'roll-calls': ROLL_CALL_ERROR_STATUS,
   sms: SMS_ERROR_STATUS,
   staff: STAFF_ERROR_STATUS,
   'staff http': STAFF_HTTP_STATUS,

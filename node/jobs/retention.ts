@@ -5,6 +5,7 @@ import { digestRecord } from '../services/audit/audit-hash.js';
 import { appendAudit } from '../services/audit/audit-log.js';
 import { documentsDir, removeScan } from '../services/files/scan-files.js';
 import { CLOSED_STATES } from '../services/files/workflow.js';
+import { purgeRollCallAnswers } from '../services/roll-calls/index.js';
 
 /**
  * How long the node keeps what it no longer needs, in days. The defaults:
@@ -14,7 +15,9 @@ import { CLOSED_STATES } from '../services/files/workflow.js';
  * - scanned documents of a closed file (rejected or delivered): a year after it closed (long enough
  *   for an appeal or a lost passport; the file, its history and its payments stay);
  * - envelopes the hub acknowledged: 90 days (a hub restored from a dump up to that old asks for them
- *   again: protocol/PROTOCOL.md, "Going back in time").
+ *   again: protocol/PROTOCOL.md, "Going back in time");
+ * - a crisis roll-call's answers (who was reached, who answered what, the replies kept aside):
+ *   90 days after it closed (the follow-up of those who needed help is done; the counts stay).
  * Pending items — undelivered events, unsent SMS — are never purged, whatever their age.
  */
 export const retentionPolicySchema = z.strictObject({
@@ -23,6 +26,7 @@ export const retentionPolicySchema = z.strictObject({
   expiredSessionsDays: z.int().min(0).max(3650).default(7),
   closedFileDocumentsDays: z.int().min(1).max(3650).default(365),
   acknowledgedEnvelopesDays: z.int().min(1).max(3650).default(90),
+  rollCallAnswersDays: z.int().min(1).max(3650).default(90),
 });
 
 /** A validated retention policy. */
@@ -55,6 +59,8 @@ export function purgeExpiredData(
   const { db } = store;
   const { counts, scans } = immediateTransaction(db, () => {
     const scans = deleteClosedFileScans(store, before(policy.closedFileDocumentsDays), now);
+    // Audited per roll-call by the roll-call service, its counts kept as the roll-call's summary.
+    purgeRollCallAnswers(store, before(policy.rollCallAnswersDays), now);
     const counts: PurgeCounts = {
       deliveredEvents: db
         .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')

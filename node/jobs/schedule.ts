@@ -2,6 +2,7 @@ import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { NodeConfig } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import type { Appointments } from '../services/appointments/appointments.js';
+import { closeDueRollCalls } from '../services/roll-calls/index.js';
 import {
   expireAppointmentHolds,
   markMissedAppointments,
@@ -32,6 +33,8 @@ export const JOB_SCHEDULES = {
   'appointment-no-shows': '*/15 * * * *',
   'audit-checkpoint': '0 */6 * * *',
   'stats-snapshot': '*/15 * * * *',
+  // A roll-call closes within a minute of its end: late answers are then kept aside, not counted.
+  'roll-call-close': '* * * * *',
   // The quiet hours of a consulate, and apart, so the backup and the purge never share the disk.
   backup: '30 2 * * *',
   retention: '15 4 * * *',
@@ -56,6 +59,7 @@ export function createJobs(deps: JobsDeps): Record<JobName, GuardedJob> {
     'appointment-no-shows': () => markMissedAppointments(appointments),
     'audit-checkpoint': () => queueAuditCheckpoint(store),
     'stats-snapshot': () => queueStatsSnapshot(store),
+    'roll-call-close': () => closeDueRollCalls(store, new Date()),
     backup: () => backupThenOffsite(deps),
     retention: () => purgeExpiredData(store, deps.retention),
   };

@@ -17,6 +17,7 @@ import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
 import { createRecoveryService, type RecoveryService } from './recovery/recovery-service.js';
 import { createRegistrationService, type RegistrationService } from './registrations/registration-service.js';
+import { createRollCallService, type RollCallService } from './roll-calls/roll-call-service.js';
 import { createSmsStatusService, type SmsStatusService } from './sms/sms-status-service.js';
 import { createStaffService, type StaffService } from './staff/staff-service.js';
 import { createSurveyService, type SurveyService } from './surveys/survey-service.js';
@@ -36,6 +37,7 @@ export interface Domain {
   readonly sms: SmsStatusService;
   readonly recovery: RecoveryService;
   readonly surveys: SurveyService;
+  readonly rollCalls: RollCallService;
   /** What the health probe and the metrics read. */
   readonly health: HealthReadings;
   /** Every committed change, whoever made it: the agents' open screens listen (http/live). */
@@ -81,6 +83,7 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
     sms: createSmsStatusService({ store }),
     recovery: createRecoveryService({ store, now }),
     surveys: createSurveyService({ store, now }),
+    rollCalls: createRollCallService({ store, now }),
     health: createHealthReadings({ store }),
     hasher,
     changes,

@@ -29,6 +29,10 @@ export const PERMISSIONS = {
   'civil_status.manage': ['agent', 'consul'],
   'directives.read': ['agent', 'consul', 'auditor'],
   'directives.acknowledge': ['consul'],
+  // Crisis roll-calls: the consul starts and closes one; the agents follow up on the answers.
+  'roll_calls.manage': ['consul'],
+  'roll_calls.read': ['agent', 'consul'],
+  'roll_calls.follow_up': ['agent', 'consul'],
   // What the hub returned after a restore: the counter staff re-enter it, the auditor reads it.
   'recovery.read': ['agent', 'consul', 'auditor'],
   'recovery.review': ['agent', 'consul'],

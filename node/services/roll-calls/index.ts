@@ -1,0 +1,15 @@
+export { type AnsweredStatus, answerCode } from './answer-code.js';
+export { ROLL_CALL_ERROR_STATUS, RollCallError, RollCallErrorCode } from './errors.js';
+export type { InboundDisposition, InboundOutcome, InboundSms } from './roll-call-answers.js';
+export { closeDueRollCalls, purgeRollCallAnswers, ROLL_CALL_JOB_ACTOR } from './roll-call-close.js';
+export type { RollCall, RollCallCounts } from './roll-call-counts.js';
+export type { KeptReply, RollCallPerson } from './roll-call-follow-up.js';
+export {
+  ROLL_CALL_OUTCOMES,
+  ROLL_CALL_STATUSES,
+  type RollCallOutcome,
+  type RollCallStatus,
+  type Zone,
+} from './roll-call-schema.js';
+export { createRollCallService, type RollCallDeps, type RollCallService } from './roll-call-service.js';
+export type { RollCallReach, RollCallStarter, StartOutcome } from './roll-call-start.js';

@@ -1,0 +1,73 @@
+import type { Store } from '../../db/store.js';
+import { type InboundOutcome, type InboundSms, recordInboundSms } from './roll-call-answers.js';
+import { closeDueRollCalls, closeRollCall } from './roll-call-close.js';
+import { listRollCalls, loadRollCall, type RollCall } from './roll-call-counts.js';
+import {
+  type KeptReply,
+  keptReplies,
+  type RollCallPerson,
+  recordOutcome,
+  rollCallPeople,
+} from './roll-call-follow-up.js';
+import type { RollCallStatus } from './roll-call-schema.js';
+import {
+  queueRollCallSms,
+  type RollCallStarter,
+  type StartOutcome,
+  startRollCall,
+} from './roll-call-start.js';
+
+/** What the roll-call service needs. */
+export interface RollCallDeps {
+  readonly store: Store;
+  readonly now?: () => Date;
+}
+
+/**
+ * Crisis roll-calls: "are you safe?" to the registered nationals of a zone, one SMS per phone,
+ * answers by SMS counted per person. Refusals are RollCallError with stable codes.
+ */
+export interface RollCallService {
+  /** Starts a roll-call (or, with `dryRun`, tells what it would reach); input as the staff API takes it. */
+  start(input: unknown, starter: RollCallStarter): StartOutcome;
+  /** Queues the SMS of the phones not queued yet; how many (none twice). */
+  queue(id: string): number;
+  get(id: string): RollCall;
+  list(limit?: number): RollCall[];
+  /** The people reached, optionally one or those in some statuses, with phone and address. */
+  people(id: string, filter?: { personId?: string; statuses?: readonly RollCallStatus[] }): RollCallPerson[];
+  /** Free-text and late replies, for an agent to read. */
+  replies(id: string): KeptReply[];
+  /** An agent's follow-up of one person (input `{ outcome, status? }`). */
+  recordOutcome(id: string, personId: string, input: unknown, actor: string): RollCallPerson;
+  /** An SMS the gateway received: an answer, free text, late or from an unknown number. */
+  receiveSms(sms: InboundSms): InboundOutcome;
+  /** Closes by hand; false when it was already closed. */
+  close(id: string, actor: string): boolean;
+  /** Closes the roll-calls whose end has come (the job). */
+  closeDue(): string[];
+}
+
+/** Builds the service over a store. */
+export function createRollCallService(deps: RollCallDeps): RollCallService {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  return {
+    start: (input, starter) => startRollCall(store, input, starter, now()),
+    queue: (id) => queueRollCallSms(store, id, now()),
+    get: (id) => loadRollCall(store, id),
+    list: (limit) => listRollCalls(store, limit),
+    people: (id, filter) => {
+      loadRollCall(store, id);
+      return rollCallPeople(store, id, filter);
+    },
+    replies: (id) => {
+      loadRollCall(store, id);
+      return keptReplies(store, id);
+    },
+    recordOutcome: (id, personId, input, actor) => recordOutcome(store, id, personId, input, actor, now()),
+    receiveSms: (sms) => recordInboundSms(store, sms, now()),
+    close: (id, actor) => closeRollCall(store, id, actor, now()),
+    closeDue: () => closeDueRollCalls(store, now()),
+  };
+}
