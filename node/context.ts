@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.js';
 import { readHttpsFiles } from './http/https-options.js';
 import { liveRoutes } from './http/live/live-routes.js';
 import { portalRoutes } from './http/portal/index.js';
+import { smsInboundRoutes } from './http/sms/sms-inbound-routes.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
@@ -53,7 +54,7 @@ export async function createNodeContext(
   const paths = nodePaths(config);
   const store = await openStore({ path: paths.database, dataKey: secrets.dataKey });
   const metrics = createNodeMetrics(config.missionId);
-  const domain = createDomain(store, config);
+  const domain = createDomain(store, config, undefined, secrets);
   domain.sms.onCapped(({ reason, purpose, outcome }) => metrics.smsCapped.inc({ reason, purpose, outcome }));
   // A key rotation certified while the node was stopped, or cut short by a crash, is finished first.
   const identity = promoteNextKey(config, store) ?? secrets.identity;
@@ -135,6 +136,7 @@ export async function createNodeContext(
   await app.register(liveRoutes, staffDeps);
   await app.register(portalRoutes, { domain, config });
   await app.register(ussdRoutes, { domain, config, metrics });
+  await app.register(smsInboundRoutes, { domain, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   let checkpointer: Checkpointer | undefined;

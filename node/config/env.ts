@@ -1,4 +1,5 @@
 import { type NodeConfig, nodeConfigSchema } from './config.js';
+import { STRIPE_SECRET_VARIABLES, type StripeSecretSources } from './stripe-secrets.js';
 
 /**
  * The only reader of the environment on the node side (MISSION_* and the DESIGN's MQTT_URL).
@@ -43,8 +44,22 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     },
     ussd: { token: env.MISSION_USSD_TOKEN, allowFrom: listOf(env.MISSION_USSD_ALLOW_FROM) },
     metrics: { token: env.MISSION_METRICS_TOKEN },
+    stripe:
+      env.MISSION_STRIPE_ENABLED === 'true'
+        ? { returnUrl: env.MISSION_STRIPE_RETURN_URL, apiUrl: env.MISSION_STRIPE_API_URL }
+        : undefined,
     logLevel: env.MISSION_LOG_LEVEL,
   });
+}
+
+/** Where Stripe's secret key and webhook signing secret are read from (values or files). */
+export function stripeSecretSourcesFromEnv(env: NodeJS.ProcessEnv = process.env): StripeSecretSources {
+  return {
+    secretKey: env[STRIPE_SECRET_VARIABLES.secretKey],
+    secretKeyFile: env[STRIPE_SECRET_VARIABLES.secretKeyFile],
+    webhookSecret: env[STRIPE_SECRET_VARIABLES.webhookSecret],
+    webhookSecretFile: env[STRIPE_SECRET_VARIABLES.webhookSecretFile],
+  };
 }
 
 /** A comma-separated list (`MISSION_USSD_ALLOW_FROM=196.12.0.0/24,2001:db8::/32`); unset is none. */

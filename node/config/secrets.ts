@@ -2,12 +2,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { type Identity, importKeyFile, ready } from '../../protocol/index.js';
 import { type KeyOpening, loadDataKey } from '../crypto/key-file.js';
 import { type NodeConfig, nodePaths } from './config.js';
+import { stripeSecretSourcesFromEnv } from './env.js';
 import { askPassphrase } from './passphrase.js';
+import { loadStripeSecrets, type StripeSecrets } from './stripe-secrets.js';
 
 /** The node's secrets, read from files outside the database. Never logged. */
 export interface NodeSecrets {
   readonly identity: Identity;
   readonly dataKey: Uint8Array;
+  /** Present when node.json enables Stripe (`stripe`). */
+  readonly stripe?: StripeSecrets;
 }
 
 /**
@@ -16,14 +20,16 @@ export interface NodeSecrets {
  * says how.
  */
 export async function loadNodeSecrets(
-  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId'>>,
+  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId' | 'stripe'>>,
   opening: KeyOpening = promptingOpening(config.missionId),
 ): Promise<NodeSecrets> {
   await ready();
   const paths = nodePaths(config);
   const info = await stat(paths.identityKey);
   const identity = importKeyFile(await readFile(paths.identityKey, 'utf8'), info.mode, paths.identityKey);
-  return { identity, dataKey: await loadDataKey(paths.dataKey, opening) };
+  const dataKey = await loadDataKey(paths.dataKey, opening);
+  if (config.stripe === undefined) return { identity, dataKey };
+  return { identity, dataKey, stripe: await loadStripeSecrets(stripeSecretSourcesFromEnv()) };
 }
 
 /** The words the agent at the keyboard sees when the node starts. */

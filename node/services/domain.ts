@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { CountryCode } from 'libphonenumber-js';
 import { createPasswordPool, type PasswordHasher } from '../../common/auth/index.js';
 import { missionPrefix, type NodeConfig } from '../config/config.js';
+import type { NodeSecrets } from '../config/secrets.js';
+import { stripeApiOf } from '../config/stripe-config.js';
 import type { Store } from '../db/store.js';
 import { type Appointments, createAppointments } from './appointments/appointments.js';
 import { createMissionHours, type MissionHours } from './appointments/mission-hours.js';
@@ -13,6 +15,8 @@ import { createFileService, type FileService } from './files/file-service.js';
 import { createHealthReadings, type HealthReadings } from './health/health-readings.js';
 import { bindSmsCaps } from './outbox/sms-cap-policy.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
+import type { PaymentProvider } from './payments/provider.js';
+import { StripeProvider } from './payments/providers/stripe-provider.js';
 import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
 import { createRecoveryService, type RecoveryService } from './recovery/recovery-service.js';
@@ -48,8 +52,13 @@ export interface Domain {
   close(): Promise<void>;
 }
 
-/** Builds every domain service from the configuration. */
-export function createDomain(store: Store, config: NodeConfig, now: () => Date = () => new Date()): Domain {
+/** Builds every domain service from the configuration (and the providers' secrets, where enabled). */
+export function createDomain(
+  store: Store,
+  config: NodeConfig,
+  now: () => Date = () => new Date(),
+  secrets: Pick<NodeSecrets, 'stripe'> = {},
+): Domain {
   const defaultRegion = config.region as CountryCode;
   const prefix = missionPrefix(config);
   const people = createPeopleRepository({ store, defaultRegion, now });
@@ -71,7 +80,9 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
       timeZone: config.timeZone,
       files,
       people,
-      providers: simulatedProvider ? [simulatedProvider] : [],
+      providers: [simulatedProvider as PaymentProvider | undefined, stripeProvider(config, secrets)].filter(
+        isProvider,
+      ),
       now,
     }),
     registrations: createRegistrationService({ store, defaultRegion, now }),
@@ -93,4 +104,25 @@ export function createDomain(store: Store, config: NodeConfig, now: () => Date =
       await hasher.close();
     },
   };
+}
+
+// node.json enables Stripe; its keys come with the secrets, and a node enabled without them fails to start.
+function stripeProvider(
+  config: NodeConfig,
+  secrets: Pick<NodeSecrets, 'stripe'>,
+): StripeProvider | undefined {
+  if (config.stripe === undefined) return undefined;
+  if (secrets.stripe === undefined)
+    throw new TypeError('Stripe is enabled in the configuration without its keys');
+  const api = stripeApiOf(config.stripe);
+  return new StripeProvider({
+    ...secrets.stripe,
+    toleranceSeconds: config.stripe.toleranceSeconds,
+    ...(config.stripe.returnUrl === undefined ? {} : { returnUrl: config.stripe.returnUrl }),
+    ...(api === undefined ? {} : { api }),
+  });
+}
+
+function isProvider(provider: PaymentProvider | undefined): provider is PaymentProvider {
+  return provider !== undefined;
 }

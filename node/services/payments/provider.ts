@@ -36,10 +36,36 @@ export interface ProviderEvent {
 /** Why a webhook was refused before anything was applied. */
 export type WebhookRefusal = 'bad_signature' | 'stale_timestamp' | 'malformed';
 
+/** An authentic event of a type the node does not act on (a provider sends many kinds). */
+export interface IgnoredEvent {
+  readonly eventId: string;
+  /** The provider's own name of the type, as received. */
+  readonly type: string;
+}
+
 /** The result of verifying a webhook: untrusted input, so a union to branch on. */
 export type WebhookVerification =
   | { readonly ok: true; readonly event: ProviderEvent }
+  /** Signed and fresh, but nothing for the node to do: answered 2xx so the provider stops resending. */
+  | { readonly ok: true; readonly ignored: IgnoredEvent }
   | { readonly ok: false; readonly reason: WebhookRefusal };
+
+/** A refund the node has recorded, to be sent through the provider that took the payment. */
+export interface RefundRequest {
+  /** The node's id of the refund: the provider's key of idempotence, so it is never sent twice. */
+  readonly refundId: string;
+  /** The provider's reference of the paid checkout (the payment's provider_ref). */
+  readonly providerRef: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+}
+
+/** The provider's record of a refund. */
+export interface ProviderRefund {
+  readonly providerRefundRef: string;
+  /** As the provider says; `pending` refunds complete later on its side. */
+  readonly status: 'pending' | 'succeeded' | 'failed' | 'canceled' | 'requires_action';
+}
 
 /**
  * An online payment provider (card, mobile money). Adapters translate the provider's API and
@@ -51,4 +77,9 @@ export interface PaymentProvider {
   createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
   /** Checks the signature and freshness, then parses; never throws on untrusted input. */
   verifyWebhook(request: WebhookRequest, now: Date): WebhookVerification;
+  /**
+   * Refunds through the provider's API, where it has one. The same `refundId` asked again (a retry,
+   * a crash before the answer) finds the refund already made instead of making a second one.
+   */
+  refund?(request: RefundRequest): Promise<ProviderRefund>;
 }

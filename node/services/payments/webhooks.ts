@@ -17,7 +17,9 @@ export type WebhookOutcome =
   /** Another event already settled this checkout. */
   | 'checkout_settled'
   /** The amount or currency differs from the checkout's: nothing recorded, for the consul to look at. */
-  | 'amount_mismatch';
+  | 'amount_mismatch'
+  /** Authentic, of a type the node does not act on: only its id is kept, so a resend is a duplicate. */
+  | 'ignored';
 
 /** The answer to a webhook: the HTTP layer replies 2xx to all but `rejected`. */
 export type WebhookResult =
@@ -58,17 +60,20 @@ export function applyWebhook(
       .run(provider.name, verification.reason, bodyDigest(request.rawBody), now.toISOString());
     return { status: 'rejected', reason: verification.reason };
   }
-  const { event } = verification;
+  const eventId = 'event' in verification ? verification.event.eventId : verification.ignored.eventId;
   return immediateTransaction(ctx.store.db, (): WebhookResult => {
     const seen = ctx.store.db
       .prepare('SELECT 1 FROM webhook_events WHERE provider = ? AND event_id = ?')
-      .get(provider.name, event.eventId);
-    if (seen !== undefined) return { status: 'duplicate', eventId: event.eventId };
-    const { outcome, paymentId } = applyEvent(ctx, provider.name, event, now);
+      .get(provider.name, eventId);
+    if (seen !== undefined) return { status: 'duplicate', eventId };
+    const { outcome, paymentId } =
+      'event' in verification
+        ? applyEvent(ctx, provider.name, verification.event, now)
+        : { outcome: 'ignored' as const, paymentId: undefined };
     ctx.store.db
       .prepare('INSERT INTO webhook_events (provider, event_id, outcome, received_at) VALUES (?, ?, ?, ?)')
-      .run(provider.name, event.eventId, outcome, now.toISOString());
-    return { status: 'applied', eventId: event.eventId, outcome, ...(paymentId ? { paymentId } : {}) };
+      .run(provider.name, eventId, outcome, now.toISOString());
+    return { status: 'applied', eventId, outcome, ...(paymentId ? { paymentId } : {}) };
   });
 }
 
