@@ -40,12 +40,13 @@ CREATE TABLE roll_call_phones (
   PRIMARY KEY (roll_call_id, phone_bidx)
 ) STRICT, WITHOUT ROWID;
 
--- One row per registered person reached, with their answer and an agent's follow-up.
+-- One row per registered person of the zone, with their answer and an agent's follow-up. Those
+-- without a phone are here too (phone_bidx NULL): no SMS reaches them, an agent's visit may.
 CREATE TABLE roll_call_targets (
   roll_call_id TEXT NOT NULL REFERENCES roll_calls (id),
   person_id TEXT NOT NULL REFERENCES people (id),
   registration_id TEXT NOT NULL REFERENCES registrations (id),
-  phone_bidx BLOB NOT NULL,
+  phone_bidx BLOB,
   status TEXT NOT NULL DEFAULT 'no_answer'
     CHECK (status IN ('no_answer', 'safe', 'need_help', 'not_in_zone')),
   answered_at TEXT,

@@ -5,10 +5,12 @@ export { closeDueRollCalls, purgeRollCallAnswers, ROLL_CALL_JOB_ACTOR } from './
 export type { RollCall, RollCallCounts } from './roll-call-counts.js';
 export type { KeptReply, RollCallPerson } from './roll-call-follow-up.js';
 export {
+  outcomeSchema,
   ROLL_CALL_OUTCOMES,
   ROLL_CALL_STATUSES,
   type RollCallOutcome,
   type RollCallStatus,
+  startRollCallSchema,
   type Zone,
 } from './roll-call-schema.js';
 export { createRollCallService, type RollCallDeps, type RollCallService } from './roll-call-service.js';

@@ -95,7 +95,7 @@ function reachOf(plan: TargetPlan): RollCallReach {
     people: plan.people,
     phones: plan.phones.length,
     sms: plan.phones.length,
-    withoutPhone: plan.withoutPhone,
+    withoutPhone: plan.withoutPhone.length,
   };
 }
 
@@ -116,6 +116,7 @@ function insertTargets(store: Store, id: string, plan: TargetPlan): void {
     for (const person of entry.people)
       target.run(id, person.personId, person.registrationId, entry.phoneBidx);
   }
+  for (const person of plan.withoutPhone) target.run(id, person.personId, person.registrationId, null);
 }
 
 /** Where a roll-call phone's ciphertext is bound: the roll-call and the phone's index. */

@@ -25,7 +25,7 @@ export interface TargetPlan {
   readonly phones: readonly TargetPhone[];
   readonly people: number;
   /** Registered nationals of the zone without a phone: for agents to reach otherwise. */
-  readonly withoutPhone: number;
+  readonly withoutPhone: readonly TargetPerson[];
 }
 
 /**
@@ -43,7 +43,9 @@ interface TargetRow extends PersonRow {
 /**
  * The registered nationals of a zone, grouped by phone. Addresses are free text, encrypted: the
  * zone is matched on the decrypted address, a city or region counting when its words appear in it
- * as whole words, case and accents aside (`Yaounde` matches `Bastos, Yaoundé`).
+ * as whole words, case and accents aside (`Yaounde` matches `Bastos, Yaoundé`). A street named
+ * after a city matches it too (`rue de Paris, Créteil` is in Paris): the dry run's counts are
+ * there to catch that before the SMS go.
  */
 export function planTargets(store: Store, zone: Zone): TargetPlan {
   const rows = store.db
@@ -55,7 +57,7 @@ export function planTargets(store: Store, zone: Zone): TargetPlan {
   const inZone = zoneMatcher(zone);
   const phones = new Map<string, { phone: string; phoneBidx: Uint8Array; people: TargetPerson[] }>();
   const seen = new Set<string>();
-  let withoutPhone = 0;
+  const withoutPhone: TargetPerson[] = [];
   let people = 0;
   for (const row of rows) {
     if (seen.has(row.id)) continue;
@@ -63,18 +65,19 @@ export function planTargets(store: Store, zone: Zone): TargetPlan {
     const person = decodePerson(store.keys, row);
     if (!inZone(person.address)) continue;
     people += 1;
-    if (person.phone === undefined || row.phone_bidx === null) {
-      withoutPhone += 1;
-      continue;
-    }
-    const key = Buffer.from(row.phone_bidx).toString('hex');
-    const entry = phones.get(key) ?? { phone: person.phone, phoneBidx: row.phone_bidx, people: [] };
-    entry.people.push({
+    const target = {
       personId: row.id,
       registrationId: row.registration_id,
       name: `${person.givenNames} ${person.familyName}`,
       language: languageOf(row.languages),
-    });
+    };
+    if (person.phone === undefined || row.phone_bidx === null) {
+      withoutPhone.push(target);
+      continue;
+    }
+    const key = Buffer.from(row.phone_bidx).toString('hex');
+    const entry = phones.get(key) ?? { phone: person.phone, phoneBidx: row.phone_bidx, people: [] };
+    entry.people.push(target);
     phones.set(key, entry);
   }
   const grouped = [...phones.values()].map((entry) => ({
