@@ -30,8 +30,14 @@ import type {
   CreateInvoiceInput,
   RefundInput,
 } from './payment-schema.js';
-import type { PaymentProvider, WebhookRequest } from './provider.js';
-import { type Refund, recordRefund, selectCashRefundsOfDay, selectRefundsOfInvoice } from './refunds.js';
+import type { PaymentProvider, ProviderRefund, WebhookRequest } from './provider.js';
+import {
+  type Refund,
+  recordRefund,
+  selectCashRefundsOfDay,
+  selectRefundsOfInvoice,
+  sendProviderRefund,
+} from './refunds.js';
 import { applyWebhook, type WebhookResult, webhookRejections } from './webhooks.js';
 
 /** What the payments service needs. */
@@ -57,6 +63,8 @@ export interface PaymentService {
   getPayment(paymentId: string): Payment | undefined;
   paymentsOfInvoice(invoiceId: string): Payment[];
   recordRefund(input: RefundInput, actor: string): Refund;
+  /** Sends a recorded `provider` refund through the provider's API; again after a failure, never twice. */
+  sendProviderRefund(refundId: string): Promise<ProviderRefund>;
   refundsOfInvoice(invoiceId: string): Refund[];
   cashRefundsOfDay(day: { businessDate: string; currency: string; cashbox: string }): Refund[];
   cashDaySummary(input: CashDayInput): CashDaySummary;
@@ -91,6 +99,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     getPayment: (paymentId) => selectPayment(ctx.store, paymentId),
     paymentsOfInvoice: (invoiceId) => selectPaymentsOfInvoice(ctx.store, invoiceId),
     recordRefund: (input, actor) => recordRefund(ctx, input, actor),
+    sendProviderRefund: (refundId) => sendProviderRefund(ctx, refundId),
     refundsOfInvoice: (invoiceId) => selectRefundsOfInvoice(ctx.store, invoiceId),
     cashRefundsOfDay: (day) => selectCashRefundsOfDay(ctx.store, day),
     cashDaySummary: (input) => cashDaySummary(ctx, input),

@@ -3,12 +3,14 @@ import { decryptField, encryptField, type FieldBinding } from '../../crypto/fiel
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { assertCashDayOpen } from './cash-payments.js';
+import { providerNamed } from './checkouts.js';
 import { PaymentError, PaymentErrorCode } from './errors.js';
 import { MoneyEvent, recordMoneyChange } from './money-records.js';
 import { type Payment, selectPayment } from './money-rows.js';
 import { allocateNumber } from './number-series.js';
 import { businessDate, type PaymentContext } from './payment-context.js';
 import { type RefundInput, refundSchema } from './payment-schema.js';
+import type { ProviderRefund } from './provider.js';
 
 /** A refund as recorded (its reason stays encrypted in the store; agents read it on the voucher). */
 export interface Refund {
@@ -55,6 +57,34 @@ export function recordRefund(ctx: PaymentContext, input: RefundInput, actor: str
     recordRefundChange(ctx, payment, refund);
     return refund;
   });
+}
+
+/**
+ * Sends a refund recorded with method `provider` through the provider's API, once the refund is
+ * committed (a network call, outside any transaction). Safe to call again after a failure or a
+ * crash: the provider keys the refund by our refund id, so it is never made twice.
+ */
+export async function sendProviderRefund(ctx: PaymentContext, refundId: string): Promise<ProviderRefund> {
+  const row = ctx.store.db
+    .prepare(
+      `SELECT r.method, r.amount_minor AS amountMinor, r.currency, p.provider, p.provider_ref AS providerRef
+       FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = ?`,
+    )
+    .get(refundId) as
+    | {
+        method: string;
+        amountMinor: number;
+        currency: string;
+        provider: string | null;
+        providerRef: string | null;
+      }
+    | undefined;
+  if (!row) throw new TypeError(`no refund ${refundId}`);
+  const provider = row.provider === null ? undefined : providerNamed(ctx, row.provider);
+  if (row.method !== 'provider' || !provider?.refund || row.providerRef === null)
+    throw new PaymentError(PaymentErrorCode.RefundMethodNotPossible, 'not a refund the provider can make');
+  const { amountMinor, currency, providerRef } = row;
+  return provider.refund({ refundId, providerRef, amountMinor, currency });
 }
 
 /** The payment, or a PaymentError payment_not_found. */
