@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DocumentNumberSchema } from './mrz-text.js';
+
+const Pem = z
+  .string()
+  .regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'a PEM certificate');
+const Instant = z.iso.datetime({ offset: true });
+
+/**
+ * What a border post needs to check seals with no network, as the hub publishes it: the CSCA
+ * certificate(s), the barcode signer certificates they issued, the revoked signers (a CRL's list
+ * of serial numbers) and the revoked documents, with the date the bundle was made.
+ */
+export const TrustBundleSchema = z.object({
+  format: z.literal('econsulat-vds-trust/1'),
+  /** When the hub made this bundle: a verifier shows it, revocations after it are unknown. */
+  issuedAt: Instant,
+  cscaCertificates: z.array(Pem).min(1),
+  signerCertificates: z.array(Pem),
+  revokedSigners: z.array(
+    z.object({
+      /** The signer certificate's serial number in hex (its certificate reference). */
+      serialNumber: z.string().regex(/^[0-9A-Fa-f]{1,40}$/),
+      revokedAt: Instant,
+    }),
+  ),
+  revokedDocuments: z.array(
+    z.object({
+      documentType: z.enum(['visa', 'emergency_travel_document']),
+      /** The number in the document's MRZ (the visa's or the laissez-passer's own number). */
+      documentNumber: DocumentNumberSchema,
+      revokedAt: Instant,
+    }),
+  ),
+});
+
+export type TrustBundle = z.input<typeof TrustBundleSchema>;
