@@ -10,6 +10,7 @@ import { DOCUMENT_UPLOAD_TYPES, mediaTypeOf, staffFileDocumentRoutes } from './f
 import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
+import { staffRollCallRoutes } from './roll-call-routes.js';
 import { staffSmsRoutes } from './sms-routes.js';
 
 export { requireSession, requireStaff, SESSION_COOKIE } from '../../staff/staff-auth.js';
@@ -57,6 +58,7 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       await scope.register(staffDirectiveRoutes, deps);
       await scope.register(staffAdminRoutes, deps);
       await scope.register(staffSmsRoutes, deps);
+      await scope.register(staffRollCallRoutes, deps);
     },
     { prefix: '/api/v1/staff' },
   );
