@@ -15,6 +15,7 @@ import { healthRoutes } from './http/health.js';
 import { readHttpsFiles } from './http/https-options.js';
 import { liveRoutes } from './http/live/live-routes.js';
 import { portalRoutes } from './http/portal/index.js';
+import { smsInboundRoutes } from './http/sms/sms-inbound-routes.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
@@ -135,6 +136,7 @@ export async function createNodeContext(
   await app.register(liveRoutes, staffDeps);
   await app.register(portalRoutes, { domain, config });
   await app.register(ussdRoutes, { domain, config, metrics });
+  await app.register(smsInboundRoutes, { domain, config });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   let checkpointer: Checkpointer | undefined;
