@@ -115,7 +115,7 @@ describe.each(storeBackends('hub off-site transfer'))(
         generation: 1,
         bytes: generation.manifest.bytes,
       });
-      // Every chunk acknowledged before the status went: a full batch of 64, the rest flushed with it.
+      // Every chunk acknowledged before the status went, each with the batch it was stored in.
       expect([...node.acked.keys()].sort()).toEqual(
         generation.chunks.map((c) => toBase64Url(chunkAddress(c))).sort(),
       );

@@ -5,7 +5,7 @@ import {
   type PublicIdentity,
 } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
-import { type ChunkOutcome, storeChunk } from '../services/offsite/store-chunk.js';
+import { type BatchOutcome, storeChunks } from '../services/offsite/store-chunk.js';
 
 /** What the receiver needs from the link around it. */
 export interface BackupReceiverOptions {
@@ -20,101 +20,105 @@ export interface BackupReceiverOptions {
   /** Told of each frame: kept (written) or dropped (not a chunk, or no pending generation lacks it). */
   readonly onChunk?: (missionId: string, kept: boolean, bytes: number) => void;
   readonly onError?: (error: Error) => void;
-  /**
-   * Acknowledgements go out when a mission's queue of frames empties, and meanwhile every `ackBatch`
-   * chunks or `ackDelayMs`, whichever first.
-   */
-  readonly ackBatch?: number;
-  readonly ackDelayMs?: number;
+  /** At most this many frames, and about this many bytes, are stored in one transaction. */
+  readonly batchFrames?: number;
+  readonly batchBytes?: number;
   readonly now?: () => Date;
 }
 
 /**
  * The hub's side of the backup topics: each mission's chunk frames stored in arrival order (missions
- * in parallel, and apart from the link's envelopes, which never wait behind a transfer), their
- * acknowledgements batched, and a generation made whole announced to its mission.
+ * in parallel, and apart from the link's envelopes, which never wait behind a transfer). The frames
+ * that arrive while a batch is being written make the next batch, one transaction each, and each
+ * batch is acknowledged as soon as it is committed: the sender keeps a window of frames in flight
+ * and sends more as acknowledgements free it, so writing and sending overlap.
  */
 export class BackupReceiver {
-  private readonly queues = new Map<string, Promise<void>>();
-  /** Acknowledgements not yet sent, by mission, then by generation. */
-  private readonly acks = new Map<string, Map<number, Uint8Array[]>>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Frames taken and not yet stored, by mission. */
+  private readonly waiting = new Map<string, Uint8Array[]>();
+  /** The mission's loop storing its waiting frames, while one runs. */
+  private readonly draining = new Map<string, Promise<void>>();
 
   constructor(private readonly options: BackupReceiverOptions) {}
 
   /** Takes one frame from `…/<missionId>/backup`; never throws. */
   take(missionId: string, frame: Uint8Array): void {
-    const previous = this.queues.get(missionId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.store(missionId, frame))
-      .catch((error: unknown) => this.options.onError?.(error as Error));
-    this.queues.set(missionId, next);
-    void next.finally(() => {
-      if (this.queues.get(missionId) !== next) return;
-      this.queues.delete(missionId);
-      // Nothing more of this mission waits: acknowledge now rather than at the timer. The sender
-      // keeps a few frames in flight and waits for their acknowledgements before sending more, so a
-      // batch held for its delay would pace the whole transfer (13 chunks a second, measured).
-      this.flush(missionId);
-    });
+    const waiting = this.waiting.get(missionId) ?? [];
+    waiting.push(frame);
+    this.waiting.set(missionId, waiting);
+    if (!this.draining.has(missionId)) this.draining.set(missionId, this.drain(missionId));
   }
 
-  /** Waits for the frames being stored, then sends every acknowledgement still held. */
+  /** Waits for the frames taken to be stored and acknowledged. */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()]);
-    for (const missionId of [...this.acks.keys()]) this.flush(missionId);
+    while (this.draining.size > 0) await Promise.allSettled([...this.draining.values()]);
   }
 
-  private async store(missionId: string, frame: Uint8Array): Promise<void> {
-    const chunk = decodeChunkFrame(frame);
-    if (!chunk) {
-      this.options.onChunk?.(missionId, false, frame.length);
-      return;
+  private async drain(missionId: string): Promise<void> {
+    // The frames read from the socket in this turn of the event loop make the first batch, rather
+    // than the first of them alone.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    for (let batch = this.nextBatch(missionId); batch.length > 0; batch = this.nextBatch(missionId)) {
+      try {
+        await this.store(missionId, batch);
+      } catch (error) {
+        // Nothing of the batch was committed nor acknowledged: the node sends those chunks again
+        // once their acknowledgement is overdue.
+        this.options.onError?.(error as Error);
+      }
     }
+    this.draining.delete(missionId);
+  }
+
+  private nextBatch(missionId: string): Uint8Array[] {
+    const waiting = this.waiting.get(missionId) ?? [];
+    const maxFrames = this.options.batchFrames ?? 64;
+    const maxBytes = this.options.batchBytes ?? 8 * 1024 * 1024;
+    let count = 0;
+    let bytes = 0;
+    while (count < waiting.length && count < maxFrames && (count === 0 || bytes < maxBytes)) {
+      bytes += waiting[count]?.length ?? 0;
+      count += 1;
+    }
+    const batch = waiting.splice(0, count);
+    if (waiting.length === 0) this.waiting.delete(missionId);
+    return batch;
+  }
+
+  private async store(missionId: string, frames: readonly Uint8Array[]): Promise<void> {
+    const chunks: Uint8Array[] = [];
+    for (const frame of frames) {
+      const chunk = decodeChunkFrame(frame);
+      if (chunk) chunks.push(chunk);
+      else this.options.onChunk?.(missionId, false, frame.length);
+    }
+    if (chunks.length === 0) return;
     const now = this.options.now?.() ?? new Date();
     const mission = this.options.keyOf(missionId);
     const sealer = mission ? { hub: this.options.hub, mission } : undefined;
-    const outcome = await storeChunk(this.options.db, missionId, chunk, now, sealer);
-    this.options.onChunk?.(missionId, outcome.kept, chunk.length);
+    const outcome = await storeChunks(this.options.db, missionId, chunks, now, sealer);
+    chunks.forEach((chunk, i) => {
+      this.options.onChunk?.(missionId, outcome.verdicts[i]?.kept === true, chunk.length);
+    });
     this.acknowledge(missionId, outcome);
   }
 
-  private acknowledge(missionId: string, outcome: ChunkOutcome): void {
-    const generation = outcome.kept ? outcome.generation : outcome.ackGeneration;
-    if (generation !== undefined) this.hold(missionId, generation, outcome.address);
-    if (!outcome.kept || outcome.completed.length === 0) return;
-    // The last acknowledgements before the status, so that the node sees every chunk taken first.
-    this.flush(missionId);
+  /** The batch's acknowledgements, one frame per generation, then the statuses of the generations made whole. */
+  private acknowledge(missionId: string, outcome: BatchOutcome): void {
+    const byGeneration = new Map<number, Uint8Array[]>();
+    for (const verdict of outcome.verdicts) {
+      const generation = verdict.kept ? verdict.generation : verdict.ackGeneration;
+      if (generation === undefined) continue;
+      const addresses = byGeneration.get(generation) ?? [];
+      addresses.push(verdict.address);
+      byGeneration.set(generation, addresses);
+    }
+    // The acknowledgements before the status, so that the node sees every chunk taken first.
+    for (const [generation, addresses] of byGeneration) {
+      this.options.publishAck(missionId, encodeAckFrame(generation, addresses));
+    }
     for (const { envelope } of outcome.completed) {
       if (envelope) this.options.publishDown(missionId, envelope);
-    }
-  }
-
-  private hold(missionId: string, generation: number, address: Uint8Array): void {
-    const byGeneration = this.acks.get(missionId) ?? new Map<number, Uint8Array[]>();
-    this.acks.set(missionId, byGeneration);
-    const addresses = byGeneration.get(generation) ?? [];
-    addresses.push(address);
-    byGeneration.set(generation, addresses);
-    const held = [...byGeneration.values()].reduce((sum, list) => sum + list.length, 0);
-    if (held >= (this.options.ackBatch ?? 64)) {
-      this.flush(missionId);
-      return;
-    }
-    if (!this.timers.has(missionId)) {
-      const timer = setTimeout(() => this.flush(missionId), this.options.ackDelayMs ?? 500);
-      timer.unref();
-      this.timers.set(missionId, timer);
-    }
-  }
-
-  private flush(missionId: string): void {
-    clearTimeout(this.timers.get(missionId));
-    this.timers.delete(missionId);
-    const byGeneration = this.acks.get(missionId);
-    this.acks.delete(missionId);
-    for (const [generation, addresses] of byGeneration ?? []) {
-      this.options.publishAck(missionId, encodeAckFrame(generation, addresses));
     }
   }
 }

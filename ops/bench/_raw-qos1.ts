@@ -7,13 +7,13 @@ import { until } from './link-pair.js';
 
 /**
  * Seconds to publish frames of `sizes` (chunk bytes, each framed as a chunk frame) at QoS 1 from the
- * mission to a plain subscriber, `window` unacknowledged at a time. The broker is the embedded one
+ * mission to a plain subscriber, with the off-site sender's window of unacknowledged frames. The broker is the embedded one
  * with the pair's trust and access rules, started afresh so that no hub process takes the frames.
  */
 export async function rawQos1Seconds(
   pair: Pick<BenchPair, 'hub' | 'mission' | 'trust'>,
   sizes: readonly number[],
-  window: number,
+  window: { readonly frames: number; readonly bytes: number },
 ): Promise<number> {
   const broker = await startBroker({
     host: '127.0.0.1',
@@ -37,15 +37,27 @@ export async function rawQos1Seconds(
     createBrokerToken(pair.mission, Date.now()),
   );
   const frames = framesBySize(sizes);
-  let next = 0;
+  let inFlight = 0;
+  let inFlightBytes = 0;
+  let freed: (() => void) | undefined;
   const start = process.hrtime.bigint();
-  const sender = async () => {
-    while (next < sizes.length) {
-      const frame = frames.get(sizes[next++] ?? 0);
-      if (frame) await publisher.publishAsync(topic, frame, { qos: 1 });
+  for (const size of sizes) {
+    const frame = frames.get(size);
+    if (!frame) continue;
+    // The sender's rule: at most `frames` unacknowledged, and past the first, at most `bytes`.
+    while (inFlight >= window.frames || (inFlight > 0 && inFlightBytes >= window.bytes)) {
+      await new Promise<void>((resolve) => {
+        freed = resolve;
+      });
     }
-  };
-  await Promise.all(Array.from({ length: window }, sender));
+    inFlight += 1;
+    inFlightBytes += frame.length;
+    void publisher.publishAsync(topic, frame, { qos: 1 }).then(() => {
+      inFlight -= 1;
+      inFlightBytes -= frame.length;
+      freed?.();
+    });
+  }
   await until(() => received >= sizes.length);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await publisher.endAsync(true);

@@ -3,6 +3,7 @@ import { offsiteSettingsOf } from '../../hub/services/offsite/offsite-settings.j
 import { readChunk, readManifest } from '../../hub/services/offsite/restore-reads.js';
 import { createOffsiteBackups, type OffsiteBackups } from '../../node/backup/offsite/offsite-service.js';
 import { restoreFromOffsite } from '../../node/backup/offsite/restore-offsite.js';
+import { OFFSITE_WINDOW } from '../../node/backup/offsite/sender.js';
 import type { HubLink } from '../../node/link/hub-connection.js';
 import { createOffsiteLink, liveBacklog, type OffsiteLink } from '../../node/link/offsite-attachment.js';
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
@@ -23,8 +24,6 @@ const CHANGES = 1_000;
 /** The policy's pace: the bench measures what the path can do, not the default throttle. */
 const RATE = 1_000_000_000;
 const RAW_ROUNDS = 3;
-/** The sender's window of unacknowledged frames (node/backup/offsite/sender.ts), given to the baseline too. */
-const WINDOW = 8;
 
 interface Generation {
   readonly generation: number;
@@ -156,7 +155,8 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
   const first = await sendGeneration(pair, offsite, offsiteLink);
   const sizesSent = await chunkSizes(pair);
   const raw: number[] = [];
-  for (let round = 0; round < RAW_ROUNDS; round++) raw.push(await rawQos1Seconds(pair, sizesSent, WINDOW));
+  for (let round = 0; round < RAW_ROUNDS; round++)
+    raw.push(await rawQos1Seconds(pair, sizesSent, OFFSITE_WINDOW));
   createFiles(pair.store, CHANGES, fileCount);
   const increment = await sendGeneration(pair, offsite, offsiteLink);
   await link.stop();
@@ -172,7 +172,7 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
       `sent and stored in ${first.transferSeconds.toFixed(2)} s: ${mbps(first.sentBytes, first.transferSeconds)}`,
   );
   console.log(
-    `raw QoS 1, the same ${figure(sizesSent.length)} frames, window ${WINDOW}: median ${rawMedian.toFixed(2)} s ` +
+    `raw QoS 1, the same ${figure(sizesSent.length)} frames, window ${OFFSITE_WINDOW.frames} frames or ${figure(OFFSITE_WINDOW.bytes)} B: median ${rawMedian.toFixed(2)} s ` +
       `(rounds: ${raw.map((s) => s.toFixed(2)).join(', ')}): ${mbps(first.sentBytes, rawMedian)}`,
   );
   console.log(

@@ -10,14 +10,13 @@ import { sealAndHold } from '../outbound.js';
 import { isLacking, markStored } from './generation-state.js';
 
 /** What became of one chunk frame. */
-export type ChunkOutcome =
-  /** Written: a pending generation lacked it. `completed` are the generations it made whole. */
+export type ChunkVerdict =
+  /** Written: a pending generation lacked it. */
   | {
       readonly kept: true;
       readonly address: Uint8Array;
       /** The newest generation that lacked it: the one its acknowledgement names. */
       readonly generation: number;
-      readonly completed: readonly { readonly status: OffsiteStatus; readonly envelope?: Uint8Array }[];
     }
   /**
    * Not written: no pending generation lacks it (a flipped byte, another mission's chunk, a chunk
@@ -26,22 +25,30 @@ export type ChunkOutcome =
    */
   | { readonly kept: false; readonly address: Uint8Array; readonly ackGeneration?: number };
 
+/** A generation made whole, with its `stored` status sealed down when a sealer was given. */
+export interface CompletedGeneration {
+  readonly status: OffsiteStatus;
+  readonly envelope?: Uint8Array;
+}
+
+/** One chunk's verdict and, when it was kept, the generations it made whole. */
+export type ChunkOutcome =
+  | (Extract<ChunkVerdict, { kept: true }> & { readonly completed: readonly CompletedGeneration[] })
+  | Extract<ChunkVerdict, { kept: false }>;
+
+/** What became of a batch of chunk frames: a verdict each, in order, and the generations made whole. */
+export interface BatchOutcome {
+  readonly verdicts: readonly ChunkVerdict[];
+  readonly completed: readonly CompletedGeneration[];
+}
+
 /** The hub and the mission's key in force: to seal the `stored` status of a generation made whole. */
 export interface StatusSealer {
   readonly hub: Identity;
   readonly mission: PublicIdentity;
 }
 
-/**
- * One sealed chunk from a mission's backup topic, in one transaction: its address is computed here
- * (never taken from the sender), and it is written only if a pending generation of that mission
- * lacks that address. A generation left lacking nothing becomes stored; its `stored` status is then
- * held on the channel in a transaction of its own, so that no chunk's transaction waits for the
- * channel's row while holding the generations' (the ingest takes them the other way round). Were
- * the hub to stop between the two, the node's manifest, sent again, is answered `stored`. The
- * mission's pending generations are locked first, so that two hub processes storing its last two
- * chunks cannot both miss the moment it became whole.
- */
+/** One sealed chunk from a mission's backup topic: `storeChunks` with a batch of one. */
 export async function storeChunk(
   db: Database,
   missionId: string,
@@ -49,9 +56,33 @@ export async function storeChunk(
   now: Date,
   sealer?: StatusSealer,
 ): Promise<ChunkOutcome> {
-  const address = chunkAddress(chunk);
-  const outcome = await db.transaction((tx) => keepIfLacked(tx, missionId, address, chunk, now));
-  if (!outcome.kept || !sealer || outcome.completed.length === 0) return outcome;
+  const { verdicts, completed } = await storeChunks(db, missionId, [chunk], now, sealer);
+  const [verdict] = verdicts;
+  if (!verdict) throw new TypeError('a batch of one chunk had no verdict');
+  return verdict.kept ? { ...verdict, completed } : verdict;
+}
+
+/**
+ * Sealed chunks from a mission's backup topic, in one transaction (one commit, so one flush to
+ * disk, for the batch: per chunk, that flush was most of the transfer's time). Each address is
+ * computed here (never taken from the sender), and a chunk is written only if a pending generation
+ * of that mission lacks that address. A generation left lacking nothing becomes stored; its
+ * `stored` status is then held on the channel in a transaction of its own, so that no chunk's
+ * transaction waits for the channel's row while holding the generations' (the ingest takes them
+ * the other way round). Were the hub to stop between the two, the node's manifest, sent again, is
+ * answered `stored`. The mission's pending generations are locked first, so that two hub processes
+ * storing its last two chunks cannot both miss the moment it became whole.
+ */
+export async function storeChunks(
+  db: Database,
+  missionId: string,
+  chunks: readonly Uint8Array[],
+  now: Date,
+  sealer?: StatusSealer,
+): Promise<BatchOutcome> {
+  const addressed = chunks.map((chunk) => ({ chunk, address: chunkAddress(chunk) }));
+  const outcome = await db.transaction((tx) => keepWhatIsLacked(tx, missionId, addressed, now));
+  if (!sealer || outcome.completed.length === 0) return outcome;
   const completed = [];
   for (const { status } of outcome.completed) {
     const { envelope } = await db.transaction((tx) =>
@@ -62,39 +93,52 @@ export async function storeChunk(
   return { ...outcome, completed };
 }
 
-async function keepIfLacked(
+async function keepWhatIsLacked(
   tx: Queryable,
   missionId: string,
-  address: Uint8Array,
-  chunk: Uint8Array,
+  chunks: readonly { readonly chunk: Uint8Array; readonly address: Uint8Array }[],
   now: Date,
-): Promise<ChunkOutcome> {
+): Promise<BatchOutcome> {
   const pending = await lockPending(tx, missionId);
-  if (pending.length === 0) return { kept: false, address };
-  const lacking = await tx.query<{ generation: number }>(
-    'DELETE FROM offsite_missing WHERE mission_id = $1 AND address = $2 RETURNING generation',
-    [missionId, address],
-  );
-  if (lacking.length === 0) return notKept(tx, missionId, address, pending);
-  await tx.query(
-    `INSERT INTO offsite_chunks (mission_id, address, size, data, stored_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (mission_id, address) DO NOTHING`,
-    [missionId, address, chunk.length, chunk, now],
-  );
-  const generations = lacking.map((row) => Number(row.generation)).sort((a, b) => b - a);
-  const generation = generations[0] ?? 0;
-  await tx.query(
-    `UPDATE offsite_generations SET bytes_received = bytes_received + $3
-      WHERE mission_id = $1 AND generation = $2`,
-    [missionId, generation, chunk.length],
-  );
-  const completed = [];
-  // A probe per chunk; the list of what is missing is read only for a manifest.
-  for (const each of generations) {
-    if (!(await isLacking(tx, missionId, each)))
-      completed.push({ status: await markStored(tx, missionId, each, now) });
+  if (pending.length === 0)
+    return { verdicts: chunks.map(({ address }) => ({ kept: false, address })), completed: [] };
+  const verdicts: ChunkVerdict[] = [];
+  const received = new Map<number, number>();
+  const touched = new Set<number>();
+  for (const { chunk, address } of chunks) {
+    const lacking = await tx.query<{ generation: number }>(
+      'DELETE FROM offsite_missing WHERE mission_id = $1 AND address = $2 RETURNING generation',
+      [missionId, address],
+    );
+    if (lacking.length === 0) {
+      verdicts.push(await notKept(tx, missionId, address, pending));
+      continue;
+    }
+    await tx.query(
+      `INSERT INTO offsite_chunks (mission_id, address, size, data, stored_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (mission_id, address) DO NOTHING`,
+      [missionId, address, chunk.length, chunk, now],
+    );
+    const generations = lacking.map((row) => Number(row.generation)).sort((a, b) => b - a);
+    const generation = generations[0] ?? 0;
+    received.set(generation, (received.get(generation) ?? 0) + chunk.length);
+    for (const each of generations) touched.add(each);
+    verdicts.push({ kept: true, address, generation });
   }
-  return { kept: true, address, generation, completed };
+  for (const [generation, bytes] of received) {
+    await tx.query(
+      `UPDATE offsite_generations SET bytes_received = bytes_received + $3
+        WHERE mission_id = $1 AND generation = $2`,
+      [missionId, generation, bytes],
+    );
+  }
+  const completed = [];
+  // A probe per generation the batch touched; the list of what is missing is read only for a manifest.
+  for (const generation of [...touched].sort((a, b) => b - a)) {
+    if (!(await isLacking(tx, missionId, generation)))
+      completed.push({ status: await markStored(tx, missionId, generation, now) });
+  }
+  return { verdicts, completed };
 }
 
 async function lockPending(tx: Queryable, missionId: string): Promise<number[]> {
@@ -111,7 +155,7 @@ async function notKept(
   missionId: string,
   address: Uint8Array,
   pending: readonly number[],
-): Promise<ChunkOutcome> {
+): Promise<ChunkVerdict> {
   const [held] = await tx.query('SELECT 1 FROM offsite_chunks WHERE mission_id = $1 AND address = $2', [
     missionId,
     address,

@@ -10,6 +10,7 @@ import {
   insertGeneration,
   lastGeneration,
   newestIn,
+  newestSendingNumber,
   readGeneration,
   readPolicy,
   unsentBefore,
@@ -98,6 +99,16 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
   const { db } = deps.store;
   const now = deps.now ?? (() => new Date());
   let packing: Promise<PackResult> | undefined;
+  let sources: { generation: number; snapshot: string; innerManifest: Uint8Array } | undefined;
+  // Bytes sent are counted in memory and written with the next acknowledgement or status, in its
+  // transaction: a commit of their own per chunk was a flush to disk per chunk. A gauge, so the
+  // bytes of frames sent just before a crash may go uncounted.
+  const sentNotWritten = new Map<number, number>();
+  const writeSentBytes = () => {
+    const add = db.prepare('UPDATE offsite_generations SET sent_bytes = sent_bytes + ? WHERE generation = ?');
+    for (const [generation, bytes] of sentNotWritten) add.run(bytes, generation);
+    sentNotWritten.clear();
+  };
   return {
     policy: () => readPolicy(db),
     setPolicy: (policy) => applyOffsitePolicy(db, policy, now()),
@@ -111,21 +122,27 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
     },
     manifestToSend: () => newestIn(db, ['packed', 'sending'])?.manifest,
     nextChunksToSend(limit, skip = new Set()) {
-      const sending = newestIn(db, ['sending']);
-      if (!sending) return [];
+      const sending = newestSendingNumber(db);
+      if (sending === undefined) return [];
       const rows = db
         .prepare(
           `SELECT address, length FROM offsite_chunks
             WHERE generation = ? AND wanted = 1 AND acked_at IS NULL ORDER BY rowid LIMIT ?`,
         )
-        .all(sending.generation, limit + skip.size) as Array<{ address: Uint8Array; length: number }>;
+        .all(sending, limit + skip.size) as Array<{ address: Uint8Array; length: number }>;
       return rows
         .filter((row) => !skip.has(Buffer.from(row.address).toString('hex')))
         .slice(0, limit)
-        .map((row) => ({ generation: sending.generation, address: row.address, length: row.length }));
+        .map((row) => ({ generation: sending, address: row.address, length: row.length }));
     },
     async chunkBytes(generation, address) {
-      const row = readGeneration(db, generation);
+      // Read once per generation, not per chunk: its row carries the manifest, megabytes for a
+      // mission of 100,000 files, and what a chunk needs of it never changes once packed.
+      if (sources?.generation !== generation) {
+        const row = readGeneration(db, generation);
+        sources = row && { generation, snapshot: row.snapshot, innerManifest: row.innerManifest };
+      }
+      const row = sources;
       const chunk = db
         .prepare(
           'SELECT source, file, "offset", length FROM offsite_chunks WHERE generation = ? AND address = ?',
@@ -141,9 +158,10 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       const update = db.prepare(
         'UPDATE offsite_chunks SET acked_at = ? WHERE generation = ? AND address = ? AND acked_at IS NULL',
       );
-      return transaction(db, () =>
-        addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0),
-      );
+      return transaction(db, () => {
+        writeSentBytes();
+        return addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0);
+      });
     },
     isAcknowledged(generation, address) {
       const at = db
@@ -154,12 +172,13 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       return at !== null;
     },
     markSent(generation, bytes) {
-      db.prepare('UPDATE offsite_generations SET sent_bytes = sent_bytes + ? WHERE generation = ?').run(
-        bytes,
-        generation,
-      );
+      sentNotWritten.set(generation, (sentNotWritten.get(generation) ?? 0) + bytes);
     },
-    markStatus: (status) => transaction(db, () => applyOffsiteStatus(db, status, now())),
+    markStatus: (status) =>
+      transaction(db, () => {
+        writeSentBytes();
+        return applyOffsiteStatus(db, status, now());
+      }),
     abandon(generation, reason) {
       return (
         db

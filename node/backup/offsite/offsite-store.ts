@@ -120,6 +120,15 @@ export function newestIn(db: Db, states: readonly GenerationState[]): Generation
   return row && toGeneration(row);
 }
 
+/** The number of the newest generation being sent, without reading its manifest. */
+export function newestSendingNumber(db: Db): number | undefined {
+  const generation = db
+    .prepare(`SELECT max(generation) FROM offsite_generations WHERE state = 'sending'`)
+    .pluck()
+    .get() as number | null;
+  return generation ?? undefined;
+}
+
 /** Generations older than `generation` still waiting to be sent: a newer one supersedes them. */
 export function unsentBefore(db: Db, generation: number): GenerationRow[] {
   const rows = db

@@ -9,6 +9,14 @@ import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import type { OffsiteBackups } from './offsite-service.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
+/**
+ * The frames a sender keeps unacknowledged by default: wide enough that the hub writes one batch
+ * while the next is on its way (a window of 8 left the sender waiting on each commit), narrow
+ * enough that a chunk is acknowledged well within the acknowledgement timeout at the slowest rate
+ * a policy sets. The bytes bound applies past the first frame.
+ */
+export const OFFSITE_WINDOW = { frames: 64, bytes: 4 * 1024 * 1024 } as const;
+
 /** What the sender needs from the node. */
 export interface OffsiteSenderDeps {
   readonly offsite: OffsiteBackups;
@@ -19,8 +27,10 @@ export interface OffsiteSenderDeps {
   readonly sendManifest: (manifest: OffsiteManifest) => void;
   /** Live envelopes and events waiting for the link: while any do, chunks wait. */
   readonly liveBacklog: () => number;
-  /** Chunk frames published and not yet acknowledged by the hub. */
+  /** Chunk frames published and not yet acknowledged by the hub: at most this many… */
   readonly maxInFlight?: number;
+  /** …and, past the first, at most about this many bytes. */
+  readonly maxInFlightBytes?: number;
   /** A frame unacknowledged this long is taken as lost and may go again. */
   readonly ackTimeoutMs?: number;
   /** How often to look again while the link is busy or the window full. */
@@ -56,14 +66,18 @@ export interface OffsiteSender {
  */
 export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   const now = deps.now ?? Date.now;
-  const maxInFlight = deps.maxInFlight ?? 8;
+  const maxInFlight = deps.maxInFlight ?? OFFSITE_WINDOW.frames;
+  const maxInFlightBytes = deps.maxInFlightBytes ?? OFFSITE_WINDOW.bytes;
   const ackTimeoutMs = deps.ackTimeoutMs ?? 60_000;
   const pollMs = deps.pollMs ?? 250;
   const bucket: TokenBucket = createTokenBucket(
     () => deps.offsite.policy()?.maxBytesPerSecond ?? 65_536,
     now,
   );
-  const inFlight = new Map<string, number>();
+  /** Unacknowledged chunks by address (hex): when each went, and its size. */
+  const inFlight = new Map<string, { readonly at: number; readonly bytes: number }>();
+  const bytesInFlight = () => [...inFlight.values()].reduce((sum, each) => sum + each.bytes, 0);
+  const windowFull = () => inFlight.size >= maxInFlight || bytesInFlight() >= maxInFlightBytes;
   let online = false;
   let stopped = false;
   let loop: Promise<void> | undefined;
@@ -81,7 +95,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
     });
 
   const forgetLost = () => {
-    for (const [hex, at] of inFlight) if (now() - at > ackTimeoutMs) inFlight.delete(hex);
+    for (const [hex, { at }] of inFlight) if (now() - at > ackTimeoutMs) inFlight.delete(hex);
   };
 
   const sendOne = async (generation: number, address: Uint8Array) => {
@@ -90,7 +104,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
     const frame = encodeChunkFrame(bytes);
     await bucket.take(frame.length);
     if (!online || stopped || inFlight.has(hex) || deps.offsite.isAcknowledged(generation, address)) return;
-    inFlight.set(hex, now());
+    inFlight.set(hex, { at: now(), bytes: frame.length });
     deps.offsite.markSent(generation, bytes.length);
     deps.publish(backupTopic(deps.missionId), frame).catch(() => {
       // Not taken by the broker (the connection went): it may go again.
@@ -101,7 +115,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   const run = async () => {
     while (online && !stopped) {
       forgetLost();
-      if (deps.liveBacklog() > 0 || inFlight.size >= maxInFlight) {
+      if (deps.liveBacklog() > 0 || windowFull()) {
         await rest();
         continue;
       }
@@ -113,6 +127,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       }
       for (const chunk of next) {
         if (!online || stopped) return;
+        if (windowFull()) break;
         try {
           await sendOne(chunk.generation, chunk.address);
         } catch (error) {
