@@ -28,6 +28,8 @@ export interface StripeTestServer {
   dropNextAnswer(pathPrefix: string): void;
   /** Stripe keeps idempotency keys 24 hours: this is the day after. */
   forgetIdempotencyKeys(): void;
+  /** The key is rolled in the dashboard: from now on every call with it is refused (401). */
+  revokeKey(): void;
   /** The body Stripe would send for an event about a session (pretty-printed, as Stripe does). */
   eventBody(type: string, sessionId: string, options?: { id?: string; at?: Date }): string;
   close(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
   const idempotent = new Map<string, { params: string; status: number; body: unknown }>();
   const drops = new Set<string>();
   let url = '';
+  let keyRevoked = false;
 
   const routes: Array<
     [string, RegExp, (params: Record<string, unknown>, match: RegExpExecArray) => unknown]
@@ -213,7 +216,7 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
         message:
           'You did not provide an API key. You need to provide your API key in the Authorization header.',
       });
-    if (given !== secretKey)
+    if (given !== secretKey || keyRevoked)
       throw new ApiError(401, {
         type: 'invalid_request_error',
         message: `Invalid API Key provided: ${given.slice(0, 8)}${'*'.repeat(Math.max(0, given.length - 12))}${given.slice(-4)}`,
@@ -279,6 +282,9 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
     },
     dropNextAnswer: (prefix) => drops.add(prefix),
     forgetIdempotencyKeys: () => idempotent.clear(),
+    revokeKey: () => {
+      keyRevoked = true;
+    },
     eventBody(type, sessionId, options = {}) {
       const event = {
         id: options.id ?? `evt_test_${randomBytes(12).toString('hex')}`,
