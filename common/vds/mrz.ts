@@ -47,7 +47,7 @@ const optionalData = (length: number) =>
   z
     .string()
     .default('')
-    .transform(normaliseMrzField)
+    .transform((data) => data.toUpperCase().replace(/[\s-]/g, '<'))
     .pipe(z.string().max(length).regex(MRZ_CHARACTERS, 'letters the MRZ cannot write'));
 
 /** What the MRZ of a visa (MRV-B) is built from; `documentNumber` is the visa's number. */
