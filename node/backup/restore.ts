@@ -4,6 +4,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { syncToDisk } from '../../common/fs/durable-files.js';
+import { pathExists } from '../../common/fs/path-exists.js';
 import { ready } from '../../protocol/index.js';
 import { nodePaths } from '../config/config.js';
 import { deriveDataKeys } from '../crypto/data-keys.js';
@@ -56,7 +57,7 @@ export interface RestoreResult {
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreResult> {
   const database = nodePaths({ dataDir: options.dir }).database;
   await assertReadable(options.from);
-  if (!options.force && (await exists(database))) {
+  if (!options.force && (await pathExists(database))) {
     throw new BackupError(
       BackupErrorCode.TargetExists,
       `${database} exists: restore into a new directory, or replace it with --force (node stopped)`,
@@ -117,11 +118,4 @@ async function removeDatabase(path: string): Promise<void> {
 async function assertReadable(path: string): Promise<void> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new BackupError(BackupErrorCode.NotFound, `${path}: no such backup file`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,8 +1,9 @@
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CodedError } from '../../common/errors/coded-error.js';
 import { syncToDisk, writeFileDurably } from '../../common/fs/durable-files.js';
+import { pathExists } from '../../common/fs/path-exists.js';
 import { type NodeConfig, nodePaths } from '../../node/config/config.js';
 import { loadNodeSecrets } from '../../node/config/secrets.js';
 import { openStore } from '../../node/db/store.js';
@@ -148,7 +149,7 @@ export async function importBundleFile(
           'to change hubs, confirm its fingerprint by phone and pass --expect-hub',
       );
     const certifiedKeyId = parsed.data.certificate.subject.keyId;
-    const next = (await exists(paths.nextKey)) ? await readKeyFile(paths.nextKey) : undefined;
+    const next = (await pathExists(paths.nextKey)) ? await readKeyFile(paths.nextKey) : undefined;
     if (next && certifiedKeyId === next.keyId) {
       importEnrolment(store, next, parsed.data);
       promoteNextKey(config, store);
@@ -162,13 +163,6 @@ export async function importBundleFile(
   } finally {
     store.close();
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** Reads a bundle file; the caller validates it. */

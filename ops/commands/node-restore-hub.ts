@@ -141,8 +141,13 @@ interface HubClient {
   bytes(path: string): Promise<Uint8Array | undefined>;
 }
 
+/** A path of the hub's API under the address given, which may carry a prefix (`https://x/hub/`). */
+export function hubUrl(base: string, path: string): string {
+  return new URL(path.replace(/^\/+/, ''), base.endsWith('/') ? base : `${base}/`).toString();
+}
+
 function hubClient(base: string, token: string): HubClient {
-  const url = (path: string) => new URL(path, base.endsWith('/') ? base : `${base}/`).toString();
+  const url = (path: string) => hubUrl(base, path);
   const headers = { authorization: `Bearer ${token}` };
   return {
     async json(path) {
@@ -183,7 +188,7 @@ async function hubToken(base: string): Promise<string> {
   lines.close();
   const password = await readHiddenLine(process.stdin, process.stderr, 'Password: ');
   const code = await readHiddenLine(process.stdin, process.stderr, 'Authenticator code: ');
-  const response = await fetch(new URL('/api/v1/auth/login', base), {
+  const response = await fetch(hubUrl(base, '/api/v1/auth/login'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password, totp: code }),
