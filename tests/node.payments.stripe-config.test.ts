@@ -179,6 +179,17 @@ describe('Stripe through a running node', () => {
       status: 200,
       body: { status: 'duplicate' },
     });
+    const other = JSON.stringify({
+      id: 'evt_x',
+      object: 'event',
+      type: 'charge.succeeded',
+      created: 1,
+      data: { object: {} },
+    });
+    expect(await sendStripeWebhook(url, server.webhookSecret, other)).toEqual({
+      status: 200,
+      body: { status: 'applied', outcome: 'ignored' },
+    });
     const forged = await sendStripeWebhook(url, 'whsec_forged', body);
     expect(forged.status).toBeGreaterThanOrEqual(400);
     expect(domain.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
@@ -186,14 +197,14 @@ describe('Stripe through a running node', () => {
 
     // A call Stripe refuses (the key was rolled in the dashboard) is logged as an error, without the key.
     server.revokeKey();
-    const other = domain.payments.createInvoice(
+    const second = domain.payments.createInvoice(
       {
         serviceCode: 'passport-renewal',
         lines: [{ label: 'Passeport', unitMinor: 12_000, currency: 'EUR' }],
       },
       'agent.koyassambia',
     );
-    const refused = await fetch(`${url}/api/v1/invoices/${other.id}/checkout`, {
+    const refused = await fetch(`${url}/api/v1/invoices/${second.id}/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ provider: 'stripe', returnUrl: 'https://paris.example.org/paiement/retour' }),

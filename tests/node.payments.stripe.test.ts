@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileService, type FileService } from '../node/services/files/file-service.js';
 import { createPaymentService, type PaymentService } from '../node/services/payments/payment-service.js';
@@ -387,5 +388,54 @@ describe('node payments: Stripe Checkout', () => {
     expect(String((error as Error).message)).toMatch(/^stripe: could not create a Checkout Session \(401 /);
     expect(String((error as Error).message)).not.toContain('not_the_servers_key');
     expect(s.server.sessions.size).toBe(0);
+  });
+
+  it('has a test server that answers Stripe’s library as Stripe does: errors, idempotency, lookups', async () => {
+    const s = await setup();
+    const api = { host: s.server.host, port: s.server.port, protocol: 'http' as const, maxNetworkRetries: 0 };
+    const stripe = new Stripe(s.server.secretKey, api);
+    const params = {
+      mode: 'payment' as const,
+      success_url: RETURN_URL,
+      line_items: [
+        { quantity: 1, price_data: { currency: 'xaf', unit_amount: 5_000, product_data: { name: 'x' } } },
+      ],
+    };
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(
+      await failure(stripe.checkout.sessions.create({ ...params, success_url: undefined })),
+    ).toMatchObject({
+      type: 'StripeInvalidRequestError',
+      statusCode: 400,
+      code: 'parameter_missing',
+      param: 'success_url',
+    });
+    const created = await stripe.checkout.sessions.create(params, { idempotencyKey: 'k1' });
+    expect(await stripe.checkout.sessions.retrieve(created.id)).toMatchObject({
+      id: created.id,
+      amount_total: 5_000,
+    });
+    expect(
+      await failure(
+        stripe.checkout.sessions.create(
+          { ...params, client_reference_id: 'other' },
+          { idempotencyKey: 'k1' },
+        ),
+      ),
+    ).toMatchObject({ type: 'StripeIdempotencyError', statusCode: 400 });
+    expect(await failure(stripe.checkout.sessions.retrieve('cs_test_unknown'))).toMatchObject({
+      statusCode: 404,
+      code: 'resource_missing',
+    });
+    expect(
+      await failure(new Stripe('sk_test_wrong', api).checkout.sessions.retrieve(created.id)),
+    ).toMatchObject({ type: 'StripeAuthenticationError', statusCode: 401 });
+    expect(await failure(stripe.refunds.create({ payment_intent: 'pi_unknown' }))).toMatchObject({
+      statusCode: 404,
+    });
   });
 });
