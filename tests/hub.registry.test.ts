@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../hub/services/registry/audit-log.js';
+import { verifyAuditChain } from '../hub/services/audit/audit-log.js';
 import { createBuiltinRegistry, seedPerson } from '../hub/services/registry/builtin-registry.js';
 import { isIssuedNationalId } from '../hub/services/registry/national-id.js';
 import type { NationalRegistry } from '../hub/services/registry/national-registry.js';

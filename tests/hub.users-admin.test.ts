@@ -4,7 +4,7 @@ import { loadHubIdentity } from '../hub/config/secrets.js';
 import { openDatabase } from '../hub/db/open-database.js';
 import { storeConfigOf } from '../hub/db/store-config.js';
 import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
-import { verifyAuditChain } from '../hub/services/registry/audit-log.js';
+import { verifyAuditChain } from '../hub/services/audit/audit-log.js';
 import {
   type BootstrapResult,
   beginTotpEnrolment,

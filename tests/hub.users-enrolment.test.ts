@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../hub/services/registry/audit-log.js';
+import { verifyAuditChain } from '../hub/services/audit/audit-log.js';
 import { type BootstrapResult, totpCodeAt } from '../hub/services/users/index.js';
 import { type HubAdminApp, openHubAdminApp } from './_util/hub-admin-app.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';

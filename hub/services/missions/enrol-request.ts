@@ -9,7 +9,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { HubError, HubErrorCode } from '../../errors.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { nextCertificateSerial, recordCertificate } from './enrol.js';
 import { isKeyKnown, lockMissionKeys } from './mission-keys.js';
 import { currentRevocationList } from './revocations.js';

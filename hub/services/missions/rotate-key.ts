@@ -6,7 +6,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { HubError, HubErrorCode } from '../../errors.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { certify } from './enrol-request.js';
 import { isKeyKnown, lockMissionKeys } from './mission-keys.js';
 import { currentRevocationList, nextRevocationSerial } from './revocations.js';

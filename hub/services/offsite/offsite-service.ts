@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { type MissionOffsite, offsiteByMission } from './last-stored.js';
 import {
   type GenerationListing,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CodedError } from '../../../common/errors/coded-error.js';
 import type { Queryable } from '../../db/database.js';
-import { appendAudit } from './audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { type DecisionInput, type RecordedDecision, recordDecision } from './decisions.js';
 import { REGISTRY_LOCK, type ReconcileDeps } from './reconcile.js';
 import { type StoredSubmission, submissionById } from './submissions.js';

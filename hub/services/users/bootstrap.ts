@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateRecoveryCodes, generateTotpSecret, totpUri } from '../../../common/auth/index.js';
 import type { Database } from '../../db/database.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
 import { generatePassword } from './password-policy.js';
 import { storeRecoveryCodes } from './recovery-codes.js';

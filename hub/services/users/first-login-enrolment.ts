@@ -7,7 +7,7 @@ import {
   totpUri,
 } from '../../../common/auth/index.js';
 import type { Database, Queryable } from '../../db/database.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import type { EnrolmentTicket, EnrolmentTickets } from './enrolment-tickets.js';
 import type { LoginOptions, LoginResult } from './login.js';
 import { clearAttempts, reserveAttempt } from './login-attempts.js';

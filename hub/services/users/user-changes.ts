@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/database.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { can, type PermissionSubject } from './permissions.js';
 import { UserError, UserErrorCode } from './user-errors.js';
 import {
@@ -33,7 +33,7 @@ export interface UserChange {
   apply(tx: Queryable, row: UserRow, at: Date): Promise<ChangeRecord>;
 }
 
-/** The audit log's actor of a ministry user (the convention of hub/services/registry/audit-log.ts). */
+/** The audit log's actor of a ministry user (the convention of hub/services/audit/audit-log.ts). */
 export function auditActor(actor: UserAdminActor): string {
   return `officer:${actor.username}`;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.js';
-import { appendAudit } from '../registry/audit-log.js';
+import { appendAudit } from '../audit/audit-log.js';
 import { type PasswordHasher, sharedPasswordHasher } from './password-hasher.js';
 import { assertPasswordPolicy, generatePassword } from './password-policy.js';
 import { revokeUserSessions } from './sessions.js';
