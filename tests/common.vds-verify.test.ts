@@ -1,0 +1,216 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildEtdMrz,
+  buildVisaMrz,
+  createCscaCertificate,
+  generateSealKeys,
+  issueSignerCertificate,
+  loadTrustStore,
+  signEtdSeal,
+  signVisaSeal,
+  type TrustBundle,
+  type TrustStore,
+  VdsInputError,
+  type VerifyResult,
+  verifySeal,
+} from '../common/vds/index.js';
+import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
+
+// A CSCA for CAF and the barcode signer of fr-paris (CFPA, serial 1A2B), made at run time.
+const NOW = new Date('2026-11-10T09:00:00Z');
+const header = {
+  signerIdentifier: 'CFPA',
+  certificateReference: '1A2B',
+  documentIssueDate: '2026-11-02',
+  signatureCreationDate: '2026-11-02',
+};
+const visaMrz = buildVisaMrz({
+  surname: 'Ndiaye',
+  givenNames: 'Awa Marie',
+  documentNumber: 'CF2600001',
+  nationality: 'SEN',
+  birthDate: '1988-07-14',
+  sex: 'F',
+  expiryDate: '2027-02-01',
+});
+const visa = {
+  header,
+  mrz: visaMrz,
+  numberOfEntries: 1,
+  durationOfStay: { days: 30, months: 0, years: 0 },
+  passportNumber: 'A01234567',
+};
+
+let signerKeys: CryptoKeyPair;
+let bundle: TrustBundle;
+let trust: TrustStore;
+let visaSeal: Uint8Array;
+
+async function makeCsca(name: string) {
+  const keys = await generateSealKeys();
+  const certificate = await createCscaCertificate({
+    keys,
+    serialNumber: '01',
+    name,
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+    notAfter: new Date('2036-01-01T00:00:00Z'),
+  });
+  return { keys, certificate };
+}
+
+async function signer(csca: Awaited<ReturnType<typeof makeCsca>>, serialNumber: string, keys: CryptoKeyPair) {
+  return issueSignerCertificate({
+    csca,
+    signerIdentifier: 'CFPA',
+    serialNumber,
+    publicKey: keys.publicKey,
+    notBefore: new Date('2026-10-01T00:00:00Z'),
+    notAfter: new Date('2028-01-01T00:00:00Z'),
+  });
+}
+
+beforeAll(async () => {
+  const csca = await makeCsca('C=CF, O=Ministere des Affaires etrangeres, CN=CSCA CAF');
+  signerKeys = await generateSealKeys();
+  const certificate = await signer(csca, '1A2B', signerKeys);
+  bundle = {
+    format: 'econsulat-vds-trust/1',
+    issuedAt: '2026-11-09T00:00:00Z',
+    cscaCertificates: [csca.certificate.toString('pem')],
+    signerCertificates: [certificate.toString('pem')],
+    revokedSigners: [],
+    revokedDocuments: [],
+  };
+  trust = await loadTrustStore(bundle);
+  visaSeal = await signVisaSeal(visa, signerKeys.privateKey);
+});
+
+const refusal = (result: VerifyResult) => (result.valid ? 'valid' : result.reason);
+
+describe('verifying a seal offline', () => {
+  it('accepts a visa and a laissez-passer signed by a signer the CSCA issued', async () => {
+    const result = await verifySeal(visaSeal, trust, { now: NOW });
+    expect(result.valid).toBe(true);
+    expect(result.valid && result.seal.content.kind).toBe('visa');
+    const etd = await signEtdSeal(
+      {
+        header,
+        mrz: buildEtdMrz({
+          surname: 'Yakité',
+          documentNumber: 'LP2600017',
+          nationality: 'CAF',
+          birthDate: '1985-04-12',
+          sex: 'M',
+          expiryDate: '2026-12-02',
+        }),
+      },
+      signerKeys.privateKey,
+    );
+    expect(refusal(await verifySeal(etd, trust, { now: NOW }))).toBe('valid');
+  });
+
+  it('refuses bytes that are not a seal as malformed', async () => {
+    const result = await verifySeal(Uint8Array.of(0xdc, 0x03, 0x66), trust, { now: NOW });
+    expect(result).toEqual({ valid: false, reason: 'malformed', detail: 'truncated' });
+  });
+
+  it('refuses a seal whose content was changed as altered', async () => {
+    const changed = visaSeal.slice();
+    const durationAt = changed.indexOf(0x1e, 20); // the 30 days of the duration of stay
+    changed[durationAt] = 0x5a;
+    expect(refusal(await verifySeal(changed, trust, { now: NOW }))).toBe('altered');
+  });
+
+  it('refuses a seal naming a signer the bundle does not hold as unknown_signer', async () => {
+    const seal = await signVisaSeal(
+      { ...visa, header: { ...header, certificateReference: '1A2C' } },
+      signerKeys.privateKey,
+    );
+    expect(refusal(await verifySeal(seal, trust, { now: NOW }))).toBe('unknown_signer');
+  });
+
+  it('leaves out a signer certificate another CSCA issued: its seals are unknown_signer', async () => {
+    const rogue = await makeCsca('C=CF, O=Ministere des Affaires etrangeres, CN=CSCA CAF');
+    const keys = await generateSealKeys();
+    const forged = await signer(rogue, '1A2B', keys);
+    const store = await loadTrustStore({ ...bundle, signerCertificates: [forged.toString('pem')] });
+    expect(store.signers.size).toBe(0);
+    const seal = await signVisaSeal(visa, keys.privateKey);
+    expect(refusal(await verifySeal(seal, store, { now: NOW }))).toBe('unknown_signer');
+  });
+
+  it('refuses a seal of a revoked signer as revoked_signer', async () => {
+    const store = await loadTrustStore({
+      ...bundle,
+      revokedSigners: [{ serialNumber: '1a2b', revokedAt: '2026-11-08T12:00:00Z' }],
+    });
+    expect(refusal(await verifySeal(visaSeal, store, { now: NOW }))).toBe('revoked_signer');
+  });
+
+  it('refuses a revoked visa as revoked_document', async () => {
+    const store = await loadTrustStore({
+      ...bundle,
+      revokedDocuments: [
+        { documentType: 'visa', documentNumber: 'CF2600001', revokedAt: '2026-11-08T12:00:00Z' },
+      ],
+    });
+    expect(refusal(await verifySeal(visaSeal, store, { now: NOW }))).toBe('revoked_document');
+    const other = await loadTrustStore({
+      ...bundle,
+      revokedDocuments: [
+        {
+          documentType: 'emergency_travel_document',
+          documentNumber: 'CF2600001',
+          revokedAt: '2026-11-08T12:00:00Z',
+        },
+      ],
+    });
+    expect(refusal(await verifySeal(visaSeal, other, { now: NOW }))).toBe('valid');
+  });
+
+  it('refuses a visa past its expiry date as expired', async () => {
+    expect(refusal(await verifySeal(visaSeal, trust, { now: new Date('2027-02-01T23:59:00Z') }))).toBe(
+      'valid',
+    );
+    expect(refusal(await verifySeal(visaSeal, trust, { now: new Date('2027-02-02T00:00:00Z') }))).toBe(
+      'expired',
+    );
+  });
+
+  it('refuses a seal before its issue date as not_yet_valid', async () => {
+    expect(refusal(await verifySeal(visaSeal, trust, { now: new Date('2026-11-01T23:00:00Z') }))).toBe(
+      'not_yet_valid',
+    );
+  });
+
+  it('refuses every one-byte change of a seal, as malformed or altered', async () => {
+    const signerReference = { from: 4, to: 12 }; // CFPA041A2B: a change there names another signer
+    for (let at = 0; at < visaSeal.length; at++) {
+      for (const flip of [0x01, 0x80, 0xff]) {
+        const changed = visaSeal.slice();
+        changed[at] = changed[at]! ^ flip;
+        const reason = refusal(await verifySeal(changed, trust, { now: NOW }));
+        const allowed =
+          at >= signerReference.from && at < signerReference.to
+            ? ['malformed', 'altered', 'unknown_signer']
+            : ['malformed', 'altered'];
+        expect(allowed, `byte ${at} ^ ${flip}`).toContain(reason);
+      }
+    }
+  });
+});
+
+describe('the trust bundle', () => {
+  it('refuses a bundle of the wrong shape with a coded error', async () => {
+    await expect(loadTrustStore({ ...bundle, cscaCertificates: [] })).rejects.toThrow(VdsInputError);
+    await expect(loadTrustStore({ ...bundle, format: 'other' })).rejects.toMatchObject({
+      code: 'vds_invalid_input',
+    });
+  });
+
+  it('refuses a CSCA certificate that is not self-signed', async () => {
+    await expect(loadTrustStore({ ...bundle, cscaCertificates: bundle.signerCertificates })).rejects.toThrow(
+      /not self-signed/,
+    );
+  });
+});
