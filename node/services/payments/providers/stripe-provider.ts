@@ -9,7 +9,7 @@ import type {
   WebhookVerification,
 } from '../provider.js';
 import { DEFAULT_TOLERANCE_SECONDS, headerValue } from '../webhook-signature.js';
-import { ProviderCallError, withProviderErrors } from './provider-call-error.js';
+import { ProviderCallError } from './provider-call-error.js';
 import { toStripeAmount } from './stripe-amounts.js';
 import { toProviderEvent } from './stripe-events.js';
 
@@ -71,7 +71,7 @@ export class StripeProvider implements PaymentProvider {
     const returnUrl = request.returnUrl ?? this.#returnUrl;
     if (returnUrl === undefined) throw new TypeError('a Stripe checkout needs a return URL');
     const metadata = { invoice_id: request.invoiceId, checkout_id: request.checkoutId };
-    const session = await withProviderErrors(this.name, 'create a Checkout Session', () =>
+    const session = await callStripe(this.name, 'create a Checkout Session', () =>
       this.#stripe.checkout.sessions.create(
         {
           mode: 'payment',
@@ -130,13 +130,13 @@ export class StripeProvider implements PaymentProvider {
    */
   async refund(request: RefundRequest): Promise<ProviderRefund> {
     const paymentIntent = await this.#paymentIntentOf(request);
-    const made = await withProviderErrors(this.name, 'list refunds', () =>
+    const made = await callStripe(this.name, 'list refunds', () =>
       this.#stripe.refunds.list({ payment_intent: paymentIntent, limit: 100 }),
     );
     const existing = made.data.find((refund) => refund.metadata?.[REFUND_ID_METADATA] === request.refundId);
     const refund =
       existing ??
-      (await withProviderErrors(this.name, 'create a refund', () =>
+      (await callStripe(this.name, 'create a refund', () =>
         this.#stripe.refunds.create(
           {
             payment_intent: paymentIntent,
@@ -150,7 +150,7 @@ export class StripeProvider implements PaymentProvider {
   }
 
   async #paymentIntentOf(request: RefundRequest): Promise<string> {
-    const session = await withProviderErrors(this.name, 'read the Checkout Session', () =>
+    const session = await callStripe(this.name, 'read the Checkout Session', () =>
       this.#stripe.checkout.sessions.retrieve(request.providerRef),
     );
     if (session.currency !== request.currency.toLowerCase())
@@ -177,4 +177,15 @@ export class StripeProvider implements PaymentProvider {
 function refundStatus(status: string | null): ProviderRefund['status'] {
   const known = ['pending', 'succeeded', 'failed', 'canceled', 'requires_action'] as const;
   return known.find((candidate) => candidate === status) ?? 'pending';
+}
+
+// Runs one call to Stripe, turning its errors into ProviderCallError.
+async function callStripe<T>(provider: string, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof Stripe.errors.StripeError)) throw error;
+    const detail = [error.statusCode, error.type, error.code, error.requestId].filter(Boolean).join(' ');
+    throw new ProviderCallError(provider, `could not ${what} (${detail})`, error.statusCode);
+  }
 }
