@@ -9,6 +9,7 @@ import { benchRecords } from './records.js';
 import { benchRegistry } from './registry.js';
 import { benchResync } from './resync.js';
 import { benchSync } from './sync.js';
+import { benchVds } from './vds.js';
 
 const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   protocol: benchProtocol,
@@ -22,6 +23,7 @@ const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   registry: benchRegistry,
   'hub-store': benchHubStore,
   offsite: benchOffsite,
+  vds: benchVds,
 };
 
 /** Runs one suite by name, or every suite for `all`; `sizes` are the off-site suite's. */
