@@ -52,13 +52,14 @@ export async function rawQos1Seconds(
     }
     inFlight += 1;
     inFlightBytes += frame.length;
-    void publisher.publishAsync(topic, frame, { qos: 1 }).then(() => {
+    void publisher.publishAsync(topic, frame, { qos: 1 }).finally(() => {
       inFlight -= 1;
       inFlightBytes -= frame.length;
       freed?.();
     });
   }
-  await until(() => received >= sizes.length);
+  // Every frame delivered, and every PUBACK back before the connections close.
+  await until(() => received >= sizes.length && inFlight === 0);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await publisher.endAsync(true);
   await subscriber.endAsync(true);
