@@ -39,6 +39,8 @@ CREATE TABLE roll_call_phones (
   queued_at TEXT,
   PRIMARY KEY (roll_call_id, phone_bidx)
 ) STRICT, WITHOUT ROWID;
+-- An inbound SMS finds the roll-calls that reached its phone.
+CREATE INDEX roll_call_phones_phone ON roll_call_phones (phone_bidx);
 
 -- One row per registered person of the zone, with their answer and an agent's follow-up. Those
 -- without a phone are here too (phone_bidx NULL): no SMS reaches them, an agent's visit may.

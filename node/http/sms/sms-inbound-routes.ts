@@ -66,7 +66,7 @@ export async function smsInboundRoutes(app: FastifyInstance, deps: SmsInboundDep
       },
       async (request, reply) => {
         const sms = request.body;
-        const outcome = deps.domain.rollCalls.receiveSms({
+        const outcome = await deps.domain.rollCalls.receiveSmsDurably({
           from: callerPhone(sms.from, region),
           rawFrom: sms.from,
           text: sms.text,

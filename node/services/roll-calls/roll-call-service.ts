@@ -1,3 +1,4 @@
+import { commitGroupOf } from '../../db/commit-group.js';
 import type { Store } from '../../db/store.js';
 import { type InboundOutcome, type InboundSms, recordInboundSms } from './roll-call-answers.js';
 import { closeDueRollCalls, closeRollCall } from './roll-call-close.js';
@@ -42,6 +43,11 @@ export interface RollCallService {
   recordOutcome(id: string, personId: string, input: unknown, actor: string): RollCallPerson;
   /** An SMS the gateway received: an answer, free text, late or from an unknown number. */
   receiveSms(sms: InboundSms): InboundOutcome;
+  /**
+   * {@link receiveSms} in the connection's commit group: answered once on disk, the SMS arriving
+   * together sharing one disk sync (the gateway's callbacks come in bursts after a roll-call).
+   */
+  receiveSmsDurably(sms: InboundSms): Promise<InboundOutcome>;
   /** Closes by hand; false when it was already closed. */
   close(id: string, actor: string): boolean;
   /** Closes the roll-calls whose end has come (the job). */
@@ -67,6 +73,8 @@ export function createRollCallService(deps: RollCallDeps): RollCallService {
     },
     recordOutcome: (id, personId, input, actor) => recordOutcome(store, id, personId, input, actor, now()),
     receiveSms: (sms) => recordInboundSms(store, sms, now()),
+    // Looked up per call, as the connection's group is made on first use and forgotten on close.
+    receiveSmsDurably: (sms) => commitGroupOf(store.db).run(() => recordInboundSms(store, sms, now())),
     close: (id, actor) => closeRollCall(store, id, actor, now()),
     closeDue: () => closeDueRollCalls(store, now()),
   };

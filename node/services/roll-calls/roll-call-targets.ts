@@ -31,7 +31,9 @@ export interface TargetPlan {
 /**
  * Registrations a roll-call reaches: verified by an agent or active. Submitted ones are not yet
  * checked (anyone can submit), rejected and deregistered ones are gone; expired ones are left out
- * as the brief of a register's "registered nationals" reads, which an agent can revisit.
+ * as the brief of a register's "registered nationals" reads, which an agent can revisit. The
+ * `contact` consent is not asked: it covers the ministry's diaspora projects, whereas a roll-call
+ * is the consular protection the registration itself is for.
  */
 const REACHED_STATES = ['verified', 'active'] as const;
 
