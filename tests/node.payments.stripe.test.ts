@@ -169,6 +169,30 @@ describe('node payments: Stripe Checkout', () => {
     expect(events).toEqual([{ n: 4 }]);
   });
 
+  it('applies the event Stripe delivers again after a failure before our commit, once', async () => {
+    const s = await setup();
+    const { invoice, checkout } = await awaitingCardPayment(s);
+    s.server.pay(checkout.providerRef);
+    const body = s.server.eventBody('checkout.session.completed', checkout.providerRef);
+    const before = effects(s);
+    // The last write of the webhook's transaction fails, as a crash there would: nothing stays.
+    s.store.db.exec(
+      "CREATE TEMP TRIGGER crash BEFORE INSERT ON webhook_events BEGIN SELECT RAISE(ABORT, 'crash'); END",
+    );
+    expect(() => deliver(s, body)).toThrow(/crash/);
+    expect(effects(s)).toEqual(before);
+    s.store.db.exec('DROP TRIGGER crash');
+    // Stripe retries an event it got no 2xx for (docs.stripe.com/webhooks#retries).
+    expect(deliver(s, body)).toMatchObject({ status: 'applied', outcome: 'paid' });
+    expect(deliver(s, body)).toMatchObject({ status: 'duplicate' });
+    expect(s.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
+    expect(effects(s)).toMatchObject({
+      payments: [{ n: 1 }],
+      receiptNumbers: [{ last_value: 1 }],
+      receiptSms: [{ n: 1 }],
+    });
+  });
+
   it('takes a session completed unpaid as nothing yet, and its delayed payment when it succeeds', async () => {
     const s = await setup();
     const { invoice, checkout } = await awaitingCardPayment(s);
