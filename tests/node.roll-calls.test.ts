@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { JobLogger } from '../node/jobs/job-runner.js';
 import { purgeExpiredData } from '../node/jobs/retention.js';
+import { createJobs } from '../node/jobs/schedule.js';
 import type { Domain } from '../node/services/domain.js';
 import { enqueueSms } from '../node/services/outbox/sms-outbox.js';
 import { answerCode, type RollCallService } from '../node/services/roll-calls/index.js';
@@ -323,6 +325,21 @@ describe('roll-call: follow-up, close and purge', () => {
       'roll_call.outcome',
       'roll_call.answered',
     ]);
+  });
+
+  it('is closed by the scheduled job once its end time has passed', async () => {
+    const s = await open();
+    seedNationals(s.domain);
+    // The staff app's clock is in March 2026: by the job's real clock, this end is long past.
+    const past = started(s.domain.rollCalls, rollCallInput(s));
+    const future = started(s.domain.rollCalls, rollCallInput(s, { endsAt: '2100-01-01T00:00:00Z' }));
+    const quiet = () => undefined;
+    const log: JobLogger = { info: quiet, warn: quiet, error: quiet };
+    const config = { dataDir: s.temp.dir, backup: { keep: 1 }, timeZone: 'UTC' };
+    const jobs = createJobs({ store: s.temp.store, appointments: s.domain.appointments, config, log });
+    expect(await jobs['roll-call-close'].run()).toMatchObject({ status: 'done', result: [past] });
+    expect(s.domain.rollCalls.get(past).state).toBe('closed');
+    expect(s.domain.rollCalls.get(future).state).toBe('open');
   });
 
   it('purges the answers with the retention job after the period, keeping the counts', async () => {
