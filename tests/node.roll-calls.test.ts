@@ -185,6 +185,25 @@ describe('roll-call: who it reaches', () => {
     expect(smsOutbox(s.temp.store, second)).toHaveLength(4);
   });
 
+  it('starts once per hub directive, however often the directive is delivered', async () => {
+    const s = await open();
+    seedNationals(s.domain);
+    const starter = { actor: 'hub', directiveId: 'b5a1c0de-0000-4000-8000-000000000001' };
+    const first = s.domain.rollCalls.start(rollCallInput(s), starter);
+    const again = s.domain.rollCalls.start(rollCallInput(s), starter);
+    expect(first).toMatchObject({ dryRun: false, queued: 4 });
+    expect(again).toEqual({
+      dryRun: false,
+      id: first.dryRun ? '' : first.id,
+      reach: { people: 6, phones: 4, sms: 4, withoutPhone: 1 },
+      queued: 0,
+    });
+    expect(s.domain.rollCalls.list()).toMatchObject([
+      { origin: 'directive', directiveId: starter.directiveId },
+    ]);
+    expect(smsOutbox(s.temp.store)).toHaveLength(4);
+  });
+
   it('is not stopped by the SMS caps against pumping, nor counted by them', async () => {
     const s = await open();
     seedNationals(s.domain);
@@ -251,24 +270,28 @@ describe('roll-call: answers by SMS', () => {
     const { rollCalls } = s.domain;
     const id = started(rollCalls, rollCallInput(s));
     expect(reply(rollCalls, SANGO, 'Mbi yeke na ndo so, mo ga')).toMatchObject({ disposition: 'free_text' });
+    // Any script, kept as sent (the pages that show it escape it).
+    const scripts = 'نحن بخير 🙏 <b>ok</b> & "ça va"';
+    expect(reply(rollCalls, SANGO, scripts)).toMatchObject({ disposition: 'free_text' });
     expect(reply(rollCalls, '+33699999999', '1')).toEqual({
       disposition: 'unknown_phone',
       duplicate: false,
       rollCallId: null,
     });
     expect(reply(rollCalls, undefined, '1')).toMatchObject({ disposition: 'unknown_phone' });
-    expect(rollCalls.get(id).counts).toMatchObject({ reached: 1, safe: 0, noAnswer: 5, repliesAside: 1 });
+    expect(rollCalls.get(id).counts).toMatchObject({ reached: 1, safe: 0, noAnswer: 5, repliesAside: 2 });
     expect(rollCalls.close(id, 'consul:kossi')).toBe(true);
     expect(reply(rollCalls, PARIS, '1')).toMatchObject({ disposition: 'late', rollCallId: id });
-    expect(rollCalls.get(id).counts).toMatchObject({ safe: 0, repliesAside: 2 });
+    expect(rollCalls.get(id).counts).toMatchObject({ safe: 0, repliesAside: 3 });
     expect(rollCalls.replies(id).map(({ from, text, disposition }) => ({ from, text, disposition }))).toEqual(
       [
         { from: PARIS, text: '1', disposition: 'late' },
+        { from: SANGO, text: scripts, disposition: 'free_text' },
         { from: SANGO, text: 'Mbi yeke na ndo so, mo ga', disposition: 'free_text' },
       ],
     );
     const stored = s.temp.store.db.prepare('SELECT count(*) FROM roll_call_inbound').pluck().get();
-    expect(stored).toBe(4);
+    expect(stored).toBe(5);
   });
 
   it('records a gateway message once, whatever the number of callbacks', async () => {

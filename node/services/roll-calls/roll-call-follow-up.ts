@@ -123,12 +123,12 @@ export interface KeptReply {
   readonly receivedAt: string;
 }
 
-/** The replies of a roll-call kept for agents, newest first, decrypted. */
+/** The replies of a roll-call kept for agents, last received first, decrypted. */
 export function keptReplies(store: Store, rollCallId: string): KeptReply[] {
   const rows = store.db
     .prepare(
       `SELECT id, from_enc, text_enc, disposition, received_at FROM roll_call_inbound
-       WHERE roll_call_id = ? AND disposition IN ('free_text', 'late') ORDER BY received_at DESC, id DESC`,
+       WHERE roll_call_id = ? AND disposition IN ('free_text', 'late') ORDER BY rowid DESC`,
     )
     .all(rollCallId) as {
     id: string;

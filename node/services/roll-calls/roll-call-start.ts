@@ -53,6 +53,8 @@ export function startRollCall(
   }
   if (parsed.dryRun) return { dryRun: true, reach: reachOf(planTargets(store, parsed.zone)) };
   return immediateTransaction(store.db, () => {
+    const started = starter.directiveId === undefined ? undefined : startedFor(store, starter.directiveId);
+    if (started) return { dryRun: false as const, id: started, reach: reachSoFar(store, started), queued: 0 };
     const plan = planTargets(store, parsed.zone);
     const id = newRowId();
     const at = now.toISOString();
@@ -88,6 +90,27 @@ export function startRollCall(
     const queued = queueRollCallSms(store, id, now);
     return { dryRun: false as const, id, reach, queued };
   });
+}
+
+// A directive is delivered at least once (the link resends what the hub has not seen
+// acknowledged): the roll-call it started is the answer to it again, never a second one.
+function startedFor(store: Store, directiveId: string): string | undefined {
+  return store.db.prepare('SELECT id FROM roll_calls WHERE directive_id = ?').pluck().get(directiveId) as
+    | string
+    | undefined;
+}
+
+function reachSoFar(store: Store, id: string): RollCallReach {
+  const count = (sql: string) => store.db.prepare(sql).pluck().get(id) as number;
+  const phones = count('SELECT count(*) FROM roll_call_phones WHERE roll_call_id = ?');
+  return {
+    people: count('SELECT count(*) FROM roll_call_targets WHERE roll_call_id = ?'),
+    phones,
+    sms: phones,
+    withoutPhone: count(
+      'SELECT count(*) FROM roll_call_targets WHERE roll_call_id = ? AND phone_bidx IS NULL',
+    ),
+  };
 }
 
 function reachOf(plan: TargetPlan): RollCallReach {
