@@ -57,8 +57,15 @@ export class VdsMalformedError extends VdsError {
   }
 }
 
+/** A zod schema, classic or mini: what {@link parseInput} needs of it. */
+interface SafeParser<T> {
+  safeParse(
+    input: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+}
+
 /** Parses `input` with `schema`, turning a zod failure into a {@link VdsInputError}. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+export function parseInput<T>(schema: SafeParser<T>, input: unknown, what: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];

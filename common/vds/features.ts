@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { concatBytes, encodeBerLength, fromHex, toHex } from './bytes.js';
-import { decodeC40, encodeC40 } from './c40.js';
+import { toHex } from './bytes.js';
+import { decodeC40 } from './c40.js';
 import { VdsMalformedError } from './errors.js';
-import { type MrzLine2Fields, readLine2Head } from './mrz.js';
-import { DocumentNumberSchema, padField } from './mrz-text.js';
+import { type MrzLine2Fields, readLine2Head } from './mrz-read.js';
 
 /** One TLV of the message zone. */
 export interface Feature {
@@ -73,67 +71,6 @@ export interface OtherContent {
 }
 
 export type SealContent = VisaContent | EtdContent | OtherContent;
-
-/** Two MRZ lines as the seal encoders take them. */
-const MrzLinesSchema = (line1: RegExp, length: number) =>
-  z.object({
-    line1: z.string().regex(line1, `line 1 of ${length} MRZ characters`),
-    line2: z.string().regex(new RegExp(`^[A-Z0-9<]{${length}}$`), `line 2 of ${length} MRZ characters`),
-  });
-
-const checkDigitsHold = (lines: { line2: string }) =>
-  readLine2Head(lines.line2, 2000)?.checkDigitsValid === true;
-
-/** The message zone of a visa: MRZ of an MRV-B, entries, duration of stay, passport number, type. */
-export const VisaMessageSchema = z.object({
-  mrz: MrzLinesSchema(/^V[A-Z<][A-Z<]{3}[A-Z0-9<]{31}$/, 36).refine(
-    checkDigitsHold,
-    'MRZ check digits do not hold',
-  ),
-  numberOfEntries: z.number().int().min(0).max(255),
-  durationOfStay: z.object({
-    days: z.number().int().min(0).max(255),
-    months: z.number().int().min(0).max(255),
-    years: z.number().int().min(0).max(255),
-  }),
-  passportNumber: DocumentNumberSchema,
-  visaType: z
-    .string()
-    .regex(/^([0-9A-Fa-f]{2}){1,4}$/, '1 to 4 bytes in hex')
-    .optional(),
-});
-export type VisaMessage = z.input<typeof VisaMessageSchema>;
-
-/** The message zone of a laissez-passer: its TD2 MRZ. */
-export const EtdMessageSchema = z.object({
-  mrz: MrzLinesSchema(/^I[A-Z<][A-Z<]{3}[A-Z0-9<]{31}$/, 36).refine(
-    checkDigitsHold,
-    'MRZ check digits do not hold',
-  ),
-});
-export type EtdMessage = z.input<typeof EtdMessageSchema>;
-
-function tlv(tag: number, value: Uint8Array): Uint8Array {
-  return concatBytes([Uint8Array.of(tag), encodeBerLength(value.length), value]);
-}
-
-/** The visa message zone, features in tag order. */
-export function encodeVisaMessage(message: z.output<typeof VisaMessageSchema>): Uint8Array {
-  const { days, months, years } = message.durationOfStay;
-  const parts = [
-    tlv(VisaTag.MrzMrvB, encodeC40(message.mrz.line1 + message.mrz.line2.slice(0, 28))),
-    tlv(VisaTag.NumberOfEntries, Uint8Array.of(message.numberOfEntries)),
-    tlv(VisaTag.DurationOfStay, Uint8Array.of(days, months, years)),
-    tlv(VisaTag.PassportNumber, encodeC40(padField(message.passportNumber, 9))),
-  ];
-  if (message.visaType) parts.push(tlv(VisaTag.VisaType, fromHex(message.visaType)));
-  return concatBytes(parts);
-}
-
-/** The laissez-passer message zone. */
-export function encodeEtdMessage(message: z.output<typeof EtdMessageSchema>): Uint8Array {
-  return tlv(EtdTag.Mrz, encodeC40(message.mrz.line1 + message.mrz.line2));
-}
 
 function readMrz(value: Uint8Array, format: MrzFormat, referenceYear: number): SealMrz {
   const layout = MRZ_LAYOUTS[format];

@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { type ByteReader, concatBytes, decodeDate, encodeDate } from './bytes.js';
 import { c40ByteLength, decodeC40, encodeC40 } from './c40.js';
 import { VdsMalformedError } from './errors.js';
-import { CountryCodeSchema, IsoDateSchema } from './mrz-text.js';
 
 /** The first byte of every seal (Doc 9303-13 §2.2.1). */
 export const VDS_MAGIC = 0xdc;
@@ -36,17 +34,13 @@ export interface SealHeader {
 }
 
 /** What the issuer writes in a version 4 header; the document type comes from the profile. */
-export const HeaderInputSchema = z.object({
-  issuingCountry: CountryCodeSchema.default('CAF'),
-  signerIdentifier: z.string().regex(/^[A-Z]{2}[A-Z0-9]{2}$/, 'two letters of country and two of signer'),
-  certificateReference: z
-    .string()
-    .transform((ref) => ref.toUpperCase())
-    .pipe(z.string().regex(/^[0-9A-F]{1,40}$/, 'the certificate serial number in hex, 1 to 40 digits')),
-  documentIssueDate: IsoDateSchema,
-  signatureCreationDate: IsoDateSchema,
-});
-export type HeaderInput = z.input<typeof HeaderInputSchema>;
+export interface HeaderFields {
+  issuingCountry: string;
+  signerIdentifier: string;
+  certificateReference: string;
+  documentIssueDate: string;
+  signatureCreationDate: string;
+}
 
 /**
  * A version 4 header (Doc 9303-13 §2.2.1): magic, version, issuing country (C40), signer identifier
@@ -54,7 +48,7 @@ export type HeaderInput = z.input<typeof HeaderInputSchema>;
  * reference's length, the reference —, issue and signature dates, feature reference, category.
  */
 export function encodeHeader(
-  header: z.output<typeof HeaderInputSchema>,
+  header: HeaderFields,
   type: { featureDefinitionReference: number; documentTypeCategory: number },
 ): Uint8Array {
   const ref = header.certificateReference;

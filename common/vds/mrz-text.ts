@@ -1,26 +1,10 @@
 import { z } from 'zod';
 import { isRealDate } from './bytes.js';
+import { MRZ_CHARACTERS } from './mrz-read.js';
+
+export { dateFromMrz, MRZ_CHARACTERS, mrzCheckDigit } from './mrz-read.js';
 
 // The parts of Doc 9303 part 3 every MRZ shares: the character set, check digits, names, dates.
-
-/** The MRZ character set (Doc 9303-3 §4.3): A–Z, 0–9 and the filler `<`. */
-export const MRZ_CHARACTERS = /^[A-Z0-9<]*$/;
-
-/**
- * The check digit of an MRZ field (Doc 9303-3 §4.9): weights 7, 3, 1 repeated; digits count as
- * themselves, A–Z as 10–35, the filler `<` as 0; the sum modulo 10.
- */
-export function mrzCheckDigit(field: string): number {
-  if (!MRZ_CHARACTERS.test(field)) throw new TypeError(`not MRZ characters: ${field}`);
-  const weights = [7, 3, 1];
-  let sum = 0;
-  for (let i = 0; i < field.length; i++) {
-    const code = field.charCodeAt(i);
-    const value = code === 60 ? 0 : code <= 57 ? code - 48 : code - 55;
-    sum += value * weights[i % 3]!;
-  }
-  return sum % 10;
-}
 
 // Doc 9303-3 §6, the recommended transliterations of Latin letters with diacritics that do not
 // reduce to their base letter. The rest (É, Č, Ą, …) lose their marks through NFD below.
@@ -83,17 +67,6 @@ export function padField(value: string, length: number): string {
 /** YYMMDD of an ISO date (Doc 9303-3 §4.7). */
 export function mrzDate(isoDate: string): string {
   return isoDate.slice(2, 4) + isoDate.slice(5, 7) + isoDate.slice(8, 10);
-}
-
-/** The ISO date of a YYMMDD field, its century the one that puts it within 50 years of `nearYear`; null if no such day. */
-export function dateFromMrz(yymmdd: string, nearYear: number): string | null {
-  if (!/^\d{6}$/.test(yymmdd)) return null;
-  const yy = Number(yymmdd.slice(0, 2));
-  let year = Math.floor(nearYear / 100) * 100 + yy;
-  if (year > nearYear + 49) year -= 100;
-  if (year < nearYear - 50) year += 100;
-  const iso = `${year}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
-  return isRealDate(iso) ? iso : null;
 }
 
 /** An ISO calendar date, YYYY-MM-DD. */

@@ -3,7 +3,6 @@ import { parseInput } from './errors.js';
 import {
   CountryCodeSchema,
   DocumentNumberSchema,
-  dateFromMrz,
   IsoDateSchema,
   MRZ_CHARACTERS,
   MrzNameTextSchema,
@@ -16,6 +15,7 @@ import {
   SexSchema,
 } from './mrz-text.js';
 
+export { type MrzLine2Fields, readLine2Head } from './mrz-read.js';
 export {
   CountryCodeSchema,
   DocumentNumberSchema,
@@ -134,45 +134,4 @@ export function isValidPassportNumber(number: string, checkDigit: string): boole
   const parsed = DocumentNumberSchema.safeParse(number);
   if (!parsed.success) return false;
   return String(mrzCheckDigit(padField(parsed.data, 9))) === checkDigit;
-}
-
-/** The fields of the first 28 characters of a line 2, as read back from a seal. */
-export interface MrzLine2Fields {
-  documentNumber: string;
-  nationality: string;
-  birthDate: string | null;
-  sex: 'F' | 'M' | 'X';
-  expiryDate: string;
-  checkDigitsValid: boolean;
-}
-
-/**
- * Reads the common head of a line 2. Birth dates take the century that puts them in the past
- * of `referenceYear`, expiry dates the one within 50 years of it. Returns null when the expiry
- * date is no date or the sex field is not one; a birth date may be unknown.
- */
-export function readLine2Head(head: string, referenceYear: number): MrzLine2Fields | null {
-  const number = head.slice(0, 9);
-  const birth = head.slice(13, 19);
-  const expiry = head.slice(21, 27);
-  const sexChar = head[20];
-  const expiryDate = dateFromMrz(expiry, referenceYear);
-  if (head.length < 28 || !expiryDate || (sexChar !== 'F' && sexChar !== 'M' && sexChar !== '<')) return null;
-  const birthNear = dateFromMrz(birth, referenceYear);
-  const birthDate =
-    birthNear && Number(birthNear.slice(0, 4)) > referenceYear
-      ? dateFromMrz(birth, referenceYear - 50)
-      : birthNear;
-  const checkDigitsValid =
-    String(mrzCheckDigit(number)) === head[9] &&
-    String(mrzCheckDigit(birth)) === head[19] &&
-    String(mrzCheckDigit(expiry)) === head[27];
-  return {
-    documentNumber: number.replace(/<+$/, ''),
-    nationality: head.slice(10, 13),
-    birthDate,
-    sex: sexChar === '<' ? 'X' : sexChar,
-    expiryDate,
-    checkDigitsValid,
-  };
 }

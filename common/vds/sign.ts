@@ -1,3 +1,4 @@
+import { ECDSA_SHA256 } from './ecdsa.js';
 import {
   appendSignature,
   type EtdSealInput,
@@ -6,8 +7,6 @@ import {
   type VisaSealInput,
 } from './seal.js';
 import { type CryptoKey, subtle } from './webcrypto.js';
-
-const ECDSA_SHA256 = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 function assertP256SigningKey(key: CryptoKey): void {
   const algorithm = key.algorithm as { name?: string; namedCurve?: string };
@@ -34,13 +33,4 @@ export function signVisaSeal(input: VisaSealInput, privateKey: CryptoKey): Promi
 /** A signed laissez-passer seal (emergency travel document, 0x5E03). */
 export function signEtdSeal(input: EtdSealInput, privateKey: CryptoKey): Promise<Uint8Array> {
   return signSealBody(encodeEtdSealBody(input), privateKey);
-}
-
-/** Whether `signature` (r‖s) is a valid ECDSA P-256 SHA-256 signature of `data` under `publicKey`. */
-export function isValidSignature(
-  publicKey: CryptoKey,
-  signature: Uint8Array,
-  data: Uint8Array,
-): Promise<boolean> {
-  return subtle.verify(ECDSA_SHA256, publicKey, signature, data);
 }

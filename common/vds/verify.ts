@@ -1,6 +1,6 @@
+import { type DecodedSeal, decodeSeal } from './decode.js';
+import { isValidSignature } from './ecdsa.js';
 import { VdsMalformedError } from './errors.js';
-import { type DecodedSeal, decodeSeal } from './seal.js';
-import { isValidSignature } from './sign.js';
 import { signerKey, type TrustStore } from './trust-store.js';
 import type { CryptoKey } from './webcrypto.js';
 import { ECDSA_P256, type x509 } from './x509.js';
