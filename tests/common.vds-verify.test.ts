@@ -3,7 +3,9 @@ import {
   buildEtdMrz,
   buildVisaMrz,
   createCscaCertificate,
+  decodeSeal,
   generateSealKeys,
+  hasValidSignature,
   issueSignerCertificate,
   loadTrustStore,
   signEtdSeal,
@@ -181,6 +183,60 @@ describe('verifying a seal offline', () => {
     expect(refusal(await verifySeal(visaSeal, trust, { now: new Date('2026-11-01T23:00:00Z') }))).toBe(
       'not_yet_valid',
     );
+  });
+
+  it('refuses a seal signed on a date still to come as not_yet_valid', async () => {
+    const seal = await signVisaSeal(
+      { ...visa, header: { ...header, signatureCreationDate: '2026-11-11' } },
+      signerKeys.privateKey,
+    );
+    expect(refusal(await verifySeal(seal, trust, { now: NOW }))).toBe('not_yet_valid');
+  });
+
+  it('judges the signer certificate’s dates too', async () => {
+    const csca = await makeCsca('C=CF, CN=CSCA CAF');
+    const keys = await generateSealKeys();
+    const shortLived = await issueSignerCertificate({
+      csca,
+      signerIdentifier: 'CFPA',
+      serialNumber: '1A2B',
+      publicKey: keys.publicKey,
+      notBefore: new Date('2026-11-05T00:00:00Z'),
+      notAfter: new Date('2026-12-01T00:00:00Z'),
+    });
+    const store = await loadTrustStore({
+      ...bundle,
+      cscaCertificates: [csca.certificate.toString('pem')],
+      signerCertificates: [shortLived.toString('pem')],
+    });
+    const seal = await signVisaSeal(visa, keys.privateKey);
+    expect(refusal(await verifySeal(seal, store, { now: new Date('2026-11-04T12:00:00Z') }))).toBe(
+      'not_yet_valid',
+    );
+    expect(refusal(await verifySeal(seal, store, { now: NOW }))).toBe('valid');
+    expect(refusal(await verifySeal(seal, store, { now: new Date('2026-12-01T00:00:01Z') }))).toBe('expired');
+  });
+
+  it('checks a signature against a signer certificate alone', async () => {
+    const seal = decodeSeal(visaSeal);
+    const [signerCertificate] = [...trust.signers.values()];
+    expect(await hasValidSignature(seal, signerCertificate!.certificate)).toBe(true);
+    const other = await generateSealKeys();
+    expect(await hasValidSignature(seal, other.publicKey)).toBe(false);
+  });
+
+  it('refuses a published seal with a brainpool signature as malformed, not as altered', async () => {
+    // tsenger/vdstools VdsRawBytesCommon.kt `visa_224bitSig`: a 56-byte signature, not P-256.
+    const sample = Uint8Array.from(
+      'DC03D9C56D32C8A72CB10F71347D00175D01022CDD52134A74DA1347C6FED95CB89F9FCE133C133C133C133C203833734AAF47F0C32F1A1E20EB2625393AFE310403A00000050633BE1FED20C6FF389FD029C66FB2E4BF361CDBFFD8F5931B6259F645B077702C617F453D0B898A55E6E7870974FFE7B3AC416ACDE6B03B3C3A8CB5A22B456816'
+        .match(/../g)!
+        .map((byte) => Number.parseInt(byte, 16)),
+    );
+    expect(await verifySeal(sample, trust, { now: NOW })).toEqual({
+      valid: false,
+      reason: 'malformed',
+      detail: 'signature_size',
+    });
   });
 
   it('refuses every one-byte change of a seal, as malformed or altered', async () => {
