@@ -41,6 +41,11 @@ const FLASH: Readonly<Record<string, string>> = {
   invoiced: 'Facture établie.',
   closed: 'Caisse clôturée.',
   refunded: 'Remboursement enregistré.',
+  refund_sent: 'Remboursement enregistré et transmis au prestataire de paiement.',
+  refund_manual:
+    'Remboursement enregistré. Ce prestataire ne rembourse pas par son interface : rendez la somme au demandeur par un autre moyen.',
+  refund_not_sent:
+    'Remboursement enregistré, mais le prestataire de paiement ne l’a pas accepté ou n’a pas répondu. Renvoyez-le depuis la liste des remboursements : un nouvel envoi ne rembourse pas deux fois.',
   verified: 'Immatriculation vérifiée.',
   activated: 'Immatriculation activée.',
   acknowledged: 'Directive accusée.',

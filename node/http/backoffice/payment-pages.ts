@@ -53,6 +53,7 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
           when: missionTime(deps, refund.recordedAt),
         })),
         cashbox: DEFAULT_CASHBOX,
+        canSendRefunds: mayRefund,
         canRecordCash: can(pagePrincipal(request), 'payments.record'),
         ...smsSection(deps, pagePrincipal(request), invoice.id),
       });

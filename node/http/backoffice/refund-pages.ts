@@ -22,7 +22,8 @@ const refundForm = z.strictObject({
 /**
  * A refund of a payment, from the invoice page. The way back follows the way in: a cash payment is
  * refunded in cash out of an open cashbox day (counted at its closing), an online one through its
- * provider. Only the consul refunds (`payments.refund`); the payments service refuses more than
+ * provider (sent through its API once recorded; again from the invoice after a failure, never made
+ * twice). Only the consul refunds (`payments.refund`); the payments service refuses more than
  * what is left of the payment and records the audit entry and the voucher number.
  */
 export async function refundPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
@@ -42,7 +43,7 @@ export async function refundPages(app: FastifyInstance, deps: StaffHttpDeps): Pr
       if (amountMinor === undefined || amountMinor < 1)
         throw new ApiError('invalid_request', 'the refund amount is not an amount');
       const cash = payment.method === 'cash';
-      payments.recordRefund(
+      const refund = payments.recordRefund(
         {
           paymentId: payment.id,
           amountMinor,
@@ -53,7 +54,35 @@ export async function refundPages(app: FastifyInstance, deps: StaffHttpDeps): Pr
         },
         pagePrincipal(request).username,
       );
-      return done(reply, `/factures/${payment.invoiceId}`, 'refunded');
+      if (cash) return done(reply, `/factures/${payment.invoiceId}`, 'refunded');
+      // Committed before the provider is called: a failure leaves it recorded, to send again.
+      return done(reply, `/factures/${payment.invoiceId}`, FLASH_OF[await sendingOf(refund.id)]);
     },
   );
+
+  pages.post(
+    '/remboursements/:id/envoi',
+    {
+      schema: { hide: true, params: z.strictObject({ id: z.uuid() }), body: sendForm },
+      preHandler: [pageGuard(deps, 'payments.refund'), app.csrfProtection],
+    },
+    async (request, reply) => {
+      const outcome = await sendingOf(request.params.id);
+      return done(reply, `/factures/${request.body.invoice}`, FLASH_OF[outcome]);
+    },
+  );
+
+  async function sendingOf(refundId: string): Promise<'sent' | 'not_sendable' | 'provider_error'> {
+    const sending = await payments.trySendProviderRefund(refundId);
+    return sending.sent ? 'sent' : sending.reason;
+  }
 }
+
+const sendForm = z.strictObject({ _csrf: z.string().max(200), invoice: z.uuid() });
+
+/** The confirmation shown on the invoice for each outcome of sending a refund to its provider. */
+const FLASH_OF = {
+  sent: 'refund_sent',
+  not_sendable: 'refund_manual',
+  provider_error: 'refund_not_sent',
+} as const;

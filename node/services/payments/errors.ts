@@ -3,6 +3,7 @@ import { CodedError } from '../../../common/errors/coded-error.js';
 export const PaymentErrorCode = {
   InvoiceNotFound: 'invoice_not_found',
   PaymentNotFound: 'payment_not_found',
+  RefundNotFound: 'refund_not_found',
   /** The invoice names a file or person the node does not hold. */
   UnknownFile: 'unknown_file',
   UnknownPerson: 'unknown_person',
@@ -34,6 +35,7 @@ export type PaymentErrorCodeValue = (typeof PaymentErrorCode)[keyof typeof Payme
 export const PAYMENT_ERROR_STATUS: Readonly<Record<PaymentErrorCodeValue, number>> = {
   invoice_not_found: 404,
   payment_not_found: 404,
+  refund_not_found: 404,
   unknown_file: 422,
   unknown_person: 422,
   mixed_currencies: 422,

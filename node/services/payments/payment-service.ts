@@ -32,11 +32,13 @@ import type {
 } from './payment-schema.js';
 import type { PaymentProvider, ProviderRefund, WebhookRequest } from './provider.js';
 import {
+  type ProviderRefundSending,
   type Refund,
   recordRefund,
   selectCashRefundsOfDay,
   selectRefundsOfInvoice,
   sendProviderRefund,
+  trySendProviderRefund,
 } from './refunds.js';
 import { applyWebhook, type WebhookResult, webhookRejections } from './webhooks.js';
 
@@ -65,6 +67,8 @@ export interface PaymentService {
   recordRefund(input: RefundInput, actor: string): Refund;
   /** Sends a recorded `provider` refund through the provider's API; again after a failure, never twice. */
   sendProviderRefund(refundId: string): Promise<ProviderRefund>;
+  /** The same, as an answer for the screens: sent, not sendable (cash, no refund API), or the provider's failure. */
+  trySendProviderRefund(refundId: string): Promise<ProviderRefundSending>;
   refundsOfInvoice(invoiceId: string): Refund[];
   cashRefundsOfDay(day: { businessDate: string; currency: string; cashbox: string }): Refund[];
   cashDaySummary(input: CashDayInput): CashDaySummary;
@@ -100,6 +104,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     paymentsOfInvoice: (invoiceId) => selectPaymentsOfInvoice(ctx.store, invoiceId),
     recordRefund: (input, actor) => recordRefund(ctx, input, actor),
     sendProviderRefund: (refundId) => sendProviderRefund(ctx, refundId),
+    trySendProviderRefund: (refundId) => trySendProviderRefund(ctx, refundId),
     refundsOfInvoice: (invoiceId) => selectRefundsOfInvoice(ctx.store, invoiceId),
     cashRefundsOfDay: (day) => selectCashRefundsOfDay(ctx.store, day),
     cashDaySummary: (input) => cashDaySummary(ctx, input),

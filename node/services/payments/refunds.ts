@@ -11,6 +11,7 @@ import { allocateNumber } from './number-series.js';
 import { businessDate, type PaymentContext } from './payment-context.js';
 import { type RefundInput, refundSchema } from './payment-schema.js';
 import type { ProviderRefund } from './provider.js';
+import { ProviderCallError } from './providers/provider-call-error.js';
 
 /** A refund as recorded (its reason stays encrypted in the store; agents read it on the voucher). */
 export interface Refund {
@@ -79,12 +80,39 @@ export async function sendProviderRefund(ctx: PaymentContext, refundId: string):
         providerRef: string | null;
       }
     | undefined;
-  if (!row) throw new TypeError(`no refund ${refundId}`);
+  if (!row) throw new PaymentError(PaymentErrorCode.RefundNotFound, `no refund ${refundId}`);
   const provider = row.provider === null ? undefined : providerNamed(ctx, row.provider);
   if (row.method !== 'provider' || !provider?.refund || row.providerRef === null)
     throw new PaymentError(PaymentErrorCode.RefundMethodNotPossible, 'not a refund the provider can make');
   const { amountMinor, currency, providerRef } = row;
   return provider.refund({ refundId, providerRef, amountMinor, currency });
+}
+
+/** What became of a recorded refund handed to its provider. */
+export type ProviderRefundSending =
+  | { readonly sent: true; readonly refund: ProviderRefund }
+  /** Cash, or a provider without a refund API (the simulated one): the money goes back by hand. */
+  | { readonly sent: false; readonly reason: 'not_sendable' }
+  /** The provider refused or could not be reached: the refund stays recorded, and may be sent again. */
+  | { readonly sent: false; readonly reason: 'provider_error'; readonly message: string };
+
+/**
+ * {@link sendProviderRefund} for the screens: a refund the provider cannot make, or a failed call,
+ * is an answer to show rather than an error, since the refund itself is recorded either way.
+ */
+export async function trySendProviderRefund(
+  ctx: PaymentContext,
+  refundId: string,
+): Promise<ProviderRefundSending> {
+  try {
+    return { sent: true, refund: await sendProviderRefund(ctx, refundId) };
+  } catch (error) {
+    if (error instanceof PaymentError && error.code === PaymentErrorCode.RefundMethodNotPossible)
+      return { sent: false, reason: 'not_sendable' };
+    if (error instanceof ProviderCallError)
+      return { sent: false, reason: 'provider_error', message: error.message };
+    throw error;
+  }
 }
 
 /** The payment, or a PaymentError payment_not_found. */

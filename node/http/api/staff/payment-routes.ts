@@ -85,7 +85,23 @@ export async function staffPaymentRoutes(app: FastifyInstance, deps: StaffHttpDe
     },
     async (request, reply) => {
       const refund = payments.recordRefund(request.body, principalOf(request).username);
-      return reply.status(201).send(refund);
+      if (refund.method !== 'provider') return reply.status(201).send(refund);
+      // Recorded first, sent after the commit: a failure leaves the refund to send again (/send).
+      const providerRefund = await payments.trySendProviderRefund(refund.id);
+      return reply.status(201).send({ ...refund, providerRefund });
+    },
+  );
+
+  api.post(
+    '/refunds/:id/send',
+    { preHandler: requireStaff(staff, 'payments.refund'), schema: { params: idParams } },
+    async (request, reply) => {
+      const sending = await payments.trySendProviderRefund(request.params.id);
+      if (sending.sent) return sending;
+      if (sending.reason === 'not_sendable')
+        throw new ApiError('conflict', 'this refund is not made through a provider');
+      // The provider's failure, said as it is (its name, the call, its status: never a key).
+      return reply.status(502).send(sending);
     },
   );
 
