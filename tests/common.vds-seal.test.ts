@@ -178,6 +178,49 @@ describe('seal round trips', () => {
     );
   });
 
+  it('round-trips any valid laissez-passer', () => {
+    const date = fc
+      .date({
+        min: new Date('1930-01-01T00:00:00Z'),
+        max: new Date('2069-12-31T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(
+        fc.record({
+          surname: fc.stringMatching(/^[A-Z][a-zé -]{0,40}$/),
+          givenNames: fc.stringMatching(/^[A-Za-zï]{0,20}$/),
+          documentNumber: fc.stringMatching(/^[A-Z0-9]{1,9}$/),
+          nationality: fc.constant('CAF'),
+          birthDate: date,
+          sex: fc.constantFrom('F', 'M', 'X'),
+          optionalData: fc.stringMatching(/^[A-Z0-9<]{0,7}$/),
+        }),
+        date,
+        // A YYMMDD expiry reads back within 50 years of the issue date.
+        fc.integer({ min: -40 * 365, max: 40 * 365 }),
+        (fields, issued, expiryOffsetDays) => {
+          const expiryDate = new Date(Date.parse(issued) + expiryOffsetDays * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          const mrzInput = { ...fields, expiryDate };
+          const mrz = buildEtdMrz(mrzInput);
+          const body = encodeEtdSealBody({
+            header: { ...header, documentIssueDate: issued, signatureCreationDate: issued },
+            mrz,
+          });
+          const seal = decodeSeal(appendSignature(body, new Uint8Array(64)));
+          if (seal.content.kind !== 'emergency_travel_document') throw new Error('not an ETD');
+          expect({ line1: seal.content.mrz.line1, line2: seal.content.mrz.line2 }).toEqual(mrz);
+          expect(seal.content.mrz.fields.documentNumber).toBe(mrzInput.documentNumber);
+          expect(seal.content.mrz.fields.expiryDate).toBe(mrzInput.expiryDate);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('never throws anything but a coded refusal on arbitrary bytes', () => {
     const body = fromHex(vectors.visa.sealHex);
     fc.assert(
