@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { StartedCheckout } from '../../services/payments/checkouts.js';
+import { ProviderCallError } from '../../services/payments/providers/provider-call-error.js';
 import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
@@ -11,7 +13,32 @@ import { PORTAL_PATHS } from './portal-routes-list.js';
 import { langOnly } from './query-schemas.js';
 import { simulatedCheckoutPages } from './simulated-checkout-pages.js';
 
-const startForm = z.object({ invoice: z.uuid() });
+const startForm = z.object({
+  invoice: z.uuid(),
+  /** Absent from the forms of an older page: the mission's first provider. */
+  provider: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,40}$/)
+    .optional(),
+  /** The payer's mobile money number, for a provider that asks the payer's phone to approve. */
+  phone: z.string().trim().max(30).optional(),
+});
+
+/** Providers whose payer approves on their phone: the portal asks the number first. */
+const ASKS_PHONE = new Set(['momo']);
+const LABELS: Readonly<Record<string, 'payment.payByCard' | 'payment.payByMomo'>> = {
+  stripe: 'payment.payByCard',
+  momo: 'payment.payByMomo',
+};
+
+/** One button per online provider the mission enabled, with its words and whether it asks a phone. */
+export function payOptionsOf(providers: readonly string[]) {
+  return providers.map((provider) => ({
+    provider,
+    label: LABELS[provider] ?? 'payment.payOnline',
+    asksPhone: ASKS_PHONE.has(provider),
+  }));
+}
 const invoiceParam = z.strictObject({ invoiceId: z.uuid() });
 
 /**
@@ -21,7 +48,7 @@ const invoiceParam = z.strictObject({ invoiceId: z.uuid() });
 export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { files, payments, catalogue } = deps.domain;
-  const provider = deps.domain.simulatedProvider;
+  const simulated = deps.domain.simulatedProvider;
 
   pages.get(PORTAL_PATHS.payment, { schema: { hide: true, querystring: langOnly } }, async (request, reply) =>
     showForm(request, reply, EMPTY_FORM),
@@ -46,7 +73,7 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
           data: {
             file: access.view,
             invoices: payments.invoicesOfFile(access.fileId),
-            canPay: provider !== undefined,
+            payWith: payOptionsOf(payments.onlineProviders()),
           },
         },
         { form: true, personal: true },
@@ -60,10 +87,26 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
     async (request, reply) => {
       const parsed = startForm.safeParse(formFields(request.body));
       if (!parsed.success) throw new PageNotFound('no such invoice');
-      if (!provider)
-        return showForm(request, reply, { values: {}, errors: {}, alert: 'payment.unavailable' }, 503);
-      const invoiceId = parsed.data.invoice;
-      const started = await payments.startCheckout({ invoiceId, provider: provider.name });
+      const { invoice: invoiceId, phone } = parsed.data;
+      const provider = parsed.data.provider ?? payments.onlineProviders()[0];
+      if (provider === undefined || !payments.onlineProviders().includes(provider))
+        return unavailable(request, reply);
+      // The provider's page sends the applicant back to the invoice's page on this portal.
+      const returnUrl = `${request.protocol}://${request.host}${PORTAL_PATHS.paymentReturn(invoiceId)}`;
+      let started: StartedCheckout;
+      try {
+        started = await payments.startCheckout({
+          invoiceId,
+          provider,
+          returnUrl,
+          ...(phone ? { payerPhone: phone } : {}),
+        });
+      } catch (error) {
+        if (!(error instanceof ProviderCallError)) throw error;
+        request.log.warn({ err: error }, 'payment provider unavailable');
+        return unavailable(request, reply);
+      }
+      if (provider !== simulated?.name) return reply.redirect(started.redirectUrl, 303);
       // The simulated provider has no pages of its own: the portal stands in for them.
       const next = new URLSearchParams({ ref: started.providerRef, facture: invoiceId });
       return reply.redirect(`${PORTAL_PATHS.paymentSimulation}?${next}`, 303);
@@ -89,7 +132,11 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
     },
   );
 
-  if (provider) await app.register(simulatedCheckoutPages, { ...deps, provider });
+  if (simulated) await app.register(simulatedCheckoutPages, { ...deps, provider: simulated });
+
+  function unavailable(request: FastifyRequest, reply: FastifyReply) {
+    return showForm(request, reply, { values: {}, errors: {}, alert: 'payment.unavailable' }, 503);
+  }
 
   function showForm(request: FastifyRequest, reply: FastifyReply, form: FormState, status = 200) {
     return renderPage(

@@ -4,6 +4,7 @@ import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
 import { portalOf } from './page-context.js';
 import { renderPage } from './page-render.js';
+import { payOptionsOf } from './payment-pages.js';
 import { type PortalPageDeps, perMinute } from './portal-deps.js';
 import { PORTAL_PATHS } from './portal-routes-list.js';
 import { langOnly } from './query-schemas.js';
@@ -47,7 +48,7 @@ export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps):
             file: view,
             details,
             secretRefused: access.secretGiven && !view.detailed,
-            canPay: deps.domain.simulatedProvider !== undefined,
+            payWith: payOptionsOf(payments.onlineProviders()),
           },
         },
         { form: true, personal: true },

@@ -80,5 +80,7 @@ export const checkoutSchema = z.strictObject({
   invoiceId: idSchema,
   provider: z.string().regex(/^[a-z0-9_-]{1,40}$/),
   returnUrl: z.url().max(500).optional(),
+  /** The payer's phone, for mobile money (the provider asks it to approve); international or national form. */
+  payerPhone: z.string().trim().min(3).max(30).optional(),
 });
 export type CheckoutInput = z.input<typeof checkoutSchema>;

@@ -76,6 +76,8 @@ export interface PaymentService {
   listClosings(query?: ClosingsQuery): CashClosing[];
   unclosedCashDays(): { businessDate: string; currency: string; cashbox: string }[];
   startCheckout(input: CheckoutInput): Promise<StartedCheckout>;
+  /** The names of the online providers the mission enabled, in the order it lists them. */
+  onlineProviders(): string[];
   /** Applies a webhook of the named provider (PaymentError unknown_provider when there is none). */
   applyWebhook(providerName: string, request: WebhookRequest): WebhookResult;
   webhookRejections(limit?: number): ReturnType<typeof webhookRejections>;
@@ -112,6 +114,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     listClosings: (query) => listClosings(ctx, query),
     unclosedCashDays: () => unclosedCashDays(ctx),
     startCheckout: (input) => startCheckout(ctx, input),
+    onlineProviders: () => [...ctx.providers.keys()],
     applyWebhook: (providerName, request) => applyWebhook(ctx, providerNamed(ctx, providerName), request),
     webhookRejections: (limit) => webhookRejections(ctx, limit),
   };
