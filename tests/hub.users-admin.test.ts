@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHubIdentity } from '../hub/config/secrets.js';
 import { openDatabase } from '../hub/db/open-database.js';
 import { storeConfigOf } from '../hub/db/store-config.js';
-import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import { verifyAuditChain } from '../hub/services/audit/audit-log.js';
+import { hubSecretsKey } from '../hub/services/missions/hub-secrets-key.js';
 import {
   type BootstrapResult,
   beginTotpEnrolment,
