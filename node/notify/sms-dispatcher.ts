@@ -12,7 +12,8 @@ export function smsRetryDelayMs(attempts: number): number {
 const BATCH = 50;
 
 /**
- * Sends what is due, oldest first, one at a time, recording each outcome. Returns how many were
+ * Sends what is due in the outbox's order (codes first, roll-call SMS last, oldest first within
+ * each: `dueSms`), one at a time, recording each outcome. Returns how many were
  * sent. A failure of the gateway itself (unreachable, timeout, 5xx) ends the pass: the SMS behind
  * would fare no better, and a down gateway is tried once per pass rather than once per SMS.
  *

@@ -127,6 +127,9 @@ function stop(store: Store, reason: SmsCapReason, purpose: SmsPurpose, whenCappe
   reportSmsStop(store, { reason, purpose, outcome: whenCapped === 'refuse' ? 'refused' : 'dropped' });
 }
 
+// Written as in migration 023's index sms_outbox_due_rank, so that index gives the order.
+const SMS_RANK = `(CASE purpose WHEN 'booking_code' THEN 0 WHEN 'roll_call' THEN 2 ELSE 1 END)`;
+
 /** A due SMS, decrypted for the gateway. */
 export interface DueSms {
   readonly id: number;
@@ -137,12 +140,16 @@ export interface DueSms {
   readonly key: string;
 }
 
-/** SMS whose next attempt is due, oldest first. */
+/**
+ * SMS whose next attempt is due, the time-critical first: codes, then the other news of a change,
+ * then roll-call SMS; oldest first within each. A booking's code, valid for minutes, never waits
+ * behind the thousands of SMS of a crisis roll-call. The order is migration 023's index.
+ */
 export function dueSms(store: Store, now: Date, limit: number): DueSms[] {
   const rows = store.db
     .prepare(
       `SELECT id, to_enc, text_enc, attempts, created_at FROM sms_outbox
-       WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
+       WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY ${SMS_RANK}, id LIMIT ?`,
     )
     .all(now.toISOString(), limit) as {
     id: number;
