@@ -4,7 +4,7 @@ import { PaymentError, PaymentErrorCode } from './errors.js';
 import { mustGetInvoice } from './invoices.js';
 import type { PaymentContext } from './payment-context.js';
 import { type CheckoutInput, checkoutSchema } from './payment-schema.js';
-import type { PaymentProvider } from './provider.js';
+import type { PaymentProvider, PendingCheckout } from './provider.js';
 
 /** A checkout opened for an invoice: where to send the applicant. */
 export interface StartedCheckout {
@@ -14,14 +14,65 @@ export interface StartedCheckout {
   readonly redirectUrl: string;
 }
 
+// Starts under way, by store, invoice and provider: a second click waits for the first's answer.
+const startsUnderWay = new WeakMap<PaymentContext['store'], Map<string, Promise<StartedCheckout>>>();
+
 /**
- * Opens a checkout with a provider for the full amount of an open invoice. The provider is asked
- * first (a network call, outside any transaction); the checkout is recorded after, once the invoice
- * is checked open again, since it may have been paid at the counter meanwhile.
+ * Opens a checkout with a provider for the full amount of an open invoice, or gives back the one
+ * already pending with that provider while the provider still takes payment on it: a double click,
+ * a second tab or a retry never opens a second payment of one invoice. Concurrent starts share one
+ * call to the provider.
  */
 export async function startCheckout(ctx: PaymentContext, input: CheckoutInput): Promise<StartedCheckout> {
   const valid = checkoutSchema.parse(input);
   const provider = providerNamed(ctx, valid.provider);
+  mustGetOpenInvoice(ctx, valid.invoiceId);
+  const underWay = startsUnderWay.get(ctx.store) ?? new Map<string, Promise<StartedCheckout>>();
+  startsUnderWay.set(ctx.store, underWay);
+  const key = `${valid.invoiceId} ${provider.name}`;
+  const running = underWay.get(key);
+  if (running) return running;
+  const start = resumeOrOpen(ctx, provider, valid).finally(() => underWay.delete(key));
+  underWay.set(key, start);
+  return start;
+}
+
+async function resumeOrOpen(
+  ctx: PaymentContext,
+  provider: PaymentProvider,
+  valid: ReturnType<typeof checkoutSchema.parse>,
+): Promise<StartedCheckout> {
+  const pending = provider.resumeCheckout ? latestPending(ctx, valid.invoiceId, provider.name) : undefined;
+  if (pending && provider.resumeCheckout) {
+    const session = await provider.resumeCheckout(pending, ctx.now());
+    if (session) return { checkoutId: pending.checkoutId, provider: provider.name, ...session };
+  }
+  return openCheckout(ctx, provider, valid);
+}
+
+function latestPending(
+  ctx: PaymentContext,
+  invoiceId: string,
+  providerName: string,
+): PendingCheckout | undefined {
+  const row = ctx.store.db
+    .prepare(
+      `SELECT id, provider_ref AS providerRef, created_at AS createdAt FROM checkouts
+       WHERE invoice_id = ? AND provider = ? AND state = 'pending' ORDER BY created_at DESC LIMIT 1`,
+    )
+    .get(invoiceId, providerName) as { id: string; providerRef: string; createdAt: string } | undefined;
+  return row && { checkoutId: row.id, providerRef: row.providerRef, createdAt: new Date(row.createdAt) };
+}
+
+/**
+ * The provider is asked first (a network call, outside any transaction); the checkout is recorded
+ * after, once the invoice is checked open again, since it may have been paid at the counter meanwhile.
+ */
+async function openCheckout(
+  ctx: PaymentContext,
+  provider: PaymentProvider,
+  valid: ReturnType<typeof checkoutSchema.parse>,
+): Promise<StartedCheckout> {
   const invoice = mustGetOpenInvoice(ctx, valid.invoiceId);
   const checkoutId = randomUUID();
   const session = await provider.createCheckout({
@@ -31,6 +82,7 @@ export async function startCheckout(ctx: PaymentContext, input: CheckoutInput): 
     currency: invoice.currency,
     description: `${invoice.serviceCode} ${invoice.id}`,
     ...(valid.returnUrl === undefined ? {} : { returnUrl: valid.returnUrl }),
+    ...(valid.payerPhone === undefined ? {} : { payerPhone: valid.payerPhone }),
   });
   immediateTransaction(ctx.store.db, () => {
     mustGetOpenInvoice(ctx, invoice.id);

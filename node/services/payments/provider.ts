@@ -8,12 +8,21 @@ export interface CheckoutRequest {
   /** Short text shown on the provider's page (service code and invoice), nothing personal. */
   readonly description: string;
   readonly returnUrl?: string;
+  /** The payer's phone as they typed it, for mobile money: the provider asks it to approve. */
+  readonly payerPhone?: string;
 }
 
 /** The provider's answer: its reference of the checkout and where to send the applicant. */
 export interface CheckoutSession {
   readonly providerRef: string;
   readonly redirectUrl: string;
+}
+
+/** A checkout the node holds as pending, to be shown again rather than opened twice. */
+export interface PendingCheckout {
+  readonly checkoutId: string;
+  readonly providerRef: string;
+  readonly createdAt: Date;
 }
 
 /** A webhook as the HTTP layer received it: the raw bytes (the signature is over them) and headers. */
@@ -75,6 +84,11 @@ export interface PaymentProvider {
   /** Lower-case name, stored with checkouts and events (`simulated`, `cinetpay`, …). */
   readonly name: string;
   createCheckout(request: CheckoutRequest): Promise<CheckoutSession>;
+  /**
+   * A pending checkout's page again (a double click, a second tab), while the provider still takes
+   * the payment on it; undefined once it expired or ended. Without it, each start opens a checkout.
+   */
+  resumeCheckout?(checkout: PendingCheckout, now: Date): Promise<CheckoutSession | undefined>;
   /** Checks the signature and freshness, then parses; never throws on untrusted input. */
   verifyWebhook(request: WebhookRequest, now: Date): WebhookVerification;
   /**

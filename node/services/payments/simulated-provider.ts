@@ -4,6 +4,7 @@ import type {
   CheckoutRequest,
   CheckoutSession,
   PaymentProvider,
+  PendingCheckout,
   ProviderEvent,
   WebhookRequest,
   WebhookVerification,
@@ -48,6 +49,15 @@ export class SimulatedProvider implements PaymentProvider {
     const providerRef = `sim_${randomUUID()}`;
     this.#checkouts.set(providerRef, request);
     return { providerRef, redirectUrl: `${this.#baseUrl}/checkout/${providerRef}` };
+  }
+
+  /** Its page again, for a checkout it opened since the node started. */
+  async resumeCheckout(checkout: PendingCheckout): Promise<CheckoutSession | undefined> {
+    if (!this.#checkouts.has(checkout.providerRef)) return undefined;
+    return {
+      providerRef: checkout.providerRef,
+      redirectUrl: `${this.#baseUrl}/checkout/${checkout.providerRef}`,
+    };
   }
 
   verifyWebhook(request: WebhookRequest, now: Date): WebhookVerification {

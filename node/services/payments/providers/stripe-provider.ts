@@ -3,6 +3,7 @@ import type {
   CheckoutRequest,
   CheckoutSession,
   PaymentProvider,
+  PendingCheckout,
   ProviderRefund,
   RefundRequest,
   WebhookRequest,
@@ -98,6 +99,15 @@ export class StripeProvider implements PaymentProvider {
     );
     if (session.url === null) throw new ProviderCallError(this.name, 'Stripe gave no page for the session');
     return { providerRef: session.id, redirectUrl: session.url };
+  }
+
+  /** The session's page again while it is open: Stripe takes no payment on an expired or complete one. */
+  async resumeCheckout(checkout: PendingCheckout, now: Date): Promise<CheckoutSession | undefined> {
+    const session = await callStripe(this.name, 'read the Checkout Session', () =>
+      this.#stripe.checkout.sessions.retrieve(checkout.providerRef),
+    );
+    const open = session.status === 'open' && session.expires_at * 1000 > now.getTime();
+    return open && session.url ? { providerRef: session.id, redirectUrl: session.url } : undefined;
   }
 
   /** `stripe.webhooks.constructEvent`: the signature over `t.payload`, then the age against the tolerance. */
