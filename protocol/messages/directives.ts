@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { missionIdSchema } from '../parties.js';
 import { backlogReportSchema, instantSchema, localizedTextSchema } from './field-schemas.js';
+import { rollCallOrderSchema } from './roll-calls.js';
 
 /** directive — an instruction of the ministry to one, several or all missions. */
 export const DIRECTIVE = 'directive';
@@ -15,6 +16,8 @@ export const directiveSchema = z.strictObject({
   requiresAck: z.boolean(),
   issuedBy: z.string().min(1).max(120),
   issuedAt: instantSchema,
+  /** A crisis roll-call each target mission starts on arrival (PROTOCOL.md, "Crisis roll-calls"). */
+  rollCall: rollCallOrderSchema.optional(),
 });
 export type Directive = z.infer<typeof directiveSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instantSchema } from './field-schemas.js';
+import { RollCallEvents, rollCallCountsDataSchema } from './roll-calls.js';
 
 /**
  * The vocabulary of a mission's domain events: every `kind` a node writes to its outbox and the
@@ -100,6 +101,7 @@ const GROUPS = [
   CivilStatusEvents,
   SurveyEvents,
   CatalogueEvents,
+  RollCallEvents,
 ] as const;
 
 type ValuesOf<T> = T[keyof T];
@@ -166,6 +168,7 @@ export const eventDataSchemas: Readonly<Record<EventKind, z.ZodType<Record<strin
   ...mapGroup(CivilStatusEvents, anyData),
   'survey.answered': z.looseObject({ rating: z.int().min(1).max(5) }),
   'service.overridden': anyData,
+  'roll_call.counts': rollCallCountsDataSchema,
 };
 
 function mapGroup<G extends Record<string, string>>(

@@ -59,6 +59,7 @@ export * from './events.js';
 export * from './field-schemas.js';
 export * from './offsite.js';
 export * from './registry.js';
+export * from './roll-calls.js';
 export * from './trust.js';
 
 /** The schema of every message body, by type. The wire contract is this table. */

@@ -2,10 +2,11 @@ import type { Directive } from '../../../protocol/index.js';
 import { DIRECTIVE_RECEIPT } from '../../../protocol/index.js';
 import { enqueueMessage } from '../../services/outbox/pending-messages.js';
 import type { LinkContext } from '../link-context.js';
+import { startOrderedRollCall } from './roll-call-directive.js';
 
 /**
- * Stores a directive and queues its automatic receipt, in the receiving transaction; a directive
- * received again is a reminder, recorded as such.
+ * Stores a directive and queues its automatic receipt, in the receiving transaction, and starts
+ * the roll-call it may order; a directive received again is a reminder, recorded as such.
  */
 export function applyDirective(ctx: LinkContext, directive: Directive): void {
   const receivedAt = new Date(ctx.now()).toISOString();
@@ -26,6 +27,7 @@ export function applyDirective(ctx: LinkContext, directive: Directive): void {
     ).changes;
   if (inserted === 1) {
     enqueueMessage(ctx.store, DIRECTIVE_RECEIPT, { directiveId: directive.directiveId, receivedAt });
+    startOrderedRollCall(ctx, directive);
     return;
   }
   // Sent again: the ministry's reminder of a directive the consul has not acknowledged yet.

@@ -1,8 +1,10 @@
 export { type AnsweredStatus, answerCode } from './answer-code.js';
 export { ROLL_CALL_ERROR_STATUS, RollCallError, RollCallErrorCode } from './errors.js';
 export type { InboundDisposition, InboundOutcome, InboundSms } from './roll-call-answers.js';
-export { closeDueRollCalls, purgeRollCallAnswers, ROLL_CALL_JOB_ACTOR } from './roll-call-close.js';
+export { purgeRollCallAnswers, ROLL_CALL_JOB_ACTOR } from './roll-call-close.js';
 export type { RollCall, RollCallCounts } from './roll-call-counts.js';
+// The close job's entry: closing writes the counts for the hub too.
+export { closeDueRollCallsWithCounts as closeDueRollCalls } from './roll-call-events.js';
 export type { KeptReply, RollCallPerson } from './roll-call-follow-up.js';
 export {
   outcomeSchema,

@@ -1,8 +1,9 @@
 import { commitGroupOf } from '../../db/commit-group.js';
 import type { Store } from '../../db/store.js';
 import { type InboundOutcome, type InboundSms, recordInboundSms } from './roll-call-answers.js';
-import { closeDueRollCalls, closeRollCall } from './roll-call-close.js';
+import { closeRollCall } from './roll-call-close.js';
 import { listRollCalls, loadRollCall, type RollCall } from './roll-call-counts.js';
+import { closeDueRollCallsWithCounts, withCounts } from './roll-call-events.js';
 import {
   type KeptReply,
   keptReplies,
@@ -58,8 +59,23 @@ export interface RollCallService {
 export function createRollCallService(deps: RollCallDeps): RollCallService {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
+  // An answer or free text changes the counts; a duplicate, a late reply or an unknown phone does not.
+  const receiveCounted = (sms: InboundSms) =>
+    withCounts(
+      store,
+      now,
+      () => recordInboundSms(store, sms, now()),
+      (out) => (out.duplicate || out.disposition === 'late' ? null : out.rollCallId),
+    );
   return {
-    start: (input, starter) => startRollCall(store, input, starter, now()),
+    // Each change writes the roll-call's counts for the hub in its own transaction (roll-call-events.ts).
+    start: (input, starter) =>
+      withCounts(
+        store,
+        now,
+        () => startRollCall(store, input, starter, now()),
+        (out) => (out.dryRun ? null : out.id),
+      ),
     queue: (id) => queueRollCallSms(store, id, now()),
     get: (id) => loadRollCall(store, id),
     list: (limit) => listRollCalls(store, limit),
@@ -71,11 +87,23 @@ export function createRollCallService(deps: RollCallDeps): RollCallService {
       loadRollCall(store, id);
       return keptReplies(store, id);
     },
-    recordOutcome: (id, personId, input, actor) => recordOutcome(store, id, personId, input, actor, now()),
-    receiveSms: (sms) => recordInboundSms(store, sms, now()),
+    recordOutcome: (id, personId, input, actor) =>
+      withCounts(
+        store,
+        now,
+        () => recordOutcome(store, id, personId, input, actor, now()),
+        () => id,
+      ),
+    receiveSms: (sms) => receiveCounted(sms),
     // Looked up per call, as the connection's group is made on first use and forgotten on close.
-    receiveSmsDurably: (sms) => commitGroupOf(store.db).run(() => recordInboundSms(store, sms, now())),
-    close: (id, actor) => closeRollCall(store, id, actor, now()),
-    closeDue: () => closeDueRollCalls(store, now()),
+    receiveSmsDurably: (sms) => commitGroupOf(store.db).run(() => receiveCounted(sms)),
+    close: (id, actor) =>
+      withCounts(
+        store,
+        now,
+        () => closeRollCall(store, id, actor, now()),
+        (closed) => (closed ? id : null),
+      ),
+    closeDue: () => closeDueRollCallsWithCounts(store, now()),
   };
 }
