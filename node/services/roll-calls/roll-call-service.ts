@@ -1,6 +1,7 @@
 import { commitGroupOf } from '../../db/commit-group.js';
 import type { Store } from '../../db/store.js';
 import { type InboundOutcome, type InboundSms, recordInboundSms } from './roll-call-answers.js';
+import { type RollCallChannels, rollCallChannels } from './roll-call-channels.js';
 import { closeRollCall } from './roll-call-close.js';
 import { listRollCalls, loadRollCall, type RollCall } from './roll-call-counts.js';
 import { closeDueRollCallsWithCounts, withCounts } from './roll-call-events.js';
@@ -23,13 +24,15 @@ import {
 export interface RollCallDeps {
   readonly store: Store;
   readonly now?: () => Date;
+  /** The node's public address: roll-call SMS then carry a link to answer on the web. */
+  readonly publicUrl?: string | undefined;
 }
 
 /**
  * Crisis roll-calls: "are you safe?" to the registered nationals of a zone, one SMS per phone,
  * answers by SMS counted per person. Refusals are RollCallError with stable codes.
  */
-export interface RollCallService {
+export interface RollCallService extends RollCallChannels {
   /** Starts a roll-call (or, with `dryRun`, tells what it would reach); input as the staff API takes it. */
   start(input: unknown, starter: RollCallStarter): StartOutcome;
   /** Queues the SMS of the phones not queued yet; how many (none twice). */
@@ -68,15 +71,16 @@ export function createRollCallService(deps: RollCallDeps): RollCallService {
       (out) => (out.duplicate || out.disposition === 'late' ? null : out.rollCallId),
     );
   return {
+    ...rollCallChannels(store, now),
     // Each change writes the roll-call's counts for the hub in its own transaction (roll-call-events.ts).
     start: (input, starter) =>
       withCounts(
         store,
         now,
-        () => startRollCall(store, input, starter, now()),
+        () => startRollCall(store, input, starter, now(), deps.publicUrl),
         (out) => (out.dryRun ? null : out.id),
       ),
-    queue: (id) => queueRollCallSms(store, id, now()),
+    queue: (id) => queueRollCallSms(store, id, now(), deps.publicUrl),
     get: (id) => loadRollCall(store, id),
     list: (limit) => listRollCalls(store, limit),
     people: (id, filter) => {

@@ -7,6 +7,8 @@ export interface RollCallSmsFacts {
   /** Everyone registered with the phone: the one SMS names them all. */
   readonly names: readonly string[];
   readonly language: Language;
+  /** The web link to answer (`https://…/r/<token>`), when the node has a public address. */
+  readonly link?: string | undefined;
 }
 
 /** The outbox's limit: three concatenated SMS. */
@@ -21,17 +23,36 @@ const TEXTS: Record<Language, { for: string; codes: string }> = {
 };
 
 /**
- * The SMS of a roll-call: title, message, the names it is for and the answer codes. Names that do
- * not fit are counted instead (`+2`): the codes always go.
+ * The SMS of a roll-call: title, message, the names it is for, the answer codes and the web link.
+ * Names that do not fit are counted instead (`+2`): the codes always go, and the link unless even
+ * that leaves it no room (never cut: a cut link would lead nowhere).
  */
 export function rollCallSmsText(facts: RollCallSmsFacts): string {
+  if (facts.link !== undefined) {
+    const withLink = composeSms(facts, `\n${facts.link}`);
+    if (withLink !== undefined) return withLink;
+  }
+  return composeSms(facts, '') ?? composeBare(facts);
+}
+
+function composeSms(facts: RollCallSmsFacts, tail: string): string | undefined {
   const text = TEXTS[facts.language];
-  const compose = (names: string) => `${facts.title}: ${facts.message}\n${text.for}: ${names}\n${text.codes}`;
+  const compose = (names: string) =>
+    `${facts.title}: ${facts.message}\n${text.for}: ${names}\n${text.codes}${tail}`;
   for (let shown = facts.names.length; shown >= 1; shown--) {
     const rest = facts.names.length - shown;
     const names = facts.names.slice(0, shown).join(', ') + (rest > 0 ? ` +${rest}` : '');
     const composed = compose(names);
     if (composed.length <= ROLL_CALL_SMS_MAX) return composed;
   }
-  return compose(`${facts.names.length}`).slice(0, ROLL_CALL_SMS_MAX);
+  const counted = compose(`${facts.names.length}`);
+  return counted.length <= ROLL_CALL_SMS_MAX ? counted : undefined;
+}
+
+function composeBare(facts: RollCallSmsFacts): string {
+  const text = TEXTS[facts.language];
+  return `${facts.title}: ${facts.message}\n${text.for}: ${facts.names.length}\n${text.codes}`.slice(
+    0,
+    ROLL_CALL_SMS_MAX,
+  );
 }

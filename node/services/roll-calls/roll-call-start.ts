@@ -10,6 +10,7 @@ import { parseInput, RollCallError, RollCallErrorCode } from './errors.js';
 import { startRollCallSchema } from './roll-call-schema.js';
 import { rollCallSmsText } from './roll-call-sms-text.js';
 import { planTargets, type TargetPlan } from './roll-call-targets.js';
+import { newRollCallToken, rollCallLink, rollCallTokenHash } from './roll-call-token.js';
 
 /** The audit log's entity for roll-calls. */
 export const ROLL_CALL_ENTITY = 'roll_call';
@@ -44,6 +45,7 @@ export function startRollCall(
   input: unknown,
   starter: RollCallStarter,
   now: Date,
+  publicUrl?: string,
 ): StartOutcome {
   const parsed = parseInput(startRollCallSchema, input);
   if (Date.parse(parsed.endsAt) <= now.getTime()) {
@@ -87,7 +89,7 @@ export function startRollCall(
       afterDigest: digestRecord(store.keys.audit, { title: parsed.title, zone: parsed.zone, reach }),
       at,
     });
-    const queued = queueRollCallSms(store, id, now);
+    const queued = queueRollCallSms(store, id, now, publicUrl);
     return { dryRun: false as const, id, reach, queued };
   });
 }
@@ -160,9 +162,11 @@ interface PendingPhone {
 /**
  * Queues the SMS of a roll-call's phones not queued yet, each with the names of everyone registered
  * with it; returns how many. Each phone's row takes its SMS id in the same transaction as the SMS:
- * run again (a restart, a second click), it queues nothing twice.
+ * run again (a restart, a second click), it queues nothing twice. With the node's public address,
+ * each SMS carries a link to answer on the web with a token of its own, of which the row keeps
+ * only the keyed hash.
  */
-export function queueRollCallSms(store: Store, rollCallId: string, now: Date): number {
+export function queueRollCallSms(store: Store, rollCallId: string, now: Date, publicUrl?: string): number {
   return immediateTransaction(store.db, () => {
     const rollCall = store.db
       .prepare('SELECT title, message_fr, message_sg, message_en, state FROM roll_calls WHERE id = ?')
@@ -178,7 +182,8 @@ export function queueRollCallSms(store: Store, rollCallId: string, now: Date): n
       )
       .all(rollCallId) as PendingPhone[];
     const mark = store.db.prepare(
-      'UPDATE roll_call_phones SET sms_id = ?, queued_at = ? WHERE roll_call_id = ? AND phone_bidx = ?',
+      `UPDATE roll_call_phones SET sms_id = ?, queued_at = ?, token_hash = ?
+       WHERE roll_call_id = ? AND phone_bidx = ?`,
     );
     const namesOf = householdNames(store, rollCallId);
     const messages: Record<Language, string> = {
@@ -188,14 +193,17 @@ export function queueRollCallSms(store: Store, rollCallId: string, now: Date): n
     };
     for (const row of pending) {
       const to = decryptField(store.keys.field, row.phone_enc, phoneBinding(rollCallId, row.phone_bidx));
+      const token = publicUrl === undefined ? undefined : newRollCallToken();
       const text = rollCallSmsText({
         title: rollCall.title,
         message: messages[row.language],
         names: namesOf(row.phone_bidx),
         language: row.language,
+        link: token === undefined || publicUrl === undefined ? undefined : rollCallLink(publicUrl, token),
       });
       const smsId = enqueueSms(store, { to, text, purpose: 'roll_call', ref: rollCallId }, now);
-      mark.run(smsId ?? null, now.toISOString(), rollCallId, row.phone_bidx);
+      const tokenHash = token === undefined ? null : rollCallTokenHash(store.keys.index, token);
+      mark.run(smsId ?? null, now.toISOString(), tokenHash, rollCallId, row.phone_bidx);
     }
     return pending.length;
   });
