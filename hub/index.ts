@@ -7,6 +7,7 @@ import { loginRoutes } from './http/auth/login-route.js';
 import { requirePermission } from './http/auth/require-permission.js';
 import { offsiteRoutes } from './http/offsite-routes.js';
 import { registryRoutes } from './http/registry-routes.js';
+import { rollCallRoutes } from './http/roll-call-routes.js';
 import { hubApiRoutes } from './http/routes.js';
 import { userRoutes } from './http/user-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
@@ -48,6 +49,11 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     registry,
     guard: (permission) => requirePermission(permission, { auth }),
     officer: (request) => request.user?.username ?? 'unknown',
+  });
+  await context.app.register(rollCallRoutes, {
+    rollCalls: services.rollCalls,
+    guard: (permission) => requirePermission(permission, { auth }),
+    actor: (request) => request.user?.displayName ?? 'unknown',
   });
   await context.app.register(offsiteRoutes, {
     offsite: services.offsite,

@@ -10,6 +10,7 @@ import { createHealthService, type HealthService } from './health/health-service
 import { createMissionsService, type MissionsService } from './missions/missions-service.js';
 import { createOffsiteService, type OffsiteService } from './offsite/offsite-service.js';
 import { createRegistryService, type RegistryService } from './registry/registry-service.js';
+import { createRollCallsService, type RollCallsService } from './roll-calls/roll-calls-service.js';
 import { type AuthService, createAuthService } from './users/auth-service.js';
 import type { PasswordHasher } from './users/password-hasher.js';
 import type { SessionPolicy } from './users/sessions.js';
@@ -55,6 +56,8 @@ export interface HubServices {
   readonly exports: ExportsService;
   readonly health: HealthService;
   readonly registry: RegistryService;
+  /** Crisis roll-calls ordered to missions, and the counts they report. */
+  readonly rollCalls: RollCallsService;
   /** The ministry's accounts, administered by users holding `users.manage`. */
   readonly users: UserManagementService;
   /** The missions' off-site backups: their standing, and what a restore downloads. */
@@ -93,6 +96,7 @@ export function createHubServices(deps: HubServiceDeps): HubServices {
         ? { submissionsPerMissionPerDay: deps.registrySubmissionsPerMissionPerDay }
         : {}),
     }),
+    rollCalls: createRollCallsService({ db, hub, trust, publish, now }),
     users: createUserManagementService({ db, now, ...(deps.hasher ? { hasher: deps.hasher } : {}) }),
     offsite: createOffsiteService({ db, now, isEnabled: deps.offsiteEnabled ?? false }),
   };

@@ -1,6 +1,7 @@
 import type { EVENTS_BATCH } from '../../../protocol/index.js';
 import { countUnreadEvents, unreadEvents } from '../event-data-check.js';
 import type { Handler } from './handler.js';
+import { applyRollCallCounts } from './roll-call-counts.js';
 
 /**
  * events.batch → replicas, in one statement however large the batch: the rows are expanded from
@@ -18,6 +19,8 @@ export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, 
      ON CONFLICT (event_id) DO NOTHING`,
     [missionId, JSON.stringify(body.events), seq ?? null],
   );
+  // What the mission's roll-calls stand at: the newest counts of each (PROTOCOL.md, "Crisis roll-calls").
+  await applyRollCallCounts(tx, missionId, body.events, now);
   // Kept as they came, read through protocol's schemas: what does not match is counted, not refused.
   const unread = unreadEvents(body.events);
   if (unread.length > 0) await countUnreadEvents(tx, missionId, unread, now);

@@ -64,38 +64,52 @@ export async function issueDirective(
   if (directive.expiresAt && directive.expiresAt <= directive.effectiveAt) {
     throw new DirectiveError('invalid_dates', 'a directive must expire after it takes effect');
   }
-  return db.transaction(async (tx) => {
-    const missions = await targetMissions(tx, directive.target);
+  return db.transaction((tx) => recordDirective(tx, hub, trust, directive, now));
+}
+
+/**
+ * {@link issueDirective} inside the caller's transaction, for a directive already built and
+ * validated (a roll-call's, which the caller audits in the same transaction).
+ */
+export async function recordDirective(
+  tx: Queryable,
+  hub: Identity,
+  trust: TrustStore,
+  directive: Directive,
+  now: Date,
+): Promise<IssuedDirective> {
+  const missions = await targetMissions(tx, directive.target);
+  await tx.query(
+    `INSERT INTO directives (id, title, body, priority, target, effective_at, expires_at, requires_ack, issued_by,
+       issued_at, roll_call)
+     VALUES ($1, $2::jsonb, $3::jsonb, $4, $5::jsonb, $6, $7, $8, $9, $10, $11::jsonb)`,
+    [
+      directive.directiveId,
+      JSON.stringify(directive.title),
+      JSON.stringify(directive.body),
+      directive.priority,
+      JSON.stringify(directive.target),
+      directive.effectiveAt,
+      directive.expiresAt ?? null,
+      directive.requiresAck,
+      directive.issuedBy,
+      directive.issuedAt,
+      directive.rollCall === undefined ? null : JSON.stringify(directive.rollCall),
+    ],
+  );
+  const envelopes = [];
+  for (const missionId of missions) {
+    const recipient = trust.keysOf(missionId)[0]?.identity;
+    if (!recipient) continue;
+    const { seq, envelope } = await sealAndHold(tx, hub, recipient, 'directive', directive, now.getTime());
     await tx.query(
-      `INSERT INTO directives (id, title, body, priority, target, effective_at, expires_at, requires_ack, issued_by, issued_at)
-       VALUES ($1, $2::jsonb, $3::jsonb, $4, $5::jsonb, $6, $7, $8, $9, $10)`,
-      [
-        directive.directiveId,
-        JSON.stringify(directive.title),
-        JSON.stringify(directive.body),
-        directive.priority,
-        JSON.stringify(directive.target),
-        directive.effectiveAt,
-        directive.expiresAt ?? null,
-        directive.requiresAck,
-        directive.issuedBy,
-        directive.issuedAt,
-      ],
+      `INSERT INTO directive_status (directive_id, mission_id, outbound_seq, sent_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (directive_id, mission_id) DO UPDATE SET outbound_seq = EXCLUDED.outbound_seq, sent_at = EXCLUDED.sent_at`,
+      [directive.directiveId, missionId, seq, now],
     );
-    const envelopes = [];
-    for (const missionId of missions) {
-      const recipient = trust.keysOf(missionId)[0]?.identity;
-      if (!recipient) continue;
-      const { seq, envelope } = await sealAndHold(tx, hub, recipient, 'directive', directive, now.getTime());
-      await tx.query(
-        `INSERT INTO directive_status (directive_id, mission_id, outbound_seq, sent_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (directive_id, mission_id) DO UPDATE SET outbound_seq = EXCLUDED.outbound_seq, sent_at = EXCLUDED.sent_at`,
-        [directive.directiveId, missionId, seq, now],
-      );
-      envelopes.push({ missionId, envelope });
-    }
-    return { directive, envelopes };
-  });
+    envelopes.push({ missionId, envelope });
+  }
+  return { directive, envelopes };
 }
 
 async function targetMissions(tx: Queryable, target: Directive['target']): Promise<string[]> {

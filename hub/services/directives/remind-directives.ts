@@ -18,7 +18,8 @@ interface Overdue {
 /** A directive row `d` as the body of a `directive` message (times fixed by {@link directiveOfRow}). */
 export const DIRECTIVE_AS_BODY = `jsonb_build_object('directiveId', d.id, 'title', d.title, 'body', d.body,
   'priority', d.priority, 'target', d.target, 'effectiveAt', d.effective_at, 'expiresAt', d.expires_at,
-  'requiresAck', d.requires_ack, 'issuedBy', d.issued_by, 'issuedAt', d.issued_at)`;
+  'requiresAck', d.requires_ack, 'issuedBy', d.issued_by, 'issuedAt', d.issued_at)
+  || CASE WHEN d.roll_call IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('rollCall', d.roll_call) END`;
 
 /** A directive read back with {@link DIRECTIVE_AS_BODY}, validated as the wire wants it. */
 export function directiveOfRow(body: Record<string, unknown>): Directive {
