@@ -26,6 +26,8 @@ export const PaymentErrorCode = {
   /** A refund through the provider of a payment that was not made online. */
   RefundMethodNotPossible: 'refund_method_not_possible',
   UnknownProvider: 'unknown_provider',
+  /** A mobile money payment without the payer's valid number. */
+  InvalidPhone: 'invalid_phone',
 } as const;
 
 /** One of the codes of {@link PaymentErrorCode}. */
@@ -49,6 +51,7 @@ export const PAYMENT_ERROR_STATUS: Readonly<Record<PaymentErrorCodeValue, number
   refund_exceeds_payment: 422,
   refund_method_not_possible: 422,
   unknown_provider: 404,
+  invalid_phone: 422,
 };
 
 /** A refusal of the payments service; `details` carries amounts the agent's screen shows. */

@@ -10,6 +10,7 @@ import {
 } from './cash-closing.js';
 import type { CashClosing } from './cash-closing-rows.js';
 import { recordCashPayment } from './cash-payments.js';
+import { type PollingRound, pollPendingCheckouts } from './checkout-polling.js';
 import { providerNamed, type StartedCheckout, startCheckout } from './checkouts.js';
 import { cancelInvoice, createInvoice } from './invoices.js';
 import {
@@ -20,6 +21,7 @@ import {
   selectPayment,
   selectPaymentsOfInvoice,
 } from './money-rows.js';
+import { applyNotice, type CheckoutRecord, type NoticeResult, selectCheckout } from './notices.js';
 import { assertTimeZone, type PaymentContext } from './payment-context.js';
 import type {
   CashDayInput,
@@ -81,6 +83,11 @@ export interface PaymentService {
   /** Applies a webhook of the named provider (PaymentError unknown_provider when there is none). */
   applyWebhook(providerName: string, request: WebhookRequest): WebhookResult;
   webhookRejections(limit?: number): ReturnType<typeof webhookRejections>;
+  /** An unsigned notice (MTN MoMo): authenticated by the checkout's secret, confirmed by asking the provider. */
+  applyNotice(providerName: string, providerRef: string, secret: string): Promise<NoticeResult>;
+  /** One round of the polling job: pending mobile money checkouts asked about, with backoff, or expired. */
+  pollPendingCheckouts(): Promise<PollingRound>;
+  getCheckout(checkoutId: string): CheckoutRecord | undefined;
 }
 
 /** Builds the payments service; throws a TypeError for an unknown time zone or a bad prefix. */
@@ -117,5 +124,8 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     onlineProviders: () => [...ctx.providers.keys()],
     applyWebhook: (providerName, request) => applyWebhook(ctx, providerNamed(ctx, providerName), request),
     webhookRejections: (limit) => webhookRejections(ctx, limit),
+    applyNotice: (providerName, providerRef, secret) => applyNotice(ctx, providerName, providerRef, secret),
+    pollPendingCheckouts: () => pollPendingCheckouts(ctx),
+    getCheckout: (checkoutId) => selectCheckout(ctx, checkoutId),
   };
 }

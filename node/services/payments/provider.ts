@@ -59,6 +59,15 @@ export type WebhookVerification =
   | { readonly ok: true; readonly ignored: IgnoredEvent }
   | { readonly ok: false; readonly reason: WebhookRefusal };
 
+/**
+ * A checkout's state as the provider's API gives it when asked: what the node trusts from a
+ * provider whose notices are not signed, and what it learns by polling when no notice came.
+ */
+export type CheckoutStatus =
+  | { readonly state: 'pending' }
+  /** Paid or failed: the event is applied as a verified webhook's would be (its id makes it once). */
+  | { readonly state: 'settled'; readonly event: ProviderEvent };
+
 /** A refund the node has recorded, to be sent through the provider that took the payment. */
 export interface RefundRequest {
   /** The node's id of the refund: the provider's key of idempotence, so it is never sent twice. */
@@ -96,4 +105,13 @@ export interface PaymentProvider {
    * a crash before the answer) finds the refund already made instead of making a second one.
    */
   refund?(request: RefundRequest): Promise<ProviderRefund>;
+  /**
+   * Providers whose notices are unsigned (mobile money): the notice only says "ask me", and the
+   * node asks. Also how a checkout whose notice never came is settled by the polling job.
+   */
+  checkoutStatus?(providerRef: string): Promise<CheckoutStatus>;
+  /** Whether the secret in an unsigned notice's URL is the one given to the provider for that checkout. */
+  authenticateNotice?(providerRef: string, secret: string): boolean;
+  /** How long a checkout may stay pending before the node gives up on it (polled providers). */
+  readonly pendingLifetimeMs?: number;
 }

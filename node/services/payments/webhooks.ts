@@ -1,7 +1,13 @@
 import { immediateTransaction } from '../../db/transaction.js';
 import { mustGetInvoice } from './invoices.js';
 import type { PaymentContext } from './payment-context.js';
-import type { PaymentProvider, ProviderEvent, WebhookRefusal, WebhookRequest } from './provider.js';
+import type {
+  IgnoredEvent,
+  PaymentProvider,
+  ProviderEvent,
+  WebhookRefusal,
+  WebhookRequest,
+} from './provider.js';
 import { insertPayment } from './settle.js';
 import { bodyDigest } from './webhook-signature.js';
 
@@ -60,20 +66,33 @@ export function applyWebhook(
       .run(provider.name, verification.reason, bodyDigest(request.rawBody), now.toISOString());
     return { status: 'rejected', reason: verification.reason };
   }
-  const eventId = 'event' in verification ? verification.event.eventId : verification.ignored.eventId;
-  return immediateTransaction(ctx.store.db, (): WebhookResult => {
+  return applyEventOnce(ctx, provider.name, verification, now);
+}
+
+/**
+ * Applies an authentic event once: the same event id (a replayed webhook, a notice and a poll that
+ * found the same result) finds its row in webhook_events, written in the transaction of its effect.
+ */
+export function applyEventOnce(
+  ctx: PaymentContext,
+  providerName: string,
+  verified: { readonly event: ProviderEvent } | { readonly ignored: IgnoredEvent },
+  now: Date,
+): Exclude<WebhookResult, { status: 'rejected' }> {
+  const eventId = 'event' in verified ? verified.event.eventId : verified.ignored.eventId;
+  return immediateTransaction(ctx.store.db, () => {
     const seen = ctx.store.db
       .prepare('SELECT 1 FROM webhook_events WHERE provider = ? AND event_id = ?')
-      .get(provider.name, eventId);
-    if (seen !== undefined) return { status: 'duplicate', eventId };
+      .get(providerName, eventId);
+    if (seen !== undefined) return { status: 'duplicate' as const, eventId };
     const { outcome, paymentId } =
-      'event' in verification
-        ? applyEvent(ctx, provider.name, verification.event, now)
+      'event' in verified
+        ? applyEvent(ctx, providerName, verified.event, now)
         : { outcome: 'ignored' as const, paymentId: undefined };
     ctx.store.db
       .prepare('INSERT INTO webhook_events (provider, event_id, outcome, received_at) VALUES (?, ?, ?, ?)')
-      .run(provider.name, eventId, outcome, now.toISOString());
-    return { status: 'applied', eventId, outcome, ...(paymentId ? { paymentId } : {}) };
+      .run(providerName, eventId, outcome, now.toISOString());
+    return { status: 'applied' as const, eventId, outcome, ...(paymentId ? { paymentId } : {}) };
   });
 }
 
