@@ -19,6 +19,7 @@ import { paymentPages } from './payment-pages.js';
 import { DEFAULT_PORTAL_RATE_LIMITS, type PortalDeps, type PortalPageDeps } from './portal-deps.js';
 import { PORTAL_PATHS } from './portal-routes-list.js';
 import { registrationPages } from './registration-pages.js';
+import { rollCallPages } from './roll-call-pages.js';
 import { servicePages } from './service-pages.js';
 import { surveyPages } from './survey-pages.js';
 import { trackingPages } from './tracking-pages.js';
@@ -86,6 +87,7 @@ export async function portalRoutes(app: FastifyInstance, deps: PortalDeps): Prom
       paymentPages,
       registrationPages,
       surveyPages,
+      rollCallPages,
       kioskPages,
     ]) {
       await scope.register(pages, pageDeps);

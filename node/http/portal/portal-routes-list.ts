@@ -24,6 +24,8 @@ export const PORTAL_PATHS = {
   survey: '/enquete',
   kiosk: '/borne',
   kioskExit: '/borne/quitter',
+  /** The link of a roll-call SMS: short, as it travels in the SMS (`/r/<token>`). */
+  rollCall: (token: string) => `/r/${token}`,
   stylesheet: '/static/portal.css',
 } as const;
 
@@ -76,4 +78,5 @@ export const PORTAL_FORM_ROUTES: readonly string[] = [
   PORTAL_PATHS.paymentStart,
   PORTAL_PATHS.paymentSimulation,
   PORTAL_PATHS.survey,
+  PORTAL_PATHS.rollCall(':token'),
 ];

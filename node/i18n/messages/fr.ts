@@ -372,6 +372,29 @@ export const fr = {
   'survey.err.rating': 'Choisissez une réponse.',
   'survey.err.notDelivered': 'Le questionnaire s’ouvre quand le dossier vous a été remis.',
   'survey.err.already': 'Un avis a déjà été donné pour ce dossier. Merci !',
+  'rollCall.title': 'Appel de sécurité',
+  'rollCall.intro': 'Le consulat demande de vos nouvelles. Choisissez la réponse qui vous correspond.',
+  'rollCall.introHousehold':
+    'Le consulat demande des nouvelles de chaque personne de ce foyer. Répondez pour chacune.',
+  'rollCall.for': 'Pour {name}',
+  'rollCall.now.no_answer': 'Pas encore de réponse.',
+  'rollCall.now.safe': 'Réponse enregistrée : en sécurité.',
+  'rollCall.now.need_help': 'Réponse enregistrée : besoin d’aide.',
+  'rollCall.now.not_in_zone': 'Réponse enregistrée : pas dans la zone.',
+  'rollCall.words': 'Un mot pour le consulat',
+  'rollCall.wordsHint': 'Par exemple : où vous êtes, ce dont vous avez besoin.',
+  'rollCall.answer.safe': 'Je suis en sécurité',
+  'rollCall.answer.need_help': 'J’ai besoin d’aide',
+  'rollCall.answer.not_in_zone': 'Je ne suis pas dans la zone',
+  'rollCall.thanks':
+    'Merci, votre réponse est enregistrée. Vous pouvez la changer tant que l’appel est ouvert.',
+  'rollCall.emergency': 'En cas de danger immédiat, appelez les secours du pays où vous êtes.',
+  'rollCall.err.link':
+    'Ce lien n’est pas valable. Vérifiez qu’il est complet, tel que vous l’avez reçu par SMS.',
+  'rollCall.err.closed':
+    'Cet appel de sécurité est terminé et ne prend plus de réponses. Si vous avez besoin d’aide, appelez le consulat.',
+  'rollCall.err.person': 'Cette personne n’est pas concernée par ce lien.',
+  'rollCall.err.status': 'Choisissez une des trois réponses.',
 } as const;
 
 /** A key of the portal's messages. */
