@@ -9,7 +9,9 @@ import { offsiteRoutes } from './http/offsite-routes.js';
 import { registryRoutes } from './http/registry-routes.js';
 import { rollCallRoutes } from './http/roll-call-routes.js';
 import { hubApiRoutes } from './http/routes.js';
+import { trustRoutes } from './http/trust-routes.js';
 import { userRoutes } from './http/user-routes.js';
+import { visaRevocationRoutes } from './http/visa-revocation-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { startOffsiteJobs } from './offsite-jobs.js';
@@ -61,6 +63,11 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
   });
   await context.app.register(userRoutes, {
     users: services.users,
+    guard: (permission) => requirePermission(permission, { auth }),
+  });
+  await context.app.register(trustRoutes, { visaTrust: services.visaTrust });
+  await context.app.register(visaRevocationRoutes, {
+    visaTrust: services.visaTrust,
     guard: (permission) => requirePermission(permission, { auth }),
   });
   const reconcile = startReconcileLoop(registry, (err) =>

@@ -4,6 +4,18 @@ export { type MalformedReason, VdsError, VdsErrorCode, VdsInputError, VdsMalform
 export { EtdTag, type SealContent, VisaTag } from './features.js';
 export { DocumentTypes, type SealHeader } from './header.js';
 export {
+  certificateFingerprint,
+  createSignerRequest,
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  importPrivateKeyPem,
+  importPublicKeyPem,
+  isSamePublicKey,
+  normaliseFingerprint,
+  publicKeyFingerprint,
+  readSignerRequest,
+} from './key-files.js';
+export {
   buildEtdMrz,
   buildVisaMrz,
   type EtdMrzInput,
@@ -16,7 +28,7 @@ export {
   type VisaMrzInput,
   VisaMrzInputSchema,
 } from './mrz.js';
-export { createCscaCertificate, generateSealKeys, issueSignerCertificate } from './pki.js';
+export { type Csca, createCscaCertificate, generateSealKeys, issueSignerCertificate } from './pki.js';
 export {
   type DecodedSeal,
   decodeSeal,
@@ -31,4 +43,4 @@ export { signEtdSeal, signSealBody, signVisaSeal } from './sign.js';
 export { type TrustBundle, TrustBundleSchema } from './trust-bundle.js';
 export { loadTrustStore, type TrustStore } from './trust-store.js';
 export { hasValidSignature, type VerifyRefusal, type VerifyResult, verifySeal } from './verify.js';
-export { certificateReferenceOf, signerIdentifierOf } from './x509.js';
+export { certificateReferenceOf, normaliseSerial, signerIdentifierOf, x509 } from './x509.js';

@@ -15,6 +15,7 @@ import { type AuthService, createAuthService } from './users/auth-service.js';
 import type { PasswordHasher } from './users/password-hasher.js';
 import type { SessionPolicy } from './users/sessions.js';
 import { createUserManagementService, type UserManagementService } from './users/user-management.js';
+import { createVisaTrustService, type VisaTrustService } from './visa-trust/visa-trust-service.js';
 
 /** What the hub's services are built from, once per process (context.ts). Tests build it directly. */
 export interface HubServiceDeps {
@@ -62,6 +63,8 @@ export interface HubServices {
   readonly users: UserManagementService;
   /** The missions' off-site backups: their standing, and what a restore downloads. */
   readonly offsite: OffsiteService;
+  /** The seal trust: CSCA, the missions' signer certificates, revoked visas; the bundle it publishes. */
+  readonly visaTrust: VisaTrustService;
 }
 
 /** Builds every service of the hub over the same store, keys and clock. */
@@ -99,5 +102,6 @@ export function createHubServices(deps: HubServiceDeps): HubServices {
     rollCalls: createRollCallsService({ db, hub, trust, publish, now }),
     users: createUserManagementService({ db, now, ...(deps.hasher ? { hasher: deps.hasher } : {}) }),
     offsite: createOffsiteService({ db, now, isEnabled: deps.offsiteEnabled ?? false }),
+    visaTrust: createVisaTrustService({ db, now }),
   };
 }

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'audit.read': ['auditor', 'directorate'],
   'users.manage': ['directorate'],
   'offsite.restore': ['directorate'],
+  'visas.revoke': ['directorate'],
 } as const satisfies Record<string, readonly MinistryRole[]>;
 
 /** A permission name of {@link PERMISSIONS}. */
