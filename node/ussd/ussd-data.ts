@@ -1,4 +1,5 @@
 import type { FileState } from '../services/files/workflow.js';
+import type { AnsweredStatus } from '../services/roll-calls/index.js';
 import type { TrackProblem, UssdLang } from './ussd-messages.js';
 
 /** A file's status as the menu tells it. */
@@ -35,6 +36,19 @@ export interface UssdHours {
   readonly nextClosure?: string;
 }
 
+/** A crisis roll-call open for the caller's phone, in the caller's language. */
+export interface UssdRollCall {
+  readonly title: string;
+  readonly message: string;
+}
+
+/** The roll-call the caller's phone was reached by, and its answer (for everyone registered with it). */
+export interface UssdRollCalls {
+  open(callerPhone: string, lang: UssdLang): UssdRollCall | undefined;
+  /** Records the caller's answer; false when no roll-call is open for the phone any more. */
+  answer(callerPhone: string, status: AnsweredStatus): boolean;
+}
+
 /**
  * What the menu reads from the mission. The menu itself is pure: it maps the caller's answers
  * and these readings to a reply, so it is tested over a real store and over anything else alike.
@@ -48,4 +62,6 @@ export interface UssdData {
   nextAppointment(callerPhone: string, lang: UssdLang): UssdAppointment | undefined;
   services(lang: UssdLang): readonly UssdServiceFees[];
   hours(): UssdHours;
+  /** Roll-calls, where the mission runs them: an entry heads the menu while one is open for the caller. */
+  readonly rollCalls?: UssdRollCalls;
 }

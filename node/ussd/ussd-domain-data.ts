@@ -5,7 +5,8 @@ import type { MissionHours } from '../services/appointments/mission-hours.js';
 import type { CatalogueService } from '../services/catalogue/catalogue-service.js';
 import { FileError, FileErrorCode } from '../services/files/errors.js';
 import type { FileService } from '../services/files/file-service.js';
-import type { UssdData, UssdFileLookup, UssdHours, UssdServiceFees } from './ussd-data.js';
+import type { OpenRollCall, RollCallChannels } from '../services/roll-calls/index.js';
+import type { UssdData, UssdFileLookup, UssdHours, UssdRollCalls, UssdServiceFees } from './ussd-data.js';
 import type { TrackProblem, UssdLang } from './ussd-messages.js';
 
 /** What the menu's readings need from the node. */
@@ -17,6 +18,7 @@ export interface UssdDomainDeps {
   readonly trackingPrefix: string;
   readonly zone: string;
   readonly now: () => Date;
+  readonly rollCalls?: Pick<RollCallChannels, 'openForPhone' | 'answerFromPhone'>;
 }
 
 /** Days ahead in which the next closure is announced. */
@@ -46,6 +48,23 @@ export function ussdDomainData(deps: UssdDomainDeps): UssdData {
       return services;
     },
     hours: () => missionHours(deps),
+    ...(deps.rollCalls ? { rollCalls: ussdRollCalls(deps.rollCalls) } : {}),
+  };
+}
+
+// Read once per callback: the menu asks at each step it replays.
+function ussdRollCalls(rollCalls: NonNullable<UssdDomainDeps['rollCalls']>): UssdRollCalls {
+  const open = new Map<string, OpenRollCall | undefined>();
+  const openFor = (phone: string) => {
+    if (!open.has(phone)) open.set(phone, rollCalls.openForPhone(phone));
+    return open.get(phone);
+  };
+  return {
+    open(phone, lang) {
+      const rollCall = openFor(phone);
+      return rollCall && { title: rollCall.title, message: rollCall.message[lang] };
+    },
+    answer: (phone, status) => rollCalls.answerFromPhone(phone, status, 'ussd').ok,
   };
 }
 

@@ -1,9 +1,18 @@
 import { checkCharacter } from '../services/files/tracking-number.js';
-import type { UssdData } from './ussd-data.js';
+import type { AnsweredStatus } from '../services/roll-calls/index.js';
+import type { UssdData, UssdRollCall } from './ussd-data.js';
 import { BACK, chosenOnPage, feePageScreen, feePages, MORE } from './ussd-fee-pages.js';
 import { defaultLanguage, type TrackProblem, USSD_MESSAGES, type UssdLang } from './ussd-messages.js';
 import { appointmentScreen, feesScreen, fileStatusScreen, hoursScreen } from './ussd-screens.js';
-import { continueWith, endWith } from './ussd-text.js';
+import {
+  CONTINUE,
+  clip,
+  continueWith,
+  endWith,
+  screenLength,
+  toUssdAscii,
+  USSD_MAX_CHARS,
+} from './ussd-text.js';
 
 /** One callback of the gateway, as the menu needs it. */
 export interface UssdCall {
@@ -24,6 +33,7 @@ type Screen =
   | { readonly kind: 'main'; readonly notice?: string }
   | { readonly kind: 'track'; readonly notice?: string }
   | { readonly kind: 'fees'; readonly page: number; readonly notice?: string }
+  | { readonly kind: 'rollCall'; readonly notice?: string }
   | { readonly kind: 'ended'; readonly reply: string };
 
 interface State {
@@ -50,7 +60,7 @@ export function ussdReply(call: UssdCall, data: UssdData): string {
       };
     }
   }
-  return render(state, data);
+  return render(state, call, data);
 }
 
 function step(state: State, answer: string, call: UssdCall, data: UssdData): State {
@@ -61,6 +71,8 @@ function step(state: State, answer: string, call: UssdCall, data: UssdData): Sta
       return fromTrack(state, answer, call, data);
     case 'fees':
       return fromFees(state, state.screen.page, answer, data);
+    case 'rollCall':
+      return fromRollCall(state, answer, call, data);
     case 'ended':
       return state;
   }
@@ -74,9 +86,18 @@ function wrongAnswer(state: State, screen: Screen): State {
   return { ...state, screen, wrong: state.wrong + 1 };
 }
 
+/** The roll-call open for the caller's phone, in the session's language, if any. */
+function openRollCall(lang: UssdLang, call: UssdCall, data: UssdData): UssdRollCall | undefined {
+  return call.phone === undefined ? undefined : data.rollCalls?.open(call.phone, lang);
+}
+
 function fromMain(state: State, answer: string, call: UssdCall, data: UssdData): State {
   const { lang } = state;
-  switch (answer) {
+  // While a roll-call is open for the caller, its entry is the first and the others follow it.
+  const heading = openRollCall(lang, call, data) !== undefined;
+  if (heading && answer === ROLL_CALL_ENTRY) return { ...state, screen: { kind: 'rollCall' } };
+  const choice = heading && /^[2-9]$/.test(answer) ? String(Number(answer) - 1) : answer;
+  switch (choice) {
     case SWITCH_LANGUAGE:
       return { ...state, lang: lang === 'fr' ? 'sg' : 'fr', screen: { kind: 'main' } };
     case '1':
@@ -90,6 +111,25 @@ function fromMain(state: State, answer: string, call: UssdCall, data: UssdData):
     default:
       return wrongAnswer(state, { kind: 'main', notice: USSD_MESSAGES[lang].invalidChoice });
   }
+}
+
+const ROLL_CALL_ENTRY = '1';
+const ROLL_CALL_ANSWERS: Readonly<Record<string, AnsweredStatus>> = {
+  '1': 'safe',
+  '2': 'need_help',
+  '3': 'not_in_zone',
+};
+
+// The session ends on the answer, so a callback records it once; a gateway's replay of that
+// callback gives the same answer again, which changes nothing.
+function fromRollCall(state: State, answer: string, call: UssdCall, data: UssdData): State {
+  const text = USSD_MESSAGES[state.lang];
+  if (answer === BACK) return { ...state, screen: { kind: 'main' } };
+  const status = Object.hasOwn(ROLL_CALL_ANSWERS, answer) ? ROLL_CALL_ANSWERS[answer] : undefined;
+  if (status === undefined) return wrongAnswer(state, { kind: 'rollCall', notice: text.invalidChoice });
+  const isRecorded = call.phone !== undefined && data.rollCalls?.answer(call.phone, status) === true;
+  if (!isRecorded) return ended(state, endWith([text.rollCallClosed]));
+  return ended(state, endWith([text.rollCallThanks, ...(status === 'need_help' ? [text.rollCallHelp] : [])]));
 }
 
 function fromTrack(state: State, answer: string, call: UssdCall, data: UssdData): State {
@@ -113,9 +153,10 @@ function fromFees(state: State, page: number, answer: string, data: UssdData): S
   return wrongAnswer(state, { kind: 'fees', page, notice: USSD_MESSAGES[state.lang].invalidChoice });
 }
 
-function render(state: State, data: UssdData): string {
+function render(state: State, call: UssdCall, data: UssdData): string {
   const text = USSD_MESSAGES[state.lang];
   const { screen } = state;
+  const rollCall = openRollCall(state.lang, call, data);
   switch (screen.kind) {
     case 'ended':
       return screen.reply;
@@ -123,9 +164,13 @@ function render(state: State, data: UssdData): string {
       return continueWith([
         ...(screen.notice ? [screen.notice] : []),
         text.title,
-        ...text.menu.map((label, index) => `${index + 1} ${label}`),
+        ...[...(rollCall ? [text.rollCallEntry] : []), ...text.menu].map(
+          (label, index) => `${index + 1} ${label}`,
+        ),
         `${SWITCH_LANGUAGE} ${text.otherLanguage}`,
       ]);
+    case 'rollCall':
+      return rollCall ? rollCallScreen(state.lang, rollCall, screen.notice) : endWith([text.rollCallClosed]);
     case 'track':
       return continueWith([
         ...(screen.notice ? [screen.notice] : []),
@@ -140,6 +185,19 @@ function render(state: State, data: UssdData): string {
         screen.notice,
       );
   }
+}
+
+/** The roll-call's title and message, cut to leave room for the three answers and the way back. */
+function rollCallScreen(lang: UssdLang, rollCall: UssdRollCall, notice: string | undefined): string {
+  const text = USSD_MESSAGES[lang];
+  const before = notice ? [notice] : [];
+  const after = [
+    ...text.rollCallAnswers.map((label, index) => `${index + 1} ${label}`),
+    `${BACK} ${text.back}`,
+  ];
+  const room = USSD_MAX_CHARS - CONTINUE.length - screenLength([...before, ...after]) - 1;
+  const heading = clip(toUssdAscii(`${rollCall.title}: ${rollCall.message}`), room);
+  return continueWith([...before, heading, ...after]);
 }
 
 // A well-formed number of this mission, so that a caller who copies the example's shape is understood.

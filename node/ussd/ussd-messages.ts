@@ -31,6 +31,13 @@ export interface UssdMessages {
   readonly closedOn: (day: string) => string;
   /** ISO weekday 1 (Monday) to 7, short. */
   readonly weekdays: readonly string[];
+  /** The menu's first entry while a roll-call is open for the caller. */
+  readonly rollCallEntry: string;
+  readonly rollCallAnswers: readonly [safe: string, needHelp: string, notInZone: string];
+  readonly rollCallThanks: string;
+  /** Said after "need help": what happens next. */
+  readonly rollCallHelp: string;
+  readonly rollCallClosed: string;
 }
 
 // The Sango wording is a first draft, like the SMS texts: it awaits a native speaker's review.
@@ -63,6 +70,11 @@ export const USSD_MESSAGES: Readonly<Record<UssdLang, UssdMessages>> = {
     noHours: 'Horaires non communiques. Appelez le consulat.',
     closedOn: (day) => `Ferme le ${day}.`,
     weekdays: ['Lun', 'Mar', 'Mer', 'Jeu', 'Ven', 'Sam', 'Dim'],
+    rollCallEntry: 'Appel de securite: repondre',
+    rollCallAnswers: ['En securite', "Besoin d'aide", 'Hors de la zone'],
+    rollCallThanks: 'Merci, votre reponse est enregistree pour les personnes de ce numero.',
+    rollCallHelp: 'Le consulat voit votre demande. En danger immediat, appelez les secours.',
+    rollCallClosed: "L'appel de securite est termine. Appelez le consulat si besoin.",
   },
   sg: {
     title: 'Konsula ti Beafrika',
@@ -92,6 +104,11 @@ export const USSD_MESSAGES: Readonly<Record<UssdLang, UssdMessages>> = {
     noHours: 'Ngbonga ayeke pepe. Iri konsula.',
     closedOn: (day) => `Konsula a kanga lango ${day}.`,
     weekdays: ['Bikua-oko', 'Bikua-use', 'Bikua-ota', 'Bikua-usio', 'Bikua-oku', 'Laposo', 'Layenga'],
+    rollCallEntry: 'Hunda ti siriri: kiri tene',
+    rollCallAnswers: ['Mbi yeke na siriri', 'Mbi ye mungo maboko', 'Mbi yeke na ndo so pepe'],
+    rollCallThanks: 'Singila, a su kiringo tene ti mo teti azo ti numero so.',
+    rollCallHelp: 'Konsula aba hundango ti mo. Tongana kpale ayeke fadeso, iri azo ti sauvetage.',
+    rollCallClosed: 'Hunda ti siriri ahunzi awe. Iri konsula tongana mo ye mungo maboko.',
   },
 };
 

@@ -146,12 +146,13 @@ function callbackLimits(scope: FastifyInstance, config: NodeConfig) {
 }
 
 function dataFor(deps: UssdRouteDeps) {
-  const { catalogue, files, appointments, missionHours } = deps.domain;
+  const { catalogue, files, appointments, missionHours, rollCalls } = deps.domain;
   return ussdDomainData({
     catalogue,
     files,
     appointments,
     missionHours,
+    rollCalls,
     trackingPrefix: missionPrefix(deps.config),
     zone: deps.config.timeZone,
     now: deps.now ?? (() => new Date()),
