@@ -107,6 +107,50 @@ export function sampleEvent(index: number, at = NOW): MissionEvent {
   };
 }
 
+/** The roll-call a directive may order (PROTOCOL.md, "Crisis roll-calls"). */
+export function sampleRollCallOrder(): NonNullable<MessageBody<'directive'>['rollCall']> {
+  return {
+    title: 'Inondations à Douala',
+    message: {
+      fr: 'Êtes-vous en sécurité ? Répondez 1 (oui), 2 (besoin d’aide), 3 (hors zone).',
+      sg: 'Âla yeke na nzönî ndo? 1, 2, 3.',
+      en: 'Are you safe? Reply 1 (safe), 2 (need help), 3 (not in the zone).',
+    },
+    zone: { cities: ['Douala', 'Édéa'] },
+    endsAt: new Date(NOW + 2 * DAY).toISOString(),
+    needHelpList: true,
+  };
+}
+
+/** A mission's `roll_call.counts` event: counts only. */
+export function sampleRollCallCountsEvent(
+  directiveId: string | null = '4f1c2b8e-6d3a-4e7f-9a0b-1c2d3e4f5a6b',
+): MissionEvent {
+  const countedAt = new Date(NOW + HOUR).toISOString();
+  return {
+    id: randomUUID(),
+    kind: 'roll_call.counts',
+    entity: 'roll_call',
+    entityId: '0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+    at: countedAt,
+    data: {
+      title: 'Inondations à Douala',
+      directiveId,
+      state: 'open',
+      startedAt: new Date(NOW).toISOString(),
+      endsAt: new Date(NOW + 2 * DAY).toISOString(),
+      closedAt: null,
+      countedAt,
+      people: 10_000,
+      reached: 6_412,
+      safe: 5_980,
+      needHelp: 301,
+      notInZone: 87,
+      noAnswer: 3_588,
+    },
+  };
+}
+
 /** An events.batch body of `count` events. */
 export function eventsBatch(count: number, at = NOW): MessageBody<'events.batch'> {
   return { events: Array.from({ length: count }, (_, i) => sampleEvent(i + 1, at)) };
