@@ -160,6 +160,7 @@ export async function createNodeContext(
       jobs = startJobs({
         store,
         appointments: domain.appointments,
+        payments: domain.payments,
         config,
         log: app.log,
         ...(offsiteLink ? { offsite: () => offsiteLink.packAndAnnounce() } : {}),

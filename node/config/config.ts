@@ -5,6 +5,7 @@ import { isIsoCurrency } from '../../common/money/index.js';
 import { isAddressRange } from '../../common/net/address-ranges.js';
 import { missionIdSchema } from '../../protocol/index.js';
 import { smsCapsSchema } from '../services/outbox/sms-caps.js';
+import { momoConfigSchema } from './momo-config.js';
 import { stripeConfigSchema } from './stripe-config.js';
 
 /** The mission node's configuration: built from the environment by env.ts, or directly by tests. */
@@ -109,6 +110,8 @@ export const nodeConfigSchema = z.strictObject({
   simulatedPayments: z.boolean().default(false),
   /** Card payments through Stripe Checkout; its keys come from the environment (stripe-secrets.ts). */
   stripe: stripeConfigSchema.optional(),
+  /** Mobile money through MTN MoMo's Collection API; its keys come from the environment (momo-secrets.ts). */
+  momo: momoConfigSchema.optional(),
   backup: z.strictObject({ keep: z.int().min(1).max(365).default(14) }).default({ keep: 14 }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

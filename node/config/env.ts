@@ -1,4 +1,5 @@
 import { type NodeConfig, nodeConfigSchema } from './config.js';
+import { MOMO_SECRET_VARIABLES, type MomoSecretSources } from './momo-secrets.js';
 import { STRIPE_SECRET_VARIABLES, type StripeSecretSources } from './stripe-secrets.js';
 
 /**
@@ -48,8 +49,27 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
       env.MISSION_STRIPE_ENABLED === 'true'
         ? { returnUrl: env.MISSION_STRIPE_RETURN_URL, apiUrl: env.MISSION_STRIPE_API_URL }
         : undefined,
+    momo:
+      env.MISSION_MOMO_ENABLED === 'true'
+        ? {
+            apiUrl: env.MISSION_MOMO_API_URL,
+            targetEnvironment: env.MISSION_MOMO_TARGET_ENVIRONMENT,
+            publicUrl: env.MISSION_MOMO_PUBLIC_URL,
+            pendingMinutes:
+              env.MISSION_MOMO_PENDING_MINUTES === undefined
+                ? undefined
+                : Number(env.MISSION_MOMO_PENDING_MINUTES),
+          }
+        : undefined,
     logLevel: env.MISSION_LOG_LEVEL,
   });
+}
+
+/** Where MTN MoMo's API user, API key and subscription key are read from (values or files). */
+export function momoSecretSourcesFromEnv(env: NodeJS.ProcessEnv = process.env): MomoSecretSources {
+  return Object.fromEntries(
+    Object.entries(MOMO_SECRET_VARIABLES).map(([name, variable]) => [name, env[variable]]),
+  ) as MomoSecretSources;
 }
 
 /** Where Stripe's secret key and webhook signing secret are read from (values or files). */

@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { type Identity, importKeyFile, ready } from '../../protocol/index.js';
 import { type KeyOpening, loadDataKey } from '../crypto/key-file.js';
 import { type NodeConfig, nodePaths } from './config.js';
-import { stripeSecretSourcesFromEnv } from './env.js';
+import { momoSecretSourcesFromEnv, stripeSecretSourcesFromEnv } from './env.js';
+import { loadMomoSecrets, type MomoSecrets } from './momo-secrets.js';
 import { askPassphrase } from './passphrase.js';
 import { loadStripeSecrets, type StripeSecrets } from './stripe-secrets.js';
 
@@ -12,6 +13,8 @@ export interface NodeSecrets {
   readonly dataKey: Uint8Array;
   /** Present when node.json enables Stripe (`stripe`). */
   readonly stripe?: StripeSecrets;
+  /** Present when node.json enables MTN MoMo (`momo`). */
+  readonly momo?: MomoSecrets;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface NodeSecrets {
  * says how.
  */
 export async function loadNodeSecrets(
-  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId' | 'stripe'>>,
+  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId' | 'stripe' | 'momo'>>,
   opening: KeyOpening = promptingOpening(config.missionId),
 ): Promise<NodeSecrets> {
   await ready();
@@ -28,8 +31,12 @@ export async function loadNodeSecrets(
   const info = await stat(paths.identityKey);
   const identity = importKeyFile(await readFile(paths.identityKey, 'utf8'), info.mode, paths.identityKey);
   const dataKey = await loadDataKey(paths.dataKey, opening);
-  if (config.stripe === undefined) return { identity, dataKey };
-  return { identity, dataKey, stripe: await loadStripeSecrets(stripeSecretSourcesFromEnv()) };
+  return {
+    identity,
+    dataKey,
+    ...(config.stripe === undefined ? {} : { stripe: await loadStripeSecrets(stripeSecretSourcesFromEnv()) }),
+    ...(config.momo === undefined ? {} : { momo: await loadMomoSecrets(momoSecretSourcesFromEnv()) }),
+  };
 }
 
 /** The words the agent at the keyboard sees when the node starts. */

@@ -2,6 +2,7 @@ import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { NodeConfig } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import type { Appointments } from '../services/appointments/appointments.js';
+import type { PaymentService } from '../services/payments/payment-service.js';
 import { closeDueRollCalls } from '../services/roll-calls/index.js';
 import {
   expireAppointmentHolds,
@@ -11,6 +12,7 @@ import {
 import { queueAuditCheckpoint } from './audit-checkpoint.js';
 import { type GuardedJob, guardJob, type JobLogger } from './job-runner.js';
 import { runNightlyBackup } from './nightly-backup.js';
+import { pollPaymentCheckouts } from './payment-checkouts.js';
 import { purgeExpiredData, type RetentionPolicyInput } from './retention.js';
 import { queueStatsSnapshot } from './stats-snapshot.js';
 
@@ -24,6 +26,8 @@ export interface JobsDeps {
   readonly retention?: RetentionPolicyInput;
   /** Packs an off-site generation after the nightly backup (absent when the node has no link). */
   readonly offsite?: () => Promise<unknown>;
+  /** Asks mobile money providers about the checkouts whose notice has not come (absent: no polling). */
+  readonly payments?: Pick<PaymentService, 'pollPendingCheckouts'>;
 }
 
 /** When each job runs (cron, in the mission's time zone). */
@@ -35,6 +39,8 @@ export const JOB_SCHEDULES = {
   'stats-snapshot': '*/15 * * * *',
   // A roll-call closes within a minute of its end: late answers are then kept aside, not counted.
   'roll-call-close': '* * * * *',
+  // Every 30 seconds; each pending checkout has its own, growing interval (checkout-polling.ts).
+  'payment-checkouts': '*/30 * * * * *',
   // The quiet hours of a consulate, and apart, so the backup and the purge never share the disk.
   backup: '30 2 * * *',
   retention: '15 4 * * *',
@@ -60,6 +66,7 @@ export function createJobs(deps: JobsDeps): Record<JobName, GuardedJob> {
     'audit-checkpoint': () => queueAuditCheckpoint(store),
     'stats-snapshot': () => queueStatsSnapshot(store),
     'roll-call-close': () => closeDueRollCalls(store, new Date()),
+    'payment-checkouts': () => pollPaymentCheckouts(deps.payments),
     backup: () => backupThenOffsite(deps),
     retention: () => purgeExpiredData(store, deps.retention),
   };

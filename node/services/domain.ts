@@ -16,6 +16,7 @@ import { createHealthReadings, type HealthReadings } from './health/health-readi
 import { bindSmsCaps } from './outbox/sms-cap-policy.js';
 import { createPaymentService, type PaymentService } from './payments/payment-service.js';
 import type { PaymentProvider } from './payments/provider.js';
+import { MomoProvider } from './payments/providers/momo-provider.js';
 import { StripeProvider } from './payments/providers/stripe-provider.js';
 import { SimulatedProvider } from './payments/simulated-provider.js';
 import { createPeopleRepository, type PeopleRepository } from './people/people-repository.js';
@@ -57,7 +58,7 @@ export function createDomain(
   store: Store,
   config: NodeConfig,
   now: () => Date = () => new Date(),
-  secrets: Pick<NodeSecrets, 'stripe'> = {},
+  secrets: Pick<NodeSecrets, 'stripe' | 'momo'> = {},
 ): Domain {
   const defaultRegion = config.region as CountryCode;
   const prefix = missionPrefix(config);
@@ -80,9 +81,11 @@ export function createDomain(
       timeZone: config.timeZone,
       files,
       people,
-      providers: [simulatedProvider as PaymentProvider | undefined, stripeProvider(config, secrets)].filter(
-        isProvider,
-      ),
+      providers: [
+        simulatedProvider as PaymentProvider | undefined,
+        stripeProvider(config, secrets),
+        momoProvider(config, secrets),
+      ].filter(isProvider),
       now,
     }),
     registrations: createRegistrationService({ store, defaultRegion, now }),
@@ -120,6 +123,21 @@ function stripeProvider(
     toleranceSeconds: config.stripe.toleranceSeconds,
     ...(config.stripe.returnUrl === undefined ? {} : { returnUrl: config.stripe.returnUrl }),
     ...(api === undefined ? {} : { api }),
+  });
+}
+
+// node.json enables MTN MoMo; its keys come with the secrets, like Stripe's.
+function momoProvider(config: NodeConfig, secrets: Pick<NodeSecrets, 'momo'>): MomoProvider | undefined {
+  if (config.momo === undefined) return undefined;
+  if (secrets.momo === undefined)
+    throw new TypeError('MTN MoMo is enabled in the configuration without its keys');
+  return new MomoProvider({
+    ...secrets.momo,
+    apiUrl: config.momo.apiUrl,
+    targetEnvironment: config.momo.targetEnvironment,
+    publicUrl: config.momo.publicUrl,
+    defaultRegion: config.region as CountryCode,
+    pendingLifetimeMs: config.momo.pendingMinutes * 60_000,
   });
 }
 

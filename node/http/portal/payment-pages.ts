@@ -24,6 +24,9 @@ const startForm = z.object({
   phone: z.string().trim().max(30).optional(),
 });
 
+/** How often the waiting page asks again whether the payer approved. */
+const WAITING_REFRESH_SECONDS = 5;
+
 /** Providers whose payer approves on their phone: the portal asks the number first. */
 const ASKS_PHONE = new Set(['momo']);
 const LABELS: Readonly<Record<string, 'payment.payByCard' | 'payment.payByMomo'>> = {
@@ -127,6 +130,31 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
         reply,
         deps.site,
         { view: 'payment-return', title: 'payment.returnTitle', data: { invoice, receipts, serviceName } },
+        { personal: true },
+      );
+    },
+  );
+
+  pages.get(
+    PORTAL_PATHS.paymentWaiting(':checkoutId'),
+    { schema: { hide: true, params: z.strictObject({ checkoutId: z.uuid() }), querystring: langOnly } },
+    async (request, reply) => {
+      const checkout = payments.getCheckout(request.params.checkoutId);
+      if (!checkout) throw new PageNotFound('no such checkout');
+      // Settled by MTN's notice or the polling job: the invoice's page says which way.
+      if (checkout.state !== 'pending')
+        return reply.redirect(PORTAL_PATHS.paymentReturn(checkout.invoiceId), 303);
+      // No JavaScript: the browser asks again by itself (HTML's refresh, as a header).
+      void reply.header('refresh', String(WAITING_REFRESH_SECONDS));
+      return renderPage(
+        request,
+        reply,
+        deps.site,
+        {
+          view: 'payment-waiting',
+          title: 'payment.waitTitle',
+          data: { checkout, refreshUrl: PORTAL_PATHS.paymentWaiting(checkout.id) },
+        },
         { personal: true },
       );
     },

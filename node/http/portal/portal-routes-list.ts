@@ -21,6 +21,8 @@ export const PORTAL_PATHS = {
   paymentStart: '/paiement/regler',
   paymentReturn: (invoiceId: string) => `/paiement/retour/${invoiceId}`,
   paymentSimulation: '/paiement/simulation',
+  /** Where a mobile money payer waits while approving on their phone (the MoMo provider's redirect). */
+  paymentWaiting: (checkoutId: string) => `/paiement/attente/${checkoutId}`,
   survey: '/enquete',
   kiosk: '/borne',
   kioskExit: '/borne/quitter',

@@ -256,6 +256,12 @@ export const en: Messages = {
   'payment.payByCard': 'Pay {amount} by card',
   'payment.payByMomo': 'Pay {amount} with MTN Mobile Money',
   'payment.momoPhone': 'MTN Mobile Money number that pays',
+  'payment.waitTitle': 'Approve the payment on your phone',
+  'payment.approveOnPhone':
+    'A payment request of {amount} was sent to your phone. Approve it with your Mobile Money PIN.',
+  'payment.waitRefresh':
+    'This page updates by itself and shows the receipt as soon as the payment is received.',
+  'payment.refresh': 'Refresh',
   'payment.atCounter': 'To be paid at the counter.',
   'payment.unavailable': 'Online payment is not available. Please pay at the counter.',
   'payment.returnTitle': 'Payment',

@@ -262,6 +262,12 @@ export const fr = {
   'payment.payByCard': 'Payer {amount} par carte bancaire',
   'payment.payByMomo': 'Payer {amount} par MTN Mobile Money',
   'payment.momoPhone': 'Numéro MTN Mobile Money qui paie',
+  'payment.waitTitle': 'Validez le paiement sur votre téléphone',
+  'payment.approveOnPhone':
+    'Une demande de paiement de {amount} a été envoyée à votre téléphone. Validez-la avec votre code secret Mobile Money.',
+  'payment.waitRefresh':
+    'Cette page se met à jour toute seule et affiche le reçu dès que le paiement est reçu.',
+  'payment.refresh': 'Actualiser',
   'payment.atCounter': 'À régler au guichet.',
   'payment.unavailable': 'Le paiement en ligne n’est pas disponible. Réglez au guichet.',
   'payment.returnTitle': 'Paiement',

@@ -254,6 +254,12 @@ export const sg: Messages = {
   'payment.payByCard': 'Futa {amount} na carte ti banque',
   'payment.payByMomo': 'Futa {amount} na MTN Mobile Money',
   'payment.momoPhone': 'Nimëro ti MTN Mobile Money so ayeke futa',
+  'payment.waitTitle': 'Yeda na futa na ndö ti terefûni ti mo',
+  'payment.approveOnPhone':
+    'A tokua hundängö futa ti {amount} na terefûni ti mo. Yeda na ni na code ti Mobile Money ti mo.',
+  'payment.waitRefresh':
+    'Lêmbëtï so ayeke changé na yâ ti lo mveni, ayeke fa reçu tongana a wara nginza ni awe.',
+  'payment.refresh': 'Zî ni ngbêne',
   'payment.atCounter': 'Ti futa na guichet.',
   'payment.unavailable': 'A lïngbi ti futa na Internet pëpe. Futa na guichet.',
   'payment.returnTitle': 'Futa',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ProviderCallError } from '../../../services/payments/providers/provider-call-error.js';
 import type { WebhookResult } from '../../../services/payments/webhooks.js';
 import { type PublicRouteDeps, perMinute } from './deps.js';
 import { PublicApiError, PublicErrorCode } from './error-statuses.js';
@@ -82,6 +83,53 @@ export async function webhookRoutes(app: FastifyInstance, deps: PublicRouteDeps)
       return toWebhookResponse(result);
     },
   );
+  await noticeRoutes(app, deps);
+}
+
+const noticeResponse = z.object({
+  status: z.enum(['applied', 'duplicate', 'pending', 'unknown_checkout', 'unconfirmed']),
+  outcome: z.string().optional(),
+});
+
+/**
+ * `PUT|POST /payments/notices/:provider/:ref/:secret`: a provider's unsigned notice (MTN MoMo's
+ * callback, sent once, by PUT or POST). Its body is not read: the secret in the URL must be the
+ * checkout's, then the node asks the provider the checkout's status and applies that, once.
+ */
+async function noticeRoutes(app: FastifyInstance, deps: PublicRouteDeps): Promise<void> {
+  app.withTypeProvider<ZodTypeProvider>().route({
+    method: ['PUT', 'POST'],
+    url: '/payments/notices/:provider/:ref/:secret',
+    schema: {
+      summary: 'A payment provider’s unsigned notice: authenticated by its URL, confirmed with the provider',
+      tags: ['payments'],
+      params: z.strictObject({
+        provider: z.string().regex(/^[a-z0-9_-]{1,40}$/),
+        ref: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+        secret: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+      }),
+      response: { 200: noticeResponse, 202: noticeResponse, ...errorResponses([404], { body: true }) },
+    },
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+    config: perMinute(600),
+    handler: async (request, reply) => {
+      const { provider, ref, secret } = request.params;
+      let result: Awaited<ReturnType<typeof deps.domain.payments.applyNotice>>;
+      try {
+        result = await deps.domain.payments.applyNotice(provider, ref, secret);
+      } catch (error) {
+        if (!(error instanceof ProviderCallError)) throw error;
+        // MTN does not send again: the polling job asks until the provider answers.
+        request.log.warn({ err: error }, 'payment notice not confirmed: left to the polling job');
+        return reply.status(202).send({ status: 'unconfirmed' });
+      }
+      if (result.status === 'rejected')
+        throw new PublicApiError(PublicErrorCode.WebhookRejected, `notice refused: ${result.reason}`);
+      return result.status === 'applied'
+        ? { status: result.status, outcome: result.outcome }
+        : { status: result.status };
+    },
+  });
 }
 
 function toWebhookResponse(result: WebhookResult): z.input<typeof webhookResponse> {
