@@ -21,6 +21,7 @@ import { paymentPages } from './payment-pages.js';
 import { recoveryPages } from './recovery-pages.js';
 import { refundPages } from './refund-pages.js';
 import { registrationPages } from './registration-pages.js';
+import { rollCallPages } from './roll-call-pages.js';
 import { smsPages } from './sms-pages.js';
 import { staffAdminPages } from './staff-admin-pages.js';
 
@@ -70,6 +71,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
         registrationPages,
         civilStatusPages,
         directivePages,
+        rollCallPages,
         recoveryPages,
         smsPages,
         staffAdminPages,

@@ -46,6 +46,9 @@ const MESSAGES: Readonly<Record<string, string>> = {
   self_change:
     'Refusé : vos propres rôles et la désactivation de votre compte se changent par un autre administrateur.',
   already_acknowledged: 'Directive déjà accusée.',
+  roll_call_not_found: 'Appel de sécurité introuvable.',
+  roll_call_target_not_found: 'Cette personne n’est pas concernée par cet appel.',
+  roll_call_closed: 'Cet appel de sécurité est clôturé : il ne prend plus de changements.',
 };
 
 /**

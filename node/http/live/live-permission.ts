@@ -15,6 +15,7 @@ const AREA_PERMISSION: Readonly<Record<string, Permission>> = {
   registration: 'registrations.manage',
   civil_status: 'civil_status.manage',
   directive: 'directives.read',
+  roll_call: 'roll_calls.read',
 };
 
 /** The permission needed to receive a change; undefined (nobody receives it) for an unknown area. */
