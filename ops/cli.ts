@@ -18,13 +18,17 @@ const families: Record<string, (program: Command) => Promise<void>> = {
   hub: async (p) => (await import('./commands/hub.js')).registerHubCommands(p),
   keys: async (p) => (await import('./commands/keys.js')).registerKeysCommands(p),
   node: async (p) => {
-    const { registerNodeCommands } = await import('./commands/node.js');
+    const { readNodeConfig, registerNodeCommands } = await import('./commands/node.js');
     const { registerNodeMaintenanceCommands } = await import('./commands/node-maintenance.js');
-    registerNodeMaintenanceCommands(registerNodeCommands(p));
+    const { registerVisaSignerCommands } = await import('./commands/node-visa-signer.js');
+    const node = registerNodeCommands(p);
+    registerNodeMaintenanceCommands(node);
+    registerVisaSignerCommands(node, readNodeConfig);
   },
   audit: async (p) => (await import('./commands/node-maintenance.js')).registerAuditCommands(p),
   bench: async (p) => (await import('./commands/bench.js')).registerBenchCommand(p),
   vectors: async (p) => (await import('./commands/vectors.js')).registerVectorsCommand(p),
+  visa: async (p) => (await import('./commands/visa-verify.js')).registerVisaCommands(p),
   registry: async (p) => {
     (await import('./commands/registry.js')).registerRegistryCommands(p);
   },

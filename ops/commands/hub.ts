@@ -30,6 +30,7 @@ import { writeKeyFile } from '../keys/key-file.js';
 import { randomToken } from '../keys/random-token.js';
 import { runUntilSignal } from '../process/run-until-signal.js';
 import { registerBrokerConfigCommand } from './hub-broker-config.js';
+import { registerCscaCommands } from './hub-csca.js';
 import { registerRecoveryKeyCommand } from './hub-recovery-key.js';
 import { registerHubUserCommand } from './hub-user.js';
 import { reportErrors } from './report-errors.js';
@@ -43,6 +44,7 @@ export function registerHubCommands(program: Command): void {
   registerBrokerConfigCommand(hub);
   registerHubUserCommand(hub, readHubConfig);
   registerRecoveryKeyCommand(hub);
+  registerCscaCommands(hub, readHubConfig);
 
   hub
     .command('init')
