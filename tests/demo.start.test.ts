@@ -13,7 +13,14 @@ interface DemoFile {
     metricsToken: string;
     accounts: { username: string; roles: string[]; password: string; totpSecret: string }[];
   };
-  missions: { id: string; url: string; ussdCallback: string; metricsToken: string; smsOutbox: string }[];
+  missions: {
+    id: string;
+    url: string;
+    ussdCallback: string;
+    smsCallback: string;
+    metricsToken: string;
+    smsOutbox: string;
+  }[];
   recoveryKey: string;
 }
 
@@ -121,6 +128,16 @@ describe('npm start (econsulat demo)', () => {
     expect(await menu.text()).toMatch(/^CON /);
     const tokenless = await fetch(new URL('/ussd', paris.url), { method: 'POST', body: callback });
     expect(tokenless.status).toBe(403);
+    // The SMS gateway's callback for received SMS (roll-call answers), its token included.
+    const received = new URLSearchParams({ from: '+33612345678', text: '1', id: `demo-test-${portBase}` });
+    const inbound = await fetch(paris.smsCallback, { method: 'POST', body: received });
+    expect(inbound.status).toBe(200);
+    expect(await inbound.json()).toEqual({ received: true, duplicate: false });
+    const forged = await fetch(new URL(new URL(paris.smsCallback).pathname, paris.url), {
+      method: 'POST',
+      body: received,
+    });
+    expect(forged.status).toBe(401);
     for (const [url, token] of [
       [paris.url, paris.metricsToken],
       [demo.hub.url, demo.hub.metricsToken],

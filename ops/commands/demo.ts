@@ -26,6 +26,7 @@ function describe(summary: DemoSummary, dir: string): string {
   for (const mission of summary.missions) {
     lines.push('', `${mission.name}`, `  ${mission.url}   (SMS sent: ${mission.smsOutbox})`);
     if (mission.ussdCallback) lines.push(`  USSD callback  ${mission.ussdCallback}`);
+    if (mission.smsCallback) lines.push(`  SMS callback   ${mission.smsCallback}`);
     for (const account of mission.accounts) {
       lines.push(
         `  ${account.username} [${account.roles.join(', ')}] / ${account.password}  TOTP secret ${account.totpSecret}`,

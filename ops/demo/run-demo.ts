@@ -14,6 +14,7 @@ import { readConfigWithTokens } from './demo-tokens.js';
 import { clearInterruptedSetup } from './interrupted-setup.js';
 import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
 import { readSetupRecord, writeSetupRecord } from './setup-record.js';
+import { smsCallbackUrl } from './sms-callback-url.js';
 
 /** A running demo: the hub, the two missions, and what to tell the visitor. */
 export interface RunningDemo {
@@ -23,7 +24,9 @@ export interface RunningDemo {
 
 /**
  * The content of demo.json: URLs, accounts and tokens (generated secrets, never committed). Each
- * mission's `ussdCallback` is its USSD callback URL with the gateway's token, as a gateway calls it;
+ * mission's `ussdCallback` is its USSD callback URL with the gateway's token, as a gateway calls it,
+ * and `smsCallback` the same for the SMS its number receives (a roll-call's answers, the gateway's
+ * `from`, `to`, `text`, `date`, `id`);
  * `metricsToken` is the bearer token of `/metrics`; `recoveryKey` is the file of the ministry's
  * recovery secret, which `econsulat node restore --from-hub --recovery-key` takes to rebuild a
  * mission from the off-site backup each one sends the hub once started.
@@ -39,6 +42,7 @@ export interface DemoSummary {
     readonly name: string;
     readonly url: string;
     readonly ussdCallback: string | undefined;
+    readonly smsCallback: string | undefined;
     readonly metricsToken: string | undefined;
     readonly smsOutbox: string;
     readonly accounts: DemoSecrets['missions'][string]['accounts'];
@@ -88,6 +92,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
         name: mission.name,
         url,
         ussdCallback: config.ussd.token === undefined ? undefined : ussdCallbackUrl(url, config.ussd.token),
+        smsCallback: config.ussd.token === undefined ? undefined : smsCallbackUrl(url, config.ussd.token),
         metricsToken: config.metrics.token,
         smsOutbox: join(config.dataDir, 'sms-outbox.jsonl'),
         accounts: secrets.missions[mission.id]?.accounts ?? [],

@@ -36,11 +36,21 @@ export async function seedHubRegistry(db: Database, persons: readonly SeededPers
 /**
  * Registers and verifies nationals at a mission, as an agent does at the counter once the documents
  * are seen (the passport, recorded as the identity check): verification queues each registry
- * submission, which the node sends when it connects.
+ * submission, which the node sends when it connects. Each has one of the demo's phones, so a
+ * roll-call reaches them at once (phones shared in turn: households, named in one SMS).
  */
-export function seedRegistrations(domain: Domain, registrations: readonly RegistrationInput[]): string[] {
-  return registrations.map((input) => {
-    const registration = domain.registrations.submit(input, 'demo');
+export function seedRegistrations(
+  domain: Domain,
+  registrations: readonly RegistrationInput[],
+  phones: readonly string[] = [],
+): string[] {
+  return registrations.map((input, index) => {
+    const phone = phones.length === 0 ? undefined : phones[index % phones.length];
+    const withPhone =
+      phone === undefined || input.person === undefined
+        ? input
+        : { ...input, person: { ...input.person, phone } };
+    const registration = domain.registrations.submit(withPhone, 'demo');
     // The demo's agent held the person's passport: the registry answers checked registrations.
     domain.registrations.verify(registration.id, 'demo', { documentKind: 'passport' });
     return registration.id;

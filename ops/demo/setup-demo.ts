@@ -88,7 +88,7 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
         seedCalendars(store);
         missions[mission.id] = { accounts: await seedStaff(store, domain, mission.city) };
         await seedActivity(store, domain, mission.phones);
-        seedRegistrations(domain, registrations[mission.id] ?? []);
+        seedRegistrations(domain, registrations[mission.id] ?? [], mission.phones);
       } finally {
         await domain.close();
         store.close();
