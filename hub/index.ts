@@ -14,6 +14,7 @@ import { userRoutes } from './http/user-routes.js';
 import { visaRevocationRoutes } from './http/visa-revocation-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
+import { rollCallPages } from './http/web/roll-call-pages.js';
 import { startOffsiteJobs } from './offsite-jobs.js';
 import { pruneRecordCopies } from './services/channels/record-copies.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
@@ -40,7 +41,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     services,
     changes: context.changes,
     secureCookies: config.http.secureCookies,
-    pages: [registryPages(registry)],
+    pages: [registryPages(registry), rollCallPages(services.rollCalls)],
   });
   await context.app.register(hubApiRoutes, {
     services,
