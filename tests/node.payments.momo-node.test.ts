@@ -144,6 +144,24 @@ describe('MTN MoMo through a node: portal, notices and the polling job', () => {
     expect(node.domain.payments.getInvoice(invoice.id)?.state).toBe('open');
   });
 
+  it('opens a MoMo checkout through the public API with the payer’s number, and refuses one without', async () => {
+    const { node, server } = await momoNode();
+    const { invoice } = openCounterFile(node.domain);
+    const url = `/api/v1/invoices/${invoice.id}/checkout`;
+    const missing = await node.app.inject({ method: 'POST', url, payload: { provider: 'momo' } });
+    expect(missing.statusCode).toBe(422);
+    expect(missing.json().error.code).toBe('invalid_phone');
+    const started = await node.app.inject({
+      method: 'POST',
+      url,
+      payload: { provider: 'momo', payerPhone: '+237671234567' },
+    });
+    expect(started.statusCode).toBe(201);
+    const { checkoutId, redirectUrl } = started.json();
+    expect(redirectUrl).toBe(`${PUBLIC_URL}/paiement/attente/${checkoutId}`);
+    expect([...server.payments.keys()]).toEqual([checkoutId]);
+  });
+
   it('refuses a number that is not a mobile money number on the portal', async () => {
     const { node, server } = await momoNode();
     const { started } = await payByMomo(node, '12345');

@@ -38,17 +38,26 @@ export async function checkoutRoutes(app: FastifyInstance, deps: PublicRouteDeps
             .regex(/^[a-z0-9_-]{1,40}$/)
             .optional(),
           returnUrl: z.url().max(500).optional(),
+          payerPhone: z
+            .string()
+            .trim()
+            .min(3)
+            .max(30)
+            .optional()
+            .describe('the payer’s mobile money number (provider momo)'),
         }),
         response: { 201: checkoutResponse, ...errorResponses([404, 409, 422], { body: true }) },
       },
       config: perMinute(deps.limits.checkout),
     },
     async (request, reply) => {
-      const { provider = DEFAULT_PROVIDER, returnUrl } = request.body;
-      const input = { invoiceId: request.params.id, provider };
-      const started = await deps.domain.payments.startCheckout(
-        returnUrl === undefined ? input : { ...input, returnUrl },
-      );
+      const { provider = DEFAULT_PROVIDER, returnUrl, payerPhone } = request.body;
+      const started = await deps.domain.payments.startCheckout({
+        invoiceId: request.params.id,
+        provider,
+        ...(returnUrl === undefined ? {} : { returnUrl }),
+        ...(payerPhone === undefined ? {} : { payerPhone }),
+      });
       return reply.status(201).send(started);
     },
   );
