@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Domain } from '../node/services/domain.js';
 import { createRollCallService, type RollCallService } from '../node/services/roll-calls/index.js';
+import { ROLL_CALL_SMS_MAX, rollCallSmsText } from '../node/services/roll-calls/roll-call-sms-text.js';
 import { smsOutbox, testClock } from './_util/appointments.js';
 import { buildTestNode, type TestNode } from './_util/node-app.js';
 
@@ -182,6 +183,33 @@ describe('roll-call web link', () => {
       reason: 'closed',
     });
     expect(rollCalls.get(second.id).counts.safe).toBe(0);
+  });
+});
+
+describe('roll-call SMS text with its link', () => {
+  const link = `${PUBLIC_URL}/r/AAAAAAAAAAAAAAAAAAAAAA`;
+  const longest = {
+    title: 'T'.repeat(60),
+    message: 'M'.repeat(240),
+    names: ['Odette Kossi-Ngaïkoumon', 'Jean Kossi-Ngaïkoumon', 'Prisca Kossi-Ngaïkoumon'],
+  };
+
+  it('keeps the link and the codes in the longest SMS, counting the names that no longer fit', () => {
+    for (const language of ['fr', 'sg', 'en'] as const) {
+      const text = rollCallSmsText({ ...longest, language, link });
+      expect(text.length).toBeLessThanOrEqual(ROLL_CALL_SMS_MAX);
+      expect(text.endsWith(`\n${link}`)).toBe(true);
+      expect(text).toMatch(/1 = .*2 = .*3 = /);
+      expect(text).toMatch(/\+\d/);
+    }
+  });
+
+  it('leaves a link out rather than cut it when even the names counted leave it no room', () => {
+    const far = `https://${'x'.repeat(120)}.example/r/AAAAAAAAAAAAAAAAAAAAAA`;
+    const text = rollCallSmsText({ ...longest, language: 'sg', link: far });
+    expect(text.length).toBeLessThanOrEqual(ROLL_CALL_SMS_MAX);
+    expect(text).not.toContain('https://');
+    expect(text).toMatch(/3 = mo yeke na ndo so pepe\.$/);
   });
 });
 
