@@ -22,6 +22,8 @@ interface Setup extends TempStore {
   server: MomoTestServer;
   payments: PaymentService;
   clock: { now: Date; advance(ms: number): void };
+  /** A new service over the same store and MTN: the node after a restart. */
+  rebuild(): PaymentService;
 }
 
 async function setup(): Promise<Setup> {
@@ -35,7 +37,12 @@ async function setup(): Promise<Setup> {
       this.now = new Date(this.now.getTime() + ms);
     },
   };
-  const now = () => clock.now;
+  const rebuild = () => paymentsOver(server, temp, () => clock.now);
+  return { ...temp, server, payments: rebuild(), clock, rebuild };
+}
+
+/** The node's payments service with the MoMo provider, as createDomain builds it. */
+function paymentsOver(server: MomoTestServer, temp: TempStore, now: () => Date): PaymentService {
   const people = createPeopleRepository({ store: temp.store, defaultRegion: 'CM', now });
   const files = createFileService({
     store: temp.store,
@@ -54,7 +61,7 @@ async function setup(): Promise<Setup> {
     defaultRegion: 'CM',
     pendingLifetimeMs: LIFETIME_MS,
   });
-  const payments = createPaymentService({
+  return createPaymentService({
     store: temp.store,
     receiptPrefix: 'YAO',
     timeZone: 'Africa/Douala',
@@ -63,7 +70,6 @@ async function setup(): Promise<Setup> {
     providers: [momo],
     now,
   });
-  return { ...temp, server, payments, clock };
 }
 
 async function awaitingMomo(s: Setup, unitMinor = 25_000) {
@@ -84,6 +90,16 @@ function noticeOf(s: Setup, referenceId: string) {
   const { url } = s.server.notice(referenceId);
   const [ref, secret] = url.slice(`${PUBLIC_URL}${MOMO_NOTICE_PATH}/`.length).split('/');
   return { ref: ref ?? '', secret: secret ?? '' };
+}
+
+const checkoutCount = (s: Setup) =>
+  (s.store.db.prepare('SELECT COUNT(*) AS n FROM checkouts').get() as { n: number }).n;
+
+function openInvoice(s: Setup) {
+  return s.payments.createInvoice(
+    { serviceCode: 'passport-renewal', lines: [{ label: 'Passeport', unitMinor: 25_000, currency: 'XAF' }] },
+    'system:portal',
+  );
 }
 
 const statusCalls = (s: Setup) => s.server.requests.filter((request) => request.method === 'GET');
@@ -291,18 +307,45 @@ describe('node payments: MTN MoMo Collection', () => {
 
   it('records nothing when MTN refuses the request to pay, and says which call failed without its message', async () => {
     const s = await setup();
-    const invoice = s.payments.createInvoice(
-      {
-        serviceCode: 'passport-renewal',
-        lines: [{ label: 'Passeport', unitMinor: 25_000, currency: 'XAF' }],
-      },
-      'system:portal',
-    );
+    const invoice = openInvoice(s);
+    s.server.failNext('/collection/v1_0/requesttopay', 400);
+    await expect(
+      s.payments.startCheckout({ invoiceId: invoice.id, provider: 'momo', payerPhone: PHONE }),
+    ).rejects.toThrow('momo: could not send the request to pay (400 INTERNAL_PROCESSING_ERROR)');
+    expect(checkoutCount(s)).toBe(0);
+  });
+
+  it('keeps the checkout of a request whose answer was lost, and fails it once MTN says it never came', async () => {
+    const s = await setup();
+    const invoice = openInvoice(s);
     s.server.failNext('/collection/v1_0/requesttopay', 500);
     await expect(
       s.payments.startCheckout({ invoiceId: invoice.id, provider: 'momo', payerPhone: PHONE }),
-    ).rejects.toThrow('momo: could not send the request to pay (500 INTERNAL_PROCESSING_ERROR)');
-    expect(s.store.db.prepare('SELECT COUNT(*) AS n FROM checkouts').get()).toEqual({ n: 0 });
+    ).rejects.toThrow('(500 INTERNAL_PROCESSING_ERROR)');
+    expect(checkoutCount(s)).toBe(1);
+    s.clock.advance(FIRST_LOOK_MS);
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 1, settled: 1 });
+    const [row] = s.store.db.prepare('SELECT state FROM checkouts').all();
+    expect(row).toEqual({ state: 'failed' });
+    expect(s.payments.getInvoice(invoice.id)?.state).toBe('open');
+  });
+
+  it('finds and records once a payment MTN accepted while the node lost the answer and restarted', async () => {
+    const s = await setup();
+    const invoice = openInvoice(s);
+    s.server.dropNextAnswer('/collection/v1_0/requesttopay');
+    await expect(
+      s.payments.startCheckout({ invoiceId: invoice.id, provider: 'momo', payerPhone: PHONE }),
+    ).rejects.toThrow('momo: could not send the request to pay (unreachable)');
+    const [referenceId = ''] = [...s.server.payments.keys()];
+    s.server.approve(referenceId);
+    // A new service over the same store: the node after a restart, with nothing in memory.
+    s.clock.advance(FIRST_LOOK_MS);
+    const restarted = s.rebuild();
+    expect(await restarted.pollPendingCheckouts()).toMatchObject({ looked: 1, settled: 1 });
+    expect(await restarted.pollPendingCheckouts()).toMatchObject({ looked: 0 });
+    expect(restarted.paymentsOfInvoice(invoice.id)).toHaveLength(1);
+    expect(restarted.getInvoice(invoice.id)?.state).toBe('paid');
   });
 });
 

@@ -33,6 +33,8 @@ export interface MomoTestServer {
   notice(referenceId: string, method?: 'PUT' | 'POST'): { method: string; url: string; body: string };
   /** The next `count` calls whose path starts with `pathPrefix` answer `status` (a 500, an outage). */
   failNext(pathPrefix: string, status: number, count?: number): void;
+  /** The next request whose path starts with `pathPrefix` is carried out, then its answer is lost. */
+  dropNextAnswer(pathPrefix: string): void;
   /** Every token given so far stops working (as after its expiry): the next call is refused with 401. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startMomoTestServer(
   const payments = new Map<string, MomoRequestToPay>();
   const tokens = new Set<string>();
   const failures: Array<{ prefix: string; status: number; count: number }> = [];
+  const drops = new Set<string>();
 
   function answer(request: IncomingMessage, raw: string): { status: number; body?: unknown } {
     const path = new URL(request.url ?? '/', 'http://momo.invalid').pathname;
@@ -188,6 +191,13 @@ export async function startMomoTestServer(
         body: raw,
         status: result.status,
       });
+      const path = new URL(request.url ?? '/', 'http://momo.invalid').pathname;
+      const drop = [...drops].find((prefix) => path.startsWith(prefix));
+      if (drop !== undefined) {
+        drops.delete(drop);
+        request.socket.destroy();
+        return;
+      }
       const text = result.body === undefined ? '' : JSON.stringify(result.body);
       response.writeHead(result.status, text ? { 'content-type': 'application/json' } : {});
       response.end(text);
@@ -224,6 +234,7 @@ export async function startMomoTestServer(
     failNext(prefix, status, count = 1) {
       failures.push({ prefix, status, count });
     },
+    dropNextAnswer: (prefix) => drops.add(prefix),
     expireTokens: () => tokens.clear(),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -23,8 +23,8 @@ interface LookPlan {
   nextAt: number;
 }
 
-// When to look next at each checkout, by store. Lost on restart: every pending checkout is then
-// looked at once, which is what a node back from a stop wants.
+// When to look next at each checkout, by store. Lost on restart: each pending checkout older than
+// the first look is then looked at at once, which is what a node back from a stop wants.
 const plans = new WeakMap<Store, Map<string, LookPlan>>();
 
 /**

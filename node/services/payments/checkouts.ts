@@ -4,7 +4,8 @@ import { PaymentError, PaymentErrorCode } from './errors.js';
 import { mustGetInvoice } from './invoices.js';
 import type { PaymentContext } from './payment-context.js';
 import { type CheckoutInput, checkoutSchema } from './payment-schema.js';
-import type { PaymentProvider, PendingCheckout } from './provider.js';
+import type { CheckoutSession, PaymentProvider, PendingCheckout } from './provider.js';
+import { ProviderCallError } from './providers/provider-call-error.js';
 
 /** A checkout opened for an invoice: where to send the applicant. */
 export interface StartedCheckout {
@@ -75,33 +76,50 @@ async function openCheckout(
 ): Promise<StartedCheckout> {
   const invoice = mustGetOpenInvoice(ctx, valid.invoiceId);
   const checkoutId = randomUUID();
-  const session = await provider.createCheckout({
-    checkoutId,
-    invoiceId: invoice.id,
-    amountMinor: invoice.totalMinor,
-    currency: invoice.currency,
-    description: `${invoice.serviceCode} ${invoice.id}`,
-    ...(valid.returnUrl === undefined ? {} : { returnUrl: valid.returnUrl }),
-    ...(valid.payerPhone === undefined ? {} : { payerPhone: valid.payerPhone }),
-  });
-  immediateTransaction(ctx.store.db, () => {
-    mustGetOpenInvoice(ctx, invoice.id);
-    ctx.store.db
-      .prepare(
-        `INSERT INTO checkouts (id, invoice_id, provider, provider_ref, amount_minor, currency, state, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      )
-      .run(
-        checkoutId,
-        invoice.id,
-        provider.name,
-        session.providerRef,
-        invoice.totalMinor,
-        invoice.currency,
-        ctx.now().toISOString(),
-      );
-  });
+  const record = (providerRef: string) =>
+    immediateTransaction(ctx.store.db, () => {
+      mustGetOpenInvoice(ctx, invoice.id);
+      ctx.store.db
+        .prepare(
+          `INSERT INTO checkouts (id, invoice_id, provider, provider_ref, amount_minor, currency, state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+        )
+        .run(
+          checkoutId,
+          invoice.id,
+          provider.name,
+          providerRef,
+          invoice.totalMinor,
+          invoice.currency,
+          ctx.now().toISOString(),
+        );
+    });
+  if (provider.referencesCheckoutId) record(checkoutId);
+  let session: CheckoutSession;
+  try {
+    session = await provider.createCheckout({
+      checkoutId,
+      invoiceId: invoice.id,
+      amountMinor: invoice.totalMinor,
+      currency: invoice.currency,
+      description: `${invoice.serviceCode} ${invoice.id}`,
+      ...(valid.returnUrl === undefined ? {} : { returnUrl: valid.returnUrl }),
+      ...(valid.payerPhone === undefined ? {} : { payerPhone: valid.payerPhone }),
+    });
+  } catch (error) {
+    if (provider.referencesCheckoutId && isRefusedBeforeAcceptance(error))
+      ctx.store.db.prepare("DELETE FROM checkouts WHERE id = ? AND state = 'pending'").run(checkoutId);
+    throw error;
+  }
+  if (!provider.referencesCheckoutId) record(session.providerRef);
   return { checkoutId, provider: provider.name, ...session };
+}
+
+// Refused for sure (our own check, or the provider's 4xx answer): nothing can have been taken. A
+// lost answer, a timeout or a 5xx may hide an accepted request: its checkout stays for the poll.
+function isRefusedBeforeAcceptance(error: unknown): boolean {
+  if (error instanceof PaymentError || error instanceof TypeError || error instanceof RangeError) return true;
+  return error instanceof ProviderCallError && error.status !== undefined && error.status < 500;
 }
 
 /** The provider of that name, or a PaymentError unknown_provider. */

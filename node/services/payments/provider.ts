@@ -112,6 +112,13 @@ export interface PaymentProvider {
   checkoutStatus?(providerRef: string): Promise<CheckoutStatus>;
   /** Whether the secret in an unsigned notice's URL is the one given to the provider for that checkout. */
   authenticateNotice?(providerRef: string, secret: string): boolean;
+  /**
+   * The provider's reference of a checkout is our checkout id (MoMo's `X-Reference-Id`): the node
+   * records the checkout before calling the provider, so that a crash or a lost answer after the
+   * provider accepted it leaves a pending checkout for the polling job to find, never a payment
+   * the node knows nothing of.
+   */
+  readonly referencesCheckoutId?: boolean;
   /** How long a checkout may stay pending before the node gives up on it (polled providers). */
   readonly pendingLifetimeMs?: number;
 }

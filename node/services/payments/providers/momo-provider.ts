@@ -56,6 +56,7 @@ const statusSchema = z.object({
 export class MomoProvider implements PaymentProvider {
   readonly name: string;
   readonly pendingLifetimeMs: number;
+  readonly referencesCheckoutId = true;
   readonly #options: MomoProviderOptions;
   #token: { value: string; until: number } | undefined;
 
@@ -104,10 +105,14 @@ export class MomoProvider implements PaymentProvider {
       'read the request to pay',
       'GET',
       `/collection/v1_0/requesttopay/${providerRef}`,
-      {
-        accept: [200],
-      },
+      { accept: [200, 404] },
     );
+    // MTN never received it (the node recorded the checkout, then the request was lost): it failed.
+    if (response.status === 404) {
+      if ((await codeOf(response)) !== 'RESOURCE_NOT_FOUND')
+        throw await callError(this.name, 'read the request to pay', response);
+      return { state: 'settled', event: notReceived(providerRef) };
+    }
     const parsed = statusSchema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw new ProviderCallError(this.name, 'answered a status the node cannot read');
     const { status, currency } = parsed.data;
@@ -228,6 +233,17 @@ export class MomoProvider implements PaymentProvider {
       throw new ProviderCallError(this.name, `could not ${what} (${reason})`);
     }
   }
+}
+
+function notReceived(providerRef: string) {
+  return {
+    eventId: `${providerRef}:NOT_FOUND`,
+    type: 'payment.failed' as const,
+    providerRef,
+    amountMinor: 0,
+    currency: '',
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 // MTN's errors are `{ "code": "RESOURCE_ALREADY_EXIST", "message": "…" }`: the code only, never the message.
