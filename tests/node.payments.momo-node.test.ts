@@ -166,6 +166,7 @@ describe('MTN MoMo through a node: portal, notices and the polling job', () => {
     const { node, server } = await momoNode();
     const { started } = await payByMomo(node, '12345');
     expect(started.statusCode).toBe(422);
+    expect(started.body).toContain('n’est pas un numéro de téléphone valide');
     expect(server.payments.size).toBe(0);
   });
 

@@ -175,6 +175,24 @@ describe('node payments: MTN MoMo Collection', () => {
     expect(s.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
   });
 
+  it('records the payment once when the notice and a poll find it at the same moment', async () => {
+    const s = await setup();
+    const { invoice, checkout } = await awaitingMomo(s);
+    s.server.approve(checkout.providerRef);
+    s.clock.advance(FIRST_LOOK_MS);
+    const { ref, secret } = noticeOf(s, checkout.providerRef);
+    const [notice, replay, poll] = await Promise.all([
+      s.payments.applyNotice('momo', ref, secret),
+      s.payments.applyNotice('momo', ref, secret),
+      s.payments.pollPendingCheckouts(),
+    ]);
+    expect(poll).toMatchObject({ looked: 1, settled: 1 });
+    for (const result of [notice, replay]) expect(['applied', 'duplicate']).toContain(result.status);
+    expect(s.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
+    const events = s.store.db.prepare('SELECT event_id AS eventId FROM webhook_events').all();
+    expect(events).toEqual([{ eventId: `${checkout.providerRef}:SUCCESSFUL` }]);
+  });
+
   it('fails the checkout the payer declines, keeps the invoice open and lets them try again', async () => {
     const s = await setup();
     const { invoice, checkout } = await awaitingMomo(s);

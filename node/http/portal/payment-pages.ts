@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StartedCheckout } from '../../services/payments/checkouts.js';
+import { PaymentError, PaymentErrorCode } from '../../services/payments/errors.js';
 import { ProviderCallError } from '../../services/payments/providers/provider-call-error.js';
 import { accessFile } from './file-access.js';
 import { EMPTY_FORM, type FormState, formFields } from './form-values.js';
@@ -105,6 +106,8 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
           ...(phone ? { payerPhone: phone } : {}),
         });
       } catch (error) {
+        if (error instanceof PaymentError && error.code === PaymentErrorCode.InvalidPhone)
+          return showForm(request, reply, { values: {}, errors: {}, alert: 'payment.invalidPhone' }, 422);
         if (!(error instanceof ProviderCallError)) throw error;
         request.log.warn({ err: error }, 'payment provider unavailable');
         return unavailable(request, reply);

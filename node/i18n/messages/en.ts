@@ -262,6 +262,8 @@ export const en: Messages = {
   'payment.waitRefresh':
     'This page updates by itself and shows the receipt as soon as the payment is received.',
   'payment.refresh': 'Refresh',
+  'payment.invalidPhone':
+    'This is not a valid phone number. Show your invoices again and check the Mobile Money number.',
   'payment.atCounter': 'To be paid at the counter.',
   'payment.unavailable': 'Online payment is not available. Please pay at the counter.',
   'payment.returnTitle': 'Payment',

@@ -268,6 +268,8 @@ export const fr = {
   'payment.waitRefresh':
     'Cette page se met à jour toute seule et affiche le reçu dès que le paiement est reçu.',
   'payment.refresh': 'Actualiser',
+  'payment.invalidPhone':
+    'Ce numéro n’est pas un numéro de téléphone valide. Affichez de nouveau vos factures et vérifiez le numéro Mobile Money.',
   'payment.atCounter': 'À régler au guichet.',
   'payment.unavailable': 'Le paiement en ligne n’est pas disponible. Réglez au guichet.',
   'payment.returnTitle': 'Paiement',

@@ -260,6 +260,8 @@ export const sg: Messages = {
   'payment.waitRefresh':
     'Lêmbëtï so ayeke changé na yâ ti lo mveni, ayeke fa reçu tongana a wara nginza ni awe.',
   'payment.refresh': 'Zî ni ngbêne',
+  'payment.invalidPhone':
+    'Nimëro so ayeke nzönî nimëro ti terefûni pëpe. Fa afacture ti mo ngbêne na mo bâ nimëro ti Mobile Money nzönî.',
   'payment.atCounter': 'Ti futa na guichet.',
   'payment.unavailable': 'A lïngbi ti futa na Internet pëpe. Futa na guichet.',
   'payment.returnTitle': 'Futa',
