@@ -79,6 +79,19 @@ describe('portal: the providers a mission enabled', () => {
     });
   });
 
+  it('sends the applicant back to the configured address rather than the request’s Host', async () => {
+    const server = await stripeServer();
+    const node = await portalWith({
+      simulatedPayments: false,
+      stripe: { apiUrl: server.url, returnUrl: 'https://paris.consulat-rca.example/paiement' },
+    });
+    const { visitor, invoice } = await invoicesPage(node);
+    const started = await visitor.post('/paiement/regler', { invoice: invoice.id, provider: 'stripe' });
+    expect(started.statusCode).toBe(303);
+    const [session] = [...server.sessions.values()];
+    expect(session?.success_url).toBe(`https://paris.consulat-rca.example/paiement/retour/${invoice.id}`);
+  });
+
   it('says the words of each provider in fr, sg and en, in a page within budget and without script', async () => {
     const server = await stripeServer();
     const node = await portalWith({ simulatedPayments: true, stripe: { apiUrl: server.url } });

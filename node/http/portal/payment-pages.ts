@@ -96,7 +96,7 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
       if (provider === undefined || !payments.onlineProviders().includes(provider))
         return unavailable(request, reply);
       // The provider's page sends the applicant back to the invoice's page on this portal.
-      const returnUrl = `${request.protocol}://${request.host}${PORTAL_PATHS.paymentReturn(invoiceId)}`;
+      const returnUrl = `${publicOrigin(request)}${PORTAL_PATHS.paymentReturn(invoiceId)}`;
       let started: StartedCheckout;
       try {
         started = await payments.startCheckout({
@@ -164,6 +164,13 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
   );
 
   if (simulated) await app.register(simulatedCheckoutPages, { ...deps, provider: simulated });
+
+  // The portal's address as configured (Stripe's return address, MoMo's public address), so the
+  // Host a client sends never chooses where a provider's page leads; the request's own otherwise.
+  function publicOrigin(request: FastifyRequest): string {
+    const configured = deps.config.stripe?.returnUrl ?? deps.config.momo?.publicUrl;
+    return configured === undefined ? `${request.protocol}://${request.host}` : new URL(configured).origin;
+  }
 
   function unavailable(request: FastifyRequest, reply: FastifyReply) {
     return showForm(request, reply, { values: {}, errors: {}, alert: 'payment.unavailable' }, 503);
