@@ -126,6 +126,21 @@ describe('MTN MoMo through a node: portal, notices and the polling job', () => {
     expect((await visitor.follow(done)).body).toContain('Payment received. Thank you.');
   });
 
+  it('answers 202 to a notice MTN cannot confirm yet, and the polling job records the payment later', async () => {
+    const { node, server, clock } = await momoNode();
+    const { invoice } = await payByMomo(node);
+    const [referenceId = ''] = [...server.payments.keys()];
+    server.approve(referenceId);
+    server.failNext('/collection/v1_0/requesttopay/', 503);
+    const notice = await deliverNotice(node, server, referenceId);
+    expect(notice.statusCode).toBe(202);
+    expect(notice.json()).toEqual({ status: 'unconfirmed' });
+    expect(node.domain.payments.getInvoice(invoice.id)?.state).toBe('open');
+    clock.advanceMinutes(1);
+    expect(await node.domain.payments.pollPendingCheckouts()).toMatchObject({ settled: 1 });
+    expect(node.domain.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
+  });
+
   it('refuses a notice with another secret, without asking MTN', async () => {
     const { node, server } = await momoNode();
     const { invoice } = await payByMomo(node);
