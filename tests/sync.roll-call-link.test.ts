@@ -6,6 +6,7 @@ import { channelRow } from '../node/link/link-store.js';
 import { readBatch } from '../node/services/outbox/outbox.js';
 import { createRegistrationService } from '../node/services/registrations/registration-service.js';
 import { closeDueRollCalls, createRollCallService } from '../node/services/roll-calls/index.js';
+import { payOwedCounts } from '../node/services/roll-calls/roll-call-events.js';
 import { type Directive, RollCallEvents, ready } from '../protocol/index.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
@@ -78,8 +79,11 @@ describe('roll-calls on the node’s side of the link', () => {
     channelRow(store.db);
     registerNationals(store);
     // The handler reads only the store and the clock of the link's context.
-    const ctx = { store, now: Date.now } as unknown as LinkContext;
-    return { store, ctx, rollCalls: createRollCallService({ store }) };
+    // One instant for the link and the service: what is "less than a second ago" does not depend on
+    // how fast the machine runs the test.
+    const at = Date.now();
+    const ctx = { store, now: () => at } as unknown as LinkContext;
+    return { store, ctx, rollCalls: createRollCallService({ store, now: () => new Date(at) }) };
   }
   const startedFor = (store: Store, directiveId: string) =>
     store.db.prepare('SELECT id FROM roll_calls WHERE directive_id = ?').pluck().all(directiveId) as string[];
@@ -112,7 +116,7 @@ describe('roll-calls on the node’s side of the link', () => {
     expect(startedFor(store, directive.directiveId)).toEqual([]);
   });
 
-  it('keeps one unsealed counts event per roll-call with the latest counts, and never rewrites a sealed one', async () => {
+  it('keeps one unsealed counts event per roll-call, recounted at most once a second, and never rewrites a sealed one', async () => {
     const { store, ctx, rollCalls } = await mission();
     const directive = orderingDirective(new Date(Date.now() + 24 * HOUR));
     applyDirective(ctx, directive);
@@ -122,7 +126,12 @@ describe('roll-calls on the node’s side of the link', () => {
     // A callback retried and a number no roll-call reached change no counts.
     rollCalls.receiveSms({ from: PHONES[1], rawFrom: 'x', text: '2', gatewayId: 'g2' });
     rollCalls.receiveSms({ from: '+33699999999', rawFrom: 'x', text: '1', gatewayId: 'g3' });
+    // Answers right after the counts were written leave the recount to a timer (at most one a second).
     let events = countsEvents(store);
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({ safe: 0, needHelp: 0, noAnswer: 3 });
+    expect(payOwedCounts(store)).toBe(1);
+    events = countsEvents(store);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       entityId: id,
@@ -132,6 +141,7 @@ describe('roll-calls on the node’s side of the link', () => {
     // The link seals what is there; the next change writes a new event beside the sealed one.
     store.db.prepare('UPDATE link_channel SET sealed_outbox_seq = (SELECT max(seq) FROM outbox)').run();
     rollCalls.receiveSms({ from: PHONES[2], rawFrom: 'x', text: '3', gatewayId: 'g4' });
+    payOwedCounts(store);
     events = countsEvents(store);
     expect(events.map((event) => event.data.notInZone)).toEqual([0, 1]);
   });

@@ -8,7 +8,7 @@ import { ROLL_CALL_ENTITY } from './roll-call-start.js';
 
 /**
  * Writes where a roll-call stands to the outbox, for the hub (`roll_call.counts`, PROTOCOL.md
- * "Crisis roll-calls"): counts only, nothing personal. Call it inside the transaction of the change.
+ * "Crisis roll-calls"): counts only, nothing personal. Call it inside a transaction.
  *
  * Coalesced: the roll-call's counts event not yet sealed into an envelope is replaced, so a
  * roll-call has at most one waiting in the outbox. 10,000 answers in a burst, or during a week
@@ -20,10 +20,7 @@ import { ROLL_CALL_ENTITY } from './roll-call-start.js';
  */
 export function writeRollCallCounts(store: Store, rollCallId: string, now: Date): void {
   store.db
-    .prepare(
-      `DELETE FROM outbox WHERE kind = ? AND entity = ? AND entity_id = ? AND delivered_at IS NULL
-         AND seq > (SELECT coalesce(max(sealed_outbox_seq), 0) FROM link_channel)`,
-    )
+    .prepare(`DELETE FROM outbox WHERE ${UNSEALED_COUNTS}`)
     .run(RollCallEvents.Counts, ROLL_CALL_ENTITY, rollCallId);
   const at = now.toISOString();
   appendEvent(
@@ -37,6 +34,10 @@ export function writeRollCallCounts(store: Store, rollCallId: string, now: Date)
     }),
   );
 }
+
+// The roll-call's counts event still in the outbox and not in any envelope (outbox_pending index).
+const UNSEALED_COUNTS = `kind = ? AND entity = ? AND entity_id = ? AND delivered_at IS NULL
+  AND seq > (SELECT coalesce(max(sealed_outbox_seq), 0) FROM link_channel)`;
 
 function countsData(store: Store, rollCallId: string, countedAt: string): RollCallCountsData {
   const rollCall = loadRollCall(store, rollCallId);
@@ -59,8 +60,86 @@ function countsData(store: Store, rollCallId: string, countedAt: string): RollCa
 }
 
 /**
- * Runs a change of roll-calls and writes the counts of the roll-call it changed (`changedOf` of its
- * result; null when it changed none) in the same transaction.
+ * At most one full recount of an open roll-call per this delay. Counting reads every person of
+ * the roll-call (some milliseconds for 10,000): done for each of 500 answers a second, it would
+ * cost more than the answers. An answer that finds the roll-call's counts event written less than
+ * this ago, and not yet sealed, leaves the recount to a timer; the link, which seals at its own
+ * pace, then takes counts at most this much behind, and HQ gets the last ones once the burst ends.
+ */
+export const RECOUNT_AFTER_MS = 1000;
+
+/** Recounts owed, per connection: roll-calls answered since their counts event was last written. */
+interface Owed {
+  readonly ids: Set<string>;
+  now: () => Date;
+  timer: NodeJS.Timeout | undefined;
+  /** Whether the job has recounted every open roll-call since the process started. */
+  swept: boolean;
+}
+const owedByDb = new WeakMap<Store['db'], Owed>();
+
+function owedOf(store: Store, now: () => Date): Owed {
+  let owed = owedByDb.get(store.db);
+  if (owed === undefined) {
+    owed = { ids: new Set(), now, timer: undefined, swept: false };
+    owedByDb.set(store.db, owed);
+  }
+  return owed;
+}
+
+/**
+ * The counts of a roll-call changed (inside the change's transaction): written now, or owed to
+ * the timer when an unsealed counts event of the open roll-call is younger than
+ * {@link RECOUNT_AFTER_MS}. A start and a close always write (no event yet, or the state changed).
+ */
+export function noteCountsChanged(store: Store, rollCallId: string, now: () => Date): void {
+  const at = now();
+  const writtenAt = store.db
+    .prepare(`SELECT at FROM outbox WHERE ${UNSEALED_COUNTS} ORDER BY seq DESC LIMIT 1`)
+    .pluck()
+    .get(RollCallEvents.Counts, ROLL_CALL_ENTITY, rollCallId) as string | undefined;
+  const isOpen =
+    store.db.prepare('SELECT state FROM roll_calls WHERE id = ?').pluck().get(rollCallId) === 'open';
+  if (writtenAt !== undefined && isOpen && at.getTime() - Date.parse(writtenAt) < RECOUNT_AFTER_MS) {
+    owe(store, rollCallId, now);
+    return;
+  }
+  writeRollCallCounts(store, rollCallId, at);
+}
+
+function owe(store: Store, rollCallId: string, now: () => Date): void {
+  const owed = owedOf(store, now);
+  owed.ids.add(rollCallId);
+  owed.now = now;
+  if (owed.timer !== undefined) return;
+  owed.timer = setTimeout(() => {
+    owed.timer = undefined;
+    try {
+      payOwedCounts(store);
+    } catch {
+      // The store may be closing, or busy: what is still owed waits for the next change or the close job.
+    }
+  }, RECOUNT_AFTER_MS);
+  owed.timer.unref();
+}
+
+/** Writes the counts owed to the timer now, each roll-call once; how many. */
+export function payOwedCounts(store: Store): number {
+  const owed = owedByDb.get(store.db);
+  if (owed === undefined || owed.ids.size === 0 || !store.db.open) return 0;
+  const ids = [...owed.ids];
+  const at = owed.now();
+  immediateTransaction(store.db, () => {
+    for (const id of ids) writeRollCallCounts(store, id, at);
+  });
+  // Forgotten once written only: a failed write stays owed to the next timer or the close job.
+  for (const id of ids) owed.ids.delete(id);
+  return ids.length;
+}
+
+/**
+ * Runs a change of roll-calls and notes the counts of the roll-call it changed (`changedOf` of
+ * its result; null when it changed none) in the same transaction ({@link noteCountsChanged}).
  */
 export function withCounts<T>(
   store: Store,
@@ -71,16 +150,31 @@ export function withCounts<T>(
   return immediateTransaction(store.db, () => {
     const result = change();
     const changed = changedOf(result);
-    if (changed) writeRollCallCounts(store, changed, now());
+    if (changed) noteCountsChanged(store, changed, now);
     return result;
   });
 }
 
-/** The close job: the roll-calls whose end has come closed, each with its counts for the hub. */
+/**
+ * The close job (every minute): the roll-calls whose end has come closed, each with its counts for
+ * the hub; the counts owed to the timer written; and, on its first run in the process, the counts
+ * of every open roll-call, for those a crash left owed.
+ */
 export function closeDueRollCallsWithCounts(store: Store, now: Date): string[] {
-  return immediateTransaction(store.db, () => {
-    const closed = closeDueRollCalls(store, now);
-    for (const id of closed) writeRollCallCounts(store, id, now);
-    return closed;
+  const owed = owedOf(store, () => now);
+  const closed = immediateTransaction(store.db, () => {
+    const due = closeDueRollCalls(store, now);
+    for (const id of due) writeRollCallCounts(store, id, now);
+    if (!owed.swept) {
+      const open = store.db
+        .prepare(`SELECT id FROM roll_calls WHERE state = 'open'`)
+        .pluck()
+        .all() as string[];
+      for (const id of open) writeRollCallCounts(store, id, now);
+      owed.swept = true;
+    }
+    return due;
   });
+  payOwedCounts(store);
+  return closed;
 }
