@@ -21,7 +21,7 @@ vi.mock('../node/services/domain.js', async (importOriginal) => {
       if (!server) return original.createDomain(...args);
       return original.createDomain(
         store,
-        { ...config, stripe: { apiUrl: gateUrl, toleranceSeconds: 300 } },
+        { ...config, simulatedPayments: true, stripe: { apiUrl: gateUrl, toleranceSeconds: 300 } },
         now,
         {
           stripe: { secretKey: server.secretKey, webhookSecret: server.webhookSecret },
@@ -200,6 +200,54 @@ describe('staff API: a refund of a card payment goes to Stripe once recorded', (
       headers: { cookie: agent.cookie },
     });
     expect(byAgent.statusCode).toBe(403);
+  });
+});
+
+describe('refunds of a provider without a refund API', () => {
+  it('records them, and says the money goes back by hand, in the API and on the page', async () => {
+    const { s } = await stripeStaffApp();
+    const { payments, simulatedProvider } = s.domain;
+    const invoice = payments.createInvoice(
+      {
+        serviceCode: 'passport-renewal',
+        lines: [{ label: 'Passeport', unitMinor: 12_000, currency: 'XAF' }],
+      },
+      'system:portal',
+    );
+    const checkout = await payments.startCheckout({ invoiceId: invoice.id, provider: 'simulated' });
+    const paid = simulatedProvider!.completeCheckout(checkout.providerRef, { at: s.clock.now() });
+    expect(payments.applyWebhook('simulated', paid)).toMatchObject({ outcome: 'paid' });
+    const [payment] = payments.paymentsOfInvoice(invoice.id);
+    const { cookie } = await s.login(await s.enrolled('ngaba', ['consul']));
+    const response = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/staff/refunds',
+      headers: { cookie },
+      payload: {
+        paymentId: payment!.id,
+        amountMinor: 2_000,
+        currency: 'XAF',
+        reason: 'Timbre non dû',
+        method: 'provider',
+      },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().providerRefund).toEqual({ sent: false, reason: 'not_sendable' });
+    const again = await s.app.inject({
+      method: 'POST',
+      url: `/api/v1/staff/refunds/${response.json().id}/send`,
+      headers: { cookie },
+    });
+    expect(again.statusCode).toBe(409);
+    const consul = await pageUser(s, await s.enrolled('kette', ['consul']));
+    const invoicePage = `/staff/factures/${invoice.id}`;
+    const byPage = await consul.submit(invoicePage, `/staff/paiements/${payment!.id}/remboursement`, {
+      amount: '1 000',
+      reason: 'Timbre non dû',
+    });
+    expect(byPage.headers.location).toBe(`${invoicePage}?ok=refund_manual`);
+    expect((await consul.get(String(byPage.headers.location))).body).toContain('par un autre moyen');
+    expect(payments.getPayment(payment!.id)?.refundedMinor).toBe(3_000);
   });
 });
 
