@@ -152,6 +152,17 @@ describe.each(storeBackends('hub visa trust'))('hub visa trust on $name', (backe
     });
   });
 
+  it('refuses to issue with a CSCA past its five years of key usage', async () => {
+    await trust.recordCsca(csca.certificate.toString('pem'), OFFICER);
+    const later = createVisaTrustService({ db: store.db, now: () => new Date('2031-06-01T00:00:00Z') });
+    const publicKey = (await generateSealKeys()).publicKey;
+    await expect(
+      later.issueSigner({ csca, missionId: 'fr-paris', publicKey, actor: OFFICER }),
+    ).rejects.toMatchObject({
+      code: 'csca_invalid',
+    });
+  });
+
   it('a revoked signer and a revoked visa reach the bundle, and a border post refuses their seals', async () => {
     const { keys, signer } = await issueParis();
     const before = await trust.bundle();

@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../../db/database.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { defaultSignerIdentifier, isSignerIdentifier } from './signer-identifier.js';
 import { buildTrustBundle, concatenatePem, type PublishedBundle } from './trust-bundle.js';
-import { addDays, SIGNER_CERTIFICATE_DAYS } from './validity.js';
+import { addDays, CSCA_KEY_USAGE_DAYS, SIGNER_CERTIFICATE_DAYS } from './validity.js';
 import { VisaTrustError } from './visa-trust-errors.js';
 import {
   allSigners,
@@ -143,6 +143,13 @@ async function issueSigner(tx: Queryable, input: IssueSignerInput, at: Date): Pr
   const certified = (await csca.certificate.publicKey.export(ECDSA_P256, ['verify'])) as CryptoKey;
   if (!(await isSamePublicKey(csca.keys.publicKey, certified)))
     throw new VisaTrustError('csca_invalid', 'the CSCA key file and certificate do not belong together');
+  // Doc 9303-12: past its key usage period a CSCA issues nothing more; a new CSCA takes over.
+  const usageEnds = addDays(csca.certificate.notBefore, CSCA_KEY_USAGE_DAYS);
+  if (at > usageEnds)
+    throw new VisaTrustError(
+      'csca_invalid',
+      `the CSCA’s key usage period ended on ${usageEnds.toISOString().slice(0, 10)}`,
+    );
   const cscaSerial = normaliseSerial(csca.certificate.serialNumber);
   if (!(await cscasInForce(tx)).some((row) => row.serialNumber === cscaSerial))
     throw new VisaTrustError('csca_not_recorded', `the CSCA ${cscaSerial} is not recorded at the hub`);
