@@ -43,6 +43,7 @@ async function setup(): Promise<Setup> {
 
 /** The node's payments service with the MoMo provider, as createDomain builds it. */
 function paymentsOver(server: MomoTestServer, temp: TempStore, now: () => Date): PaymentService {
+  // Short, so that a test of MTN's silence does not wait the production timeout.
   const people = createPeopleRepository({ store: temp.store, defaultRegion: 'CM', now });
   const files = createFileService({
     store: temp.store,
@@ -60,6 +61,7 @@ function paymentsOver(server: MomoTestServer, temp: TempStore, now: () => Date):
     publicUrl: PUBLIC_URL,
     defaultRegion: 'CM',
     pendingLifetimeMs: LIFETIME_MS,
+    timeoutMs: 1000,
   });
   return createPaymentService({
     store: temp.store,
@@ -346,6 +348,39 @@ describe('node payments: MTN MoMo Collection', () => {
     const [row] = s.store.db.prepare('SELECT state FROM checkouts').all();
     expect(row).toEqual({ state: 'failed' });
     expect(s.payments.getInvoice(invoice.id)?.state).toBe('open');
+  });
+
+  it('keeps the checkout of a request MTN answered too late, and records its payment by polling', async () => {
+    const s = await setup();
+    const invoice = openInvoice(s);
+    s.server.delayNextAnswer('/collection/v1_0/requesttopay', 1500);
+    await expect(
+      s.payments.startCheckout({ invoiceId: invoice.id, provider: 'momo', payerPhone: PHONE }),
+    ).rejects.toThrow('momo: could not send the request to pay (timed out)');
+    const [referenceId = ''] = [...s.server.payments.keys()];
+    s.server.approve(referenceId);
+    s.clock.advance(FIRST_LOOK_MS);
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 1, settled: 1 });
+    expect(s.payments.paymentsOfInvoice(invoice.id)).toHaveLength(1);
+  });
+
+  it('records nothing when MTN reports another amount than the checkout’s', async () => {
+    const s = await setup();
+    const { invoice, checkout } = await awaitingMomo(s);
+    s.server.approve(checkout.providerRef);
+    const request = s.server.payments.get(checkout.providerRef);
+    if (request) request.body.amount = '20000';
+    const { ref, secret } = noticeOf(s, checkout.providerRef);
+    expect(await s.payments.applyNotice('momo', ref, secret)).toMatchObject({ outcome: 'amount_mismatch' });
+    expect(s.payments.paymentsOfInvoice(invoice.id)).toHaveLength(0);
+    expect(s.payments.getInvoice(invoice.id)?.state).toBe('open');
+    // The job keeps its distance from it, and lets it expire with its lifetime.
+    s.clock.advance(FIRST_LOOK_MS);
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 1, settled: 0 });
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 0 });
+    s.clock.advance(LIFETIME_MS);
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 1, expired: 1 });
+    expect(await s.payments.pollPendingCheckouts()).toMatchObject({ looked: 0 });
   });
 
   it('finds and records once a payment MTN accepted while the node lost the answer and restarted', async () => {

@@ -35,6 +35,8 @@ export interface MomoTestServer {
   failNext(pathPrefix: string, status: number, count?: number): void;
   /** The next request whose path starts with `pathPrefix` is carried out, then its answer is lost. */
   dropNextAnswer(pathPrefix: string): void;
+  /** The next request whose path starts with `pathPrefix` is carried out, then answered `ms` later. */
+  delayNextAnswer(pathPrefix: string, ms: number): void;
   /** Every token given so far stops working (as after its expiry): the next call is refused with 401. */
   expireTokens(): void;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function startMomoTestServer(
   const tokens = new Set<string>();
   const failures: Array<{ prefix: string; status: number; count: number }> = [];
   const drops = new Set<string>();
+  const delays = new Map<string, number>();
 
   function answer(request: IncomingMessage, raw: string): { status: number; body?: unknown } {
     const path = new URL(request.url ?? '/', 'http://momo.invalid').pathname;
@@ -199,8 +202,14 @@ export async function startMomoTestServer(
         return;
       }
       const text = result.body === undefined ? '' : JSON.stringify(result.body);
-      response.writeHead(result.status, text ? { 'content-type': 'application/json' } : {});
-      response.end(text);
+      const delay = [...delays.keys()].find((prefix) => path.startsWith(prefix));
+      const ms = delay === undefined ? 0 : (delays.get(delay) ?? 0);
+      if (delay !== undefined) delays.delete(delay);
+      setTimeout(() => {
+        if (response.destroyed) return;
+        response.writeHead(result.status, text ? { 'content-type': 'application/json' } : {});
+        response.end(text);
+      }, ms).unref();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -235,6 +244,7 @@ export async function startMomoTestServer(
       failures.push({ prefix, status, count });
     },
     dropNextAnswer: (prefix) => drops.add(prefix),
+    delayNextAnswer: (prefix, ms) => delays.set(prefix, ms),
     expireTokens: () => tokens.clear(),
     close: () =>
       new Promise<void>((resolve, reject) => {

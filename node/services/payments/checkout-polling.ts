@@ -73,7 +73,9 @@ async function lookAt(
 ): Promise<'settled' | 'expired' | 'failedCalls' | 'pending'> {
   try {
     const result = await confirmCheckout(ctx, provider, checkout);
-    if (result.status !== 'pending') return 'settled';
+    // A final answer the node did not take (an amount that differs: left to the consul) keeps the
+    // checkout pending: it is looked at as one, and expires with its lifetime.
+    if (result.status !== 'pending' && !isStillPending(ctx, checkout.id)) return 'settled';
   } catch (error) {
     // Unreachable: nothing is known, so nothing expires; the next round asks again.
     if (error instanceof ProviderCallError) return 'failedCalls';
@@ -82,6 +84,13 @@ async function lookAt(
   if (!isPastLifetime) return 'pending';
   expireCheckout(ctx, checkout);
   return 'expired';
+}
+
+function isStillPending(ctx: PaymentContext, checkoutId: string): boolean {
+  const row = ctx.store.db.prepare('SELECT state FROM checkouts WHERE id = ?').get(checkoutId) as
+    | { state: string }
+    | undefined;
+  return row?.state === 'pending';
 }
 
 function pendingOf(ctx: PaymentContext, provider: PaymentProvider): CheckoutRecord[] {
