@@ -16,7 +16,7 @@ import { RollCallEvents } from '../protocol/index.js';
 import { ingestEvents } from './_util/dashboard-data.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { enrolledHub } from './_util/hub-fixtures.js';
-import { type HubWebApp, openHubWeb } from './_util/hub-web.js';
+import { csrfOf, type HubWebApp, openHubWeb } from './_util/hub-web.js';
 
 const ORDER = {
   title: 'Émeutes à Bangui <b>',
@@ -162,6 +162,65 @@ describe.each(storeBackends('hub roll-calls web and API'))(
       const exported = await web.app.inject({ url: `/web/export/appels/${id}.csv`, headers: { cookie } });
       expect(exported.statusCode).toBe(200);
       expect(exported.body).toBe(csv.body);
+    });
+
+    it('lets the directorate order a roll-call from the web form, showing what is wrong by each field', async () => {
+      const auditorCookie = await web.login(auditor);
+      expect(
+        (await web.app.inject({ url: '/web/appels/nouveau', headers: { cookie: auditorCookie } })).statusCode,
+      ).toBe(403);
+
+      clock += 30_000;
+      const cookie = await web.login(director);
+      const list = await web.app.inject({ url: '/web/appels', headers: { cookie } });
+      expect(list.body).toContain('/web/appels/nouveau');
+      const form = await web.app.inject({ url: '/web/appels/nouveau', headers: { cookie } });
+      expect(form.statusCode).toBe(200);
+      const post = (fields: Record<string, string>) =>
+        web.app.inject({
+          method: 'POST',
+          url: '/web/appels/nouveau',
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrfOf(form.body), ...fields }).toString(),
+        });
+      const past = new Date(clock - 60_000).toISOString().slice(0, 16);
+      const refused = await post({
+        title: 'Crue',
+        messageFr: 'Êtes-vous en sécurité ?',
+        zone: 'cities',
+        places: '',
+        endsAt: past,
+        target: 'all',
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain('Nommez au moins une ville ou une région');
+      expect(refused.body).toContain('La fin doit être à venir.');
+
+      const future = new Date(clock + 86_400_000).toISOString().slice(0, 16);
+      const sent = await post({
+        title: 'Crue',
+        messageFr: 'Êtes-vous en sécurité ?',
+        zone: 'cities',
+        places: 'Paris\nLyon',
+        endsAt: future,
+        target: 'some',
+        missions: 'fr-paris',
+        needHelpList: 'yes',
+      });
+      expect(sent.statusCode).toBe(303);
+      const id = String(sent.headers.location).split('/').at(-1) as string;
+      const detail = await rollCalls.detail(id);
+      expect(detail).toMatchObject({
+        title: 'Crue',
+        needHelpList: true,
+        zone: { cities: ['Paris', 'Lyon'] },
+        message: {
+          fr: 'Êtes-vous en sécurité ?',
+          sg: 'Êtes-vous en sécurité ?',
+          en: 'Êtes-vous en sécurité ?',
+        },
+        missionCount: 1,
+      });
     });
   },
 );

@@ -1,16 +1,30 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { formatCell } from '../../dashboards/format.js';
+import { DirectiveError } from '../../services/directives/issue-directive.js';
 import { ROLL_CALL_COLUMNS, rollCallRows } from '../../services/roll-calls/roll-call-csv.js';
 import type { RollCallTotals } from '../../services/roll-calls/roll-call-read.js';
 import type { RollCallsService } from '../../services/roll-calls/roll-calls-service.js';
+import { can } from '../../services/users/permissions.js';
 import { renderHubPage } from './render.js';
+import { EMPTY_ROLL_CALL_FORM, type RollCallFormValues, readRollCallForm } from './roll-call-form.js';
 import { sendCsv } from './send-csv.js';
 import { type HubWebDeps, WEB_BASE } from './web-deps.js';
-import { webGuard } from './web-guard.js';
+import { webGuard, webUser } from './web-guard.js';
 
 const LIST_PATH = `${WEB_BASE}/appels`;
+const FORM_PATH = `${LIST_PATH}/nouveau`;
+
+/** Why the service refused the roll-call, in the form's words and on which field. */
+const REFUSAL: Readonly<Record<DirectiveError['code'], { field: string; message: string }>> = {
+  unknown_mission: {
+    field: 'missions',
+    message: 'Une mission choisie n’est plus inscrite : rechargez la liste.',
+  },
+  no_target: { field: 'missions', message: 'Aucune mission inscrite ne peut recevoir cet appel.' },
+  invalid_dates: { field: 'endsAt', message: 'La fin doit être à venir.' },
+};
 const params = z.strictObject({ id: z.uuid() });
 
 /** The counts as the pages show them, in French number format. */
@@ -42,6 +56,7 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
         title: 'Appels de crise',
         live: true,
         liveMission: '',
+        formHref: can(request.user, 'directives.write') ? FORM_PATH : null,
         ordered: ordered.map((rollCall) => ({
           href: `${LIST_PATH}/${rollCall.id}`,
           title: rollCall.title,
@@ -58,6 +73,28 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
           ...totalsCells(rollCall.counts),
         })),
       });
+    });
+
+    // `/web/appels/nouveau`: the ministry orders a roll-call at every mission or those it picks
+    // (the same service as POST /api/v1/roll-calls: a directive, audited); a refusal shows the form
+    // again with what was typed and a message by each field.
+    const write = webGuard(deps, 'directives.write');
+    pages.get('/appels/nouveau', { preHandler: write }, async (request, reply) =>
+      formPage(deps, request, reply, EMPTY_ROLL_CALL_FORM, {}),
+    );
+    pages.post('/appels/nouveau', { preHandler: [write, app.csrfProtection] }, async (request, reply) => {
+      const form = readRollCallForm(request.body, deps.services.now());
+      if (!form.ok) return formPage(deps, request, reply.status(400), form.values, form.errors);
+      try {
+        const issued = await rollCalls.start(form.input, webUser(request).displayName);
+        return reply.redirect(`${LIST_PATH}/${encodeURIComponent(issued.directive.directiveId)}`, 303);
+      } catch (error) {
+        if (!(error instanceof DirectiveError)) throw error;
+        const { field, message } = REFUSAL[error.code];
+        return formPage(deps, request, reply.status(error.code === 'no_target' ? 409 : 400), form.values, {
+          [field]: message,
+        });
+      }
     });
 
     pages.get(
@@ -99,6 +136,25 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
       },
     );
   };
+}
+
+async function formPage(
+  deps: HubWebDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: RollCallFormValues,
+  errors: Readonly<Record<string, string>>,
+) {
+  const chosen = new Set(values.missions);
+  const missions = await deps.services.directives.targets();
+  return renderHubPage(request, reply, 'roll-call-form', {
+    title: 'Nouvel appel de crise',
+    action: FORM_PATH,
+    values,
+    errors,
+    hasErrors: Object.keys(errors).length > 0,
+    missions: missions.map((mission) => ({ ...mission, checked: chosen.has(mission.id) })),
+  });
 }
 
 function zoneLabel(zone: unknown): string {
