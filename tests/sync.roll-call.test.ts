@@ -63,7 +63,7 @@ for (const backend of storeBackends('roll-call sync')) {
       relink = pair = hubStore = undefined;
     });
 
-    it('starts at a mission offline when the directive arrives, and its counts reach HQ equal to the node’s after the link returns', async () => {
+    it('starts at a mission offline when the directive arrives, and its counts reach HQ equal to the node’s after the link returns, then its close', async () => {
       hubStore = await migratedStore(backend);
       const sync = await startSyncPair(hubStore);
       pair = sync;
@@ -136,6 +136,13 @@ for (const backend of storeBackends('roll-call sync')) {
         { missionId: 'fr-paris', rollCallId, state: 'open', counts: expected },
       ]);
       await expect.poll(() => pendingCounts(store), { timeout: 15_000 }).toBe(0);
+
+      // Closed by the consul: HQ sees it closed, with the counts it closed on.
+      expect(node.close(rollCallId, 'consul:kossi')).toBe(true);
+      await expect
+        .poll(async () => (await hq.detail(id))?.missions[0]?.state, { timeout: 15_000 })
+        .toBe('closed');
+      expect((await hq.detail(id))?.totals).toEqual(expected);
     });
   });
 }
