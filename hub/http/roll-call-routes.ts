@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rollCallZoneSchema } from '../../protocol/index.js';
 import type { RollCallsService } from '../services/roll-calls/roll-calls-service.js';
 import { rollCallInputSchema } from '../services/roll-calls/start-roll-call.js';
 import { sendCsv } from './web/send-csv.js';
@@ -53,7 +54,7 @@ const listResponse = z.object({
 const detailResponse = z.object({
   ...orderedFields,
   message: z.object({ fr: z.string(), sg: z.string(), en: z.string() }),
-  zone: z.unknown(),
+  zone: rollCallZoneSchema,
   missions: z.array(
     z.object({
       missionId: z.string(),
