@@ -166,6 +166,12 @@ describe.each(storeBackends('hub roll-calls'))('crisis roll-calls at the hub on 
       countsEvent('rc-yaounde', id, LATER(3), { people: 4, reached: 4, safe: 4, noAnswer: 0 }),
     ]);
 
+    // A mission the directive was not sent to cannot add to its counts.
+    await db.query(`INSERT INTO missions (id, name, certificate) VALUES ('sn-dakar', 'Dakar', '{}'::jsonb)`);
+    await ingestEvents(db, 'sn-dakar', [
+      countsEvent('rc-dakar', id, LATER(3), { people: 999, reached: 999 }),
+    ]);
+
     const detail = await rollCalls.detail(id);
     expect(detail?.missions.map((m) => [m.missionId, m.rollCallId, m.counts])).toEqual([
       [

@@ -77,16 +77,20 @@ interface OrderRow {
   no_answer: number | string | null;
 }
 
+// The counts of the directive's target missions only: a mission not sent the directive that names
+// it in its counts is not added in.
 const ORDER_SELECT = `SELECT d.id, d.roll_call, d.issued_at, d.issued_by,
     (SELECT count(*) FROM directive_status s WHERE s.directive_id = d.id) AS mission_count,
-    (SELECT count(*) FROM roll_call_counts c WHERE c.directive_id = d.id) AS reporting,
-    (SELECT sum(people) FROM roll_call_counts c WHERE c.directive_id = d.id) AS people,
-    (SELECT sum(reached) FROM roll_call_counts c WHERE c.directive_id = d.id) AS reached,
-    (SELECT sum(safe) FROM roll_call_counts c WHERE c.directive_id = d.id) AS safe,
-    (SELECT sum(need_help) FROM roll_call_counts c WHERE c.directive_id = d.id) AS need_help,
-    (SELECT sum(not_in_zone) FROM roll_call_counts c WHERE c.directive_id = d.id) AS not_in_zone,
-    (SELECT sum(no_answer) FROM roll_call_counts c WHERE c.directive_id = d.id) AS no_answer
-  FROM directives d WHERE d.roll_call IS NOT NULL`;
+    t.reporting, t.people, t.reached, t.safe, t.need_help, t.not_in_zone, t.no_answer
+  FROM directives d
+  LEFT JOIN LATERAL (
+    SELECT count(*) AS reporting, sum(c.people) AS people, sum(c.reached) AS reached, sum(c.safe) AS safe,
+           sum(c.need_help) AS need_help, sum(c.not_in_zone) AS not_in_zone, sum(c.no_answer) AS no_answer
+      FROM roll_call_counts c
+      JOIN directive_status s ON s.directive_id = c.directive_id AND s.mission_id = c.mission_id
+     WHERE c.directive_id = d.id
+  ) t ON true
+  WHERE d.roll_call IS NOT NULL`;
 
 function orderOf(row: OrderRow): OrderedRollCall {
   const n = (value: number | string | null) => Number(value ?? 0);
