@@ -77,6 +77,14 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'hub/services/offsite/take-manifest.ts': ["splitAddressesSql('$2::bytea')"],
   // One `?` per state asked for.
   'node/backup/offsite/offsite-store.ts': ['marks'],
+  // A batch's addresses as `$n` placeholders, and a `($1, $2, $n…)` row of placeholders per chunk.
+  'hub/services/offsite/store-chunk.ts': ['placeholders(addresses.length, 2)', "rows.join(', ')"],
+  // The module's list of count columns, each prefixed with a table alias written in the code.
+  'hub/services/roll-calls/roll-call-read.ts': ["prefixed('c')"],
+  // Conditions written in the function, each with its own `?`.
+  'node/services/roll-calls/roll-call-follow-up.ts': ["where.join(' AND ')"],
+  // One `?` per state of the module's list.
+  'node/services/roll-calls/roll-call-targets.ts': ["REACHED_STATES.map(() => '?').join(', ')"],
 };
 
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;

@@ -4,6 +4,7 @@ import {
   OFFSITE_STATUS,
   type OffsiteStatus,
   type PublicIdentity,
+  toHex,
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
@@ -100,30 +101,43 @@ async function keepWhatIsLacked(
   now: Date,
 ): Promise<BatchOutcome> {
   const pending = await lockPending(tx, missionId);
-  if (pending.length === 0)
+  if (pending.length === 0) {
     return { verdicts: chunks.map(({ address }) => ({ kept: false, address })), completed: [] };
+  }
+  // A few statements for the whole batch, whatever its size: what pending generations lacked among
+  // these addresses (deleted from what they lack), the chunks written, what the hub already held.
+  const distinct = new Map(chunks.map((each) => [toHex(each.address), each]));
+  const lacked = await takeLacking(
+    tx,
+    missionId,
+    [...distinct.values()].map((each) => each.address),
+  );
+  const touched = new Set([...lacked.values()].flat());
+  const kept = [...distinct.entries()].filter(([hex]) => lacked.has(hex)).map(([, each]) => each);
+  await insertChunks(tx, missionId, kept, now);
+  const held = await heldAmong(
+    tx,
+    missionId,
+    [...distinct.entries()].filter(([hex]) => !lacked.has(hex)).map(([, each]) => each.address),
+  );
   const verdicts: ChunkVerdict[] = [];
   const received = new Map<number, number>();
-  const touched = new Set<number>();
+  const newest = pending[0];
   for (const { chunk, address } of chunks) {
-    const lacking = await tx.query<{ generation: number }>(
-      'DELETE FROM offsite_missing WHERE mission_id = $1 AND address = $2 RETURNING generation',
-      [missionId, address],
-    );
-    if (lacking.length === 0) {
-      verdicts.push(await notKept(tx, missionId, address, pending));
-      continue;
+    const hex = toHex(address);
+    const generations = lacked.get(hex);
+    if (generations) {
+      // The first copy in the batch is the one written; a second copy finds it held.
+      lacked.delete(hex);
+      held.add(hex);
+      const generation = Math.max(...generations);
+      received.set(generation, (received.get(generation) ?? 0) + chunk.length);
+      verdicts.push({ kept: true, address, generation });
+    } else if (held.has(hex) && newest !== undefined) {
+      verdicts.push({ kept: false, address, ackGeneration: newest });
+    } else {
+      verdicts.push({ kept: false, address });
     }
-    await tx.query(
-      `INSERT INTO offsite_chunks (mission_id, address, size, data, stored_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (mission_id, address) DO NOTHING`,
-      [missionId, address, chunk.length, chunk, now],
-    );
-    const generations = lacking.map((row) => Number(row.generation)).sort((a, b) => b - a);
-    const generation = generations[0] ?? 0;
-    received.set(generation, (received.get(generation) ?? 0) + chunk.length);
-    for (const each of generations) touched.add(each);
-    verdicts.push({ kept: true, address, generation });
   }
   for (const [generation, bytes] of received) {
     await tx.query(
@@ -141,6 +155,64 @@ async function keepWhatIsLacked(
   return { verdicts, completed };
 }
 
+/**
+ * Deletes these addresses from what the mission's pending generations lack: the generations that
+ * lacked each address (hex), for those some generation lacked.
+ */
+async function takeLacking(
+  tx: Queryable,
+  missionId: string,
+  addresses: readonly Uint8Array[],
+): Promise<Map<string, number[]>> {
+  const lacked = new Map<string, number[]>();
+  if (addresses.length === 0) return lacked;
+  const rows = await tx.query<{ address: Uint8Array; generation: number | string }>(
+    `DELETE FROM offsite_missing WHERE mission_id = $1 AND address IN (${placeholders(addresses.length, 2)})
+      RETURNING address, generation`,
+    [missionId, ...addresses],
+  );
+  for (const row of rows) {
+    const hex = toHex(row.address);
+    lacked.set(hex, [...(lacked.get(hex) ?? []), Number(row.generation)]);
+  }
+  return lacked;
+}
+
+/** Writes the chunks a generation lacked, in one statement. */
+async function insertChunks(
+  tx: Queryable,
+  missionId: string,
+  chunks: readonly { readonly chunk: Uint8Array; readonly address: Uint8Array }[],
+  now: Date,
+): Promise<void> {
+  if (chunks.length === 0) return;
+  const rows = chunks.map((_, i) => `($1, $2, $${3 + i * 3}, $${4 + i * 3}, $${5 + i * 3})`);
+  await tx.query(
+    `INSERT INTO offsite_chunks (mission_id, stored_at, address, size, data) VALUES ${rows.join(', ')}
+     ON CONFLICT (mission_id, address) DO NOTHING`,
+    [missionId, now, ...chunks.flatMap(({ chunk, address }) => [address, chunk.length, chunk])],
+  );
+}
+
+/** Which of these addresses (hex) the hub holds for the mission already. */
+async function heldAmong(
+  tx: Queryable,
+  missionId: string,
+  addresses: readonly Uint8Array[],
+): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const rows = await tx.query<{ address: Uint8Array }>(
+    `SELECT address FROM offsite_chunks WHERE mission_id = $1 AND address IN (${placeholders(addresses.length, 2)})`,
+    [missionId, ...addresses],
+  );
+  return new Set(rows.map((row) => toHex(row.address)));
+}
+
+/** `$from, $from+1, …`: `count` placeholders. */
+function placeholders(count: number, from: number): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
+
 async function lockPending(tx: Queryable, missionId: string): Promise<number[]> {
   const rows = await tx.query<{ generation: number }>(
     `SELECT generation FROM offsite_generations WHERE mission_id = $1 AND state = 'pending'
@@ -148,20 +220,4 @@ async function lockPending(tx: Queryable, missionId: string): Promise<number[]> 
     [missionId],
   );
   return rows.map((row) => Number(row.generation));
-}
-
-async function notKept(
-  tx: Queryable,
-  missionId: string,
-  address: Uint8Array,
-  pending: readonly number[],
-): Promise<ChunkVerdict> {
-  const [held] = await tx.query('SELECT 1 FROM offsite_chunks WHERE mission_id = $1 AND address = $2', [
-    missionId,
-    address,
-  ]);
-  const newest = pending[0];
-  return held && newest !== undefined
-    ? { kept: false, address, ackGeneration: newest }
-    : { kept: false, address };
 }
