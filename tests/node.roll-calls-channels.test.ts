@@ -3,7 +3,7 @@ import type { Domain } from '../node/services/domain.js';
 import { createRollCallService, type RollCallService } from '../node/services/roll-calls/index.js';
 import { ROLL_CALL_SMS_MAX, rollCallSmsText } from '../node/services/roll-calls/roll-call-sms-text.js';
 import { smsOutbox, testClock } from './_util/appointments.js';
-import { buildTestNode, type TestNode } from './_util/node-app.js';
+import { buildTestNode, parisNodeConfig, type TestNode } from './_util/node-app.js';
 
 const PUBLIC_URL = 'https://paris.consulat-rca.example';
 const ALONE = '+33611111111';
@@ -229,5 +229,38 @@ describe('roll-call answers from a caller’s phone', () => {
       ok: false,
       reason: 'no_open_roll_call',
     });
+  });
+});
+
+describe('the mission’s public address', () => {
+  it('is an http or https address in node.json, or absent', () => {
+    expect(parisNodeConfig('/tmp/x', { http: { publicUrl: PUBLIC_URL } }).http.publicUrl).toBe(PUBLIC_URL);
+    expect(parisNodeConfig('/tmp/x').http.publicUrl).toBeUndefined();
+    expect(() => parisNodeConfig('/tmp/x', { http: { publicUrl: 'ftp://paris.example' } })).toThrow();
+    expect(() => parisNodeConfig('/tmp/x', { http: { publicUrl: 'paris.consulat' } })).toThrow();
+  });
+
+  it('gives the roll-call SMS of a node configured with it their link, and none without', async () => {
+    for (const publicUrl of [PUBLIC_URL, undefined]) {
+      const clock = testClock();
+      const node = await buildTestNode({
+        now: clock.now,
+        ...(publicUrl === undefined ? {} : { config: { http: { publicUrl } } }),
+      });
+      nodes.push(node);
+      register(node.domain, 'Awa', 'Ndjadder', ALONE);
+      node.domain.rollCalls.start(
+        {
+          title: 'Consulat RCA',
+          message: { fr: 'Etes-vous en securite ?', sg: 'Mo yeke na siriri ?', en: 'Are you safe?' },
+          zone: { all: true },
+          endsAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
+        },
+        { actor: 'consul:kossi' },
+      );
+      const [sms] = smsOutbox(node.store);
+      if (publicUrl === undefined) expect(sms?.text).not.toContain('/r/');
+      else expect(sms?.text).toMatch(new RegExp(`\\n${PUBLIC_URL}/r/[A-Za-z0-9_-]{22}$`));
+    }
   });
 });

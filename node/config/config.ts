@@ -39,6 +39,11 @@ export const nodeConfigSchema = z.strictObject({
       .array(z.string().trim().refine(isAddressRange, { error: 'not an IP address or CIDR block' }))
       .max(64)
       .default([]),
+    /**
+     * The address people reach the portal at from outside (`https://consulat.example/`): links in
+     * SMS (a roll-call's answer page) are built on it. Absent: SMS carry no link.
+     */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   }),
   /** The broker; absent means the node runs alone (still fully usable on the LAN). */
   mqtt: z

@@ -22,6 +22,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
           : undefined,
       redirectPort: portOrOff(env.MISSION_HTTP_REDIRECT_PORT),
       trustProxy: listOf(env.MISSION_TRUST_PROXY),
+      publicUrl: env.MISSION_PUBLIC_URL,
     },
     mqtt: env.MQTT_URL
       ? {

@@ -97,7 +97,11 @@ export function createDomain(
     sms: createSmsStatusService({ store }),
     recovery: createRecoveryService({ store, now }),
     surveys: createSurveyService({ store, now }),
-    rollCalls: createRollCallService({ store, now }),
+    rollCalls: createRollCallService({
+      store,
+      now,
+      ...(config.http.publicUrl === undefined ? {} : { publicUrl: config.http.publicUrl }),
+    }),
     health: createHealthReadings({ store }),
     hasher,
     changes,
