@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readProviderSecret } from './provider-secret.js';
 
 /** MTN MoMo's three secrets, from the environment or credential files; never in node.json, never logged. */
 export interface MomoSecrets {
@@ -24,10 +24,7 @@ export const MOMO_SECRET_VARIABLES = {
   subscriptionKeyFile: 'MISSION_MOMO_SUBSCRIPTION_KEY_FILE',
 } as const;
 
-/**
- * Reads the three secrets; fails fast, naming the variable, when one is missing, given twice, or
- * held in a file others can read (a credential under systemd's $CREDENTIALS_DIRECTORY qualifies).
- */
+/** Reads the three secrets, as {@link readProviderSecret} does each. */
 export async function loadMomoSecrets(sources: MomoSecretSources): Promise<MomoSecrets> {
   return {
     apiUser: await oneSecret(sources, 'apiUser'),
@@ -36,19 +33,12 @@ export async function loadMomoSecrets(sources: MomoSecretSources): Promise<MomoS
   };
 }
 
-async function oneSecret(sources: MomoSecretSources, name: Name): Promise<string> {
-  const [variable, fileVariable] = [MOMO_SECRET_VARIABLES[name], MOMO_SECRET_VARIABLES[`${name}File`]];
-  const value = sources[name];
-  const file = sources[`${name}File`];
-  if (value && file) throw new TypeError(`set ${variable} or ${fileVariable}, not both`);
-  const secret = file ? await readSecretFile(file, fileVariable) : value;
-  if (!secret?.trim()) throw new TypeError(`MTN MoMo is enabled: set ${variable} or ${fileVariable}`);
-  return secret.trim();
-}
-
-async function readSecretFile(path: string, variable: string): Promise<string> {
-  const info = await stat(path);
-  if ((info.mode & 0o077) !== 0)
-    throw new TypeError(`${path} (${variable}) is readable by others: run chmod 600 on it`);
-  return readFile(path, 'utf8');
+function oneSecret(sources: MomoSecretSources, name: Name): Promise<string> {
+  return readProviderSecret({
+    provider: 'MTN MoMo',
+    value: sources[name],
+    file: sources[`${name}File`],
+    variable: MOMO_SECRET_VARIABLES[name],
+    fileVariable: MOMO_SECRET_VARIABLES[`${name}File`],
+  });
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readProviderSecret } from './provider-secret.js';
 
 /** Stripe's two secrets, from the environment or credential files; never in node.json, never logged. */
 export interface StripeSecrets {
@@ -22,10 +22,7 @@ export const STRIPE_SECRET_VARIABLES = {
   webhookSecretFile: 'MISSION_STRIPE_WEBHOOK_SECRET_FILE',
 } as const;
 
-/**
- * Reads both secrets; fails fast, naming the variable, when one is missing, given twice, or held in
- * a file others can read (a credential under systemd's $CREDENTIALS_DIRECTORY qualifies).
- */
+/** Reads both secrets, as {@link readProviderSecret} does each. */
 export async function loadStripeSecrets(sources: StripeSecretSources): Promise<StripeSecrets> {
   return {
     secretKey: await oneSecret(sources.secretKey, sources.secretKeyFile, 'secretKey', 'secretKeyFile'),
@@ -40,17 +37,12 @@ export async function loadStripeSecrets(sources: StripeSecretSources): Promise<S
 
 type Name = keyof typeof STRIPE_SECRET_VARIABLES;
 
-async function oneSecret(value: string | undefined, file: string | undefined, name: Name, fileName: Name) {
-  const [variable, fileVariable] = [STRIPE_SECRET_VARIABLES[name], STRIPE_SECRET_VARIABLES[fileName]];
-  if (value && file) throw new TypeError(`set ${variable} or ${fileVariable}, not both`);
-  const secret = file ? await readSecretFile(file, fileVariable) : value;
-  if (!secret?.trim()) throw new TypeError(`Stripe is enabled: set ${variable} or ${fileVariable}`);
-  return secret.trim();
-}
-
-async function readSecretFile(path: string, variable: string): Promise<string> {
-  const info = await stat(path);
-  if ((info.mode & 0o077) !== 0)
-    throw new TypeError(`${path} (${variable}) is readable by others: run chmod 600 on it`);
-  return readFile(path, 'utf8');
+function oneSecret(value: string | undefined, file: string | undefined, name: Name, fileName: Name) {
+  return readProviderSecret({
+    provider: 'Stripe',
+    value,
+    file,
+    variable: STRIPE_SECRET_VARIABLES[name],
+    fileVariable: STRIPE_SECRET_VARIABLES[fileName],
+  });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { missionIdSchema } from '../../../protocol/index.js';
 import type { DirectiveInput } from '../../services/directives/issue-directive.js';
+import { blankIsAbsent, optionalText, requiredText } from './form-fields.js';
 
 /** What the form's fields held, as typed: shown again (escaped by the view) when it is refused. */
 export interface DirectiveFormValues {
@@ -43,17 +44,6 @@ export type DirectiveFormResult =
       readonly values: DirectiveFormValues;
     };
 
-// An HTML form sends empty fields as '': they are absent.
-const blankIsAbsent = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-const required = (label: string, max: number) =>
-  z
-    .string({ error: `${label} est obligatoire.` })
-    .trim()
-    .min(1, `${label} est obligatoire.`)
-    .max(max, `${label} : ${max} caractères au plus.`);
-const optional = (label: string, max: number) =>
-  z.preprocess(blankIsAbsent, z.string().trim().max(max, `${label} : ${max} caractères au plus.`).optional());
 // `datetime-local` gives `2026-04-01T09:30` (seconds optional), read as UTC as the page says.
 const instant = z.preprocess(
   blankIsAbsent,
@@ -70,12 +60,12 @@ const instant = z.preprocess(
 );
 
 const formSchema = z.strictObject({
-  title: required('Le titre', 200),
-  body: required('Le texte', 4000),
-  titleSg: optional('Le titre en sango', 200),
-  bodySg: optional('Le texte en sango', 4000),
-  titleEn: optional('Le titre en anglais', 200),
-  bodyEn: optional('Le texte en anglais', 4000),
+  title: requiredText('Le titre', 200),
+  body: requiredText('Le texte', 4000),
+  titleSg: optionalText('Le titre en sango', 200),
+  bodySg: optionalText('Le texte en sango', 4000),
+  titleEn: optionalText('Le titre en anglais', 200),
+  bodyEn: optionalText('Le texte en anglais', 4000),
   priority: z.enum(['low', 'normal', 'high', 'urgent'], { error: 'Choisissez une priorité.' }),
   target: z.enum(['all', 'some'], { error: 'Choisissez les missions destinataires.' }),
   missions: z.preprocess(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { missionIdSchema } from '../../../protocol/index.js';
 import type { RollCallInput } from '../../services/roll-calls/start-roll-call.js';
+import { blankIsAbsent, optionalText, requiredText } from './form-fields.js';
 
 /** What the form's fields held, as typed: shown again (escaped by the view) when it is refused. */
 export interface RollCallFormValues {
@@ -39,21 +40,12 @@ export type RollCallFormResult =
       readonly values: RollCallFormValues;
     };
 
-const blankIsAbsent = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label} est obligatoire.` })
-    .trim()
-    .min(1, `${label} est obligatoire.`)
-    .max(max, `${label} : ${max} caractères au plus.`);
 // One SMS holds the message with a household's names and the answer codes (PROTOCOL.md).
-const message = (label: string) =>
-  z.preprocess(blankIsAbsent, z.string().trim().max(240, `${label} : 240 caractères au plus.`).optional());
+const message = (label: string) => optionalText(label, 240);
 
 const formSchema = z.strictObject({
-  title: text('Le titre', 60),
-  messageFr: text('Le message', 240),
+  title: requiredText('Le titre', 60),
+  messageFr: requiredText('Le message', 240),
   messageSg: message('Le message en sango'),
   messageEn: message('Le message en anglais'),
   zone: z.enum(['all', 'cities', 'regions'], { error: 'Choisissez la zone.' }),
