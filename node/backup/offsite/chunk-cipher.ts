@@ -1,5 +1,6 @@
 import { concatBytes, sodium, utf8 } from '../../../protocol/index.js';
 import type { DataKeys } from '../../crypto/data-keys.js';
+import { xchachaOpen, xchachaSeal } from '../../crypto/xchacha-native.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
 
 /** The two subkeys that seal off-site chunks. */
@@ -27,7 +28,8 @@ export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
  */
 export function sealChunk(plain: Uint8Array, keys: ChunkKeys): Uint8Array {
   const nonce = sodium.crypto_generichash(NONCE_BYTES, plain, keys.offsiteNonce);
-  const sealed = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, AD, null, nonce, keys.offsiteChunk);
+  // Native ChaCha20-Poly1305 under libsodium's construction: the same bytes, megabytes a night.
+  const sealed = xchachaSeal(plain, AD, nonce, keys.offsiteChunk);
   return concatBytes(nonce, sealed);
 }
 
@@ -37,13 +39,7 @@ export function openChunk(sealed: Uint8Array, keys: ChunkKeys): Uint8Array {
   const nonce = sealed.subarray(0, NONCE_BYTES);
   let plain: Uint8Array;
   try {
-    plain = sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      sealed.subarray(NONCE_BYTES),
-      AD,
-      nonce,
-      keys.offsiteChunk,
-    );
+    plain = xchachaOpen(sealed.subarray(NONCE_BYTES), AD, nonce, keys.offsiteChunk);
   } catch (cause) {
     throw unreadable(cause);
   }
