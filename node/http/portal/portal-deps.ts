@@ -15,6 +15,11 @@ export interface PortalRateLimits {
   /** Registrations and survey answers. */
   readonly submission: number;
   readonly checkout: number;
+  /**
+   * A roll-call's answer page: its link carries 128 random bits, which no volume guesses, while on
+   * a crisis night many phones answer from behind one carrier address. The limit only bounds load.
+   */
+  readonly rollCallAnswer: number;
 }
 
 /**
@@ -28,6 +33,7 @@ export const DEFAULT_PORTAL_RATE_LIMITS: PortalRateLimits = {
   lookup: 10,
   submission: 5,
   checkout: 20,
+  rollCallAnswer: 120,
 };
 
 /** What the portal needs from the node. */

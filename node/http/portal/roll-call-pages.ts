@@ -38,13 +38,13 @@ interface Notice {
 /**
  * The page of a roll-call SMS's link, `/r/<token>`: no login, the token is the key. It shows the
  * roll-call's message and, for each person of the household the SMS reached, three answers and an
- * optional word for the consulate (a plain form, CSRF-protected). Limited per address as the
- * portal's other look-ups with a secret; the token never goes to another site (no referrer).
+ * optional word for the consulate (a plain form, CSRF-protected). Limited per address by a limit
+ * of its own (`rollCallAnswer`); the token never goes to another site (no referrer).
  */
 export async function rollCallPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
   const { rollCalls } = deps.domain;
-  const limited = perMinute(deps.limits.lookup);
+  const limited = perMinute(deps.limits.rollCallAnswer);
 
   pages.get(
     PORTAL_PATHS.rollCall(':token'),
