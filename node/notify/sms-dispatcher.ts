@@ -32,9 +32,9 @@ export async function dispatchDueSms(
   // WAL after answering nobody yet): an SMS must not name a booking that a power cut then undoes.
   await durable(store.db);
   for (const sms of due) {
-    const failure = await handOver(gateway, sms);
+    const { failure, providerId } = await handOver(gateway, sms);
     if (failure === undefined) {
-      markSmsSent(store, sms.id, now());
+      markSmsSent(store, sms.id, now(), providerId);
       sent++;
       continue;
     }
@@ -45,12 +45,15 @@ export async function dispatchDueSms(
   return sent;
 }
 
-async function handOver(gateway: SmsGateway, sms: DueSms): Promise<unknown> {
+async function handOver(
+  gateway: SmsGateway,
+  sms: DueSms,
+): Promise<{ failure?: unknown; providerId?: string }> {
   try {
-    await gateway.send({ to: sms.to, text: sms.text, key: sms.key });
-    return undefined;
+    const accepted = await gateway.send({ to: sms.to, text: sms.text, key: sms.key });
+    return { providerId: accepted ? accepted.providerId : undefined };
   } catch (error) {
-    return error ?? new Error('gateway failed');
+    return { failure: error ?? new Error('gateway failed') };
   }
 }
 

@@ -14,9 +14,18 @@ export interface OutgoingSms {
   readonly key?: string;
 }
 
+/** What a gateway may say of an SMS it accepted: its own id, which its delivery receipts name. */
+export interface SmsAccepted {
+  readonly providerId: string;
+}
+
 /** Hands one SMS to an operator. Rejects when the message was not accepted. */
 export interface SmsGateway {
-  send(sms: OutgoingSms): Promise<void>;
+  // void kept beside undefined: gateways written before receipts resolve nothing at all.
+  // biome-ignore lint/suspicious/noConfusingVoidType: see above
+  send(sms: OutgoingSms): Promise<SmsAccepted | undefined | void>;
+  /** Closes what the gateway holds open (an SMPP bind); optional. */
+  close?(): Promise<void>;
 }
 
 /**

@@ -38,7 +38,14 @@ export interface SmsStatus {
   readonly sentAt: string | null;
   /** When the dispatcher tries again; null once sent. */
   readonly nextAttemptAt: string | null;
+  /** What the operator's last delivery receipt said; absent until one comes (migration 025). */
+  readonly delivery?: SmsDelivery;
+  /** When that receipt was recorded; absent with it. */
+  readonly deliveredAt?: string;
 }
+
+/** A delivery receipt's verdict: on the handset, or given up by the operator. */
+export type SmsDelivery = 'delivered' | 'undelivered';
 
 /** Options of {@link enqueueSms}. */
 export interface EnqueueSmsOptions {
@@ -176,13 +183,14 @@ function deliveryKey(store: Store, sms: { id: number; createdAt: string; to: str
   return sodium.crypto_generichash(16, input, store.keys.index, 'hex');
 }
 
-/** Records a successful hand-over to the gateway. */
-export function markSmsSent(store: Store, id: number, now: Date): void {
+/** Records a successful hand-over to the gateway, with the gateway's id of the SMS when it gave one. */
+export function markSmsSent(store: Store, id: number, now: Date, providerId?: string): void {
   store.db
     .prepare(
-      `UPDATE sms_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?`,
+      `UPDATE sms_outbox SET state = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL,
+         provider_id = coalesce(?, provider_id) WHERE id = ?`,
     )
-    .run(now.toISOString(), id);
+    .run(now.toISOString(), providerId ?? null, id);
 }
 
 /** Records a failure and when to try again. The SMS stays queued: nothing is dropped. */
@@ -201,11 +209,18 @@ export function smsStatuses(store: Store, options: { ref?: string; limit?: numbe
   const rows = store.db
     .prepare(
       `SELECT id, purpose, ref, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt,
-         CASE state WHEN 'pending' THEN next_attempt_at END AS nextAttemptAt
+         CASE state WHEN 'pending' THEN next_attempt_at END AS nextAttemptAt,
+         delivery, delivered_at AS deliveredAt
        FROM sms_outbox ${where} ORDER BY id DESC LIMIT ?`,
     )
-    .all(...params, options.limit ?? 100) as SmsStatus[];
-  return rows;
+    .all(...params, options.limit ?? 100) as (SmsStatus & {
+    delivery: SmsDelivery | null;
+    deliveredAt: string | null;
+  })[];
+  // Without a receipt the fields are left out, not null: the JSON answer keeps its former shape.
+  return rows.map(({ delivery, deliveredAt, ...row }) =>
+    delivery === null ? row : { ...row, delivery, deliveredAt: deliveredAt ?? undefined },
+  );
 }
 
 function binding(id: number, column: 'to' | 'text'): FieldBinding {
