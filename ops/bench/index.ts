@@ -8,6 +8,7 @@ import { benchProtocol } from './protocol.js';
 import { benchRecords } from './records.js';
 import { benchRegistry } from './registry.js';
 import { benchResync } from './resync.js';
+import { benchRollCall } from './roll-call.js';
 import { benchSync } from './sync.js';
 import { benchVds } from './vds.js';
 
@@ -24,6 +25,7 @@ const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   'hub-store': benchHubStore,
   offsite: benchOffsite,
   vds: benchVds,
+  'roll-call': benchRollCall,
 };
 
 /** Runs one suite by name, or every suite for `all`; `sizes` are the off-site suite's. */
