@@ -26,6 +26,8 @@ import { createRollCallService, type RollCallService } from './roll-calls/roll-c
 import { createSmsStatusService, type SmsStatusService } from './sms/sms-status-service.js';
 import { createStaffService, type StaffService } from './staff/staff-service.js';
 import { createSurveyService, type SurveyService } from './surveys/survey-service.js';
+import { createVisaService, type VisaService } from './visas/visa-service.js';
+import { keysDirectorySigner } from './visas/visa-signer.js';
 
 /** The mission's domain services, wired once over one store. */
 export interface Domain {
@@ -43,6 +45,7 @@ export interface Domain {
   readonly recovery: RecoveryService;
   readonly surveys: SurveyService;
   readonly rollCalls: RollCallService;
+  readonly visas: VisaService;
   /** What the health probe and the metrics read. */
   readonly health: HealthReadings;
   /** Every committed change, whoever made it: the agents' open screens listen (http/live). */
@@ -71,23 +74,24 @@ export function createDomain(
   const changes = createChangeFeed(store);
   // Before any service can queue an SMS: every sender is capped through the store (sms-cap-policy.ts).
   bindSmsCaps(store, config.smsCaps);
+  const payments = createPaymentService({
+    store,
+    receiptPrefix: prefix,
+    timeZone: config.timeZone,
+    files,
+    people,
+    providers: [
+      simulatedProvider as PaymentProvider | undefined,
+      stripeProvider(config, secrets),
+      momoProvider(config, secrets),
+    ].filter(isProvider),
+    now,
+  });
   return {
     people,
     files,
     appointments: createAppointments({ store, people, timeZone: config.timeZone, defaultRegion, now }),
-    payments: createPaymentService({
-      store,
-      receiptPrefix: prefix,
-      timeZone: config.timeZone,
-      files,
-      people,
-      providers: [
-        simulatedProvider as PaymentProvider | undefined,
-        stripeProvider(config, secrets),
-        momoProvider(config, secrets),
-      ].filter(isProvider),
-      now,
-    }),
+    payments,
     registrations: createRegistrationService({ store, defaultRegion, now }),
     civilStatus: createCivilStatusService({ store, defaultRegion, now }),
     staff: createStaffService({ store, hasher, now, issuer: `e-Consulat RCA ${config.missionName}` }),
@@ -101,6 +105,16 @@ export function createDomain(
       store,
       now,
       ...(config.http.publicUrl === undefined ? {} : { publicUrl: config.http.publicUrl }),
+    }),
+    visas: createVisaService({
+      store,
+      files,
+      payments,
+      catalogue: createCatalogueService({ store }),
+      signer: keysDirectorySigner(config.dataDir),
+      missionName: config.missionName,
+      currency: config.hostCurrency,
+      now,
     }),
     health: createHealthReadings({ store }),
     hasher,
