@@ -1,12 +1,16 @@
+import { writeFile } from 'node:fs/promises';
 import bwipjs from 'bwip-js';
 import {
   certificateReferenceOf,
   createCscaCertificate,
+  exportPrivateKeyPem,
   generateSealKeys,
   issueSignerCertificate,
   type TrustBundle,
 } from '../common/vds/index.js';
 import type { Csca } from '../common/vds/pki.js';
+import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
+import { visaSignerPaths, writeSignerKeyFile } from '../node/crypto/visa-signer-key.js';
 import type { VisaFields } from '../node/services/visas/visa-schema.js';
 import type { VisaSigner } from '../node/services/visas/visa-signer.js';
 
@@ -14,7 +18,13 @@ import type { VisaSigner } from '../node/services/visas/visa-signer.js';
 // real PNG and a minimal JPEG for photos, and a valid application.
 
 /** A CSCA of CAF and the Paris mission's signer (CFPA), with the bundle a border post would hold. */
-export async function testTrust(): Promise<{ csca: Csca; signer: VisaSigner; bundle: TrustBundle }> {
+export async function testTrust(extractable = false): Promise<{
+  csca: Csca;
+  signer: VisaSigner;
+  bundle: TrustBundle;
+  keys: CryptoKeyPair;
+  certificatePem: string;
+}> {
   const cscaKeys = await generateSealKeys();
   const csca: Csca = {
     keys: cscaKeys,
@@ -26,17 +36,19 @@ export async function testTrust(): Promise<{ csca: Csca; signer: VisaSigner; bun
       notAfter: new Date('2037-01-01T00:00:00Z'),
     }),
   };
-  const keys = await generateSealKeys();
+  const keys = await generateSealKeys(extractable);
   const certificate = await issueSignerCertificate({
     csca,
     signerIdentifier: 'CFPA',
     serialNumber: '1a2b',
     publicKey: keys.publicKey,
-    notBefore: new Date('2026-06-01T00:00:00Z'),
+    notBefore: new Date('2026-01-01T00:00:00Z'),
     notAfter: new Date('2032-06-01T00:00:00Z'),
   });
   return {
     csca,
+    keys,
+    certificatePem: certificate.toString('pem'),
     signer: {
       privateKey: keys.privateKey,
       signerIdentifier: 'CFPA',
@@ -125,4 +137,13 @@ export function checkDigitOf(field: string): string {
     sum += value * (weights[index % 3] as number);
   });
   return String(sum % 10);
+}
+
+/** Puts a signer in a node's keys directory, as `econsulat node visa-signer import` leaves it. */
+export async function installSigner(dataDir: string): Promise<Awaited<ReturnType<typeof testTrust>>> {
+  const trust = await testTrust(true);
+  const paths = visaSignerPaths(dataDir);
+  await writeSignerKeyFile(paths.key, await exportPrivateKeyPem(trust.keys.privateKey));
+  await writeFile(paths.certificate, trust.certificatePem);
+  return trust;
 }

@@ -8,6 +8,7 @@ import { PAYMENT_ERROR_STATUS } from '../services/payments/errors.js';
 import { REGISTRATION_ERROR_STATUS } from '../services/registrations/errors.js';
 import { ROLL_CALL_ERROR_STATUS } from '../services/roll-calls/errors.js';
 import { STAFF_ERROR_STATUS } from '../services/staff/index.js';
+import { VISA_ERROR_STATUS } from '../services/visas/errors.js';
 import { PUBLIC_ERROR_STATUS } from './api/public/error-statuses.js';
 import { apiErrors } from './api-errors.js';
 import { STAFF_HTTP_STATUS } from './staff/staff-http-errors.js';
@@ -30,4 +31,5 @@ export const NODE_ERROR_CATALOGUE: ReadonlyMap<string, number> = errorCatalogue(
   staff: STAFF_ERROR_STATUS,
   'staff http': STAFF_HTTP_STATUS,
   'public api': PUBLIC_ERROR_STATUS,
+  visas: VISA_ERROR_STATUS,
 });

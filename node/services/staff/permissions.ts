@@ -36,6 +36,11 @@ export const PERMISSIONS = {
   // What the hub returned after a restore: the counter staff re-enter it, the auditor reads it.
   'recovery.read': ['agent', 'consul', 'auditor'],
   'recovery.review': ['agent', 'consul'],
+  // Visas and laissez-passer: agents check and issue, the consul decides (issue 17).
+  'visas.read': ['agent', 'consul', 'auditor'],
+  'visas.prepare': ['agent', 'consul'],
+  'visas.decide': ['consul'],
+  'visas.issue': ['agent', 'consul'],
   'catalogue.manage': ['consul', 'admin'],
   'staff.manage': ['admin'],
   'audit.read': ['auditor', 'admin', 'consul'],

@@ -12,6 +12,7 @@ import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
 import { staffRollCallRoutes } from './roll-call-routes.js';
 import { staffSmsRoutes } from './sms-routes.js';
+import { staffVisaRoutes } from './visa-routes.js';
 
 export { requireSession, requireStaff, SESSION_COOKIE } from '../../staff/staff-auth.js';
 export type { StaffHttpDeps } from '../../staff/staff-deps.js';
@@ -59,6 +60,7 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       await scope.register(staffAdminRoutes, deps);
       await scope.register(staffSmsRoutes, deps);
       await scope.register(staffRollCallRoutes, deps);
+      await scope.register(staffVisaRoutes, deps);
     },
     { prefix: '/api/v1/staff' },
   );
