@@ -23,6 +23,7 @@ import { rollCallPages } from './roll-call-pages.js';
 import { servicePages } from './service-pages.js';
 import { surveyPages } from './survey-pages.js';
 import { trackingPages } from './tracking-pages.js';
+import { visaPages } from './visa-pages.js';
 
 export { DEFAULT_PORTAL_RATE_LIMITS, type PortalDeps, type PortalRateLimits } from './portal-deps.js';
 export { PORTAL_FORM_ROUTES, PORTAL_PATHS, PORTAL_ROUTES, PORTAL_STEP_ROUTES } from './portal-routes-list.js';
@@ -89,6 +90,7 @@ export async function portalRoutes(app: FastifyInstance, deps: PortalDeps): Prom
       surveyPages,
       rollCallPages,
       kioskPages,
+      visaPages,
     ]) {
       await scope.register(pages, pageDeps);
     }

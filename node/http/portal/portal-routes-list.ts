@@ -28,6 +28,10 @@ export const PORTAL_PATHS = {
   kioskExit: '/borne/quitter',
   /** The link of a roll-call SMS: short, as it travels in the SMS (`/r/<token>`). */
   rollCall: (token: string) => `/r/${token}`,
+  visa: '/visa',
+  laissezPasser: '/laissez-passer',
+  /** The issued visa or laissez-passer as a PDF, with the tracking number and the secret. */
+  visaDocument: '/visa/document',
   stylesheet: '/static/portal.css',
 } as const;
 
@@ -54,6 +58,9 @@ export const PORTAL_ROUTES: readonly string[] = [
   PORTAL_PATHS.payment,
   PORTAL_PATHS.survey,
   PORTAL_PATHS.kiosk,
+  PORTAL_PATHS.visa,
+  PORTAL_PATHS.laissezPasser,
+  PORTAL_PATHS.visaDocument,
 ];
 
 /**
@@ -81,4 +88,7 @@ export const PORTAL_FORM_ROUTES: readonly string[] = [
   PORTAL_PATHS.paymentSimulation,
   PORTAL_PATHS.survey,
   PORTAL_PATHS.rollCall(':token'),
+  PORTAL_PATHS.visa,
+  PORTAL_PATHS.laissezPasser,
+  PORTAL_PATHS.visaDocument,
 ];
