@@ -11,9 +11,10 @@ import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 /**
  * The frames a sender keeps unacknowledged by default: wide enough that the hub writes one batch
- * while the next is on its way (a window of 8 left the sender waiting on each commit), narrow
- * enough that a chunk is acknowledged well within the acknowledgement timeout at the slowest rate
- * a policy sets. The bytes bound applies past the first frame.
+ * while the next is on its way (a window of 8 left the sender waiting on each commit). The bytes
+ * bound (past the first frame) keeps what may wait on a slow wire, and be taken as lost after the
+ * acknowledgement timeout, at half of what 8 scan pieces of 1 MiB could before; the token bucket
+ * still paces every frame at the policy's rate.
  */
 export const OFFSITE_WINDOW = { frames: 64, bytes: 4 * 1024 * 1024 } as const;
 
