@@ -24,6 +24,7 @@ import { registrationPages } from './registration-pages.js';
 import { rollCallPages } from './roll-call-pages.js';
 import { smsPages } from './sms-pages.js';
 import { staffAdminPages } from './staff-admin-pages.js';
+import { visaPages } from './visa-pages.js';
 
 const VIEWS = fileURLToPath(new URL('./views', import.meta.url));
 const ASSETS = fileURLToPath(new URL('./assets', import.meta.url));
@@ -75,6 +76,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
         recoveryPages,
         smsPages,
         staffAdminPages,
+        visaPages,
       ]) {
         await scope.register(pages, deps);
       }

@@ -17,6 +17,7 @@ const NAV: readonly NavEntry[] = [
   { href: `${BACKOFFICE}/immatriculations`, label: 'Immatriculations', permission: 'registrations.manage' },
   { href: `${BACKOFFICE}/etat-civil`, label: 'État civil', permission: 'civil_status.manage' },
   { href: `${BACKOFFICE}/directives`, label: 'Directives', permission: 'directives.read' },
+  { href: `${BACKOFFICE}/visas`, label: 'Visas', permission: 'visas.read' },
   { href: `${BACKOFFICE}/appels`, label: 'Appels de sécurité', permission: 'roll_calls.read' },
   { href: `${BACKOFFICE}/sms`, label: 'SMS', permission: SMS_READ_PERMISSION },
   { href: `${BACKOFFICE}/recuperation`, label: 'Récupération', permission: 'recovery.read' },
