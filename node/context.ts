@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import type { CountryCode } from 'libphonenumber-js';
 import { CERTIFICATE_RENEWAL, importKeyFile, OFFSITE_POLICY, OFFSITE_STATUS } from '../protocol/index.js';
 import { createOffsiteBackups } from './backup/offsite/offsite-service.js';
 import { type NodeConfig, nodePaths } from './config/config.js';
@@ -15,7 +16,10 @@ import { healthRoutes } from './http/health.js';
 import { readHttpsFiles } from './http/https-options.js';
 import { liveRoutes } from './http/live/live-routes.js';
 import { portalRoutes } from './http/portal/index.js';
+import { androidWebhookRoutes } from './http/sms/android-webhook-routes.js';
 import { smsInboundRoutes } from './http/sms/sms-inbound-routes.js';
+import { smsReceiptRoutes } from './http/sms/sms-receipt-routes.js';
+import { callerPhone } from './http/ussd/ussd-callback.js';
 import { ussdRoutes } from './http/ussd/ussd-routes.js';
 import { type RunningJobs, startJobs } from './jobs/schedule.js';
 import { downHandlers } from './link/handlers/index.js';
@@ -25,8 +29,9 @@ import type { LinkContext } from './link/link-context.js';
 import { createOffsiteLink, type OffsiteLink } from './link/offsite-attachment.js';
 import { loadTrustMaterial } from './link/trust-material.js';
 import { createNodeMetrics, type NodeMetrics } from './metrics.js';
+import { createSmsGateway } from './notify/sms-adapter.js';
 import { startSmsDispatcher } from './notify/sms-dispatcher.js';
-import { fileSmsGateway, httpSmsGateway, type SmsGateway } from './notify/sms-gateways.js';
+import type { SmsGateway } from './notify/sms-gateways.js';
 import { createDomain, type Domain } from './services/domain.js';
 import { documentsDirIn } from './services/files/scan-files.js';
 
@@ -117,10 +122,16 @@ export async function createNodeContext(
           ...(offsiteLink ? { attachments: [offsiteLink.attachment] } : {}),
         })
       : undefined;
-  const sms =
-    config.sms.gateway === 'http'
-      ? httpSmsGateway(config.sms)
-      : fileSmsGateway(config.sms.file ?? paths.smsOutbox);
+  const sms = createSmsGateway(config.sms, secrets.sms, paths.smsOutbox, {
+    onReceipt: (receipt) => domain.sms.applyReceipt(receipt),
+    onInbound: (inbound) =>
+      domain.rollCalls.receiveSmsDurably({
+        from: callerPhone(inbound.from, config.region as CountryCode),
+        rawFrom: inbound.from,
+        text: inbound.text,
+        gatewayId: inbound.id,
+      }),
+  });
   const app = await buildHttpApp({
     missionId: config.missionId,
     metrics,
@@ -137,6 +148,8 @@ export async function createNodeContext(
   await app.register(portalRoutes, { domain, config });
   await app.register(ussdRoutes, { domain, config, metrics });
   await app.register(smsInboundRoutes, { domain, config });
+  await app.register(smsReceiptRoutes, { domain, config });
+  await app.register(androidWebhookRoutes, { domain, config, signingKey: secrets.sms?.androidSigningKey });
   let dispatcher: ReturnType<typeof startSmsDispatcher> | undefined;
   let jobs: RunningJobs | undefined;
   let checkpointer: Checkpointer | undefined;
@@ -168,6 +181,7 @@ export async function createNodeContext(
     },
     async close() {
       await dispatcher?.stop();
+      await sms.close?.();
       // Waits for a job in progress: a backup being written is never cut off by the close.
       await jobs?.stop();
       await offsiteLink?.sender.stop();

@@ -6,6 +6,7 @@ import { isAddressRange } from '../../common/net/address-ranges.js';
 import { missionIdSchema } from '../../protocol/index.js';
 import { smsCapsSchema } from '../services/outbox/sms-caps.js';
 import { momoConfigSchema } from './momo-config.js';
+import { smsConfigSchema } from './sms-config.js';
 import { stripeConfigSchema } from './stripe-config.js';
 
 /** The mission node's configuration: built from the environment by env.ts, or directly by tests. */
@@ -70,12 +71,8 @@ export const nodeConfigSchema = z.strictObject({
     .refine(isIsoCurrency, {
       error: (issue) => `${String(issue.input)} is not an active ISO 4217 currency code`,
     }),
-  sms: z
-    .discriminatedUnion('gateway', [
-      z.strictObject({ gateway: z.literal('file'), file: z.string().optional() }),
-      z.strictObject({ gateway: z.literal('http'), url: z.url(), token: z.string().min(1) }),
-    ])
-    .default({ gateway: 'file' }),
+  /** The SMS adapter (sms-config.ts): file, http, smpp, africastalking or android. */
+  sms: smsConfigSchema,
   /** SMS per phone number and per number prefix, per hour and per day (services/outbox/sms-caps.ts). */
   smsCaps: smsCapsSchema.prefault({}),
   /** What the citizen portal shows of the mission, as the mission writes it (opening hours come from its calendar). */

@@ -1,5 +1,6 @@
 import { type NodeConfig, nodeConfigSchema } from './config.js';
 import { MOMO_SECRET_VARIABLES, type MomoSecretSources } from './momo-secrets.js';
+import { SMS_SECRET_VARIABLES, type SmsSecretSources } from './sms-secrets.js';
 import { STRIPE_SECRET_VARIABLES, type StripeSecretSources } from './stripe-secrets.js';
 
 /**
@@ -35,10 +36,7 @@ export function nodeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): NodeCon
     timeZone: env.MISSION_TIME_ZONE,
     region: env.MISSION_REGION,
     hostCurrency: env.MISSION_HOST_CURRENCY,
-    sms:
-      smsGateway === 'http'
-        ? { gateway: 'http', url: env.MISSION_SMS_URL, token: env.MISSION_SMS_TOKEN }
-        : { gateway: 'file', file: env.MISSION_SMS_FILE },
+    sms: smsFromEnv(smsGateway, env),
     profile: {
       address: env.MISSION_ADDRESS,
       phone: env.MISSION_PHONE,
@@ -71,6 +69,49 @@ export function momoSecretSourcesFromEnv(env: NodeJS.ProcessEnv = process.env): 
   return Object.fromEntries(
     Object.entries(MOMO_SECRET_VARIABLES).map(([name, variable]) => [name, env[variable]]),
   ) as MomoSecretSources;
+}
+
+// MISSION_SMS_GATEWAY picks the adapter; its settings follow node.json's names (sms-config.ts).
+function smsFromEnv(gateway: string, env: NodeJS.ProcessEnv): unknown {
+  switch (gateway) {
+    case 'http':
+      return { gateway, url: env.MISSION_SMS_URL, token: env.MISSION_SMS_TOKEN };
+    case 'smpp':
+      return {
+        gateway,
+        host: env.MISSION_SMPP_HOST,
+        port: numberOf(env.MISSION_SMPP_PORT),
+        systemId: env.MISSION_SMPP_SYSTEM_ID,
+        sourceAddr: env.MISSION_SMPP_SOURCE_ADDR,
+        messagesPerSecond: numberOf(env.MISSION_SMPP_MESSAGES_PER_SECOND),
+      };
+    case 'africastalking':
+      return {
+        gateway,
+        username: env.MISSION_AT_USERNAME,
+        from: env.MISSION_AT_FROM,
+        apiUrl: env.MISSION_AT_API_URL,
+      };
+    case 'android':
+      return {
+        gateway,
+        url: env.MISSION_ANDROID_GATEWAY_URL,
+        username: env.MISSION_ANDROID_GATEWAY_USERNAME,
+      };
+    default:
+      return { gateway, file: env.MISSION_SMS_FILE };
+  }
+}
+
+function numberOf(value: string | undefined): number | undefined {
+  return value === undefined || value === '' ? undefined : Number(value);
+}
+
+/** Where the SMS adapter's secrets are read from (values or files). */
+export function smsSecretSourcesFromEnv(env: NodeJS.ProcessEnv = process.env): SmsSecretSources {
+  return Object.fromEntries(
+    Object.entries(SMS_SECRET_VARIABLES).map(([name, variable]) => [name, env[variable]]),
+  ) as SmsSecretSources;
 }
 
 /** Where Stripe's secret key and webhook signing secret are read from (values or files). */

@@ -2,9 +2,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { type Identity, importKeyFile, ready } from '../../protocol/index.js';
 import { type KeyOpening, loadDataKey } from '../crypto/key-file.js';
 import { type NodeConfig, nodePaths } from './config.js';
-import { momoSecretSourcesFromEnv, stripeSecretSourcesFromEnv } from './env.js';
+import { momoSecretSourcesFromEnv, smsSecretSourcesFromEnv, stripeSecretSourcesFromEnv } from './env.js';
 import { loadMomoSecrets, type MomoSecrets } from './momo-secrets.js';
 import { askPassphrase } from './passphrase.js';
+import { loadSmsSecrets, type SmsSecrets } from './sms-secrets.js';
 import { loadStripeSecrets, type StripeSecrets } from './stripe-secrets.js';
 
 /** The node's secrets, read from files outside the database. Never logged. */
@@ -15,6 +16,8 @@ export interface NodeSecrets {
   readonly stripe?: StripeSecrets;
   /** Present when node.json enables MTN MoMo (`momo`). */
   readonly momo?: MomoSecrets;
+  /** The SMS adapter's secret, when node.json's `sms` names one that has any (sms-secrets.ts). */
+  readonly sms?: SmsSecrets;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface NodeSecrets {
  * says how.
  */
 export async function loadNodeSecrets(
-  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId' | 'stripe' | 'momo'>>,
+  config: Pick<NodeConfig, 'dataDir'> & Partial<Pick<NodeConfig, 'missionId' | 'stripe' | 'momo' | 'sms'>>,
   opening: KeyOpening = promptingOpening(config.missionId),
 ): Promise<NodeSecrets> {
   await ready();
@@ -36,6 +39,7 @@ export async function loadNodeSecrets(
     dataKey,
     ...(config.stripe === undefined ? {} : { stripe: await loadStripeSecrets(stripeSecretSourcesFromEnv()) }),
     ...(config.momo === undefined ? {} : { momo: await loadMomoSecrets(momoSecretSourcesFromEnv()) }),
+    ...(config.sms === undefined ? {} : { sms: await loadSmsSecrets(config.sms, smsSecretSourcesFromEnv()) }),
   };
 }
 
