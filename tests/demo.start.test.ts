@@ -20,6 +20,7 @@ interface DemoFile {
     smsCallback: string;
     metricsToken: string;
     smsOutbox: string;
+    visas: { kind: string; documentNumber: string; sealHex: string; pdf: string }[];
   }[];
   recoveryKey: string;
 }
@@ -76,6 +77,12 @@ describe('npm start (econsulat demo)', () => {
     const demo = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
     expect(demo.missions.map((m) => m.id)).toEqual(['fr-paris', 'cm-yaounde']);
     const paris = demo.missions[0]!;
+    // The specimens of issue 17: a visa and a laissez-passer, each its seal in hex and its PDF.
+    expect(paris.visas.map((visa) => visa.kind)).toEqual(['visa', 'laissez_passer']);
+    for (const visa of paris.visas) {
+      expect(visa.sealHex).toMatch(/^DC03[0-9A-F]+$/);
+      expect((await readFile(visa.pdf)).subarray(0, 5).toString()).toBe('%PDF-');
+    }
     const account = demo.hub.accounts[0];
     if (!account) throw new Error('no hub account in demo.json');
     const bearer = await loginBearer(demo.hub.url, account);
@@ -189,6 +196,7 @@ describe('npm start (econsulat demo)', () => {
     const again = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoFile;
     expect(again.hub.accounts[0]?.username).toBe(demo.hub.accounts[0]?.username);
     expect(again.recoveryKey).toBe(demo.recoveryKey);
+    expect(again.missions[0]?.visas).toEqual(paris.visas);
     expect(await readFile(demo.recoveryKey, 'utf8')).toBe(secret);
     expect(await readFile(join(dir, 'hub', 'hub.json'), 'utf8')).toBe(hubConfig);
     expect(await stop(child)).toMatch(/^exit 0\n/);

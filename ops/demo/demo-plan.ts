@@ -43,6 +43,8 @@ export function demoLayout(dir: string, portBase: number) {
     demoFile: join(dir, 'demo.json'),
     /** The ministry's recovery secret, beside the hub's folder rather than in it (demo-recovery-key.ts). */
     recoveryKeyFile: join(dir, 'recovery.secret'),
+    /** The ministry's CSCA for the visa seals: its key stands for the offline medium (demo-visa-trust.ts). */
+    cscaDir: join(dir, 'csca'),
     /** Written last by a finished setup (setup-record.ts). */
     setupFile: join(dir, 'setup.json'),
   };

@@ -5,13 +5,14 @@ import { clearStalePostmaster } from '../../hub/db/embedded/postmaster-lock.js';
 import { DEMO_MISSIONS, type demoLayout } from './demo-plan.js';
 
 /**
- * What an interrupted setup may have left: the recovery key's secret file, the hub's folder (keys,
+ * What an interrupted setup may have left: the recovery key's secret file, the CSCA's folder, the hub's folder (keys,
  * config, a PostgreSQL cluster or initdb's side directory) and the missions' folders, some
  * enrolled, some not.
  */
 function setupParts(layout: ReturnType<typeof demoLayout>): string[] {
   return [
     layout.recoveryKeyFile,
+    layout.cscaDir,
     layout.hubDir,
     ...DEMO_MISSIONS.map((mission) => layout.missionDir(mission.id)),
   ];

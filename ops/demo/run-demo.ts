@@ -12,6 +12,7 @@ import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
 import { withDemoRecoveryKey } from './demo-recovery-key.js';
 import { readConfigWithTokens } from './demo-tokens.js';
 import { clearInterruptedSetup } from './interrupted-setup.js';
+import type { DemoVisa } from './seed-visas.js';
 import { type DemoSecrets, missionConfigFile, setUpDemo } from './setup-demo.js';
 import { readSetupRecord, writeSetupRecord } from './setup-record.js';
 import { smsCallbackUrl } from './sms-callback-url.js';
@@ -46,6 +47,8 @@ export interface DemoSummary {
     readonly metricsToken: string | undefined;
     readonly smsOutbox: string;
     readonly accounts: DemoSecrets['missions'][string]['accounts'];
+    /** The specimen visa and laissez-passer issued at setup: seal in hex, path of the PDF. */
+    readonly visas: DemoVisa[];
   }>;
   readonly broker: string;
   readonly recoveryKey: string;
@@ -96,6 +99,7 @@ export async function runDemo(dirOption: string, portBase: number): Promise<Runn
         metricsToken: config.metrics.token,
         smsOutbox: join(config.dataDir, 'sms-outbox.jsonl'),
         accounts: secrets.missions[mission.id]?.accounts ?? [],
+        visas: secrets.missions[mission.id]?.visas ?? [],
       });
     }
     const summary: DemoSummary = {

@@ -17,20 +17,23 @@ import { importBundle, initNode } from '../commands/node.js';
 import { DEMO_MISSIONS, demoLayout } from './demo-plan.js';
 import { demoRecoveryKey } from './demo-recovery-key.js';
 import { demoRegistrations, demoRegistryPersons } from './demo-registry.js';
+import { setUpDemoVisaTrust } from './demo-visa-trust.js';
 import { seedActivity } from './seed-activity.js';
 import { seedHubRegistry, seedRegistrations } from './seed-registry.js';
 import { type DemoAccount, seedStaff } from './seed-staff.js';
+import { type DemoVisa, issueDemoVisas } from './seed-visas.js';
 
 /** What the demo prints and writes to demo.json. */
 export interface DemoSecrets {
   readonly hub: { readonly accounts: DemoAccount[] };
-  readonly missions: Record<string, { readonly accounts: DemoAccount[] }>;
+  readonly missions: Record<string, { readonly accounts: DemoAccount[]; readonly visas?: DemoVisa[] }>;
 }
 
 /**
  * First run: creates the hub and both missions, enrols the missions, seeds the catalogue,
  * calendars, staff and some activity, loads a synthetic national registry at the hub with
- * registrations at the missions to reconcile against it, and creates a ministry account. Every
+ * registrations at the missions to reconcile against it, creates a ministry account, and the seal
+ * trust with a specimen visa and laissez-passer at fr-paris. Every
  * password and TOTP secret is generated now, and the ministry's recovery key for the off-site
  * backups; none is in the repository.
  */
@@ -44,7 +47,7 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
   });
   const hub = await loadHubIdentity(hubConfig);
   const db = await openDatabase(storeConfigOf(hubConfig));
-  const missions: Record<string, { accounts: DemoAccount[] }> = {};
+  const missions: Record<string, { accounts: DemoAccount[]; visas?: DemoVisa[] }> = {};
   const registry = demoRegistryPersons();
   const registrations = demoRegistrations(registry);
   try {
@@ -89,6 +92,13 @@ export async function setUpDemo(dir: string, portBase: number): Promise<DemoSecr
         missions[mission.id] = { accounts: await seedStaff(store, domain, mission.city) };
         await seedActivity(store, domain, mission.phones);
         seedRegistrations(domain, registrations[mission.id] ?? [], mission.phones);
+        // The specimens of issue 17 at fr-paris: its signer certified by the demo's CSCA, then one
+        // visa and one laissez-passer issued the whole way.
+        if (mission.id === 'fr-paris') {
+          await setUpDemoVisaTrust(db, layout.cscaDir, { id: mission.id, dataDir: config.dataDir });
+          const visas = await issueDemoVisas(domain, join(config.dataDir, 'specimens'));
+          missions[mission.id] = { accounts: missions[mission.id]?.accounts ?? [], visas };
+        }
       } finally {
         await domain.close();
         store.close();
