@@ -1,4 +1,5 @@
-import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, type PDFNumber, PDFRawStream } from 'pdf-lib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeSeal, loadTrustStore, verifySeal } from '../common/vds/index.js';
 import { verifyAuditChain } from '../node/services/audit/audit-verify.js';
@@ -134,9 +135,14 @@ describe('visa applications, from the portal to the printed seal', () => {
     expect([Math.round(width), Math.round(height)]).toEqual([595, 842]);
     const images = embeddedImages(pdf);
     expect(images.length).toBe(2); // the photo and the DataMatrix
-    // The DataMatrix drawn on the page is the PNG of the seal; decoded, its bytes are the seal.
-    const decoded = await decodeDataMatrix(new Uint8Array(await dataMatrixPng(issued.seal as Uint8Array)));
+    // The DataMatrix as the PDF holds it (pixels, re-wrapped as a PNG), read by zxing-wasm from
+    // node_modules with no network: its bytes are the stored seal's.
+    const fromPdf = await Promise.all(images.map((image) => imageAsPng(image)));
+    const decoded = await firstDataMatrix(fromPdf);
     expect(Buffer.from(decoded).equals(Buffer.from(issued.seal as Uint8Array))).toBe(true);
+    // The same through the PNG the PDF was made from.
+    const direct = await decodeDataMatrix(new Uint8Array(await dataMatrixPng(issued.seal as Uint8Array)));
+    expect(Buffer.from(direct).equals(Buffer.from(issued.seal as Uint8Array))).toBe(true);
 
     const actions = node.store.db
       .prepare("SELECT action FROM audit_log WHERE entity = 'visa_application' ORDER BY seq")
@@ -318,6 +324,51 @@ function pngHeaderOnNoise(): Uint8Array {
   for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 37) & 0xff;
   bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return bytes;
+}
+
+/** The first DataMatrix found among images (the photo has none). */
+async function firstDataMatrix(pngs: Uint8Array[]): Promise<Uint8Array> {
+  for (const png of pngs) {
+    const found = await decodeDataMatrix(png).catch(() => undefined);
+    if (found) return found;
+  }
+  throw new Error('no DataMatrix in the PDF');
+}
+
+/**
+ * An image XObject of the PDF as a PNG: pdf-lib stores a PNG's pixels deflated (RGB or grey, 8
+ * bits, its alpha in a separate soft mask), which a PNG of colour type 2 or 0 and filter 0 per row
+ * carries as they are.
+ */
+function imageAsPng(image: PDFRawStream): Uint8Array {
+  const width = (image.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
+  const height = (image.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
+  const colours = image.dict.get(PDFName.of('ColorSpace')) === PDFName.of('DeviceGray') ? 1 : 3;
+  const filter = image.dict.get(PDFName.of('Filter'));
+  if (filter !== PDFName.of('FlateDecode')) return new Uint8Array(); // the JPEG photo
+  const pixels = inflateSync(image.contents);
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++)
+    rows.push(Buffer.from([0]), pixels.subarray(y * width * colours, (y + 1) * width * colours));
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, colours === 1 ? 0 : 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
 }
 
 /** The image XObjects of a PDF. */

@@ -28,10 +28,10 @@ export async function issueDocument(ctx: VisaContext, id: string, actor: string)
   const at = now.toISOString();
   const year = now.getUTCFullYear();
   // The signing is async: the number is taken after it, in the transaction that stores the seal,
-  // and the seal is signed again if another issue took the number meanwhile (never on one node).
+  // and the seal is signed again if another issue took the number meanwhile (two agents issuing at
+  // the same moment).
   for (;;) {
     const number = documentNumber(
-      ctx,
       application.kind,
       signer.signerIdentifier,
       year,
@@ -98,14 +98,9 @@ export function mrzOf(application: VisaApplication): MrzLines {
 }
 
 // Numbers: a letter of the kind, the signer's two mission characters, the year's two digits, four
-// digits of sequence (V PA 26 0001): 9 characters, the MRZ's document number field.
-function documentNumber(
-  _ctx: VisaContext,
-  kind: VisaKind,
-  signer: string,
-  year: number,
-  value: number,
-): string {
+// digits of sequence (V PA 26 0001): 9 characters, the MRZ's document number field. The 10,000th
+// document of a kind in a year would not fit: the MRZ builder refuses it rather than cut it.
+function documentNumber(kind: VisaKind, signer: string, year: number, value: number): string {
   return `${LETTER_OF_KIND[kind]}${signer.slice(2)}${String(year % 100).padStart(2, '0')}${String(value).padStart(4, '0')}`;
 }
 
