@@ -70,7 +70,7 @@ export function smppGateway(options: SmppGatewayOptions): SmppGateway {
   let lastRefusal: Error | undefined;
   let wait = options.minReconnectMs ?? 1000;
   let retry: NodeJS.Timeout | undefined;
-  let boundWaiters: (() => void)[] = [];
+  let boundWaiters: { done: () => void; refused: (error: Error) => void }[] = [];
 
   const connect = () => {
     const current = smpp.connect({
@@ -102,6 +102,9 @@ export function smppGateway(options: SmppGatewayOptions): SmppGateway {
         if (pdu.command_status !== smpp.ESME_ROK) {
           lastRefusal = new SmsGatewayError(`SMPP bind refused (status ${pdu.command_status})`, 'gateway');
           log('smpp bind refused', { status: pdu.command_status });
+          // Those waiting learn it now: a wrong password does not get better in the next seconds.
+          for (const waiter of boundWaiters) waiter.refused(lastRefusal);
+          boundWaiters = [];
           current.close();
           return;
         }
@@ -109,7 +112,7 @@ export function smppGateway(options: SmppGatewayOptions): SmppGateway {
         lastRefusal = undefined;
         wait = options.minReconnectMs ?? 1000;
         log('smpp bound');
-        for (const resolve of boundWaiters) resolve();
+        for (const waiter of boundWaiters) waiter.done();
         boundWaiters = [];
       },
     );
@@ -146,15 +149,21 @@ export function smppGateway(options: SmppGatewayOptions): SmppGateway {
     bound
       ? Promise.resolve()
       : new Promise<void>((resolve, reject) => {
+          const waiter = {
+            done: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+            refused: (error: Error) => {
+              clearTimeout(timer);
+              reject(error);
+            },
+          };
           const timer = setTimeout(() => {
-            boundWaiters = boundWaiters.filter((w) => w !== done);
+            boundWaiters = boundWaiters.filter((w) => w !== waiter);
             reject(lastRefusal ?? new SmsGatewayError('SMPP not bound', 'gateway'));
           }, timeoutMs);
-          const done = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          boundWaiters.push(done);
+          boundWaiters.push(waiter);
         });
 
   const submit = (to: string, text: string) =>

@@ -19,6 +19,7 @@ import { runUntilSignal } from '../process/run-until-signal.js';
 import type { ServerNames } from '../tls/server-names.js';
 import { tlsPaths } from '../tls/tls-files.js';
 import { readTlsSummary } from '../tls/tls-summary.js';
+import { registerNodeCheckProvidersCommand } from './node-check-providers.js';
 import {
   openingFor,
   PROTECTION_HELP,
@@ -156,6 +157,7 @@ export function registerNodeCommands(program: Command): Command {
   registerNodeKeyCommands(node, readNodeConfig);
   registerNodeDataKeyCommands(node, readNodeConfig);
   registerNodeTlsCommands(node, readNodeConfig);
+  registerNodeCheckProvidersCommand(node, readNodeConfig);
 
   node
     .command('run')
