@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeConfigInput } from '../node/config/config.js';
 import { checkLines, checkProviders } from '../ops/commands/node-check-providers.js';
@@ -84,5 +86,31 @@ describe('econsulat node check-providers', () => {
     expect(checkLines(checks)[0]).toMatch(/^ÉCHEC {2}SMS \(téléphone Android\) : secret manquant/);
     const unreachable = await checkProviders(withMomo, { sms: { androidPassword: 'x' } });
     expect(unreachable[0]?.detail).toMatch(/injoignable/);
+  });
+
+  it('reads Stripe’s balance with the secret key, or says the key was refused', async () => {
+    // Stripe's GET /v1/balance: 200 for a valid key, 401 otherwise.
+    const stripe = createServer((req, res) => {
+      const ok = req.url === '/v1/balance' && req.headers.authorization === 'Bearer sk_test_good';
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          ok ? { object: 'balance', available: [] } : { error: { type: 'invalid_request_error' } },
+        ),
+      );
+    });
+    await new Promise<void>((resolve) => stripe.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => stripe.close(() => resolve())));
+    const withStripe = config({
+      stripe: { apiUrl: `http://127.0.0.1:${(stripe.address() as AddressInfo).port}` },
+    });
+    const good = await checkProviders(withStripe, {
+      stripe: { secretKey: 'sk_test_good', webhookSecret: 'whsec_x' },
+    });
+    expect(good[1]).toMatchObject({ provider: 'Stripe', ok: true });
+    const bad = await checkProviders(withStripe, {
+      stripe: { secretKey: 'sk_test_bad', webhookSecret: 'whsec_x' },
+    });
+    expect(bad[1]).toMatchObject({ provider: 'Stripe', ok: false, detail: 'clé secrète refusée par Stripe' });
   });
 });
