@@ -12,6 +12,7 @@ export const HIGH_LIMITS: PortalRateLimits = {
   lookup: 1000,
   submission: 1000,
   checkout: 1000,
+  rollCallAnswer: 1000,
 };
 
 /** A Paris mission on Monday 2 March 2026, 08:00, with its portal. */
