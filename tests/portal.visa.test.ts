@@ -95,6 +95,11 @@ describe('the portal’s visa and laissez-passer pages', () => {
     expect(application?.lang).toBe('en');
 
     const visitor = new PortalVisitor(node);
+    // The application is a file like any other: the portal's tracking finds it.
+    await visitor.get('/suivi?lang=en');
+    const tracked = await visitor.post('/suivi', { numero: tracking, secret: '' });
+    expect(tracked.statusCode).toBe(200);
+    expect(tracked.body).toContain(tracking);
     await visitor.get('/visa/document?lang=en');
     const early = await visitor.post('/visa/document', { numero: tracking, secret: '+33 6 12 34 56 78' });
     expect(early.statusCode).toBe(404);
