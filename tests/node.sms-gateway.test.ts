@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../node/db/store.js';
-import { dispatchDueSms, startSmsDispatcher } from '../node/notify/sms-dispatcher.js';
+import { dispatchDueSms, SMS_DISPATCH_BATCH, startSmsDispatcher } from '../node/notify/sms-dispatcher.js';
 import { httpSmsGateway, type SmsGateway } from '../node/notify/sms-gateways.js';
 import { enqueueSms, smsStatuses } from '../node/services/outbox/sms-outbox.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
@@ -235,6 +235,31 @@ describe('HTTP SMS gateway', () => {
     expect(server.received.map((r) => r.key)).toEqual([server.received[0]?.key, server.received[0]?.key]);
     expect([...server.sent.values()]).toEqual(['Code 0']);
     expect(smsStatuses(restarted)[0]).toMatchObject({ state: 'sent', attempts: 1 });
+  });
+
+  it('follows a full pass with the next at once, so that thousands queued do not wait a tick per 50', async () => {
+    const { store, server, http } = await setUp();
+    const count = 3 * SMS_DISPATCH_BATCH + 20;
+    // A roll-call's SMS, as many as it queues at once (no cap counts them).
+    for (let n = 0; n < count; n++) {
+      const to = `+336${String(10_000_000 + n * 7919)}`;
+      enqueueSms(
+        store,
+        { to, text: `Appel ${n}`, purpose: 'roll_call', ref: `RC-${n}` },
+        new Date('2020-01-01T00:00:00.000Z'),
+      );
+    }
+    // An interval no test waits for: only the passes that follow full ones can send them all.
+    const dispatcher = startSmsDispatcher(store, http, { intervalMs: 600_000 });
+    dispatcher.kick();
+    const deadline = Date.now() + 30_000;
+    while (server.sent.size < count && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await dispatcher.stop();
+    expect(server.sent.size).toBe(count);
+    expect(server.received).toHaveLength(count);
+    expect(smsStatuses(store).every((sms) => sms.state === 'sent')).toBe(true);
   });
 
   it('stops the dispatcher only once the pass in progress has recorded its outcome', async () => {

@@ -8,8 +8,8 @@ export function smsRetryDelayMs(attempts: number): number {
   return Math.min(60 * 60_000, 30_000 * 2 ** Math.min(attempts, 10));
 }
 
-/** SMS handed over per pass: a pass is short, and the next one follows within the interval. */
-const BATCH = 50;
+/** SMS handed over per pass: a pass is short, and after a full one the next follows at once. */
+export const SMS_DISPATCH_BATCH = 50;
 
 /**
  * Sends what is due in the outbox's order (codes first, roll-call SMS last, oldest first within
@@ -27,7 +27,7 @@ export async function dispatchDueSms(
   now: () => Date = () => new Date(),
 ): Promise<number> {
   let sent = 0;
-  const due = dueSms(store, now(), BATCH);
+  const due = dueSms(store, now(), SMS_DISPATCH_BATCH);
   // A booking's code may be read here before its commit is on disk (the commit group flushes the
   // WAL after answering nobody yet): an SMS must not name a booking that a power cut then undoes.
   await durable(store.db);
@@ -85,14 +85,22 @@ export function startSmsDispatcher(
   options: SmsDispatcherOptions = {},
 ): RunningSmsDispatcher {
   let current: Promise<void> | undefined;
+  let stopped = false;
   const pass = () => {
     current ??= dispatchDueSms(store, gateway, options.now)
       .then(
-        () => undefined,
-        (error: unknown) => options.onError?.(error),
+        (sent) => sent,
+        (error: unknown) => {
+          options.onError?.(error);
+          return 0;
+        },
       )
-      .finally(() => {
+      .then((sent) => {
         current = undefined;
+        // A full batch went: more may be due (a roll-call queues thousands). The next pass follows
+        // at once rather than at the next tick, so the gateway, not the interval, sets the pace
+        // (the SMPP adapter holds to the account's rate; an HTTP gateway's 429 ends a pass).
+        if (sent === SMS_DISPATCH_BATCH && !stopped) pass();
       });
   };
   const timer = setInterval(pass, options.intervalMs ?? 2000);
@@ -100,8 +108,9 @@ export function startSmsDispatcher(
   return {
     kick: pass,
     async stop() {
+      stopped = true;
       clearInterval(timer);
-      await current;
+      while (current) await current;
     },
   };
 }
