@@ -85,6 +85,15 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'node/services/roll-calls/roll-call-follow-up.ts': ["where.join(' AND ')"],
   // One `?` per state of the module's list.
   'node/services/roll-calls/roll-call-targets.ts': ["REACHED_STATES.map(() => '?').join(', ')"],
+  // A step's columns, the keys of an object literal written in the same file, each set to a `?`.
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text the scan reads, not a template
+  'node/services/visas/visa-decisions.ts': ["columns.map((column) => `, ${column} = ?`).join('')"],
+  // The module's list of encrypted columns, and one `?` for each.
+  'node/services/visas/visa-rows.ts': [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text the scan reads, not a template
+    "ENCRYPTED.map((column) => `${column}_enc`).join(', ')",
+    "ENCRYPTED.map(() => '?').join(', ')",
+  ],
 };
 
 const CONSTANT = /^[A-Z][A-Z0-9_]*$/;
