@@ -25,6 +25,11 @@ export interface SmsLine {
   readonly ref: string | null;
   readonly sent: boolean;
   readonly stateLabel: string;
+  /** What the operator's delivery receipt said, in French; null while the SMS is not handed over. */
+  readonly deliveryLabel: string | null;
+  /** `delivered`, `undelivered` or `awaiting` (sent, no receipt yet): the row's style. */
+  readonly deliveryState: 'delivered' | 'undelivered' | 'awaiting' | null;
+  readonly deliveredAt: string | null;
   readonly attempts: number;
   readonly lastError: string | null;
   readonly created: string;
@@ -40,12 +45,36 @@ export function smsLine(deps: StaffHttpDeps, sms: SmsStatus): SmsLine {
     ref: sms.ref,
     sent,
     stateLabel: sent ? 'Envoyé' : sms.attempts > 0 ? 'En échec, nouvel essai prévu' : 'En attente d’envoi',
+    ...deliveryOf(sms),
+    deliveredAt: sms.deliveredAt ? missionTime(deps, sms.deliveredAt) : null,
     attempts: sms.attempts,
     lastError: sms.lastError,
     created: missionTime(deps, sms.createdAt),
     sentAt: sms.sentAt ? missionTime(deps, sms.sentAt) : null,
     nextAttempt: sms.nextAttemptAt ? missionTime(deps, sms.nextAttemptAt) : null,
   };
+}
+
+// The operator's words in SMPP receipts (SMPP 3.4 appendix B `stat`) and HTTP gateways' reports.
+const UNDELIVERED_WORDS: ReadonlyArray<[RegExp, string]> = [
+  [/expir/i, 'Expiré : téléphone injoignable pendant la durée de validité'],
+  [/reject/i, 'Rejeté par l’opérateur'],
+  [/delete/i, 'Supprimé par l’opérateur'],
+  [/unknown|invalid/i, 'Numéro inconnu de l’opérateur'],
+];
+
+/** The delivery receipt's verdict as the counter reads it. */
+function deliveryOf(sms: SmsStatus): Pick<SmsLine, 'deliveryLabel' | 'deliveryState'> {
+  if (sms.delivery === 'delivered')
+    return { deliveryState: 'delivered', deliveryLabel: 'Remis au téléphone' };
+  if (sms.delivery === 'undelivered') {
+    const word = sms.deliveryStatus ?? '';
+    const known = UNDELIVERED_WORDS.find(([pattern]) => pattern.test(word))?.[1] ?? 'Non remis';
+    return { deliveryState: 'undelivered', deliveryLabel: word ? `${known} (${word})` : known };
+  }
+  if (sms.state === 'sent')
+    return { deliveryState: 'awaiting', deliveryLabel: 'Accusé de réception attendu' };
+  return { deliveryState: null, deliveryLabel: null };
 }
 
 /** The SMS sent about one record (an appointment reference, a file or invoice id), newest first. */

@@ -42,6 +42,8 @@ export interface SmsStatus {
   readonly delivery?: SmsDelivery;
   /** When that receipt was recorded; absent with it. */
   readonly deliveredAt?: string;
+  /** The operator's own word in that receipt (`DELIVRD`, `EXPIRED`, `UNDELIV`…); absent with it. */
+  readonly deliveryStatus?: string;
 }
 
 /** A delivery receipt's verdict: on the handset, or given up by the operator. */
@@ -210,16 +212,24 @@ export function smsStatuses(store: Store, options: { ref?: string; limit?: numbe
     .prepare(
       `SELECT id, purpose, ref, state, attempts, last_error AS lastError, created_at AS createdAt, sent_at AS sentAt,
          CASE state WHEN 'pending' THEN next_attempt_at END AS nextAttemptAt,
-         delivery, delivered_at AS deliveredAt
+         delivery, delivered_at AS deliveredAt, delivery_status AS deliveryStatus
        FROM sms_outbox ${where} ORDER BY id DESC LIMIT ?`,
     )
     .all(...params, options.limit ?? 100) as (SmsStatus & {
     delivery: SmsDelivery | null;
     deliveredAt: string | null;
+    deliveryStatus: string | null;
   })[];
   // Without a receipt the fields are left out, not null: the JSON answer keeps its former shape.
-  return rows.map(({ delivery, deliveredAt, ...row }) =>
-    delivery === null ? row : { ...row, delivery, deliveredAt: deliveredAt ?? undefined },
+  return rows.map(({ delivery, deliveredAt, deliveryStatus, ...row }) =>
+    delivery === null
+      ? row
+      : {
+          ...row,
+          delivery,
+          deliveredAt: deliveredAt ?? undefined,
+          ...(deliveryStatus === null ? {} : { deliveryStatus }),
+        },
   );
 }
 
