@@ -16,6 +16,8 @@ import {
   type VerifyResult,
   verifySeal,
 } from '../common/vds/index.js';
+import { crlToPem } from '../common/vds/crl.js';
+import { signRevocationList } from '../common/vds/pki.js';
 import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
 
 // A CSCA for CAF and the barcode signer of fr-paris (CFPA, serial 1A2B), made at run time.
@@ -44,6 +46,7 @@ const visa = {
 };
 
 let signerKeys: CryptoKeyPair;
+let caf: Awaited<ReturnType<typeof makeCsca>>;
 let bundle: TrustBundle;
 let trust: TrustStore;
 let visaSeal: Uint8Array;
@@ -73,6 +76,7 @@ async function signer(csca: Awaited<ReturnType<typeof makeCsca>>, serialNumber: 
 
 beforeAll(async () => {
   const csca = await makeCsca('C=CF, O=Ministere des Affaires etrangeres, CN=CSCA CAF');
+  caf = csca;
   signerKeys = await generateSealKeys();
   const certificate = await signer(csca, '1A2B', signerKeys);
   bundle = {
@@ -253,6 +257,67 @@ describe('verifying a seal offline', () => {
         expect(allowed, `byte ${at} ^ ${flip}`).toContain(reason);
       }
     }
+  });
+});
+
+/** A CRL of `csca` listing `serials`, as PEM. */
+async function crlOf(csca: Awaited<ReturnType<typeof makeCsca>>, serials: string[], crlNumber = 1) {
+  const crl = await signRevocationList({
+    csca,
+    crlNumber,
+    thisUpdate: new Date('2026-11-08T12:00:00Z'),
+    nextUpdate: new Date('2027-02-06T12:00:00Z'),
+    revoked: serials.map((serialNumber) => ({
+      serialNumber,
+      revokedAt: new Date('2026-11-08T12:00:00Z'),
+      reason: 'keyCompromise' as const,
+    })),
+  });
+  return crlToPem(crl);
+}
+
+describe('the CSCA’s CRL in the trust bundle', () => {
+  it('refuses a seal of a signer the CRL lists as revoked_signer, the bundle’s own list empty', async () => {
+    const store = await loadTrustStore({ ...bundle, crls: [await crlOf(caf, ['1A2B'])] });
+    expect(store.revocationLists).toEqual([
+      {
+        issuer: caf.certificate.subject,
+        thisUpdate: new Date('2026-11-08T12:00:00Z'),
+        nextUpdate: new Date('2027-02-06T12:00:00Z'),
+        revokedSerials: ['1A2B'],
+      },
+    ]);
+    expect(refusal(await verifySeal(visaSeal, store, { now: NOW }))).toBe('revoked_signer');
+  });
+
+  it('accepts a seal whose signer the CRL does not list', async () => {
+    const store = await loadTrustStore({ ...bundle, crls: [await crlOf(caf, ['77EE'])] });
+    expect(refusal(await verifySeal(visaSeal, store, { now: NOW }))).toBe('valid');
+    const empty = await loadTrustStore({ ...bundle, crls: [await crlOf(caf, [])] });
+    expect(refusal(await verifySeal(visaSeal, empty, { now: NOW }))).toBe('valid');
+  });
+
+  it('refuses a bundle whose CRL another key signed under the CSCA’s name', async () => {
+    const rogue = await makeCsca('C=CF, O=Ministere des Affaires etrangeres, CN=CSCA CAF');
+    // A forger's CRL that would revoke nothing: a bundle that accepted it could also drop revocations.
+    await expect(loadTrustStore({ ...bundle, crls: [await crlOf(rogue, [])] })).rejects.toMatchObject({
+      code: 'vds_invalid_input',
+      message: `the CRL of ${caf.certificate.subject} is not signed by a CSCA of the trust bundle`,
+    });
+  });
+
+  it('refuses a bundle whose CRL was altered after signing, or is not a CRL', async () => {
+    const pem = await crlOf(caf, ['1A2B']);
+    const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    // The last byte of the serial number 1A2B: the CRL then revokes another certificate.
+    const at = der.indexOf(Buffer.from([0x02, 0x02, 0x1a, 0x2b])) + 3;
+    expect(at).toBeGreaterThan(3);
+    der[at] = 0x2c;
+    const altered = `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----`;
+    await expect(loadTrustStore({ ...bundle, crls: [altered] })).rejects.toThrow(/not signed by a CSCA/);
+    await expect(
+      loadTrustStore({ ...bundle, crls: ['-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----'] }),
+    ).rejects.toThrow(/cannot be read/);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CryptoKey, CryptoKeyPair } from './webcrypto.js';
 import { subtle } from './webcrypto.js';
+import { crlNumberExtension } from './crl.js';
 import { ECDSA_P256, x509 } from './x509.js';
 
 // Certificates for seals: the country signing CA (CSCA) of CAF and the barcode signer certificates
@@ -66,6 +67,51 @@ export async function issueSignerCertificate(options: {
     extensions: [
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       await x509.AuthorityKeyIdentifierExtension.create(csca.keys.publicKey),
+    ],
+  });
+}
+
+/** RFC 5280 §5.3.1 reasons a signer certificate is revoked for, as a CRL entry states them. */
+export type CrlReason = 'keyCompromise' | 'affiliationChanged' | 'superseded' | 'cessationOfOperation';
+
+/** A revoked signer certificate, as a CRL lists it. */
+export interface RevokedCertificateEntry {
+  /** Hex, as the certificate's serial number. */
+  readonly serialNumber: string;
+  readonly revokedAt: Date;
+  readonly reason?: CrlReason;
+}
+
+/**
+ * An X.509 v2 CRL signed by the CSCA (RFC 5280 §5; Doc 9303-12 §7.1.4: a CSCA publishes one at
+ * least every 90 days) listing revoked barcode signer certificates, with the authority key
+ * identifier and CRL number extensions RFC 5280 §5.2 asks of a conforming issuer.
+ */
+export async function signRevocationList(options: {
+  csca: Csca;
+  crlNumber: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: readonly RevokedCertificateEntry[];
+}): Promise<x509.X509Crl> {
+  if (!Number.isSafeInteger(options.crlNumber) || options.crlNumber < 1)
+    throw new TypeError(`CRL number ${options.crlNumber}`);
+  if (options.nextUpdate <= options.thisUpdate) throw new TypeError('nextUpdate is not after thisUpdate');
+  const { csca } = options;
+  return x509.X509CrlGenerator.create({
+    issuer: csca.certificate.subject,
+    thisUpdate: options.thisUpdate,
+    nextUpdate: options.nextUpdate,
+    signingAlgorithm: ECDSA_P256,
+    signingKey: csca.keys.privateKey,
+    entries: options.revoked.map((entry) => ({
+      serialNumber: entry.serialNumber.toLowerCase(),
+      revocationDate: entry.revokedAt,
+      ...(entry.reason ? { reason: x509.X509CrlReason[entry.reason] } : {}),
+    })),
+    extensions: [
+      await x509.AuthorityKeyIdentifierExtension.create(csca.keys.publicKey),
+      crlNumberExtension(options.crlNumber),
     ],
   });
 }

@@ -5,6 +5,9 @@ const Pem = z
   .string()
   .check(z.regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, 'a PEM certificate'));
 const Instant = z.iso.datetime({ offset: true });
+const PemCrl = z
+  .string()
+  .check(z.regex(/-----BEGIN (X509 )?CRL-----[\s\S]+-----END (X509 )?CRL-----/, 'a PEM CRL'));
 
 /**
  * What a border post needs to check seals with no network, as the hub publishes it: the CSCA
@@ -24,6 +27,12 @@ export const TrustBundleSchema = z.object({
       revokedAt: Instant,
     }),
   ),
+  /**
+   * The CRLs the CSCA(s) signed (RFC 5280, PEM `X509 CRL`), listing the revoked signer
+   * certificates: unlike the rest of the bundle they are signed, and a verifier refuses a bundle
+   * whose CRL no CSCA of the bundle signed. Absent from bundles made before CRLs were published.
+   */
+  crls: z.optional(z.array(PemCrl)),
   revokedDocuments: z.array(
     z.object({
       documentType: z.enum(['visa', 'emergency_travel_document']),
