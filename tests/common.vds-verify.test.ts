@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { crlToPem } from '../common/vds/crl.js';
 import {
   buildEtdMrz,
   buildVisaMrz,
@@ -16,7 +17,6 @@ import {
   type VerifyResult,
   verifySeal,
 } from '../common/vds/index.js';
-import { crlToPem } from '../common/vds/crl.js';
 import { signRevocationList } from '../common/vds/pki.js';
 import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
 

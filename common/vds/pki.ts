@@ -1,6 +1,6 @@
+import { crlNumberExtension } from './crl.js';
 import type { CryptoKey, CryptoKeyPair } from './webcrypto.js';
 import { subtle } from './webcrypto.js';
-import { crlNumberExtension } from './crl.js';
 import { ECDSA_P256, x509 } from './x509.js';
 
 // Certificates for seals: the country signing CA (CSCA) of CAF and the barcode signer certificates
