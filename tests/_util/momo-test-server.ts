@@ -39,7 +39,34 @@ export interface MomoTestServer {
   delayNextAnswer(pathPrefix: string, ms: number): void;
   /** Every token given so far stops working (as after its expiry): the next call is refused with 401. */
   expireTokens(): void;
+  /**
+   * The partner portal's transaction export, one row per request to pay (successful and failed),
+   * its dates in the operator's local time `at` gives (`YYYY-MM-DD HH:mm:ss`): edit the rows, then
+   * {@link momoReportCsv}.
+   */
+  transactionRows(at: string): Record<string, string>[];
   close(): Promise<void>;
+}
+
+/** The portal export's columns, in its order. */
+export const MOMO_REPORT_COLUMNS = [
+  'Date',
+  'Financial Transaction Id',
+  'External Id',
+  'Type',
+  'Status',
+  'Amount',
+  'Currency',
+  'Fee',
+  'Payer',
+  'Payer Message',
+] as const;
+
+/** Rows of {@link MomoTestServer.transactionRows} as the portal's CSV file. */
+export function momoReportCsv(rows: readonly Record<string, string>[]): string {
+  const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const lines = rows.map((row) => MOMO_REPORT_COLUMNS.map((column) => cell(row[column] ?? '')).join(','));
+  return `${[MOMO_REPORT_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
 export interface MomoRecordedRequest {
@@ -228,6 +255,22 @@ export async function startMomoTestServer(
       payment.status = 'SUCCESSFUL';
       payment.financialTransactionId = String(1_000_000_000 + payments.size);
       return payment;
+    },
+    transactionRows(at) {
+      return [...payments.values()]
+        .filter((payment) => payment.status !== 'PENDING')
+        .map((payment) => ({
+          Date: at,
+          'Financial Transaction Id': payment.financialTransactionId ?? String(2_000_000_000 + payments.size),
+          'External Id': payment.body.externalId,
+          Type: 'DEBIT',
+          Status: payment.status,
+          Amount: payment.body.amount,
+          Currency: payment.body.currency,
+          Fee: '0',
+          Payer: payment.body.payer.partyId,
+          'Payer Message': payment.body.payerMessage ?? '',
+        }));
     },
     decline(referenceId, reason = 'APPROVAL_REJECTED') {
       const payment = mustGet(referenceId);

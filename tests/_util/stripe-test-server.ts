@@ -32,7 +32,66 @@ export interface StripeTestServer {
   revokeKey(): void;
   /** The body Stripe would send for an event about a session (pretty-printed, as Stripe does). */
   eventBody(type: string, sessionId: string, options?: { id?: string; at?: Date }): string;
+  /**
+   * The itemized balance report's rows (docs.stripe.com/reports/report-types/balance): a `charge`
+   * balance transaction for each paid session, a `refund` one for each refund, at `at` (UTC).
+   * Edit the rows, then {@link stripeReportCsv}.
+   */
+  balanceRows(at: Date): Record<string, string>[];
   close(): Promise<void>;
+}
+
+/** The report's columns the server writes, in Stripe's order (payment_metadata[…] last). */
+export const STRIPE_REPORT_COLUMNS = [
+  'balance_transaction_id',
+  'created_utc',
+  'available_on_utc',
+  'currency',
+  'gross',
+  'fee',
+  'net',
+  'reporting_category',
+  'source_id',
+  'description',
+  'customer_facing_amount',
+  'customer_facing_currency',
+  'automatic_payout_id',
+  'payment_intent_id',
+  'payment_metadata[checkout_id]',
+  'payment_metadata[invoice_id]',
+] as const;
+
+/** Rows of {@link StripeTestServer.balanceRows} as the CSV file Stripe's dashboard downloads. */
+export function stripeReportCsv(rows: readonly Record<string, string>[]): string {
+  const cell = (value: string) => (/[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const lines = rows.map((row) => STRIPE_REPORT_COLUMNS.map((column) => cell(row[column] ?? '')).join(','));
+  return `${[STRIPE_REPORT_COLUMNS.join(','), ...lines].join('\n')}\n`;
+}
+
+// Report amounts are decimals in major units; the API's are integers (zero-decimal currencies whole).
+const ZERO_DECIMAL = new Set([
+  'bif',
+  'clp',
+  'djf',
+  'gnf',
+  'jpy',
+  'kmf',
+  'krw',
+  'pyg',
+  'rwf',
+  'ugx',
+  'vnd',
+  'vuv',
+  'xaf',
+  'xof',
+  'xpf',
+]);
+function reportAmount(amount: number, currency: string): string {
+  if (ZERO_DECIMAL.has(currency)) return String(amount);
+  const digits = THREE_DECIMAL.has(currency) ? 3 : 2;
+  const sign = amount < 0 ? '-' : '';
+  const text = String(Math.abs(amount)).padStart(digits + 1, '0');
+  return `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
 /** One request as the server saw it. */
@@ -298,6 +357,52 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
         type,
       };
       return JSON.stringify(event, null, 2);
+    },
+    balanceRows(at) {
+      const created = at.toISOString().slice(0, 19).replace('T', ' ');
+      const available = new Date(at.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);
+      const row = (fields: Record<string, string>) => ({
+        created_utc: created,
+        available_on_utc: `${available} 00:00:00`,
+        automatic_payout_id: '',
+        ...fields,
+      });
+      const charges = [...sessions.values()]
+        .filter((session) => session.payment_status === 'paid' && session.payment_intent)
+        .map((session) => {
+          // 1.5 % + a fixed part, as Stripe's European cards pricing; whole units of the API.
+          const fee =
+            Math.round(session.amount_total * 0.015) + (ZERO_DECIMAL.has(session.currency) ? 165 : 25);
+          const metadata = (session.metadata ?? {}) as Record<string, string>;
+          return row({
+            balance_transaction_id: `txn_${(session.payment_intent ?? '').slice(8)}`,
+            currency: session.currency,
+            gross: reportAmount(session.amount_total, session.currency),
+            fee: reportAmount(fee, session.currency),
+            net: reportAmount(session.amount_total - fee, session.currency),
+            reporting_category: 'charge',
+            source_id: `ch_${(session.payment_intent ?? '').slice(3)}`,
+            description: '',
+            customer_facing_amount: reportAmount(session.amount_total, session.currency),
+            customer_facing_currency: session.currency,
+            payment_intent_id: session.payment_intent ?? '',
+            'payment_metadata[checkout_id]': metadata.checkout_id ?? '',
+            'payment_metadata[invoice_id]': metadata.invoice_id ?? '',
+          });
+        });
+      const refundRows = [...refunds.values()].map((refund) =>
+        row({
+          balance_transaction_id: `txn_${refund.id.slice(3)}`,
+          currency: String(refund.currency),
+          gross: reportAmount(-refund.amount, String(refund.currency)),
+          fee: reportAmount(0, String(refund.currency)),
+          net: reportAmount(-refund.amount, String(refund.currency)),
+          reporting_category: 'refund',
+          source_id: refund.id,
+          payment_intent_id: refund.payment_intent,
+        }),
+      );
+      return [...charges, ...refundRows];
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -28,6 +28,11 @@ export const PaymentErrorCode = {
   UnknownProvider: 'unknown_provider',
   /** A mobile money payment without the payer's valid number. */
   InvalidPhone: 'invalid_phone',
+  /** A settlement report that cannot be read: nothing of it is stored; the message says why, in French. */
+  SettlementMalformed: 'settlement_malformed',
+  /** A settlement report for a provider whose reports the node cannot read. */
+  SettlementUnsupported: 'settlement_unsupported',
+  SettlementNotFound: 'settlement_not_found',
 } as const;
 
 /** One of the codes of {@link PaymentErrorCode}. */
@@ -52,6 +57,9 @@ export const PAYMENT_ERROR_STATUS: Readonly<Record<PaymentErrorCodeValue, number
   refund_method_not_possible: 422,
   unknown_provider: 404,
   invalid_phone: 422,
+  settlement_malformed: 422,
+  settlement_unsupported: 422,
+  settlement_not_found: 404,
 };
 
 /** A refusal of the payments service; `details` carries amounts the agent's screen shows. */

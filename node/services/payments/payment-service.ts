@@ -42,6 +42,18 @@ import {
   sendProviderRefund,
   trySendProviderRefund,
 } from './refunds.js';
+import { type OnlineDayTotal, onlineDayTotals } from './settlements/online-day-totals.js';
+import {
+  importSettlement,
+  type SettlementImportResult,
+  type SettlementUpload,
+} from './settlements/settlement-import.js';
+import {
+  listSettlementImports,
+  type SettlementImport,
+  type SettlementReport,
+  settlementReport,
+} from './settlements/settlement-views.js';
 import { applyWebhook, type WebhookResult, webhookRejections } from './webhooks.js';
 
 /** What the payments service needs. */
@@ -88,6 +100,14 @@ export interface PaymentService {
   /** One round of the polling job: pending mobile money checkouts asked about, with backoff, or expired. */
   pollPendingCheckouts(): Promise<PollingRound>;
   getCheckout(checkoutId: string): CheckoutRecord | undefined;
+  /** The providers whose settlement reports the node reads, in the order the mission lists them. */
+  settlementProviders(): string[];
+  /** Imports a provider's report (once per file); PaymentError settlement_malformed stores nothing. */
+  importSettlement(upload: SettlementUpload, actor: string): SettlementImportResult;
+  settlementReport(importId: string): SettlementReport | undefined;
+  settlementImports(limit?: number): SettlementImport[];
+  /** A day's online payments per provider and currency, beside what the reports settle. */
+  onlineDayTotals(businessDate: string): OnlineDayTotal[];
 }
 
 /** Builds the payments service; throws a TypeError for an unknown time zone or a bad prefix. */
@@ -127,5 +147,11 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     applyNotice: (providerName, providerRef, secret) => applyNotice(ctx, providerName, providerRef, secret),
     pollPendingCheckouts: () => pollPendingCheckouts(ctx),
     getCheckout: (checkoutId) => selectCheckout(ctx, checkoutId),
+    settlementProviders: () =>
+      [...ctx.providers.values()].filter((provider) => provider.settlementFormat).map((p) => p.name),
+    importSettlement: (upload, actor) => importSettlement(ctx, upload, actor),
+    settlementReport: (importId) => settlementReport(ctx, importId),
+    settlementImports: (limit) => listSettlementImports(ctx, limit),
+    onlineDayTotals: (businessDate) => onlineDayTotals(ctx, businessDate),
   };
 }

@@ -1,3 +1,5 @@
+import type { SettlementFormat } from './settlements/report-line.js';
+
 /** What the node asks a provider for: a hosted page where the applicant pays one invoice. */
 export interface CheckoutRequest {
   /** The node's id of the checkout, echoed back by providers that accept a client reference. */
@@ -121,4 +123,6 @@ export interface PaymentProvider {
   readonly referencesCheckoutId?: boolean;
   /** How long a checkout may stay pending before the node gives up on it (polled providers). */
   readonly pendingLifetimeMs?: number;
+  /** The format of the provider's settlement or transaction report, when the node can import it. */
+  readonly settlementFormat?: SettlementFormat;
 }

@@ -57,6 +57,7 @@ export class MomoProvider implements PaymentProvider {
   readonly name: string;
   readonly pendingLifetimeMs: number;
   readonly referencesCheckoutId = true;
+  readonly settlementFormat = 'momo_transactions';
   readonly #options: MomoProviderOptions;
   #token: { value: string; until: number } | undefined;
 

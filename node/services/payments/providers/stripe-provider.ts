@@ -43,6 +43,7 @@ export interface StripeProviderOptions {
  */
 export class StripeProvider implements PaymentProvider {
   readonly name: string;
+  readonly settlementFormat = 'stripe_balance';
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
   readonly #toleranceSeconds: number;
