@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { instantSchema } from './field-schemas.js';
-import { RollCallEvents, rollCallCountsDataSchema } from './roll-calls.js';
+import { RollCallEvents, rollCallCountsDataSchema, rollCallNeedHelpDataSchema } from './roll-calls.js';
 
 /**
  * The vocabulary of a mission's domain events: every `kind` a node writes to its outbox and the
@@ -169,6 +169,7 @@ export const eventDataSchemas: Readonly<Record<EventKind, z.ZodType<Record<strin
   'survey.answered': z.looseObject({ rating: z.int().min(1).max(5) }),
   'service.overridden': anyData,
   'roll_call.counts': rollCallCountsDataSchema,
+  'roll_call.need_help': rollCallNeedHelpDataSchema,
 };
 
 function mapGroup<G extends Record<string, string>>(
