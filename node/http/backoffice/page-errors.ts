@@ -49,6 +49,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   roll_call_not_found: 'Appel de sécurité introuvable.',
   roll_call_target_not_found: 'Cette personne n’est pas concernée par cet appel.',
   roll_call_closed: 'Cet appel de sécurité est clôturé : il ne prend plus de changements.',
+  roll_call_need_help_not_requested: 'Le ministère n’a pas demandé de liste pour cet appel.',
 };
 
 /**

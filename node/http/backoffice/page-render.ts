@@ -54,6 +54,9 @@ const FLASH: Readonly<Record<string, string>> = {
   roll_call_started: 'Appel de sécurité lancé : les SMS partent dans l’ordre de la file.',
   roll_call_outcome: 'Suivi enregistré.',
   roll_call_closed: 'Appel de sécurité clôturé : il ne prend plus de réponses.',
+  roll_call_need_help_approved:
+    'Envoi approuvé : la liste des personnes ayant besoin d’aide part au ministère à la prochaine liaison.',
+  roll_call_need_help_refused: 'Envoi refusé : aucune donnée personnelle de cet appel ne part au ministère.',
   recovered_reviewed: 'Enregistrement récupéré marqué comme traité.',
   cs_review: 'Instruction commencée.',
   cs_transcribed: 'Acte transcrit ; il part au registre national à la prochaine liaison.',

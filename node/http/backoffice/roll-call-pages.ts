@@ -7,7 +7,14 @@ import { nowOf } from '../staff/staff-clock.js';
 import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
-import { DURATIONS, OUTCOME_LABELS, personView, rollCallView, STATUS_LABELS } from './roll-call-view.js';
+import {
+  DURATIONS,
+  needHelpListView,
+  OUTCOME_LABELS,
+  personView,
+  rollCallView,
+  STATUS_LABELS,
+} from './roll-call-view.js';
 
 const text = (max: number) => z.string().max(max).default('');
 
@@ -92,7 +99,8 @@ export async function rollCallPages(app: FastifyInstance, deps: StaffHttpDeps): 
     },
     async (request, reply) => {
       const principal = pagePrincipal(request);
-      const rollCall = rollCallView(deps, rollCalls.get(request.params.id));
+      const loaded = rollCalls.get(request.params.id);
+      const rollCall = rollCallView(deps, loaded);
       const toFollow = rollCalls
         .people(request.params.id, { statuses: ['need_help', 'no_answer'] })
         .map((person) => personView(deps, person));
@@ -104,6 +112,7 @@ export async function rollCallPages(app: FastifyInstance, deps: StaffHttpDeps): 
         replies: rollCalls.replies(request.params.id),
         canFollowUp: rollCall.isOpen && can(principal, 'roll_calls.follow_up'),
         canClose: rollCall.isOpen && can(principal, 'roll_calls.manage'),
+        needHelpList: needHelpListView(deps, loaded, can(principal, 'roll_calls.manage')),
         outcomes: OUTCOME_LABELS,
         statuses: STATUS_LABELS,
       });
@@ -147,6 +156,25 @@ export async function rollCallPages(app: FastifyInstance, deps: StaffHttpDeps): 
       return done(reply, `/appels/${request.params.id}`, 'roll_call_closed');
     },
   );
+
+  // The consul's word on the ministry's request for the list of the people who need help: the
+  // consul role, behind the session's TOTP as every consul act, audited by the service.
+  for (const [path, decision, ok] of [
+    ['liste-aide/approuver', 'approve', 'roll_call_need_help_approved'],
+    ['liste-aide/refuser', 'refuse', 'roll_call_need_help_refused'],
+  ] as const) {
+    pages.post(
+      `/appels/:id/${path}`,
+      {
+        schema: { hide: true, params: idParams, body: z.strictObject({ _csrf: z.string().max(200) }) },
+        preHandler: [pageGuard(deps, 'roll_calls.manage'), app.csrfProtection],
+      },
+      async (request, reply) => {
+        rollCalls.decideNeedHelpList(request.params.id, decision, pagePrincipal(request).username);
+        return done(reply, `/appels/${request.params.id}`, ok);
+      },
+    );
+  }
 
   function showList(
     request: FastifyRequest,

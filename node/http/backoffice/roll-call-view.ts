@@ -71,3 +71,26 @@ export function personView(deps: StaffHttpDeps, person: RollCallPerson) {
     outcomeLabel: person.outcome === null ? null : (OUTCOME_LABELS[person.outcome] ?? person.outcome),
   };
 }
+
+/**
+ * The ministry's request for the list of the people who need help as the consul reads it, with the
+ * buttons the consul may press; null when the directive asked for no list.
+ */
+export function needHelpListView(deps: StaffHttpDeps, rollCall: RollCall, isConsul: boolean) {
+  const request = rollCall.needHelpList;
+  if (!request.requested) return null;
+  const decided = request.decidedAt === null ? null : missionTime(deps, request.decidedAt);
+  const isOpen = rollCall.state === 'open';
+  const state =
+    request.decision === 'approved'
+      ? `Envoi approuvé par ${request.decidedBy} le ${decided}${isOpen ? ' : la liste part au ministère et suit les réponses et les suivis.' : ' ; l’appel est clôturé, la liste n’est plus mise à jour.'}`
+      : request.decision === 'refused'
+        ? `Envoi refusé par ${request.decidedBy} le ${decided}${request.sent ? ' : le ministère a été prié d’effacer la liste reçue.' : ' : rien n’a été transmis.'}`
+        : 'En attente de votre décision : rien n’est transmis tant que vous n’avez pas approuvé.';
+  return {
+    state,
+    canApprove: isOpen && isConsul && request.decision !== 'approved',
+    canRefuse: isOpen && isConsul && request.decision !== 'refused',
+    isApproved: request.decision === 'approved',
+  };
+}

@@ -16,7 +16,11 @@ export function startOrderedRollCall(ctx: LinkContext, directive: Directive): vo
   try {
     rollCalls.start(
       { title: order.title, message: order.message, zone: order.zone, endsAt: order.endsAt },
-      { actor: `hub:${directive.issuedBy}`, directiveId: directive.directiveId },
+      {
+        actor: `hub:${directive.issuedBy}`,
+        directiveId: directive.directiveId,
+        needHelpList: order.needHelpList,
+      },
     );
   } catch (error) {
     // Its own savepoint is undone; the directive is still stored and acknowledged by the consul.

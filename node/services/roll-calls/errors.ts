@@ -11,6 +11,8 @@ export const RollCallErrorCode = {
   TargetNotFound: 'roll_call_target_not_found',
   /** The roll-call is closed: it takes no more changes (409). */
   Closed: 'roll_call_closed',
+  /** The ministry did not ask this roll-call's list of the people who need help (409). */
+  NeedHelpNotRequested: 'roll_call_need_help_not_requested',
 } as const;
 
 /** One of the codes of {@link RollCallErrorCode}. */
@@ -27,6 +29,7 @@ export const ROLL_CALL_ERROR_STATUS: Readonly<Record<RollCallErrorCodeValue, num
   [RollCallErrorCode.NotFound]: 404,
   [RollCallErrorCode.TargetNotFound]: 404,
   [RollCallErrorCode.Closed]: 409,
+  [RollCallErrorCode.NeedHelpNotRequested]: 409,
 };
 
 /** Parses with a schema, turning a ZodError into the invalid_input refusal. */

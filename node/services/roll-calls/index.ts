@@ -7,6 +7,7 @@ export type { RollCall, RollCallCounts } from './roll-call-counts.js';
 // The close job's entry: closing writes the counts for the hub too.
 export { closeDueRollCallsWithCounts as closeDueRollCalls } from './roll-call-events.js';
 export type { KeptReply, RollCallPerson } from './roll-call-follow-up.js';
+export type { NeedHelpDecision, NeedHelpRequest } from './roll-call-need-help.js';
 export type { OpenRollCall, PhoneAnswerOutcome } from './roll-call-phone.js';
 export {
   outcomeSchema,

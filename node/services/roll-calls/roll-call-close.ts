@@ -4,6 +4,7 @@ import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { RollCallError, RollCallErrorCode } from './errors.js';
 import { countAnswers } from './roll-call-counts.js';
+import { writeNeedHelpList } from './roll-call-need-help.js';
 import { ROLL_CALL_ENTITY } from './roll-call-start.js';
 
 /** The actor of what the node's jobs do to roll-calls. */
@@ -48,6 +49,7 @@ export function closeDueRollCalls(store: Store, now: Date): string[] {
  * Purges the answers of the roll-calls closed before `closedBefore` — who was reached, who answered
  * what, the replies kept aside, the phones — keeping each roll-call's counts as its summary, and
  * the replies from numbers no roll-call reached once received before it. Audited per roll-call.
+ * The hub is told to drop the list of the people who need help it holds of each (`purged`).
  * Returns how many roll-calls lost their answers. Run by the retention job (jobs/retention.ts).
  */
 export function purgeRollCallAnswers(store: Store, closedBefore: string, now: Date): number {
@@ -67,6 +69,8 @@ export function purgeRollCallAnswers(store: Store, closedBefore: string, now: Da
       store.db
         .prepare('UPDATE roll_calls SET summary = ?, answers_purged_at = ? WHERE id = ?')
         .run(JSON.stringify(counts), at, id);
+      // HQ drops the list of the people who need help it holds of this roll-call, if any.
+      writeNeedHelpList(store, id, now);
       appendAudit(store.db, {
         actor: 'system:retention',
         action: 'roll_call.answers_purged',

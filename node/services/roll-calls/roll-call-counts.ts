@@ -1,5 +1,6 @@
 import type { Store } from '../../db/store.js';
 import { RollCallError, RollCallErrorCode } from './errors.js';
+import { type NeedHelpRequest, needHelpRequestOf } from './roll-call-need-help.js';
 import type { Zone } from './roll-call-schema.js';
 
 /**
@@ -36,6 +37,8 @@ export interface RollCall {
   /** When the answers were purged; the counts are then the ones kept at the purge. */
   readonly answersPurgedAt: string | null;
   readonly counts: RollCallCounts;
+  /** The ministry's request for the list of the people who need help, and the consul's word. */
+  readonly needHelpList: NeedHelpRequest;
 }
 
 interface RollCallRow {
@@ -55,6 +58,11 @@ interface RollCallRow {
   closed_at: string | null;
   summary: string | null;
   answers_purged_at: string | null;
+  need_help_requested: number;
+  need_help_decision: 'approved' | 'refused' | null;
+  need_help_decided_by: string | null;
+  need_help_decided_at: string | null;
+  need_help_digest: Uint8Array | null;
 }
 
 /** A roll-call with its counts; throws roll_call_not_found. */
@@ -76,6 +84,7 @@ export function loadRollCall(store: Store, id: string): RollCall {
     closedAt: row.closed_at,
     answersPurgedAt: row.answers_purged_at,
     counts: row.summary === null ? countAnswers(store, id) : (JSON.parse(row.summary) as RollCallCounts),
+    needHelpList: needHelpRequestOf(row),
   };
 }
 

@@ -1,9 +1,10 @@
 import { type RollCallCountsData, RollCallEvents } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { immediateTransaction } from '../../db/transaction.js';
-import { appendEvent, newEvent } from '../outbox/outbox.js';
 import { closeDueRollCalls } from './roll-call-close.js';
 import { loadRollCall } from './roll-call-counts.js';
+import { writeNeedHelpList } from './roll-call-need-help.js';
+import { replaceUnsealedEvent, UNSEALED_ROLL_CALL_EVENT } from './roll-call-outbox.js';
 import { ROLL_CALL_ENTITY } from './roll-call-start.js';
 
 /**
@@ -19,25 +20,12 @@ import { ROLL_CALL_ENTITY } from './roll-call-start.js';
  * two never see each other half done.
  */
 export function writeRollCallCounts(store: Store, rollCallId: string, now: Date): void {
-  store.db
-    .prepare(`DELETE FROM outbox WHERE ${UNSEALED_COUNTS}`)
-    .run(RollCallEvents.Counts, ROLL_CALL_ENTITY, rollCallId);
   const at = now.toISOString();
-  appendEvent(
-    store,
-    newEvent({
-      kind: RollCallEvents.Counts,
-      entity: ROLL_CALL_ENTITY,
-      entityId: rollCallId,
-      at,
-      data: countsData(store, rollCallId, at),
-    }),
-  );
+  replaceUnsealedEvent(store, RollCallEvents.Counts, rollCallId, countsData(store, rollCallId, at), at);
+  // The list of the people who need help changes with the counts, and is written only where the
+  // ministry asked for it and the consul approved (roll-call-need-help.ts).
+  writeNeedHelpList(store, rollCallId, now);
 }
-
-// The roll-call's counts event still in the outbox and not in any envelope (outbox_pending index).
-const UNSEALED_COUNTS = `kind = ? AND entity = ? AND entity_id = ? AND delivered_at IS NULL
-  AND seq > (SELECT coalesce(max(sealed_outbox_seq), 0) FROM link_channel)`;
 
 function countsData(store: Store, rollCallId: string, countedAt: string): RollCallCountsData {
   const rollCall = loadRollCall(store, rollCallId);
@@ -95,7 +83,7 @@ function owedOf(store: Store, now: () => Date): Owed {
 export function noteCountsChanged(store: Store, rollCallId: string, now: () => Date): void {
   const at = now();
   const writtenAt = store.db
-    .prepare(`SELECT at FROM outbox WHERE ${UNSEALED_COUNTS} ORDER BY seq DESC LIMIT 1`)
+    .prepare(`SELECT at FROM outbox WHERE ${UNSEALED_ROLL_CALL_EVENT} ORDER BY seq DESC LIMIT 1`)
     .pluck()
     .get(RollCallEvents.Counts, ROLL_CALL_ENTITY, rollCallId) as string | undefined;
   const isOpen =

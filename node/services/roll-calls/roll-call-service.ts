@@ -12,6 +12,7 @@ import {
   recordOutcome,
   rollCallPeople,
 } from './roll-call-follow-up.js';
+import { decideNeedHelpList, type NeedHelpDecision } from './roll-call-need-help.js';
 import type { RollCallStatus } from './roll-call-schema.js';
 import {
   queueRollCallSms,
@@ -54,6 +55,12 @@ export interface RollCallService extends RollCallChannels {
   receiveSmsDurably(sms: InboundSms): Promise<InboundOutcome>;
   /** Closes by hand; false when it was already closed. */
   close(id: string, actor: string): boolean;
+  /**
+   * The consul approves or refuses the ministry's request for the list of the people who need help
+   * (audited); approved, the list goes to the hub and follows the answers until refused or closed.
+   * False when it was already so.
+   */
+  decideNeedHelpList(id: string, decision: NeedHelpDecision, actor: string): boolean;
   /** Closes the roll-calls whose end has come (the job). */
   closeDue(): string[];
 }
@@ -108,6 +115,7 @@ export function createRollCallService(deps: RollCallDeps): RollCallService {
         () => closeRollCall(store, id, actor, now()),
         (closed) => (closed ? id : null),
       ),
+    decideNeedHelpList: (id, decision, actor) => decideNeedHelpList(store, id, decision, actor, now()),
     closeDue: () => closeDueRollCallsWithCounts(store, now()),
   };
 }

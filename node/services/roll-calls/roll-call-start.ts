@@ -33,6 +33,11 @@ export type StartOutcome =
 export interface RollCallStarter {
   readonly actor: string;
   readonly directiveId?: string;
+  /**
+   * The directive asks for the list of the people who need help (`rollCall.needHelpList`): the
+   * consul is then asked to approve it. A mission's own roll-call never asks.
+   */
+  readonly needHelpList?: boolean;
 }
 
 /**
@@ -63,8 +68,8 @@ export function startRollCall(
     store.db
       .prepare(
         `INSERT INTO roll_calls (id, title, message_fr, message_sg, message_en, zone, ends_at, state, origin,
-           directive_id, started_by, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)`,
+           directive_id, started_by, started_at, need_help_requested)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -78,6 +83,7 @@ export function startRollCall(
         starter.directiveId ?? null,
         starter.actor,
         at,
+        starter.directiveId !== undefined && starter.needHelpList === true ? 1 : 0,
       );
     insertTargets(store, id, plan);
     const reach = reachOf(plan);

@@ -73,6 +73,18 @@ export async function staffRollCallRoutes(app: FastifyInstance, deps: StaffHttpD
     async (request) =>
       rollCalls.recordOutcome(request.params.id, request.params.personId, request.body, actor(request)),
   );
+  // The consul's word on the ministry's request for the list of the people who need help.
+  api.post(
+    '/roll-calls/:id/need-help-list',
+    {
+      preHandler: manage,
+      schema: { params: idParams, body: z.strictObject({ decision: z.enum(['approve', 'refuse']) }) },
+    },
+    async (request) => {
+      const changed = rollCalls.decideNeedHelpList(request.params.id, request.body.decision, actor(request));
+      return { ...view(rollCalls.get(request.params.id)), changedNow: changed };
+    },
+  );
   api.post('/roll-calls/:id/close', { preHandler: manage, schema: { params: idParams } }, async (request) => {
     const closed = rollCalls.close(request.params.id, actor(request));
     return { ...view(rollCalls.get(request.params.id)), closedNow: closed };
