@@ -11,6 +11,7 @@ import { rollCallRoutes } from './http/roll-call-routes.js';
 import { hubApiRoutes } from './http/routes.js';
 import { trustRoutes } from './http/trust-routes.js';
 import { userRoutes } from './http/user-routes.js';
+import { verifierPageRoutes } from './http/verifier-page-routes.js';
 import { visaRevocationRoutes } from './http/visa-revocation-routes.js';
 import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
@@ -67,6 +68,7 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     guard: (permission) => requirePermission(permission, { auth }),
   });
   await context.app.register(trustRoutes, { visaTrust: services.visaTrust });
+  await context.app.register(verifierPageRoutes, {});
   await context.app.register(visaRevocationRoutes, {
     visaTrust: services.visaTrust,
     guard: (permission) => requirePermission(permission, { auth }),
