@@ -2,9 +2,9 @@
 // the files they read at run time (migrations, templates, workers, assets). Production runs dist/
 // with plain Node (ECONSULAT_RUNTIME=compiled): without the TypeScript loader, which Node 20 runs
 // in a thread of its own, a mission node needs ~40 MB less memory and starts faster.
-import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,4 +50,11 @@ for (const rel of assets) {
 }
 // node/index.ts and hub/index.ts read the version from the package.json above them.
 await cp(join(root, 'package.json'), join(out, 'package.json'));
+// The offline verifier page, built once here by the compiled builder itself: the hub then serves
+// the file beside it (common/vds/verifier/build-verifier-page.ts) instead of bundling at run time.
+const verifierDir = join(out, 'common', 'vds', 'verifier');
+const verifier = await import(pathToFileURL(join(verifierDir, 'build-verifier-page.js')).href);
+for (const [variant, file] of Object.entries(verifier.VERIFIER_PAGE_FILES)) {
+  await writeFile(join(verifierDir, file), await verifier.buildVerifierPage(variant));
+}
 process.stdout.write(`built ${entryPoints.length} modules and ${assets.length} files into dist/\n`);
