@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { instantSchema } from './field-schemas.js';
 import { RollCallEvents, rollCallCountsDataSchema, rollCallNeedHelpDataSchema } from './roll-calls.js';
+import { VisaEvents, visaDecidedDataSchema, visaRequestedDataSchema } from './visas.js';
 
 /**
  * The vocabulary of a mission's domain events: every `kind` a node writes to its outbox and the
@@ -102,6 +103,7 @@ const GROUPS = [
   SurveyEvents,
   CatalogueEvents,
   RollCallEvents,
+  VisaEvents,
 ] as const;
 
 type ValuesOf<T> = T[keyof T];
@@ -170,6 +172,8 @@ export const eventDataSchemas: Readonly<Record<EventKind, z.ZodType<Record<strin
   'service.overridden': anyData,
   'roll_call.counts': rollCallCountsDataSchema,
   'roll_call.need_help': rollCallNeedHelpDataSchema,
+  'visa.requested': visaRequestedDataSchema,
+  'visa.decided': visaDecidedDataSchema,
 };
 
 function mapGroup<G extends Record<string, string>>(

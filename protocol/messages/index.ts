@@ -61,6 +61,7 @@ export * from './offsite.js';
 export * from './registry.js';
 export * from './roll-calls.js';
 export * from './trust.js';
+export * from './visas.js';
 
 /** The schema of every message body, by type. The wire contract is this table. */
 export const messageSchemas = {
