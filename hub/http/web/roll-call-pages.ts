@@ -27,6 +27,14 @@ const REFUSAL: Readonly<Record<DirectiveError['code'], { field: string; message:
 };
 const params = z.strictObject({ id: z.uuid() });
 
+/** The agents' follow-up outcomes a mission reports, in French; another is shown as sent. */
+const OUTCOME_LABELS: Readonly<Record<string, string>> = {
+  reached_by_phone: 'joint par téléphone',
+  visited: 'visité',
+  evacuated: 'évacué',
+  unreachable: 'injoignable',
+};
+
 /** The counts as the pages show them, in French number format. */
 function totalsCells(totals: RollCallTotals) {
   const n = (value: number) => formatCell(value, 'int');
@@ -103,6 +111,9 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
       async (request, reply) => {
         const detail = await rollCalls.detail(request.params.id);
         if (!detail) return reply.callNotFound();
+        // Personal data, asked by the directive and approved by each mission's consul: never cached.
+        const needHelp = detail.needHelpList ? await rollCalls.needHelpLists(detail.id) : [];
+        if (detail.needHelpList) void reply.header('cache-control', 'no-store');
         return renderHubPage(request, reply, 'roll-call', {
           title: detail.title,
           live: true,
@@ -117,6 +128,23 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
             needHelpList: detail.needHelpList,
             reporting: `${detail.reporting} mission(s) sur ${detail.missionCount} ont envoyé leurs comptes`,
           },
+          needHelp: needHelp.map((list) => ({
+            mission: list.missionName,
+            listedAt: formatCell(new Date(list.listedAt), 'instant'),
+            people: list.people.map((person) => ({
+              name: person.name,
+              phone: person.phone ?? '—',
+              city: person.city ?? '—',
+              answeredAt: person.answeredAt ? formatCell(new Date(person.answeredAt), 'instant') : '—',
+              outcome:
+                person.outcome === null
+                  ? '—'
+                  : `${OUTCOME_LABELS[person.outcome] ?? person.outcome}${person.outcomeAt ? ` (${formatCell(new Date(person.outcomeAt), 'instant')})` : ''}`,
+            })),
+          })),
+          needHelpMissing: detail.missions
+            .filter((mission) => !needHelp.some((list) => list.missionId === mission.missionId))
+            .map((mission) => mission.missionName),
           csvHref: `${WEB_BASE}/export/appels/${detail.id}.csv`,
           columns: ROLL_CALL_COLUMNS.map((column) => column.label),
           rows: rollCallRows(detail).map((row) =>

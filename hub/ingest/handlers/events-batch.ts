@@ -1,5 +1,6 @@
 import type { EVENTS_BATCH } from '../../../protocol/index.js';
 import { applyRollCallNeedHelp } from '../../services/roll-calls/record-need-help.js';
+import { applyRollCallNeedHelp } from '../../services/roll-calls/record-need-help.js';
 import { countUnreadEvents, unreadEvents } from '../event-data-check.js';
 import type { Handler } from './handler.js';
 import { applyRollCallCounts } from './roll-call-counts.js';
@@ -22,6 +23,8 @@ export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, 
   );
   // What the mission's roll-calls stand at: the newest counts of each (PROTOCOL.md, "Crisis roll-calls").
   await applyRollCallCounts(tx, missionId, body.events, now);
+  // The list of the people who need help, where the ministry asked and the consul approved.
+  await applyRollCallNeedHelp(tx, missionId, body.events, now);
   // The list of the people who need help, where the ministry asked and the consul approved.
   await applyRollCallNeedHelp(tx, missionId, body.events, now);
   // Kept as they came, read through protocol's schemas: what does not match is counted, not refused.

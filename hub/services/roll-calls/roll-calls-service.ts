@@ -2,6 +2,7 @@ import type { Identity, TrustStore } from '../../../protocol/index.js';
 import type { Database } from '../../db/database.js';
 import type { IssuedDirective } from '../directives/issue-directive.js';
 import type { CsvFile } from '../exports/exports-service.js';
+import { loadNeedHelpLists, type MissionNeedHelpList } from './need-help-read.js';
 import { rollCallCsv } from './roll-call-csv.js';
 import {
   type LocalRollCall,
@@ -23,7 +24,10 @@ export interface RollCallsServiceOptions {
   readonly now: () => Date;
 }
 
-/** Crisis roll-calls at HQ: ordered to missions, followed by their counts (never a person). */
+/**
+ * Crisis roll-calls at HQ: ordered to missions, followed by their counts; a person only in the list
+ * of those who need help, where the ministry asked for it and the mission's consul approved.
+ */
 export interface RollCallsService {
   /** Orders a roll-call at its missions (audited), then publishes it once committed. */
   start(input: RollCallInput, issuedBy: string): Promise<IssuedDirective>;
@@ -31,6 +35,11 @@ export interface RollCallsService {
   list(): Promise<{ ordered: OrderedRollCall[]; local: LocalRollCall[] }>;
   /** An ordered roll-call with each mission's counts, or undefined. */
   detail(id: string): Promise<RollCallDetail | undefined>;
+  /**
+   * The lists of the people who need help the missions sent for an ordered roll-call (only where it
+   * asked for them and each mission's consul approved); personal data, for the roll-call's page.
+   */
+  needHelpLists(id: string): Promise<MissionNeedHelpList[]>;
   /** An ordered roll-call's counts per mission as CSV, or undefined. */
   csv(id: string): Promise<CsvFile | undefined>;
 }
@@ -48,6 +57,7 @@ export function createRollCallsService(options: RollCallsServiceOptions): RollCa
       return { ordered: await listOrderedRollCalls(db), local: await listLocalRollCalls(db) };
     },
     detail: (id) => loadRollCallDetail(db, id),
+    needHelpLists: (id) => loadNeedHelpLists(db, id),
     async csv(id) {
       const detail = await loadRollCallDetail(db, id);
       if (!detail) return undefined;
