@@ -22,6 +22,7 @@ import { recoveryPages } from './recovery-pages.js';
 import { refundPages } from './refund-pages.js';
 import { registrationPages } from './registration-pages.js';
 import { rollCallPages } from './roll-call-pages.js';
+import { settlementPages } from './settlement-pages.js';
 import { smsPages } from './sms-pages.js';
 import { staffAdminPages } from './staff-admin-pages.js';
 import { visaPages } from './visa-pages.js';
@@ -73,6 +74,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: StaffHttpDeps
         civilStatusPages,
         directivePages,
         rollCallPages,
+        settlementPages,
         recoveryPages,
         smsPages,
         staffAdminPages,

@@ -10,6 +10,7 @@ import type { StaffHttpDeps } from '../staff/staff-deps.js';
 import { pageGuard, pagePrincipal } from './page-guard.js';
 import { done, renderPage } from './page-render.js';
 import { refundableOf } from './refund-view.js';
+import { onlineTotalsView } from './settlement-view.js';
 import { smsSection } from './sms-view.js';
 
 const idParams = z.strictObject({ id: z.uuid() });
@@ -140,6 +141,7 @@ export async function paymentPages(app: FastifyInstance, deps: StaffHttpDeps): P
         businessDate,
         cashbox: box,
         days,
+        online: onlineTotalsView(payments.onlineDayTotals(businessDate)),
       });
     },
   );

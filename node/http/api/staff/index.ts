@@ -11,6 +11,7 @@ import { staffFileRoutes } from './file-routes.js';
 import { staffPaymentRoutes } from './payment-routes.js';
 import { staffRegistryRoutes } from './registry-routes.js';
 import { staffRollCallRoutes } from './roll-call-routes.js';
+import { staffSettlementRoutes } from './settlement-routes.js';
 import { staffSmsRoutes } from './sms-routes.js';
 import { staffVisaRoutes } from './visa-routes.js';
 
@@ -55,6 +56,7 @@ export async function staffApiRoutes(app: FastifyInstance, deps: StaffHttpDeps):
       await scope.register(staffFileRoutes, deps);
       await scope.register(staffFileDocumentRoutes, deps);
       await scope.register(staffPaymentRoutes, deps);
+      await scope.register(staffSettlementRoutes, deps);
       await scope.register(staffRegistryRoutes, deps);
       await scope.register(staffDirectiveRoutes, deps);
       await scope.register(staffAdminRoutes, deps);

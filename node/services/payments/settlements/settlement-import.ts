@@ -14,7 +14,7 @@ export const MAX_SETTLEMENT_BYTES = 5 * 1024 * 1024;
 /** A report as uploaded: the provider it is from, its bytes, the file's name for the record. */
 export const settlementUploadSchema = z.strictObject({
   provider: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/),
-  csv: z.union([z.string(), z.instanceof(Uint8Array)]),
+  csv: z.union([z.string(), z.custom<Uint8Array>((value) => value instanceof Uint8Array)]),
   fileName: z.string().trim().max(200).optional(),
 });
 export type SettlementUpload = z.input<typeof settlementUploadSchema>;
