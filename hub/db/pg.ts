@@ -54,6 +54,12 @@ function handleOf(client: pg.PoolClient): Queryable {
 async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  // The pool listens for errors of idle connections only: a server gone while this one is checked
+  // out would otherwise be an uncaught 'error' that ends the process. The query in flight fails.
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await fn(handleOf(client));
@@ -66,6 +72,7 @@ async function runTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T
     throw error;
   } finally {
     // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }
@@ -74,13 +81,20 @@ async function withAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Promis
   const client = await pool.connect();
   // Keyed by schema too, so that tests working in separate schemas do not wait on one another.
   const key = 'hashtext($1 || current_schema())';
+  let broken: Error | undefined;
+  const lost = (error: Error) => {
+    broken = error;
+  };
+  // Held for as long as `fn` runs: a server lost meanwhile must not end the process (see above).
+  client.on('error', lost);
   try {
     await client.query(`SELECT pg_advisory_lock(${key})`, [`${name}:`]);
     return await fn();
   } finally {
     // Unlocking can only fail with the connection gone, and then the server has dropped the lock.
     await client.query(`SELECT pg_advisory_unlock(${key})`, [`${name}:`]).catch(() => undefined);
-    client.release();
+    client.removeListener('error', lost);
+    client.release(broken);
   }
 }
 

@@ -11,6 +11,7 @@ import { benchResync } from './resync.js';
 import { benchRollCall } from './roll-call.js';
 import { benchSync } from './sync.js';
 import { benchVds } from './vds.js';
+import { benchVisaIssue } from './visa-issue.js';
 
 const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   protocol: benchProtocol,
@@ -25,6 +26,7 @@ const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   'hub-store': benchHubStore,
   offsite: benchOffsite,
   vds: benchVds,
+  'visa-issue': benchVisaIssue,
   'roll-call': benchRollCall,
 };
 
