@@ -30,6 +30,8 @@ export const HubErrorCode = {
   HubAlreadyRunning: 'hub_already_running',
   /** The hub directory holds a PGlite database from an older version, and PostgreSQL is asked for. */
   PgliteDataFound: 'pglite_data_found',
+  /** None of the PostgreSQL servers of `DATABASE_URL` answers and accepts writes. */
+  DatabaseUnavailable: 'database_unavailable',
 } as const;
 
 /** One of the codes of {@link HubErrorCode}. */
@@ -53,6 +55,7 @@ export const HUB_ERROR_STATUS: Readonly<Record<HubErrorCodeValue, number>> = {
   embedded_database_unavailable: 503,
   hub_already_running: 503,
   pglite_data_found: 500,
+  database_unavailable: 503,
 };
 
 /** An error of the hub with a stable code; keeps its cause. */

@@ -4,6 +4,8 @@ import type { Database } from './database.js';
 import { createEmbeddedPostgresDatabase, type EmbeddedPostgresConfig } from './embedded/embedded-database.js';
 import { migrate } from './migrate.js';
 import { createPgDatabase } from './pg.js';
+import { createFailoverPgDatabase } from './pg-failover.js';
+import { serverUrlsOf } from './pg-hosts.js';
 import { createPgliteDatabase } from './pglite.js';
 
 /**
@@ -32,7 +34,13 @@ export async function openDatabase(config: StoreConfig): Promise<Database> {
 }
 
 async function open(config: StoreConfig): Promise<Database> {
-  if (config.databaseUrl) return createPgDatabase({ connectionString: config.databaseUrl });
+  if (config.databaseUrl) {
+    // Several hosts (libpq's `host1:port,host2:port`): a primary and its replicas, failed over to.
+    const servers = serverUrlsOf(config.databaseUrl);
+    return servers.length > 1
+      ? createFailoverPgDatabase({ servers })
+      : createPgDatabase({ connectionString: config.databaseUrl });
+  }
   if (config.embeddedPostgres) {
     refusePgliteData(config.embeddedPostgres);
     return createEmbeddedPostgresDatabase(config.embeddedPostgres);
