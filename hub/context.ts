@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Identity, TrustStore } from '../protocol/index.js';
 import { type EmbeddedBroker, startBroker } from './broker/broker.js';
-import type { HubConfig } from './config/config.js';
+import { type HubConfig, usesIngestLeases } from './config/config.js';
 import type { Database } from './db/database.js';
 import { openDatabase } from './db/open-database.js';
+import { listenOn } from './db/pg.js';
 import { storeConfigOf } from './db/store-config.js';
 import { buildHubApp } from './http/app.js';
 import { hubHealthRoutes } from './http/health.js';
 import { HubIngestLink } from './link/hub-link.js';
 import { type ChangeFeed, createChangeFeed, noticeOfOutcome } from './live/change-feed.js';
+import { startPgChangeRelay } from './live/pg-change-relay.js';
 import { createHubMetrics, type HubMetrics } from './metrics.js';
 import { createHubServices, type HubServices } from './services/hub-services.js';
 import { hubSecretsKey } from './services/missions/hub-secrets-key.js';
@@ -50,7 +52,7 @@ export async function createHubContext(
   const { trust } = await loadTrustStore(db, hub.toPublic());
   trustHub(trust, hub);
   const metrics = createHubMetrics(db);
-  const changes = createChangeFeed();
+  const changes = await changeFeedOf(config, db);
   const offsite = offsiteSettingsOf(config.offsite);
   // The link, the broker and the app are made below: the services call them only once running.
   const services = createHubServices({
@@ -97,6 +99,17 @@ export async function createHubContext(
     ...(config.mqtt.mode === 'external' && config.mqtt.caFile
       ? { ca: readFileSync(config.mqtt.caFile) }
       : {}),
+    ingest: config.roles.includes('ingest'),
+    ...(usesIngestLeases(config)
+      ? {
+          leases: {
+            leaseSeconds: config.ingest.leaseSeconds,
+            renewSeconds: config.ingest.renewSeconds,
+            roles: config.roles,
+            claims: config.roles.includes('ingest'),
+          },
+        }
+      : {}),
     onOutcome: (outcome) => {
       metrics.record(outcome);
       const notice = noticeOfOutcome(outcome);
@@ -139,9 +152,27 @@ export async function createHubContext(
       await app.close();
       await link.stop();
       await broker?.close();
+      await changes.close?.();
       await db.close();
     },
   };
+}
+
+/**
+ * The change feed of the open dashboards: across every hub process through PostgreSQL's
+ * LISTEN/NOTIFY when the hub is on a PostgreSQL server it shares (DATABASE_URL), in this process
+ * only on its own embedded database (one process).
+ */
+async function changeFeedOf(
+  config: HubConfig,
+  db: Database,
+): Promise<ChangeFeed & { close?: () => Promise<void> }> {
+  const connectionString = config.databaseUrl;
+  if (!connectionString || db.engine !== 'pg') return createChangeFeed();
+  return startPgChangeRelay({
+    db,
+    listen: (channel, onPayload) => listenOn({ connectionString }, channel, onPayload),
+  });
 }
 
 async function reloadTrustFrom(db: Database, hub: Identity, trust: TrustStore): Promise<void> {

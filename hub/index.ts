@@ -17,6 +17,7 @@ import { hubWebRoutes } from './http/web/index.js';
 import { registryPages } from './http/web/registry-pages.js';
 import { rollCallPages } from './http/web/roll-call-pages.js';
 import { startOffsiteJobs } from './offsite-jobs.js';
+import { pruneJobRuns, runOncePerPeriod } from './run-once.js';
 import { pruneRecordCopies } from './services/channels/record-copies.js';
 import { remindUnacknowledged } from './services/directives/remind-directives.js';
 import { pruneAcknowledgedOutbound } from './services/outbound.js';
@@ -32,9 +33,32 @@ export interface MinistryHub {
 
 const TRUST_RELOAD_MS = 30_000;
 
-/** Builds the hub from its configuration and identity; nothing listens for HTTP until start(). */
+/**
+ * Builds the hub from its configuration and identity; nothing listens for HTTP until start().
+ * Its roles (config `roles`) pick what this process runs: the link takes the missions' envelopes
+ * with `ingest` (context.ts), the pages and the API come with `web`, the scheduled jobs with
+ * `jobs`; /healthz and /metrics answer in every process.
+ */
 export async function createHub(config: HubConfig, identity: Identity): Promise<MinistryHub> {
   const context = await createHubContext(config, identity, await softwareVersion());
+  if (config.roles.includes('web')) await registerWeb(context, config);
+  // Missions enrolled by another hub process (or the command line) become known without a restart.
+  const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);
+  reload.unref();
+  const jobs = config.roles.includes('jobs') ? startJobs(context, config, identity) : undefined;
+  return {
+    context,
+    start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
+    async close() {
+      clearInterval(reload);
+      await jobs?.stop();
+      await context.close();
+    },
+  };
+}
+
+/** The pages, login and the JSON API (the `web` role). */
+async function registerWeb(context: HubContext, config: HubConfig): Promise<void> {
   const { services } = context;
   const { auth, registry } = services;
   await context.app.register(loginRoutes, { auth });
@@ -73,47 +97,53 @@ export async function createHub(config: HubConfig, identity: Identity): Promise<
     visaTrust: services.visaTrust,
     guard: (permission) => requirePermission(permission, { auth }),
   });
-  const reconcile = startReconcileLoop(registry, (err) =>
+}
+
+/**
+ * The scheduled jobs (the `jobs` role). Among several processes with this role each runs once per
+ * period (run-once.ts); the registry passes exclude one another by the registry's own lock.
+ */
+function startJobs(context: HubContext, config: HubConfig, identity: Identity) {
+  const holder = context.link.leaseHolder ?? `hub-${process.pid}`;
+  const reconcile = startReconcileLoop(context.services.registry, (err) =>
     context.app.log.error({ err }, 'registry reconciliation failed'),
   );
-  // Missions enrolled by another hub process (or the command line) become known without a restart.
-  const reload = setInterval(() => void context.reloadTrust().catch(() => undefined), TRUST_RELOAD_MS);
-  reload.unref();
   const reminders = schedule('17 * * * *', async () => {
     try {
-      for (const { missionId, envelope } of await remindUnacknowledged(
-        context.db,
-        identity,
-        context.trust,
-        new Date(),
-      )) {
-        context.link.publishDown(missionId, envelope);
-      }
+      await runOncePerPeriod(context.db, 'directive-reminders', 'hour', holder, async () => {
+        for (const { missionId, envelope } of await remindUnacknowledged(
+          context.db,
+          identity,
+          context.trust,
+          new Date(),
+        )) {
+          context.link.publishDown(missionId, envelope);
+        }
+      });
     } catch (error) {
       context.app.log.error({ err: error }, 'directive reminders failed');
     }
   });
   const pruning = schedule('43 3 * * *', async () => {
     try {
-      const days = config.retention.acknowledgedEnvelopesDays;
-      const before = new Date(Date.now() - days * 86_400_000);
-      await pruneAcknowledgedOutbound(context.db, before);
-      await pruneRecordCopies(context.db, before);
+      await runOncePerPeriod(context.db, 'pruning', 'day', holder, async () => {
+        const days = config.retention.acknowledgedEnvelopesDays;
+        const before = new Date(Date.now() - days * 86_400_000);
+        await pruneAcknowledgedOutbound(context.db, before);
+        await pruneRecordCopies(context.db, before);
+        await pruneJobRuns(context.db, before);
+      });
     } catch (error) {
       context.app.log.error({ err: error }, 'pruning acknowledged envelopes and record copies failed');
     }
   });
-  const offsite = context.offsite ? startOffsiteJobs(context, identity, context.offsite) : undefined;
+  const offsite = context.offsite ? startOffsiteJobs(context, identity, context.offsite, holder) : undefined;
   return {
-    context,
-    start: () => context.app.listen({ host: config.http.host, port: config.http.port }),
-    async close() {
-      clearInterval(reload);
+    async stop() {
       await pruning.stop();
       await reminders.stop();
       await reconcile.stop();
       await offsite?.stop();
-      await context.close();
     },
   };
 }

@@ -3,6 +3,11 @@ import { z } from 'zod';
 import { brokerUrlFields, isLoopbackHost, refusePlainMqtt } from '../../common/config/plain-mqtt.js';
 import { isAddressRange } from '../../common/net/address-ranges.js';
 
+/** The parts of the hub a process may run; all three by default. */
+export const HUB_ROLES = ['ingest', 'web', 'jobs'] as const;
+/** One of {@link HUB_ROLES}. */
+export type HubRole = (typeof HUB_ROLES)[number];
+
 /** The hub's configuration: built from the environment by env.ts, or directly by tests. */
 export const hubConfigSchema = z.strictObject({
   /** Holds the hub's key, the embedded database and its logs. */
@@ -102,6 +107,33 @@ export const hubConfigSchema = z.strictObject({
       })
       .superRefine(refusePlainMqtt),
   ]),
+  /**
+   * What this process runs (hub/README.md, "Several hub processes"): `ingest` (the missions'
+   * envelopes), `web` (the pages and the JSON API) and `jobs` (reminders, pruning, registry passes,
+   * off-site retention). Every process answers /healthz and /metrics whatever its roles.
+   */
+  roles: z
+    .array(z.enum(HUB_ROLES))
+    .min(1, { error: 'at least one role: ingest, web or jobs' })
+    .refine((roles) => new Set(roles).size === roles.length, { error: 'a role is named twice' })
+    .default([...HUB_ROLES]),
+  /**
+   * Per-mission ingest leases: each mission's up channel taken by one process at a time, handed
+   * over when that process dies. `auto` (the default): on with an external broker, where several
+   * processes may run; off with the embedded one, where one process takes everything.
+   */
+  ingest: z
+    .strictObject({
+      leases: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+      /** How long a lease lasts without renewal: the longest a dead process's missions wait. */
+      leaseSeconds: z.int().min(5).max(300).default(15),
+      /** How often each process renews its leases and takes its share. */
+      renewSeconds: z.int().min(1).max(60).default(3),
+    })
+    .refine((value) => value.renewSeconds * 3 <= value.leaseSeconds, {
+      error: 'renewSeconds must be at most a third of leaseSeconds: a lease must survive a missed renewal',
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `GET /metrics`, for the operator's scraper: without a token it answers 404. */
   metrics: z.strictObject({ token: z.string().min(16).max(200).optional() }).default({}),
@@ -136,4 +168,13 @@ export function hubPaths(config: Pick<HubConfig, 'dataDir'>) {
     postgres: join(config.dataDir, 'postgres'),
     postgresLog: join(config.dataDir, 'logs', 'postgres.log'),
   };
+}
+
+/**
+ * True when the hub runs as one of several processes (config `ingest.leases`): each process says
+ * it is alive in hub_processes, and those with the `ingest` role share the missions by lease.
+ */
+export function usesIngestLeases(config: Pick<HubConfig, 'ingest' | 'mqtt'>): boolean {
+  if (config.ingest.leases === 'auto') return config.mqtt.mode === 'external';
+  return config.ingest.leases;
 }

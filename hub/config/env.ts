@@ -52,6 +52,15 @@ export function hubConfigFromEnv(env: NodeJS.ProcessEnv = process.env): HubConfi
               }
             : undefined,
         },
+    // Comma-separated (`HUB_ROLES=ingest,jobs`); unset is all three.
+    roles: env.HUB_ROLES?.split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+    ingest: {
+      leases: flagOrWord(env.HUB_INGEST_LEASES),
+      leaseSeconds: number(env.HUB_INGEST_LEASE_SECONDS),
+      renewSeconds: number(env.HUB_INGEST_RENEW_SECONDS),
+    },
     logLevel: env.HUB_LOG_LEVEL,
     metrics: { token: env.HUB_METRICS_TOKEN },
     registry: { submissionsPerMissionPerDay: number(env.HUB_REGISTRY_SUBMISSIONS_PER_DAY) },

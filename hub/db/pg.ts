@@ -102,3 +102,58 @@ async function withAdvisoryLock<T>(pool: pg.Pool, name: string, fn: () => Promis
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** A `LISTEN` held open on a connection of its own. */
+export interface PgListener {
+  close(): Promise<void>;
+}
+
+/**
+ * Listens to one PostgreSQL notification channel on a dedicated connection (a pooled one would
+ * be handed to other queries), connecting again a second after the connection drops. Notifications
+ * sent while it was down are lost: listeners must treat them as hints, never as data.
+ */
+export function listenOn(
+  config: Pick<PgDatabaseConfig, 'connectionString' | 'schema' | 'onIdleError'>,
+  channel: string,
+  onPayload: (payload: string) => void,
+): PgListener {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const fresh = new pg.Client({
+      connectionString: config.connectionString,
+      ...(config.schema ? { options: `-c search_path=${quoteIdentifier(config.schema)}` } : {}),
+    });
+    client = fresh;
+    let dropped = false;
+    const again = (error: Error) => {
+      if (dropped || closed) return;
+      dropped = true;
+      config.onIdleError?.(error);
+      fresh.removeAllListeners();
+      void fresh.end().catch(() => undefined);
+      if (!closed && client === fresh) retry = setTimeout(() => void connect(), 1000);
+    };
+    fresh.on('error', again);
+    fresh.on('end', () => again(new Error('the LISTEN connection ended')));
+    fresh.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) onPayload(message.payload);
+    });
+    try {
+      await fresh.connect();
+      await fresh.query(`LISTEN ${quoteIdentifier(channel)}`);
+    } catch (error) {
+      again(error as Error);
+    }
+  };
+  void connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

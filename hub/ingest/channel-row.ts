@@ -136,3 +136,28 @@ export async function stampedReply(
   );
   return { ...reply, timestamp: row ? Number(row.at) : now };
 }
+
+/**
+ * Thrown inside the ingest transaction when this process no longer holds the mission's ingest
+ * lease (hub/link/lease-keeper.ts): another process took the channel over, so nothing is applied
+ * or answered here; the mission sends it again to the holder.
+ */
+export class IngestLeaseLost extends Error {
+  constructor(readonly missionId: string) {
+    super(`the ingest lease of ${missionId} is held by another hub process`);
+    this.name = 'IngestLeaseLost';
+  }
+}
+
+/**
+ * Checks, and locks until the transaction ends, that `holder` still holds the mission's lease.
+ * A process that lost it while paused cannot apply; one that claims it waits for this transaction
+ * to end. Taken before the channel row: every path locks lease then channel, never the reverse.
+ */
+export async function lockIngestLease(tx: Queryable, missionId: string, holder: string): Promise<void> {
+  const [row] = await tx.query<{ holder: string }>(
+    'SELECT holder FROM ingest_leases WHERE mission_id = $1 FOR UPDATE',
+    [missionId],
+  );
+  if (row?.holder !== holder) throw new IngestLeaseLost(missionId);
+}

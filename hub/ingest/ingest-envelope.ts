@@ -15,6 +15,7 @@ import {
   advanceChannel,
   type ChannelRow,
   lockChannel,
+  lockIngestLease,
   positionReply,
   receiveStateOf,
   recordGap,
@@ -30,16 +31,20 @@ import { countRefusal } from './refusals.js';
  * the transaction, then applies it and advances the channel in that same transaction, so a crash
  * at any point leaves it either wholly applied or not at all. Never throws on bad input: refusals
  * are counted and returned; it throws only when the database fails (the caller retries later).
+ * With `lease`, it throws IngestLeaseLost, applying nothing, once this process no longer holds the
+ * ingest lease of the mission whose topic the envelope came on.
  */
 export async function ingestEnvelope(
   db: Database,
   bytes: Uint8Array,
   ctx: IngestContext,
+  lease?: { readonly holder: string },
 ): Promise<IngestOutcome> {
   const decoded = decodeHeader(bytes);
   // The header is untrusted here: it only picks which row to lock. open() judges it.
   const claimed = decoded.ok ? decoded.header : undefined;
   return db.transaction(async (tx) => {
+    if (lease && ctx.arrivedOn !== undefined) await lockIngestLease(tx, ctx.arrivedOn, lease.holder);
     const isKnown = claimed !== undefined && ctx.trust.lookup(claimed.from, claimed.keyId) !== undefined;
     const channel = claimed ? await lockChannel(tx, claimed, isKnown) : undefined;
     const opened = open(bytes, { ...openOptions(ctx), receiveState: receiveStateOf(channel) });

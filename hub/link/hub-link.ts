@@ -13,14 +13,17 @@ import {
   KEY_ROTATION,
   parseTopic,
   type TrustStore,
+  upTopic,
 } from '../../protocol/index.js';
 import type { Database } from '../db/database.js';
+import { IngestLeaseLost } from '../ingest/channel-row.js';
 import { ingestEnvelope } from '../ingest/ingest-envelope.js';
 import type { IngestOutcome } from '../ingest/ingest-types.js';
 import type { OffsiteSettings } from '../services/offsite/offsite-settings.js';
 import { unacknowledgedFrom } from '../services/outbound.js';
 import { BackupReceiver } from './backup-receiver.js';
 import { hasGreetedSince, hubHello, missionsToGreet } from './greeting.js';
+import { LeaseKeeper, type LeaseKeeperOptions } from './lease-keeper.js';
 import { recordPresence } from './presence.js';
 import { sealReply } from './replies.js';
 
@@ -30,8 +33,21 @@ export interface HubLinkOptions {
   readonly ca?: string | Buffer;
   /** MQTT client id; unique per hub process. */
   readonly clientId: string;
-  /** With an external broker, hub processes share the ingest through `$share/<group>/…`. */
+  /**
+   * With an external broker, hub processes share the off-site backup chunks through
+   * `$share/<group>/…`, and the up channels too when they take no leases.
+   */
   readonly shareGroup?: string;
+  /**
+   * Several hub processes (hub/README.md, "Several hub processes"): each mission's up topic is
+   * subscribed to, without sharing, by the one process holding its lease. `claims: false` (a
+   * process without the ingest role) takes no mission.
+   */
+  readonly leases?: LeaseKeeperOptions;
+  /** False: this process publishes to missions but takes nothing from them (no ingest role). */
+  readonly ingest?: boolean;
+  /** Told of an envelope dropped because another process took its mission's lease over. */
+  readonly onLeaseLost?: (missionId: string) => void;
   /**
    * What the hub presents as its MQTT password: a fresh signed token (the embedded broker,
    * default) or the static password derived from its key (an external broker's password file).
@@ -67,6 +83,7 @@ export class HubIngestLink {
   private readonly startedAt = new Date();
   private subscribed = false;
   private readonly backup: BackupReceiver | undefined;
+  private readonly keeper: LeaseKeeper | undefined;
 
   constructor(
     private readonly db: Database,
@@ -86,6 +103,27 @@ export class HubIngestLink {
           ...(options.onError ? { onError: options.onError } : {}),
         })
       : undefined;
+    this.keeper = options.leases
+      ? new LeaseKeeper(db, options.leases, {
+          acquired: (missionIds) => this.takeMissions(missionIds),
+          lost: (missionIds) => this.dropMissions(missionIds),
+          ...(options.onError ? { onError: options.onError } : {}),
+        })
+      : undefined;
+  }
+
+  /** The lease holder id of this process, when it takes leases. */
+  get leaseHolder(): string | undefined {
+    return this.keeper?.holder;
+  }
+
+  /** The missions whose up channel this process takes, with leases; undefined without. */
+  get leasedMissions(): readonly string[] | undefined {
+    return this.keeper?.missions;
+  }
+
+  private get takesIngest(): boolean {
+    return this.options.ingest !== false;
   }
 
   /** Connects and subscribes; resolves once subscribed. */
@@ -94,7 +132,10 @@ export class HubIngestLink {
       clientId: this.options.clientId,
       username: this.hub.partyId,
       password: this.password(),
-      clean: false,
+      // With leases the subscriptions are exactly the leases held, made again on each connection
+      // (mqtt.js resubscribes): a persistent session would outlive a killed process and keep
+      // queueing its missions' envelopes at the broker for nobody.
+      clean: this.keeper !== undefined || !this.takesIngest,
       protocolVersion: 4,
       reconnectPeriod: 2000,
       ...(this.options.ca ? { ca: this.options.ca } : {}),
@@ -104,7 +145,8 @@ export class HubIngestLink {
     client.on('error', (error) => this.options.onError?.(error));
     // Greeted once subscribed: a mission answers at once, and its hello must find the subscription.
     client.on('connect', () => {
-      if (this.subscribed) void this.greetMissions();
+      if (!this.subscribed || !this.takesIngest) return;
+      void (this.keeper ? this.greetEach(this.keeper.missions) : this.greetMissions());
     });
     // A fresh token for every reconnection: the first one has expired by then.
     client.on('reconnect', () => {
@@ -116,14 +158,45 @@ export class HubIngestLink {
     });
     const shared = (topic: string) =>
       this.options.shareGroup ? `$share/${this.options.shareGroup}/${topic}` : topic;
-    await client.subscribeAsync({
-      [shared(ALL_UP_TOPICS)]: { qos: 1 },
-      [ALL_PRESENCE_TOPICS]: { qos: 1 },
-      // Each chunk is stored by one hub process, as each envelope is ingested by one.
-      ...(this.backup ? { [shared(ALL_BACKUP_TOPICS)]: { qos: 1 } } : {}),
-    });
+    if (this.takesIngest) {
+      await client.subscribeAsync({
+        // With leases, each mission's up topic is subscribed to by its holder (takeMissions).
+        ...(this.keeper ? {} : { [shared(ALL_UP_TOPICS)]: { qos: 1 } }),
+        [ALL_PRESENCE_TOPICS]: { qos: 1 },
+        // Each chunk is stored by one hub process, as each envelope is ingested by one.
+        ...(this.backup ? { [shared(ALL_BACKUP_TOPICS)]: { qos: 1 } } : {}),
+      });
+    }
     this.subscribed = true;
-    void this.greetMissions();
+    if (this.keeper) await this.keeper.start();
+    else if (this.takesIngest) void this.greetMissions();
+  }
+
+  /**
+   * Missions whose lease this process just took: subscribed to, then greeted, so that each answers
+   * with its hello and sends again at once whatever the hub has not applied (PROTOCOL.md, "Several
+   * hub processes"), instead of waiting for its resend timer.
+   */
+  private async takeMissions(missionIds: readonly string[]): Promise<void> {
+    const client = this.client;
+    if (!client || missionIds.length === 0) return;
+    await client.subscribeAsync(
+      Object.fromEntries(missionIds.map((id) => [upTopic(id), { qos: 1 as const }])),
+    );
+    // A mission that never sent anything has no channel yet, nor anything to send again.
+    const withChannel = new Set(await missionsToGreet(this.db));
+    await this.greetEach(missionIds.filter((id) => withChannel.has(id)));
+  }
+
+  /** Missions whose lease is gone or given back: no more of their envelopes come here. */
+  private async dropMissions(missionIds: readonly string[]): Promise<void> {
+    const client = this.client;
+    if (missionIds.length === 0) return;
+    if (client?.connected) {
+      await client.unsubscribeAsync(missionIds.map((id) => upTopic(id))).catch(() => undefined);
+    }
+    // What is already queued meets the lease check and is dropped, applying nothing.
+    await Promise.allSettled(missionIds.map((id) => this.queues.get(id)));
   }
 
   /**
@@ -139,7 +212,10 @@ export class HubIngestLink {
       this.send(missionId, envelope);
       return;
     }
-    void hasGreetedSince(this.db, missionId, this.startedAt)
+    // Among several processes, a hello taken by any of them since the oldest still running started.
+    const fleetStart = this.keeper?.fleetStartedAt ?? this.startedAt;
+    const since = new Date(Math.min(fleetStart.getTime(), this.startedAt.getTime()));
+    void hasGreetedSince(this.db, missionId, since)
       .then((greeted) => {
         if (!greeted) return;
         this.greeted.add(missionId);
@@ -158,6 +234,8 @@ export class HubIngestLink {
 
   /** Waits for the messages being ingested, then disconnects. */
   async stop(): Promise<void> {
+    // The leases are given back first: the other processes take the missions at their next round.
+    await this.keeper?.stop();
     await Promise.allSettled([...this.queues.values()]);
     await this.backup?.stop();
     await this.client?.endAsync(true);
@@ -203,7 +281,15 @@ export class HubIngestLink {
       keyInForce,
       ...(this.options.offsite ? { offsite: this.options.offsite } : {}),
     };
-    const outcome = await ingestEnvelope(this.db, bytes, context);
+    const lease = this.keeper ? { holder: this.keeper.holder } : undefined;
+    let outcome: IngestOutcome;
+    try {
+      outcome = await ingestEnvelope(this.db, bytes, context, lease);
+    } catch (error) {
+      if (!(error instanceof IngestLeaseLost)) throw error;
+      this.options.onLeaseLost?.(error.missionId);
+      return;
+    }
     this.options.onOutcome?.(outcome);
     if (outcome.status === 'refused') return;
     // Answers are sealed to the mission's key in force: a key a rotation superseded delivers its
@@ -241,7 +327,15 @@ export class HubIngestLink {
    */
   private async greetMissions(): Promise<void> {
     try {
-      for (const missionId of await missionsToGreet(this.db)) {
+      await this.greetEach(await missionsToGreet(this.db));
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+  }
+
+  private async greetEach(missionIds: readonly string[]): Promise<void> {
+    try {
+      for (const missionId of missionIds) {
         const mission = this.trust.keysOf(missionId)[0]?.identity;
         if (!mission) continue;
         const hello = await hubHello(this.db, missionId, this.options.softwareVersion ?? 'unknown');
