@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { migrate } from '../hub/db/migrate.js';
 import { createPgDatabase, quoteIdentifier } from '../hub/db/pg.js';
-import { createPgliteDatabase } from '../hub/db/pglite.js';
+import { createPgliteDatabase, PGLITE_EXTENSIONS } from '../hub/db/pglite.js';
 import { HubIngestLink } from '../hub/link/hub-link.js';
 import { issueDirective } from '../hub/services/directives/issue-directive.js';
 import { listRecoveredEvents } from '../node/services/recovery/recovered-events.js';
@@ -31,7 +31,7 @@ interface RestorableHub extends TestStore {
 
 /** PGlite: a copy of its data directory, loaded back. */
 async function pgliteHub(): Promise<RestorableHub> {
-  let instance = await PGlite.create();
+  let instance = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   let db = await createPgliteDatabase({ instance });
   await migrate(db);
   let copy: Blob | undefined;
@@ -44,7 +44,7 @@ async function pgliteHub(): Promise<RestorableHub> {
     },
     async restore() {
       await db.close();
-      instance = await PGlite.create({ loadDataDir: copy });
+      instance = await PGlite.create({ loadDataDir: copy, extensions: PGLITE_EXTENSIONS });
       db = await createPgliteDatabase({ instance });
       return db;
     },

@@ -1,8 +1,11 @@
 /**
  * A labelled data set for the matching engine: a national registry, the candidates missions submit
- * (the same persons written again with noise, homonyms who are other people, and people the registry
- * does not know), and the truth about each candidate. The same seed always gives the same set.
+ * (the same persons written again with noise, homonyms who are other people, siblings born the same
+ * day and namesakes of a parent or child, and people the registry does not know), and the truth
+ * about each candidate. The registry itself holds twins, triplets and parents' namesakes. The same
+ * seed always gives the same set.
  */
+import { namesakeChildOf, namesakeParentOf, sameDaySiblingOf } from './families.js';
 import { Random } from './random.js';
 import { candidateLine, type PersonLine, registryLine } from './register-views.js';
 import { randomDate, type SyntheticPerson, syntheticPerson } from './synthetic-person.js';
@@ -15,12 +18,20 @@ export interface DatasetOptions {
   readonly sameShare?: number;
   /** Share of candidates bearing a registry person's names without being them (default 0.2). */
   readonly homonymShare?: number;
+  /** Share of candidates who are a registry person's sibling born the same day (default 0.03). */
+  readonly siblingShare?: number;
+  /** Share of candidates named after a registry person, their parent or child (default 0.02). */
+  readonly namesakeShare?: number;
 }
+
+/** Shares of the registry that are a twin (or triplet) of the person before, or their namesake child. */
+const REGISTRY_TWINS = 0.02;
+const REGISTRY_NAMESAKES = 0.01;
 
 export interface TruthLine {
   readonly candidate_id: string;
   readonly registry_id: string | null;
-  readonly kind: 'same_person' | 'homonym' | 'new_person';
+  readonly kind: 'same_person' | 'homonym' | 'sibling' | 'namesake' | 'new_person';
 }
 
 export interface Dataset {
@@ -55,13 +66,38 @@ function homonymOf(random: Random, person: SyntheticPerson): SyntheticPerson {
   return { ...other, givenNames: person.givenNames, familyName: person.familyName, sex: person.sex, birth };
 }
 
+/**
+ * The registry's persons: most unrelated, some the twin (a run of them: triplets) of the person
+ * before, some the namesake child of the person before.
+ */
+export function registryPersons(random: Random, size: number): SyntheticPerson[] {
+  const persons: SyntheticPerson[] = [];
+  for (let i = 0; i < size; i++) persons.push(nextRegistryPerson(random, persons.at(-1)));
+  return persons;
+}
+
+/** One registry person, given the one before (undefined for the first). */
+export function nextRegistryPerson(random: Random, before: SyntheticPerson | undefined): SyntheticPerson {
+  const roll = random.next();
+  if (before && roll < REGISTRY_TWINS) return sameDaySiblingOf(random, before);
+  if (before && roll < REGISTRY_TWINS + REGISTRY_NAMESAKES) return namesakeChildOf(random, before);
+  return syntheticPerson(random);
+}
+
+/** A namesake of `person`: their child named after them, or the parent they were named after. */
+function namesakeOf(random: Random, person: SyntheticPerson): SyntheticPerson {
+  return random.chance(0.5) ? namesakeChildOf(random, person) : namesakeParentOf(random, person);
+}
+
 export function generateDataset(options: DatasetOptions): Dataset {
   const random = new Random(`${options.seed}:registry`);
-  const persons = Array.from({ length: options.registrySize }, () => syntheticPerson(random));
+  const persons = registryPersons(random, options.registrySize);
   const ids = nationalIds(random, persons.length);
   const registry = persons.map((person, i) => registryLine(random, person, id('R', i + 1), ids[i]));
   const sameShare = options.sameShare ?? 0.6;
   const homonymShare = options.homonymShare ?? 0.2;
+  const siblingShare = options.siblingShare ?? 0.03;
+  const namesakeShare = options.namesakeShare ?? 0.02;
   const draw = new Random(`${options.seed}:candidates`);
   const candidates: PersonLine[] = [];
   const truth: TruthLine[] = [];
@@ -75,6 +111,12 @@ export function generateDataset(options: DatasetOptions): Dataset {
     } else if (roll < sameShare + homonymShare && persons.length) {
       candidates.push(candidateLine(draw, homonymOf(draw, persons[k]!), candidateId));
       truth.push({ candidate_id: candidateId, registry_id: null, kind: 'homonym' });
+    } else if (roll < sameShare + homonymShare + siblingShare && persons.length) {
+      candidates.push(candidateLine(draw, sameDaySiblingOf(draw, persons[k]!), candidateId));
+      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'sibling' });
+    } else if (roll < sameShare + homonymShare + siblingShare + namesakeShare && persons.length) {
+      candidates.push(candidateLine(draw, namesakeOf(draw, persons[k]!), candidateId));
+      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'namesake' });
     } else {
       candidates.push(candidateLine(draw, syntheticPerson(draw), candidateId));
       truth.push({ candidate_id: candidateId, registry_id: null, kind: 'new_person' });

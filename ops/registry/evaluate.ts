@@ -24,7 +24,7 @@ export interface Evaluation {
 
 export function evaluate(decided: Iterable<DecidedLine>, truth: readonly TruthLine[]): Evaluation {
   const byCandidate = new Map(truth.map((line) => [line.candidate_id, line]));
-  const wrongMatches = { same_person: 0, homonym: 0, new_person: 0 };
+  const wrongMatches = { same_person: 0, homonym: 0, sibling: 0, namesake: 0, new_person: 0 };
   let candidates = 0;
   let matches = 0;
   let correctMatches = 0;

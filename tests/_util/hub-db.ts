@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Database } from '../../hub/db/database.js';
 import { migrate } from '../../hub/db/migrate.js';
 import { createPgDatabase, quoteIdentifier } from '../../hub/db/pg.js';
-import { createPgliteDatabase } from '../../hub/db/pglite.js';
+import { createPgliteDatabase, PGLITE_EXTENSIONS } from '../../hub/db/pglite.js';
 import { announceSkip, testDatabaseUrl } from './services.js';
 
 /** One database a test owns, and how to get rid of it. */
@@ -31,7 +31,7 @@ function blankPglite(): Promise<PGlite> {
     await template.close();
     return dump;
   });
-  return pgliteTemplate.then((dump) => PGlite.create({ loadDataDir: dump }));
+  return pgliteTemplate.then((dump) => PGlite.create({ loadDataDir: dump, extensions: PGLITE_EXTENSIONS }));
 }
 
 const pgliteBackend: StoreBackend = {

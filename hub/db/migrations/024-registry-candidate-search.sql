@@ -110,6 +110,10 @@ BEGIN
       GENERATED ALWAYS AS (regexp_replace(upper(national_id), '[^A-Z0-9]', '', 'g')) STORED;
 
   CREATE INDEX registry_persons_block_keys ON registry_persons USING gin (block_keys);
+  -- Persons without a birth year carry only their n: key: a search with a date looks for them here,
+  -- without reading the whole n: block of a common name.
+  CREATE INDEX registry_persons_undated_keys ON registry_persons USING gin (block_keys)
+    WHERE registry_birth_year(birth_date) IS NULL;
   CREATE INDEX registry_persons_name_key ON registry_persons (name_key);
   CREATE INDEX registry_persons_by_national_id_key ON registry_persons (national_id_key);
   -- For an officer's search by name, and persons written too differently for any blocking key.

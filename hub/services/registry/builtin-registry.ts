@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
+import { searchCandidates } from './candidate-search.js';
 import { formatNationalId } from './national-id.js';
 import type {
   NationalRegistry,
@@ -48,13 +49,7 @@ export function createBuiltinRegistry(): NationalRegistry {
       );
       return rows.map(toPerson);
     },
-    async loadSince(tx, cursor, limit) {
-      const rows = await tx.query<PersonRow>(
-        `SELECT ${COLUMNS} FROM registry_persons WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [cursor, limit],
-      );
-      return { persons: rows.map(toPerson), cursor: rows.at(-1)?.seq ?? cursor };
-    },
+    findCandidates: (tx, person) => searchCandidates(tx, person),
     recordPerson: (tx, person, origin) => issuePerson(tx, person, origin),
     recordEvent: (tx, event) => insertEvent(tx, event),
   };

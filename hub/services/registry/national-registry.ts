@@ -22,11 +22,19 @@ export interface RegistryEventInput extends RegistryOrigin {
   readonly recordedAt: Date;
 }
 
-/** A page of persons for the in-memory matching index, with the position to read on from. */
-export interface RegistryPage {
-  readonly persons: readonly RegistryPerson[];
-  /** Pass it back to read what was added after this page; unchanged when nothing was. */
-  readonly cursor: number;
+/** A registry person found by a candidate search, with how many persons bear the same full name. */
+export interface FoundPerson extends RegistryPerson {
+  readonly nameCount: number;
+}
+
+/** What a candidate search gives the matching engine to score. */
+export interface CandidateSet {
+  /** The persons worth scoring, at most a few dozen, whatever the registry's size. */
+  readonly found: readonly FoundPerson[];
+  /** The persons holding the searched national id (compared without case, spaces or dashes). */
+  readonly holders: readonly RegistryPerson[];
+  /** Over the whole registry: persons, and the sum over full names of their count squared. */
+  readonly names: { readonly persons: number; readonly sumSquares: number };
 }
 
 /**
@@ -47,8 +55,11 @@ export interface NationalRegistry {
   findByNationalId(tx: Queryable, nationalId: string): Promise<RegistryPerson | undefined>;
   /** Persons by their registry ids, in no particular order; unknown ids are left out. */
   getPersons(tx: Queryable, ids: readonly string[]): Promise<RegistryPerson[]>;
-  /** Persons added after `cursor` (0 for all), at most `limit`, oldest first. */
-  loadSince(tx: Queryable, cursor: number, limit: number): Promise<RegistryPage>;
+  /**
+   * The persons the matching engine should weigh against `person`: a search by the registry
+   * itself (the built-in one in SQL), so that the hub never holds the registry in memory.
+   */
+  findCandidates(tx: Queryable, person: Person): Promise<CandidateSet>;
   /** Records a new person and issues their national ID; the same origin gives back the same person. */
   recordPerson(tx: Queryable, person: Person, origin: RegistryOrigin): Promise<RegistryPerson>;
   /** Records a birth, marriage or death of a person; the same submission records it once. */

@@ -2,7 +2,7 @@ import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import type { RegistryIndex, ScoredCandidate } from './matching/index.js';
 import type { NationalRegistry } from './national-registry.js';
-import type { RegistryMemory } from './registry-memory.js';
+import { matchInRegistry } from './registry-search.js';
 import type { StoredSubmission } from './submissions.js';
 
 /** What the rules propose for one submission, before anything is written. */
@@ -33,13 +33,12 @@ export const Reason = {
 export async function proposeForPerson(
   db: Queryable,
   registry: NationalRegistry,
-  memory: RegistryMemory,
   person: Person,
 ): Promise<Proposal> {
   const holder = person.nationalId ? await registry.findByNationalId(db, person.nationalId) : undefined;
-  const matched = memory.match(person);
+  const matched = await matchInRegistry(db, registry, person);
   if (holder && matched.registryId !== holder.id) {
-    // The registry holds the number but the index does not know the person yet: the number decides.
+    // The registry holds the number but its search did not return the person: the number decides.
     const reasons = [Reason.NationalIdExact];
     return {
       decision: 'match',

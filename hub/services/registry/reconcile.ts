@@ -12,13 +12,11 @@ import {
   toReview,
   UNCHECKED_ANSWER,
 } from './propose.js';
-import type { RegistryMemory } from './registry-memory.js';
 import { pendingSubmissions, registrationsInReview, type StoredSubmission } from './submissions.js';
 
-/** What the reconciliation needs: the store, the registry, the index in memory, and the link. */
+/** What the reconciliation needs: the store, the registry (searched in the database), and the link. */
 export interface ReconcileDeps extends DecisionDeps {
   readonly db: Database;
-  readonly memory: RegistryMemory;
   readonly now: () => Date;
   /** How many of one mission's submissions the rules decide per UTC day (daily-bound.ts). */
   readonly submissionsPerMissionPerDay: number;
@@ -45,9 +43,9 @@ export const REGISTRY_LOCK = 'econsulat-registry';
  * Decides up to `batchSize` pending submissions, oldest first, one transaction each: the decision
  * and the registry.result to the mission commit together, then the result is published. Those of
  * a mission past its daily bound are held for a later day instead. Runs alone across hub
- * processes, so the registry and the index in memory move one step at a time: a person added for
- * one submission is matched by the next, even within the same pass. A second pass over the same
- * submissions finds none pending and does nothing.
+ * processes, so the registry moves one step at a time: a person added for one submission is found
+ * by the next one's search, even within the same pass. A second pass over the same submissions
+ * finds none pending and does nothing.
  */
 export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Promise<ReconcileReport> {
   return deps.db.exclusive(REGISTRY_LOCK, async () => {
@@ -58,7 +56,6 @@ export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Pr
     const batch = await withinDailyBound(deps, pending, today);
     counts.held = pending.length - batch.length;
     if (batch.length === 0) return counts;
-    await deps.memory.refresh(deps.db, deps.registry);
     const inReview = await ReviewIndex.load(deps.db);
     for (const submission of batch) {
       try {
@@ -99,7 +96,7 @@ async function decideOne(
   inReview: ReviewIndex,
   submission: StoredSubmission,
 ): Promise<Proposal['decision'] | undefined> {
-  let proposal = await proposeForPerson(deps.db, deps.registry, deps.memory, submission.person);
+  let proposal = await proposeForPerson(deps.db, deps.registry, submission.person);
   const duplicate =
     submission.kind === 'registration' && proposal.decision !== 'match'
       ? inReview.find(submission)
@@ -132,7 +129,6 @@ async function decideOne(
   });
   if (!recorded) return undefined;
   if (recorded.outbound) deps.publish(recorded.outbound.missionId, recorded.outbound.envelope);
-  if (recorded.isNewPerson) await deps.memory.refresh(deps.db, deps.registry);
   if (proposal.decision === 'review' && submission.kind === 'registration') inReview.add(submission);
   return proposal.decision;
 }

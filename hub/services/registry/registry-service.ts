@@ -4,7 +4,6 @@ import { createBuiltinRegistry } from './builtin-registry.js';
 import { DEFAULT_SUBMISSIONS_PER_MISSION_PER_DAY } from './daily-bound.js';
 import type { NationalRegistry } from './national-registry.js';
 import { type ReconcileDeps, type ReconcileReport, reconcilePending } from './reconcile.js';
-import { RegistryMemory } from './registry-memory.js';
 import { decideAsOfficer, type OfficerDecision, type OfficerOutcome } from './review.js';
 import { listQueue, type QueueQuery, submissionDetail } from './review-queue.js';
 
@@ -32,7 +31,7 @@ export interface RegistryService {
   decide(submissionId: string, decision: OfficerDecision, officer: string): Promise<OfficerOutcome>;
 }
 
-/** Wires the registry service once per hub process: one index in memory, shared by all its uses. */
+/** Wires the registry service once per hub process; the registry itself stays in the database. */
 export function createRegistryService(options: RegistryServiceOptions): RegistryService {
   const registry = options.registry ?? createBuiltinRegistry();
   const deps: ReconcileDeps = {
@@ -40,7 +39,6 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     hub: options.hub,
     trust: options.trust,
     registry,
-    memory: new RegistryMemory(),
     now: options.now ?? (() => new Date()),
     submissionsPerMissionPerDay:
       options.submissionsPerMissionPerDay ?? DEFAULT_SUBMISSIONS_PER_MISSION_PER_DAY,

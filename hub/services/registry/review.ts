@@ -64,7 +64,6 @@ export async function decideAsOfficer(
     deps.db.transaction((tx) => applyOfficerDecision(tx, deps, submissionId, parsed, officer, now)),
   );
   if (recorded?.outbound) deps.publish(recorded.outbound.missionId, recorded.outbound.envelope);
-  if (recorded?.isNewPerson) await deps.memory.refresh(deps.db, deps.registry);
   return outcome;
 }
 

@@ -6,6 +6,8 @@ export interface Scored {
   readonly weight: number;
   readonly score: number;
   readonly reasons: readonly string[];
+  /** A sibling born the same day (pair-score.ts): never taken as a match. */
+  readonly isSameDaySibling?: boolean;
 }
 
 /**
@@ -36,10 +38,14 @@ export function decide(scored: readonly Scored[], thresholds: MatchThresholds, l
   }
   const contested =
     second !== undefined && second.score >= thresholds.review && best.weight - second.weight < CLEAR_LEAD;
-  if (best.score >= thresholds.match && !contested) {
+  if (best.score >= thresholds.match && !contested && !best.isSameDaySibling) {
     return { decision: 'match', registryId: best.registryId, score, reasons: best.reasons, candidates };
   }
-  const why = contested ? 'several_close_candidates' : 'score_between_thresholds';
+  const why = contested
+    ? 'several_close_candidates'
+    : best.isSameDaySibling
+      ? 'possible_sibling_not_same_person'
+      : 'score_between_thresholds';
   return {
     decision: 'review',
     registryId: best.registryId,

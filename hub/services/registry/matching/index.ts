@@ -2,8 +2,17 @@
  * Public API of the registry matching engine: pure (no I/O, no database), so the hub's ingest and the
  * `econsulat registry match` command share it.
  */
+export {
+  type Comparable,
+  DEFAULT_THRESHOLDS,
+  decideAmong,
+  type MatchSettings,
+  scoreFound,
+} from './match-among.js';
+export { NameCache } from './names.js';
 export { formatPartialDate, type PartialDate, parsePartialDate } from './partial-date.js';
-export { DEFAULT_THRESHOLDS, RegistryIndex, type RegistryIndexOptions } from './registry-index.js';
+export { type PreparedPerson, preparePerson } from './prepared-person.js';
+export { RegistryIndex, type RegistryIndexOptions } from './registry-index.js';
 export type {
   MatchCandidate,
   MatchDecision,
@@ -11,3 +20,4 @@ export type {
   RegistryRecord,
   ScoredCandidate,
 } from './types.js';
+export { NAME_RARITY } from './weights.js';

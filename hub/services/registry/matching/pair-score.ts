@@ -1,5 +1,5 @@
 /** Weighs one registry person against one candidate, field by field, with the reasons. */
-import { compareDates } from './date-comparison.js';
+import { compareDates, type DateAgreement } from './date-comparison.js';
 import { compareNames, type NameAgreement } from './names.js';
 import type { PreparedPerson } from './prepared-person.js';
 import { editDistance, jaroWinkler } from './similarity.js';
@@ -21,6 +21,12 @@ export interface PairScore {
   readonly weight: number;
   readonly score: number;
   readonly reasons: string[];
+  /**
+   * Same family name and the same full date of birth, different given names: twins, triplets,
+   * siblings born the same day (the more so when the parents and the place agree). Never a match,
+   * however much else agrees: decide.ts sends such a pair to an officer or says new.
+   */
+  readonly isSameDaySibling: boolean;
 }
 
 interface NameReading {
@@ -62,10 +68,17 @@ function weighNationalIds(c: PreparedPerson, r: PreparedPerson, reasons: string[
   return mistyped ? NATIONAL_ID_TYPO : NATIONAL_ID_DIFFERS;
 }
 
-function weighDate(c: PreparedPerson, r: PreparedPerson, reasons: string[]): number {
+function weighDate(c: PreparedPerson, r: PreparedPerson, reasons: string[]) {
   const agreement = compareDates(c.birthDate, r.birthDate);
   reasons.push(c.birthDateUnreadable ? 'birth_date_unreadable' : agreement);
-  return BIRTH_DATE[agreement];
+  return { agreement, weight: BIRTH_DATE[agreement] };
+}
+
+const FAMILY_AGREES: ReadonlySet<NameAgreement> = new Set(['exact', 'phonetic', 'typo', 'partial']);
+
+/** Two children of one family born the same day: their given names are what tells them apart. */
+function isSameDaySibling(names: NameReading, date: DateAgreement): boolean {
+  return names.given === 'differs' && FAMILY_AGREES.has(names.family) && date === 'birth_date_exact';
 }
 
 function placesAgree(a: readonly string[], b: readonly string[]): boolean {
@@ -115,6 +128,9 @@ export function scorePair(
   if (options.rarity && SAME_SOUND.has(names.family) && SAME_SOUND.has(names.given)) {
     weight += weighRarity(options.rarity(record), reasons);
   }
-  weight += weighDate(candidate, record, reasons) + weighOtherFields(candidate, record, reasons);
-  return { weight, score: scoreOf(weight), reasons };
+  const date = weighDate(candidate, record, reasons);
+  weight += date.weight + weighOtherFields(candidate, record, reasons);
+  const sibling = isSameDaySibling(names, date.agreement);
+  if (sibling) reasons.push('same_day_sibling');
+  return { weight, score: scoreOf(weight), reasons, isSameDaySibling: sibling };
 }

@@ -1,18 +1,19 @@
 /** Registry persons indexed for matching: exact national ids, blocking keys, prepared fields. */
 import { blockingKeys } from './blocking.js';
-import { decide, type Scored, SHOWN_FLOOR } from './decide.js';
+import {
+  type Comparable,
+  checkThresholds,
+  DEFAULT_THRESHOLDS,
+  decideAmong,
+  type MatchSettings,
+  scoreFound,
+} from './match-among.js';
 import { fullNameKey, NameFrequency } from './name-frequency.js';
 import { NameCache } from './names.js';
-import { type PairScore, scorePair } from './pair-score.js';
 import { type PreparedPerson, preparePerson } from './prepared-person.js';
 import type { MatchCandidate, MatchDecision, MatchThresholds, RegistryRecord } from './types.js';
-import { weightOf } from './weights.js';
 
-/**
- * Calibrated on labelled synthetic data (BENCHMARKS.md, "Registry matching"): 0.85 is a weight of
- * 13.5 bits, e.g. both names and a full date, or names, year and place; 0.5 is both names alone.
- */
-export const DEFAULT_THRESHOLDS: MatchThresholds = { match: 0.85, review: 0.5 };
+export { DEFAULT_THRESHOLDS } from './match-among.js';
 
 export interface RegistryIndexOptions {
   readonly thresholds?: MatchThresholds;
@@ -20,13 +21,10 @@ export interface RegistryIndexOptions {
   readonly topCandidates?: number;
 }
 
-interface Entry {
+interface Entry extends Comparable {
   readonly record: RegistryRecord;
-  readonly person: PreparedPerson;
   readonly keys: readonly string[];
   readonly nameKey: string;
-  /** The query that last scored this entry: an entry in several of a candidate's blocks is scored once. */
-  seenBy: number;
 }
 
 export class RegistryIndex {
@@ -35,19 +33,16 @@ export class RegistryIndex {
   readonly #byNationalId = new Map<string, Entry[]>();
   readonly #names = new NameFrequency();
   readonly #prepared = new NameCache();
-  readonly #rarity = (person: PreparedPerson) => this.#names.rarity(fullNameKey(person));
-  readonly #thresholds: MatchThresholds;
-  readonly #top: number;
-  readonly #floor: number;
-  #queries = 0;
+  readonly #settings: MatchSettings;
 
   constructor(records: Iterable<RegistryRecord> = [], options: RegistryIndexOptions = {}) {
-    this.#thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-    this.#top = options.topCandidates ?? 3;
-    this.#floor = weightOf(Math.min(SHOWN_FLOOR, this.#thresholds.review));
-    if (!(this.#thresholds.review > 0 && this.#thresholds.review <= this.#thresholds.match)) {
-      throw new TypeError('thresholds must satisfy 0 < review <= match');
-    }
+    const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
+    checkThresholds(thresholds);
+    this.#settings = {
+      thresholds,
+      top: options.topCandidates ?? 3,
+      rarity: (found) => this.#names.rarity(fullNameKey(found.person)),
+    };
     for (const record of records) this.add(record);
   }
 
@@ -60,11 +55,11 @@ export class RegistryIndex {
     this.remove(record.id);
     const person = preparePerson(record, this.#prepared);
     const entry: Entry = {
+      id: record.id,
       record,
       person,
       keys: blockingKeys(person),
       nameKey: fullNameKey(person),
-      seenBy: 0,
     };
     this.#entries.set(record.id, entry);
     this.#names.add(entry.nameKey);
@@ -83,51 +78,13 @@ export class RegistryIndex {
 
   match(candidate: MatchCandidate): MatchDecision {
     const person = preparePerson(candidate, this.#prepared);
-    const byId = person.nationalId ? this.#byNationalId.get(person.nationalId) : undefined;
-    if (byId?.length === 1) return this.#matchNationalId(person, byId[0]!);
-    const scored = this.#scoreBlocks(person);
-    const decision = decide(scored, this.#thresholds, this.#top);
-    if (!byId) return decision;
-    // One id held by several registry persons: the registry itself needs a look.
-    return {
-      ...decision,
-      decision: 'review',
-      reasons: ['national_id_shared', ...decision.reasons].slice(0, 20),
-    };
+    const holders = person.nationalId ? (this.#byNationalId.get(person.nationalId) ?? []) : [];
+    const scored = holders.length === 1 ? [] : scoreFound(person, this.#inBlocks(person), this.#settings);
+    return decideAmong(person, holders, scored, this.#settings);
   }
 
-  /** Exact national id: a match, unless both names differ (the id was typed on the wrong person). */
-  #matchNationalId(person: PreparedPerson, entry: Entry): MatchDecision {
-    const pair = scorePair(person, entry.person, { rarity: this.#rarity }) as PairScore;
-    const registryId = entry.record.id;
-    const candidates = [{ registryId, score: 1, reasons: pair.reasons }];
-    const namesDiffer =
-      pair.reasons.includes('family_name_differs') && pair.reasons.includes('given_names_differs');
-    if (!namesDiffer) {
-      return {
-        decision: 'match',
-        registryId,
-        score: 1,
-        reasons: ['national_id_exact', ...pair.reasons],
-        candidates,
-      };
-    }
-    const reasons = ['national_id_exact_names_differ', ...pair.reasons];
-    return { decision: 'review', registryId, score: Math.round(pair.score * 1e4) / 1e4, reasons, candidates };
-  }
-
-  #scoreBlocks(person: PreparedPerson): Scored[] {
-    const query = ++this.#queries;
-    const scored: Scored[] = [];
-    for (const key of blockingKeys(person)) {
-      for (const entry of this.#blocks.get(key) ?? []) {
-        if (entry.seenBy === query) continue;
-        entry.seenBy = query;
-        const pair = scorePair(person, entry.person, { floor: this.#floor, rarity: this.#rarity });
-        if (pair) scored.push({ registryId: entry.record.id, ...pair });
-      }
-    }
-    return scored.sort((a, b) => b.weight - a.weight);
+  *#inBlocks(person: PreparedPerson): Generator<Entry> {
+    for (const key of blockingKeys(person)) yield* this.#blocks.get(key) ?? [];
   }
 }
 

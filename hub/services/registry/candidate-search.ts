@@ -1,0 +1,120 @@
+/**
+ * Candidate search in the hub's database (migration 024): the registry persons that share a
+ * blocking key with a person, the nearest by name and date first, with how common each one's full
+ * name is. The hub holds no registry in memory: the matching engine scores only what this finds.
+ */
+import type { Person } from '../../../protocol/index.js';
+import type { Queryable } from '../../db/database.js';
+import type { CandidateSet, FoundPerson, RegistryPerson } from './national-registry.js';
+
+/** Row of the search: a person, and the number of registry persons bearing their full name. */
+interface FoundRow {
+  id: string;
+  national_id: string;
+  given_names: string;
+  family_name: string;
+  sex: 'F' | 'M' | 'X' | null;
+  birth_date: string | null;
+  birth_place: string | null;
+  father_name: string | null;
+  mother_name: string | null;
+  name_count: number | null;
+  holds_id: boolean;
+}
+
+/**
+ * Most persons a search returns to be scored. The registry's persons of one block are ranked in
+ * the database (trigram similarity of the names, plus the date); the ones past this rank are
+ * homonyms born on other days, which the engine would score below its floor anyway.
+ */
+export const CANDIDATE_LIMIT = 40;
+
+// $1 given names, $2 family name, $3 birth date (partial ISO or null), $4 national id (compact
+// upper case, or null), $5 limit. The query's keys are the person's own blocking keys (the same SQL
+// function the stored ones come from), the years either side of a date known only to the year,
+// and the date-free key only for a person without a year. Persons with no year in the registry
+// are looked up by the date-free key apart (their partial index).
+const SEARCH = `
+WITH q AS (
+  SELECT registry_fold($1 || ' ' || $2) AS name, registry_birth_year($3) AS year,
+         registry_block_keys($1, $2, $3)
+           || CASE WHEN $3 ~ '^[0-9]{4}$' THEN
+                registry_block_keys($1, $2, (registry_birth_year($3) - 1)::text)
+                || registry_block_keys($1, $2, (registry_birth_year($3) + 1)::text)
+              ELSE '{}'::text[] END AS keys
+), k AS (
+  SELECT ARRAY(SELECT DISTINCT key FROM q, unnest(q.keys) AS key
+                WHERE q.year IS NULL OR key NOT LIKE 'n:%') AS searched,
+         ARRAY(SELECT key FROM q, unnest(q.keys) AS key WHERE key LIKE 'n:%') AS undated
+), blocked AS (
+  SELECT p.* FROM registry_persons p, k WHERE p.block_keys && k.searched
+  UNION
+  SELECT p.* FROM registry_persons p, k
+   WHERE p.block_keys && k.undated AND registry_birth_year(p.birth_date) IS NULL
+), ranked AS (
+  SELECT b.*, registry_name_similarity(b.name_folded, q.name)
+           + CASE WHEN b.birth_date = $3 THEN 1
+                  WHEN registry_birth_year(b.birth_date) = q.year THEN 0.3 ELSE 0 END AS nearness
+    FROM blocked b, q
+   ORDER BY nearness DESC, b.seq
+   LIMIT $5
+), found AS (
+  SELECT r.*, false AS holds_id FROM ranked r
+  UNION ALL
+  SELECT p.*, 0, true FROM registry_persons p WHERE $4::text IS NOT NULL AND p.national_id_key = $4
+), counts AS (
+  SELECT n.name_key, (SELECT count(*) FROM registry_persons c WHERE c.name_key = n.name_key) AS name_count
+    FROM (SELECT DISTINCT name_key FROM found) AS n
+)
+SELECT f.id, f.national_id, f.given_names, f.family_name, f.sex, f.birth_date, f.birth_place,
+       f.father_name, f.mother_name, f.holds_id, counts.name_count
+  FROM found f JOIN counts USING (name_key)`;
+
+/** National ids compared without case, spaces or dashes, as the matching engine compares them. */
+function compactNationalId(value: string | undefined): string | null {
+  const compact = value?.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return compact || null;
+}
+
+/** The registry persons worth scoring against `person`, and those holding its national id. */
+export async function searchCandidates(
+  db: Queryable,
+  person: Person,
+  limit = CANDIDATE_LIMIT,
+): Promise<CandidateSet> {
+  const rows = await db.query<FoundRow>(SEARCH, [
+    person.givenNames,
+    person.familyName,
+    person.birthDate ?? null,
+    compactNationalId(person.nationalId),
+    limit,
+  ]);
+  const [stats] = await db.query<{ persons: number; sum_squares: number }>(
+    'SELECT persons, sum_squares FROM registry_name_stats WHERE id = 1',
+  );
+  const found: FoundPerson[] = [];
+  const holders: RegistryPerson[] = [];
+  for (const row of rows) {
+    if (row.holds_id) holders.push(toPerson(row));
+    else found.push({ ...toPerson(row), nameCount: Number(row.name_count ?? 0) });
+  }
+  return {
+    found,
+    holders,
+    names: { persons: Number(stats?.persons ?? 0), sumSquares: Number(stats?.sum_squares ?? 0) },
+  };
+}
+
+function toPerson(row: FoundRow): RegistryPerson {
+  return {
+    id: row.id,
+    nationalId: row.national_id,
+    givenNames: row.given_names,
+    familyName: row.family_name,
+    ...(row.sex ? { sex: row.sex } : {}),
+    ...(row.birth_date ? { birthDate: row.birth_date } : {}),
+    ...(row.birth_place ? { birthPlace: row.birth_place } : {}),
+    ...(row.father_name ? { fatherName: row.father_name } : {}),
+    ...(row.mother_name ? { motherName: row.mother_name } : {}),
+  };
+}

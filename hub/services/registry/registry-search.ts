@@ -1,0 +1,64 @@
+/**
+ * The matching engine over the national registry as a search finds it: the registry stays in the
+ * database (or in the national system behind the adapter), and each decision costs one search and
+ * a few dozen scored pairs. Nothing is held between decisions, so the hub's memory does not grow
+ * with the registry.
+ */
+import type { Person } from '../../../protocol/index.js';
+import type { Queryable } from '../../db/database.js';
+import {
+  type Comparable,
+  DEFAULT_THRESHOLDS,
+  decideAmong,
+  type MatchDecision,
+  type MatchSettings,
+  type MatchThresholds,
+  NAME_RARITY,
+  NameCache,
+  preparePerson,
+  scoreFound,
+} from './matching/index.js';
+import type { CandidateSet, NationalRegistry } from './national-registry.js';
+
+/** How the registry's decisions are taken (the engine's defaults unless given). */
+export interface RegistrySearchOptions {
+  readonly thresholds?: MatchThresholds;
+  /** How many registry persons a decision lists for a side-by-side review (default 3). */
+  readonly topCandidates?: number;
+}
+
+/**
+ * Bits for agreeing on a full name borne by `count` of the registry's persons, as the in-memory
+ * index weighs it (matching/name-frequency.ts): log2 of the expected count of a random person's
+ * name over this one's, only the penalty kept.
+ */
+export function rarityBits(count: number, names: CandidateSet['names']): number {
+  if (!count || !names.persons) return 0;
+  const bits = Math.log2(names.sumSquares / names.persons / count);
+  return Math.min(NAME_RARITY.max, Math.max(NAME_RARITY.min, bits));
+}
+
+/** The engine's decision for `person` against the registry, from one candidate search. */
+export async function matchInRegistry(
+  db: Queryable,
+  registry: NationalRegistry,
+  person: Person,
+  options: RegistrySearchOptions = {},
+): Promise<MatchDecision> {
+  const set = await registry.findCandidates(db, person);
+  const names = new NameCache();
+  const counts = new Map(set.found.map((found) => [found.id, found.nameCount]));
+  const settings: MatchSettings = {
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    top: options.topCandidates ?? 3,
+    rarity: (found) => rarityBits(counts.get(found.id) ?? 0, set.names),
+  };
+  const prepared = preparePerson(person, names);
+  const comparable = (record: (typeof set.found)[number] | (typeof set.holders)[number]): Comparable => ({
+    id: record.id,
+    person: preparePerson(record, names),
+  });
+  const holders = set.holders.map(comparable);
+  const scored = holders.length === 1 ? [] : scoreFound(prepared, set.found.map(comparable), settings);
+  return decideAmong(prepared, holders, scored, settings);
+}
