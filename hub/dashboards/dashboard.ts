@@ -7,6 +7,7 @@ import type { Period } from './period.js';
 import { type ProcessingFigures, processingFigures } from './processing.js';
 import { type RegistryFigures, registryFigures } from './registry.js';
 import { type ActivitySeries, activitySeries } from './series.js';
+import { type VisaDashboard, visaFigures } from './visas.js';
 
 /** Every figure of a dashboard: the whole network, or one mission when `missionId` is set. */
 export interface Dashboard {
@@ -23,6 +24,8 @@ export interface Dashboard {
   readonly directives: readonly DirectiveFigures[];
   readonly registry: readonly RegistryFigures[];
   readonly series: ActivitySeries;
+  /** Visas and laissez-passer requested, decided and their processing times. */
+  readonly visas: VisaDashboard;
 }
 
 /** What to compute. */
@@ -35,7 +38,7 @@ export interface DashboardQuery {
 /** Computes a dashboard from the rollups and the small status tables. */
 export async function loadDashboard(db: Queryable, query: DashboardQuery): Promise<Dashboard> {
   const { period, now, missionId } = query;
-  const [links, activity, files, processing, directives, registry, series] = await Promise.all([
+  const [links, activity, files, processing, directives, registry, series, visas] = await Promise.all([
     missionLinks(db, missionId),
     activityFigures(db, period, missionId),
     fileStateFigures(db, period, missionId),
@@ -43,6 +46,7 @@ export async function loadDashboard(db: Queryable, query: DashboardQuery): Promi
     directiveFigures(db, period, now, missionId),
     registryFigures(db, period, missionId),
     activitySeries(db, period, missionId),
+    visaFigures(db, period, missionId),
   ]);
   return {
     missionId,
@@ -55,5 +59,6 @@ export async function loadDashboard(db: Queryable, query: DashboardQuery): Promi
     directives,
     registry,
     series,
+    visas,
   };
 }

@@ -2,6 +2,7 @@ import type { ActivityFigures, RevenueFigures } from './activity.js';
 import type { Dashboard } from './dashboard.js';
 import { FILE_STATE_LABELS, openFiles } from './files.js';
 import type { CellFormat, CellValue } from './format.js';
+import type { VisaFigures } from './visas.js';
 
 /** One column of a dashboard table. */
 export interface TableColumn {
@@ -30,6 +31,8 @@ export const TABLE_IDS = [
   'directives',
   'registre',
   'activite',
+  'visas',
+  'visas-nationalites',
 ] as const;
 
 /** One of {@link TABLE_IDS}. */
@@ -188,7 +191,45 @@ const BUILDERS: Readonly<Record<TableId, (d: Dashboard) => DashboardTable>> = {
     ],
     rows: d.series.points.map((point) => ({ ...point })),
   }),
+  visas: (d) => ({
+    id: 'visas',
+    title: 'Visas et laissez-passer par mission (demandes déposées, décisions prises sur la période)',
+    columns: [col('mission', 'Mission', 'text'), ...VISA_COLUMNS],
+    rows: visaRows(d, d.visas.byMission),
+  }),
+  'visas-nationalites': (d) => ({
+    id: 'visas-nationalites',
+    title: 'Visas et laissez-passer par nationalité du demandeur',
+    columns: [col('mission', 'Nationalité', 'text'), ...VISA_COLUMNS],
+    rows: visaRows(d, d.visas.byNationality),
+  }),
 };
+
+const VISA_COLUMNS: readonly TableColumn[] = [
+  col('requested', 'Demandés'),
+  col('granted', 'Accordés'),
+  col('refused', 'Refusés'),
+  col('refusalShare', 'Taux de refus', 'share'),
+  col('median', 'Délai médian', 'hours'),
+  col('p90', 'Délai, 90ᵉ centile', 'hours'),
+];
+
+// One row per mission or nationality, then the scope's total (percentiles are not sums: the
+// total's come from every decision of the scope).
+function visaRows(d: Dashboard, figures: readonly VisaFigures[]): Record<string, CellValue>[] {
+  const row = (key: string, f: VisaFigures) => ({
+    mission: key,
+    requested: f.requested,
+    granted: f.granted,
+    refused: f.refused,
+    refusalShare: f.refusalShare,
+    median: f.medianHours,
+    p90: f.p90Hours,
+  });
+  if (figures.length === 0) return [];
+  const total = d.missionId ? [] : [row(NETWORK, d.visas.total)];
+  return [...figures.map((f) => row(f.key, f)), ...total];
+}
 
 // One row per mission with activity, then the network's total (on the network dashboard only).
 function perMission<T extends object>(d: Dashboard, pick: (a: ActivityFigures) => T) {

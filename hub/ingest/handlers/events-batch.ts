@@ -1,9 +1,9 @@
 import type { EVENTS_BATCH } from '../../../protocol/index.js';
 import { applyRollCallNeedHelp } from '../../services/roll-calls/record-need-help.js';
-import { applyRollCallNeedHelp } from '../../services/roll-calls/record-need-help.js';
 import { countUnreadEvents, unreadEvents } from '../event-data-check.js';
 import type { Handler } from './handler.js';
 import { applyRollCallCounts } from './roll-call-counts.js';
+import { applyVisaEvents } from './visa-events.js';
 
 /**
  * events.batch → replicas, in one statement however large the batch: the rows are expanded from
@@ -25,6 +25,8 @@ export const handleEventsBatch: Handler<typeof EVENTS_BATCH> = async (tx, body, 
   await applyRollCallCounts(tx, missionId, body.events, now);
   // The list of the people who need help, where the ministry asked and the consul approved.
   await applyRollCallNeedHelp(tx, missionId, body.events, now);
+  // Visas requested and decided, per application (PROTOCOL.md, "Visa statistics").
+  await applyVisaEvents(tx, missionId, body.events, now);
   // The list of the people who need help, where the ministry asked and the consul approved.
   await applyRollCallNeedHelp(tx, missionId, body.events, now);
   // Kept as they came, read through protocol's schemas: what does not match is counted, not refused.

@@ -1,9 +1,10 @@
-import type { FileState } from '../../../protocol/index.js';
+import type { FileState, VisaOutcome } from '../../../protocol/index.js';
 import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import { VisaError, VisaErrorCode } from './errors.js';
 import type { VisaContext } from './visa-context.js';
+import { writeVisaDecided } from './visa-events.js';
 import { sealInfoRequest, selectVisa } from './visa-rows.js';
 import {
   type GrantInput,
@@ -46,6 +47,8 @@ interface Step {
   readonly to: VisaState;
   readonly set: Record<string, string | number | Uint8Array | null>;
   readonly fileState: FileState;
+  /** A consul's decision, reported to the ministry's figures (`visa.decided`). */
+  readonly decision?: { outcome: VisaOutcome; visaType: string | null };
 }
 
 function applyStep(
@@ -75,6 +78,7 @@ function applyStep(
       afterDigest: digestRecord(ctx.store.keys.audit, { state: step.to, ...step.set }),
       at,
     });
+    if (step.decision) writeVisaDecided(ctx.store, application, { ...step.decision, decidedAt: at });
   });
   return mustGetVisa(ctx, application.id);
 }
@@ -150,6 +154,7 @@ export function grantApplication(
         valid_until: grant.validUntil,
       },
       fileState: 'approved',
+      decision: { outcome: 'granted', visaType: grant.visaType },
     },
     actor,
   );
@@ -173,6 +178,7 @@ export function refuseApplication(
       to: 'refused',
       set: { decided_by: actor, decided_at: ctx.now().toISOString(), refusal_reason: refusal.reason },
       fileState: 'rejected',
+      decision: { outcome: 'refused', visaType: null },
     },
     actor,
   );

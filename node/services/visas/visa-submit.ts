@@ -6,6 +6,7 @@ import { pickLanguage } from '../catalogue/catalogue.js';
 import { VisaError, VisaErrorCode } from './errors.js';
 import { checkBioPage, checkDates, checkPassportNumber, checkPhoto, parseFields } from './visa-checks.js';
 import type { VisaContext } from './visa-context.js';
+import { writeVisaRequested } from './visa-events.js';
 import { hasOpenApplication, insertVisaRow, selectVisa } from './visa-rows.js';
 import { SERVICE_OF_KIND, type VisaApplication, type VisaApplicationInput } from './visa-schema.js';
 
@@ -84,6 +85,12 @@ export async function submitApplication(
       entityId: id,
       afterDigest: digestRecord(ctx.store.keys.audit, { id, fileId: file.id, ...fields }),
       at,
+    });
+    writeVisaRequested(ctx.store, {
+      id,
+      kind: fields.kind,
+      nationality: fields.nationality,
+      submittedAt: at,
     });
   });
   const invoice = fee
