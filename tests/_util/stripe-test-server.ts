@@ -38,6 +38,13 @@ export interface StripeTestServer {
    * Edit the rows, then {@link stripeReportCsv}.
    */
   balanceRows(at: Date): Record<string, string>[];
+  /**
+   * Where the hosted page's payments are told, as the webhook endpoint registered in Stripe's
+   * dashboard: `checkout.session.completed`, signed with {@link webhookSecret}, POSTed there.
+   */
+  setWebhookEndpoint(url: string): void;
+  /** Each webhook the hosted page sent, with the endpoint's answer. */
+  readonly webhookDeliveries: readonly { readonly type: string; readonly status: number }[];
   close(): Promise<void>;
 }
 
@@ -282,7 +289,90 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
       });
   }
 
+  let webhookEndpoint: string | undefined;
+  const webhookDeliveries: { type: string; status: number }[] = [];
+
+  // Stripe's hosted Checkout page, reduced to what a test needs: the amount and a pay button.
+  // Paying completes the session, sends the signed webhook, then sends the payer to success_url.
+  async function hostedPage(request: IncomingMessage, response: ServerResponse, sessionId: string) {
+    const session = sessions.get(sessionId);
+    if (session === undefined) {
+      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!doctype html><title>Stripe</title><p>Something went wrong</p>');
+      return;
+    }
+    if (request.method === 'POST' && session.status === 'open') {
+      payNow(session);
+      await deliverWebhook('checkout.session.completed', session.id);
+    }
+    if (session.status === 'complete') {
+      const target = String(session.success_url).replace('{CHECKOUT_SESSION_ID}', session.id);
+      response.writeHead(303, { location: target });
+      response.end();
+      return;
+    }
+    if (session.status !== 'open') {
+      response.writeHead(410, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!doctype html><title>Stripe</title><p>This checkout session has expired.</p>');
+      return;
+    }
+    const amount = `${reportAmount(session.amount_total, session.currency)} ${session.currency.toUpperCase()}`;
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stripe Checkout</title></head>` +
+        `<body><h1>Pay ${amount}</h1><form method="post" action="/c/pay/${session.id}">` +
+        `<label>Card number <input name="card" value="4242 4242 4242 4242"></label>` +
+        `<button type="submit">Pay ${amount}</button></form></body></html>`,
+    );
+  }
+
+  async function deliverWebhook(type: string, sessionId: string): Promise<void> {
+    if (webhookEndpoint === undefined) return;
+    const body = eventBody(type, sessionId);
+    const delivered = await fetch(webhookEndpoint, {
+      method: 'POST',
+      headers: stripeWebhook(webhookSecret, body).headers,
+      body,
+    });
+    await delivered.arrayBuffer();
+    webhookDeliveries.push({ type, status: delivered.status });
+  }
+
+  function payNow(session: StripeSession): StripeSession {
+    return Object.assign(session, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: `pi_test_${randomBytes(12).toString('hex')}`,
+    });
+  }
+
+  function eventBody(type: string, sessionId: string, options: { id?: string; at?: Date } = {}): string {
+    const event = {
+      id: options.id ?? `evt_test_${randomBytes(12).toString('hex')}`,
+      object: 'event',
+      api_version: '2026-11-18.endive',
+      created: Math.floor((options.at ?? new Date()).getTime() / 1000),
+      data: { object: mustGet(sessions, sessionId, 'checkout.session') },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type,
+    };
+    return JSON.stringify(event, null, 2);
+  }
+
   const server = createServer((request, response) => {
+    const hosted = /^\/c\/pay\/([^/?]+)/.exec(request.url ?? '');
+    if (hosted) {
+      request.resume();
+      request.on('end', () => {
+        hostedPage(request, response, hosted[1] ?? '').catch((error: unknown) => {
+          response.writeHead(500);
+          response.end(String(error));
+        });
+      });
+      return;
+    }
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -327,15 +417,7 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
     requests,
     sessions,
     refunds,
-    pay(sessionId) {
-      const session = mustGet(sessions, sessionId, 'checkout.session');
-      Object.assign(session, {
-        status: 'complete',
-        payment_status: 'paid',
-        payment_intent: `pi_test_${randomBytes(12).toString('hex')}`,
-      });
-      return session;
-    },
+    pay: (sessionId) => payNow(mustGet(sessions, sessionId, 'checkout.session')),
     expire(sessionId) {
       return Object.assign(mustGet(sessions, sessionId, 'checkout.session'), { status: 'expired' as const });
     },
@@ -344,20 +426,11 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
     revokeKey: () => {
       keyRevoked = true;
     },
-    eventBody(type, sessionId, options = {}) {
-      const event = {
-        id: options.id ?? `evt_test_${randomBytes(12).toString('hex')}`,
-        object: 'event',
-        api_version: '2026-11-18.endive',
-        created: Math.floor((options.at ?? new Date()).getTime() / 1000),
-        data: { object: mustGet(sessions, sessionId, 'checkout.session') },
-        livemode: false,
-        pending_webhooks: 1,
-        request: { id: null, idempotency_key: null },
-        type,
-      };
-      return JSON.stringify(event, null, 2);
+    eventBody,
+    setWebhookEndpoint: (endpoint) => {
+      webhookEndpoint = endpoint;
     },
+    webhookDeliveries,
     balanceRows(at) {
       const created = at.toISOString().slice(0, 19).replace('T', ' ');
       const available = new Date(at.getTime() + 2 * 86_400_000).toISOString().slice(0, 10);

@@ -11,6 +11,7 @@ import { PageNotFound } from './page-errors.js';
 import { renderPage } from './page-render.js';
 import { type PortalPageDeps, perMinute } from './portal-deps.js';
 import { PORTAL_PATHS } from './portal-routes-list.js';
+import { allowProviderPages } from './provider-form-action.js';
 import { langOnly } from './query-schemas.js';
 import { simulatedCheckoutPages } from './simulated-checkout-pages.js';
 
@@ -67,6 +68,7 @@ export async function paymentPages(app: FastifyInstance, deps: PortalPageDeps): 
     async (request, reply) => {
       const access = accessFile(files, formFields(request.body), true);
       if (!access.ok) return showForm(request, reply, access.form, access.status);
+      allowProviderPages(reply, payments.providerPageOrigins());
       return renderPage(
         request,
         reply,

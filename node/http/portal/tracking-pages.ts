@@ -7,6 +7,7 @@ import { renderPage } from './page-render.js';
 import { payOptionsOf } from './payment-pages.js';
 import { type PortalPageDeps, perMinute } from './portal-deps.js';
 import { PORTAL_PATHS } from './portal-routes-list.js';
+import { allowProviderPages } from './provider-form-action.js';
 import { langOnly } from './query-schemas.js';
 
 /**
@@ -37,6 +38,7 @@ export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps):
             invoices: payments.invoicesOfFile(access.fileId),
           }
         : undefined;
+      allowProviderPages(reply, payments.providerPageOrigins());
       return renderPage(
         request,
         reply,

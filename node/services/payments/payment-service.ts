@@ -100,6 +100,8 @@ export interface PaymentService {
   /** One round of the polling job: pending mobile money checkouts asked about, with backoff, or expired. */
   pollPendingCheckouts(): Promise<PollingRound>;
   getCheckout(checkoutId: string): CheckoutRecord | undefined;
+  /** The origins of the enabled providers' hosted pages, for the portal's form-action. */
+  providerPageOrigins(): string[];
   /** The providers whose settlement reports the node reads, in the order the mission lists them. */
   settlementProviders(): string[];
   /** Imports a provider's report (once per file); PaymentError settlement_malformed stores nothing. */
@@ -147,6 +149,7 @@ export function createPaymentService(deps: PaymentServiceDeps): PaymentService {
     applyNotice: (providerName, providerRef, secret) => applyNotice(ctx, providerName, providerRef, secret),
     pollPendingCheckouts: () => pollPendingCheckouts(ctx),
     getCheckout: (checkoutId) => selectCheckout(ctx, checkoutId),
+    providerPageOrigins: () => [...new Set([...ctx.providers.values()].flatMap((p) => p.pageOrigins ?? []))],
     settlementProviders: () =>
       [...ctx.providers.values()].filter((provider) => provider.settlementFormat).map((p) => p.name),
     importSettlement: (upload, actor) => importSettlement(ctx, upload, actor),

@@ -123,6 +123,11 @@ export interface PaymentProvider {
   readonly referencesCheckoutId?: boolean;
   /** How long a checkout may stay pending before the node gives up on it (polled providers). */
   readonly pendingLifetimeMs?: number;
+  /**
+   * The origins of the provider's hosted pages the applicant is sent to (`https://checkout.stripe.com`):
+   * the portal's payment forms may lead there. None for a provider whose pages are the node's own.
+   */
+  readonly pageOrigins?: readonly string[];
   /** The format of the provider's settlement or transaction report, when the node can import it. */
   readonly settlementFormat?: SettlementFormat;
 }

@@ -44,6 +44,7 @@ export interface StripeProviderOptions {
 export class StripeProvider implements PaymentProvider {
   readonly name: string;
   readonly settlementFormat = 'stripe_balance';
+  readonly pageOrigins: readonly string[];
   readonly #stripe: Stripe;
   readonly #webhookSecret: string;
   readonly #toleranceSeconds: number;
@@ -58,6 +59,10 @@ export class StripeProvider implements PaymentProvider {
     this.#webhookSecret = options.webhookSecret;
     this.#toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     this.#returnUrl = options.returnUrl;
+    // Stripe's Checkout pages; a local test server or proxy serves its own beside its API.
+    this.pageOrigins = options.api
+      ? [`${options.api.protocol}://${options.api.host}:${options.api.port}`]
+      : ['https://checkout.stripe.com'];
     this.#stripe = new Stripe(options.secretKey, {
       ...(options.api
         ? { host: options.api.host, port: options.api.port, protocol: options.api.protocol }
