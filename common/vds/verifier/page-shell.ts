@@ -5,10 +5,12 @@
  * The page's own policy (also sent as a header by the hub): nothing may be fetched — no connect,
  * image, font or frame source — so a change that made the page reach the network would fail at
  * once instead of working only where there is a connection. 'wasm-unsafe-eval' lets the inlined
- * DataMatrix decoder compile; forms go nowhere.
+ * DataMatrix decoder compile; browsers before it (Chrome < 97, Safari < 16, phones a border post
+ * may still have) compile WebAssembly only under 'unsafe-eval', so that is allowed too: the page
+ * runs no code but its own and writes what it reads as text, never as HTML. Forms go nowhere.
  */
 export const VERIFIER_PAGE_CSP =
-  "default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; " +
+  "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'unsafe-inline'; " +
   "img-src data: blob:; form-action 'none'; base-uri 'none'";
 
 const STYLE = `
