@@ -26,6 +26,7 @@ const families: Record<string, (program: Command) => Promise<void>> = {
     registerVisaSignerCommands(node, readNodeConfig);
   },
   audit: async (p) => (await import('./commands/node-maintenance.js')).registerAuditCommands(p),
+  loadgen: async (p) => (await import('./commands/loadgen.js')).registerLoadgenCommand(p),
   bench: async (p) => (await import('./commands/bench.js')).registerBenchCommand(p),
   vectors: async (p) => (await import('./commands/vectors.js')).registerVectorsCommand(p),
   visa: async (p) => (await import('./commands/visa-verify.js')).registerVisaCommands(p),

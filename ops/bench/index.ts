@@ -2,6 +2,7 @@ import { benchBooking } from './booking.js';
 import { benchDashboards } from './dashboards.js';
 import { benchDirectives } from './directives.js';
 import { benchHubStore } from './hub-store.js';
+import { benchLoadgen } from './loadgen.js';
 import { benchMemory } from './memory.js';
 import { benchOffsite, type OffsiteBenchSizes } from './offsite.js';
 import { benchProtocol } from './protocol.js';
@@ -28,6 +29,7 @@ const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   vds: benchVds,
   'visa-issue': benchVisaIssue,
   'roll-call': benchRollCall,
+  loadgen: benchLoadgen,
 };
 
 /** Runs one suite by name, or every suite for `all`; `sizes` are the off-site suite's. */

@@ -1,0 +1,85 @@
+import { join } from 'node:path';
+import type { Database } from '../../hub/db/database.js';
+import { enrolFromRequest } from '../../hub/services/missions/enrol-request.js';
+import { openStore, type Store } from '../../node/db/store.js';
+import { downHandlers } from '../../node/link/handlers/index.js';
+import { HubLink } from '../../node/link/hub-connection.js';
+import { importEnrolment } from '../../node/link/trust-material.js';
+import { appendEvent } from '../../node/services/outbox/outbox.js';
+import { createEnrolmentRequest, Identity, sodium } from '../../protocol/index.js';
+import { trafficEvent } from './traffic.js';
+
+/** One mission of the load: a real node store and link, sending its share of the traffic. */
+export interface SimulatedMission {
+  readonly id: string;
+  /** Events written to its outbox so far. */
+  readonly written: number;
+  /** Writes the events due by `elapsedSeconds` at `perSecond`; returns how many it wrote. */
+  writeDue(elapsedSeconds: number, perSecond: number): number;
+  outboxBacklog(): number;
+  stop(): Promise<void>;
+}
+
+/** Enrols a mission at the hub's database and opens its store in `dir`; its link waits for `start`. */
+export async function enrolSimulatedMission(options: {
+  db: Database;
+  hub: Identity;
+  missionId: string;
+  dir: string;
+  brokerUrl: string;
+}): Promise<SimulatedMission & { start(): void }> {
+  const self = Identity.generate(options.missionId);
+  const now = new Date();
+  const bundle = await enrolFromRequest(
+    options.db,
+    options.hub,
+    createEnrolmentRequest(self, options.missionId, now),
+    now,
+  );
+  const store: Store = await openStore({
+    path: join(options.dir, `${options.missionId}.sqlite`),
+    dataKey: sodium.randombytes_buf(32),
+  });
+  const material = importEnrolment(store, self, bundle);
+  const link = new HubLink(
+    {
+      store,
+      self,
+      hub: material.hub,
+      trust: material.trust,
+      now: Date.now,
+      softwareVersion: 'loadgen',
+      batch: { maxEvents: 500, maxBytes: 256 * 1024 },
+    },
+    downHandlers(),
+    // A node's defaults: a drain every second, a resend after 30 s without progress.
+    { url: options.brokerUrl, reconnect: { baseMs: 500, maxMs: 5_000 } },
+  );
+  // Each mission starts its day at a different point, as real ones do not send in step.
+  const phase = Math.random();
+  let written = 0;
+  return {
+    id: options.missionId,
+    get written() {
+      return written;
+    },
+    writeDue(elapsedSeconds, perSecond) {
+      const due = Math.floor(elapsedSeconds * perSecond + phase);
+      let wrote = 0;
+      while (written < due) {
+        appendEvent(store, trafficEvent(options.missionId, written, Math.random()));
+        written += 1;
+        wrote += 1;
+      }
+      return wrote;
+    },
+    outboxBacklog: () =>
+      (store.db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number })
+        .n,
+    start: () => link.start(),
+    async stop() {
+      await link.stop();
+      store.close();
+    },
+  };
+}
