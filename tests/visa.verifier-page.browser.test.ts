@@ -17,6 +17,7 @@ import type { VerifierPageVariant } from '../common/vds/verifier/build-verifier-
 import { OUTCOME_TEXTS } from '../common/vds/verifier/verifier-texts.js';
 import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
 import { dataMatrixPng } from '../node/services/visas/visa-datamatrix.js';
+import { blockingViolations } from './_util/axe.js';
 import { describeWithChromium, launchChromiumBrowser } from './_util/browser.js';
 import {
   loadBundleFile,
@@ -283,6 +284,14 @@ describeWithChromium('the offline verifier page, opened from disk with the netwo
     expect(none.outcome).toBe('no_barcode');
     expect(none.verdict).toContain(OUTCOME_TEXTS.no_barcode.fr);
     expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility finding, empty or showing a verdict (WCAG 2.1 AA)', async () => {
+    const { page } = await open('reader');
+    expect(await blockingViolations(page)).toEqual([]);
+    await loadBundleFile(page, bundle);
+    await verifyHexOnPage(page, hex(visaSeal));
+    expect(await blockingViolations(page)).toEqual([]);
   });
 
   it('without its image decoder, takes hex only and says so', async () => {
