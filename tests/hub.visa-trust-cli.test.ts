@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   buildVisaMrz,
@@ -12,6 +14,7 @@ import {
 import { readSignerKeyFile, visaSignerPaths } from '../node/crypto/visa-signer-key.js';
 import { econsulat, runEconsulat } from './_util/processes/econsulat-cli.js';
 
+const execFileAsync = promisify(execFile);
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
 describe('the CSCA and the missions’ signer certificates from the command line', () => {
@@ -198,14 +201,49 @@ describe('the CSCA and the missions’ signer certificates from the command line
       serial,
       '--reason',
       'keyCompromise',
+      '--csca',
+      keyPath,
     );
     expect(revoked).toContain(`revoked CFPA ${serial} of fr-paris (keyCompromise)`);
+    expect(revoked).toMatch(/CRL 1 of the CSCA [0-9A-F]+ signed: .*next update due \d{4}-\d{2}-\d{2}/);
     await rm(bundlePath);
     await econsulat('hub', 'csca', 'bundle', '--config', hubConfig, '--out', bundlePath);
     const after = TrustBundleSchema.parse(JSON.parse(await readFile(bundlePath, 'utf8')));
     expect(after.revokedSigners).toEqual([{ serialNumber: serial, revokedAt: expect.any(String) }]);
     const refused = await runEconsulat(['visa', 'verify', payload, '--bundle', bundlePath]);
     expect(refused.code).toBe(5);
+    // The CRL alone says so, and OpenSSL reads it as the CSCA's, listing the serial.
+    expect(after.crls).toHaveLength(1);
+    const crlOnly = join(dir, 'trust-crl-only.json');
+    await writeFile(crlOnly, JSON.stringify({ ...after, revokedSigners: [] }));
+    expect((await runEconsulat(['visa', 'verify', payload, '--bundle', crlOnly])).code).toBe(5);
+    const crlPath = join(dir, 'csca.crl.pem');
+    await writeFile(crlPath, after.crls?.[0] ?? '');
+    const openssl = await execFileAsync('openssl', [
+      'crl',
+      '-in',
+      crlPath,
+      '-noout',
+      '-text',
+      '-CAfile',
+      cscaCertPath,
+    ]);
+    expect(openssl.stderr).toContain('verify OK');
+    expect(openssl.stdout).toContain(`Serial Number: ${serial}`);
+    expect(openssl.stdout).toMatch(/X509v3 CRL Number:\s+1/);
+    // A fresh CRL with the bundle, numbered 2.
+    const renewed = await econsulat(
+      'hub',
+      'csca',
+      'bundle',
+      '--config',
+      hubConfig,
+      '--out',
+      bundlePath,
+      '--csca',
+      keyPath,
+    );
+    expect(renewed).toContain('CRL 2 of the CSCA');
     const unknownSerial = await econsulat(
       'hub',
       'csca',
@@ -216,6 +254,8 @@ describe('the CSCA and the missions’ signer certificates from the command line
       'FFFF',
       '--reason',
       'superseded',
+      '--csca',
+      keyPath,
     ).catch((error: Error) => error.message);
     expect(unknownSerial).toContain('signer_not_found');
   }, 240_000);

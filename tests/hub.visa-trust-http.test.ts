@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCscaCertificate, generateSealKeys, TrustBundleSchema } from '../common/vds/index.js';
+import {
+  buildVisaMrz,
+  createCscaCertificate,
+  generateSealKeys,
+  loadTrustStore,
+  signVisaSeal,
+  TrustBundleSchema,
+  verifySeal,
+  x509,
+} from '../common/vds/index.js';
+import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
 import { buildHubApp } from '../hub/http/app.js';
 import { requirePermission } from '../hub/http/auth/require-permission.js';
 import { trustRoutes } from '../hub/http/trust-routes.js';
@@ -39,8 +49,10 @@ describe.each(storeBackends('hub visa trust API'))('hub visa trust API on $name'
     await store?.dispose();
   });
 
+  let cscaKeys: CryptoKeyPair;
   const issueParis = async () => {
     const keys = await generateSealKeys();
+    cscaKeys = keys;
     const certificate = await createCscaCertificate({
       keys,
       serialNumber: '1c5ca0',
@@ -149,5 +161,67 @@ describe.each(storeBackends('hub visa trust API'))('hub visa trust API on $name'
       "SELECT actor, entity_id FROM hub_audit_log WHERE action = 'visa_trust.document_revoked'",
     );
     expect(audit).toEqual([{ actor: 'officer:directrice', entity_id: 'CF2600001' }]);
+  });
+
+  it('reaches a border post: a visa the ministry revoked is refused by the bundle it then fetches', async () => {
+    const { certificate } = await issueParis();
+    const signerKeys = await generateSealKeys();
+    const signer = await admin.services.visaTrust.issueSigner({
+      csca: { keys: cscaKeys, certificate },
+      missionId: 'fr-paris',
+      publicKey: signerKeys.publicKey,
+      actor: 'officer:test',
+    });
+    const seal = await signVisaSeal(
+      {
+        header: {
+          signerIdentifier: signer.signerIdentifier,
+          certificateReference: signer.serialNumber,
+          documentIssueDate: '2026-12-01',
+          signatureCreationDate: '2026-12-01',
+        },
+        mrz: buildVisaMrz({
+          surname: 'Ndiaye',
+          givenNames: 'Awa',
+          documentNumber: 'CF2600007',
+          nationality: 'SEN',
+          birthDate: '1988-07-14',
+          sex: 'F',
+          expiryDate: '2027-03-01',
+        }),
+        numberOfEntries: 1,
+        durationOfStay: { days: 30, months: 0, years: 0 },
+        passportNumber: 'A01234567',
+      },
+      signerKeys.privateKey,
+    );
+    const fetchTrust = async () => loadTrustStore((await app.inject({ url: '/api/v1/trust/bundle' })).json());
+    expect((await verifySeal(seal, await fetchTrust(), { now: START })).valid).toBe(true);
+    const director = await admin.user('directrice', ['directorate']);
+    expect((await revoke('CF2600007', await admin.token(director))).statusCode).toBe(200);
+    expect(await verifySeal(seal, await fetchTrust(), { now: START })).toMatchObject({
+      valid: false,
+      reason: 'revoked_document',
+      detail: 'CF2600007',
+    });
+  });
+
+  it('serves the CSCA’s CRL as DER (application/pkix-crl) once one is signed, 404 before', async () => {
+    const { certificate } = await issueParis();
+    const none = await app.inject({ url: '/api/v1/trust/crl' });
+    expect(none.statusCode).toBe(404);
+    expect(none.json()).toMatchObject({ error: { code: 'not_found' } });
+    const signer = (await admin.services.visaTrust.signers())[0];
+    await admin.services.visaTrust.revokeSigner(signer?.serialNumber ?? '', 'keyCompromise', 'officer:test', {
+      csca: { keys: cscaKeys, certificate },
+    });
+    const response = await app.inject({ url: '/api/v1/trust/crl' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pkix-crl');
+    const crl = new x509.X509Crl(new Uint8Array(response.rawPayload));
+    expect(await crl.verify({ publicKey: certificate.publicKey })).toBe(true);
+    expect(crl.entries.map((entry) => entry.serialNumber.toUpperCase())).toEqual([signer?.serialNumber]);
+    const bundle = TrustBundleSchema.parse((await app.inject({ url: '/api/v1/trust/bundle' })).json());
+    expect(bundle.crls).toHaveLength(1);
   });
 });

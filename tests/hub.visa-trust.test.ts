@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { crlNumberOf, readCrl } from '../common/vds/crl.js';
 import {
   buildVisaMrz,
   createCscaCertificate,
@@ -211,6 +212,73 @@ describe.each(storeBackends('hub visa trust'))('hub visa trust on $name', (backe
       'visa_trust.document_revoked',
       'visa_trust.signer_revoked',
     ]);
+  });
+
+  it('signs a CRL with the revocation, listing the signer, and the bundle carries it', async () => {
+    const { keys, signer } = await issueParis();
+    const kept = await trust.issueSigner({
+      csca,
+      missionId: 'fr-paris',
+      publicKey: (await generateSealKeys()).publicKey,
+      actor: OFFICER,
+    });
+    const revoked = await trust.revokeSigner(signer.serialNumber, 'keyCompromise', OFFICER, { csca });
+    expect(revoked.crl).toMatchObject({ crlNumber: 1, cscaSerialNumber: 'A1B2C3D' });
+    const crl = readCrl(revoked.crl?.der ?? new Uint8Array());
+    expect(await crl.verify({ publicKey: csca.certificate.publicKey })).toBe(true);
+    expect(crl.issuer).toBe(csca.certificate.subject);
+    expect(crl.thisUpdate).toEqual(new Date('2026-12-06T09:00:00Z'));
+    // Doc 9303-12: a CSCA issues a CRL at least every 90 days.
+    expect(crl.nextUpdate).toEqual(new Date('2027-03-06T09:00:00Z'));
+    expect(crlNumberOf(crl)).toBe(1);
+    expect(crl.entries.map((entry) => [entry.serialNumber.toUpperCase(), entry.reason])).toEqual([
+      [signer.serialNumber, x509.X509CrlReason.keyCompromise],
+    ]);
+    expect((await trust.crl())?.crlNumber).toBe(1);
+
+    const published = await trust.bundle();
+    expect(published?.bundle.crls).toHaveLength(1);
+    expect(published?.bundle.crls?.[0]).toMatch(/^-----BEGIN X509 CRL-----/);
+    // A border post reads the signer as revoked from the CRL alone.
+    const fromCrlOnly = await loadTrustStore({ ...published?.bundle, revokedSigners: [] });
+    const seal = await signVisaSeal(visaFrom(signer), keys.privateKey);
+    expect(await verifySeal(seal, fromCrlOnly, { now: NOW })).toMatchObject({ reason: 'revoked_signer' });
+    expect([...fromCrlOnly.revokedSerials]).toEqual([signer.serialNumber]);
+    expect(fromCrlOnly.signers.size).toBe(2);
+    expect(kept.revokedAt).toBeNull();
+
+    // A fresh CRL: the next number, the same entries.
+    const renewed = await trust.signCrl(csca, OFFICER);
+    expect(renewed.crlNumber).toBe(2);
+    expect(readCrl(renewed.der).entries).toHaveLength(1);
+    expect(await auditActions()).toEqual([
+      'visa_trust.csca_recorded',
+      'visa_trust.signer_issued',
+      'visa_trust.signer_issued',
+      'visa_trust.signer_revoked',
+      'visa_trust.crl_signed',
+      'visa_trust.crl_signed',
+    ]);
+  });
+
+  it('refuses to sign a CRL with a CSCA that did not issue the signer, or is not recorded, revoking nothing', async () => {
+    const { signer } = await issueParis();
+    const other = await makeCsca();
+    await expect(
+      trust.revokeSigner(signer.serialNumber, 'superseded', OFFICER, { csca: other }),
+    ).rejects.toMatchObject({ code: 'csca_not_recorded' });
+    // The key of another CSCA under this CSCA's certificate.
+    await expect(
+      trust.revokeSigner(signer.serialNumber, 'superseded', OFFICER, {
+        csca: { certificate: csca.certificate, keys: other.keys },
+      }),
+    ).rejects.toMatchObject({ code: 'csca_invalid' });
+    await expect(trust.revokeSigner('ABCDEF', 'superseded', OFFICER, { csca })).rejects.toMatchObject({
+      code: 'signer_not_found',
+    });
+    expect((await trust.signers())[0]?.revokedAt).toBeNull();
+    expect(await trust.crl()).toBeNull();
+    expect((await trust.bundle())?.bundle.crls).toBeUndefined();
   });
 
   it('answers the same bytes and ETag while nothing changes', async () => {

@@ -6,7 +6,7 @@ import { errorResponses, instantResponse } from './wire.js';
 
 /** What the public trust routes need. */
 export interface TrustRoutesDeps {
-  readonly visaTrust: Pick<VisaTrustService, 'bundle' | 'cscaPem' | 'signersPem'>;
+  readonly visaTrust: Pick<VisaTrustService, 'bundle' | 'cscaPem' | 'signersPem' | 'crl'>;
 }
 
 const pemResponse = (what: string) =>
@@ -19,6 +19,12 @@ const trustBundleResponse = z.object({
   cscaCertificates: z.array(z.string()).describe('the CSCA certificates of CAF in force, PEM'),
   signerCertificates: z.array(z.string()).describe('every barcode signer certificate issued, PEM'),
   revokedSigners: z.array(z.object({ serialNumber: z.string(), revokedAt: instantResponse })),
+  crls: z
+    .array(z.string())
+    .optional()
+    .describe(
+      'the newest X.509 CRL each CSCA in force signed, PEM "X509 CRL": the signed list of revoked signers',
+    ),
   revokedDocuments: z.array(
     z.object({
       documentType: z.enum(['visa', 'emergency_travel_document']),
@@ -65,6 +71,33 @@ export async function trustRoutes(app: FastifyInstance, deps: TrustRoutesDeps): 
       },
     },
     async (_request, reply) => sendPem(reply, await visaTrust.signersPem(), true),
+  );
+
+  api.get(
+    '/api/v1/trust/crl',
+    {
+      schema: {
+        summary: 'The CSCA’s newest X.509 CRL of revoked barcode signer certificates (DER)',
+        tags: ['trust'],
+        response: {
+          200: z.string().describe('application/pkix-crl (RFC 5280 §5, RFC 2585 §4.2): DER'),
+          ...errorResponses([404]),
+        },
+      },
+    },
+    async (_request, reply) => {
+      const crl = await visaTrust.crl();
+      if (!crl)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: 'no CRL signed by the CSCA yet' } });
+      // Signed once, served as it is: a CRL's freshness is its own nextUpdate (RFC 5280 §5.1.2.5).
+      return reply
+        .type('application/pkix-crl')
+        .header('cache-control', BUNDLE_CACHE_CONTROL)
+        .header('last-modified', new Date(crl.thisUpdate).toUTCString())
+        .send(Buffer.from(crl.der) as never);
+    },
   );
 
   api.get(

@@ -11,7 +11,7 @@ import {
   publicKeyFingerprint,
   readSignerRequest,
 } from '../../common/vds/key-files.js';
-import { createCscaCertificate, generateSealKeys } from '../../common/vds/pki.js';
+import { type Csca, createCscaCertificate, generateSealKeys } from '../../common/vds/pki.js';
 import type { CryptoKey } from '../../common/vds/webcrypto.js';
 import { x509 } from '../../common/vds/x509.js';
 import type { HubConfig } from '../../hub/config/config.js';
@@ -23,6 +23,7 @@ import {
   SIGNER_REVOCATION_REASONS,
   type VisaTrustService,
 } from '../../hub/services/visa-trust/visa-trust-service.js';
+import type { CrlRow } from '../../hub/services/visa-trust/visa-trust-store.js';
 import { readSignerKeyFile, writeSignerKeyFile } from '../../node/crypto/visa-signer-key.js';
 import { writeNewFile } from '../keys/recovery-key-file.js';
 import { reportErrors } from './report-errors.js';
@@ -143,23 +144,31 @@ export function registerCscaCommands(hubCommand: Command, readConfig: ReadConfig
         .choices(SIGNER_REVOCATION_REASONS)
         .makeOptionMandatory(),
     )
+    .requiredOption(
+      '--csca <file>',
+      'the CSCA private key file that issued it (its certificate beside it, or --csca-cert): signs the new CRL',
+    )
+    .option('--csca-cert <file>', 'the CSCA certificate, when not beside the key')
     .option('--officer <name>', 'who revokes it, for the audit log', userInfo().username)
     .action(
       (options: {
         config: string;
         serial: string;
         reason: (typeof SIGNER_REVOCATION_REASONS)[number];
+        csca: string;
+        cscaCert?: string;
         officer: string;
       }) =>
         reportErrors(async () => {
           const officer = checkOfficer(options.officer);
           if (!/^[0-9A-Fa-f]{1,40}$/.test(options.serial))
             throw new UsageError('--serial is a hexadecimal serial number');
+          const csca = await readCsca(options.csca, options.cscaCert);
           const revoked = await withTrust(await readConfig(options.config), (trust) =>
-            trust.revokeSigner(options.serial, options.reason, officer),
+            trust.revokeSigner(options.serial, options.reason, officer, { csca }),
           );
           process.stdout.write(
-            `revoked ${revoked.signerIdentifier} ${revoked.serialNumber} of ${revoked.missionId} (${revoked.revocationReason}) at ${new Date(revoked.revokedAt ?? 0).toISOString()}\n`,
+            `revoked ${revoked.signerIdentifier} ${revoked.serialNumber} of ${revoked.missionId} (${revoked.revocationReason}) at ${new Date(revoked.revokedAt ?? 0).toISOString()}\n${crlLine(revoked.crl)}`,
           );
         }),
     );
@@ -171,13 +180,26 @@ export function registerCscaCommands(hubCommand: Command, readConfig: ReadConfig
     )
     .requiredOption('--config <file>', 'the hub’s config file')
     .requiredOption('--out <file>', 'the bundle file to write')
-    .action((options: { config: string; out: string }) =>
+    .option(
+      '--csca <file>',
+      'the CSCA private key file: sign a fresh CRL first (due every 90 days), recorded at the hub',
+    )
+    .option('--csca-cert <file>', 'the CSCA certificate, when not beside the key')
+    .option('--officer <name>', 'who signs the CRL, for the audit log', userInfo().username)
+    .action((options: { config: string; out: string; csca?: string; cscaCert?: string; officer: string }) =>
       reportErrors(async () => {
-        const published = await withTrust(await readConfig(options.config), (trust) => trust.bundle());
+        const officer = checkOfficer(options.officer);
+        const csca = options.csca ? await readCsca(options.csca, options.cscaCert) : undefined;
+        const { published, crl } = await withTrust(await readConfig(options.config), async (trust) => {
+          const signed = csca ? await trust.signCrl(csca, officer) : null;
+          return { published: await trust.bundle(), crl: signed };
+        });
         if (!published)
           throw new UsageError('no CSCA recorded at the hub yet: `econsulat hub csca init --config`');
         await writeFile(options.out, published.body);
-        process.stdout.write(`trust bundle of ${published.bundle.issuedAt} written to ${options.out}\n`);
+        process.stdout.write(
+          `${crl ? crlLine(crl) : ''}trust bundle of ${published.bundle.issuedAt} written to ${options.out}${published.bundle.crls ? '' : ' (no CRL signed yet: give --csca)'}\n`,
+        );
       }),
     );
 }
@@ -194,6 +216,20 @@ interface IssueOptions {
   officer: string;
 }
 
+/** The CSCA from its key file and its certificate (beside the key unless given). */
+async function readCsca(keyPath: string, certificatePath?: string): Promise<Csca> {
+  const keys = await readSignerKeyFile(resolve(keyPath));
+  const certificate = new x509.X509Certificate(
+    await readFile(certificatePath ?? cscaCertificatePath(resolve(keyPath)), 'utf8'),
+  );
+  return { certificate, keys };
+}
+
+function crlLine(crl: CrlRow | null): string {
+  if (!crl) return '';
+  return `CRL ${crl.crlNumber} of the CSCA ${crl.cscaSerialNumber} signed: this update ${new Date(crl.thisUpdate).toISOString()}, next update due ${day(crl.nextUpdate)}\n`;
+}
+
 async function issueSignerCommand(options: IssueOptions, readConfig: ReadConfig): Promise<void> {
   const officer = checkOfficer(options.officer);
   if (!options.request && !options.publicKey)
@@ -201,13 +237,11 @@ async function issueSignerCommand(options: IssueOptions, readConfig: ReadConfig)
   if (options.signerId !== undefined && !/^CF[A-Z0-9]{2}$/.test(options.signerId))
     throw new UsageError('--signer-id is CF and 2 capital letters or digits, e.g. CFPA');
   const publicKey = await requestedKey(options);
-  const keys = await readSignerKeyFile(resolve(options.csca));
-  const certificate = new x509.X509Certificate(
-    await readFile(options.cscaCert ?? cscaCertificatePath(resolve(options.csca)), 'utf8'),
-  );
+  const csca = await readCsca(options.csca, options.cscaCert);
+  const { certificate } = csca;
   const issued = await withTrust(await readConfig(options.config), (trust) =>
     trust.issueSigner({
-      csca: { certificate, keys },
+      csca,
       missionId: options.mission,
       publicKey,
       ...(options.signerId ? { signerIdentifier: options.signerId } : {}),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { crlToPem, readCrl } from '../../../common/vds/crl.js';
 import { type TrustBundle, TrustBundleSchema } from '../../../common/vds/trust-bundle.js';
 import type { Queryable } from '../../db/database.js';
-import { allSigners, cscasInForce, revokedDocuments } from './visa-trust-store.js';
+import { allSigners, crlsInForce, cscasInForce, revokedDocuments } from './visa-trust-store.js';
 
 /** The trust bundle as the hub serves it: the bytes, and what HTTP caching needs. */
 export interface PublishedBundle {
@@ -19,19 +20,22 @@ export interface PublishedBundle {
  * certificates in force, every signer certificate issued (revoked ones too, so a refusal can say
  * `revoked_signer`), the revoked signers' serials and the revoked documents. Its `issuedAt` is
  * the instant of the last change, not of the request, so the same trust is the same bytes and
- * the same ETag. Null while no CSCA is recorded: there is nothing to trust yet.
+ * the same ETag. With the newest CRL each CSCA in force signed, when there is one. Null while no
+ * CSCA is recorded: there is nothing to trust yet.
  */
 export async function buildTrustBundle(db: Queryable): Promise<PublishedBundle | null> {
-  const [cscas, signers, documents] = await Promise.all([
+  const [cscas, signers, documents, crls] = await Promise.all([
     cscasInForce(db),
     allSigners(db),
     revokedDocuments(db),
+    crlsInForce(db),
   ]);
   if (cscas.length === 0) return null;
   const changes = [
     ...cscas.map((csca) => csca.recordedAt),
     ...signers.flatMap((signer) => [signer.issuedAt, signer.revokedAt]),
     ...documents.map((document) => document.revokedAt),
+    ...crls.map((crl) => crl.thisUpdate),
   ].flatMap((at) => (at ? [new Date(at).getTime()] : []));
   const lastModified = new Date(Math.max(...changes));
   const bundle: TrustBundle = {
@@ -44,6 +48,8 @@ export async function buildTrustBundle(db: Queryable): Promise<PublishedBundle |
         ? [{ serialNumber: signer.serialNumber, revokedAt: new Date(signer.revokedAt).toISOString() }]
         : [],
     ),
+    // The CSCA's signed word on its revoked signers; revokedSigners above repeats it for older verifiers.
+    ...(crls.length > 0 ? { crls: crls.map((crl) => crlToPem(readCrl(crl.der))) } : {}),
     revokedDocuments: documents.map((document) => ({
       documentType: document.documentType,
       documentNumber: document.documentNumber,

@@ -5,12 +5,16 @@ import type { CryptoKey } from '../../../common/vds/webcrypto.js';
 import { ECDSA_P256, normaliseSerial, signerIdentifierOf, x509 } from '../../../common/vds/x509.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { appendAudit } from '../audit/audit-log.js';
+import { checkCscaInForce, signCrl } from './crl-signing.js';
 import { defaultSignerIdentifier, isSignerIdentifier } from './signer-identifier.js';
 import { buildTrustBundle, concatenatePem, type PublishedBundle } from './trust-bundle.js';
 import { addDays, CSCA_KEY_USAGE_DAYS, SIGNER_CERTIFICATE_DAYS } from './validity.js';
 import { VisaTrustError } from './visa-trust-errors.js';
 import {
   allSigners,
+  type CrlRow,
+  crlsInForce,
+  cscaOfSigner,
   cscasInForce,
   identifierOfMission,
   insertCsca,
@@ -50,7 +54,20 @@ export interface IssueSignerInput {
 export interface VisaTrustService {
   recordCsca(certificatePem: string, actor: string): Promise<{ serialNumber: string; fingerprint: string }>;
   issueSigner(input: IssueSignerInput): Promise<SignerRow>;
-  revokeSigner(serialNumber: string, reason: SignerRevocationReason, actor: string): Promise<SignerRow>;
+  /**
+   * Revokes a signer certificate; with the CSCA (its key file read for this one operation), signs
+   * the CSCA's next CRL in the same transaction, listing it.
+   */
+  revokeSigner(
+    serialNumber: string,
+    reason: SignerRevocationReason,
+    actor: string,
+    options?: { csca?: Csca },
+  ): Promise<SignerRow & { crl: CrlRow | null }>;
+  /** Signs the CSCA's next CRL (a fresh thisUpdate and nextUpdate) over the revocations held. */
+  signCrl(csca: Csca, actor: string): Promise<CrlRow>;
+  /** The newest CRL of the CSCA most recently heard from, or null before any was signed. */
+  crl(): Promise<CrlRow | null>;
   revokeDocument(
     document: Pick<RevokedDocumentRow, 'documentType' | 'documentNumber' | 'reason'>,
     actor: string,
@@ -69,8 +86,17 @@ export function createVisaTrustService(deps: { db: Database; now: () => Date }):
   return {
     recordCsca: (pem, actor) => db.transaction((tx) => recordCsca(tx, pem, actor, now())),
     issueSigner: (input) => db.transaction((tx) => issueSigner(tx, input, now())),
-    revokeSigner: (serial, reason, actor) =>
-      db.transaction((tx) => revokeSigner(tx, normaliseSerial(serial), reason, actor, now())),
+    revokeSigner: (serial, reason, actor, options = {}) =>
+      db.transaction(async (tx) => {
+        const at = now();
+        const serialNumber = normaliseSerial(serial);
+        if (options.csca) await checkIssuer(tx, options.csca, serialNumber);
+        const revoked = await revokeSigner(tx, serialNumber, reason, actor, at);
+        const crl = options.csca ? await signCrl(tx, options.csca, actor, at) : null;
+        return { ...revoked, crl };
+      }),
+    signCrl: (csca, actor) => db.transaction((tx) => signCrl(tx, csca, actor, now())),
+    crl: async () => (await crlsInForce(db))[0] ?? null,
     revokeDocument: (document, actor) =>
       db.transaction(async (tx) => {
         const at = now();
@@ -233,6 +259,18 @@ async function revokeSigner(
     after: { revokedAt: at.toISOString(), reason },
   });
   return { ...signer, revokedAt: at, revocationReason: reason };
+}
+
+/** The CSCA given is the one that issued the signer certificate: its CRL is the one to list it. */
+async function checkIssuer(tx: Queryable, csca: Csca, serialNumber: string): Promise<void> {
+  const cscaSerial = await checkCscaInForce(tx, csca);
+  const issuer = await cscaOfSigner(tx, serialNumber);
+  if (!issuer) throw new VisaTrustError('signer_not_found', `no signer certificate ${serialNumber}`);
+  if (issuer !== cscaSerial)
+    throw new VisaTrustError(
+      'csca_invalid',
+      `the signer certificate ${serialNumber} was issued by the CSCA ${issuer}, not ${cscaSerial}`,
+    );
 }
 
 /** 64 random bits, positive and without a leading zero byte (RFC 5280 §4.1.2.2). */

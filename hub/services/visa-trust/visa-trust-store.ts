@@ -175,3 +175,62 @@ export async function insertRevokedDocument(
   if (!existing) throw new TypeError('a revoked document vanished inside its transaction');
   return { row: existing, inserted: false };
 }
+
+/** A CRL the CSCA signed, as the hub keeps it (migration 022). */
+export interface CrlRow {
+  readonly cscaSerialNumber: string;
+  readonly crlNumber: number;
+  readonly der: Uint8Array;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+}
+
+/** The revoked signer certificates a CSCA issued, as its next CRL lists them. */
+export async function revokedSignersOf(db: Queryable, cscaSerialNumber: string): Promise<SignerRow[]> {
+  return db.query<SignerRow>(
+    `SELECT ${SIGNER_COLUMNS} FROM visa_signer_certificates c
+       JOIN visa_signer_identifiers i USING (mission_id)
+      WHERE c.csca_serial_number = $1 AND c.revoked_at IS NOT NULL ORDER BY c.revoked_at, c.serial_number`,
+    [cscaSerialNumber],
+  );
+}
+
+/** The number the CSCA's next CRL takes (RFC 5280 §5.2.3: monotonically increasing). */
+export async function nextCrlNumber(tx: Queryable, cscaSerialNumber: string): Promise<number> {
+  const [row] = await tx.query<{ n: number | string }>(
+    'SELECT coalesce(max(crl_number), 0) + 1 AS n FROM visa_revocation_lists WHERE csca_serial_number = $1',
+    [cscaSerialNumber],
+  );
+  return Number(row?.n ?? 1);
+}
+
+export async function insertCrl(tx: Queryable, row: CrlRow & { signedBy: string }): Promise<void> {
+  await tx.query(
+    `INSERT INTO visa_revocation_lists (csca_serial_number, crl_number, der, this_update, next_update, signed_by)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [row.cscaSerialNumber, row.crlNumber, Buffer.from(row.der), row.thisUpdate, row.nextUpdate, row.signedBy],
+  );
+}
+
+/** The newest CRL of each CSCA in force, the most recently signed first. */
+export async function crlsInForce(db: Queryable): Promise<CrlRow[]> {
+  const rows = await db.query<CrlRow>(
+    `SELECT DISTINCT ON (l.csca_serial_number) l.csca_serial_number AS "cscaSerialNumber",
+            l.crl_number AS "crlNumber", l.der, l.this_update AS "thisUpdate", l.next_update AS "nextUpdate"
+       FROM visa_revocation_lists l
+       JOIN visa_csca_certificates c ON c.serial_number = l.csca_serial_number AND c.withdrawn_at IS NULL
+      ORDER BY l.csca_serial_number, l.crl_number DESC`,
+  );
+  return rows
+    .map((row) => ({ ...row, crlNumber: Number(row.crlNumber), der: new Uint8Array(row.der) }))
+    .sort((a, b) => new Date(b.thisUpdate).getTime() - new Date(a.thisUpdate).getTime());
+}
+
+/** The serial number of the CSCA that issued a signer certificate, if the hub holds it. */
+export async function cscaOfSigner(db: Queryable, serialNumber: string): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string }>(
+    'SELECT csca_serial_number AS id FROM visa_signer_certificates WHERE serial_number = $1',
+    [serialNumber],
+  );
+  return row?.id;
+}
