@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { crlToPem } from '../common/vds/crl.js';
 import {
   buildEtdMrz,
   buildVisaMrz,
@@ -13,6 +14,7 @@ import {
   signVisaSeal,
   type TrustBundle,
 } from '../common/vds/index.js';
+import { type Csca, signRevocationList } from '../common/vds/pki.js';
 import type { VerifierPageVariant } from '../common/vds/verifier/build-verifier-page.js';
 import { OUTCOME_TEXTS } from '../common/vds/verifier/verifier-texts.js';
 import type { CryptoKeyPair } from '../common/vds/webcrypto.js';
@@ -59,6 +61,7 @@ const visa = {
 let dir: string;
 let pages: Record<VerifierPageVariant, string>;
 let browser: Browser;
+let csca: Csca;
 let signerKeys: CryptoKeyPair;
 let bundle: TrustBundle;
 let visaSeal: Uint8Array;
@@ -70,7 +73,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'econsulat-verifier-'));
   pages = await writeVerifierPages(dir);
   const cscaKeys = await generateSealKeys();
-  const csca = {
+  csca = {
     keys: cscaKeys,
     certificate: await createCscaCertificate({
       keys: cscaKeys,
@@ -210,6 +213,20 @@ describeWithChromium('the offline verifier page, opened from disk with the netwo
       issuedAt: '2026-11-09T12:00:00Z',
       revokedSigners: [{ serialNumber: '1a2b', revokedAt: '2026-11-08T12:00:00Z' }],
     };
+    expect(await outcomeOf(visaSeal, revoked)).toBe('revoked_signer');
+  });
+
+  it('refuses a seal of a signer the CSCA’s CRL in the bundle revokes as revoked_signer', async () => {
+    const crl = await signRevocationList({
+      csca,
+      crlNumber: 1,
+      thisUpdate: new Date('2026-11-08T12:00:00Z'),
+      nextUpdate: new Date('2027-02-06T12:00:00Z'),
+      revoked: [
+        { serialNumber: '1A2B', revokedAt: new Date('2026-11-08T12:00:00Z'), reason: 'keyCompromise' },
+      ],
+    });
+    const revoked = { ...bundle, issuedAt: '2026-11-09T14:00:00Z', crls: [crlToPem(crl)] };
     expect(await outcomeOf(visaSeal, revoked)).toBe('revoked_signer');
   });
 
