@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readEventsAfter } from '../node/services/outbox/outbox.js';
 import { PaymentError } from '../node/services/payments/errors.js';
 import { createPaymentService, type PaymentService } from '../node/services/payments/payment-service.js';
 import { MOMO_NOTICE_PATH, MomoProvider } from '../node/services/payments/providers/momo-provider.js';
@@ -260,6 +261,40 @@ describe('settlement reconciliation: MTN MoMo transaction export', () => {
         problemCount: 1,
       }),
     ]);
+  });
+});
+
+describe('revenue per provider at HQ', () => {
+  it('names the provider in the payment and refund events the hub receives, and none for cash', async () => {
+    const s = await setup();
+    const card = await paidByCard(s, 12_000);
+    const momo = await paidByMomo(s);
+    const cash = invoiceOf(s, 3_000, 'EUR');
+    s.payments.recordCashPayment(
+      { invoiceId: cash.id, amountMinor: 3_000, currency: 'EUR', cashbox: 'guichet' },
+      'yakite',
+    );
+    s.payments.recordRefund(
+      {
+        paymentId: card.receipt.id,
+        amountMinor: 2_000,
+        currency: 'EUR',
+        method: 'provider',
+        reason: 'Doublon de frais',
+      },
+      'bokassa',
+    );
+    const money = readEventsAfter(s.store, 0, 1000)
+      .map((item) => item.event)
+      .filter((event) => event.kind === 'payment.recorded' || event.kind === 'refund.recorded')
+      .map((event) => [event.kind, event.data.method, event.data.provider ?? null, event.data.amountMinor]);
+    expect(money).toEqual([
+      ['payment.recorded', 'online', 'stripe', 12_000],
+      ['payment.recorded', 'online', 'momo', 25_000],
+      ['payment.recorded', 'cash', null, 3_000],
+      ['refund.recorded', 'provider', 'stripe', 2_000],
+    ]);
+    expect(momo.receipt.provider).toBe('momo');
   });
 });
 

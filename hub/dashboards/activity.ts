@@ -1,6 +1,7 @@
 import { AppointmentEvents, FileEvents, MoneyEvents, SurveyEvents } from '../../protocol/index.js';
 import type { Queryable } from '../db/database.js';
 import type { Period } from './period.js';
+import { type ProviderRevenueFigures, revenueByProvider } from './revenue-providers.js';
 import { rollupWhere } from './rollup-range.js';
 
 /** Event kinds the activity figures read, from the protocol's vocabulary. */
@@ -46,6 +47,8 @@ export interface ActivityFigures {
   readonly appointments: AppointmentFigures;
   readonly filesOpened: number;
   readonly revenue: readonly RevenueFigures[];
+  /** The same money split by provider (`cash`, `stripe`, `momo`…) and currency. */
+  readonly revenueByProvider: readonly ProviderRevenueFigures[];
   readonly satisfaction: SatisfactionFigures;
 }
 
@@ -64,21 +67,29 @@ export async function activityFigures(
   missionId?: string,
 ): Promise<{ total: ActivityFigures; byMission: Map<string, ActivityFigures> }> {
   const where = rollupWhere(period, missionId);
-  const rows = await db.query<CountRow>(
-    `SELECT mission_id, kind, currency, sum(events)::bigint AS events, sum(value_sum)::bigint AS value_sum
-       FROM dashboard_counts WHERE ${where.sql} AND kind = ANY($6::text[])
-      GROUP BY mission_id, kind, currency`,
-    [...where.params, `{${Object.values(ActivityKind).join(',')}}`],
-  );
+  const [rows, providers] = await Promise.all([
+    db.query<CountRow>(
+      `SELECT mission_id, kind, currency, sum(events)::bigint AS events, sum(value_sum)::bigint AS value_sum
+         FROM dashboard_counts WHERE ${where.sql} AND kind = ANY($6::text[])
+        GROUP BY mission_id, kind, currency`,
+      [...where.params, `{${Object.values(ActivityKind).join(',')}}`],
+    ),
+    revenueByProvider(db, period, missionId),
+  ]);
   const byMission = new Map<string, CountRow[]>();
   for (const row of rows) byMission.set(row.mission_id, [...(byMission.get(row.mission_id) ?? []), row]);
   return {
-    total: summarise(rows),
-    byMission: new Map([...byMission].map(([id, own]) => [id, summarise(own)])),
+    total: { ...summarise(rows), revenueByProvider: providers.total },
+    byMission: new Map(
+      [...byMission].map(([id, own]) => [
+        id,
+        { ...summarise(own), revenueByProvider: providers.byMission.get(id) ?? [] },
+      ]),
+    ),
   };
 }
 
-function summarise(rows: readonly CountRow[]): ActivityFigures {
+function summarise(rows: readonly CountRow[]): Omit<ActivityFigures, 'revenueByProvider'> {
   const count = (kind: string) =>
     sumOf(
       rows.filter((row) => row.kind === kind),

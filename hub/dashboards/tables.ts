@@ -2,6 +2,7 @@ import type { ActivityFigures, RevenueFigures } from './activity.js';
 import type { Dashboard } from './dashboard.js';
 import { FILE_STATE_LABELS, openFiles } from './files.js';
 import type { CellFormat, CellValue } from './format.js';
+import type { ProviderRevenueFigures } from './revenue-providers.js';
 import type { VisaFigures } from './visas.js';
 
 /** One column of a dashboard table. */
@@ -27,6 +28,7 @@ export const TABLE_IDS = [
   'dossiers',
   'delais',
   'recettes',
+  'recettes-prestataires',
   'satisfaction',
   'directives',
   'registre',
@@ -134,6 +136,20 @@ const BUILDERS: Readonly<Record<TableId, (d: Dashboard) => DashboardTable>> = {
       col('net', 'Net', 'money'),
     ],
     rows: revenueRows(d),
+  }),
+  'recettes-prestataires': (d) => ({
+    id: 'recettes-prestataires',
+    title: 'Recettes par prestataire et devise',
+    columns: [
+      col('mission', 'Mission', 'text'),
+      col('provider', 'Prestataire', 'text'),
+      col('currency', 'Devise', 'text'),
+      col('payments', 'Paiements'),
+      col('collected', 'Encaissé', 'money'),
+      col('refunded', 'Remboursé', 'money'),
+      col('net', 'Net', 'money'),
+    ],
+    rows: providerRevenueRows(d),
   }),
   satisfaction: (d) => ({
     id: 'satisfaction',
@@ -251,6 +267,32 @@ function withTotal(d: Dashboard, rows: Record<string, CellValue>[]): Record<stri
     }
   }
   return [...rows, total];
+}
+
+/** How the ministry reads the providers' names the missions send. */
+const PROVIDER_LABELS: Readonly<Record<string, string>> = {
+  cash: 'Espèces (guichet)',
+  stripe: 'Stripe (carte bancaire)',
+  momo: 'MTN MoMo (mobile money)',
+  simulated: 'Paiement simulé (démonstration)',
+  unknown: 'En ligne, prestataire non précisé',
+};
+
+function providerRevenueRows(d: Dashboard): Record<string, CellValue>[] {
+  const row = (mission: string, r: ProviderRevenueFigures) => ({
+    mission,
+    provider: PROVIDER_LABELS[r.provider] ?? r.provider,
+    currency: r.currency,
+    payments: r.payments,
+    collected: { minor: r.collectedMinor, currency: r.currency },
+    refunded: { minor: r.refundedMinor, currency: r.currency },
+    net: { minor: r.netMinor, currency: r.currency },
+  });
+  const rows = [...d.activity.byMission]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([mission, figures]) => figures.revenueByProvider.map((r) => row(mission, r)));
+  if (d.missionId) return rows;
+  return [...rows, ...d.activity.total.revenueByProvider.map((r) => row(NETWORK, r))];
 }
 
 function revenueRows(d: Dashboard): Record<string, CellValue>[] {

@@ -125,6 +125,8 @@ export function isEventKind(kind: string): kind is EventKind {
 // them (tolerant reader). Nothing personal: identities travel only in registry messages.
 const currencySchema = z.string().regex(/^[A-Z]{3}$/);
 const minorSchema = z.int();
+/** An online payment provider as the node names it: lower case, as the hub's rollup takes it. */
+const providerNameSchema = z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/);
 const appointmentData = z.looseObject({
   serviceCode: z.string(),
   slotStart: instantSchema,
@@ -158,11 +160,15 @@ export const eventDataSchemas: Readonly<Record<EventKind, z.ZodType<Record<strin
     currency: currencySchema,
     amountMinor: minorSchema,
     method: z.string(),
+    /** The online provider that took it (`stripe`, `momo`…); absent for cash. */
+    provider: providerNameSchema.optional(),
   }),
   'refund.recorded': z.looseObject({
     currency: currencySchema,
     amountMinor: minorSchema,
     method: z.string(),
+    /** The provider a refund went back through; absent for cash. */
+    provider: providerNameSchema.optional(),
   }),
   'cash.closed': z.looseObject({ currency: currencySchema }),
   ...mapGroup(PersonEvents, anyData),

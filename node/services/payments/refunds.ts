@@ -213,6 +213,8 @@ function recordRefundChange(ctx: PaymentContext, payment: Payment, refund: Refun
       paymentId: payment.id,
       invoiceId: payment.invoiceId,
       method: refund.method,
+      // HQ splits revenue by provider: a refund through the provider names it, as its payment did.
+      ...(refund.method === 'provider' && payment.provider ? { provider: payment.provider } : {}),
       amountMinor: refund.amountMinor,
       currency: refund.currency,
       businessDate: refund.businessDate,

@@ -77,6 +77,8 @@ function recordPayment(
       invoiceId: invoice.id,
       serviceCode: invoice.serviceCode,
       method: payment.method,
+      // HQ splits revenue by provider (stripe, momo…); a cash payment's method says it all.
+      ...(payment.provider ? { provider: payment.provider } : {}),
       amountMinor,
       currency,
       businessDate: recorded.date,
