@@ -28,6 +28,7 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   ],
   'hub/dashboards/files.ts': ['where.sql'],
   'hub/dashboards/processing.ts': ['where.sql'],
+  'hub/dashboards/revenue-providers.ts': ['where.sql'],
   // `bucket` is one of two expressions picked by the step ('day' | 'month').
   'hub/dashboards/series.ts': ['bucket', 'where.sql'],
   // 'checksum' or 'NULL::text AS checksum': whether the column exists yet (migration 015).
