@@ -7,7 +7,8 @@ import { UsageError } from './usage-error.js';
 const optionsSchema = z.object({
   missions: z.coerce.number().int().min(1).max(2_000),
   processes: z.coerce.number().int().min(1).max(16),
-  seconds: z.coerce.number().int().min(10).max(86_400),
+  seconds: z.coerce.number().int().min(0).max(86_400),
+  backlog: z.coerce.number().int().min(0).max(1_000_000),
   scale: z.coerce.number().min(0.1).max(1_000),
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, { error: 'a postgres:// URL' }),
   mqttUrl: z.string().regex(/^mqtts?:\/\//, { error: 'an mqtt:// URL' }),
@@ -23,6 +24,11 @@ export function registerLoadgenCommand(program: Command): void {
     .option('--missions <n>', 'simulated missions', '200')
     .option('--processes <n>', 'hub processes (the first runs every role, the others ingest)', '1')
     .option('--seconds <n>', 'how long the traffic runs', '60')
+    .option(
+      '--backlog <n>',
+      'events each mission holds before its link starts, as after an outage: the catch-up is timed',
+      '0',
+    )
     .option('--scale <x>', 'times a large consulate’s working-day traffic per mission', '10')
     .option(
       '--database-url <url>',
@@ -58,8 +64,13 @@ export function formatReport(report: LoadgenReport): string {
   const seconds = (value: number) => `${value.toFixed(2)} s`;
   return [
     `missions ${report.missions}, hub processes ${report.processes}, ${report.seconds} s at ${report.scale}× a large consulate (${report.offeredPerSecond.toFixed(1)} events/s)`,
+    ...(report.catchUpSeconds > 0
+      ? [
+          `catch-up of the backlog ${seconds(report.catchUpSeconds)}, hub CPU ${report.catchUpCpuSeconds.map((s) => s.toFixed(1)).join(' + ')} s`,
+        ]
+      : []),
     `events sent ${report.sent}, at the hub ${report.applied}, counted by the dashboards ${report.counted}`,
-    `ingest lag p50 ${seconds(report.lag.p50)}, p99 ${seconds(report.lag.p99)}, max ${seconds(report.lag.max)}; backlog drained ${seconds(report.drainSeconds)} after the traffic`,
+    `traffic's ingest lag p50 ${seconds(report.lag.p50)}, p99 ${seconds(report.lag.p99)}, max ${seconds(report.lag.max)}; backlog drained ${seconds(report.drainSeconds)} after the traffic`,
     `hub CPU ${report.cpuSeconds.map((s) => s.toFixed(1)).join(' + ')} s, ${report.cpuMsPerEvent.toFixed(2)} ms per event`,
     '',
   ].join('\n');

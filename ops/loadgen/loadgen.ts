@@ -19,6 +19,11 @@ export interface LoadgenOptions {
   readonly seconds: number;
   /** Times a large consulate's working-day traffic (traffic.ts) each mission sends. */
   readonly scale: number;
+  /**
+   * Events each mission holds before its link starts, as after an outage: the hub's catch-up is
+   * timed before the traffic begins. 0 for none.
+   */
+  readonly backlog?: number;
   /** A PostgreSQL server where the run creates, then drops, a database of its own. */
   readonly databaseUrl: string;
   /** An external broker with shared subscriptions (Mosquitto). */
@@ -38,13 +43,17 @@ export interface LoadgenReport {
   /** Events at the hub, and as the dashboards counted them (an event applied twice counts twice). */
   readonly applied: number;
   readonly counted: number;
-  /** Seconds from an event's creation at its mission to its commit at the hub. */
+  /** Seconds from the links' start until the hub held every mission's backlog (0 without one). */
+  readonly catchUpSeconds: number;
+  /** Seconds from an event's creation at its mission to its commit at the hub (traffic only). */
   readonly lag: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Seconds from the end of the traffic until every mission's outbox was acknowledged. */
   readonly drainSeconds: number;
-  /** CPU seconds each hub process spent during the run (the first runs every role). */
+  /** CPU seconds each hub process spent during the catch-up, if any. */
+  readonly catchUpCpuSeconds: readonly number[];
+  /** CPU seconds each hub process spent during the traffic (the first runs every role). */
   readonly cpuSeconds: readonly number[];
-  /** Hub CPU per event applied, all processes together, in milliseconds. */
+  /** Hub CPU per event of the traffic, all processes together, in milliseconds. */
   readonly cpuMsPerEvent: number;
 }
 
@@ -81,13 +90,22 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
       databaseUrl: run.url,
       brokerUrl: options.brokerUrl,
     });
+    const backlog = options.backlog ?? 0;
+    for (const mission of missions) mission.writeBacklog(backlog);
+    const cpuAtStart = await hubs.cpuSeconds();
+    const linksStarted = Date.now();
     for (const mission of missions) mission.start();
+    if (backlog > 0) log(`catch-up: ${backlog * options.missions} events held by the missions`);
+    await drained(missions);
+    const catchUpSeconds = backlog > 0 ? (Date.now() - linksStarted) / 1000 : 0;
     // The missions connect and the hub processes share them out before the traffic starts.
     await sleep(5_000);
     const cpuBefore = await hubs.cpuSeconds();
+    const catchUpCpuSeconds = backlog > 0 ? cpuBefore.map((after, i) => after - (cpuAtStart[i] ?? 0)) : [];
     const perSecond = (options.scale * EVENTS_PER_DAY) / WORKING_DAY_SECONDS;
     log(`traffic: ${(perSecond * options.missions).toFixed(1)} events/s for ${options.seconds} s`);
     const started = Date.now();
+    const trafficFrom = new Date(started).toISOString();
     let elapsed = 0;
     while (elapsed < options.seconds) {
       for (const mission of missions) mission.writeDue(elapsed, perSecond);
@@ -95,11 +113,7 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
       elapsed = (Date.now() - started) / 1000;
     }
     const trafficEnded = Date.now();
-    const drainDeadline = trafficEnded + DRAIN_TIMEOUT_MS;
-    while (missions.some((mission) => mission.outboxBacklog() > 0)) {
-      if (Date.now() > drainDeadline) throw new Error('the hub did not take every event within 5 minutes');
-      await sleep(100);
-    }
+    await drained(missions);
     const drainSeconds = (Date.now() - trafficEnded) / 1000;
     const cpuAfter = await hubs.cpuSeconds();
     const cpuSeconds = cpuAfter.map((after, i) => after - (cpuBefore[i] ?? 0));
@@ -109,14 +123,19 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
       `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - at)) AS p50,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - at)) AS p99,
               max(extract(epoch FROM received_at - at)) AS max, count(*) AS applied
-         FROM mission_events WHERE mission_id = ANY($1::text[])`,
+         FROM mission_events WHERE mission_id = ANY($1::text[]) AND at >= $2`,
+      [`{${ids.join(',')}}`, trafficFrom],
+    );
+    const [all] = await db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM mission_events WHERE mission_id = ANY($1::text[])',
       [`{${ids.join(',')}}`],
     );
     const [counts] = await db.query<{ n: number | null }>(
       `SELECT sum(events) AS n FROM dashboard_counts WHERE grain = 'd' AND mission_id = ANY($1::text[])`,
       [`{${ids.join(',')}}`],
     );
-    const applied = Number(lag?.applied ?? 0);
+    const applied = Number(all?.n ?? 0);
+    const trafficApplied = Number(lag?.applied ?? 0);
     const totalCpu = cpuSeconds.reduce((sum, seconds) => sum + seconds, 0);
     return {
       missions: options.missions,
@@ -127,10 +146,12 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
       sent,
       applied,
       counted: Number(counts?.n ?? 0),
+      catchUpSeconds,
+      catchUpCpuSeconds,
       lag: { p50: Number(lag?.p50 ?? 0), p99: Number(lag?.p99 ?? 0), max: Number(lag?.max ?? 0) },
       drainSeconds,
       cpuSeconds,
-      cpuMsPerEvent: applied > 0 ? (totalCpu * 1000) / applied : 0,
+      cpuMsPerEvent: trafficApplied > 0 ? (totalCpu * 1000) / trafficApplied : 0,
     };
   } finally {
     await Promise.all(missions.map((mission) => mission.stop().catch(() => undefined)));
@@ -138,6 +159,15 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
     await db.close();
     await run.drop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until every mission's outbox is acknowledged by the hub. */
+async function drained(missions: readonly SimulatedMission[]): Promise<void> {
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  while (missions.some((mission) => mission.outboxBacklog() > 0)) {
+    if (Date.now() > deadline) throw new Error('the hub did not take every event within 5 minutes');
+    await sleep(100);
   }
 }
 

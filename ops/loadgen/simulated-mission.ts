@@ -14,6 +14,8 @@ export interface SimulatedMission {
   readonly id: string;
   /** Events written to its outbox so far. */
   readonly written: number;
+  /** Writes `count` events at once, as the backlog of an outage. */
+  writeBacklog(count: number): void;
   /** Writes the events due by `elapsedSeconds` at `perSecond`; returns how many it wrote. */
   writeDue(elapsedSeconds: number, perSecond: number): number;
   outboxBacklog(): number;
@@ -58,20 +60,27 @@ export async function enrolSimulatedMission(options: {
   // Each mission starts its day at a different point, as real ones do not send in step.
   const phase = Math.random();
   let written = 0;
+  let backlog = 0;
+  const writeOne = () => {
+    appendEvent(store, trafficEvent(options.missionId, written, Math.random()));
+    written += 1;
+  };
   return {
     id: options.missionId,
     get written() {
       return written;
     },
+    writeBacklog(count) {
+      store.db.transaction(() => {
+        for (let i = 0; i < count; i++) writeOne();
+      })();
+      backlog += count;
+    },
     writeDue(elapsedSeconds, perSecond) {
-      const due = Math.floor(elapsedSeconds * perSecond + phase);
-      let wrote = 0;
-      while (written < due) {
-        appendEvent(store, trafficEvent(options.missionId, written, Math.random()));
-        written += 1;
-        wrote += 1;
-      }
-      return wrote;
+      const due = backlog + Math.floor(elapsedSeconds * perSecond + phase);
+      const before = written;
+      while (written < due) writeOne();
+      return written - before;
     },
     outboxBacklog: () =>
       (store.db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number })
