@@ -26,19 +26,35 @@ export function runOncePerPeriod(
 ): Promise<boolean> {
   // Schedules fire at a fixed minute inside the period: clocks a few seconds apart name one slot.
   const slot = new Date(Math.floor(now.getTime() / PERIOD_MS[period]) * PERIOD_MS[period]).toISOString();
-  return db.exclusive(`econsulat-job:${job}`, async () => {
-    const [done] = await db.query('SELECT 1 AS done FROM hub_job_runs WHERE job = $1 AND slot = $2', [
-      job,
-      slot,
-    ]);
-    if (done) return false;
-    await run();
-    await db.query(
-      'INSERT INTO hub_job_runs (job, slot, holder) VALUES ($1, $2, $3) ON CONFLICT (job, slot) DO NOTHING',
-      [job, slot, holder],
-    );
-    return true;
+  return inTurn(job, () =>
+    db.exclusive(`econsulat-job:${job}`, async () => {
+      const [done] = await db.query('SELECT 1 AS done FROM hub_job_runs WHERE job = $1 AND slot = $2', [
+        job,
+        slot,
+      ]);
+      if (done) return false;
+      await run();
+      await db.query(
+        'INSERT INTO hub_job_runs (job, slot, holder) VALUES ($1, $2, $3) ON CONFLICT (job, slot) DO NOTHING',
+        [job, slot, holder],
+      );
+      return true;
+    }),
+  );
+}
+
+/** The runs of each job in this process, chained: PGlite's exclusive() excludes nothing inside one. */
+const turns = new Map<string, Promise<unknown>>();
+
+function inTurn<T>(job: string, run: () => Promise<T>): Promise<T> {
+  const previous = turns.get(job) ?? Promise.resolve();
+  const next = previous.then(run, run);
+  const settled = next.catch(() => undefined);
+  turns.set(job, settled);
+  void settled.then(() => {
+    if (turns.get(job) === settled) turns.delete(job);
   });
+  return next;
 }
 
 /** Forgets the job runs older than `before` (the nightly pruning). */
