@@ -169,6 +169,10 @@ describe('back office: settlement reports', () => {
       'Ligne 2 du fichier : colonne « gross » : montant illisible « 12 000 XAF »',
     );
     expect(stored(s)).toBe(0);
+    const tooLarge = await upload(s, consul.cookie, `${csv}${'x'.repeat(5 * 1024 * 1024)}`);
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.body).toContain('Fichier trop lourd : 5 Mo au plus.');
+    expect(stored(s)).toBe(0);
     const auditor = await pageUser(s, await s.enrolled('kpanou', ['auditor']));
     const list = await auditor.get('/staff/rapprochements');
     expect(list.statusCode).toBe(200);

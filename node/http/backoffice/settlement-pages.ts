@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PaymentError, PaymentErrorCode } from '../../services/payments/errors.js';
@@ -33,6 +33,14 @@ export async function settlementPages(app: FastifyInstance, deps: StaffHttpDeps)
     async onFile(part) {
       (part as { value?: unknown }).value = { bytes: await part.toBuffer(), name: part.filename };
     },
+  });
+
+  // A report over the size limit is refused on the upload page with its own limit (5 Mo), not
+  // the scans' one; any other error goes on to the back office's handler.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+    reply.status(413);
+    return renderPage(request, reply, 'settlements', listPage(request, 'Fichier trop lourd : 5 Mo au plus.'));
   });
 
   const listPage = (request: Parameters<typeof renderPage>[0], refusal?: string) => ({
