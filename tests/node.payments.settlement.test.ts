@@ -144,6 +144,8 @@ describe('settlement reconciliation: Stripe itemized balance report', () => {
       fee: '0.00',
       net: '-50.00',
     });
+    // A transaction that names nothing of ours, and a payout, repeated: counted once too.
+    rows.push({ ...rows[3]! }, { ...rows[4]! });
     const result = importCsv(s, 'stripe', stripeReportCsv(rows));
     expect(result.alreadyImported).toBe(false);
     const report = s.payments.settlementReport(result.importId);
@@ -153,6 +155,8 @@ describe('settlement reconciliation: Stripe itemized balance report', () => {
       [a!.balance_transaction_id, 'duplicate'],
       ['txn_3Stranger00000000000000', 'unknown_reference'],
       ['txn_1Payout0000', 'other'],
+      ['txn_3Stranger00000000000000', 'duplicate'],
+      ['txn_1Payout0000', 'duplicate'],
     ]);
     expect(report?.lines[0]).toMatchObject({
       paymentId: first.receipt.id,
@@ -167,7 +171,7 @@ describe('settlement reconciliation: Stripe itemized balance report', () => {
     expect(report?.outcomes).toEqual({
       matched: 1,
       amount_mismatch: 1,
-      duplicate: 1,
+      duplicate: 3,
       unknown_reference: 1,
       other: 1,
       missing: 1,
