@@ -26,21 +26,20 @@ BEGIN
   SELECT extnamespace::regnamespace::text INTO fuzzy FROM pg_extension WHERE extname = 'fuzzystrmatch';
 
   -- A name folded as the matching engine folds it (matching/normalise.ts): lower case, accents and
-  -- ligatures to a-z, apostrophes joined (M'Bokani = Mbokani), anything else a space.
+  -- ligatures to a-z, apostrophes joined (M'Bokani = Mbokani), punctuation a space. translate()
+  -- rather than a regular expression: ten times faster, and it runs for every person loaded.
   CREATE FUNCTION registry_fold(text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $fold$
-      SELECT btrim(regexp_replace(
-        translate(replace(replace(replace(lower($1), 'œ', 'oe'), 'æ', 'ae'), 'ß', 'ss'),
-          'àáâãäåāçćčèéêëēėęìíîïīıñńòóôõöøōùúûüūýÿžšł''’ʼ`´',
-          'aaaaaaaccceeeeeeeiiiiiinnooooooouuuuuyyzsl'),
-        '[^a-z]+', ' ', 'g'))
+      SELECT btrim(translate(replace(replace(replace(lower($1), 'œ', 'oe'), 'æ', 'ae'), 'ß', 'ss'),
+        'àáâãäåāçćčèéêëēėęìíîïīıñńòóôõöøōùúûüūýÿžšł-.,;:()/_0123456789''’ʼ`´',
+        'aaaaaaaccceeeeeeeiiiiiinnooooooouuuuuyyzsl                   '))
     $fold$;
 
   -- The words of a name field, folded.
   CREATE FUNCTION registry_words(text) RETURNS text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $words$ SELECT string_to_array(coalesce(registry_fold($1), ''), ' ') $words$;
+    AS $words$ SELECT array_remove(string_to_array(coalesce(registry_fold($1), ''), ' '), '') $words$;
 
   -- The year, and the month and day, of a partial ISO date (1984, 1984-07, 1984-07-12).
   CREATE FUNCTION registry_birth_year(text) RETURNS integer
@@ -59,33 +58,49 @@ BEGIN
   --                     person whose date is missing or unreadable.
   EXECUTE format($keys$
     CREATE FUNCTION registry_block_keys(given text, family text, birth text) RETURNS text[]
-      LANGUAGE sql IMMUTABLE PARALLEL SAFE
+      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
       AS $body$
-        WITH f AS (
-          SELECT registry_words(given) AS given_words, registry_words(family) AS family_words,
-                 registry_birth_year(birth) AS year, registry_birth_day(birth) AS day
-        ), s AS (
-          SELECT year, day,
-                 ARRAY(SELECT %1$I.dmetaphone(w) FROM unnest(given_words || family_words) AS w
-                        WHERE length(w) >= 2) AS sounds,
-                 %1$I.dmetaphone(given_words[1]) AS given_first,
-                 %1$I.dmetaphone(family_words[1]) AS family_first
-            FROM f
-        )
-        SELECT ARRAY(
-          SELECT DISTINCT key FROM s, LATERAL (
-            SELECT 'y:' || sound || '|' || year FROM unnest(sounds) AS sound
-             WHERE year IS NOT NULL AND sound <> ''
-            UNION ALL
-            SELECT 'd:' || first || '|' || day FROM unnest(ARRAY[given_first, family_first]) AS first
-             WHERE day IS NOT NULL AND first <> ''
-            UNION ALL
-            SELECT 'n:' || least(given_first, family_first) || '|' || greatest(given_first, family_first)
-             WHERE given_first <> '' AND family_first <> ''
-          ) AS keys (key)
-          ORDER BY key)
+      DECLARE
+        given_words text[] := registry_words(given);
+        family_words text[] := registry_words(family);
+        year integer := registry_birth_year(birth);
+        day text := registry_birth_day(birth);
+        given_first text := coalesce(%1$I.dmetaphone(given_words[1]), '');
+        family_first text := coalesce(%1$I.dmetaphone(family_words[1]), '');
+        keys text[] := '{}';
+        word text;
+        key text;
+      BEGIN
+        IF year IS NOT NULL THEN
+          FOREACH word IN ARRAY given_words || family_words LOOP
+            CONTINUE WHEN length(word) < 2;
+            key := 'y:' || %1$I.dmetaphone(word) || '|' || year;
+            IF key NOT LIKE 'y:|%%' AND NOT key = ANY (keys) THEN keys := keys || key; END IF;
+          END LOOP;
+        END IF;
+        IF day IS NOT NULL AND given_first <> '' THEN keys := keys || ('d:' || given_first || '|' || day); END IF;
+        IF day IS NOT NULL AND family_first <> '' AND family_first <> given_first THEN
+          keys := keys || ('d:' || family_first || '|' || day);
+        END IF;
+        IF given_first <> '' AND family_first <> '' THEN
+          keys := keys || ('n:' || least(given_first, family_first) || '|' || greatest(given_first, family_first));
+        END IF;
+        RETURN keys;
+      END
       $body$
   $keys$, fuzzy);
+
+  -- Family and given names folded, the smaller first: how common a full name is (swaps count once).
+  CREATE FUNCTION registry_name_key(given text, family text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $key$
+    DECLARE
+      g text := coalesce(registry_fold(given), '');
+      f text := coalesce(registry_fold(family), '');
+    BEGIN
+      RETURN least(g, f) || '|' || greatest(g, f);
+    END
+    $key$;
 
   -- Trigram similarity of two folded full names (word order does not count: swapped names meet).
   -- A plain SQL function the planner inlines, so the operator keeps the use of its index.
@@ -98,12 +113,7 @@ BEGIN
   ALTER TABLE registry_persons
     ADD COLUMN name_folded text NOT NULL
       GENERATED ALWAYS AS (coalesce(registry_fold(given_names || ' ' || family_name), '')) STORED,
-    -- Family and given names folded, the smaller first: how common a full name is (swaps count once).
-    ADD COLUMN name_key text NOT NULL
-      GENERATED ALWAYS AS (
-        least(coalesce(registry_fold(family_name), ''), coalesce(registry_fold(given_names), '')) || '|' ||
-        greatest(coalesce(registry_fold(family_name), ''), coalesce(registry_fold(given_names), ''))
-      ) STORED,
+    ADD COLUMN name_key text NOT NULL GENERATED ALWAYS AS (registry_name_key(given_names, family_name)) STORED,
     ADD COLUMN block_keys text[] NOT NULL
       GENERATED ALWAYS AS (registry_block_keys(given_names, family_name, birth_date)) STORED,
     ADD COLUMN national_id_key text NOT NULL
