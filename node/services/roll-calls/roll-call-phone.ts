@@ -74,7 +74,9 @@ export function answerFromPhone(
     const at = now.toISOString();
     const changed = store.db
       .prepare(
-        `UPDATE roll_call_targets SET status = @status, answered_at = @at, answer_channel = @channel
+        // By the phone's index, not the whole roll-call's primary key (roll-call-answers.ts).
+        `UPDATE roll_call_targets INDEXED BY roll_call_targets_phone
+           SET status = @status, answered_at = @at, answer_channel = @channel
          WHERE roll_call_id = @id AND phone_bidx = @phoneBidx AND answer_channel IS NOT 'agent'
            AND (answered_at IS NULL OR answered_at <= @at)
            AND (status <> @status OR answer_channel IS NOT @channel)`,

@@ -13,13 +13,9 @@ import {
   rollCallPeople,
 } from './roll-call-follow-up.js';
 import { decideNeedHelpList, type NeedHelpDecision } from './roll-call-need-help.js';
+import { queueRollCallSms } from './roll-call-queue.js';
 import type { RollCallStatus } from './roll-call-schema.js';
-import {
-  queueRollCallSms,
-  type RollCallStarter,
-  type StartOutcome,
-  startRollCall,
-} from './roll-call-start.js';
+import { type RollCallStarter, type StartOutcome, startRollCall } from './roll-call-start.js';
 
 /** What the roll-call service needs. */
 export interface RollCallDeps {

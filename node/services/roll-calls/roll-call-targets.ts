@@ -1,6 +1,7 @@
+import { decryptField, decryptOptional } from '../../crypto/field-cipher.js';
 import type { Store } from '../../db/store.js';
 import type { Language } from '../catalogue/catalogue-schema.js';
-import { decodePerson, type PersonRow } from '../people/people-codec.js';
+import type { PersonRow } from '../people/people-codec.js';
 import type { Zone } from './roll-call-schema.js';
 
 /** A registered national a roll-call reaches. */
@@ -37,7 +38,12 @@ export interface TargetPlan {
  */
 const REACHED_STATES = ['verified', 'active'] as const;
 
-interface TargetRow extends PersonRow {
+/** Of a person's row, only what a roll-call reads: names, phone and address. */
+interface TargetRow
+  extends Pick<
+    PersonRow,
+    'id' | 'given_names_enc' | 'family_name_enc' | 'phone_enc' | 'address_enc' | 'phone_bidx'
+  > {
   registration_id: string;
   languages: string;
 }
@@ -52,7 +58,8 @@ interface TargetRow extends PersonRow {
 export function planTargets(store: Store, zone: Zone): TargetPlan {
   const rows = store.db
     .prepare(
-      `SELECT p.*, r.id AS registration_id, r.languages FROM registrations r JOIN people p ON p.id = r.person_id
+      `SELECT p.id, p.given_names_enc, p.family_name_enc, p.phone_enc, p.address_enc, p.phone_bidx,
+         r.id AS registration_id, r.languages FROM registrations r JOIN people p ON p.id = r.person_id
        WHERE r.state IN (${REACHED_STATES.map(() => '?').join(', ')}) ORDER BY r.submitted_at, r.id`,
     )
     .all(...REACHED_STATES) as TargetRow[];
@@ -64,8 +71,14 @@ export function planTargets(store: Store, zone: Zone): TargetPlan {
   for (const row of rows) {
     if (seen.has(row.id)) continue;
     seen.add(row.id);
-    const person = decodePerson(store.keys, row);
-    if (!inZone(person.address)) continue;
+    // The address first: a person outside the zone costs one decryption, not four.
+    const address = decryptOptional(store.keys.field, row.address_enc, bind(row.id, 'address_enc'));
+    if (!inZone(address)) continue;
+    const person = {
+      givenNames: decryptField(store.keys.field, row.given_names_enc, bind(row.id, 'given_names_enc')),
+      familyName: decryptField(store.keys.field, row.family_name_enc, bind(row.id, 'family_name_enc')),
+      phone: decryptOptional(store.keys.field, row.phone_enc, bind(row.id, 'phone_enc')),
+    };
     people += 1;
     const target = {
       personId: row.id,
@@ -87,6 +100,11 @@ export function planTargets(store: Store, zone: Zone): TargetPlan {
     language: householdLanguage(entry.people),
   }));
   return { phones: grouped, people, withoutPhone };
+}
+
+// Where a person's ciphertexts are bound (people-codec.ts).
+function bind(personId: string, column: string) {
+  return { table: 'people', column, rowId: personId };
 }
 
 /** Whether an address lies in the zone. */

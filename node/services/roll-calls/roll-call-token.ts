@@ -12,9 +12,15 @@ export function rollCallLinkPath(token: string): string {
   return `/r/${token}`;
 }
 
-/** A new token for a roll-call SMS's link. */
-export function newRollCallToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
+/**
+ * `count` new tokens for roll-call SMS links, 16 random bytes each, from one draw of the system's
+ * random source: 10,000 draws of 16 bytes cost a roll-call's start a quarter of a second.
+ */
+export function newRollCallTokens(count: number): string[] {
+  const bytes = randomBytes(TOKEN_BYTES * count);
+  return Array.from({ length: count }, (_, i) =>
+    bytes.subarray(i * TOKEN_BYTES, (i + 1) * TOKEN_BYTES).toString('base64url'),
+  );
 }
 
 /** Whether a string has the shape of a token (anything else is refused before any look-up). */

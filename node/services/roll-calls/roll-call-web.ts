@@ -5,8 +5,9 @@ import { immediateTransaction } from '../../db/transaction.js';
 import { digestRecord } from '../audit/audit-hash.js';
 import { appendAudit } from '../audit/audit-log.js';
 import type { AnsweredStatus } from './answer-code.js';
+import { phoneBinding } from './roll-call-queue.js';
 import type { RollCallStatus } from './roll-call-schema.js';
-import { phoneBinding, ROLL_CALL_ENTITY } from './roll-call-start.js';
+import { ROLL_CALL_ENTITY } from './roll-call-start.js';
 import { isWellFormedToken, rollCallTokenHash } from './roll-call-token.js';
 
 /** Longest free text a web answer keeps (an SMS of three parts takes as much). */
@@ -136,7 +137,7 @@ function householdOf(
     store.db
       .prepare(
         `SELECT t.person_id, t.status, p.given_names_enc, p.family_name_enc
-         FROM roll_call_targets t JOIN people p ON p.id = t.person_id
+         FROM roll_call_targets t INDEXED BY roll_call_targets_phone JOIN people p ON p.id = t.person_id
          WHERE t.roll_call_id = ? AND t.phone_bidx = ? ORDER BY t.person_id`,
       )
       .all(row.roll_call_id, row.phone_bidx) as {
