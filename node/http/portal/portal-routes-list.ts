@@ -32,6 +32,8 @@ export const PORTAL_PATHS = {
   laissezPasser: '/laissez-passer',
   /** The issued visa or laissez-passer as a PDF, with the tracking number and the secret. */
   visaDocument: '/visa/document',
+  /** The documents an agent asked for, sent with the tracking number and the secret. */
+  visaMoreInfo: '/visa/complement',
   stylesheet: '/static/portal.css',
 } as const;
 
@@ -91,4 +93,5 @@ export const PORTAL_FORM_ROUTES: readonly string[] = [
   PORTAL_PATHS.visa,
   PORTAL_PATHS.laissezPasser,
   PORTAL_PATHS.visaDocument,
+  PORTAL_PATHS.visaMoreInfo,
 ];

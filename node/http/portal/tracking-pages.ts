@@ -16,7 +16,7 @@ import { langOnly } from './query-schemas.js';
  */
 export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { files, payments, catalogue } = deps.domain;
+  const { files, payments, catalogue, visas } = deps.domain;
 
   pages.get(
     PORTAL_PATHS.tracking,
@@ -39,6 +39,10 @@ export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps):
           }
         : undefined;
       allowProviderPages(reply, payments.providerPageOrigins());
+      // A visa application waiting on the applicant: the agent's request and the upload form.
+      const application = view.detailed ? visas.ofFile(access.fileId) : undefined;
+      const moreInfo =
+        application?.state === 'more_info_requested' ? { message: application.infoRequest ?? '' } : undefined;
       return renderPage(
         request,
         reply,
@@ -49,6 +53,8 @@ export async function trackingPages(app: FastifyInstance, deps: PortalPageDeps):
           data: {
             file: view,
             details,
+            moreInfo,
+            form: { values: { numero: view.trackingNumber }, errors: {} },
             secretRefused: access.secretGiven && !view.detailed,
             payWith: payOptionsOf(payments.onlineProviders()),
           },

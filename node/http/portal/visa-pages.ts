@@ -17,6 +17,8 @@ import { refusalStatus, refusedForm, visaFieldsOf } from './visa-form.js';
 interface UploadedPart {
   bytes: Buffer;
   type: string;
+  /** The parser stopped at the size limit: the file is larger than any upload may be. */
+  truncated: boolean;
 }
 
 const KINDS: readonly { kind: VisaKind; path: string; title: MessageKey }[] = [
@@ -39,8 +41,12 @@ export async function visaPages(app: FastifyInstance, deps: PortalPageDeps): Pro
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     limits: { fileSize: MAX_SCAN_BYTES, files: 2, fields: 20 },
+    // A file over the limit is cut there and flagged, not thrown: the form then says which file
+    // is too large, in the applicant's language, instead of a bare 413 page.
+    throwFileSizeLimit: false,
     async onFile(part) {
-      (part as { value?: unknown }).value = { bytes: await part.toBuffer(), type: part.mimetype };
+      const bytes = await part.toBuffer();
+      (part as { value?: unknown }).value = { bytes, type: part.mimetype, truncated: part.file.truncated };
     },
   });
 
@@ -103,6 +109,50 @@ export async function visaPages(app: FastifyInstance, deps: PortalPageDeps): Pro
     },
   );
 
+  pages.post(
+    PORTAL_PATHS.visaMoreInfo,
+    {
+      schema: { hide: true },
+      bodyLimit: APPLICATION_BODY_LIMIT,
+      preHandler: app.csrfProtection,
+      config: perMinute(deps.limits.lookup),
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const access = accessFile(files, formFields(body), true);
+      if (!access.ok) return showMoreInfoForm(request, reply, access.form, access.status);
+      const numero = { numero: access.view.trackingNumber };
+      try {
+        await visas.provideMoreInfo(access.fileId, uploadsOf(body.documents));
+      } catch (error) {
+        if (!(error instanceof VisaError)) throw error;
+        const form = moreInfoRefusal(error);
+        return showMoreInfoForm(request, reply, { values: numero, ...form.form }, form.status);
+      }
+      return renderPage(
+        request,
+        reply,
+        deps.site,
+        {
+          view: 'visa-more-info-done',
+          title: 'visa.moreInfo.title',
+          data: { trackingNumber: access.view.trackingNumber },
+        },
+        { personal: true, langPath: PORTAL_PATHS.tracking },
+      );
+    },
+  );
+
+  function showMoreInfoForm(request: FastifyRequest, reply: FastifyReply, form: FormState, status: number) {
+    return renderPage(
+      request,
+      reply,
+      deps.site,
+      { view: 'visa-more-info', title: 'visa.moreInfo.title', data: { form } },
+      { form: true, status, langPath: PORTAL_PATHS.tracking },
+    );
+  }
+
   function showForm(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -131,9 +181,28 @@ export async function visaPages(app: FastifyInstance, deps: PortalPageDeps): Pro
   }
 }
 
+/** The documents of a `multiple` file input: one part, several, or none. */
+function uploadsOf(value: unknown): { contentType: string; bytes: Uint8Array }[] {
+  const parts = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return parts.map(uploadOf);
+}
+
+/** An answer to a request for more refused: the message and status, the secret to type again. */
+function moreInfoRefusal(error: VisaError): { form: Pick<FormState, 'errors' | 'alert'>; status: number } {
+  if (error.code === 'visa_wrong_state' || error.code === 'visa_not_found')
+    return { form: { errors: {}, alert: 'visa.moreInfo.notWaiting' }, status: 409 };
+  const tooLarge = /at most 5 MB/.test(error.message);
+  return {
+    form: { errors: { documents: tooLarge ? 'visa.moreInfo.tooLarge' : 'visa.moreInfo.refused' } },
+    status: tooLarge ? 413 : 422,
+  };
+}
+
 function uploadOf(value: unknown): { contentType: string; bytes: Uint8Array } {
   const part = value as UploadedPart | undefined;
   if (!part || typeof part !== 'object' || !Buffer.isBuffer(part.bytes))
     return { contentType: '', bytes: new Uint8Array() };
+  // One byte past the limit stands for "larger": every size check of the service then refuses it.
+  if (part.truncated) return { contentType: part.type, bytes: new Uint8Array(MAX_SCAN_BYTES + 1) };
   return { contentType: part.type, bytes: new Uint8Array(part.bytes) };
 }

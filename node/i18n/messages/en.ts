@@ -454,4 +454,16 @@ export const en: Messages = {
   'visa.err.bioPage': 'Attach the identity page as a PDF, JPEG or PNG of at most 5 MB.',
   'visa.err.open': 'An application for this passport is already in progress: follow it with its file number.',
   'visa.err.notIssued': 'No visa or travel document has been issued for this file yet.',
+  'visa.moreInfo.title': 'Send the documents asked for',
+  'visa.moreInfo.asked': 'The consular officer asks you for:',
+  'visa.moreInfo.intro':
+    'Attach the documents asked for; your application then goes back to the officer. Type your phone number or birth date again.',
+  'visa.moreInfo.documents': 'Files to send',
+  'visa.moreInfo.documentsHint': 'One or two PDF, JPEG or PNG files, at most 5 MB each.',
+  'visa.moreInfo.submit': 'Send the documents',
+  'visa.moreInfo.done':
+    'Your documents are sent: your application goes back to the consular officer. Your file number:',
+  'visa.moreInfo.notWaiting': 'This file is not waiting for any document from you.',
+  'visa.moreInfo.refused': 'Attach one or two real PDF, JPEG or PNG files.',
+  'visa.moreInfo.tooLarge': 'Each document is at most 5 MB.',
 };

@@ -465,6 +465,18 @@ export const fr = {
   'visa.err.bioPage': 'Joignez la page d’identité en PDF, JPEG ou PNG, 5 Mo au plus.',
   'visa.err.open': 'Une demande pour ce passeport est déjà en cours : suivez-la avec son numéro de dossier.',
   'visa.err.notIssued': 'Aucun visa ni laissez-passer délivré pour ce dossier pour le moment.',
+  'visa.moreInfo.title': 'Envoyer les documents demandés',
+  'visa.moreInfo.asked': 'L’agent consulaire vous demande :',
+  'visa.moreInfo.intro':
+    'Joignez les documents demandés, puis votre demande revient à l’agent. Retapez votre numéro de téléphone ou votre date de naissance.',
+  'visa.moreInfo.documents': 'Documents',
+  'visa.moreInfo.documentsHint': 'Un ou deux fichiers PDF, JPEG ou PNG, 5 Mo au plus chacun.',
+  'visa.moreInfo.submit': 'Envoyer les documents',
+  'visa.moreInfo.done':
+    'Vos documents sont transmis : votre demande revient à l’agent consulaire. Votre numéro de dossier :',
+  'visa.moreInfo.notWaiting': 'Ce dossier n’attend aucun document de votre part.',
+  'visa.moreInfo.refused': 'Joignez un ou deux vrais fichiers PDF, JPEG ou PNG.',
+  'visa.moreInfo.tooLarge': 'Chaque document fait 5 Mo au plus.',
 } as const;
 
 /** A key of the portal's messages. */

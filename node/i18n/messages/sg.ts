@@ -449,4 +449,16 @@ export const sg: Messages = {
   'visa.err.bioPage': 'Zia lembeti tî ïrï na PDF, JPEG wala PNG, 5 Mo na nda ni.',
   'visa.err.open': 'Mbênî demande tî passeport sô ayeke na lêgë awe: bâ ni na nimëro tî dossier ni.',
   'visa.err.notIssued': 'A mû visa wala laissez-passer teti dossier sô ëpëpe.',
+  'visa.moreInfo.title': 'Tokua mbëtï sô a hunda',
+  'visa.moreInfo.asked': 'Wakua tî konsulâ ahunda na mo:',
+  'visa.moreInfo.intro':
+    'Zîa mbëtï sô a hunda, na hûndângo tî mo akîri na wakua. Sû nimëro tî phone wala lâ tî dûngo tî mo ngbêne.',
+  'visa.moreInfo.documents': 'Mbëtï',
+  'visa.moreInfo.documentsHint': 'Fichier ôko wala ûse tî PDF, JPEG wala PNG, 5 Mo ahon pëpe.',
+  'visa.moreInfo.submit': 'Tokua mbëtï',
+  'visa.moreInfo.done':
+    'Mbëtï tî mo aga awe: hûndângo tî mo akîri na wakua tî konsulâ. Nimëro tî dossier tî mo:',
+  'visa.moreInfo.notWaiting': 'Dossier sô aku mbëtï ôko na mo pëpe.',
+  'visa.moreInfo.refused': 'Zîa fichier ôko wala ûse tî PDF, JPEG wala PNG tî tâ tënë.',
+  'visa.moreInfo.tooLarge': 'Mbëtï ôko ôko ahon 5 Mo pëpe.',
 };
