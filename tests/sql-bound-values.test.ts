@@ -31,6 +31,8 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'hub/dashboards/revenue-providers.ts': ['where.sql'],
   // `bucket` is one of two expressions picked by the step ('day' | 'month').
   'hub/dashboards/series.ts': ['bucket', 'where.sql'],
+  // A column from a fixed map, and two fixed period conditions over $1 and $2.
+  'hub/dashboards/visas.ts': ['column', 'requested', 'decided'],
   // 'checksum' or 'NULL::text AS checksum': whether the column exists yet (migration 015).
   'hub/db/migrate.ts': ['checksum'],
   // The lock key expression, itself bound to $1.
