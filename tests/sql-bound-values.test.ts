@@ -73,6 +73,8 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   ],
   // The benchmark's own schema name, quoted as an identifier.
   'ops/bench/dashboards.ts': ['quoteIdentifier(schema)'],
+  // The run's own database, named from random hex by the code, quoted.
+  'ops/loadgen/loadgen.ts': ['quoteIdentifier(name)'],
   // A generation's concatenated chunk addresses split by the server: the argument is a column or a
   // parameter placeholder written in the code ('g.addresses', '$2::bytea'), never a value.
   'hub/services/offsite/generation-state.ts': ['bytes'],

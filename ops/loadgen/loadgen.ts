@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { Database } from '../../hub/db/database.js';
 import { openDatabase } from '../../hub/db/open-database.js';
 import { quoteIdentifier } from '../../hub/db/pg.js';
 import { HUB_ID, Identity, ready } from '../../protocol/index.js';
@@ -98,8 +99,9 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
     if (backlog > 0) log(`catch-up: ${backlog * options.missions} events held by the missions`);
     await drained(missions);
     const catchUpSeconds = backlog > 0 ? (Date.now() - linksStarted) / 1000 : 0;
-    // The missions connect and the hub processes share them out before the traffic starts.
-    await sleep(5_000);
+    // The hub processes share the missions out before the traffic starts: a hand-off in the
+    // middle of it would be measured as lag.
+    await sharedOut(db, options.missions, options.processes);
     const cpuBefore = await hubs.cpuSeconds();
     const catchUpCpuSeconds = backlog > 0 ? cpuBefore.map((after, i) => after - (cpuAtStart[i] ?? 0)) : [];
     const perSecond = (options.scale * EVENTS_PER_DAY) / WORKING_DAY_SECONDS;
@@ -159,6 +161,23 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
     await db.close();
     await run.drop();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until each hub process holds its share of the missions' leases (hub migration 026). */
+async function sharedOut(db: Database, missions: number, processes: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const holders = await db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM ingest_leases WHERE expires_at > now() GROUP BY holder',
+    );
+    const counts = holders.map((row) => Number(row.n));
+    const held = counts.reduce((sum, n) => sum + n, 0);
+    if (held === missions && counts.length === processes && Math.max(...counts) - Math.min(...counts) <= 1)
+      return;
+    if (Date.now() > deadline)
+      throw new Error(`the hub processes did not share the missions out: ${counts.join(', ')}`);
+    await sleep(500);
   }
 }
 
