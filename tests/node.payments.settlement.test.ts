@@ -205,6 +205,11 @@ describe('settlement reconciliation: Stripe itemized balance report', () => {
     const again = importCsv(s, 'stripe', firstFile);
     expect(again).toEqual({ importId: first.importId, alreadyImported: true });
     expect({ imports: count(s, 'settlement_imports'), lines: count(s, 'settlement_lines') }).toEqual(before);
+    // The import is audited once, with who brought it in; the repeat adds nothing.
+    const audited = s.store.db
+      .prepare("SELECT actor, entity_id AS id FROM audit_log WHERE action = 'settlement.imported'")
+      .all();
+    expect(audited).toEqual([{ actor: expect.any(String), id: first.importId }]);
     // The full day's report, downloaded later, repeats the first transaction.
     const second = importCsv(s, 'stripe', stripeReportCsv(rows));
     expect(outcomeByTxn(s.payments.settlementReport(second.importId))).toEqual([

@@ -14,6 +14,7 @@ const NAV: readonly NavEntry[] = [
   { href: `${BACKOFFICE}/rendez-vous`, label: 'Rendez-vous', permission: 'appointments.read' },
   { href: `${BACKOFFICE}/dossiers`, label: 'Dossiers', permission: 'files.read' },
   { href: `${BACKOFFICE}/caisse`, label: 'Caisse', permission: 'payments.read' },
+  { href: `${BACKOFFICE}/rapprochements`, label: 'Rapprochements', permission: 'payments.read' },
   { href: `${BACKOFFICE}/immatriculations`, label: 'Immatriculations', permission: 'registrations.manage' },
   { href: `${BACKOFFICE}/etat-civil`, label: 'État civil', permission: 'civil_status.manage' },
   { href: `${BACKOFFICE}/directives`, label: 'Directives', permission: 'directives.read' },

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { immediateTransaction } from '../../../db/transaction.js';
+import { digestRecord } from '../../audit/audit-hash.js';
+import { appendAudit } from '../../audit/audit-log.js';
 import { PaymentError, PaymentErrorCode } from '../errors.js';
 import { businessDate, type PaymentContext } from '../payment-context.js';
 import { matchLine } from './line-matching.js';
@@ -75,6 +77,19 @@ export function importSettlement(
         ctx.now().toISOString(),
       );
     for (const line of lines) insertLine(ctx, importId, valid.provider, line);
+    // Who brought which report in, and a digest of its bytes: the consul's reconciliation rests on it.
+    appendAudit(ctx.store.db, {
+      actor,
+      action: 'settlement.imported',
+      entity: 'settlement_import',
+      entityId: importId,
+      afterDigest: digestRecord(ctx.store.keys.audit, {
+        provider: valid.provider,
+        digest,
+        lines: lines.length,
+      }),
+      at: ctx.now().toISOString(),
+    });
     return { importId, alreadyImported: false };
   });
 }
