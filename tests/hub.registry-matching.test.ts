@@ -306,4 +306,39 @@ describe('RegistryIndex', () => {
     expect(quality.recall).toBeGreaterThanOrEqual(0.9);
     expect(quality.reviewRate).toBeLessThanOrEqual(0.1);
   });
+
+  it('meets the targets on the benchmark set: 100,000 persons with twins, triplets and namesakes, 10,000 candidates', () => {
+    const dataset = generateDataset({ registrySize: 100_000, candidateSize: 10_000, seed: 'bench-2026' });
+    const labelled = new RegistryIndex(dataset.registry);
+    const decided = dataset.candidates.map(({ id, ...candidate }) => {
+      const decision = labelled.match(candidate);
+      return { candidate_id: id, decision: decision.decision, registry_id: decision.registryId };
+    });
+    const quality = evaluate(decided, dataset.truth);
+    expect(quality.wrongMatches.sibling).toBe(0);
+    expect(quality.wrongMatches.namesake).toBe(0);
+    expect(quality.precision).toBeGreaterThanOrEqual(0.995);
+    expect(quality.recall).toBeGreaterThanOrEqual(0.95);
+    expect(quality.reviewRate).toBeLessThanOrEqual(0.1);
+  }, 120_000);
+
+  it('never takes a twin, a triplet or a sibling born the same day for one another', () => {
+    const family = { familyName: 'Gbazoubangui', birthDate: '1999-12-01', birthPlace: 'Bossangoa' };
+    const parents = { fatherName: 'Jérôme Gbazoubangui', motherName: 'Solange Yadjindji' };
+    const twins = new RegistryIndex([
+      { id: 'T1', givenNames: 'Anicet Parfait', sex: 'M', ...family, ...parents },
+      { id: 'T2', givenNames: 'Clarisse', sex: 'F', ...family, ...parents },
+    ]);
+    const triplet = twins.match({ givenNames: 'Bienvenu', sex: 'M', ...family, ...parents });
+    expect(triplet.decision).not.toBe('match');
+    expect(triplet.reasons).toContain('same_day_sibling');
+    expect(twins.match({ givenNames: 'Clarisse', ...family, ...parents })).toMatchObject({
+      decision: 'match',
+      registryId: 'T2',
+    });
+    expect(twins.match({ givenNames: 'Anicet', sex: 'M', ...family })).toMatchObject({
+      decision: 'match',
+      registryId: 'T1',
+    });
+  });
 });
