@@ -180,6 +180,8 @@ export class HubIngestLink {
   private async takeMissions(missionIds: readonly string[]): Promise<void> {
     const client = this.client;
     if (!client || missionIds.length === 0) return;
+    // A mission enrolled since the trust store was last loaded (by another process or the console).
+    if (missionIds.some((id) => this.trust.keysOf(id).length === 0)) await this.options.onKeysChanged?.();
     await client.subscribeAsync(
       Object.fromEntries(missionIds.map((id) => [upTopic(id), { qos: 1 as const }])),
     );

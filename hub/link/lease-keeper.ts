@@ -115,6 +115,13 @@ export class LeaseKeeper {
     const claimed = await claimLeases(db, holder, share - renewed.size, ttl);
     if (claimed.length === 0) return;
     for (const missionId of claimed) this.held.add(missionId);
-    await this.events.acquired(claimed);
+    try {
+      await this.events.acquired(claimed);
+    } catch (error) {
+      // Not subscribed (the broker went away meanwhile): given back, to be claimed again whole.
+      for (const missionId of claimed) this.held.delete(missionId);
+      await releaseLeases(db, holder, claimed);
+      throw error;
+    }
   }
 }
