@@ -3,6 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadDashboard } from '../hub/dashboards/dashboard.js';
 import { dashboardTable } from '../hub/dashboards/tables.js';
+import { buildHubApp } from '../hub/http/app.js';
+import { requirePermission } from '../hub/http/auth/require-permission.js';
+import { hubApiRoutes } from '../hub/http/routes.js';
 import {
   type MissionEvent,
   type VisaDecidedData,
@@ -10,6 +13,7 @@ import {
   type VisaRequestedData,
 } from '../protocol/index.js';
 import { addMission, ingestEvents } from './_util/dashboard-data.js';
+import { openHubAdminApp } from './_util/hub-admin-app.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
 import { type HubWebApp, openHubWeb } from './_util/hub-web.js';
 
@@ -273,6 +277,66 @@ describe.each(storeBackends('hub visa statistics pages'))(
     it('refuses the export without a session', async () => {
       const csv = await web.app.inject({ url: '/web/export/visas.csv' });
       expect(csv.statusCode).toBe(303);
+    });
+  },
+);
+
+describe.each(storeBackends('hub visa statistics API'))(
+  'visa statistics in the JSON API on $name',
+  (backend) => {
+    let store: TestStore;
+
+    beforeEach(async () => {
+      store = await migratedStore(backend);
+    });
+    afterEach(async () => {
+      await store?.dispose();
+    });
+
+    it('answers GET /api/v1/dashboard/visas per mission and nationality, behind dashboard.read', async () => {
+      await addMission(store.db, { id: 'fr-paris', name: 'Ambassade à Paris', online: true });
+      await addMission(store.db, { id: 'cm-yaounde', name: 'Ambassade à Yaoundé', online: false });
+      await ingestEvents(store.db, 'fr-paris', paris());
+      await ingestEvents(store.db, 'cm-yaounde', yaounde());
+      const admin = await openHubAdminApp(store, NOW);
+      const app = await buildHubApp({ logLevel: 'silent' });
+      try {
+        const { auth } = admin.services;
+        await app.register(hubApiRoutes, {
+          services: admin.services,
+          guard: (permission) => requirePermission(permission, { auth }),
+          actor: () => 'test',
+        });
+        await app.ready();
+        const url = '/api/v1/dashboard/visas?du=2026-03-01&au=2026-03-31';
+        expect((await app.inject({ url })).statusCode).toBe(401);
+        const token = await admin.token(await admin.user('directrice', ['directorate']));
+        const response = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+        expect(response.statusCode).toBe(200);
+        const body = response.json();
+        expect(body.period).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z' });
+        expect(body.total).toMatchObject({
+          requested: 7,
+          granted: 4,
+          refused: 2,
+          medianHours: 30,
+          p90Hours: 312,
+        });
+        expect(body.byMission.map((f: { key: string }) => f.key)).toEqual(['cm-yaounde', 'fr-paris']);
+        const own = await app.inject({
+          url: `${url}&mission=cm-yaounde`,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(own.json().byNationality.map((f: { key: string }) => f.key)).toEqual(['CMR', 'FRA']);
+        const wrong = await app.inject({
+          url: '/api/v1/dashboard/visas?du=2026-04-01&au=2026-03-01',
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(wrong.statusCode).toBe(400);
+      } finally {
+        await app.close();
+        await admin.close();
+      }
     });
   },
 );

@@ -81,6 +81,24 @@ export const dashboardSummaryResponse = z.object({
   auditAnomalies: z.int(),
 });
 
+const visaFiguresResponse = z.object({
+  key: z.string().describe('the mission id, or the nationality as the MRZ writes it'),
+  requested: z.int().describe('applications submitted in the period'),
+  granted: z.int().describe('grants decided in the period'),
+  refused: z.int().describe('refusals decided in the period'),
+  refusalShare: z.number().nullable(),
+  medianHours: z.number().nullable().describe('from submission to decision, over the period’s decisions'),
+  p90Hours: z.number().nullable(),
+});
+
+/** `GET /dashboard/visas`. */
+export const visaDashboardResponse = z.object({
+  period: z.object({ from: instantResponse, to: instantResponse }),
+  total: visaFiguresResponse,
+  byMission: z.array(visaFiguresResponse),
+  byNationality: z.array(visaFiguresResponse),
+});
+
 const directiveFields = {
   directiveId: z.uuid(),
   title: localizedTextSchema,

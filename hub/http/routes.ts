@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fas
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { catalogueUpdateSchema, missionIdSchema } from '../../protocol/index.js';
+import { periodQuerySchema } from '../dashboards/period.js';
 import { cataloguePublicationSchema } from '../services/catalogue/publish-catalogue.js';
 import { directiveInputSchema } from '../services/directives/issue-directive.js';
 import type { HubServices } from '../services/hub-services.js';
@@ -12,6 +13,7 @@ import {
   directiveStatusResponse,
   missionsResponse,
   revokedResponse,
+  visaDashboardResponse,
 } from './api-schemas.js';
 import { guarded } from './wire.js';
 
@@ -113,6 +115,31 @@ export async function hubApiRoutes(app: FastifyInstance, deps: HubApiDeps): Prom
     async (request) => {
       const { from, to } = request.query;
       return dashboard.summary(from ? new Date(from) : undefined, to ? new Date(to) : undefined);
+    },
+  );
+
+  api.get(
+    '/api/v1/dashboard/visas',
+    {
+      preHandler: deps.guard('dashboard.read'),
+      schema: {
+        summary: 'Visas and laissez-passer requested, granted, refused and their processing times',
+        description:
+          'Per mission and per nationality over a period (`periode`, or `du` and `au` as UTC days; the last 30 days by default), of the network or of one `mission`: what the dashboards’ tables show.',
+        tags: ['dashboard'],
+        querystring: periodQuerySchema({ mission: missionIdSchema.optional() }),
+        response: { 200: visaDashboardResponse, ...guarded() },
+      },
+    },
+    async (request) => {
+      const { mission, ...filter } = request.query;
+      const visas = await dashboard.visas(filter, mission);
+      return {
+        period: { from: visas.period.from.toISOString(), to: visas.period.to.toISOString() },
+        total: visas.total,
+        byMission: [...visas.byMission],
+        byNationality: [...visas.byNationality],
+      };
     },
   );
 

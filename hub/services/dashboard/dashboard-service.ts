@@ -1,5 +1,6 @@
 import { type Dashboard, loadDashboard } from '../../dashboards/dashboard.js';
-import { type PeriodFilter, resolvePeriod } from '../../dashboards/period.js';
+import { type Period, type PeriodFilter, resolvePeriod } from '../../dashboards/period.js';
+import { type VisaDashboard, visaFigures } from '../../dashboards/visas.js';
 import type { Queryable } from '../../db/database.js';
 import { listAuditAnomalies, type MissionAuditAnomalies } from './audit-anomalies.js';
 import { type DashboardSummary, dashboardSummary } from './summary.js';
@@ -16,6 +17,8 @@ export interface DashboardService {
   load(filter: PeriodFilter, missionId?: string): Promise<Dashboard>;
   /** The JSON API's figures over [from, to): by default the last 30 days. */
   summary(from?: Date, to?: Date): Promise<DashboardSummary>;
+  /** Visas and laissez-passer over the period a filter names, per mission and per nationality. */
+  visas(filter: PeriodFilter, missionId?: string): Promise<VisaDashboard & { period: Period }>;
   /** The missions whose audit heads the hub flagged (or the one asked for), latest first. */
   auditAnomalies(missionId?: string): Promise<MissionAuditAnomalies[]>;
 }
@@ -33,6 +36,10 @@ export function createDashboardService(options: DashboardServiceOptions): Dashbo
       });
     },
     summary: (from, to) => dashboardSummary(db, now(), from, to),
+    async visas(filter, missionId) {
+      const period = resolvePeriod(filter, now());
+      return { period, ...(await visaFigures(db, period, missionId)) };
+    },
     auditAnomalies: (missionId) => listAuditAnomalies(db, missionId),
   };
 }
