@@ -8,6 +8,7 @@ import { benchOffsite, type OffsiteBenchSizes } from './offsite.js';
 import { benchProtocol } from './protocol.js';
 import { benchRecords } from './records.js';
 import { benchRegistry } from './registry.js';
+import { benchRegistryScale } from './registry-scale.js';
 import { benchResync } from './resync.js';
 import { benchRollCall } from './roll-call.js';
 import { benchSync } from './sync.js';
@@ -24,6 +25,7 @@ const suites: Record<string, (sizes: OffsiteBenchSizes) => Promise<void>> = {
   directives: benchDirectives,
   dashboards: benchDashboards,
   registry: benchRegistry,
+  'registry-scale': benchRegistryScale,
   'hub-store': benchHubStore,
   offsite: benchOffsite,
   vds: benchVds,

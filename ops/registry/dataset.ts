@@ -40,7 +40,7 @@ export interface Dataset {
   readonly truth: TruthLine[];
 }
 
-const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')}`;
+export const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')}`;
 
 /** Unique national ids of the form CF + 10 digits, for 70 % of the registry. */
 function nationalIds(random: Random, count: number): (string | undefined)[] {
@@ -89,38 +89,82 @@ function namesakeOf(random: Random, person: SyntheticPerson): SyntheticPerson {
   return random.chance(0.5) ? namesakeChildOf(random, person) : namesakeParentOf(random, person);
 }
 
+/** The shares of each kind of candidate, cumulative, in the order drawCandidate tries them. */
+export interface CandidateShares {
+  readonly same: number;
+  readonly homonym: number;
+  readonly sibling: number;
+  readonly namesake: number;
+}
+
+export function candidateShares(options: Partial<DatasetOptions> = {}): CandidateShares {
+  const same = options.sameShare ?? 0.6;
+  const homonym = same + (options.homonymShare ?? 0.2);
+  const sibling = homonym + (options.siblingShare ?? 0.03);
+  return { same, homonym, sibling, namesake: sibling + (options.namesakeShare ?? 0.02) };
+}
+
+/** The registry person a candidate is drawn about: themself, a homonym, a sibling or a namesake. */
+export interface CandidateSource {
+  readonly person: SyntheticPerson;
+  readonly registryId: string;
+  readonly nationalId?: string;
+}
+
+/** One candidate and the truth about them, by where `roll` (0..1) falls among the shares. */
+export function drawCandidate(
+  draw: Random,
+  roll: number,
+  source: CandidateSource | undefined,
+  candidateId: string,
+  shares: CandidateShares,
+): { line: PersonLine; truth: TruthLine } {
+  const truth = (kind: TruthLine['kind'], registryId: string | null = null) => ({
+    candidate_id: candidateId,
+    registry_id: registryId,
+    kind,
+  });
+  if (source && roll < shares.same) {
+    const line = candidateLine(draw, source.person, candidateId, source.nationalId);
+    return { line, truth: truth('same_person', source.registryId) };
+  }
+  if (source && roll < shares.homonym) {
+    return {
+      line: candidateLine(draw, homonymOf(draw, source.person), candidateId),
+      truth: truth('homonym'),
+    };
+  }
+  if (source && roll < shares.sibling) {
+    const line = candidateLine(draw, sameDaySiblingOf(draw, source.person), candidateId);
+    return { line, truth: truth('sibling') };
+  }
+  if (source && roll < shares.namesake) {
+    return {
+      line: candidateLine(draw, namesakeOf(draw, source.person), candidateId),
+      truth: truth('namesake'),
+    };
+  }
+  return { line: candidateLine(draw, syntheticPerson(draw), candidateId), truth: truth('new_person') };
+}
+
 export function generateDataset(options: DatasetOptions): Dataset {
   const random = new Random(`${options.seed}:registry`);
   const persons = registryPersons(random, options.registrySize);
   const ids = nationalIds(random, persons.length);
   const registry = persons.map((person, i) => registryLine(random, person, id('R', i + 1), ids[i]));
-  const sameShare = options.sameShare ?? 0.6;
-  const homonymShare = options.homonymShare ?? 0.2;
-  const siblingShare = options.siblingShare ?? 0.03;
-  const namesakeShare = options.namesakeShare ?? 0.02;
+  const shares = candidateShares(options);
   const draw = new Random(`${options.seed}:candidates`);
   const candidates: PersonLine[] = [];
   const truth: TruthLine[] = [];
   for (let n = 1; n <= options.candidateSize; n++) {
-    const candidateId = id('C', n);
     const roll = draw.next();
     const k = draw.int(0, persons.length - 1);
-    if (roll < sameShare && persons.length) {
-      candidates.push(candidateLine(draw, persons[k]!, candidateId, ids[k]));
-      truth.push({ candidate_id: candidateId, registry_id: registry[k]!.id, kind: 'same_person' });
-    } else if (roll < sameShare + homonymShare && persons.length) {
-      candidates.push(candidateLine(draw, homonymOf(draw, persons[k]!), candidateId));
-      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'homonym' });
-    } else if (roll < sameShare + homonymShare + siblingShare && persons.length) {
-      candidates.push(candidateLine(draw, sameDaySiblingOf(draw, persons[k]!), candidateId));
-      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'sibling' });
-    } else if (roll < sameShare + homonymShare + siblingShare + namesakeShare && persons.length) {
-      candidates.push(candidateLine(draw, namesakeOf(draw, persons[k]!), candidateId));
-      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'namesake' });
-    } else {
-      candidates.push(candidateLine(draw, syntheticPerson(draw), candidateId));
-      truth.push({ candidate_id: candidateId, registry_id: null, kind: 'new_person' });
-    }
+    const source = persons.length
+      ? { person: persons[k]!, registryId: registry[k]!.id, nationalId: ids[k] }
+      : undefined;
+    const drawn = drawCandidate(draw, roll, source, id('C', n), shares);
+    candidates.push(drawn.line);
+    truth.push(drawn.truth);
   }
   return { registry, candidates, truth };
 }
