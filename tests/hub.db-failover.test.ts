@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { openDatabase } from '../hub/db/open-database.js';
+import { listenOn, type PgListener } from '../hub/db/pg.js';
 import { isConnectionLoss } from '../hub/db/pg-failover.js';
 import { serverUrlsOf } from '../hub/db/pg-hosts.js';
 import { downHandlers } from '../node/link/handlers/index.js';
@@ -56,13 +57,15 @@ describe.runIf(runnable)('the hub across the promotion of its PostgreSQL replica
   let db: Database | undefined;
   let pair: SyncPair | undefined;
   let link: HubLink | undefined;
+  let listener: PgListener | undefined;
   beforeAll(ready);
   afterEach(async () => {
+    await listener?.close();
     await link?.stop();
     await pair?.close();
     await db?.close();
     await replicas?.stop();
-    replicas = db = pair = link = undefined;
+    replicas = db = pair = link = listener = undefined;
   });
 
   it('carries on ingesting on the promoted replica, and loses and doubles nothing', async () => {
@@ -80,6 +83,17 @@ describe.runIf(runnable)('the hub across the promotion of its PostgreSQL replica
         resendAfterMs: 1_000,
       },
     );
+    // The dashboards' change feed between hub processes listens on the primary, and follows it.
+    const heard: string[] = [];
+    listener = listenOn({ connectionString: replicas.url }, 'failover_test', (payload) =>
+      heard.push(payload),
+    );
+    await expect
+      .poll(async () => {
+        await db?.query("SELECT pg_notify('failover_test', 'before')");
+        return heard.includes('before');
+      })
+      .toBe(true);
     const sent = writeEvents(store, 3_000, 'failover');
     link.start();
 
@@ -100,5 +114,14 @@ describe.runIf(runnable)('the hub across the promotion of its PostgreSQL replica
     const events = await hubEventsOf(db, 'fr-paris');
     expect(events.ids).toEqual([...sent].sort());
     expect(events.counted).toBe(sent.length);
+    await expect
+      .poll(
+        async () => {
+          await db?.query("SELECT pg_notify('failover_test', 'after')");
+          return heard.includes('after');
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toBe(true);
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Database, Queryable, SqlParam } from './database.js';
 import { normaliseRows } from './normalise.js';
+import { serverUrlsOf } from './pg-hosts.js';
 
 /** How to reach a PostgreSQL server. */
 export interface PgDatabaseConfig {
@@ -121,9 +122,13 @@ export function listenOn(
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  // A primary and its replicas (pg-hosts.ts): a standby refuses LISTEN, so a connection that
+  // fails moves on to the next server, and after a failover the promoted one is found.
+  const servers = serverUrlsOf(config.connectionString);
+  let turn = 0;
   const connect = async () => {
     const fresh = new pg.Client({
-      connectionString: config.connectionString,
+      connectionString: servers[turn % servers.length],
       ...(config.schema ? { options: `-c search_path=${quoteIdentifier(config.schema)}` } : {}),
     });
     client = fresh;
@@ -133,7 +138,9 @@ export function listenOn(
       dropped = true;
       config.onIdleError?.(error);
       fresh.removeAllListeners();
+      fresh.on('error', () => undefined);
       void fresh.end().catch(() => undefined);
+      turn += 1;
       if (!closed && client === fresh) retry = setTimeout(() => void connect(), 1000);
     };
     fresh.on('error', again);
