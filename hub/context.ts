@@ -10,6 +10,7 @@ import { storeConfigOf } from './db/store-config.js';
 import { buildHubApp } from './http/app.js';
 import { hubHealthRoutes } from './http/health.js';
 import { HubIngestLink } from './link/hub-link.js';
+import { leaseMetrics } from './link/lease-metrics.js';
 import { type ChangeFeed, createChangeFeed, noticeOfOutcome } from './live/change-feed.js';
 import { startPgChangeRelay } from './live/pg-change-relay.js';
 import { createHubMetrics, type HubMetrics } from './metrics.js';
@@ -116,6 +117,7 @@ export async function createHubContext(
       if (notice) changes.publish(notice);
     },
     onPresence: (missionId) => changes.publish({ missionId, topic: 'link' }),
+    onLeaseLost: () => leases.leaseLost(),
     onKeysChanged: () => reloadTrustFrom(db, hub, trust),
     ...(offsite
       ? {
@@ -124,6 +126,7 @@ export async function createHubContext(
         }
       : {}),
   });
+  const leases = leaseMetrics(metrics.registry, () => link.leasedMissions?.length);
   await link.start();
   const app = await buildHubApp({ logLevel: config.logLevel, trustProxy: config.http.trustProxy });
   await app.register(hubHealthRoutes, {

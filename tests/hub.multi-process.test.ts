@@ -18,6 +18,7 @@ import {
   leasesBalanced,
   logIn,
   type MultiHubSetup,
+  metricValue,
   missionsStatus,
   pgUrlInSchema,
   recordApplyOrder,
@@ -169,17 +170,18 @@ describe.runIf(testDatabaseUrl && testMqttUrl)('several hub processes on Postgre
       await expectExactlyOnceInOrder(db, setup);
 
       // Steady state: one subscriber per mission, so nothing arrived twice or ahead of its turn.
+      let leasesHeld = 0;
       for (const hub of hubs) {
         const metrics = await scrapeUrl(hub.url, TEST_METRICS_TOKEN);
         expect(envelopeOutcome(metrics, 'applied')).toBeGreaterThan(0);
         expect({
           duplicate: envelopeOutcome(metrics, 'duplicate'),
           gap: envelopeOutcome(metrics, 'gap'),
-        }).toEqual({
-          duplicate: 0,
-          gap: 0,
-        });
+          leaseLost: metricValue(metrics, 'econsulat_hub_ingest_lease_lost_envelopes_total'),
+        }).toEqual({ duplicate: 0, gap: 0, leaseLost: 0 });
+        leasesHeld += metricValue(metrics, 'econsulat_hub_ingest_leases_held');
       }
+      expect(leasesHeld).toBe(MISSIONS);
       // The session opened on the first process serves on the second; a made-up one is refused.
       expect(await missionsStatus(second.url, token)).toBe(200);
       expect(await missionsStatus(second.url, 'A'.repeat(43))).toBe(401);

@@ -184,6 +184,12 @@ export function envelopeOutcome(metrics: string, outcome: string): number {
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
+/** The value of a metric without labels in a /metrics text (0 when absent). */
+export function metricValue(metrics: string, name: string): number {
+  const line = metrics.split('\n').find((text) => text.startsWith(`${name} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
+
 /** Removes the broker's persistent sessions the missions leave behind on a shared Mosquitto. */
 export async function forgetSessions(url: string, clientIds: readonly string[]): Promise<void> {
   for (const clientId of clientIds) {
