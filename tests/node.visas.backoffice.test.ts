@@ -26,6 +26,24 @@ const GRANT = {
 };
 
 describe('visas in the back office', () => {
+  it('lists, beside the two scans, the documents the applicant sent after a request for more', async () => {
+    const s = await apps.open();
+    const id = await submitted(s);
+    const agent = await pageUser(s, await s.enrolled('amina', ['agent']));
+    const page = `/staff/visas/${id}`;
+    const asked = await agent.submit(page, `${page}/complement`, { message: 'Attestation d’hébergement' });
+    expect(asked.statusCode).toBe(303);
+    expect((await agent.get(page)).body).not.toContain('envoyé par le demandeur');
+    await s.domain.visas.provideMoreInfo(s.domain.visas.get(id).fileId, [
+      { contentType: 'application/pdf', bytes: bioPagePdf() },
+    ]);
+    const shown = await agent.get(page);
+    expect(shown.body).toMatch(
+      /<a href="\/staff\/dossiers\/[^"]+\/pieces\/[^"]+">Complément 1<\/a> \(envoyé par le demandeur le \d{4}-\d{2}-\d{2}\)/,
+    );
+    expect(s.domain.visas.get(id).state).toBe('submitted');
+  });
+
   it('an agent prepares, the consul grants, the agent issues and prints the document', async () => {
     const s = await apps.open();
     const trust = await installSigner(s.config.dataDir);

@@ -29,7 +29,7 @@ const grantForm = z.strictObject({
  */
 export async function visaPages(app: FastifyInstance, deps: StaffHttpDeps): Promise<void> {
   const pages = app.withTypeProvider<ZodTypeProvider>();
-  const { visas } = deps.domain;
+  const { visas, files } = deps.domain;
   const read = pageGuard(deps, 'visas.read');
   const prepare = [pageGuard(deps, 'visas.prepare'), app.csrfProtection];
   const decide = [pageGuard(deps, 'visas.decide'), app.csrfProtection];
@@ -119,8 +119,17 @@ export async function visaPages(app: FastifyInstance, deps: StaffHttpDeps): Prom
     const principal = pagePrincipal(request);
     const application = visas.get(id);
     void reply.status(status);
+    // What the applicant sent after a request for more (visa.more_info_provided), beside the two scans.
+    const complements = files
+      .documents(application.fileId)
+      .filter(
+        (document) =>
+          document.id !== application.photoDocumentId && document.id !== application.bioPageDocumentId,
+      )
+      .map((document) => ({ id: document.id, label: document.label, at: document.addedAt.slice(0, 10) }));
     return renderPage(request, reply, 'visa', {
       application: visaRow(application),
+      complements,
       error: error ?? null,
       reasons: REFUSAL_REASONS.map((reason) => ({ value: reason, label: REFUSAL_LABELS[reason] })),
       may: {
