@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { crlNumberOf, readCrl } from '../common/vds/crl.js';
+import { readCrl } from '../common/vds/crl.js';
+import { crlNumberOf } from '../common/vds/crl-number.js';
 import {
   buildVisaMrz,
   createCscaCertificate,

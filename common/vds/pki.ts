@@ -1,4 +1,4 @@
-import { crlNumberExtension } from './crl.js';
+import { crlNumberExtension } from './crl-number.js';
 import type { CryptoKey, CryptoKeyPair } from './webcrypto.js';
 import { subtle } from './webcrypto.js';
 import { ECDSA_P256, x509 } from './x509.js';
