@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sodium, utf8 } from '../../../protocol/index.js';
 import { decryptField, encryptField, type FieldBinding } from '../../crypto/field-cipher.js';
+import { cachedStatement } from '../../db/cached-statement.js';
 import type { Store } from '../../db/store.js';
 import { lastSmsId, rememberAdmission, takeAdmission } from './sms-admissions.js';
 import { reportSmsStop, smsCapsOf, WHEN_CAPPED, type WhenCapped } from './sms-cap-policy.js';
@@ -82,25 +83,29 @@ export function enqueueSms(
   return insertSms(store, sms, now, indexes);
 }
 
+const INSERT_SMS = `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at, to_bidx, prefix_bidx)
+  VALUES (x'', x'', ?, ?, ?, ?, ?, ?)`;
+// The ciphertexts are bound to the row's id, known only once it is inserted.
+const SEAL_SMS = 'UPDATE sms_outbox SET to_enc = ?, text_enc = ? WHERE id = ?';
+
 // Without indexes (an uncapped purpose), the row is counted by no cap's window.
 function insertSms(store: Store, sms: SmsInput, now: Date, indexes: SmsCapIndexes | null): number {
   const at = now.toISOString();
   const id = Number(
-    store.db
-      .prepare(
-        `INSERT INTO sms_outbox (to_enc, text_enc, purpose, ref, next_attempt_at, created_at, to_bidx, prefix_bidx)
-         VALUES (x'', x'', ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(sms.purpose, sms.ref ?? null, at, at, indexes?.to_bidx ?? null, indexes?.prefix_bidx ?? null)
-      .lastInsertRowid,
+    cachedStatement(store.db, INSERT_SMS).run(
+      sms.purpose,
+      sms.ref ?? null,
+      at,
+      at,
+      indexes?.to_bidx ?? null,
+      indexes?.prefix_bidx ?? null,
+    ).lastInsertRowid,
   );
-  store.db
-    .prepare('UPDATE sms_outbox SET to_enc = ?, text_enc = ? WHERE id = ?')
-    .run(
-      encryptField(store.keys.field, sms.to, binding(id, 'to')),
-      encryptField(store.keys.field, sms.text, binding(id, 'text')),
-      id,
-    );
+  cachedStatement(store.db, SEAL_SMS).run(
+    encryptField(store.keys.field, sms.to, binding(id, 'to')),
+    encryptField(store.keys.field, sms.text, binding(id, 'text')),
+    id,
+  );
   return id;
 }
 
