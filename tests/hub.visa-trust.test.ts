@@ -264,9 +264,19 @@ describe.each(storeBackends('hub visa trust'))('hub visa trust on $name', (backe
 
   it('refuses to sign a CRL with a CSCA that did not issue the signer, or is not recorded, revoking nothing', async () => {
     const { signer } = await issueParis();
+    // Another CSCA with the same serial number as the recorded one: matched by fingerprint, refused.
     const other = await makeCsca();
+    expect(other.certificate.serialNumber).toBe(csca.certificate.serialNumber);
     await expect(
       trust.revokeSigner(signer.serialNumber, 'superseded', OFFICER, { csca: other }),
+    ).rejects.toMatchObject({ code: 'csca_not_recorded' });
+    await expect(
+      trust.issueSigner({
+        csca: other,
+        missionId: 'fr-paris',
+        publicKey: (await generateSealKeys()).publicKey,
+        actor: OFFICER,
+      }),
     ).rejects.toMatchObject({ code: 'csca_not_recorded' });
     // The key of another CSCA under this CSCA's certificate.
     await expect(

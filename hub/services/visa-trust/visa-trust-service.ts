@@ -176,9 +176,8 @@ async function issueSigner(tx: Queryable, input: IssueSignerInput, at: Date): Pr
       'csca_invalid',
       `the CSCA’s key usage period ended on ${usageEnds.toISOString().slice(0, 10)}`,
     );
-  const cscaSerial = normaliseSerial(csca.certificate.serialNumber);
-  if (!(await cscasInForce(tx)).some((row) => row.serialNumber === cscaSerial))
-    throw new VisaTrustError('csca_not_recorded', `the CSCA ${cscaSerial} is not recorded at the hub`);
+  // The recorded CSCA by fingerprint: another CSCA may carry the same serial number.
+  const cscaSerial = await checkCscaInForce(tx, csca);
   if (!(await isEnrolledMission(tx, missionId)))
     throw new VisaTrustError('mission_not_found', `no enrolled mission ${missionId}`);
   const signerIdentifier = await identifierFor(tx, missionId, input.signerIdentifier);
