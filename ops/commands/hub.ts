@@ -124,17 +124,26 @@ export function registerHubCommands(program: Command): void {
     .command('run')
     .description('run the hub (config file, or HUB_* / DATABASE_URL / MQTT_URL environment variables)')
     .option('--config <file>', 'config file written by `econsulat hub init`')
+    .option(
+      '--roles <list>',
+      'what this process runs, comma-separated: ingest, web, jobs (default: the config’s, or all three)',
+    )
     .addHelpText('after', EMBEDDED_HELP)
-    .action(async (options: { config?: string }) => {
-      const config = options.config ? await readHubConfig(options.config) : hubConfigFromEnv();
-      const running = await createHub(config, await loadHubIdentity(config));
-      const url = await running.start();
-      // Signals are taken before the line a supervisor waits for is printed. The hub's own
-      // PostgreSQL gone, nothing can be committed: exit, for systemd to restart both.
-      const stopped = runUntilSignal(() => running.close(), running.context.db.lost);
-      process.stdout.write(`hub listening on ${url}\n`);
-      await stopped;
-    });
+    .action((options: { config?: string; roles?: string }) => reportErrors(() => runCommand(options)));
+}
+
+async function runCommand(options: { config?: string; roles?: string }): Promise<void> {
+  // Several processes share one hub.json and differ only in their roles (hub/README.md).
+  const roles = options.roles === undefined ? undefined : rolesOption(options.roles);
+  const read = options.config ? await readHubConfig(options.config) : hubConfigFromEnv();
+  const config = roles ? { ...read, roles } : read;
+  const running = await createHub(config, await loadHubIdentity(config));
+  const url = await running.start();
+  // Signals are taken before the line a supervisor waits for is printed. The hub's own
+  // PostgreSQL gone, nothing can be committed: exit, for systemd to restart both.
+  const stopped = runUntilSignal(() => running.close(), running.context.db.lost);
+  process.stdout.write(`hub listening on ${url}\n`);
+  await stopped;
 }
 
 const EMBEDDED_HELP =
@@ -295,4 +304,11 @@ export async function initHub(options: InitOptions): Promise<HubConfig> {
 /** Reads and validates a hub config file. */
 export async function readHubConfig(path: string): Promise<HubConfig> {
   return hubConfigSchema.parse(JSON.parse(await readFile(path, 'utf8')));
+}
+
+/** `--roles ingest,web`: checked as the config's `roles` is, refused as a usage error. */
+function rolesOption(list: string): HubConfig['roles'] {
+  const parsed = hubConfigSchema.shape.roles.safeParse(list.split(',').map((role) => role.trim()));
+  if (parsed.success) return parsed.data;
+  throw new UsageError(`--roles: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
 }
