@@ -1,4 +1,5 @@
 import type { DecodedSeal } from '../../common/vds/decode.js';
+import { OUTCOME_TEXTS } from '../../common/vds/verifier/verifier-texts.js';
 import type { VerifyRefusal } from '../../common/vds/verify.js';
 
 /**
@@ -19,39 +20,22 @@ export const VERIFY_EXIT_CODES = {
   bad_bundle: 10,
 } as const satisfies Record<VerifyRefusal | 'valid' | 'usage' | 'no_barcode' | 'bad_bundle', number>;
 
-/** What a border officer reads for each refusal, in French then English. */
+/**
+ * What a border officer reads for each refusal, in French then English: the offline verifier
+ * page's words (common/vds/verifier/verifier-texts.ts), so a page and a terminal at the same post
+ * agree; the command's own cases after them.
+ */
 export const REFUSAL_MESSAGES: Record<
   VerifyRefusal | 'no_barcode' | 'bad_bundle',
   { fr: string; en: string }
 > = {
-  malformed: {
-    fr: 'REFUSÉ — sceau illisible : ce n’est pas un cachet électronique visible valable',
-    en: 'REFUSED — malformed seal: this is not a readable visible digital seal',
-  },
-  altered: {
-    fr: 'REFUSÉ — sceau altéré : la signature ne correspond pas aux données',
-    en: 'REFUSED — altered seal: the signature does not match the data',
-  },
-  unknown_signer: {
-    fr: 'REFUSÉ — signataire inconnu : aucun certificat du paquet de confiance n’a signé ce sceau',
-    en: 'REFUSED — unknown signer: no certificate of the trust bundle signed this seal',
-  },
-  revoked_signer: {
-    fr: 'REFUSÉ — certificat du signataire révoqué par le ministère',
-    en: 'REFUSED — the signer’s certificate was revoked by the ministry',
-  },
-  revoked_document: {
-    fr: 'REFUSÉ — document révoqué par le ministère',
-    en: 'REFUSED — the document was revoked by the ministry',
-  },
-  expired: {
-    fr: 'REFUSÉ — document expiré (ou certificat du signataire expiré)',
-    en: 'REFUSED — the document (or the signer’s certificate) has expired',
-  },
-  not_yet_valid: {
-    fr: 'REFUSÉ — pas encore valide : émis ou signé à une date future',
-    en: 'REFUSED — not yet valid: issued or signed at a later date',
-  },
+  malformed: OUTCOME_TEXTS.malformed,
+  altered: OUTCOME_TEXTS.altered,
+  unknown_signer: OUTCOME_TEXTS.unknown_signer,
+  revoked_signer: OUTCOME_TEXTS.revoked_signer,
+  revoked_document: OUTCOME_TEXTS.revoked_document,
+  expired: OUTCOME_TEXTS.expired,
+  not_yet_valid: OUTCOME_TEXTS.not_yet_valid,
   no_barcode: {
     fr: 'ILLISIBLE — aucun code DataMatrix lisible dans l’image',
     en: 'UNREADABLE — no readable DataMatrix in the image',

@@ -1,8 +1,8 @@
 import type { VerifyRefusal } from '../verify.js';
 
 // What the offline verifier page says, in French then English: a border officer at Bangui M'Poko
-// reads French, a foreign officer or the traveller reads English. The same words as the command line's
-// `econsulat visa verify`, so a page and a terminal at the same post agree.
+// reads French, a foreign officer or the traveller reads English. The command line's `econsulat visa
+// verify` takes its refusals from here, so a page and a terminal at the same post agree.
 
 /** Every answer the page can give about a seal. */
 export type VerifierOutcome =
