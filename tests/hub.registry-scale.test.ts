@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { createBuiltinRegistry, seedPerson } from '../hub/services/registry/builtin-registry.js';
+import { CANDIDATE_LIMIT } from '../hub/services/registry/candidate-search.js';
 import { matchInRegistry } from '../hub/services/registry/registry-search.js';
 import { generatedPersonId, insertGeneratedPersons } from '../ops/registry/registry-rows-sql.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
@@ -104,7 +105,7 @@ describe.skipIf(!pg)(`registry of ${SIZES.at(-1)?.toLocaleString('en-US')} perso
       });
       timings.push(performance.now() - started);
       expect(found.found.map((person) => person.id)).toContain(sample.id);
-      expect(found.found.length).toBeLessThanOrEqual(40);
+      expect(found.found.length).toBeLessThanOrEqual(CANDIDATE_LIMIT);
     }
     // Generous for a loaded 2-core machine: the search reads a few blocks, not the registry.
     expect(Math.min(...timings)).toBeLessThan(500);

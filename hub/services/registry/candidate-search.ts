@@ -24,10 +24,11 @@ interface FoundRow {
 
 /**
  * Most persons a search returns to be scored. The registry's persons of one block are ranked in
- * the database (trigram similarity of the names, plus the date); the ones past this rank are
- * homonyms born on other days, which the engine would score below its floor anyway.
+ * the database: trigram similarity of the names, plus the date — the same, then one the other's
+ * date is a part of (1985 and 1985-03-12, ISO partial dates), then the same year. Past this rank
+ * come homonyms born on other days, which the engine would score below its floor anyway.
  */
-export const CANDIDATE_LIMIT = 40;
+export const CANDIDATE_LIMIT = 50;
 
 // $1 given names, $2 family name, $3 birth date (partial ISO or null), $4 national id (compact
 // upper case, or null), $5 limit. The query's keys are the person's own blocking keys (the same SQL
@@ -54,6 +55,7 @@ WITH q AS (
 ), ranked AS (
   SELECT b.*, registry_name_similarity(b.name_folded, q.name)
            + CASE WHEN b.birth_date = $3 THEN 1
+                  WHEN starts_with(b.birth_date, $3) OR starts_with($3, b.birth_date) THEN 0.7
                   WHEN registry_birth_year(b.birth_date) = q.year THEN 0.3 ELSE 0 END AS nearness
     FROM blocked b, q
    ORDER BY nearness DESC, b.seq
