@@ -2,7 +2,6 @@ import type { ActivityFigures, RevenueFigures } from './activity.js';
 import type { Dashboard } from './dashboard.js';
 import { FILE_STATE_LABELS, openFiles } from './files.js';
 import type { CellFormat, CellValue } from './format.js';
-import type { ProviderRevenueFigures } from './revenue-providers.js';
 import type { VisaFigures } from './visas.js';
 
 /** One column of a dashboard table. */
@@ -279,34 +278,34 @@ const PROVIDER_LABELS: Readonly<Record<string, string>> = {
 };
 
 function providerRevenueRows(d: Dashboard): Record<string, CellValue>[] {
-  const row = (mission: string, r: ProviderRevenueFigures) => ({
-    mission,
-    provider: PROVIDER_LABELS[r.provider] ?? r.provider,
-    currency: r.currency,
-    payments: r.payments,
-    collected: { minor: r.collectedMinor, currency: r.currency },
-    refunded: { minor: r.refundedMinor, currency: r.currency },
-    net: { minor: r.netMinor, currency: r.currency },
-  });
-  const rows = [...d.activity.byMission]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([mission, figures]) => figures.revenueByProvider.map((r) => row(mission, r)));
-  if (d.missionId) return rows;
-  return [...rows, ...d.activity.total.revenueByProvider.map((r) => row(NETWORK, r))];
+  return perMissionMany(d, (figures) =>
+    figures.revenueByProvider.map((r) => ({
+      provider: PROVIDER_LABELS[r.provider] ?? r.provider,
+      ...moneyColumns(r),
+    })),
+  );
 }
 
 function revenueRows(d: Dashboard): Record<string, CellValue>[] {
-  const row = (mission: string, r: RevenueFigures) => ({
-    mission,
+  return perMissionMany(d, (figures) => figures.revenue.map(moneyColumns));
+}
+
+// A currency's payments and amounts collected, refunded and net, as the revenue tables show them.
+function moneyColumns(r: RevenueFigures) {
+  return {
     currency: r.currency,
     payments: r.payments,
     collected: { minor: r.collectedMinor, currency: r.currency },
     refunded: { minor: r.refundedMinor, currency: r.currency },
     net: { minor: r.netMinor, currency: r.currency },
-  });
+  };
+}
+
+// Several rows per mission (one per currency, or per provider and currency), then the network's.
+function perMissionMany(d: Dashboard, pick: (a: ActivityFigures) => Record<string, CellValue>[]) {
   const rows = [...d.activity.byMission]
     .sort(([a], [b]) => a.localeCompare(b))
-    .flatMap(([mission, figures]) => figures.revenue.map((r) => row(mission, r)));
+    .flatMap(([mission, figures]) => pick(figures).map((row) => ({ mission, ...row })));
   if (d.missionId) return rows;
-  return [...rows, ...d.activity.total.revenue.map((r) => row(NETWORK, r))];
+  return [...rows, ...pick(d.activity.total).map((row) => ({ mission: NETWORK, ...row }))];
 }
