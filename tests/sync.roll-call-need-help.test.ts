@@ -207,6 +207,16 @@ for (const backend of storeBackends('roll-call need-help list')) {
       expect(page.body).toContain('+33611110003');
       expect(page.body).not.toContain('Anicet');
       expect((await web.app.inject({ url: `/web/appels/${directiveId}` })).statusCode).toBe(303);
+      // An auditor reads the roll-call's counts, never the people.
+      const auditor = await web.user('auditrice', ['auditor']);
+      const audited = await web.app.inject({
+        url: `/web/appels/${directiveId}`,
+        headers: { cookie: await web.login(auditor) },
+      });
+      expect(audited.statusCode).toBe(200);
+      expect(audited.body).toContain('réservée au cabinet du ministre et à la direction consulaire');
+      expect(audited.body).not.toContain('Zéphirine');
+      expect(audited.body).not.toContain('+33611110003');
 
       // An agent's outcome, and a new answer, follow while the approval holds.
       const personId = store.db

@@ -111,8 +111,10 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
       async (request, reply) => {
         const detail = await rollCalls.detail(request.params.id);
         if (!detail) return reply.callNotFound();
-        // Personal data, asked by the directive and approved by each mission's consul: never cached.
-        const needHelp = detail.needHelpList ? await rollCalls.needHelpLists(detail.id) : [];
+        // Personal data, asked by the directive and approved by each mission's consul: never cached,
+        // and shown only to those who act on it (the cabinet and the directorate).
+        const mayReadPeople = can(request.user, 'roll_calls.people');
+        const needHelp = detail.needHelpList && mayReadPeople ? await rollCalls.needHelpLists(detail.id) : [];
         if (detail.needHelpList) void reply.header('cache-control', 'no-store');
         return renderHubPage(request, reply, 'roll-call', {
           title: detail.title,
@@ -126,6 +128,7 @@ export function rollCallPages(rollCalls: RollCallsService): FastifyPluginAsync<H
             endsAt: formatCell(new Date(detail.endsAt), 'instant'),
             zone: zoneLabel(detail.zone),
             needHelpList: detail.needHelpList,
+            mayReadPeople,
             reporting: `${detail.reporting} mission(s) sur ${detail.missionCount} ont envoyé leurs comptes`,
           },
           needHelp: needHelp.map((list) => ({

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'users.manage': ['directorate'],
   'offsite.restore': ['directorate'],
   'visas.revoke': ['directorate'],
+  // The people a crisis roll-call found in need of help: those who act on it, not every reader.
+  'roll_calls.people': ['minister_office', 'directorate'],
 } as const satisfies Record<string, readonly MinistryRole[]>;
 
 /** A permission name of {@link PERMISSIONS}. */
