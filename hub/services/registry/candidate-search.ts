@@ -20,6 +20,9 @@ interface FoundRow {
   mother_name: string | null;
   name_count: number | null;
   holds_id: boolean;
+  /** Over the whole registry (registry_name_stats), repeated on every row. */
+  persons: number | null;
+  sum_squares: number | null;
 }
 
 /**
@@ -69,8 +72,8 @@ WITH q AS (
     FROM (SELECT DISTINCT name_key FROM found) AS n
 )
 SELECT f.id, f.national_id, f.given_names, f.family_name, f.sex, f.birth_date, f.birth_place,
-       f.father_name, f.mother_name, f.holds_id, counts.name_count
-  FROM found f JOIN counts USING (name_key)`;
+       f.father_name, f.mother_name, f.holds_id, counts.name_count, stats.persons, stats.sum_squares
+  FROM found f JOIN counts USING (name_key) LEFT JOIN registry_name_stats stats ON stats.id = 1`;
 
 /** National ids compared without case, spaces or dashes, as the matching engine compares them. */
 function compactNationalId(value: string | undefined): string | null {
@@ -91,9 +94,6 @@ export async function searchCandidates(
     compactNationalId(person.nationalId),
     limit,
   ]);
-  const [stats] = await db.query<{ persons: number; sum_squares: number }>(
-    'SELECT persons, sum_squares FROM registry_name_stats WHERE id = 1',
-  );
   const found: FoundPerson[] = [];
   const holders: RegistryPerson[] = [];
   for (const row of rows) {
@@ -103,7 +103,7 @@ export async function searchCandidates(
   return {
     found,
     holders,
-    names: { persons: Number(stats?.persons ?? 0), sumSquares: Number(stats?.sum_squares ?? 0) },
+    names: { persons: Number(rows[0]?.persons ?? 0), sumSquares: Number(rows[0]?.sum_squares ?? 0) },
   };
 }
 
