@@ -111,7 +111,8 @@ export function demoRegistrations(registry: readonly SeededPerson[]): DemoRegist
       registrationOf(pick(2), false),
       newcomer(random),
       newcomer(random),
-      closeCall(pick(3)),
+      // Someone with several given names, that the first alone makes a real question; none of the others'.
+      closeCall(known.slice(6).find((person) => person.givenNames.includes(' ')) ?? pick(6)),
     ],
     'cm-yaounde': [registrationOf(pick(4), true), registrationOf(pick(5), false), newcomer(random)],
   };
