@@ -38,11 +38,15 @@ async function forgetSession(url: string, clientId: string): Promise<void> {
   await client.endAsync();
 }
 
-/** A subscriber on `#`: what anyone with access to the broker sees. */
+/**
+ * A subscriber on `#`: what anyone with access to the broker sees from now on. Not the messages the
+ * broker retained before (retain handling 2): on a broker shared with other suites they can be
+ * thousands, and a broker queueing so many per client drops the live ones behind them.
+ */
 async function spyOnEverything(url: string, clientId: string, into: Captured[]): Promise<mqtt.MqttClient> {
-  const spy = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 4, reconnectPeriod: 0 });
+  const spy = await mqtt.connectAsync(url, { clientId, clean: true, protocolVersion: 5, reconnectPeriod: 0 });
   spy.on('message', (topic, payload) => into.push({ topic, payload: Buffer.from(payload) }));
-  await spy.subscribeAsync('#', { qos: 1 });
+  await spy.subscribeAsync('#', { qos: 1, rh: 2 });
   return spy;
 }
 

@@ -9,6 +9,7 @@ import { quoteIdentifier } from '../../hub/db/pg.js';
 import { HUB_ID, Identity, ready } from '../../protocol/index.js';
 import { sleep } from '../bench/_child.js';
 import { startHubProcesses } from './hub-processes.js';
+import { clearRetainedPresence } from './retained-presence.js';
 import { enrolSimulatedMission, type SimulatedMission } from './simulated-mission.js';
 import { EVENTS_PER_DAY, WORKING_DAY_SECONDS } from './traffic.js';
 
@@ -157,6 +158,10 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenReport
     };
   } finally {
     await Promise.all(missions.map((mission) => mission.stop().catch(() => undefined)));
+    await clearRetainedPresence(
+      options.brokerUrl,
+      missions.map((mission) => mission.id),
+    ).catch(() => undefined);
     await hubs?.stop();
     await db.close();
     await run.drop();

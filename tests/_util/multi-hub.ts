@@ -8,6 +8,7 @@ import { hubSecretsKey } from '../../hub/services/missions/hub-secrets-key.js';
 import { type BootstrapResult, bootstrapUser, totpCodeAt } from '../../hub/services/users/index.js';
 import { createDataKeyFile } from '../../node/crypto/key-file.js';
 import { writeKeyFile } from '../../ops/keys/key-file.js';
+import { clearRetainedPresence } from '../../ops/loadgen/retained-presence.js';
 import { HUB_ID, Identity } from '../../protocol/index.js';
 import { enrolmentBundleFor } from './enrolment.js';
 import { NODE_FILES } from './processes/child-protocol.js';
@@ -190,7 +191,10 @@ export function metricValue(metrics: string, name: string): number {
   return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
-/** Removes the broker's persistent sessions the missions leave behind on a shared Mosquitto. */
+/**
+ * Removes the broker's persistent sessions and the retained presence the missions leave behind on
+ * a shared Mosquitto (the client ids are the missions' ids).
+ */
 export async function forgetSessions(url: string, clientIds: readonly string[]): Promise<void> {
   for (const clientId of clientIds) {
     const client = await mqtt.connectAsync(url, {
@@ -201,4 +205,5 @@ export async function forgetSessions(url: string, clientIds: readonly string[]):
     });
     await client.endAsync();
   }
+  await clearRetainedPresence(url, clientIds);
 }
