@@ -9,19 +9,11 @@ import type {
   RegistryOrigin,
   RegistryPerson,
 } from './national-registry.js';
+import { type PersonColumns, toPerson } from './person-row.js';
 
 /** A row of registry_persons. */
-interface PersonRow {
-  id: string;
+interface PersonRow extends PersonColumns {
   seq: number;
-  national_id: string;
-  given_names: string;
-  family_name: string;
-  sex: 'F' | 'M' | 'X' | null;
-  birth_date: string | null;
-  birth_place: string | null;
-  father_name: string | null;
-  mother_name: string | null;
 }
 
 const COLUMNS = `id, seq, national_id, given_names, family_name, sex, birth_date, birth_place,
@@ -125,18 +117,4 @@ async function insertEvent(tx: Queryable, event: RegistryEventInput): Promise<vo
       event.recordedAt,
     ],
   );
-}
-
-function toPerson(row: PersonRow): RegistryPerson {
-  return {
-    id: row.id,
-    nationalId: row.national_id,
-    givenNames: row.given_names,
-    familyName: row.family_name,
-    ...(row.sex ? { sex: row.sex } : {}),
-    ...(row.birth_date ? { birthDate: row.birth_date } : {}),
-    ...(row.birth_place ? { birthPlace: row.birth_place } : {}),
-    ...(row.father_name ? { fatherName: row.father_name } : {}),
-    ...(row.mother_name ? { motherName: row.mother_name } : {}),
-  };
 }

@@ -6,18 +6,10 @@
 import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import type { CandidateSet, FoundPerson, RegistryPerson } from './national-registry.js';
+import { type PersonColumns, toPerson } from './person-row.js';
 
 /** Row of the search: a person, and the number of registry persons bearing their full name. */
-interface FoundRow {
-  id: string;
-  national_id: string;
-  given_names: string;
-  family_name: string;
-  sex: 'F' | 'M' | 'X' | null;
-  birth_date: string | null;
-  birth_place: string | null;
-  father_name: string | null;
-  mother_name: string | null;
+interface FoundRow extends PersonColumns {
   name_count: number | null;
   holds_id: boolean;
   /** Over the whole registry (registry_name_stats), repeated on every row. */
@@ -104,19 +96,5 @@ export async function searchCandidates(
     found,
     holders,
     names: { persons: Number(rows[0]?.persons ?? 0), sumSquares: Number(rows[0]?.sum_squares ?? 0) },
-  };
-}
-
-function toPerson(row: FoundRow): RegistryPerson {
-  return {
-    id: row.id,
-    nationalId: row.national_id,
-    givenNames: row.given_names,
-    familyName: row.family_name,
-    ...(row.sex ? { sex: row.sex } : {}),
-    ...(row.birth_date ? { birthDate: row.birth_date } : {}),
-    ...(row.birth_place ? { birthPlace: row.birth_place } : {}),
-    ...(row.father_name ? { fatherName: row.father_name } : {}),
-    ...(row.mother_name ? { motherName: row.mother_name } : {}),
   };
 }
