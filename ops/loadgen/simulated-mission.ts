@@ -5,7 +5,7 @@ import { openStore, type Store } from '../../node/db/store.js';
 import { downHandlers } from '../../node/link/handlers/index.js';
 import { HubLink } from '../../node/link/hub-connection.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
-import { appendEvent } from '../../node/services/outbox/outbox.js';
+import { appendEvent, outboxBacklog } from '../../node/services/outbox/outbox.js';
 import { createEnrolmentRequest, Identity, sodium } from '../../protocol/index.js';
 import { trafficEvent } from './traffic.js';
 
@@ -82,9 +82,7 @@ export async function enrolSimulatedMission(options: {
       while (written < due) writeOne();
       return written - before;
     },
-    outboxBacklog: () =>
-      (store.db.prepare('SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL').get() as { n: number })
-        .n,
+    outboxBacklog: () => outboxBacklog(store).count,
     start: () => link.start(),
     async stop() {
       await link.stop();
