@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { VisaTrustService } from '../services/visa-trust/visa-trust-service.js';
+import { matchesEtag } from './entity-tags.js';
 import { errorResponses, instantResponse } from './wire.js';
 
 /** What the public trust routes need. */
@@ -138,13 +139,4 @@ function notFound(reply: FastifyReply) {
   return reply
     .status(404)
     .send({ error: { code: 'not_found', message: 'no CSCA certificate recorded yet' } });
-}
-
-/** RFC 9110 §13.1.2: `*` or a list of entity tags, weak comparison. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
 }

@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type VerifierPageVariant, verifierPage } from '../../common/vds/verifier/build-verifier-page.js';
 import { VERIFIER_PAGE_CSP } from '../../common/vds/verifier/page-shell.js';
+import { matchesEtag } from './entity-tags.js';
 import { errorResponses } from './wire.js';
 
 /** Where the page comes from: common/vds/verifier's build (cached per process) unless a test says. */
@@ -107,13 +108,4 @@ function acceptsGzip(header: string | undefined): boolean {
     const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
     return (name === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
   });
-}
-
-/** RFC 9110 §13.1.2: `*` or a list of entity tags, weak comparison. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
 }
