@@ -48,7 +48,7 @@ export function startChildServer(
     // Read every line, even after the URL: a full pipe would block the child's logger.
     child.stdout?.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
-      const match = /listening on (http:\/\/\S+)/.exec(pending);
+      const match = /listening on ((?:http|mqtt):\/\/\S+)/.exec(pending);
       if (!settled && match?.[1] && child.pid !== undefined) {
         settled = true;
         clearTimeout(timer);

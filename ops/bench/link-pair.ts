@@ -24,15 +24,14 @@ import {
   type TrustStore,
 } from '../../protocol/index.js';
 
-/** A hub (database, embedded broker, ingest link) and one enrolled mission's store, for a bench round. */
-export interface BenchPair {
+/** One mission enrolled at a fresh hub database, with its store; where the hub runs is the caller's. */
+export interface BenchMission {
   readonly dir: string;
   readonly hub: Identity;
   /** The broker's trust store (the hub and the enrolled mission). */
   readonly trust: TrustStore;
+  /** The hub's database (the bench reads the hub's tables through it). */
   readonly db: Database;
-  readonly broker: EmbeddedBroker;
-  readonly hubLink: HubIngestLink;
   readonly mission: Identity;
   readonly material: TrustMaterial;
   readonly storePath: string;
@@ -44,16 +43,57 @@ export interface BenchPair {
   close(): Promise<void>;
 }
 
+/** A hub (database, embedded broker, ingest link) and one enrolled mission's store, for a bench round. */
+export interface BenchPair extends BenchMission {
+  readonly broker: EmbeddedBroker;
+  readonly hubLink: HubIngestLink;
+}
+
 /** Enrols a mission at a fresh hub (PostgreSQL at `databaseUrl`, else PGlite) over an embedded broker. */
 export async function openBenchPair(
   databaseUrl: string | undefined,
   options: { readonly offsite?: OffsiteSettings } = {},
 ): Promise<BenchPair> {
+  let url = '';
+  const side = await enrolBenchMission(databaseUrl, () => url);
+  const broker = await startBroker({
+    host: '127.0.0.1',
+    port: 0,
+    trust: side.trust,
+    events: { refused: () => {} },
+  });
+  url = `mqtt://127.0.0.1:${broker.port}`;
+  const hubLink = new HubIngestLink(side.db, side.hub, side.trust, {
+    url,
+    clientId: 'hub-bench',
+    ...(options.offsite ? { offsite: options.offsite } : {}),
+  });
+  await hubLink.start();
+  return {
+    ...side,
+    broker,
+    hubLink,
+    async close() {
+      await hubLink.stop();
+      await broker.close();
+      await side.close();
+    },
+  };
+}
+
+/**
+ * A mission enrolled at a fresh hub database (PostgreSQL at `databaseUrl`, else PGlite in memory,
+ * so that the bench measures the link, not a server's fsync); its link connects to `brokerUrl()`,
+ * read when the link starts.
+ */
+export async function enrolBenchMission(
+  databaseUrl: string | undefined,
+  brokerUrl: () => string,
+): Promise<BenchMission> {
   const dir = await mkdtemp(join(tmpdir(), 'econsulat-bench-'));
   const hub = Identity.generate(HUB_ID);
   // A mission id of its own: rounds against one PostgreSQL database must not meet.
   const mission = Identity.generate(`fr-bench-${randomBytes(4).toString('hex')}`);
-  // PGlite in memory unless a URL is given: the bench measures the link, not a server's fsync.
   const db = await openDatabase(databaseUrl ? { databaseUrl } : {});
   const bundle = await enrolFromRequest(
     db,
@@ -61,16 +101,7 @@ export async function openBenchPair(
     createEnrolmentRequest(mission, 'Bench', new Date()),
     new Date(),
   );
-  const { trust } = await loadTrustStore(db, hub.toPublic());
-  trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
-  const broker = await startBroker({ host: '127.0.0.1', port: 0, trust, events: { refused: () => {} } });
-  const url = `mqtt://127.0.0.1:${broker.port}`;
-  const hubLink = new HubIngestLink(db, hub, trust, {
-    url,
-    clientId: 'hub-bench',
-    ...(options.offsite ? { offsite: options.offsite } : {}),
-  });
-  await hubLink.start();
+  const trust = await benchTrust(db, hub);
   const storePath = join(dir, 'mission.sqlite');
   const dataKey = sodium.randombytes_buf(32);
   const store = await openStore({ path: storePath, dataKey });
@@ -80,8 +111,6 @@ export async function openBenchPair(
     hub,
     trust,
     db,
-    broker,
-    hubLink,
     mission,
     material,
     storePath,
@@ -99,18 +128,23 @@ export async function openBenchPair(
           batch: { maxEvents: 1000, maxBytes: 512 * 1024 },
         },
         downHandlers(),
-        { url, window: 16, ...extra },
+        { url: brokerUrl(), window: 16, ...extra },
       );
       link.start();
       return link;
     },
     async close() {
-      await hubLink.stop();
-      await broker.close();
       await db.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The trust store a bench broker checks connections against: the enrolled missions and the hub. */
+export async function benchTrust(db: Database, hub: Identity): Promise<TrustStore> {
+  const { trust } = await loadTrustStore(db, hub.toPublic());
+  trust.trust({ identity: hub.toPublic(), validFrom: 0, validUntil: Number.MAX_SAFE_INTEGER });
+  return trust;
 }
 
 /** A realistic event of a mission: one booking for three moves of a file through its workflow. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { offsiteSettingsOf } from '../../hub/services/offsite/offsite-settings.js';
+import { type OffsiteConfig, offsiteSettingsOf } from '../../hub/services/offsite/offsite-settings.js';
 import { readChunk, readManifest } from '../../hub/services/offsite/restore-reads.js';
 import { createOffsiteBackups, type OffsiteBackups } from '../../node/backup/offsite/offsite-service.js';
 import { restoreFromOffsite } from '../../node/backup/offsite/restore-offsite.js';
@@ -10,8 +10,9 @@ import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { documentsDirIn } from '../../node/services/files/scan-files.js';
 import { OFFSITE_STATUS, ready, recoveryKeyId, sodium, toBase64Url } from '../../protocol/index.js';
 import { addScans, benchServices, createFiles } from './_offsite-mission.js';
-import { rawQos1Seconds } from './_raw-qos1.js';
-import { type BenchPair, openBenchPair, until } from './link-pair.js';
+import { startChildServer } from './_child.js';
+import { rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
+import { type BenchMission, enrolBenchMission, openBenchPair, until } from './link-pair.js';
 import { figure, median } from './measure.js';
 
 /** The issue's mission: 100,000 files and 1 GB of scans; smaller with `--files` and `--scan-mb`. */
@@ -35,7 +36,7 @@ interface Generation {
   readonly sentChunks: number;
 }
 
-async function hubChunks(pair: BenchPair): Promise<{ bytes: number; chunks: number }> {
+async function hubChunks(pair: BenchMission): Promise<{ bytes: number; chunks: number }> {
   const [row] = await pair.db.query<{ bytes: string | number; chunks: string | number }>(
     'SELECT coalesce(sum(octet_length(data)), 0) AS bytes, count(*) AS chunks FROM offsite_chunks WHERE mission_id = $1',
     [pair.mission.partyId],
@@ -45,7 +46,7 @@ async function hubChunks(pair: BenchPair): Promise<{ bytes: number; chunks: numb
 
 /** Packs a generation and sends it as the node does: announced on the link, chunks as the hub names them. */
 async function sendGeneration(
-  pair: BenchPair,
+  pair: BenchMission,
   offsite: OffsiteBackups,
   link: OffsiteLink,
 ): Promise<Generation> {
@@ -68,7 +69,7 @@ async function sendGeneration(
   };
 }
 
-async function chunkSizes(pair: BenchPair): Promise<number[]> {
+async function chunkSizes(pair: BenchMission): Promise<number[]> {
   const rows = await pair.db.query<{ n: number }>(
     'SELECT octet_length(data) AS n FROM offsite_chunks WHERE mission_id = $1',
     [pair.mission.partyId],
@@ -77,7 +78,7 @@ async function chunkSizes(pair: BenchPair): Promise<number[]> {
 }
 
 /** Seconds to rebuild the mission in a new directory from the hub's newest generation. */
-async function restoreSeconds(pair: BenchPair, generation: number, recovery: RecoveryPair): Promise<number> {
+async function restoreSeconds(pair: BenchMission, generation: number, recovery: RecoveryPair): Promise<number> {
   const missionId = pair.mission.partyId;
   const held = await readManifest(pair.db, missionId, generation);
   if (!held) throw new Error(`the hub holds no generation ${generation}`);
@@ -98,6 +99,39 @@ type RecoveryPair = { readonly publicKey: Uint8Array; readonly privateKey: Uint8
 const mbps = (bytes: number, seconds: number) => `${(bytes / seconds / 1e6).toFixed(1)} MB/s`;
 
 /**
+ * The mission's side here and the hub's where it would run: with PostgreSQL, the broker and the
+ * hub's ingest link in a process of their own (ops/bench/_offsite-hub.ts), as deployed; with PGlite,
+ * which one process holds in memory, everything in this one.
+ */
+async function openOffsitePair(
+  database: string | undefined,
+  config: OffsiteConfig,
+): Promise<{ pair: BenchMission; placement: string }> {
+  if (!database) {
+    const settings = offsiteSettingsOf(config);
+    const pair = await openBenchPair(undefined, settings ? { offsite: settings } : {});
+    return { pair, placement: 'hub on PGlite in this process' };
+  }
+  let url = '';
+  const side = await enrolBenchMission(database, () => url);
+  const hub = await startChildServer(['--import', 'tsx', 'ops/bench/_offsite-hub.ts'], 120_000, {
+    ...process.env,
+    BENCH_DATABASE_URL: database,
+    BENCH_HUB_SECRET: side.hub.exportSecret(),
+    BENCH_OFFSITE: JSON.stringify(config),
+  });
+  url = hub.url;
+  const pair: BenchMission = {
+    ...side,
+    async close() {
+      await hub.stop();
+      await side.close();
+    },
+  };
+  return { pair, placement: 'hub on PostgreSQL in its own process' };
+}
+
+/**
  * First off-site generation of a mission through the embedded broker to the hub's chunk path,
  * against raw QoS 1 of the same frames in the same run; the increment after CHANGES new files; and
  * a full restore from what the hub holds.
@@ -108,21 +142,21 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
   const scanMb = sizes.scanMb ?? 1_000;
   const database = process.env.DATABASE_URL;
   const recovery = sodium.crypto_box_keypair();
-  const settings = offsiteSettingsOf({
+  const config = {
     recoveryPublicKey: toBase64Url(recovery.publicKey),
     maxBytesPerSecond: RATE,
     keep: { daily: 7, weekly: 4, monthly: 6 },
     maxGenerationBytes: 100_000_000_000,
     maxGenerationChunks: 10_000_000,
-  });
-  const pair = await openBenchPair(database, settings ? { offsite: settings } : {});
+  };
+  const { pair, placement } = await openOffsitePair(database, config);
   seedCatalogue(pair.store);
   const seeding = process.hrtime.bigint();
   const fileIds = createFiles(pair.store, fileCount, 0);
   const scans = await addScans(benchServices(pair.store).files, fileIds, scanMb * 1_000_000);
   console.log(
     `offsite: a mission with ${figure(fileCount)} files and ${figure(scans)} scans (${figure(scanMb)} MB), ` +
-      `hub on ${database ? 'PostgreSQL' : 'PGlite'}; written in ${(Number(process.hrtime.bigint() - seeding) / 1e9).toFixed(1)} s`,
+      `${placement}; written in ${(Number(process.hrtime.bigint() - seeding) / 1e9).toFixed(1)} s`,
   );
   const offsite = createOffsiteBackups({
     store: pair.store,
@@ -156,7 +190,11 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
   const sizesSent = await chunkSizes(pair);
   const raw: number[] = [];
   for (let round = 0; round < RAW_ROUNDS; round++)
-    raw.push(await rawQos1Seconds(pair, sizesSent, OFFSITE_WINDOW));
+    raw.push(
+      database
+        ? await rawQos1SecondsToChild(pair, database, sizesSent, OFFSITE_WINDOW)
+        : await rawQos1Seconds(pair, sizesSent, OFFSITE_WINDOW),
+    );
   createFiles(pair.store, CHANGES, fileCount);
   const increment = await sendGeneration(pair, offsite, offsiteLink);
   await link.stop();
