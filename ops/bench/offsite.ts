@@ -9,8 +9,8 @@ import { createOffsiteLink, liveBacklog, type OffsiteLink } from '../../node/lin
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { documentsDirIn } from '../../node/services/files/scan-files.js';
 import { OFFSITE_STATUS, ready, recoveryKeyId, sodium, toBase64Url } from '../../protocol/index.js';
-import { addScans, benchServices, createFiles } from './_offsite-mission.js';
 import { startChildServer } from './_child.js';
+import { addScans, benchServices, createFiles } from './_offsite-mission.js';
 import { rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
 import { type BenchMission, enrolBenchMission, openBenchPair, until } from './link-pair.js';
 import { figure, median } from './measure.js';
@@ -78,7 +78,11 @@ async function chunkSizes(pair: BenchMission): Promise<number[]> {
 }
 
 /** Seconds to rebuild the mission in a new directory from the hub's newest generation. */
-async function restoreSeconds(pair: BenchMission, generation: number, recovery: RecoveryPair): Promise<number> {
+async function restoreSeconds(
+  pair: BenchMission,
+  generation: number,
+  recovery: RecoveryPair,
+): Promise<number> {
   const missionId = pair.mission.partyId;
   const held = await readManifest(pair.db, missionId, generation);
   if (!held) throw new Error(`the hub holds no generation ${generation}`);
