@@ -210,11 +210,6 @@ describe('sending an off-site generation over MQTT', () => {
     const m = await offsiteMission({ people: 10 });
     cleanups.push(m.cleanup);
     const packed = await m.offsite.pack();
-    m.offsite.markStatus({
-      state: 'missing',
-      generation: packed.generation,
-      missing: packed.manifest.chunks,
-    });
     const scans = m.store.db
       .prepare("SELECT DISTINCT file FROM offsite_chunks WHERE source = 'scan'")
       .pluck()
@@ -225,7 +220,15 @@ describe('sending an off-site generation over MQTT', () => {
       offsite: m.offsite,
       missionId: m.missionId,
       publish: async () => undefined,
-      sendManifest: () => undefined,
+      // The hub's answer to the manifest announced on connection: every chunk is missing.
+      sendManifest: () => {
+        m.offsite.markStatus({
+          state: 'missing',
+          generation: packed.generation,
+          missing: packed.manifest.chunks,
+        });
+        queueMicrotask(() => sender.wake());
+      },
       liveBacklog: () => 0,
       pollMs: 5,
       // No hub acknowledges here: a window wide enough to reach the scan's chunks.

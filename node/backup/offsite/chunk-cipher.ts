@@ -1,4 +1,5 @@
-import { concatBytes, sodium, utf8 } from '../../../protocol/index.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { concatBytes, utf8 } from '../../../protocol/index.js';
 import type { DataKeys } from '../../crypto/data-keys.js';
 import { xchachaOpen, xchachaSeal } from '../../crypto/xchacha-native.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
@@ -14,8 +15,9 @@ const TAG_BYTES = 16;
 export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
 
 /**
- * Seals a piece of a generation: nonce ‖ XChaCha20-Poly1305(piece), the nonce being keyed BLAKE2b
- * of the piece (a synthetic IV, as in RFC 5297's SIV). The same piece always seals to the same
+ * Seals a piece of a generation: nonce ‖ XChaCha20-Poly1305(piece), the nonce being the first 24
+ * bytes of HMAC-SHA-256 of the piece under its own subkey (a synthetic IV, as in RFC 5297's SIV;
+ * native in Node, where libsodium's keyed BLAKE2b runs in WebAssembly). The same piece always seals to the same
  * bytes, so an unchanged page range or scan has the same address night after night and the hub,
  * which deduplicates by address, is not sent it again.
  *
@@ -27,7 +29,7 @@ export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
  * which is what XChaCha20-Poly1305's security rests on; and the chunk's size is visible either way.
  */
 export function sealChunk(plain: Uint8Array, keys: ChunkKeys): Uint8Array {
-  const nonce = sodium.crypto_generichash(NONCE_BYTES, plain, keys.offsiteNonce);
+  const nonce = syntheticNonce(plain, keys);
   // Native ChaCha20-Poly1305 under libsodium's construction: the same bytes, megabytes a night.
   const sealed = xchachaSeal(plain, AD, nonce, keys.offsiteChunk);
   return concatBytes(nonce, sealed);
@@ -44,9 +46,12 @@ export function openChunk(sealed: Uint8Array, keys: ChunkKeys): Uint8Array {
     throw unreadable(cause);
   }
   // A nonce that is not the piece's own was not made by sealChunk under these keys.
-  if (!sodium.memcmp(sodium.crypto_generichash(NONCE_BYTES, plain, keys.offsiteNonce), nonce))
-    throw unreadable();
+  if (!timingSafeEqual(syntheticNonce(plain, keys), nonce)) throw unreadable();
   return plain;
+}
+
+function syntheticNonce(plain: Uint8Array, keys: ChunkKeys): Uint8Array {
+  return createHmac('sha256', keys.offsiteNonce).update(plain).digest().subarray(0, NONCE_BYTES);
 }
 
 function unreadable(cause?: unknown): OffsiteError {

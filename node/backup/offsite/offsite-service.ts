@@ -75,7 +75,16 @@ export interface OffsiteBackups {
   chunkBytes(generation: number, address: Uint8Array): Promise<Uint8Array>;
   /** The hub holds these chunks: never send them again for this generation. */
   markAcknowledged(generation: number, addresses: readonly Uint8Array[]): number;
-  isAcknowledged(generation: number, address: Uint8Array): boolean;
+  /**
+   * The hub's last `missing` answer no longer holds (the connection was cut: acknowledgements may
+   * have been lost with it): nothing goes until the hub answers the manifest announced again.
+   */
+  forgetWanted(): void;
+  /**
+   * Whether the chunk is still to go: the hub's latest `missing` names it and no acknowledgement of
+   * it has come (one sealed ahead of its turn may have been answered meanwhile).
+   */
+  isWanted(generation: number, address: Uint8Array): boolean;
   markSent(generation: number, bytes: number): void;
   markStatus(status: OffsiteStatus): StatusOutcome;
   /**
@@ -163,13 +172,18 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
         return addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0);
       });
     },
-    isAcknowledged(generation, address) {
-      const at = db
-        .prepare('SELECT acked_at FROM offsite_chunks WHERE generation = ? AND address = ?')
+    forgetWanted() {
+      db.prepare('UPDATE offsite_chunks SET wanted = 0 WHERE wanted = 1').run();
+    },
+    isWanted(generation, address) {
+      const wanted = db
+        .prepare(
+          'SELECT wanted = 1 AND acked_at IS NULL FROM offsite_chunks WHERE generation = ? AND address = ?',
+        )
         .pluck()
-        .get(generation, address) as string | null | undefined;
+        .get(generation, address) as number | undefined;
       // A chunk no longer listed belongs to a generation stored or superseded: nothing to send.
-      return at !== null;
+      return wanted === 1;
     },
     markSent(generation, bytes) {
       sentNotWritten.set(generation, (sentNotWritten.get(generation) ?? 0) + bytes);

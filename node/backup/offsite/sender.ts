@@ -18,6 +18,12 @@ import { createTokenBucket, type TokenBucket } from './token-bucket.js';
  */
 export const OFFSITE_WINDOW = { frames: 64, bytes: 4 * 1024 * 1024 } as const;
 
+/**
+ * Chunks read and sealed ahead of the one being published: enough that reading the next pieces from
+ * disk overlaps the current one's sealing and publishing; at most this many pieces of 1 MiB held.
+ */
+const SEAL_AHEAD = 4;
+
 /** What the sender needs from the node. */
 export interface OffsiteSenderDeps {
   readonly offsite: OffsiteBackups;
@@ -34,6 +40,8 @@ export interface OffsiteSenderDeps {
   readonly maxInFlightBytes?: number;
   /** A frame unacknowledged this long is taken as lost and may go again. */
   readonly ackTimeoutMs?: number;
+  /** Chunks read and sealed ahead of the one being published (at least 1). */
+  readonly sealAhead?: number;
   /** How often to look again while the link is busy or the window full. */
   readonly pollMs?: number;
   readonly now?: () => number;
@@ -63,7 +71,7 @@ export interface OffsiteSender {
  * bucket at the policy's rate, at most `maxInFlight` unacknowledged at a time, and only while no
  * live message waits. An acknowledged chunk is never published again: the service filters them out
  * of what it offers, and each is checked once more just before it goes, for an acknowledgement
- * that arrived while it was being sealed.
+ * or a `missing` answer (after a reconnection) that came while it was being sealed.
  */
 export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   const now = deps.now ?? Date.now;
@@ -71,6 +79,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   const maxInFlightBytes = deps.maxInFlightBytes ?? OFFSITE_WINDOW.bytes;
   const ackTimeoutMs = deps.ackTimeoutMs ?? 60_000;
   const pollMs = deps.pollMs ?? 250;
+  const sealAhead = Math.max(1, deps.sealAhead ?? SEAL_AHEAD);
   const bucket: TokenBucket = createTokenBucket(
     () => deps.offsite.policy()?.maxBytesPerSecond ?? 65_536,
     now,
@@ -99,12 +108,19 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
     for (const [hex, { at }] of inFlight) if (now() - at > ackTimeoutMs) inFlight.delete(hex);
   };
 
-  const sendOne = async (generation: number, address: Uint8Array) => {
+  /** A chunk sealed ahead of its turn, or why it could not be. */
+  type Sealed = { readonly bytes: Uint8Array } | { readonly error: unknown };
+  const seal = (chunk: { readonly generation: number; readonly address: Uint8Array }): Promise<Sealed> =>
+    deps.offsite.chunkBytes(chunk.generation, chunk.address).then(
+      (bytes) => ({ bytes }),
+      (error: unknown) => ({ error }),
+    );
+
+  const publishOne = async (generation: number, address: Uint8Array, bytes: Uint8Array) => {
     const hex = toHex(address);
-    const bytes = await deps.offsite.chunkBytes(generation, address);
     const frame = encodeChunkFrame(bytes);
     await bucket.take(frame.length);
-    if (!online || stopped || inFlight.has(hex) || deps.offsite.isAcknowledged(generation, address)) return;
+    if (!online || stopped || inFlight.has(hex) || !deps.offsite.isWanted(generation, address)) return;
     inFlight.set(hex, { at: now(), bytes: frame.length });
     deps.offsite.markSent(generation, bytes.length);
     deps.publish(backupTopic(deps.missionId), frame).catch(() => {
@@ -126,11 +142,19 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
         await rest();
         continue;
       }
-      for (const chunk of next) {
+      // A few chunks are read and sealed ahead of the one being published, so that one chunk's
+      // file reads overlap another's sealing and publishing instead of each waiting its turn.
+      const ahead = next.slice(0, sealAhead).map(seal);
+      for (const [index, chunk] of next.entries()) {
         if (!online || stopped) return;
         if (windowFull()) break;
+        const sealed = await ahead[index];
+        const following = next[index + sealAhead];
+        if (following) ahead.push(seal(following));
         try {
-          await sendOne(chunk.generation, chunk.address);
+          if (!sealed) continue;
+          if ('error' in sealed) throw sealed.error;
+          await publishOne(chunk.generation, chunk.address, sealed.bytes);
         } catch (error) {
           deps.onError?.(error);
           if (isSourceGone(error)) {
@@ -166,6 +190,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   return {
     connected() {
       online = true;
+      deps.offsite.forgetWanted();
       // The hub answers a manifest sent again with what it still lacks: that is the resumption.
       announce();
       start();
