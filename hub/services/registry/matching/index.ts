@@ -6,9 +6,11 @@ export {
   type Comparable,
   DEFAULT_THRESHOLDS,
   decideAmong,
+  type HomonymStatistics,
   type MatchSettings,
   scoreFound,
 } from './match-among.js';
+export { fullNameKey } from './name-frequency.js';
 export { NameCache } from './names.js';
 export { formatPartialDate, type PartialDate, parsePartialDate } from './partial-date.js';
 export { type PreparedPerson, preparePerson } from './prepared-person.js';

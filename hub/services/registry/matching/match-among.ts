@@ -2,7 +2,10 @@
  * From the registry persons a search found to one decision. The same steps whoever found them: the
  * in-memory index's blocks (registry-index.ts) or the hub's database (candidate search in SQL).
  */
+
+import { SAME_BIRTH_YEAR_CHANCE } from './birth-years.js';
 import { decide, type Scored, SHOWN_FLOOR } from './decide.js';
+import { dateCoincidence, expectedHomonyms } from './homonym-chance.js';
 import { type PairScore, scorePair } from './pair-score.js';
 import type { PreparedPerson } from './prepared-person.js';
 import type { MatchDecision, MatchThresholds } from './types.js';
@@ -21,6 +24,16 @@ export interface MatchSettings {
   readonly top: number;
   /** Bits for how common the full name of a registry person is (0 when unknown). */
   readonly rarity: (found: Comparable) => number;
+  /** What the chance of a homonym is reckoned from; without it, homonyms are not reckoned. */
+  readonly homonyms?: HomonymStatistics;
+}
+
+/** Registry-wide counts behind the chance that a homonym fits as well as a registry person. */
+export interface HomonymStatistics {
+  /** How many registry persons bear this person's full name (0 when none or not known). */
+  readonly nameCount: (person: PreparedPerson) => number;
+  /** The chance two registry persons share a birth year (birth-years.ts); a default when not known. */
+  readonly sameYearChance?: () => number | undefined;
 }
 
 /**
@@ -54,9 +67,29 @@ export function scoreFound(
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
     const pair = scorePair(person, entry.person, { floor, rarity: () => settings.rarity(entry) });
-    if (pair) scored.push({ registryId: entry.id, ...pair });
+    if (!pair) continue;
+    scored.push({
+      registryId: entry.id,
+      ...pair,
+      expectedHomonyms: homonymsOf(person, entry, pair, settings),
+    });
   }
   return scored.sort((a, b) => b.weight - a.weight);
+}
+
+/** Expected homonyms as close to `person` as `entry` is (homonym-chance.ts), when reckoned. */
+function homonymsOf(
+  person: PreparedPerson,
+  entry: Comparable,
+  pair: PairScore,
+  settings: MatchSettings,
+): number | undefined {
+  if (!settings.homonyms) return undefined;
+  const sameYear = settings.homonyms.sameYearChance?.() ?? SAME_BIRTH_YEAR_CHANCE;
+  // Names written in part (a given name of two left out) are borne by those of either form.
+  const count = Math.max(1, settings.homonyms.nameCount(entry.person), settings.homonyms.nameCount(person));
+  const dateChance = dateCoincidence(pair.date, person.birthDate, sameYear);
+  return expectedHomonyms(count, dateChance, pair.otherFieldsAgainstHomonym);
 }
 
 /**

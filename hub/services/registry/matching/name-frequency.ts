@@ -35,6 +35,11 @@ export class NameFrequency {
     this.#people--;
   }
 
+  /** How many indexed persons bear this full name. */
+  count(key: string): number {
+    return this.#counts.get(key) ?? 0;
+  }
+
   /** Bits to add to a full-name agreement on this name: positive when rare, negative when common. */
   rarity(key: string): number {
     const count = this.#counts.get(key) ?? 0;

@@ -12,6 +12,7 @@ import {
   NATIONAL_ID_DIFFERS,
   NATIONAL_ID_TYPO,
   PARENT_NAME,
+  PARENT_NAME_SHARED_BY_CHANCE,
   SEX,
   SWAPPED_NAMES,
   scoreOf,
@@ -27,6 +28,14 @@ export interface PairScore {
    * however much else agrees: decide.ts sends such a pair to an officer or says new.
    */
   readonly isSameDaySibling: boolean;
+  /** How the dates of birth compare. */
+  readonly date: DateAgreement;
+  /**
+   * The evidence of the fields besides the names and the date (sex, place, parents, national id)
+   * against a homonym: their weight, a parent's name agreeing counted as how rarely a homonym's
+   * parent bears it by chance.
+   */
+  readonly otherFieldsAgainstHomonym: number;
 }
 
 interface NameReading {
@@ -86,8 +95,9 @@ function placesAgree(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** Sex, place of birth and parents: each only when both sides have it. */
-function weighOtherFields(c: PreparedPerson, r: PreparedPerson, reasons: string[]): number {
+function weighOtherFields(c: PreparedPerson, r: PreparedPerson, reasons: string[]) {
   let weight = 0;
+  let parentsAgreeing = 0;
   if (c.sex && r.sex && c.sex !== 'X' && r.sex !== 'X') {
     weight += c.sex === r.sex ? SEX.agrees : SEX.differs;
     if (c.sex !== r.sex) reasons.push('sex_differs');
@@ -104,9 +114,11 @@ function weighOtherFields(c: PreparedPerson, r: PreparedPerson, reasons: string[
     const agreement = compareNames(a, b);
     if (agreement === 'missing') continue;
     weight += agreement === 'differs' ? PARENT_NAME.differs : PARENT_NAME.agrees;
+    if (agreement !== 'differs') parentsAgreeing++;
     reasons.push(agreement === 'differs' ? `${field}_differs` : `${field}_agrees`);
   }
-  return weight;
+  const againstHomonym = weight + parentsAgreeing * (PARENT_NAME_SHARED_BY_CHANCE - PARENT_NAME.agrees);
+  return { weight, againstHomonym };
 }
 
 /**
@@ -122,15 +134,24 @@ export function scorePair(
   const names = readNames(candidate, record);
   if (names.weight + MOST_BESIDES_NAMES < (options.floor ?? -Infinity)) return undefined;
   const reasons: string[] = [];
-  let weight = weighNationalIds(candidate, record, reasons) + names.weight;
+  const nationalIds = weighNationalIds(candidate, record, reasons);
+  let weight = nationalIds + names.weight;
   if (names.swapped) reasons.push('names_swapped');
   reasons.push(`family_name_${names.family}`, `given_names_${names.given}`);
   if (options.rarity && SAME_SOUND.has(names.family) && SAME_SOUND.has(names.given)) {
     weight += weighRarity(options.rarity(record), reasons);
   }
   const date = weighDate(candidate, record, reasons);
-  weight += date.weight + weighOtherFields(candidate, record, reasons);
+  const others = weighOtherFields(candidate, record, reasons);
+  weight += date.weight + nationalIds + others.weight;
   const sibling = isSameDaySibling(names, date.agreement);
   if (sibling) reasons.push('same_day_sibling');
-  return { weight, score: scoreOf(weight), reasons, isSameDaySibling: sibling };
+  return {
+    weight,
+    score: scoreOf(weight),
+    reasons,
+    isSameDaySibling: sibling,
+    date: date.agreement,
+    otherFieldsAgainstHomonym: nationalIds + others.againstHomonym,
+  };
 }

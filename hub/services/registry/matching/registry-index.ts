@@ -1,4 +1,5 @@
 /** Registry persons indexed for matching: exact national ids, blocking keys, prepared fields. */
+import { BirthYears } from './birth-years.js';
 import { blockingKeys } from './blocking.js';
 import {
   type Comparable,
@@ -32,6 +33,7 @@ export class RegistryIndex {
   readonly #blocks = new Map<string, Entry[]>();
   readonly #byNationalId = new Map<string, Entry[]>();
   readonly #names = new NameFrequency();
+  readonly #years = new BirthYears();
   readonly #prepared = new NameCache();
   readonly #settings: MatchSettings;
 
@@ -42,6 +44,10 @@ export class RegistryIndex {
       thresholds,
       top: options.topCandidates ?? 3,
       rarity: (found) => this.#names.rarity(fullNameKey(found.person)),
+      homonyms: {
+        nameCount: (person) => this.#names.count(fullNameKey(person)),
+        sameYearChance: () => this.#years.sameYearChance(),
+      },
     };
     for (const record of records) this.add(record);
   }
@@ -63,6 +69,7 @@ export class RegistryIndex {
     };
     this.#entries.set(record.id, entry);
     this.#names.add(entry.nameKey);
+    this.#years.add(person.birthDate?.year);
     for (const key of entry.keys) append(this.#blocks, key, entry);
     if (person.nationalId) append(this.#byNationalId, person.nationalId, entry);
   }
@@ -72,6 +79,7 @@ export class RegistryIndex {
     if (!entry) return;
     this.#entries.delete(id);
     this.#names.remove(entry.nameKey);
+    this.#years.remove(entry.person.birthDate?.year);
     for (const key of entry.keys) detach(this.#blocks, key, entry);
     if (entry.person.nationalId) detach(this.#byNationalId, entry.person.nationalId, entry);
   }

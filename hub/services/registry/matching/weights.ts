@@ -55,6 +55,13 @@ export const SEX = { agrees: 0.3, differs: -3 } as const;
 export const BIRTH_PLACE = { agrees: 2, differs: -3 } as const;
 /** Parents' names are written loosely (a nickname, one name of two): disagreement weighs little. */
 export const PARENT_NAME = { agrees: 2, differs: -1.5 } as const;
+/**
+ * Against a homonym, a parent's name agreeing says more than its weight: loosely as it agrees (one
+ * given name of two, a slip), another person's parent bears it about once in forty by chance (the
+ * commonest given names are each borne by two or three persons in a hundred). log2(40) bits, used
+ * only to reckon the chance of a homonym (homonym-chance.ts).
+ */
+export const PARENT_NAME_SHARED_BY_CHANCE = Math.log2(40);
 /** Two different national ids are two people, whatever the names say, unless one was mistyped. */
 export const NATIONAL_ID_DIFFERS = -12;
 /** One key slipped in a long id: neither proof nor disproof, the other fields decide. */

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { BirthYears } from '../hub/services/registry/matching/birth-years.js';
+import { dateCoincidence, slipNeighbours } from '../hub/services/registry/matching/homonym-chance.js';
+import { RegistryIndex, type RegistryRecord } from '../hub/services/registry/matching/index.js';
+
+const FIRST_YEAR = 1940;
+const YEARS = 73;
+const COMMON_COUNT = 300;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A registry in which the first of `names` is borne by `perName` persons and the others by 300, born
+ * over 73 years on full dates (none in `skipYear`): no name is commoner than the average, and the
+ * frequency weight is 0 for all.
+ */
+function registryOf(names: readonly [string, string][], perName: number, skipYear: number): RegistryRecord[] {
+  const records: RegistryRecord[] = [];
+  for (const [n, [givenNames, familyName]] of names.entries()) {
+    for (let i = 0; i < (n === 0 ? perName : COMMON_COUNT); i++) {
+      let year = FIRST_YEAR + ((i * 7) % YEARS);
+      if (year === skipYear) year++;
+      const birthDate = `${year}-${pad(1 + (i % 12))}-${pad(1 + (i % 28))}`;
+      records.push({ id: `${familyName}-${i}`, givenNames, familyName, sex: 'M', birthDate });
+    }
+  }
+  return records;
+}
+
+const COMMON: [string, string][] = [
+  ['Jean', 'Ngakola'],
+  ['Paul', 'Yakité'],
+  ['Pierre', 'Mbaïkoua'],
+  ['Joseph', 'Gbaguili'],
+];
+
+describe('homonyms the evidence cannot tell apart', () => {
+  it('does not match a common name on the year alone: a homonym born that year is expected', () => {
+    const registry = registryOf(COMMON, COMMON_COUNT, 1985);
+    registry.push({
+      id: 'YEAR-ONLY',
+      givenNames: 'Jean',
+      familyName: 'Ngakola',
+      sex: 'M',
+      birthDate: '1985',
+    });
+    const index = new RegistryIndex(registry);
+    const decision = index.match({
+      givenNames: 'Jean',
+      familyName: 'NGAKOLA',
+      sex: 'M',
+      birthDate: '1985-06-12',
+    });
+    expect(decision).toMatchObject({ decision: 'review', registryId: 'YEAR-ONLY' });
+    expect(decision.reasons[0]).toBe('homonym_likely');
+    expect(decision.score).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('still matches the same name on a full date, and a rare name on the year alone', () => {
+    const registry = registryOf(COMMON, COMMON_COUNT, 1985);
+    registry.push(
+      { id: 'FULL', givenNames: 'Jean', familyName: 'Ngakola', sex: 'M', birthDate: '1985-06-12' },
+      { id: 'RARE', givenNames: 'Anicet', familyName: 'Gbazoubangui', sex: 'M', birthDate: '1985' },
+    );
+    const index = new RegistryIndex(registry);
+    const full = index.match({
+      givenNames: 'Jean',
+      familyName: 'Ngakola',
+      sex: 'M',
+      birthDate: '12/06/1985',
+    });
+    expect(full).toMatchObject({ decision: 'match', registryId: 'FULL' });
+    const rare = index.match({
+      givenNames: 'Anicet',
+      familyName: 'Gbazoubangui',
+      sex: 'M',
+      birthDate: '1985-06-12',
+    });
+    expect(rare).toMatchObject({ decision: 'match', registryId: 'RARE' });
+  });
+
+  it('matches a name on the year alone while few bear it, and asks once a homonym that year is likely', () => {
+    const decide = (perName: number) => {
+      const registry = registryOf(COMMON, perName, 1985);
+      registry.push({
+        id: 'YEAR-ONLY',
+        givenNames: 'Jean',
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '1985',
+      });
+      return new RegistryIndex(registry).match({
+        givenNames: 'Jean',
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '1985-06-12',
+      }).decision;
+    };
+    expect(decide(3)).toBe('match');
+    expect(decide(300)).toBe('review');
+  });
+});
+
+describe('chance of a coincidence', () => {
+  it('counts the real dates one keyboard slip away', () => {
+    // 1985-03-12: years 1885, 1905…1995 (9), 1980…1989 (9), 1895 and 1958 (swapped); months 01,
+    // 02, 04…09 (8; 13 and 30 are none); days 02, 22, 10…19 (11) and 21 (swapped).
+    expect(slipNeighbours({ year: 1985, month: 3, day: 12 })).toBe(41);
+  });
+
+  it('is highest for a year alone and lowest for a full date', () => {
+    const sameYear = 1 / 70;
+    const date = { year: 1985, month: 3, day: 12 };
+    expect(dateCoincidence('birth_date_year_only', date, sameYear)).toBeCloseTo(sameYear);
+    expect(dateCoincidence('birth_date_month_agrees', date, sameYear)).toBeCloseTo(sameYear / 12);
+    expect(dateCoincidence('birth_date_exact', date, sameYear)).toBeCloseTo(sameYear / 365.25);
+    expect(dateCoincidence('birth_date_missing', undefined, sameYear)).toBe(1);
+  });
+
+  it('reckons the chance that two persons share a birth year from the years indexed', () => {
+    const years = new BirthYears();
+    expect(years.sameYearChance()).toBeUndefined();
+    for (const year of [1980, 1980, 1990, 2000]) years.add(year);
+    years.add(undefined);
+    expect(years.sameYearChance()).toBeCloseTo((4 + 1 + 1) / 16);
+    years.remove(1980);
+    expect(years.sameYearChance()).toBeCloseTo(3 / 9);
+  });
+});
