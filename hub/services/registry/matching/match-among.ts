@@ -61,6 +61,7 @@ export function scoreFound(
   settings: MatchSettings,
 ): Scored[] {
   const floor = scoringFloor(settings.thresholds);
+  const homonyms = homonymReckoning(person, settings);
   const seen = new Set<string>();
   const scored: Scored[] = [];
   for (const entry of found) {
@@ -68,28 +69,23 @@ export function scoreFound(
     seen.add(entry.id);
     const pair = scorePair(person, entry.person, { floor, rarity: () => settings.rarity(entry) });
     if (!pair) continue;
-    scored.push({
-      registryId: entry.id,
-      ...pair,
-      expectedHomonyms: homonymsOf(person, entry, pair, settings),
-    });
+    scored.push({ registryId: entry.id, ...pair, expectedHomonyms: homonyms?.(entry, pair) });
   }
   return scored.sort((a, b) => b.weight - a.weight);
 }
 
-/** Expected homonyms as close to `person` as `entry` is (homonym-chance.ts), when reckoned. */
-function homonymsOf(
-  person: PreparedPerson,
-  entry: Comparable,
-  pair: PairScore,
-  settings: MatchSettings,
-): number | undefined {
-  if (!settings.homonyms) return undefined;
-  const sameYear = settings.homonyms.sameYearChance?.() ?? SAME_BIRTH_YEAR_CHANCE;
-  // Names written in part (a given name of two left out) are borne by those of either form.
-  const count = Math.max(1, settings.homonyms.nameCount(entry.person), settings.homonyms.nameCount(person));
-  const dateChance = dateCoincidence(pair.date, person.birthDate, sameYear);
-  return expectedHomonyms(count, dateChance, pair.otherFieldsAgainstHomonym);
+/** Expected homonyms as close to `person` as a registry person is (homonym-chance.ts), if reckoned. */
+function homonymReckoning(person: PreparedPerson, settings: MatchSettings) {
+  const statistics = settings.homonyms;
+  if (!statistics) return undefined;
+  const sameYear = statistics.sameYearChance?.() ?? SAME_BIRTH_YEAR_CHANCE;
+  const ownCount = statistics.nameCount(person);
+  return (entry: Comparable, pair: PairScore): number => {
+    // Names written in part (a given name of two left out) are borne by those of either form.
+    const count = Math.max(1, ownCount, statistics.nameCount(entry.person));
+    const dateChance = dateCoincidence(pair.date, person.birthDate, sameYear);
+    return expectedHomonyms(count, dateChance, pair.otherFieldsAgainstHomonym);
+  };
 }
 
 /**
