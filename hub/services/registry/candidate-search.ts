@@ -8,13 +8,69 @@ import type { Queryable } from '../../db/database.js';
 import type { CandidateSet, FoundPerson, RegistryPerson } from './national-registry.js';
 import { type PersonColumns, toPerson } from './person-row.js';
 
-/** Row of the search: a person, and the number of registry persons bearing their full name. */
+/**
+ * Row of the search: a person, and the number of registry persons bearing their full name; or, once
+ * (`holds_id` null), how the search blocked.
+ */
 interface FoundRow extends PersonColumns {
   name_count: number | null;
-  holds_id: boolean;
+  holds_id: boolean | null;
+  name_key: string | null;
   /** Over the whole registry (registry_name_stats), repeated on every row. */
   persons: number | null;
   sum_squares: number | null;
+  searched: string[] | null;
+  undated: string[] | null;
+  own_keys: string[] | null;
+  own_name_key: string | null;
+  own_year: number | null;
+}
+
+/**
+ * How a search blocked: enough to tell, without searching again, whether a person recorded since
+ * would change what it found (see {@link wouldChange}).
+ */
+export interface SearchBlocking {
+  /** Keys looked up among all persons, and among persons without a birth year. */
+  readonly searched: readonly string[];
+  readonly undated: readonly string[];
+  /** The name keys of the persons found (their counts would move with a namesake). */
+  readonly foundNameKeys: ReadonlySet<string>;
+  readonly nationalIdKey: string | null;
+  /** What a registry person recorded from the searched person would carry (the same SQL functions). */
+  readonly own: RecordedKeys;
+}
+
+/** The blocking keys and name key of a registry person, and whether their birth year is known. */
+export interface RecordedKeys {
+  readonly keys: readonly string[];
+  readonly nameKey: string;
+  readonly dated: boolean;
+}
+
+/** A candidate set from the built-in registry's search, with how it blocked. */
+export interface SearchedCandidates extends CandidateSet {
+  readonly blocking: SearchBlocking;
+}
+
+/** How a candidate set was blocked, when the registry that searched says so (the built-in one does). */
+export function blockingOf(set: CandidateSet): SearchBlocking | undefined {
+  return (set as Partial<SearchedCandidates>).blocking;
+}
+
+/**
+ * Whether the registry person `recorded` (keys as {@link RecordedKeys}, issued `nationalId`) added
+ * after a search would have changed what it found: found by one of its keys, a namesake of a person
+ * found (their count moves), or the holder of the number searched.
+ */
+export function wouldChange(blocking: SearchBlocking, recorded: RecordedKeys, nationalId: string): boolean {
+  const shares = (keys: readonly string[]) => recorded.keys.some((key) => keys.includes(key));
+  return (
+    shares(blocking.searched) ||
+    (!recorded.dated && shares(blocking.undated)) ||
+    blocking.foundNameKeys.has(recorded.nameKey) ||
+    (blocking.nationalIdKey !== null && compactNationalId(nationalId) === blocking.nationalIdKey)
+  );
 }
 
 /**
@@ -29,24 +85,30 @@ export const CANDIDATE_LIMIT = 50;
 // upper case, or null), $5 limit. The query's keys are the person's own blocking keys (the same SQL
 // function the stored ones come from), the years either side of a date known only to the year,
 // and the date-free key only for a person without a year. Persons with no year in the registry
-// are looked up by the date-free key apart (their partial index).
+// are looked up by the date-free key apart (their partial index), for a person with a year only:
+// they carry no other key, so the two lookups never meet and need no de-duplication (which cost
+// more than the lookups), and without a year the first lookup already has them.
 const SEARCH = `
-WITH q AS (
+WITH own AS (
   SELECT registry_fold($1 || ' ' || $2) AS name, registry_birth_year($3) AS year,
-         registry_block_keys($1, $2, $3)
+         registry_block_keys($1, $2, $3) AS keys, registry_name_key($1, $2) AS name_key
+), q AS (
+  SELECT own.name, own.year,
+         own.keys
            || CASE WHEN $3 ~ '^[0-9]{4}$' THEN
                 registry_block_keys($1, $2, (registry_birth_year($3) - 1)::text)
                 || registry_block_keys($1, $2, (registry_birth_year($3) + 1)::text)
               ELSE '{}'::text[] END AS keys
+    FROM own
 ), k AS (
   SELECT ARRAY(SELECT DISTINCT key FROM q, unnest(q.keys) AS key
                 WHERE q.year IS NULL OR key NOT LIKE 'n:%') AS searched,
          ARRAY(SELECT key FROM q, unnest(q.keys) AS key WHERE key LIKE 'n:%') AS undated
 ), blocked AS (
   SELECT p.* FROM registry_persons p, k WHERE p.block_keys && k.searched
-  UNION
-  SELECT p.* FROM registry_persons p, k
-   WHERE p.block_keys && k.undated AND registry_birth_year(p.birth_date) IS NULL
+  UNION ALL
+  SELECT p.* FROM registry_persons p, k, q
+   WHERE q.year IS NOT NULL AND p.block_keys && k.undated AND registry_birth_year(p.birth_date) IS NULL
 ), ranked AS (
   SELECT b.*, registry_name_similarity(b.name_folded, q.name)
            + CASE WHEN b.birth_date = $3 THEN 1
@@ -64,11 +126,17 @@ WITH q AS (
     FROM (SELECT DISTINCT name_key FROM found) AS n
 )
 SELECT f.id, f.national_id, f.given_names, f.family_name, f.sex, f.birth_date, f.birth_place,
-       f.father_name, f.mother_name, f.holds_id, counts.name_count, stats.persons, stats.sum_squares
-  FROM found f JOIN counts USING (name_key) LEFT JOIN registry_name_stats stats ON stats.id = 1`;
+       f.father_name, f.mother_name, f.holds_id, f.name_key, counts.name_count, stats.persons,
+       stats.sum_squares, NULL::text[] AS searched, NULL::text[] AS undated, NULL::text[] AS own_keys,
+       NULL::text AS own_name_key, NULL::integer AS own_year
+  FROM found f JOIN counts USING (name_key) LEFT JOIN registry_name_stats stats ON stats.id = 1
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       k.searched, k.undated, own.keys, own.name_key, own.year
+  FROM k, own`;
 
 /** National ids compared without case, spaces or dashes, as the matching engine compares them. */
-function compactNationalId(value: string | undefined): string | null {
+export function compactNationalId(value: string | undefined): string | null {
   const compact = value?.toUpperCase().replace(/[^A-Z0-9]/g, '');
   return compact || null;
 }
@@ -78,23 +146,47 @@ export async function searchCandidates(
   db: Queryable,
   person: Person,
   limit = CANDIDATE_LIMIT,
-): Promise<CandidateSet> {
+): Promise<SearchedCandidates> {
+  const nationalIdKey = compactNationalId(person.nationalId);
   const rows = await db.query<FoundRow>(SEARCH, [
     person.givenNames,
     person.familyName,
     person.birthDate ?? null,
-    compactNationalId(person.nationalId),
+    nationalIdKey,
     limit,
   ]);
   const found: FoundPerson[] = [];
   const holders: RegistryPerson[] = [];
+  const foundNameKeys = new Set<string>();
+  let own: FoundRow | undefined;
   for (const row of rows) {
-    if (row.holds_id) holders.push(toPerson(row));
-    else found.push({ ...toPerson(row), nameCount: Number(row.name_count ?? 0) });
+    if (row.holds_id === null) own = row;
+    else if (row.holds_id) holders.push(toPerson(row));
+    else {
+      found.push({ ...toPerson(row), nameCount: Number(row.name_count ?? 0) });
+      if (row.name_key !== null) foundNameKeys.add(row.name_key);
+    }
   }
+  // The registry's name statistics are repeated on every person's row (there may be none).
+  const stats = rows.find((row) => row.holds_id !== null);
   return {
     found,
     holders,
-    names: { persons: Number(rows[0]?.persons ?? 0), sumSquares: Number(rows[0]?.sum_squares ?? 0) },
+    names: { persons: Number(stats?.persons ?? 0), sumSquares: Number(stats?.sum_squares ?? 0) },
+    blocking: {
+      searched: own?.searched ?? [],
+      undated: own?.undated ?? [],
+      foundNameKeys,
+      nationalIdKey,
+      own: { keys: own?.own_keys ?? [], nameKey: own?.own_name_key ?? '', dated: own?.own_year != null },
+    },
   };
+}
+
+/** The registry's name statistics now, as a search returns them (migration 024's triggers keep them). */
+export async function registryNameStats(db: Queryable): Promise<CandidateSet['names']> {
+  const [row] = await db.query<{ persons: number | null; sum_squares: number | null }>(
+    'SELECT persons, sum_squares FROM registry_name_stats WHERE id = 1',
+  );
+  return { persons: Number(row?.persons ?? 0), sumSquares: Number(row?.sum_squares ?? 0) };
 }

@@ -80,9 +80,12 @@ export async function recordDecision(
       recordedAt: now,
     });
   }
-  const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by, decided_at, note)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9) RETURNING id`,
+  // Sealed first, so that the decision is written once with the result's sequence.
+  const outbound = await sendResult(tx, deps, input, person, now);
+  await tx.query(
+    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by,
+       decided_at, note, outbound_seq)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)`,
     [
       submission.submissionId,
       input.decision,
@@ -93,14 +96,14 @@ export async function recordDecision(
       input.decidedBy,
       now,
       input.note ?? null,
+      outbound?.seq ?? null,
     ],
   );
   if (person && submission.kind === 'registration') await linkSamePerson(tx, submission, person.id, now);
-  const outbound = await sendResult(tx, deps, input, person, now, Number(row?.id));
   return {
     ...(person ? { person } : {}),
     isNewPerson: input.decision === 'new',
-    ...(outbound ? { outbound } : {}),
+    ...(outbound ? { outbound: { missionId: outbound.missionId, envelope: outbound.envelope } } : {}),
   };
 }
 
@@ -130,8 +133,7 @@ async function sendResult(
   input: DecisionInput,
   person: RegistryPerson | undefined,
   now: Date,
-  decisionId: number,
-): Promise<RecordedDecision['outbound']> {
+): Promise<(RecordedDecision['outbound'] & { readonly seq: number }) | undefined> {
   const { submission } = input;
   if (submission.origin !== 'mission') return undefined;
   const recipient = deps.trust.keysOf(submission.missionId)[0]?.identity;
@@ -149,8 +151,7 @@ async function sendResult(
     decidedAt: now.toISOString(),
   });
   const { seq, envelope } = await sealAndHold(tx, deps.hub, recipient, REGISTRY_RESULT, body, now.getTime());
-  await tx.query('UPDATE registry_decisions SET outbound_seq = $2 WHERE id = $1', [decisionId, seq]);
-  return { missionId: submission.missionId, envelope };
+  return { missionId: submission.missionId, envelope, seq };
 }
 
 function clampScore(score: number): number {

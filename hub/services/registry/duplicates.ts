@@ -23,11 +23,15 @@ export async function linkSamePerson(
   personId: string,
   now: Date,
 ): Promise<number> {
+  // The person's few decisions first, each submission looked up by its key (LIMIT keeps the planner
+  // from turning this into a join): statistics taken while thousands were pending would otherwise
+  // have it read every decided submission for each decision.
   const others = await tx.query<{ submission_id: string }>(
     `SELECT DISTINCT d.submission_id FROM registry_decisions d
-       JOIN registry_submissions s ON s.submission_id = d.submission_id
-      WHERE d.person_id = $1::uuid AND s.kind = 'registration' AND s.mission_id <> $2
-        AND s.status IN ('match', 'new')`,
+       CROSS JOIN LATERAL (SELECT 1 FROM registry_submissions s
+                            WHERE s.submission_id = d.submission_id AND s.kind = 'registration'
+                              AND s.mission_id <> $2 AND s.status IN ('match', 'new') LIMIT 1) AS resolved
+      WHERE d.person_id = $1::uuid`,
     [personId, submission.missionId],
   );
   for (const other of others) {

@@ -1,8 +1,8 @@
 import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import type { RegistryIndex, ScoredCandidate } from './matching/index.js';
-import type { NationalRegistry } from './national-registry.js';
-import { matchInRegistry } from './registry-search.js';
+import type { CandidateSet, NationalRegistry, RegistryPerson } from './national-registry.js';
+import { matchAmongFound, type PreparedSearch } from './registry-search.js';
 import type { StoredSubmission } from './submissions.js';
 
 /** What the rules propose for one submission, before anything is written. */
@@ -23,6 +23,34 @@ export const Reason = {
   IdentityNotChecked: 'identity_not_checked',
 } as const;
 
+/** What the rules decide from: the registry's holder of the person's number, and its candidates. */
+export interface Lookup {
+  readonly holder?: RegistryPerson;
+  readonly set: CandidateSet;
+  /** The person and the set's persons prepared for scoring, when done ahead. */
+  readonly prepared?: PreparedSearch;
+}
+
+/** Asks the registry about a person: the holder of their number, and the candidates to weigh. */
+export async function lookUpPerson(
+  db: Queryable,
+  registry: NationalRegistry,
+  person: Person,
+): Promise<Lookup> {
+  const holder = person.nationalId ? await registry.findByNationalId(db, person.nationalId) : undefined;
+  const set = await registry.findCandidates(db, person);
+  return { ...(holder ? { holder } : {}), set };
+}
+
+/** The rules' decision on a person, asking the registry now (see {@link proposeFromLookup}). */
+export async function proposeForPerson(
+  db: Queryable,
+  registry: NationalRegistry,
+  person: Person,
+): Promise<Proposal> {
+  return proposeFromLookup(db, registry, person, await lookUpPerson(db, registry, person));
+}
+
 /**
  * The rules' decision on a person: exact on the national ID number when the registry holds it
  * (the engine still sends it to an officer when the names are another person's); otherwise the
@@ -30,13 +58,13 @@ export const Reason = {
  * another number, or a number the registry does not know, goes to an officer rather than linking
  * or issuing a second number.
  */
-export async function proposeForPerson(
+export async function proposeFromLookup(
   db: Queryable,
   registry: NationalRegistry,
   person: Person,
+  { holder, set, prepared }: Lookup,
 ): Promise<Proposal> {
-  const holder = person.nationalId ? await registry.findByNationalId(db, person.nationalId) : undefined;
-  const matched = await matchInRegistry(db, registry, person);
+  const matched = matchAmongFound(person, set, {}, prepared);
   if (holder && matched.registryId !== holder.id) {
     // The registry holds the number but its search did not return the person: the number decides.
     const reasons = [Reason.NationalIdExact];
@@ -59,10 +87,22 @@ export async function proposeForPerson(
   if (!person.nationalId || holder) return base;
   if (matched.decision === 'new') return toReview(base, Reason.NationalIdUnknown);
   if (matched.decision === 'match') {
-    const [matchedPerson] = await registry.getPersons(db, [matched.registryId ?? '']);
+    const matchedPerson = await personOf(db, registry, set, matched.registryId ?? '');
     if (matchedPerson?.nationalId !== person.nationalId) return toReview(base, Reason.NationalIdConflict);
   }
   return base;
+}
+
+// The engine matches only persons the search returned: their number is at hand.
+async function personOf(
+  db: Queryable,
+  registry: NationalRegistry,
+  set: CandidateSet,
+  id: string,
+): Promise<RegistryPerson | undefined> {
+  const found =
+    set.found.find((person) => person.id === id) ?? set.holders.find((person) => person.id === id);
+  return found ?? (await registry.getPersons(db, [id]))[0];
 }
 
 /**

@@ -1,13 +1,18 @@
-import type { Database } from '../../db/database.js';
+import type { Database, Queryable } from '../../db/database.js';
+import { blockingOf } from './candidate-search.js';
 import { DailyBound, holdForLaterDay, utcDay } from './daily-bound.js';
 import { type DecisionDeps, recordDecision } from './decisions.js';
 import { linkPossibleDuplicate } from './duplicates.js';
+import { Lookahead, type LookedAhead } from './lookahead.js';
 import { RegistryIndex } from './matching/index.js';
+import { PassRecords } from './pass-records.js';
 import {
   findDuplicateInReview,
   isIdentityUnchecked,
+  type Lookup,
+  lookUpPerson,
   type Proposal,
-  proposeForPerson,
+  proposeFromLookup,
   Reason,
   toReview,
   UNCHECKED_ANSWER,
@@ -40,12 +45,21 @@ export interface ReconcileReport {
 export const REGISTRY_LOCK = 'econsulat-registry';
 
 /**
- * Decides up to `batchSize` pending submissions, oldest first, one transaction each: the decision
- * and the registry.result to the mission commit together, then the result is published. Those of
- * a mission past its daily bound are held for a later day instead. Runs alone across hub
- * processes, so the registry moves one step at a time: a person added for one submission is found
- * by the next one's search, even within the same pass. A second pass over the same submissions
- * finds none pending and does nothing.
+ * Decisions committed in one transaction: the commit and its round trips are paid once for them,
+ * while the mission's channel row stays locked for a few dozen decisions only.
+ */
+export const DECISIONS_PER_TRANSACTION = 50;
+
+/**
+ * Decides up to `batchSize` pending submissions, oldest first, up to
+ * {@link DECISIONS_PER_TRANSACTION} in one transaction: the decisions and the registry.result to the
+ * missions commit together, then the results are published. When one of them fails, the others are
+ * decided again one transaction each and the one that fails goes to an officer. Those of a mission
+ * past its daily bound are held for a later day instead. Runs alone across hub processes, so the
+ * registry moves one step at a time: a person added for one submission is found by the next one's
+ * search, even within the same pass — the searches run ahead on other connections, and one that a
+ * person recorded since would change is run again (pass-records.ts). A second pass over the same
+ * submissions finds none pending and does nothing.
  */
 export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Promise<ReconcileReport> {
   return deps.db.exclusive(REGISTRY_LOCK, async () => {
@@ -56,15 +70,24 @@ export async function reconcilePending(deps: ReconcileDeps, batchSize = 100): Pr
     const batch = await withinDailyBound(deps, pending, today);
     counts.held = pending.length - batch.length;
     if (batch.length === 0) return counts;
-    const inReview = await ReviewIndex.load(deps.db);
-    for (const submission of batch) {
+    const pass: Pass = { inReview: await ReviewIndex.load(deps.db), records: new PassRecords() };
+    const lookahead = new Lookahead(
+      deps.db,
+      deps.registry,
+      batch,
+      pass.records,
+      2 * DECISIONS_PER_TRANSACTION,
+    );
+    for (let from = 0; from < batch.length; from += DECISIONS_PER_TRANSACTION) {
+      const chunk = batch.slice(from, from + DECISIONS_PER_TRANSACTION);
+      const looked: LookedAhead[] = [];
+      for (let index = from; index < from + chunk.length; index++) looked.push(await lookahead.take(index));
       try {
-        const decided = await decideOne(deps, inReview, submission);
-        if (decided) counts[decided] += 1;
-      } catch (error) {
-        counts.failed += 1;
-        deps.onError?.(submission.submissionId, error);
-        await parkForOfficer(deps, submission).catch(() => undefined);
+        for (const decided of await decideTogether(deps, pass, chunk, looked)) counts[decided] += 1;
+      } catch {
+        pass.records.discard();
+        pass.inReview = await ReviewIndex.load(deps.db).catch(() => pass.inReview);
+        for (const submission of chunk) await decideAlone(deps, pass, submission, counts);
       }
     }
     return counts;
@@ -91,15 +114,83 @@ async function withinDailyBound(
   return batch;
 }
 
-async function decideOne(
+/** What a pass knows besides the database: registrations in review, persons it recorded. */
+interface Pass {
+  inReview: ReviewIndex;
+  readonly records: PassRecords;
+}
+
+/**
+ * Decides `chunk` in one transaction, each against the registry as the ones before left it, and
+ * publishes the results once committed. Throws, committing nothing, when any of them fails.
+ */
+async function decideTogether(
   deps: ReconcileDeps,
-  inReview: ReviewIndex,
+  pass: Pass,
+  chunk: readonly StoredSubmission[],
+  looked: readonly LookedAhead[],
+): Promise<Proposal['decision'][]> {
+  const decided = await deps.db.transaction(async (tx) => {
+    const done: Decided[] = [];
+    for (const [index, submission] of chunk.entries()) {
+      const ahead = looked[index] as LookedAhead;
+      const again = () => lookUpPerson(tx, deps.registry, submission.person);
+      const lookup =
+        'lookup' in ahead
+          ? await pass.records.bringUpToDate(tx, ahead.lookup, ahead.mark, again)
+          : await again();
+      const one = await decideInTransaction(tx, deps, pass, submission, lookup);
+      if (one) done.push(one);
+    }
+    return done;
+  });
+  pass.records.commit();
+  for (const { outbound } of decided) if (outbound) deps.publish(outbound.missionId, outbound.envelope);
+  return decided.map((one) => one.decision);
+}
+
+/** One submission in its own transaction, searched now; a failure parks it for an officer. */
+async function decideAlone(
+  deps: ReconcileDeps,
+  pass: Pass,
   submission: StoredSubmission,
-): Promise<Proposal['decision'] | undefined> {
-  let proposal = await proposeForPerson(deps.db, deps.registry, submission.person);
+  counts: Record<keyof ReconcileReport, number>,
+): Promise<void> {
+  try {
+    const lookup = await lookUpPerson(deps.db, deps.registry, submission.person);
+    const decided = await deps.db.transaction((tx) =>
+      decideInTransaction(tx, deps, pass, submission, lookup),
+    );
+    pass.records.commit();
+    if (!decided) return;
+    if (decided.outbound) deps.publish(decided.outbound.missionId, decided.outbound.envelope);
+    counts[decided.decision] += 1;
+  } catch (error) {
+    pass.records.discard();
+    pass.inReview = await ReviewIndex.load(deps.db).catch(() => pass.inReview);
+    counts.failed += 1;
+    deps.onError?.(submission.submissionId, error);
+    await parkForOfficer(deps, submission).catch(() => undefined);
+  }
+}
+
+/** A decision recorded in a transaction not yet committed, and the result to publish after. */
+interface Decided {
+  readonly decision: Proposal['decision'];
+  readonly outbound?: { readonly missionId: string; readonly envelope: Uint8Array };
+}
+
+async function decideInTransaction(
+  tx: Queryable,
+  deps: ReconcileDeps,
+  pass: Pass,
+  submission: StoredSubmission,
+  lookup: Lookup,
+): Promise<Decided | undefined> {
+  let proposal = await proposeFromLookup(tx, deps.registry, submission.person, lookup);
   const duplicate =
     submission.kind === 'registration' && proposal.decision !== 'match'
-      ? inReview.find(submission)
+      ? pass.inReview.find(submission)
       : undefined;
   if (duplicate && proposal.decision === 'new')
     proposal = toReview(proposal, Reason.PossibleDuplicateInReview);
@@ -107,30 +198,30 @@ async function decideOne(
   const unchecked = isIdentityUnchecked(submission);
   if (unchecked) proposal = toReview(proposal, Reason.IdentityNotChecked);
   const now = deps.now();
-  const recorded = await deps.db.transaction(async (tx) => {
-    const done = await recordDecision(
+  const recorded = await recordDecision(
+    tx,
+    deps,
+    { submission, ...proposal, decidedBy: 'rule', ...(unchecked ? { told: UNCHECKED_ANSWER } : {}) },
+    'pending',
+    now,
+  );
+  if (!recorded) return undefined;
+  if (duplicate) {
+    await linkPossibleDuplicate(
       tx,
-      deps,
-      { submission, ...proposal, decidedBy: 'rule', ...(unchecked ? { told: UNCHECKED_ANSWER } : {}) },
-      'pending',
+      submission.submissionId,
+      duplicate.registryId,
+      duplicate.score,
+      duplicate.reasons,
       now,
     );
-    if (done && duplicate) {
-      await linkPossibleDuplicate(
-        tx,
-        submission.submissionId,
-        duplicate.registryId,
-        duplicate.score,
-        duplicate.reasons,
-        now,
-      );
-    }
-    return done;
-  });
-  if (!recorded) return undefined;
-  if (recorded.outbound) deps.publish(recorded.outbound.missionId, recorded.outbound.envelope);
-  if (proposal.decision === 'review' && submission.kind === 'registration') inReview.add(submission);
-  return proposal.decision;
+  }
+  if (recorded.isNewPerson && recorded.person) {
+    const keys = blockingOf(lookup.set)?.own;
+    pass.records.record({ nationalId: recorded.person.nationalId, ...(keys ? { keys } : {}) });
+  }
+  if (proposal.decision === 'review' && submission.kind === 'registration') pass.inReview.add(submission);
+  return { decision: proposal.decision, ...(recorded.outbound ? { outbound: recorded.outbound } : {}) };
 }
 
 /** Reason of a submission the rules could not decide because deciding it failed. */

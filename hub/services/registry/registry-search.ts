@@ -15,10 +15,11 @@ import {
   type MatchThresholds,
   NAME_RARITY,
   NameCache,
+  type PreparedPerson,
   preparePerson,
   scoreFound,
 } from './matching/index.js';
-import type { CandidateSet, NationalRegistry } from './national-registry.js';
+import type { CandidateSet, NationalRegistry, RegistryPerson } from './national-registry.js';
 
 /** How the registry's decisions are taken (the engine's defaults unless given). */
 export interface RegistrySearchOptions {
@@ -45,20 +46,49 @@ export async function matchInRegistry(
   person: Person,
   options: RegistrySearchOptions = {},
 ): Promise<MatchDecision> {
-  const set = await registry.findCandidates(db, person);
+  return matchAmongFound(person, await registry.findCandidates(db, person), options);
+}
+
+/** A person and the persons a search found, prepared for scoring (the costly part, done once). */
+export interface PreparedSearch {
+  readonly person: PreparedPerson;
+  readonly holders: readonly Comparable[];
+  readonly found: readonly Comparable[];
+}
+
+/**
+ * Prepares `person` and what the search found for scoring: pure, so that the reconciliation can do
+ * it for the next submissions while it waits on the database for this one.
+ */
+export function prepareSearch(person: Person, set: CandidateSet): PreparedSearch {
   const names = new NameCache();
+  const comparable = (record: RegistryPerson): Comparable => ({
+    id: record.id,
+    person: preparePerson(record, names),
+  });
+  return {
+    person: preparePerson(person, names),
+    holders: set.holders.map(comparable),
+    found: set.found.map(comparable),
+  };
+}
+
+/**
+ * The engine's decision for `person` over a candidate search already run (`prepared` from
+ * {@link prepareSearch} over the same persons; the set's name statistics may be newer).
+ */
+export function matchAmongFound(
+  person: Person,
+  set: CandidateSet,
+  options: RegistrySearchOptions = {},
+  prepared: PreparedSearch = prepareSearch(person, set),
+): MatchDecision {
   const counts = new Map(set.found.map((found) => [found.id, found.nameCount]));
   const settings: MatchSettings = {
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     top: options.topCandidates ?? 3,
     rarity: (found) => rarityBits(counts.get(found.id) ?? 0, set.names),
   };
-  const prepared = preparePerson(person, names);
-  const comparable = (record: (typeof set.found)[number] | (typeof set.holders)[number]): Comparable => ({
-    id: record.id,
-    person: preparePerson(record, names),
-  });
-  const holders = set.holders.map(comparable);
-  const scored = holders.length === 1 ? [] : scoreFound(prepared, set.found.map(comparable), settings);
-  return decideAmong(prepared, holders, scored, settings);
+  const scored = prepared.holders.length === 1 ? [] : scoreFound(prepared.person, prepared.found, settings);
+  return decideAmong(prepared.person, prepared.holders, scored, settings);
 }
