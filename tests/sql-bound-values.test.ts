@@ -82,8 +82,8 @@ const FIXED_FRAGMENTS: Readonly<Record<string, readonly string[]>> = {
   'hub/services/offsite/take-manifest.ts': ["splitAddressesSql('$2::bytea')"],
   // One `?` per state asked for.
   'node/backup/offsite/offsite-store.ts': ['marks'],
-  // A batch's addresses as `$n` placeholders, and a `($1, $2, $n…)` row of placeholders per chunk.
-  'hub/services/offsite/store-chunk.ts': ['placeholders(addresses.length, 2)', "rows.join(', ')"],
+  // A batch's chunks as rows of `($n::bytea, $n::integer, $n::bytea)` placeholders.
+  'hub/services/offsite/store-chunk.ts': ["values.join(', ')"],
   // The module's list of count columns, each prefixed with a table alias written in the code.
   'hub/services/roll-calls/roll-call-read.ts': ["prefixed('c')"],
   // Conditions written in the function, each with its own `?`.

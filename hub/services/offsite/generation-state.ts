@@ -19,15 +19,6 @@ export async function missingOf(tx: Queryable, missionId: string, generation: nu
   return rows.map((row) => row.address);
 }
 
-/** Whether a pending generation still lacks a chunk: one index probe, whatever its size. */
-export async function isLacking(tx: Queryable, missionId: string, generation: number): Promise<boolean> {
-  const [row] = await tx.query<{ lacking: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM offsite_missing WHERE mission_id = $1 AND generation = $2) AS lacking`,
-    [missionId, generation],
-  );
-  return row?.lacking === true;
-}
-
 /**
  * Where a generation stands, as offsite.status says it: `missing` while chunks are lacking; once none
  * is, the generation is marked stored (here, if it was still pending) and `stored` answers.

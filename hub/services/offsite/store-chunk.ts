@@ -8,7 +8,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Database, Queryable } from '../../db/database.js';
 import { sealAndHold } from '../outbound.js';
-import { isLacking, markStored } from './generation-state.js';
+import { markStored } from './generation-state.js';
 
 /** What became of one chunk frame. */
 export type ChunkVerdict =
@@ -104,34 +104,17 @@ async function keepWhatIsLacked(
   if (pending.length === 0) {
     return { verdicts: chunks.map(({ address }) => ({ kept: false, address })), completed: [] };
   }
-  // A few statements for the whole batch, whatever its size: what pending generations lacked among
-  // these addresses (deleted from what they lack), the chunks written, what the hub already held.
   const distinct = new Map(chunks.map((each) => [toHex(each.address), each]));
-  const lacked = await takeLacking(
-    tx,
-    missionId,
-    [...distinct.values()].map((each) => each.address),
-  );
-  const touched = new Set([...lacked.values()].flat());
-  const kept = [...distinct.entries()].filter(([hex]) => lacked.has(hex)).map(([, each]) => each);
-  await insertChunks(tx, missionId, kept, now);
-  const held = await heldAmong(
-    tx,
-    missionId,
-    [...distinct.entries()].filter(([hex]) => !lacked.has(hex)).map(([, each]) => each.address),
-  );
+  const { lacked, held, whole } = await takeBatch(tx, missionId, [...distinct.values()], now);
   const verdicts: ChunkVerdict[] = [];
-  const received = new Map<number, number>();
   const newest = pending[0];
-  for (const { chunk, address } of chunks) {
+  for (const { address } of chunks) {
     const hex = toHex(address);
-    const generations = lacked.get(hex);
-    if (generations) {
+    const generation = lacked.get(hex);
+    if (generation !== undefined) {
       // The first copy in the batch is the one written; a second copy finds it held.
       lacked.delete(hex);
       held.add(hex);
-      const generation = Math.max(...generations);
-      received.set(generation, (received.get(generation) ?? 0) + chunk.length);
       verdicts.push({ kept: true, address, generation });
     } else if (held.has(hex) && newest !== undefined) {
       verdicts.push({ kept: false, address, ackGeneration: newest });
@@ -139,78 +122,80 @@ async function keepWhatIsLacked(
       verdicts.push({ kept: false, address });
     }
   }
-  for (const [generation, bytes] of received) {
-    await tx.query(
-      `UPDATE offsite_generations SET bytes_received = bytes_received + $3
-        WHERE mission_id = $1 AND generation = $2`,
-      [missionId, generation, bytes],
-    );
-  }
   const completed = [];
-  // A probe per generation the batch touched; the list of what is missing is read only for a manifest.
-  for (const generation of [...touched].sort((a, b) => b - a)) {
-    if (!(await isLacking(tx, missionId, generation)))
-      completed.push({ status: await markStored(tx, missionId, generation, now) });
+  for (const generation of whole.sort((a, b) => b - a)) {
+    completed.push({ status: await markStored(tx, missionId, generation, now) });
   }
   return { verdicts, completed };
 }
 
-/**
- * Deletes these addresses from what the mission's pending generations lack: the generations that
- * lacked each address (hex), for those some generation lacked.
- */
-async function takeLacking(
-  tx: Queryable,
-  missionId: string,
-  addresses: readonly Uint8Array[],
-): Promise<Map<string, number[]>> {
-  const lacked = new Map<string, number[]>();
-  if (addresses.length === 0) return lacked;
-  const rows = await tx.query<{ address: Uint8Array; generation: number | string }>(
-    `DELETE FROM offsite_missing WHERE mission_id = $1 AND address IN (${placeholders(addresses.length, 2)})
-      RETURNING address, generation`,
-    [missionId, ...addresses],
-  );
-  for (const row of rows) {
-    const hex = toHex(row.address);
-    lacked.set(hex, [...(lacked.get(hex) ?? []), Number(row.generation)]);
-  }
-  return lacked;
+/** What one batch did at the hub. */
+interface TakenBatch {
+  /** Addresses (hex) some pending generation lacked, with the newest of them: written now. */
+  readonly lacked: Map<string, number>;
+  /** Addresses (hex) the hub held before this batch. */
+  readonly held: Set<string>;
+  /** Generations this batch left lacking nothing. */
+  readonly whole: number[];
 }
 
-/** Writes the chunks a generation lacked, in one statement. */
-async function insertChunks(
+/**
+ * The batch in one statement, whatever its size, after the pending generations are locked (so that
+ * its snapshot sees every chunk another hub process stored before): what pending generations lacked
+ * among these addresses is deleted from what they lack; those chunks are written and their bytes
+ * counted to the newest generation that lacked each; what the hub held already is read; and a
+ * generation is whole when nothing it lacks is left beyond this batch's addresses. One round trip
+ * instead of one per step: per batch, those were most of the hub's share of a transfer.
+ */
+async function takeBatch(
   tx: Queryable,
   missionId: string,
   chunks: readonly { readonly chunk: Uint8Array; readonly address: Uint8Array }[],
   now: Date,
-): Promise<void> {
-  if (chunks.length === 0) return;
-  const rows = chunks.map((_, i) => `($1, $2, $${3 + i * 3}, $${4 + i * 3}, $${5 + i * 3})`);
-  await tx.query(
-    `INSERT INTO offsite_chunks (mission_id, stored_at, address, size, data) VALUES ${rows.join(', ')}
-     ON CONFLICT (mission_id, address) DO NOTHING`,
+): Promise<TakenBatch> {
+  const values = chunks.map((_, i) => `($${3 + i * 3}::bytea, $${4 + i * 3}::integer, $${5 + i * 3}::bytea)`);
+  const rows = await tx.query<{
+    kind: 'taken' | 'held' | 'whole';
+    address: Uint8Array | null;
+    generation: number | string | null;
+  }>(
+    `WITH incoming (address, size, data) AS (VALUES ${values.join(', ')}),
+     taken AS (
+       DELETE FROM offsite_missing m USING incoming i
+        WHERE m.mission_id = $1 AND m.address = i.address
+       RETURNING m.address, m.generation
+     ),
+     newest AS (SELECT address, max(generation) AS generation FROM taken GROUP BY address),
+     written AS (
+       INSERT INTO offsite_chunks (mission_id, stored_at, address, size, data)
+       SELECT $1, $2, i.address, i.size, i.data FROM incoming i JOIN newest n USING (address)
+       ON CONFLICT (mission_id, address) DO NOTHING
+     ),
+     received AS (
+       UPDATE offsite_generations g SET bytes_received = g.bytes_received + r.bytes
+         FROM (SELECT n.generation, sum(i.size) AS bytes FROM newest n JOIN incoming i USING (address)
+                GROUP BY n.generation) r
+        WHERE g.mission_id = $1 AND g.generation = r.generation
+     )
+     SELECT 'taken' AS kind, address, generation FROM newest
+     UNION ALL
+     SELECT 'held', c.address, NULL FROM offsite_chunks c JOIN incoming i USING (address)
+      WHERE c.mission_id = $1
+     UNION ALL
+     SELECT 'whole', NULL, t.generation FROM (SELECT DISTINCT generation FROM taken) t
+      WHERE NOT EXISTS (
+        SELECT 1 FROM offsite_missing m
+         WHERE m.mission_id = $1 AND m.generation = t.generation
+           AND m.address NOT IN (SELECT address FROM incoming))`,
     [missionId, now, ...chunks.flatMap(({ chunk, address }) => [address, chunk.length, chunk])],
   );
-}
-
-/** Which of these addresses (hex) the hub holds for the mission already. */
-async function heldAmong(
-  tx: Queryable,
-  missionId: string,
-  addresses: readonly Uint8Array[],
-): Promise<Set<string>> {
-  if (addresses.length === 0) return new Set();
-  const rows = await tx.query<{ address: Uint8Array }>(
-    `SELECT address FROM offsite_chunks WHERE mission_id = $1 AND address IN (${placeholders(addresses.length, 2)})`,
-    [missionId, ...addresses],
-  );
-  return new Set(rows.map((row) => toHex(row.address)));
-}
-
-/** `$from, $from+1, …`: `count` placeholders. */
-function placeholders(count: number, from: number): string {
-  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+  const batch: TakenBatch = { lacked: new Map(), held: new Set(), whole: [] };
+  for (const row of rows) {
+    if (row.kind === 'taken' && row.address) batch.lacked.set(toHex(row.address), Number(row.generation));
+    else if (row.kind === 'held' && row.address) batch.held.add(toHex(row.address));
+    else if (row.kind === 'whole') batch.whole.push(Number(row.generation));
+  }
+  return batch;
 }
 
 async function lockPending(tx: Queryable, missionId: string): Promise<number[]> {
