@@ -2,6 +2,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { BackupReceiver } from '../hub/link/backup-receiver.js';
 import { type OffsiteSettings, offsiteSettingsOf } from '../hub/services/offsite/offsite-settings.js';
+import { storeChunks } from '../hub/services/offsite/store-chunk.js';
 import { takeManifest } from '../hub/services/offsite/take-manifest.js';
 import {
   chunkAddress,
@@ -187,5 +188,33 @@ describe.each(storeBackends('hub off-site receiver'))('the hub’s backup receiv
     expect(await count('SELECT count(*) AS n FROM offsite_chunks')).toBe(3);
     expect(await count('SELECT bytes_received AS n FROM offsite_generations')).toBe(sealed.manifest.bytes);
     expect(errors).toEqual([]);
+  });
+
+  it('makes a generation whole exactly once when two hub processes store its last two chunks at once', async () => {
+    // On PostgreSQL the two batches run on two connections, as two hub processes' would.
+    for (let generation = 1; generation <= 8; generation++) {
+      const sealed = sealGeneration({
+        mission,
+        generation,
+        recoveryPublicKey,
+        pieces: randomPieces(6, 3000),
+      });
+      await pending(sealed);
+      const [last, beforeLast, ...rest] = [...sealed.chunks].reverse();
+      if (!last || !beforeLast) throw new Error('too few chunks');
+      await storeChunks(db, mission.partyId, rest, new Date());
+      const outcomes = await Promise.all([
+        storeChunks(db, mission.partyId, [beforeLast], new Date()),
+        storeChunks(db, mission.partyId, [last], new Date()),
+      ]);
+      expect(outcomes.flatMap((outcome) => outcome.completed).map((each) => each.status.generation)).toEqual([
+        generation,
+      ]);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM offsite_generations WHERE state = 'stored' AND generation = ${generation}`,
+        ),
+      ).toBe(1);
+    }
   });
 });
