@@ -61,17 +61,23 @@ export function scoreFound(
   settings: MatchSettings,
 ): Scored[] {
   const floor = scoringFloor(settings.thresholds);
-  const homonyms = homonymReckoning(person, settings);
   const seen = new Set<string>();
   const scored: Scored[] = [];
+  let best: { entry: Comparable; pair: PairScore } | undefined;
   for (const entry of found) {
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
     const pair = scorePair(person, entry.person, { floor, rarity: () => settings.rarity(entry) });
     if (!pair) continue;
-    scored.push({ registryId: entry.id, ...pair, expectedHomonyms: homonyms?.(entry, pair) });
+    scored.push({ registryId: entry.id, ...pair });
+    if (!best || pair.weight > best.pair.weight) best = { entry, pair };
   }
-  return scored.sort((a, b) => b.weight - a.weight);
+  scored.sort((a, b) => b.weight - a.weight);
+  // Only the best can be a match: the homonyms are reckoned for it alone.
+  const homonyms = homonymReckoning(person, settings);
+  if (best && homonyms)
+    scored[0] = { ...(scored[0] as Scored), expectedHomonyms: homonyms(best.entry, best.pair) };
+  return scored;
 }
 
 /** Expected homonyms as close to `person` as a registry person is (homonym-chance.ts), if reckoned. */
