@@ -68,6 +68,54 @@ export async function recordDecision(
     [submission.submissionId, input.decision, now, from],
   );
   if (claimed.length === 0) return undefined;
+  const { recorded, row } = await applyDecision(tx, deps, input, now);
+  await tx.query(
+    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by,
+       decided_at, note, outbound_seq)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)`,
+    [
+      row.submission_id,
+      row.decision,
+      row.person_id,
+      row.score,
+      JSON.stringify(row.reasons),
+      JSON.stringify(row.candidates),
+      row.decided_by,
+      now,
+      row.note,
+      row.outbound_seq,
+    ],
+  );
+  await linkResolved(tx, input.submission, recorded, now);
+  return recorded;
+}
+
+/** A row of registry_decisions, as {@link applyDecision} leaves it to write. */
+export interface DecisionRow {
+  readonly submission_id: string;
+  readonly decision: DecisionInput['decision'];
+  readonly person_id: string | null;
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly candidates: readonly ScoredCandidate[];
+  readonly decided_by: string;
+  readonly decided_at: string;
+  readonly note: string | null;
+  readonly outbound_seq: number | null;
+}
+
+/**
+ * What a decision does besides its own row and the submission's status: the person (a `new` one
+ * issued a national ID), the event, the registry.result sealed and held. The caller, which has
+ * claimed the submission or will in the same transaction, writes the row and then the links.
+ */
+export async function applyDecision(
+  tx: Queryable,
+  deps: DecisionDeps,
+  input: DecisionInput,
+  now: Date,
+): Promise<{ recorded: RecordedDecision; row: DecisionRow }> {
+  const { submission } = input;
   const person = await resolvePerson(tx, deps.registry, input);
   if (person && submission.kind !== 'registration') {
     await deps.registry.recordEvent(tx, {
@@ -80,31 +128,38 @@ export async function recordDecision(
       recordedAt: now,
     });
   }
-  // Sealed first, so that the decision is written once with the result's sequence.
+  // Sealed before the row is written, so that the row is written once with the result's sequence.
   const outbound = await sendResult(tx, deps, input, person, now);
-  await tx.query(
-    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by,
-       decided_at, note, outbound_seq)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)`,
-    [
-      submission.submissionId,
-      input.decision,
-      person?.id ?? null,
-      clampScore(input.score),
-      JSON.stringify(input.reasons.slice(0, MAX_REASONS)),
-      JSON.stringify(input.candidates),
-      input.decidedBy,
-      now,
-      input.note ?? null,
-      outbound?.seq ?? null,
-    ],
-  );
-  if (person && submission.kind === 'registration') await linkSamePerson(tx, submission, person.id, now);
-  return {
+  const row: DecisionRow = {
+    submission_id: submission.submissionId,
+    decision: input.decision,
+    person_id: person?.id ?? null,
+    score: clampScore(input.score),
+    reasons: input.reasons.slice(0, MAX_REASONS),
+    candidates: input.candidates,
+    decided_by: input.decidedBy,
+    decided_at: now.toISOString(),
+    note: input.note ?? null,
+    outbound_seq: outbound?.seq ?? null,
+  };
+  const recorded: RecordedDecision = {
     ...(person ? { person } : {}),
     isNewPerson: input.decision === 'new',
     ...(outbound ? { outbound: { missionId: outbound.missionId, envelope: outbound.envelope } } : {}),
   };
+  return { recorded, row };
+}
+
+/** A registration resolved to a registry person meets the other missions' registrations of them. */
+export async function linkResolved(
+  tx: Queryable,
+  submission: StoredSubmission,
+  recorded: RecordedDecision,
+  now: Date,
+): Promise<void> {
+  if (recorded.person && submission.kind === 'registration') {
+    await linkSamePerson(tx, submission, recorded.person.id, now);
+  }
 }
 
 async function resolvePerson(

@@ -1,7 +1,8 @@
 import type { Database, Queryable } from '../../db/database.js';
 import { blockingOf } from './candidate-search.js';
 import { DailyBound, holdForLaterDay, utcDay } from './daily-bound.js';
-import { type DecisionDeps, recordDecision } from './decisions.js';
+import { DecisionBatch } from './decision-batch.js';
+import { type DecisionDeps, type DecisionInput, type RecordedDecision, recordDecision } from './decisions.js';
 import { linkPossibleDuplicate } from './duplicates.js';
 import { Lookahead, type LookedAhead } from './lookahead.js';
 import { RegistryIndex } from './matching/index.js';
@@ -131,6 +132,8 @@ async function decideTogether(
   looked: readonly LookedAhead[],
 ): Promise<Proposal['decision'][]> {
   const decided = await deps.db.transaction(async (tx) => {
+    const batch = new DecisionBatch(tx, deps);
+    const write: WriteDecision = (input, now) => batch.add(input, now);
     const done: Decided[] = [];
     for (const [index, submission] of chunk.entries()) {
       const ahead = looked[index] as LookedAhead;
@@ -139,9 +142,10 @@ async function decideTogether(
         'lookup' in ahead
           ? await pass.records.bringUpToDate(tx, ahead.lookup, ahead.mark, again)
           : await again();
-      const one = await decideInTransaction(tx, deps, pass, submission, lookup);
+      const one = await decideInTransaction(tx, deps, pass, submission, lookup, write);
       if (one) done.push(one);
     }
+    await batch.finish();
     return done;
   });
   pass.records.commit();
@@ -159,7 +163,9 @@ async function decideAlone(
   try {
     const lookup = await lookUpPerson(deps.db, deps.registry, submission.person);
     const decided = await deps.db.transaction((tx) =>
-      decideInTransaction(tx, deps, pass, submission, lookup),
+      decideInTransaction(tx, deps, pass, submission, lookup, (input, now) =>
+        recordDecision(tx, deps, input, 'pending', now),
+      ),
     );
     pass.records.commit();
     if (!decided) return;
@@ -180,12 +186,16 @@ interface Decided {
   readonly outbound?: { readonly missionId: string; readonly envelope: Uint8Array };
 }
 
+/** Writes a rule decision on a pending submission; undefined when it was not pending any more. */
+type WriteDecision = (input: DecisionInput, now: Date) => Promise<RecordedDecision | undefined>;
+
 async function decideInTransaction(
   tx: Queryable,
   deps: ReconcileDeps,
   pass: Pass,
   submission: StoredSubmission,
   lookup: Lookup,
+  write: WriteDecision,
 ): Promise<Decided | undefined> {
   let proposal = await proposeFromLookup(tx, deps.registry, submission.person, lookup);
   const duplicate =
@@ -198,11 +208,8 @@ async function decideInTransaction(
   const unchecked = isIdentityUnchecked(submission);
   if (unchecked) proposal = toReview(proposal, Reason.IdentityNotChecked);
   const now = deps.now();
-  const recorded = await recordDecision(
-    tx,
-    deps,
+  const recorded = await write(
     { submission, ...proposal, decidedBy: 'rule', ...(unchecked ? { told: UNCHECKED_ANSWER } : {}) },
-    'pending',
     now,
   );
   if (!recorded) return undefined;
