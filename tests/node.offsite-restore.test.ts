@@ -138,6 +138,25 @@ describe('restoring a mission from its off-site backup', () => {
     restored.close();
   });
 
+  it('fetches a few chunks ahead of the one it writes, never more than eight at once', async () => {
+    const m = await storedMission();
+    let fetching = 0;
+    let most = 0;
+    const held = fetchFrom(m.held);
+    // Each fetch answers after a delay, as over a long link: a restore fetching one chunk at a time
+    // would never have two in flight.
+    const slow = async (address: Uint8Array) => {
+      most = Math.max(most, ++fetching);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      fetching -= 1;
+      return held(address);
+    };
+    const dir = join(await tempDir(), 'mission');
+    await restoreFromOffsite(restoreOptions(m, dir, { fetchChunk: slow }));
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+  });
+
   it('refuses a chunk with a flipped byte (offsite_address_mismatch), changing nothing', async () => {
     const m = await storedMission();
     const [first] = splitAddresses(m.manifest.chunks);

@@ -7,6 +7,12 @@ import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import { type FetchChunk, fetchAndOpen } from './fetch-chunks.js';
 import { decodeInnerManifest, type InnerManifest } from './inner-manifest.js';
 
+/**
+ * Chunks fetched ahead of the one being written: a restore over a long link waits for one round
+ * trip per few chunks instead of one per chunk (19,000 chunks for a mission of 100,000 files).
+ */
+const FETCH_AHEAD = 8;
+
 /** How far a restore from the hub has gone, in chunks fetched. */
 export interface OffsiteProgress {
   readonly phase: 'fetch';
@@ -38,11 +44,44 @@ export async function rebuildGeneration(input: RebuildInput): Promise<InnerManif
   for (const address of splitAddresses(input.manifest.manifestChunks)) parts.push(await fetch(address));
   const inner = decodeInnerManifest(Buffer.concat(parts));
   assertAgrees(inner, input.manifest, named);
-  await writeFile(join(input.into, 'mission.sqlite'), inner.database, fetch);
   const documents = documentsDirIn(input.into);
   await mkdir(documents, { recursive: true, mode: 0o700 });
-  for (const scan of inner.scans) await writeFile(join(documents, scan.name), scan, fetch);
+  const files = [
+    { path: join(input.into, 'mission.sqlite'), file: inner.database },
+    ...inner.scans.map((scan) => ({ path: join(documents, scan.name), file: scan })),
+  ];
+  const pieces = fetchedInOrder(
+    files.flatMap(({ file }) => splitAddresses(file.chunks)),
+    fetch,
+  );
+  for (const { path, file } of files) await writeFile(path, file, pieces);
   return inner;
+}
+
+/**
+ * The chunks' plaintexts in order, with up to FETCH_AHEAD fetched at once. A fetch that fails
+ * throws when its turn comes, not before (nor unhandled meanwhile).
+ */
+function fetchedInOrder(
+  addresses: readonly Uint8Array[],
+  fetch: (address: Uint8Array) => Promise<Uint8Array>,
+): () => Promise<Uint8Array> {
+  const ahead: Promise<Uint8Array>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < addresses.length && ahead.length < FETCH_AHEAD) {
+      const address = addresses[next++] as Uint8Array;
+      const piece = fetch(address);
+      piece.catch(() => undefined);
+      ahead.push(piece);
+    }
+  };
+  return () => {
+    fill();
+    // The one returned stays in flight until written: it counts among the FETCH_AHEAD.
+    const piece = ahead.shift();
+    return piece ?? Promise.reject(new RangeError('no chunk left to fetch'));
+  };
 }
 
 // The signed manifest is what the restorer trusts; the inner one must name nothing it does not.
@@ -64,13 +103,13 @@ function assertAgrees(inner: InnerManifest, manifest: OffsiteManifest, named: Re
 async function writeFile(
   path: string,
   file: { readonly bytes: number; readonly chunks: string },
-  fetch: (address: Uint8Array) => Promise<Uint8Array>,
+  nextPiece: () => Promise<Uint8Array>,
 ): Promise<void> {
   const handle = await open(path, 'wx', 0o600);
   let written = 0;
   try {
-    for (const address of splitAddresses(file.chunks)) {
-      const plain = await fetch(address);
+    for (let count = splitAddresses(file.chunks).length; count > 0; count--) {
+      const plain = await nextPiece();
       await handle.write(plain, 0, plain.length, written);
       written += plain.length;
     }
