@@ -72,7 +72,7 @@ export class BackupReceiver {
 
   private nextBatch(missionId: string): Uint8Array[] {
     const waiting = this.waiting.get(missionId) ?? [];
-    const maxFrames = this.options.batchFrames ?? 64;
+    const maxFrames = this.options.batchFrames ?? 256;
     const maxBytes = this.options.batchBytes ?? 8 * 1024 * 1024;
     let count = 0;
     let bytes = 0;
