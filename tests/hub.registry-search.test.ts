@@ -148,6 +148,52 @@ for (const backend of storeBackends('registry candidate search')) {
       expect((await matchInRegistry(db, registry, grandson)).decision).not.toBe('match');
     });
 
+    it('sends a common name known only by its year to an officer, and matches a rare one', async () => {
+      const db = await seeded();
+      // 60 men named Jean Ngakola born over 60 years on full dates, none in 1985; one more whose
+      // record knows only 1985; and a rare name, also known only by its year.
+      for (let i = 0; i < 60; i++) {
+        const year = 1940 + (i >= 45 ? i + 1 : i);
+        const date = `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+        await seedPerson(db, {
+          givenNames: 'Jean',
+          familyName: 'Ngakola',
+          sex: 'M',
+          birthDate: date,
+          nationalId: `CF-H${i}`,
+        });
+      }
+      await seedPerson(db, {
+        givenNames: 'Jean',
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '1985',
+        nationalId: 'CF-H-YEAR',
+      });
+      await seedPerson(db, {
+        givenNames: 'Hyacinthe',
+        familyName: 'Zoumaldé',
+        sex: 'M',
+        birthDate: '1985',
+        nationalId: 'CF-R-YEAR',
+      });
+      const common = await matchInRegistry(db, registry, {
+        givenNames: 'Jean',
+        familyName: 'NGAKOLA',
+        sex: 'M',
+        birthDate: '1985-06-12',
+      });
+      expect(common).toMatchObject({ decision: 'review' });
+      expect(common.reasons[0]).toBe('homonym_likely');
+      const rare = await matchInRegistry(db, registry, {
+        givenNames: 'Hyacinthe',
+        familyName: 'Zoumaldé',
+        sex: 'M',
+        birthDate: '1985-06-12',
+      });
+      expect(rare.decision).toBe('match');
+    });
+
     // The targets (precision ≥ 0.995, recall ≥ 0.95) are measured on 10,000 candidates by the
     // in-memory test (hub.registry-matching) and the benchmark; 300 are too few to tell 0.995 from
     // 0.99. Here: the database's search decides as the in-memory index does, and no relative is taken.

@@ -10,6 +10,7 @@ import {
   type Comparable,
   DEFAULT_THRESHOLDS,
   decideAmong,
+  fullNameKey,
   type MatchDecision,
   type MatchSettings,
   type MatchThresholds,
@@ -84,10 +85,16 @@ export function matchAmongFound(
   prepared: PreparedSearch = prepareSearch(person, set),
 ): MatchDecision {
   const counts = new Map(set.found.map((found) => [found.id, found.nameCount]));
+  // How many registry persons bear each full name the search met (the person's own form among
+  // them when some registry person bears it), for the chance that a homonym fits as well.
+  const byName = new Map(
+    prepared.found.map((found) => [fullNameKey(found.person), counts.get(found.id) ?? 0]),
+  );
   const settings: MatchSettings = {
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     top: options.topCandidates ?? 3,
     rarity: (found) => rarityBits(counts.get(found.id) ?? 0, set.names),
+    homonyms: { nameCount: (person) => byName.get(fullNameKey(person)) ?? 0 },
   };
   const scored = prepared.holders.length === 1 ? [] : scoreFound(prepared.person, prepared.found, settings);
   return decideAmong(prepared.person, prepared.holders, scored, settings);
