@@ -1,10 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltinRegistry } from '../hub/services/registry/builtin-registry.js';
-import type { NationalRegistry } from '../hub/services/registry/national-registry.js';
 import { DECISIONS_PER_TRANSACTION } from '../hub/services/registry/reconcile.js';
 import { type Person, ready } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
-import { type RegistryHub, registryHub } from './_util/registry-fixtures.js';
+import { type RegistryHub, registryHub, registryRefusing } from './_util/registry-fixtures.js';
 
 const clarisse: Person = {
   givenNames: 'Clarisse',
@@ -89,14 +87,7 @@ for (const backend of storeBackends('registry decisions in batches')) {
     it('parks only the submission that fails and decides the rest of its transaction once', async () => {
       store = await migratedStore(backend);
       // Fault injection: the registry refuses to record one person, as a remote system might.
-      const builtin = createBuiltinRegistry();
-      const failing: NationalRegistry = {
-        ...builtin,
-        recordPerson: (tx, person, origin) =>
-          person.familyName === 'Défaillant'
-            ? Promise.reject(new Error('national system unavailable'))
-            : builtin.recordPerson(tx, person, origin),
-      };
+      const failing = registryRefusing('Défaillant');
       const ctx = await registryHub(store.db, failing);
       const before = await ctx.submit('paris', clarisse);
       const failed = await ctx.submit('paris', { givenNames: 'Rémi', familyName: 'Défaillant' });

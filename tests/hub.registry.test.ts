@@ -1,11 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../hub/services/audit/audit-log.js';
-import { createBuiltinRegistry, seedPerson } from '../hub/services/registry/builtin-registry.js';
+import { seedPerson } from '../hub/services/registry/builtin-registry.js';
 import { isIssuedNationalId } from '../hub/services/registry/national-id.js';
-import type { NationalRegistry } from '../hub/services/registry/national-registry.js';
 import { type Person, ready } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
-import { type RegistryHub, registryHub } from './_util/registry-fixtures.js';
+import { type RegistryHub, registryHub, registryRefusing } from './_util/registry-fixtures.js';
 
 const anicet: Person & { nationalId: string } = {
   nationalId: 'CF-1979-004417',
@@ -304,14 +303,7 @@ for (const backend of storeBackends('national registry reconciliation')) {
     it('puts a submission whose decision fails in the officers queue and goes on with the others', async () => {
       store = await migratedStore(backend);
       // Fault injection: the registry refuses to record one person, as a remote system might.
-      const builtin = createBuiltinRegistry();
-      const failing: NationalRegistry = {
-        ...builtin,
-        recordPerson: (tx, person, origin) =>
-          person.familyName === 'Défaillant'
-            ? Promise.reject(new Error('national system unavailable'))
-            : builtin.recordPerson(tx, person, origin),
-      };
+      const failing = registryRefusing('Défaillant');
       const ctx = await registryHub(store.db, failing);
       const failed = await ctx.submit('paris', { givenNames: 'Rémi', familyName: 'Défaillant' });
       await ctx.submit('paris', clarisse);

@@ -3,6 +3,7 @@ import type { Database } from '../../hub/db/database.js';
 import { handleRegistrySubmission } from '../../hub/ingest/handlers/registry-submission.js';
 import { recordEnrolment } from '../../hub/services/missions/enrol.js';
 import { loadTrustStore } from '../../hub/services/missions/trust-loader.js';
+import { createBuiltinRegistry } from '../../hub/services/registry/builtin-registry.js';
 import type { NationalRegistry } from '../../hub/services/registry/national-registry.js';
 import { createRegistryService, type RegistryService } from '../../hub/services/registry/registry-service.js';
 import {
@@ -119,4 +120,19 @@ async function enrolSecond(db: Database, hub: Identity, missionId: string) {
   const identity = Identity.generate(missionId);
   await recordEnrolment(db, hub.toPublic(), await certify(hub, identity));
   return { identity };
+}
+
+/**
+ * The built-in registry, refusing to record anyone of `familyName` (fault injection: a remote
+ * national system may refuse one person and not the next).
+ */
+export function registryRefusing(familyName: string): NationalRegistry {
+  const builtin = createBuiltinRegistry();
+  return {
+    ...builtin,
+    recordPerson: (tx, person, origin) =>
+      person.familyName === familyName
+        ? Promise.reject(new Error('national system unavailable'))
+        : builtin.recordPerson(tx, person, origin),
+  };
 }
