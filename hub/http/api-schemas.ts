@@ -62,7 +62,7 @@ export const offsiteGenerationResponse = z.object({
 /** `GET /missions/:id/offsite-chunks/:address`: the sealed chunk itself. */
 export const offsiteChunkResponse = z
   .string()
-  .describe('application/octet-stream: the sealed chunk’s bytes, whose BLAKE2b-256 is the address asked for');
+  .describe('application/octet-stream: the sealed chunk’s bytes, whose SHA-256 is the address asked for');
 
 /** `POST /missions/:id/revoke`. */
 export const revokedResponse = z.object({ revoked: z.string(), revocationListSerial: z.int() });

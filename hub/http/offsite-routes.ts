@@ -75,7 +75,7 @@ export async function offsiteRoutes(app: FastifyInstance, deps: OffsiteRoutesDep
     {
       preHandler: guard,
       schema: {
-        summary: 'A sealed chunk by its address (base64url of BLAKE2b-256 of its bytes), as bytes',
+        summary: 'A sealed chunk by its address (base64url of SHA-256 of its bytes), as bytes',
         tags: ['offsite'],
         params: chunkParams,
         // Documented for the OpenAPI document; the bytes go out as they are (a Buffer is never serialised).

@@ -22,7 +22,7 @@ export interface DataKeys {
   readonly records: Uint8Array;
   /** XChaCha20-Poly1305 key for the chunks of off-site backups (node/backup/offsite). */
   readonly offsiteChunk: Uint8Array;
-  /** BLAKE2b key that derives each off-site chunk's nonce from its plaintext. */
+  /** HMAC-SHA-256 key that derives each off-site chunk's nonce from its plaintext. */
   readonly offsiteNonce: Uint8Array;
 }
 
