@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DECISIONS_PER_TRANSACTION } from '../hub/services/registry/reconcile.js';
 import { type Person, ready } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
-import { type RegistryHub, registryHub, registryRefusing } from './_util/registry-fixtures.js';
+import { type RegistryHub, registryHub, registryRefusing, statusOf } from './_util/registry-fixtures.js';
 
 const clarisse: Person = {
   givenNames: 'Clarisse',
@@ -32,14 +32,6 @@ function stranger(n: number): Person {
     sex: 'M',
     birthDate: `${1940 + n}-0${1 + (n % 9)}-1${n % 10}`,
   };
-}
-
-async function statusOf(ctx: RegistryHub, submissionId: string): Promise<string | undefined> {
-  const [row] = await ctx.db.query<{ status: string }>(
-    'SELECT status FROM registry_submissions WHERE submission_id = $1::uuid',
-    [submissionId],
-  );
-  return row?.status;
 }
 
 async function personsNamed(ctx: RegistryHub, familyName: string): Promise<number> {

@@ -4,7 +4,7 @@ import { seedPerson } from '../hub/services/registry/builtin-registry.js';
 import { isIssuedNationalId } from '../hub/services/registry/national-id.js';
 import { type Person, ready } from '../protocol/index.js';
 import { migratedStore, storeBackends, type TestStore } from './_util/hub-db.js';
-import { type RegistryHub, registryHub, registryRefusing } from './_util/registry-fixtures.js';
+import { type RegistryHub, registryHub, registryRefusing, statusOf } from './_util/registry-fixtures.js';
 
 const anicet: Person & { nationalId: string } = {
   nationalId: 'CF-1979-004417',
@@ -27,14 +27,6 @@ const clarisse: Person = {
   birthPlace: 'Berbérati',
   motherName: 'Odile Ngaïkoumon',
 };
-
-async function statusOf(ctx: RegistryHub, submissionId: string): Promise<string | undefined> {
-  const [row] = await ctx.db.query<{ status: string }>(
-    'SELECT status FROM registry_submissions WHERE submission_id = $1::uuid',
-    [submissionId],
-  );
-  return row?.status;
-}
 
 async function count(ctx: RegistryHub, table: string): Promise<number> {
   const [row] = await ctx.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);

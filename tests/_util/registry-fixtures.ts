@@ -136,3 +136,12 @@ export function registryRefusing(familyName: string): NationalRegistry {
         : builtin.recordPerson(tx, person, origin),
   };
 }
+
+/** A submission's status at the hub (pending, match, new, review…), or undefined when unknown. */
+export async function statusOf(ctx: RegistryHub, submissionId: string): Promise<string | undefined> {
+  const [row] = await ctx.db.query<{ status: string }>(
+    'SELECT status FROM registry_submissions WHERE submission_id = $1::uuid',
+    [submissionId],
+  );
+  return row?.status;
+}
