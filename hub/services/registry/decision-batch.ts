@@ -11,6 +11,7 @@ import {
   type DecisionDeps,
   type DecisionInput,
   type DecisionRow,
+  insertDecisionRows,
   linkResolved,
   type RecordedDecision,
 } from './decisions.js';
@@ -57,16 +58,7 @@ export class DecisionBatch {
     );
     if (claimed.length !== this.#rows.length)
       throw new NoLongerPendingError(this.#rows.length, claimed.length);
-    await this.tx.query(
-      `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates,
-         decided_by, decided_at, note, outbound_seq)
-       SELECT r.submission_id, r.decision, r.person_id, r.score, r.reasons, r.candidates, r.decided_by,
-              r.decided_at, r.note, r.outbound_seq
-         FROM jsonb_to_recordset($1::jsonb)
-           AS r(submission_id uuid, decision text, person_id uuid, score double precision, reasons jsonb,
-                candidates jsonb, decided_by text, decided_at timestamptz, note text, outbound_seq bigint)`,
-      [rows],
-    );
+    await insertDecisionRows(this.tx, this.#rows);
     for (const { input, recorded, now } of this.#links)
       await linkResolved(this.tx, input.submission, recorded, now);
   }

@@ -69,25 +69,23 @@ export async function recordDecision(
   );
   if (claimed.length === 0) return undefined;
   const { recorded, row } = await applyDecision(tx, deps, input, now);
-  await tx.query(
-    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates, decided_by,
-       decided_at, note, outbound_seq)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10)`,
-    [
-      row.submission_id,
-      row.decision,
-      row.person_id,
-      row.score,
-      JSON.stringify(row.reasons),
-      JSON.stringify(row.candidates),
-      row.decided_by,
-      now,
-      row.note,
-      row.outbound_seq,
-    ],
-  );
+  await insertDecisionRows(tx, [row]);
   await linkResolved(tx, input.submission, recorded, now);
   return recorded;
+}
+
+/** Writes decisions' rows, one or a transaction's worth, in one statement. */
+export async function insertDecisionRows(tx: Queryable, rows: readonly DecisionRow[]): Promise<void> {
+  await tx.query(
+    `INSERT INTO registry_decisions (submission_id, decision, person_id, score, reasons, candidates,
+       decided_by, decided_at, note, outbound_seq)
+     SELECT r.submission_id, r.decision, r.person_id, r.score, r.reasons, r.candidates, r.decided_by,
+            r.decided_at, r.note, r.outbound_seq
+       FROM jsonb_to_recordset($1::jsonb)
+         AS r(submission_id uuid, decision text, person_id uuid, score double precision, reasons jsonb,
+              candidates jsonb, decided_by text, decided_at timestamptz, note text, outbound_seq bigint)`,
+    [JSON.stringify(rows)],
+  );
 }
 
 /** A row of registry_decisions, as {@link applyDecision} leaves it to write. */
