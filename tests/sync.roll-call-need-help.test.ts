@@ -6,7 +6,7 @@ import {
 } from '../hub/services/roll-calls/roll-calls-service.js';
 import type { Store } from '../node/db/store.js';
 import { purgeExpiredData } from '../node/jobs/retention.js';
-import { outboxBacklog } from '../node/services/outbox/outbox.js';
+import { liveBacklog } from '../node/link/offsite-attachment.js';
 import { createRegistrationService } from '../node/services/registrations/registration-service.js';
 import { createRollCallService, type RollCallService } from '../node/services/roll-calls/index.js';
 import { payOwedCounts } from '../node/services/roll-calls/roll-call-events.js';
@@ -106,8 +106,9 @@ for (const backend of storeBackends('roll-call need-help list')) {
       });
       const node: RollCallService = createRollCallService({ store });
       sync.nodeLink.start();
-      // What the registrations sent before the roll-call is not the roll-call's: the scan starts after.
-      await expect.poll(() => outboxBacklog(store).count, { timeout: 15_000 }).toBe(0);
+      // What the registrations sent before the roll-call is not the roll-call's: the scan starts
+      // after all of it is acknowledged, their registry submissions (which carry names) included.
+      await expect.poll(() => liveBacklog(store), { timeout: 15_000 }).toBe(0);
       const published = capture(sync);
       const { directive } = await hq.start(
         {
@@ -147,7 +148,7 @@ for (const backend of storeBackends('roll-call need-help list')) {
         await expect
           .poll(async () => (await hq.detail(directiveId))?.totals.needHelp, { timeout: 15_000 })
           .toBe(2);
-        await expect.poll(() => outboxBacklog(store).count, { timeout: 15_000 }).toBe(0);
+        await expect.poll(() => liveBacklog(store), { timeout: 15_000 }).toBe(0);
       };
       return { sync, store, hq, node, published, directiveId, rollCallId, answer, answerAll };
     }
