@@ -48,6 +48,18 @@ export function chunkAddress(chunk: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(chunk).digest());
 }
 
+/** Bytes a chunk frame puts before its chunk. */
+export const CHUNK_FRAME_HEAD_BYTES = CHUNK_MAGIC.length;
+
+/**
+ * What a chunk frame puts before its chunk, for a sender that builds the frame in the same buffer
+ * as it seals the chunk (a copy of a megabyte saved per chunk): `head ‖ chunk` is
+ * `encodeChunkFrame(chunk)`.
+ */
+export function chunkFrameHead(): Uint8Array {
+  return CHUNK_MAGIC.slice();
+}
+
 /** A chunk as published on the backup topic. */
 export function encodeChunkFrame(chunk: Uint8Array): Uint8Array {
   if (chunk.length === 0 || chunk.length > MAX_CHUNK_BYTES) {

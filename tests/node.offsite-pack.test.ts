@@ -6,6 +6,8 @@ import { snapshotPath } from '../node/backup/offsite/snapshot.js';
 import { deriveDataKeys } from '../node/crypto/data-keys.js';
 import {
   chunkAddress,
+  decodeChunkFrame,
+  encodeChunkFrame,
   joinAddresses,
   ready,
   sodium,
@@ -69,8 +71,11 @@ describe('packing a generation', () => {
     // Each chunk seals again, from its source, to its address.
     let bytes = 0;
     for (const address of addresses) {
-      const sealed = await m.offsite.chunkBytes(1, address);
+      const frame = await m.offsite.chunkFrame(1, address);
+      const sealed = decodeChunkFrame(frame) ?? new Uint8Array();
       expect(toHex(chunkAddress(sealed))).toBe(toHex(address));
+      // Built in one buffer, the frame is what the protocol's encoder makes of the chunk.
+      expect(toHex(frame)).toBe(toHex(encodeChunkFrame(sealed)));
       bytes += sealed.length;
     }
     expect(packed.manifest.bytes).toBe(bytes);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../node/db/db.js';
-import { immediateTransaction, transaction } from '../node/db/transaction.js';
+import { immediateTransaction, transaction, unsyncedTransaction } from '../node/db/transaction.js';
 import { openTempStore, type TempStore } from './_util/node-store.js';
 
 let temp: TempStore | undefined;
@@ -110,5 +110,28 @@ describe('transactions without a new transaction function per call', () => {
     } finally {
       memory.close();
     }
+  });
+
+  it('unsynced: commits with synchronous=NORMAL, then gives the connection back its FULL, even on a throw', async () => {
+    temp = await openTempStore();
+    const { db } = temp.store;
+    const synchronous = () => db.pragma('synchronous', { simple: true });
+    expect(synchronous()).toBe(2);
+    const during = unsyncedTransaction(db, () => {
+      put(db, 'tx.acked');
+      return synchronous();
+    });
+    expect(during).toBe(1);
+    expect(synchronous()).toBe(2);
+    expect(() =>
+      unsyncedTransaction(db, () => {
+        put(db, 'tx.lost');
+        throw new Error('refused');
+      }),
+    ).toThrow('refused');
+    expect(synchronous()).toBe(2);
+    expect(keys(db)).toEqual(['tx.acked']);
+    // Inside a transaction it is a savepoint of it, which commits as that transaction does.
+    immediateTransaction(db, () => unsyncedTransaction(db, () => expect(synchronous()).toBe(2)));
   });
 });

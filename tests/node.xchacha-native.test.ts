@@ -30,6 +30,11 @@ describe('XChaCha20-Poly1305 through Node’s native ChaCha20-Poly1305', () => {
     ];
     const theirs = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, ad, null, nonce, key);
     expect(Buffer.from(xchachaSeal(plain, ad, nonce, key)).equals(Buffer.from(theirs))).toBe(true);
+    // A prefix comes first, unsealed, in the same buffer; the sealed bytes after it are the same.
+    const head = [Uint8Array.of(1, 2, 3), Uint8Array.of(4)];
+    const framed = Buffer.from(xchachaSeal(plain, ad, nonce, key, head));
+    expect(framed.subarray(0, 4).equals(Buffer.from([1, 2, 3, 4]))).toBe(true);
+    expect(framed.subarray(4).equals(Buffer.from(theirs))).toBe(true);
   });
 
   it('refuses a flipped bit anywhere, another associated data, nonce or key', () => {

@@ -10,20 +10,23 @@ const TAG_BYTES = 16;
  * as libsodium's `crypto_aead_xchacha20poly1305_ietf_encrypt` (ciphertext ‖ tag), several times
  * faster than its WebAssembly on megabytes. The construction is libsodium's and the draft RFC's
  * (draft-irtf-cfrg-xchacha): HChaCha20 of the key and the nonce's first 16 bytes gives a subkey,
- * used with a 12-byte nonce of four zero bytes and the nonce's last 8.
+ * used with a 12-byte nonce of four zero bytes and the nonce's last 8. What `prefix` holds comes
+ * first in the buffer returned, unsealed.
  */
 export function xchachaSeal(
   plain: Uint8Array,
   ad: Uint8Array,
   nonce: Uint8Array,
   key: Uint8Array,
+  prefix: readonly Uint8Array[] = [],
 ): Uint8Array {
   const { subkey, iv } = derive(nonce, key);
   const cipher = createCipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(ad, { plaintextLength: plain.length });
   const head = cipher.update(plain);
   const tail = cipher.final();
-  return Buffer.concat([head, tail, cipher.getAuthTag()]);
+  // `prefix` goes in the same buffer, so that a caller framing the result copies megabytes once.
+  return Buffer.concat([...prefix, head, tail, cipher.getAuthTag()]);
 }
 
 /** Opens what {@link xchachaSeal} (or libsodium) sealed; throws when it does not authenticate. */

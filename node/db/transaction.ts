@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Db } from './db.js';
+import { type Db, writesThroughWal } from './db.js';
 
 type Runner = Database.Transaction<(work: () => unknown) => unknown>;
 
@@ -36,4 +36,22 @@ export function transaction<T>(db: Db, work: () => T): T {
  */
 export function immediateTransaction<T>(db: Db, work: () => T): T {
   return runnerOf(db).immediate(work) as T;
+}
+
+/**
+ * Runs `work` as {@link transaction}, committed without waiting for the disk (synchronous=NORMAL
+ * for this commit alone, in WAL mode): for state whose loss at a power cut costs nothing but a
+ * question asked again, such as which off-site chunks the hub acknowledged (the hub names what it
+ * still lacks when the manifest goes again). A power cut may lose it, never corrupt the file; the
+ * next commit that waits for the disk carries it. Elsewhere it is an ordinary transaction.
+ */
+export function unsyncedTransaction<T>(db: Db, work: () => T): T {
+  if (db.inTransaction || !writesThroughWal(db)) return transaction(db, work);
+  const synchronous = db.pragma('synchronous', { simple: true }) as number;
+  db.pragma('synchronous = NORMAL');
+  try {
+    return transaction(db, work);
+  } finally {
+    db.pragma(`synchronous = ${synchronous}`);
+  }
 }

@@ -33,7 +33,9 @@ export function createFramePublisher(client: mqtt.MqttClient, topic: string): Fr
   client.on('close', onClose);
   return {
     async publish(payload) {
-      await client.publishAsync(topic, Buffer.from(payload), { qos: 1 });
+      // A view of the frame, not a copy: frames are megabytes, and nothing changes one once built.
+      const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+      await client.publishAsync(topic, bytes, { qos: 1 });
     },
     dispose() {
       client.removeListener('packetsend', onSend);

@@ -3,6 +3,7 @@ import { createOffsiteBackups, type OffsiteBackups } from '../../node/backup/off
 import { createFileService } from '../../node/services/files/file-service.js';
 import {
   chunkAddress,
+  decodeChunkFrame,
   Identity,
   joinAddresses,
   type OffsiteManifest,
@@ -103,7 +104,8 @@ export async function transferToMemoryHub(
       const next = offsite.nextChunksToSend(64);
       if (next.length === 0) break;
       for (const chunk of next) {
-        const bytes = await offsite.chunkBytes(chunk.generation, chunk.address);
+        const bytes =
+          decodeChunkFrame(await offsite.chunkFrame(chunk.generation, chunk.address)) ?? new Uint8Array();
         if (toHex(chunkAddress(bytes)) !== toHex(chunk.address))
           throw new Error('chunk sent under a wrong address');
         held.set(toHex(chunk.address), bytes);

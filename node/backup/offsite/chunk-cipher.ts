@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { concatBytes, utf8 } from '../../../protocol/index.js';
+import { utf8 } from '../../../protocol/index.js';
 import type { DataKeys } from '../../crypto/data-keys.js';
 import { xchachaOpen, xchachaSeal } from '../../crypto/xchacha-native.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
@@ -28,11 +28,15 @@ export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
  * reused for two different plaintexts (it is a PRF of the plaintext under a secret key, 192 bits),
  * which is what XChaCha20-Poly1305's security rests on; and the chunk's size is visible either way.
  */
-export function sealChunk(plain: Uint8Array, keys: ChunkKeys): Uint8Array {
+export function sealChunk(
+  plain: Uint8Array,
+  keys: ChunkKeys,
+  prefix: readonly Uint8Array[] = [],
+): Uint8Array {
   const nonce = syntheticNonce(plain, keys);
   // Native ChaCha20-Poly1305 under libsodium's construction: the same bytes, megabytes a night.
-  const sealed = xchachaSeal(plain, AD, nonce, keys.offsiteChunk);
-  return concatBytes(nonce, sealed);
+  // What `prefix` holds (a frame's head) comes first, in the same buffer: one copy of the piece.
+  return xchachaSeal(plain, AD, nonce, keys.offsiteChunk, [...prefix, nonce]);
 }
 
 /** The piece inside a sealed chunk; throws `offsite_chunk_unreadable` for anything that does not authenticate. */

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Identity, OffsiteManifest, OffsitePolicy, OffsiteStatus } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
-import { transaction } from '../../db/transaction.js';
-import { resealChunk } from './chunk-source.js';
+import { transaction, unsyncedTransaction } from '../../db/transaction.js';
+import { resealChunkFrame } from './chunk-source.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import { applyOffsitePolicy, applyOffsiteStatus, type StatusOutcome } from './offsite-status.js';
 import {
@@ -71,8 +71,8 @@ export interface OffsiteBackups {
   manifestToSend(): OffsiteManifest | undefined;
   /** Chunks the hub named missing and has not acknowledged, oldest first, skipping those in `skip` (hex). */
   nextChunksToSend(limit: number, skip?: ReadonlySet<string>): ChunkToSend[];
-  /** A chunk's sealed bytes, sealed again from its source. */
-  chunkBytes(generation: number, address: Uint8Array): Promise<Uint8Array>;
+  /** The frame that carries a chunk (`encodeChunkFrame` of its sealed bytes), sealed again from its source. */
+  chunkFrame(generation: number, address: Uint8Array): Promise<Uint8Array>;
   /** The hub holds these chunks: never send them again for this generation. */
   markAcknowledged(generation: number, addresses: readonly Uint8Array[]): number;
   /**
@@ -144,7 +144,7 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
         .slice(0, limit)
         .map((row) => ({ generation: sending, address: row.address, length: row.length }));
     },
-    async chunkBytes(generation, address) {
+    async chunkFrame(generation, address) {
       // Read once per generation, not per chunk: its row carries the manifest, megabytes for a
       // mission of 100,000 files, and what a chunk needs of it never changes once packed.
       if (sources?.generation !== generation) {
@@ -160,14 +160,16 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       if (!row || !chunk) {
         throw new OffsiteError(OffsiteErrorCode.SourceGone, `generation ${generation} has no such chunk`);
       }
-      return resealChunk(row, { ...chunk, address }, deps.dirs.documents, deps.store.keys);
+      return resealChunkFrame(row, { ...chunk, address }, deps.dirs.documents, deps.store.keys);
     },
     markAcknowledged(generation, addresses) {
       const at = now().toISOString();
       const update = db.prepare(
         'UPDATE offsite_chunks SET acked_at = ? WHERE generation = ? AND address = ? AND acked_at IS NULL',
       );
-      return transaction(db, () => {
+      // Not waited on the disk for: an acknowledgement lost at a power cut is learnt again when the
+      // hub answers the manifest with what it still lacks, which that chunk is not.
+      return unsyncedTransaction(db, () => {
         writeSentBytes();
         return addresses.reduce((n, address) => n + update.run(at, generation, address).changes, 0);
       });

@@ -1,7 +1,7 @@
 import {
   backupTopic,
+  CHUNK_FRAME_HEAD_BYTES,
   decodeAckFrame,
-  encodeChunkFrame,
   type OffsiteManifest,
   toHex,
 } from '../../../protocol/index.js';
@@ -111,20 +111,19 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   };
 
   /** A chunk sealed ahead of its turn, or why it could not be. */
-  type Sealed = { readonly bytes: Uint8Array } | { readonly error: unknown };
+  type Sealed = { readonly frame: Uint8Array } | { readonly error: unknown };
   const seal = (chunk: { readonly generation: number; readonly address: Uint8Array }): Promise<Sealed> =>
-    deps.offsite.chunkBytes(chunk.generation, chunk.address).then(
-      (bytes) => ({ bytes }),
+    deps.offsite.chunkFrame(chunk.generation, chunk.address).then(
+      (frame) => ({ frame }),
       (error: unknown) => ({ error }),
     );
 
-  const publishOne = async (generation: number, address: Uint8Array, bytes: Uint8Array) => {
+  const publishOne = async (generation: number, address: Uint8Array, frame: Uint8Array) => {
     const hex = toHex(address);
-    const frame = encodeChunkFrame(bytes);
     await bucket.take(frame.length);
     if (!online || stopped || inFlight.has(hex) || !deps.offsite.isWanted(generation, address)) return;
     inFlight.set(hex, { at: now(), bytes: frame.length });
-    deps.offsite.markSent(generation, bytes.length);
+    deps.offsite.markSent(generation, frame.length - CHUNK_FRAME_HEAD_BYTES);
     deps.publish(backupTopic(deps.missionId), frame).catch(() => {
       // Not taken by the broker (the connection went): it may go again.
       inFlight.delete(hex);
@@ -156,7 +155,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
         try {
           if (!sealed) continue;
           if ('error' in sealed) throw sealed.error;
-          await publishOne(chunk.generation, chunk.address, sealed.bytes);
+          await publishOne(chunk.generation, chunk.address, sealed.frame);
         } catch (error) {
           deps.onError?.(error);
           if (isSourceGone(error)) {
