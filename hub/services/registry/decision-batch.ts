@@ -1,16 +1,18 @@
 /**
  * The rules' decisions on pending submissions, written several in one transaction: each decision's
- * person, event and sealed result as it is taken (the next decision's search must see the person),
- * then the submissions' statuses and the decisions' rows in one statement each, then the links
+ * person and event as it is taken (the next decision's search must see the person), then the
+ * submissions' statuses, the results sealed and held, and the decisions' rows, a statement or two
+ * each whatever their number, then the links
  * between missions' registrations of one person. What one decision alone writes (decisions.ts),
  * in fewer round trips.
  */
 import type { Queryable } from '../../db/database.js';
 import {
+  type AppliedDecision,
   applyDecision,
   type DecisionDeps,
   type DecisionInput,
-  type DecisionRow,
+  holdResults,
   insertDecisionRows,
   linkResolved,
   type RecordedDecision,
@@ -26,7 +28,7 @@ export class NoLongerPendingError extends Error {
 
 /** Decisions on pending submissions written in the caller's transaction, finished together. */
 export class DecisionBatch {
-  readonly #rows: DecisionRow[] = [];
+  readonly #applied: AppliedDecision[] = [];
   readonly #links: { input: DecisionInput; recorded: RecordedDecision; now: Date }[] = [];
 
   constructor(
@@ -34,32 +36,34 @@ export class DecisionBatch {
     private readonly deps: DecisionDeps,
   ) {}
 
-  /** Takes one decision: its person, event and result now, its row and status at {@link finish}. */
+  /** Takes one decision: its person and event now; its result, row and status at {@link finish}. */
   async add(input: DecisionInput, now: Date): Promise<RecordedDecision> {
-    const { recorded, row } = await applyDecision(this.tx, this.deps, input, now);
-    this.#rows.push(row);
-    this.#links.push({ input, recorded, now });
-    return recorded;
+    const applied = await applyDecision(this.tx, this.deps, input, now);
+    this.#applied.push(applied);
+    this.#links.push({ input, recorded: applied.recorded, now });
+    return applied.recorded;
   }
 
   /**
-   * Moves every submission from `pending` to its decision and writes the rows; throws
-   * {@link NoLongerPendingError} when one was not pending any more (the caller rolls back and
-   * decides them one by one, which leaves that one alone).
+   * Moves every submission from `pending` to its decision, seals and holds the results and writes
+   * the rows; throws {@link NoLongerPendingError} when one was not pending any more (the caller
+   * rolls back and decides them one by one, which leaves that one alone). Returns the results to
+   * publish once committed.
    */
-  async finish(): Promise<void> {
-    if (this.#rows.length === 0) return;
-    const rows = JSON.stringify(this.#rows);
+  async finish(): Promise<Array<{ readonly missionId: string; readonly envelope: Uint8Array }>> {
+    if (this.#applied.length === 0) return [];
     const claimed = await this.tx.query(
       `UPDATE registry_submissions s SET status = r.decision, decided_at = r.decided_at
          FROM jsonb_to_recordset($1::jsonb) AS r(submission_id uuid, decision text, decided_at timestamptz)
         WHERE s.submission_id = r.submission_id AND s.status = 'pending' RETURNING s.submission_id`,
-      [rows],
+      [JSON.stringify(this.#applied.map((one) => one.row))],
     );
-    if (claimed.length !== this.#rows.length)
-      throw new NoLongerPendingError(this.#rows.length, claimed.length);
-    await insertDecisionRows(this.tx, this.#rows);
+    if (claimed.length !== this.#applied.length)
+      throw new NoLongerPendingError(this.#applied.length, claimed.length);
+    const { rows, outbound } = await holdResults(this.tx, this.deps, this.#applied);
+    await insertDecisionRows(this.tx, rows);
     for (const { input, recorded, now } of this.#links)
       await linkResolved(this.tx, input.submission, recorded, now);
+    return outbound;
   }
 }

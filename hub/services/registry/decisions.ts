@@ -6,7 +6,7 @@ import {
   type TrustStore,
 } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
-import { sealAndHold } from '../outbound.js';
+import { sealAndHoldAll, type ToHold } from '../outbound.js';
 import { linkSamePerson } from './duplicates.js';
 import type { ScoredCandidate } from './matching/index.js';
 import type { NationalRegistry, RegistryPerson } from './national-registry.js';
@@ -68,10 +68,45 @@ export async function recordDecision(
     [submission.submissionId, input.decision, now, from],
   );
   if (claimed.length === 0) return undefined;
-  const { recorded, row } = await applyDecision(tx, deps, input, now);
-  await insertDecisionRows(tx, [row]);
+  const applied = await applyDecision(tx, deps, input, now);
+  const { rows, outbound } = await holdResults(tx, deps, [applied]);
+  await insertDecisionRows(tx, rows);
+  const recorded = { ...applied.recorded, ...(outbound[0] ? { outbound: outbound[0] } : {}) };
   await linkResolved(tx, input.submission, recorded, now);
   return recorded;
+}
+
+/** A decision applied, its row and registry.result still to be written and sealed. */
+export interface AppliedDecision {
+  readonly recorded: RecordedDecision;
+  /** Without its result's sequence, which {@link holdResults} gives. */
+  readonly row: DecisionRow;
+  readonly result?: ToHold<typeof REGISTRY_RESULT>;
+}
+
+/**
+ * Seals and holds the registry.results of decisions applied in this transaction, in two statements
+ * however many (outbound.ts). Returns the decisions' rows to write, each with its result's
+ * sequence, and the results to publish once committed, in order.
+ */
+export async function holdResults(
+  tx: Queryable,
+  deps: DecisionDeps,
+  applied: readonly AppliedDecision[],
+): Promise<{
+  readonly rows: DecisionRow[];
+  readonly outbound: Array<{ readonly missionId: string; readonly envelope: Uint8Array }>;
+}> {
+  const held = await sealAndHoldAll(
+    tx,
+    deps.hub,
+    applied.flatMap((one) => (one.result ? [one.result] : [])),
+  );
+  let next = 0;
+  const rows = applied.map((one) =>
+    one.result ? { ...one.row, outbound_seq: (held[next++] as (typeof held)[number]).seq } : one.row,
+  );
+  return { rows, outbound: held.map(({ missionId, envelope }) => ({ missionId, envelope })) };
 }
 
 /** Writes decisions' rows, one or a transaction's worth, in one statement. */
@@ -104,15 +139,16 @@ export interface DecisionRow {
 
 /**
  * What a decision does besides its own row and the submission's status: the person (a `new` one
- * issued a national ID), the event, the registry.result sealed and held. The caller, which has
- * claimed the submission or will in the same transaction, writes the row and then the links.
+ * issued a national ID), the event, the registry.result made ready to seal. The caller, which has
+ * claimed the submission or will in the same transaction, holds the results ({@link holdResults}),
+ * writes the row and then the links.
  */
 export async function applyDecision(
   tx: Queryable,
   deps: DecisionDeps,
   input: DecisionInput,
   now: Date,
-): Promise<{ recorded: RecordedDecision; row: DecisionRow }> {
+): Promise<AppliedDecision> {
   const { submission } = input;
   const person = await resolvePerson(tx, deps.registry, input);
   if (person && submission.kind !== 'registration') {
@@ -126,8 +162,7 @@ export async function applyDecision(
       recordedAt: now,
     });
   }
-  // Sealed before the row is written, so that the row is written once with the result's sequence.
-  const outbound = await sendResult(tx, deps, input, person, now);
+  const result = resultFor(deps, input, person, now);
   const row: DecisionRow = {
     submission_id: submission.submissionId,
     decision: input.decision,
@@ -138,14 +173,10 @@ export async function applyDecision(
     decided_by: input.decidedBy,
     decided_at: now.toISOString(),
     note: input.note ?? null,
-    outbound_seq: outbound?.seq ?? null,
+    outbound_seq: null,
   };
-  const recorded: RecordedDecision = {
-    ...(person ? { person } : {}),
-    isNewPerson: input.decision === 'new',
-    ...(outbound ? { outbound: { missionId: outbound.missionId, envelope: outbound.envelope } } : {}),
-  };
-  return { recorded, row };
+  const recorded: RecordedDecision = { ...(person ? { person } : {}), isNewPerson: input.decision === 'new' };
+  return { recorded, row, ...(result ? { result } : {}) };
 }
 
 /** A registration resolved to a registry person meets the other missions' registrations of them. */
@@ -180,13 +211,12 @@ async function resolvePerson(
 
 // A legacy register loaded from a file has no record at the mission to send a result to; a
 // revoked mission has no key to seal for. Their decisions are kept all the same.
-async function sendResult(
-  tx: Queryable,
+function resultFor(
   deps: DecisionDeps,
   input: DecisionInput,
   person: RegistryPerson | undefined,
   now: Date,
-): Promise<(RecordedDecision['outbound'] & { readonly seq: number }) | undefined> {
+): ToHold<typeof REGISTRY_RESULT> | undefined {
   const { submission } = input;
   if (submission.origin !== 'mission') return undefined;
   const recipient = deps.trust.keysOf(submission.missionId)[0]?.identity;
@@ -203,8 +233,7 @@ async function sendResult(
       .map((reason) => reason.slice(0, 200)),
     decidedAt: now.toISOString(),
   });
-  const { seq, envelope } = await sealAndHold(tx, deps.hub, recipient, REGISTRY_RESULT, body, now.getTime());
-  return { missionId: submission.missionId, envelope, seq };
+  return { recipient, type: REGISTRY_RESULT, body, timestamp: now.getTime() };
 }
 
 function clampScore(score: number): number {

@@ -145,12 +145,12 @@ async function decideTogether(
       const one = await decideInTransaction(tx, deps, pass, submission, lookup, write);
       if (one) done.push(one);
     }
-    await batch.finish();
-    return done;
+    const outbound = await batch.finish();
+    return { done, outbound };
   });
   pass.records.commit();
-  for (const { outbound } of decided) if (outbound) deps.publish(outbound.missionId, outbound.envelope);
-  return decided.map((one) => one.decision);
+  for (const { missionId, envelope } of decided.outbound) deps.publish(missionId, envelope);
+  return decided.done.map((one) => one.decision);
 }
 
 /** One submission in its own transaction, searched now; a failure parks it for an officer. */
