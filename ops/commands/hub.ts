@@ -10,7 +10,6 @@ import { loadHubIdentity } from '../../hub/config/secrets.js';
 import type { Database } from '../../hub/db/database.js';
 import { openDatabase } from '../../hub/db/open-database.js';
 import { storeConfigOf } from '../../hub/db/store-config.js';
-import { createHub } from '../../hub/index.js';
 import {
   bundleOf,
   enrolFromRequest,
@@ -137,6 +136,9 @@ async function runCommand(options: { config?: string; roles?: string }): Promise
   const roles = options.roles === undefined ? undefined : rolesOption(options.roles);
   const read = options.config ? await readHubConfig(options.config) : hubConfigFromEnv();
   const config = roles ? { ...read, roles } : read;
+  // The server's modules are loaded by `hub run` only: the hub's other commands (enrolment,
+  // revocation, users, keys) start without them.
+  const { createHub } = await import('../../hub/index.js');
   const running = await createHub(config, await loadHubIdentity(config));
   const url = await running.start();
   // Signals are taken before the line a supervisor waits for is printed. The hub's own

@@ -7,7 +7,6 @@ import { nodeConfigFromEnv } from '../../node/config/env.js';
 import { loadNodeSecrets, type NodeSecrets } from '../../node/config/secrets.js';
 import { createDataKeyFile, type DataKeyProtection, type ProtectWith } from '../../node/crypto/key-file.js';
 import { openStore } from '../../node/db/store.js';
-import { createNode } from '../../node/index.js';
 import { importEnrolment } from '../../node/link/trust-material.js';
 import { seedCalendars } from '../../node/services/appointments/calendar-seed.js';
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
@@ -165,6 +164,9 @@ export function registerNodeCommands(program: Command): Command {
     .option('--config <file>', 'config file written by `econsulat node init`')
     .action(async (options: { config?: string }) => {
       const config = options.config ? await readNodeConfig(options.config) : nodeConfigFromEnv();
+      // The server's modules (fastify, every service) are loaded here only: the node's other
+      // commands (keys, data key, backups) start in a fraction of the time without them.
+      const { createNode } = await import('../../node/index.js');
       const running = await createNode(config, await loadNodeSecrets(config));
       const url = await running.start();
       // Signals are taken before the line a supervisor waits for is printed.
