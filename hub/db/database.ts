@@ -4,10 +4,19 @@ export type SqlParam = string | number | boolean | null | Date | Uint8Array;
 /** A row as the driver returns it, after 64-bit integers are normalised to numbers. */
 export type Row = Record<string, unknown>;
 
+export interface QueryOptions {
+  /**
+   * A name under which PostgreSQL keeps the statement prepared on each connection, and after a few
+   * runs its plan: for a statement run thousands of times whose planning costs more than its
+   * execution (the registry's candidate search). One name, one text. PGlite plans each time.
+   */
+  readonly prepared?: string;
+}
+
 /** What both a database and a transaction offer. */
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
-  query<T = Row>(text: string, params?: readonly SqlParam[]): Promise<T[]>;
+  query<T = Row>(text: string, params?: readonly SqlParam[], options?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

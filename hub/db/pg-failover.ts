@@ -72,7 +72,7 @@ export function createFailoverPgDatabase(config: FailoverPgConfig): Database {
 
   return {
     engine: 'pg',
-    query: (text, params) => use((db) => db.query(text, params)),
+    query: (text, params, options) => use((db) => db.query(text, params, options)),
     exec: (sql) => use((db) => db.exec(sql)),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => use((db) => db.transaction(fn)),
     exclusive: <T>(name: string, fn: () => Promise<T>) => use((db) => db.exclusive(name, fn)),

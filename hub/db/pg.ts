@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Database, Queryable, SqlParam } from './database.js';
+import type { Database, Queryable, QueryOptions, SqlParam } from './database.js';
 import { normaliseRows } from './normalise.js';
 import { serverUrlsOf } from './pg-hosts.js';
 
@@ -28,7 +28,7 @@ export function createPgDatabase(config: PgDatabaseConfig): Database {
   pool.on('error', (error) => config.onIdleError?.(error));
   return {
     engine: 'pg',
-    query: (text, params) => runQuery(pool, text, params),
+    query: (text, params, options) => runQuery(pool, text, params, options),
     exec: async (sql) => {
       await pool.query(sql);
     },
@@ -38,14 +38,22 @@ export function createPgDatabase(config: PgDatabaseConfig): Database {
   };
 }
 
-async function runQuery<T>(client: pg.Pool | pg.PoolClient, text: string, params?: readonly SqlParam[]) {
-  const result = await client.query(text, params as unknown[] | undefined);
+async function runQuery<T>(
+  client: pg.Pool | pg.PoolClient,
+  text: string,
+  params?: readonly SqlParam[],
+  options?: QueryOptions,
+) {
+  const values = params as unknown[] | undefined;
+  const result = await client.query(
+    options?.prepared ? { name: options.prepared, text, values } : { text, values },
+  );
   return normaliseRows<T>(result.rows, result.fields);
 }
 
 function handleOf(client: pg.PoolClient): Queryable {
   return {
-    query: (text, params) => runQuery(client, text, params),
+    query: (text, params, options) => runQuery(client, text, params, options),
     exec: async (sql) => {
       await client.query(sql);
     },

@@ -9,7 +9,7 @@ export function slowTransactions(db: Database, pauseMs: number): Database {
   if (pauseMs <= 0) return db;
   return {
     engine: db.engine,
-    query: (text, params) => db.query(text, params),
+    query: (text, params, options) => db.query(text, params, options),
     exec: (sql) => db.exec(sql),
     transaction: async (fn) => {
       await new Promise((resolve) => setTimeout(resolve, pauseMs));
