@@ -63,7 +63,7 @@ describe.skipIf(!pg)(`registry of ${SIZES.at(-1)?.toLocaleString('en-US')} perso
     schema = row?.schema ?? '';
     await insertGeneratedPersons(db, 1, SIZES[0]!);
     await seedPerson(db, anicet);
-    await db.exec('ANALYZE registry_persons');
+    await db.exec('ANALYZE registry_persons, registry_block_entries');
   }, 1_800_000);
   afterAll(async () => {
     await store?.dispose();
@@ -114,7 +114,7 @@ describe.skipIf(!pg)(`registry of ${SIZES.at(-1)?.toLocaleString('en-US')} perso
   it('keeps the hub process heap flat as the registry grows', async () => {
     const small = await probeHeap(schema);
     await insertGeneratedPersons(db, SIZES[0]! + 1, SIZES[1]!);
-    await db.exec('ANALYZE registry_persons');
+    await db.exec('ANALYZE registry_persons, registry_block_entries');
     const [{ persons } = { persons: 0 }] = await db.query<{ persons: number }>(
       'SELECT count(*) AS persons FROM registry_persons',
     );
