@@ -151,7 +151,8 @@ export async function searchCandidates(
   limit = CANDIDATE_LIMIT,
 ): Promise<SearchedCandidates> {
   const nationalIdKey = compactNationalId(person.nationalId);
-  // Prepared: its planning (about 3 ms) cost more than its execution at 1,000,000 persons.
+  // Prepared on each connection: parsed once, and planned once if PostgreSQL finds its generic plan
+  // no worse (at 1,000,000 persons planning took 3 ms, more than a rare name's 1.3 ms execution).
   const rows = await db.query<FoundRow>(
     CANDIDATE_SEARCH,
     [person.givenNames, person.familyName, person.birthDate ?? null, nationalIdKey, limit],
