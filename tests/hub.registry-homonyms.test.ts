@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BirthYears } from '../hub/services/registry/matching/birth-years.js';
 import { dateCoincidence, slipNeighbours } from '../hub/services/registry/matching/homonym-chance.js';
-import { RegistryIndex, type RegistryRecord } from '../hub/services/registry/matching/index.js';
+import {
+  preparePerson,
+  RegistryIndex,
+  type RegistryRecord,
+} from '../hub/services/registry/matching/index.js';
+import { scorePair } from '../hub/services/registry/matching/pair-score.js';
 
 const FIRST_YEAR = 1940;
 const YEARS = 73;
@@ -97,6 +102,47 @@ describe('homonyms the evidence cannot tell apart', () => {
     };
     expect(decide(3)).toBe('match');
     expect(decide(300)).toBe('review');
+  });
+});
+
+describe('registry persons bearing the same names, told apart', () => {
+  const yaliki = { givenNames: 'Yékénzapa', familyName: 'YALIKI', sex: 'M' as const, birthDate: '1960' };
+  const registry: RegistryRecord[] = [
+    { id: 'WITH-FATHER', ...yaliki, fatherName: 'Josué Yaliki' },
+    { id: 'NO-FATHER', ...yaliki },
+  ];
+
+  it("takes the one whose father's name agrees over a namesake whose record has no father", () => {
+    const index = new RegistryIndex(registry);
+    const decision = index.match({ ...yaliki, birthDate: '1960-04-02', fatherName: 'Josué Yaliki' });
+    expect(decision).toMatchObject({ decision: 'match', registryId: 'WITH-FATHER' });
+  });
+
+  it('asks an officer when nothing but the names and the year tells them apart', () => {
+    const index = new RegistryIndex(registry);
+    const decision = index.match({ ...yaliki, birthDate: '1960-04-02' });
+    expect(decision.decision).toBe('review');
+    expect(decision.reasons[0]).toBe('several_close_candidates');
+  });
+
+  it('weighs a name agreeing in part by how common the part both bear is', () => {
+    const candidate = preparePerson({ givenNames: 'Marie', familyName: 'DOLOGUELE', birthDate: '1963' });
+    const longer = preparePerson({
+      givenNames: 'Henriette Nadège Marie',
+      familyName: 'Dologuélé',
+      birthDate: '1963',
+    });
+    const commonAsCandidate = (side: unknown) => (side === candidate ? -3 : 0);
+    const part = scorePair(candidate, longer, { rarity: commonAsCandidate });
+    const unweighed = scorePair(candidate, longer, { rarity: () => 0 });
+    expect(part?.reasons).toContain('given_names_partial');
+    expect(part?.reasons).toContain('full_name_common');
+    expect((unweighed?.weight ?? 0) - (part?.weight ?? 0)).toBe(3);
+    // Agreeing in full, the record's own name is the one both bear.
+    const same = preparePerson({ givenNames: 'Marie', familyName: 'Dologuélé', birthDate: '1963' });
+    expect(scorePair(candidate, same, { rarity: commonAsCandidate })?.reasons).not.toContain(
+      'full_name_common',
+    );
   });
 });
 

@@ -26,7 +26,8 @@ import {
   nextRegistryPerson,
   type TruthLine,
 } from '../registry/dataset.js';
-import { type DecidedLine, evaluate } from '../registry/evaluate.js';
+import { evaluate } from '../registry/evaluate.js';
+import { type ExplainedDecision, formatCounts, outcomes } from '../registry/outcomes.js';
 import { Random } from '../registry/random.js';
 import { type PersonLine, registryLine } from '../registry/register-views.js';
 import type { SyntheticPerson } from '../registry/synthetic-person.js';
@@ -132,22 +133,29 @@ async function queueCandidates(db: Database, candidates: readonly PersonLine[]):
   }
 }
 
-/** The rules' decisions, by candidate, with the registry line each match points to. */
-async function decisions(db: Database): Promise<DecidedLine[]> {
+const registryLineId = (personId: string | null | undefined) =>
+  personId?.startsWith('00000000-0000-4000-8000-') ? id('R', Number(personId.slice(24))) : undefined;
+
+/** The rules' decisions, by candidate, with the registry line each match points to and why. */
+async function decisions(db: Database): Promise<ExplainedDecision[]> {
   const rows = await db.query<{
     record_id: string;
-    decision: DecidedLine['decision'];
+    decision: ExplainedDecision['decision'];
     person_id: string | null;
+    reasons: string[];
+    candidates: { registryId: string }[];
   }>(
-    `SELECT s.record_id, d.decision, d.person_id FROM registry_decisions d
+    `SELECT s.record_id, d.decision, d.person_id, d.reasons, d.candidates FROM registry_decisions d
        JOIN registry_submissions s ON s.submission_id = d.submission_id WHERE d.decided_by = 'rule'`,
   );
   return rows.map((row) => {
-    const n = row.person_id?.startsWith('00000000-0000-4000-8000-') ? Number(row.person_id.slice(24)) : 0;
+    const registryId = registryLineId(row.person_id);
     return {
       candidate_id: row.record_id,
       decision: row.decision,
-      ...(n ? { registry_id: id('R', n) } : {}),
+      ...(registryId ? { registry_id: registryId } : {}),
+      reasons: row.reasons,
+      shown: row.candidates.flatMap((shown) => registryLineId(shown.registryId) ?? []),
     };
   });
 }
@@ -264,7 +272,9 @@ export async function benchRegistryScale(): Promise<void> {
       drawn.slice(0, SEARCH_SAMPLE).map((d) => d.line),
     );
     const truth: TruthLine[] = drawn.map((d) => d.truth);
-    const quality = evaluate(await decisions(db), truth);
+    const decided = await decisions(db);
+    const quality = evaluate(decided, truth);
+    const why = outcomes(decided, truth);
     const wrong = quality.wrongMatches;
     console.log(
       `reconciliation: ${hubRun.seconds.toFixed(1)} s for ${CANDIDATES.toLocaleString('en-US')} submissions ` +
@@ -286,6 +296,12 @@ export async function benchRegistryScale(): Promise<void> {
         `review ${(quality.reviewRate * 100).toFixed(2)} % (≤ 10 %); wrong matches: ${wrong.homonym} homonyms, ` +
         `${wrong.sibling} siblings, ${wrong.namesake} namesakes, ${wrong.new_person} new persons, ${wrong.same_person} to another person`,
     );
+    const missedCount = Object.values(why.missed).reduce((sum, n) => sum + n, 0);
+    console.log(
+      `same persons not matched right: ${missedCount} (the right person shown to the officer for ${why.missedButShown}): ` +
+        formatCounts(why.missed),
+    );
+    console.log(`wrong matches by kind and birth date: ${formatCounts(why.wrong)}`);
   } finally {
     await db.close();
     if (process.env.REGISTRY_BENCH_KEEP !== '1') await withSchema(url, schema, 'DROP SCHEMA %s CASCADE');

@@ -94,6 +94,7 @@ export function matchAmongFound(
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     top: options.topCandidates ?? 3,
     rarity: (found) => rarityBits(counts.get(found.id) ?? 0, set.names),
+    ownRarity: (person) => rarityBits(byName.get(fullNameKey(person)) ?? 0, set.names),
     homonyms: { nameCount: (person) => byName.get(fullNameKey(person)) ?? 0 },
   };
   const scored = prepared.holders.length === 1 ? [] : scoreFound(prepared.person, prepared.found, settings);

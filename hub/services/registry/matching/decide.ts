@@ -13,6 +13,8 @@ export interface Scored {
    * well by chance (homonym-chance.ts); undefined when the registry's counts are not known.
    */
   readonly expectedHomonyms?: number;
+  /** The weight with a parent's name agreeing counted as a homonym's chance of it (pair-score.ts). */
+  readonly weightAgainstHomonym?: number;
 }
 
 /**
@@ -39,14 +41,17 @@ function shown(scored: readonly Scored[], limit: number): ScoredCandidate[] {
 
 /**
  * How the others worth a review weigh against the best: each counts 2^(its weight − the best's),
- * the odds of it over the best.
+ * the odds of it over the best. Those are persons bearing the same names, so a parent's name that
+ * agrees on one of them counts as the chance that a homonym's parent bears it (1 in 40), not as the
+ * loose agreement it is against anyone: the weights against a homonym, where both have them.
  */
 function rivalsOf(scored: readonly Scored[], thresholds: MatchThresholds): number {
   const [best, ...others] = scored;
+  const apart = (s: Scored) => s.weightAgainstHomonym ?? s.weight;
   let rivals = 0;
   for (const other of others) {
     if (other.score < thresholds.review) break;
-    rivals += 2 ** (other.weight - (best as Scored).weight);
+    rivals += 2 ** (apart(other) - apart(best as Scored));
   }
   return rivals;
 }

@@ -24,6 +24,11 @@ export interface MatchSettings {
   readonly top: number;
   /** Bits for how common the full name of a registry person is (0 when unknown). */
   readonly rarity: (found: Comparable) => number;
+  /**
+   * Bits for how common the searched person's own full name is (0 when unknown): what a registry
+   * person agreeing on it in part shares with the person (pair-score.ts).
+   */
+  readonly ownRarity?: (person: PreparedPerson) => number;
   /** What the chance of a homonym is reckoned from; without it, homonyms are not reckoned. */
   readonly homonyms?: HomonymStatistics;
 }
@@ -67,7 +72,9 @@ export function scoreFound(
   for (const entry of found) {
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
-    const pair = scorePair(person, entry.person, { floor, rarity: () => settings.rarity(entry) });
+    const rarity = (side: PreparedPerson) =>
+      side === entry.person ? settings.rarity(entry) : (settings.ownRarity?.(side) ?? 0);
+    const pair = scorePair(person, entry.person, { floor, rarity });
     if (!pair) continue;
     scored.push({ registryId: entry.id, ...pair });
     if (!best || pair.weight > best.pair.weight) best = { entry, pair };

@@ -36,6 +36,11 @@ export interface PairScore {
    * parent bears it by chance.
    */
   readonly otherFieldsAgainstHomonym: number;
+  /**
+   * The weight with the other fields counted against a homonym: how two registry persons bearing
+   * the name compare for the candidate (decide.ts weighs the rivals of the best with it).
+   */
+  readonly weightAgainstHomonym: number;
 }
 
 interface NameReading {
@@ -49,6 +54,18 @@ const PLACE_SIMILARITY = 0.9;
 const STRONG_NAMES = FAMILY_NAME.typo + GIVEN_NAMES.typo;
 
 const SAME_SOUND: ReadonlySet<NameAgreement> = new Set(['exact', 'phonetic']);
+/** Given names one side bears all of: the other's in full, or in part (a middle name left out). */
+const SHARED_GIVEN: ReadonlySet<NameAgreement> = new Set([...SAME_SOUND, 'partial']);
+
+/**
+ * Whose full name the two share: the record's, unless the candidate's given names are fewer (a
+ * part of the record's). "Marie DOLOGUÉLÉ" agreeing in part with "Henriette Nadège Marie
+ * Dologuélé" shares no more than the common "Marie Dologuélé": its frequency is the one to weigh.
+ */
+function sharedName(candidate: PreparedPerson, record: PreparedPerson, names: NameReading): PreparedPerson {
+  if (names.given !== 'partial' || names.swapped) return record;
+  return candidate.given.tokens.length < record.given.tokens.length ? candidate : record;
+}
 
 function weighRarity(bits: number, reasons: string[]): number {
   if (bits >= 1) reasons.push('full_name_rare');
@@ -129,7 +146,11 @@ function weighOtherFields(c: PreparedPerson, r: PreparedPerson, reasons: string[
 export function scorePair(
   candidate: PreparedPerson,
   record: PreparedPerson,
-  options: { readonly floor?: number; readonly rarity?: (record: PreparedPerson) => number } = {},
+  options: {
+    readonly floor?: number;
+    /** Bits for how common the full name of one side (the candidate or the record) is. */
+    readonly rarity?: (side: PreparedPerson) => number;
+  } = {},
 ): PairScore | undefined {
   const names = readNames(candidate, record);
   if (names.weight + MOST_BESIDES_NAMES < (options.floor ?? -Infinity)) return undefined;
@@ -138,8 +159,8 @@ export function scorePair(
   let weight = nationalIds + names.weight;
   if (names.swapped) reasons.push('names_swapped');
   reasons.push(`family_name_${names.family}`, `given_names_${names.given}`);
-  if (options.rarity && SAME_SOUND.has(names.family) && SAME_SOUND.has(names.given)) {
-    weight += weighRarity(options.rarity(record), reasons);
+  if (options.rarity && SAME_SOUND.has(names.family) && SHARED_GIVEN.has(names.given)) {
+    weight += weighRarity(options.rarity(sharedName(candidate, record, names)), reasons);
   }
   const date = weighDate(candidate, record, reasons);
   const others = weighOtherFields(candidate, record, reasons);
@@ -153,5 +174,6 @@ export function scorePair(
     isSameDaySibling: sibling,
     date: date.agreement,
     otherFieldsAgainstHomonym: nationalIds + others.againstHomonym,
+    weightAgainstHomonym: weight + others.againstHomonym - others.weight,
   };
 }

@@ -44,6 +44,7 @@ export class RegistryIndex {
       thresholds,
       top: options.topCandidates ?? 3,
       rarity: (found) => this.#names.rarity(fullNameKey(found.person)),
+      ownRarity: (person) => this.#names.rarity(fullNameKey(person)),
       homonyms: {
         nameCount: (person) => this.#names.count(fullNameKey(person)),
         sameYearChance: () => this.#years.sameYearChance(),

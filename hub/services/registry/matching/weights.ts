@@ -53,8 +53,14 @@ export const BIRTH_DATE: Readonly<Record<DateAgreement, number>> = {
 export const SEX = { agrees: 0.3, differs: -3 } as const;
 /** A place of birth does not change, but clerks write a town for a village: disagreement is not proof. */
 export const BIRTH_PLACE = { agrees: 2, differs: -3 } as const;
-/** Parents' names are written loosely (a nickname, one name of two): disagreement weighs little. */
-export const PARENT_NAME = { agrees: 2, differs: -1.5 } as const;
+/**
+ * Parents' names are written loosely (a nickname, one name of two, a slip), and all of that still
+ * agrees (names.ts): what differs is another name, which a person's own parent bears in about one
+ * record in eight (a stepfather, a name changed) and a stranger's nearly always. -1.5 bits weighed
+ * it too little: homonyms whose fathers differed were matched on the names and a year (labelled
+ * generator, three seeds: precision and review better, recall no worse, BENCHMARKS.md).
+ */
+export const PARENT_NAME = { agrees: 2, differs: -3 } as const;
 /**
  * Against a homonym, a parent's name agreeing says more than its weight: loosely as it agrees (one
  * given name of two, a slip), another person's parent bears it about once in forty by chance (the
