@@ -125,6 +125,23 @@ describe('registry persons bearing the same names, told apart', () => {
     expect(decision.reasons[0]).toBe('several_close_candidates');
   });
 
+  it('does not count a twin, whom the rules never take for the person, as a rival', () => {
+    const kossi = { familyName: 'Kossi', sex: 'M' as const, birthPlace: 'Grimari' };
+    const twins = [
+      ...registryOf(COMMON, COMMON_COUNT, 1997),
+      { id: 'GBANDI', givenNames: 'Gbandi', ...kossi, birthDate: '1997' },
+      { id: 'TWIN', givenNames: 'Judicaël', ...kossi, birthDate: '1997-01-22', motherName: 'Marie Zeliko' },
+    ];
+    const decision = new RegistryIndex(twins).match({
+      givenNames: 'Gbandi',
+      ...kossi,
+      birthDate: '22/01/1997',
+      motherName: 'Marie Zeliko',
+    });
+    expect(decision).toMatchObject({ decision: 'match', registryId: 'GBANDI' });
+    expect(decision.candidates.map((c) => c.registryId)).toContain('TWIN');
+  });
+
   it('weighs a name agreeing in part by how common the part both bear is', () => {
     const candidate = preparePerson({ givenNames: 'Marie', familyName: 'DOLOGUELE', birthDate: '1963' });
     const longer = preparePerson({

@@ -44,6 +44,7 @@ function shown(scored: readonly Scored[], limit: number): ScoredCandidate[] {
  * the odds of it over the best. Those are persons bearing the same names, so a parent's name that
  * agrees on one of them counts as the chance that a homonym's parent bears it (1 in 40), not as the
  * loose agreement it is against anyone: the weights against a homonym, where both have them.
+ * Siblings born the same day are left out: the rules never take one for the person.
  */
 function rivalsOf(scored: readonly Scored[], thresholds: MatchThresholds): number {
   const [best, ...others] = scored;
@@ -51,6 +52,8 @@ function rivalsOf(scored: readonly Scored[], thresholds: MatchThresholds): numbe
   let rivals = 0;
   for (const other of others) {
     if (other.score < thresholds.review) break;
+    // A sibling born the same day is never the person (its given names differ): it is no rival.
+    if (other.isSameDaySibling) continue;
     rivals += 2 ** (apart(other) - apart(best as Scored));
   }
   return rivals;
