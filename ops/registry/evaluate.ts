@@ -22,16 +22,25 @@ export interface Evaluation {
   readonly wrongMatches: Readonly<Record<TruthLine['kind'], number>>;
 }
 
-export function evaluate(decided: Iterable<DecidedLine>, truth: readonly TruthLine[]): Evaluation {
+/** The truth about each candidate, by id; a candidate the truth does not know is refused. */
+export function truthOf(truth: readonly TruthLine[]): (candidateId: string) => TruthLine {
   const byCandidate = new Map(truth.map((line) => [line.candidate_id, line]));
+  return (candidateId) => {
+    const expected = byCandidate.get(candidateId);
+    if (!expected) throw new Error(`no truth for candidate ${candidateId}`);
+    return expected;
+  };
+}
+
+export function evaluate(decided: Iterable<DecidedLine>, truth: readonly TruthLine[]): Evaluation {
+  const expectedOf = truthOf(truth);
   const wrongMatches = { same_person: 0, homonym: 0, sibling: 0, namesake: 0, new_person: 0 };
   let candidates = 0;
   let matches = 0;
   let correctMatches = 0;
   let reviews = 0;
   for (const line of decided) {
-    const expected = byCandidate.get(line.candidate_id);
-    if (!expected) throw new Error(`no truth for candidate ${line.candidate_id}`);
+    const expected = expectedOf(line.candidate_id);
     candidates++;
     if (line.decision === 'review') reviews++;
     if (line.decision !== 'match') continue;

@@ -5,6 +5,7 @@
  * the birth dates agreed). Precision and recall say how much; this says what to work on.
  */
 import type { TruthLine } from './dataset.js';
+import { truthOf } from './evaluate.js';
 
 export interface ExplainedDecision {
   readonly candidate_id: string;
@@ -32,13 +33,12 @@ const dateReason = (reasons: readonly string[]) =>
   reasons.find((reason) => reason.startsWith('birth_date')) ?? 'no_date';
 
 export function outcomes(decided: Iterable<ExplainedDecision>, truth: readonly TruthLine[]): Outcomes {
-  const byCandidate = new Map(truth.map((line) => [line.candidate_id, line]));
+  const expectedOf = truthOf(truth);
   const missed: Record<string, number> = {};
   const wrong: Record<string, number> = {};
   let missedButShown = 0;
   for (const line of decided) {
-    const expected = byCandidate.get(line.candidate_id);
-    if (!expected) throw new Error(`no truth for candidate ${line.candidate_id}`);
+    const expected = expectedOf(line.candidate_id);
     const right = line.decision === 'match' && line.registry_id === expected.registry_id;
     if (expected.kind === 'same_person' && !right) {
       bump(missed, `${line.decision}:${line.reasons[0] ?? 'none'}`);

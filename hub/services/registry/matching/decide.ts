@@ -14,7 +14,7 @@ export interface Scored {
    */
   readonly expectedHomonyms?: number;
   /** The weight with a parent's name agreeing counted as a homonym's chance of it (pair-score.ts). */
-  readonly weightAgainstHomonym?: number;
+  readonly weightAgainstHomonym: number;
 }
 
 /**
@@ -43,18 +43,16 @@ function shown(scored: readonly Scored[], limit: number): ScoredCandidate[] {
  * How the others worth a review weigh against the best: each counts 2^(its weight − the best's),
  * the odds of it over the best. Those are persons bearing the same names, so a parent's name that
  * agrees on one of them counts as the chance that a homonym's parent bears it (1 in 40), not as the
- * loose agreement it is against anyone: the weights against a homonym, where both have them.
- * Siblings born the same day are left out: the rules never take one for the person.
+ * loose agreement it is against anyone: the weights against a homonym. Siblings born the same day
+ * are left out: their given names differ, and the rules never take one for the person.
  */
 function rivalsOf(scored: readonly Scored[], thresholds: MatchThresholds): number {
   const [best, ...others] = scored;
-  const apart = (s: Scored) => s.weightAgainstHomonym ?? s.weight;
   let rivals = 0;
   for (const other of others) {
     if (other.score < thresholds.review) break;
-    // A sibling born the same day is never the person (its given names differ): it is no rival.
     if (other.isSameDaySibling) continue;
-    rivals += 2 ** (apart(other) - apart(best as Scored));
+    rivals += 2 ** (other.weightAgainstHomonym - (best as Scored).weightAgainstHomonym);
   }
   return rivals;
 }

@@ -69,11 +69,12 @@ export function scoreFound(
   const seen = new Set<string>();
   const scored: Scored[] = [];
   let best: { entry: Comparable; pair: PairScore } | undefined;
+  // The person's own name is the same for every pair: its frequency is looked up once.
+  const own = settings.ownRarity?.(person) ?? 0;
   for (const entry of found) {
     if (seen.has(entry.id)) continue;
     seen.add(entry.id);
-    const rarity = (side: PreparedPerson) =>
-      side === entry.person ? settings.rarity(entry) : (settings.ownRarity?.(side) ?? 0);
+    const rarity = (side: PreparedPerson) => (side === entry.person ? settings.rarity(entry) : own);
     const pair = scorePair(person, entry.person, { floor, rarity });
     if (!pair) continue;
     scored.push({ registryId: entry.id, ...pair });
