@@ -1,15 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { sharedBrokerFiles } from './tests/_util/shared-broker-files.js';
+
+const include = [
+  'tests/**/*.test.ts',
+  'protocol/**/*.test.ts',
+  'common/**/*.test.ts',
+  'node/**/*.test.ts',
+  'hub/**/*.test.ts',
+  'ops/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: [
-      'tests/**/*.test.ts',
-      'protocol/**/*.test.ts',
-      'common/**/*.test.ts',
-      'node/**/*.test.ts',
-      'hub/**/*.test.ts',
-      'ops/**/*.test.ts',
-    ],
     // A timeout here only catches a test that hangs; speed is measured in `npm run bench`. The CI
     // machines are shared: the same suite has taken 6 minutes on one run and 12.5 on the next.
     testTimeout: 60_000,
@@ -24,5 +26,29 @@ export default defineConfig({
     // killed a worker mid-file in CI. Without wasm code GC the freeing that trips it never runs;
     // test workers are short-lived, so the code it would reclaim goes with the process.
     execArgv: ['--no-wasm-code-gc'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include,
+          exclude: sharedBrokerFiles,
+          // Most files wait on sockets, timers and child processes more than they compute, so two
+          // run side by side even on two cores; every file owns its servers, ports, PostgreSQL
+          // schema and directories, so none sees another's.
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'shared-broker',
+          include: sharedBrokerFiles,
+          // These share the one Mosquitto of TEST_MQTT_URL (its topics, its retained messages, its
+          // shared subscriptions): one file at a time, after the rest.
+          maxWorkers: 1,
+        },
+      },
+    ],
   },
 });
