@@ -2,7 +2,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../hub/db/database.js';
 import { loadMigrations, migrate } from '../hub/db/migrate.js';
 import { createBuiltinRegistry, seedPerson } from '../hub/services/registry/builtin-registry.js';
-import { CANDIDATE_LIMIT, CANDIDATE_SEARCH } from '../hub/services/registry/candidate-search.js';
+import {
+  blockingOf,
+  CANDIDATE_LIMIT,
+  CANDIDATE_SEARCH,
+  NEIGHBOUR_YEARS_BELOW,
+} from '../hub/services/registry/candidate-search.js';
 import { ready } from '../protocol/index.js';
 import { storeBackends, type TestStore } from './_util/hub-db.js';
 
@@ -97,6 +102,53 @@ for (const backend of storeBackends('registry block entries')) {
       expect(state.held.length).toBeGreaterThanOrEqual(8);
       expect(state.held).toEqual(state.expected);
       expect(await ids(store.db, { givenNames: 'Jean', familyName: 'Dupont' })).toEqual(['CF-E-0003']);
+    });
+
+    it('searches the years either side of a year alone for a rare name word, not for a common one', async () => {
+      store = await backend.create();
+      await migrate(store.db);
+      const db = store.db;
+      // Each born the year after the searched person's year, and sharing one name word with them.
+      await seedPerson(db, {
+        nationalId: 'CF-N-RARE',
+        givenNames: 'Abdel',
+        familyName: 'Zalingo',
+        birthDate: '1978-03-02',
+      });
+      await seedPerson(db, {
+        nationalId: 'CF-N-COMMON',
+        givenNames: 'Mahamat',
+        familyName: 'Kossi',
+        birthDate: '1978-05-05',
+      });
+      const searched = { givenNames: 'Mahamat', familyName: 'Zalingo', birthDate: '1977' };
+      const [mahamat] = await db.query<{ key: string }>(
+        "SELECT (registry_block_keys('Mahamat', '', '1977'))[1] AS key",
+      );
+      const mahamatKey = (year: number) => mahamat?.key.replace('|1977', `|${year}`);
+      const search = async () => {
+        const set = await registry.findCandidates(db, searched);
+        return { found: set.found.map((person) => person.nationalId), keys: blockingOf(set)?.searched ?? [] };
+      };
+
+      let now = await search();
+      expect(now.found).toEqual(expect.arrayContaining(['CF-N-RARE', 'CF-N-COMMON']));
+      expect(now.keys).toEqual(expect.arrayContaining([mahamatKey(1976), mahamatKey(1978)]));
+      expect(now.keys.filter((key) => key.startsWith('y:') && key.endsWith('|1978'))).toHaveLength(2);
+
+      // Mahamat turns common in 1977: its block that year reaches the bound.
+      await db.query(
+        `INSERT INTO registry_persons (id, national_id, given_names, family_name, birth_date, source)
+         SELECT gen_random_uuid(), 'CF-N-' || n, 'Mahamat', 'Nom' || n, '1977-01-01', 'seed'
+           FROM generate_series(1, $1::int) AS n`,
+        [NEIGHBOUR_YEARS_BELOW],
+      );
+      now = await search();
+      expect(now.keys).not.toContain(mahamatKey(1976));
+      expect(now.keys).not.toContain(mahamatKey(1978));
+      // Zalingo's own year is still a small block: its neighbours are still searched.
+      expect(now.keys.filter((key) => key.startsWith('y:') && key.endsWith('|1978'))).toHaveLength(1);
+      expect(now.found).not.toContain('CF-N-COMMON');
     });
 
     it('answers a search from the entries index alone, reading whole rows only for the persons it returns', async () => {
