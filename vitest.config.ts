@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { sharedBrokerFiles } from './tests/_util/shared-broker-files.js';
 
 const include = [
@@ -32,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include,
-          exclude: sharedBrokerFiles,
+          exclude: [...configDefaults.exclude, ...sharedBrokerFiles],
           // Most files wait on sockets, timers and child processes more than they compute, so two
           // run side by side even on two cores; every file owns its servers, ports, PostgreSQL
           // schema and directories, so none sees another's.

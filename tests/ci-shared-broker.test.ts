@@ -6,9 +6,9 @@ import { sharedBrokerFiles } from './_util/shared-broker-files.js';
 /** Test files under `dir` whose source names the shared broker's address. */
 async function filesNamingTheSharedBroker(dir: string): Promise<string[]> {
   const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.test.ts')) continue;
-    const path = join(entry.parentPath, entry.name);
+  for (const relative of await readdir(dir, { recursive: true })) {
+    if (!relative.endsWith('.test.ts')) continue;
+    const path = join(dir, relative);
     if (/testMqttUrl|TEST_MQTT_URL/.test(await readFile(path, 'utf8'))) found.push(path);
   }
   return found.sort();

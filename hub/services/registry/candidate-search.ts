@@ -87,7 +87,7 @@ export const CANDIDATE_LIMIT = 50;
  * block holds fewer persons than this. A common word's neighbouring blocks hold thousands who share
  * that word alone and rank below its own year's persons: on the 6,000,000 registry of the bench,
  * 1,000 searches returned the same persons with and without them, and a search of a year alone took
- * half as long (median 21.1 → 10.8 ms, p95 101 → 36 ms; BENCHMARKS.md, "Six million persons").
+ * half as long (median 21.1 → 10.8 ms, p95 101 → 36 ms; BENCHMARKS.md, "Six million persons again").
  */
 export const NEIGHBOUR_YEARS_BELOW = 500;
 
