@@ -1,14 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import { sharedBrokerFiles } from './tests/_util/shared-broker-files.js';
+import { sharedBrokerFiles, testRoots } from './tests/_util/test-files.js';
 
-const include = [
-  'tests/**/*.test.ts',
-  'protocol/**/*.test.ts',
-  'common/**/*.test.ts',
-  'node/**/*.test.ts',
-  'hub/**/*.test.ts',
-  'ops/**/*.test.ts',
-];
+const include = testRoots.map((root) => `${root}/**/*.test.ts`);
 
 export default defineConfig({
   test: {

@@ -93,9 +93,10 @@ export const NEIGHBOUR_YEARS_BELOW = 500;
 
 // $1 given names, $2 family name, $3 birth date (partial ISO or null), $4 national id (compact
 // upper case, or null), $5 limit. The query's keys are the person's own blocking keys (the same SQL
-// function the stored ones come from), a name word's keys of the years either side of a date known
-// only to the year when that word's own block is small (above), and the date-free key only for a
-// person without a year. Persons with no year in the registry
+// function the stored ones come from), for a date known only to the year a name word's own key
+// with the year either side when that word's own block is small (above; a `y:` key is the word's
+// sound and the year, so the neighbours' keys are its own with the year changed), and the date-free
+// key only for a person without a year. Persons with no year in the registry
 // are looked up by the date-free key apart (the entries of undated persons), for a person with a
 // year only; without a year the first lookup already has them. Blocks are read from the entries'
 // index alone (migration 028): a person sharing several keys comes once per key, and is ranked once;
@@ -109,13 +110,11 @@ WITH own AS (
   SELECT own.name, own.year,
          own.keys
            || CASE WHEN $3 ~ '^[0-9]{4}$' THEN ARRAY(
-                SELECT near.key
-                  FROM unnest(registry_block_keys($1, $2, (own.year - 1)::text)
-                              || registry_block_keys($1, $2, (own.year + 1)::text)) AS near(key)
-                 WHERE near.key LIKE 'y:%'
+                SELECT regexp_replace(mine.key, '[0-9]+$', (own.year + step)::text)
+                  FROM unnest(own.keys) AS mine(key), (VALUES (-1), (1)) AS steps(step)
+                 WHERE mine.key LIKE 'y:%'
                    AND (SELECT count(*) FROM (
-                          SELECT FROM registry_block_entries e
-                           WHERE e.key = regexp_replace(near.key, '[0-9]+$', own.year::text)
+                          SELECT FROM registry_block_entries e WHERE e.key = mine.key
                            LIMIT ${NEIGHBOUR_YEARS_BELOW}) AS own_block) < ${NEIGHBOUR_YEARS_BELOW})
               ELSE '{}'::text[] END AS keys
     FROM own

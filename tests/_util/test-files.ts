@@ -1,3 +1,6 @@
+/** The folders whose `*.test.ts` files make the suite (vitest.config.ts). */
+export const testRoots = ['tests', 'protocol', 'common', 'node', 'hub', 'ops'];
+
 /**
  * The test files that talk to the one Mosquitto of TEST_MQTT_URL. A hub under test there takes
  * shared subscriptions on the same topics as any other, and a spy subscribes to everything, so
