@@ -28,10 +28,13 @@ const persons = [
 async function entriesAndExpected(db: Database) {
   const order = 'ORDER BY person_seq, key';
   const held = await db.query<Record<string, unknown>>(
-    `SELECT key, dated, person_seq::text, name_folded, birth_date FROM registry_block_entries ${order}`,
+    `SELECT key, dated, person_seq::text, name_folded, birth_date, name_trigrams, name_trigram_bits::text
+       FROM registry_block_entries ${order}`,
   );
   const expected = await db.query<Record<string, unknown>>(
-    `SELECT key, registry_birth_year(birth_date) IS NOT NULL AS dated, seq::text AS person_seq, name_folded, birth_date
+    `SELECT key, registry_birth_year(birth_date) IS NOT NULL AS dated, seq::text AS person_seq, name_folded, birth_date,
+            cardinality(registry_trigrams(name_folded)) AS name_trigrams,
+            registry_trigram_bits(registry_trigrams(name_folded))::text AS name_trigram_bits
        FROM registry_persons, unnest(block_keys) AS key ${order.replace('person_seq', 'seq')}`,
   );
   return { held, expected };
@@ -81,6 +84,10 @@ for (const backend of storeBackends('registry block entries')) {
       expect(
         state.held.filter((entry) => entry.name_folded === 'anicet parfait gbazoubangui').length,
       ).toBeGreaterThan(0);
+      // The trigram count and signature are the name's: "anicet parfait gbazoubangui" has 28 trigrams.
+      expect(state.held.find((entry) => entry.name_folded === 'anicet parfait gbazoubangui')).toMatchObject({
+        name_trigrams: 28,
+      });
 
       await db.query("DELETE FROM registry_persons WHERE national_id = 'CF-E-0003'");
       state = await entriesAndExpected(db);
@@ -92,11 +99,13 @@ for (const backend of storeBackends('registry block entries')) {
     it('enters the persons of a registry loaded before the entries existed', async () => {
       store = await backend.create();
       const migrations = await loadMigrations();
-      await migrate(
-        store.db,
-        migrations.filter((migration) => migration.version < 28),
-      );
-      for (const person of persons) await seedPerson(store.db, person);
+      const upTo = (version: number) => migrations.filter((migration) => migration.version < version);
+      const [first, ...others] = persons;
+      // One person before the entries (028), the others before their trigram bounds (029).
+      await migrate(store.db, upTo(28));
+      if (first) await seedPerson(store.db, first);
+      await migrate(store.db, upTo(29));
+      for (const person of others) await seedPerson(store.db, person);
       await migrate(store.db);
       const state = await entriesAndExpected(store.db);
       expect(state.held.length).toBeGreaterThanOrEqual(8);
@@ -149,6 +158,113 @@ for (const backend of storeBackends('registry block entries')) {
       // Zalingo's own year is still a small block: its neighbours are still searched.
       expect(now.keys.filter((key) => key.startsWith('y:') && key.endsWith('|1978'))).toHaveLength(1);
       expect(now.found).not.toContain('CF-N-COMMON');
+    });
+
+    it('bounds the trigram similarity of two names from above, tightly enough to leave most of a block unranked', async () => {
+      store = await backend.create();
+      await migrate(store.db);
+      const words = [
+        'mahamat',
+        'issa',
+        'abdoulaye',
+        'moussa',
+        'awa',
+        'hawa',
+        'ngaikosset',
+        'ngakola',
+        'zoe',
+        'mbokani',
+      ];
+      const names = words.flatMap((a) => words.filter((b) => b !== a).map((b) => `${a} ${b}`));
+      const [row] = await store.db.query<{
+        pairs: number;
+        above: number;
+        under_bound: number;
+        loose: number;
+      }>(
+        `WITH n AS (SELECT name, registry_trigrams(name) AS t FROM unnest($1::text[]) AS name),
+              pairs AS (
+                SELECT registry_name_similarity(a.name, b.name) AS similarity, split_part(a.name, ' ', 1) = split_part(b.name, ' ', 1) AS first_shared,
+                       registry_similarity_bound(cardinality(a.t), registry_trigram_bits(a.t), cardinality(b.t), registry_trigram_bits(b.t)) AS bound
+                  FROM n a, n b)
+         SELECT count(*)::int AS pairs, count(*) FILTER (WHERE bound < similarity)::int AS under_bound,
+                count(*) FILTER (WHERE bound >= similarity)::int AS above,
+                count(*) FILTER (WHERE first_shared AND similarity < 0.7 AND bound >= 0.99)::int AS loose
+           FROM pairs`,
+        [names],
+      );
+      expect(row).toEqual({ pairs: names.length ** 2, above: names.length ** 2, under_bound: 0, loose: 0 });
+      // Names that share one word of two are far from alike, and the bound says so: most of them
+      // fall well under a best rank of about 1 (the same names), which is what spares their ranking.
+      const [shared] = await store.db.query<{ share: number }>(
+        `WITH n AS (SELECT registry_trigrams('mahamat ' || w) AS t FROM unnest($1::text[]) AS w)
+         SELECT avg((registry_similarity_bound(cardinality(a.t), registry_trigram_bits(a.t), cardinality(b.t), registry_trigram_bits(b.t)) < 0.8)::int)::float8 AS share
+           FROM n a, n b WHERE a.t <> b.t`,
+        [words.filter((word) => word !== 'mahamat')],
+      );
+      expect(shared?.share).toBeGreaterThan(0.8);
+    });
+
+    it('finds the same persons in a large block as ranking all of them would', async () => {
+      store = await backend.create();
+      await migrate(store.db);
+      const db = store.db;
+      // One common given name, born over three years, with family names made of a few syllables:
+      // blocks of hundreds, many names alike, and exact namesakes.
+      const syllables = ['nga', 'ko', 'la', 'ba', 'zo', 'ma', 'di', 'kou', 'sse', 'to'];
+      const family = (n: number) =>
+        [n % 10, Math.floor(n / 10) % 10, Math.floor(n / 100) % 10].map((i) => syllables[i]).join('');
+      const count = 900;
+      await db.query(
+        `INSERT INTO registry_persons (id, national_id, given_names, family_name, birth_date, source)
+         SELECT gen_random_uuid(), 'CF-B-' || n, CASE WHEN n % 3 = 0 THEN 'Mahamat' ELSE 'Mahamat Ali' END,
+                ($1::text[])[n % $2::int + 1],
+                CASE WHEN n % 4 = 0 THEN (1976 + n % 3)::text
+                     ELSE (1976 + n % 3)::text || '-0' || (1 + n % 9) || '-1' || (n % 10) END, 'seed'
+           FROM generate_series(1, $3::int) AS n`,
+        [Array.from({ length: 300 }, (_, n) => family(n * 7)), 300, count],
+      );
+      await db.exec('ANALYZE registry_persons, registry_block_entries');
+      const searches = [
+        { givenNames: 'Mahamat', familyName: 'Ngakola', birthDate: '1977' },
+        { givenNames: 'Mahamat Ali', familyName: 'Kolaba', birthDate: '1977-03-13' },
+        { givenNames: 'Mahamat', familyName: 'Zomadi', birthDate: '1976-05' },
+        { givenNames: 'Mahammat', familyName: 'Bazoko', birthDate: '1978-02-12' },
+        { givenNames: 'Mahamat', familyName: 'Toto' },
+        { givenNames: 'Ali', familyName: 'Mahamat', birthDate: '1978' },
+      ];
+      let ranked = 0;
+      for (const searched of searches) {
+        const set = await registry.findCandidates(db, searched);
+        const blocking = blockingOf(set);
+        const all = await db.query<{ national_id: string; persons: number }>(
+          `WITH b AS (
+             SELECT DISTINCT e.person_seq, e.name_folded, e.birth_date FROM registry_block_entries e
+              WHERE e.key = ANY ($1::text[])
+                 OR (e.key = ANY ($2::text[]) AND NOT e.dated AND registry_birth_year($4) IS NOT NULL))
+           SELECT p.national_id, (SELECT count(*) FROM b)::int AS persons
+             FROM b JOIN registry_persons p ON p.seq = b.person_seq
+            ORDER BY registry_name_similarity(b.name_folded, registry_fold($3))
+                       + CASE WHEN b.birth_date = $4 THEN 1
+                              WHEN starts_with(b.birth_date, $4) OR starts_with($4, b.birth_date) THEN 0.7
+                              WHEN registry_birth_year(b.birth_date) = registry_birth_year($4) THEN 0.3 ELSE 0 END DESC,
+                     b.person_seq
+            LIMIT $5`,
+          [
+            blocking?.searched ?? [],
+            blocking?.undated ?? [],
+            `${searched.givenNames} ${searched.familyName}`,
+            searched.birthDate ?? null,
+            CANDIDATE_LIMIT,
+          ],
+        );
+        expect(set.found.map((person) => person.nationalId).sort()).toEqual(
+          all.map((row) => row.national_id).sort(),
+        );
+        ranked += all[0]?.persons ?? 0;
+      }
+      // The blocks were large: the bound had thousands of persons to leave out.
+      expect(ranked).toBeGreaterThan(searches.length * CANDIDATE_LIMIT * 4);
     });
 
     it('answers a search from the entries index alone, reading whole rows only for the persons it returns', async () => {
