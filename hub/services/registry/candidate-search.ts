@@ -119,9 +119,10 @@ export const FIRST_RANKED = 75;
 export const CANDIDATE_SEARCH = `
 WITH own AS (
   SELECT registry_fold($1 || ' ' || $2) AS name, registry_birth_year($3) AS year,
+         CASE WHEN $3 ~ '^[0-9]{4}' THEN left($3, 4) END AS year_prefix,
          registry_block_keys($1, $2, $3) AS keys, registry_name_key($1, $2) AS name_key
 ), q AS (
-  SELECT own.name, own.year,
+  SELECT own.name, own.year, own.year_prefix,
          own.keys
            || CASE WHEN $3 ~ '^[0-9]{4}$' THEN ARRAY(
                 SELECT regexp_replace(mine.key, '[0-9]+$', (own.year + step)::text)
@@ -154,7 +155,7 @@ WITH own AS (
          q, t,
          LATERAL (SELECT CASE WHEN b.birth_date = $3 THEN 1
                               WHEN starts_with(b.birth_date, $3) OR starts_with($3, b.birth_date) THEN 0.7
-                              WHEN registry_birth_year(b.birth_date) = q.year THEN 0.3 ELSE 0 END AS nearness) d
+                              WHEN starts_with(b.birth_date, q.year_prefix) THEN 0.3 ELSE 0 END AS nearness) d
 ), firsts AS MATERIALIZED (
   SELECT n.person_seq, registry_name_similarity(n.name_folded, q.name) + n.date_nearness AS nearness
     FROM (SELECT person_seq, name_folded, date_nearness FROM near ORDER BY bound DESC LIMIT ${FIRST_RANKED}) n, q
