@@ -7,6 +7,11 @@
  *
  *   TEST_DATABASE_URL (or DATABASE_URL)=postgres://… [REGISTRY_BENCH_PERSONS=1000000]
  *   [REGISTRY_BENCH_CANDIDATES=10000] [REGISTRY_BENCH_KEEP=1] npm run bench -- registry-scale
+ *
+ * REGISTRY_BENCH_SCHEMA=bench_registry_… runs again on a registry kept by an earlier run (same
+ * persons and candidates): its migrations brought up to date, the earlier run's decisions undone,
+ * the generator replayed without writing for the labels. At 6,000,000 persons that is minutes
+ * instead of the load's forty, so a change to the search or the rules can be measured in a session.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -35,6 +40,7 @@ import { REPO_ROOT } from './_child.js';
 
 const PERSONS = Number(process.env.REGISTRY_BENCH_PERSONS ?? 1_000_000);
 const CANDIDATES = Number(process.env.REGISTRY_BENCH_CANDIDATES ?? 10_000);
+const REUSED = process.env.REGISTRY_BENCH_SCHEMA;
 const SEED = 'bench-registry-scale';
 const BATCH = 5_000;
 const MISSION = 'fr-paris';
@@ -78,9 +84,12 @@ async function insertPersons(db: Database, rows: readonly (PersonLine & { n: num
   );
 }
 
-/** Streams the registry into the database, keeping only the persons the candidates are drawn about. */
+/**
+ * Streams the registry into the database, keeping only the persons the candidates are drawn about;
+ * with `db` null, only generates it (the same persons, for a registry already written).
+ */
 async function loadRegistry(
-  db: Database,
+  db: Database | null,
   wanted: ReadonlySet<number>,
 ): Promise<Map<number, CandidateSource>> {
   const random = new Random(`${SEED}:registry`);
@@ -93,13 +102,14 @@ async function loadRegistry(
     const nationalId = random.chance(0.7) ? `CF${String(k + 1).padStart(10, '0')}` : undefined;
     const line = registryLine(random, person, id('R', k + 1), nationalId);
     if (wanted.has(k)) kept.set(k, { person, registryId: line.id, ...(nationalId ? { nationalId } : {}) });
+    if (!db) continue;
     rows.push({ ...line, n: k + 1 });
     if (rows.length === BATCH) {
       await insertPersons(db, rows);
       rows = [];
     }
   }
-  if (rows.length) await insertPersons(db, rows);
+  if (db && rows.length) await insertPersons(db, rows);
   return kept;
 }
 
@@ -123,6 +133,33 @@ async function withoutEntriesIndex<T>(db: Database, load: () => Promise<T>): Pro
     await tx.exec(index.definition);
   });
   return loaded;
+}
+
+/**
+ * A registry kept by an earlier run, made ready to decide its candidates again: the persons that
+ * run recorded as new taken out (the triggers take out their entries and counts), its decisions,
+ * events, links and sealed results deleted, every submission pending. Refuses a registry of another
+ * size, whose labels the generator would not give back.
+ */
+async function undoEarlierRun(db: Database): Promise<void> {
+  const [held] = await db.query<{ persons: string; candidates: string }>(
+    `SELECT (SELECT count(*) FROM registry_persons WHERE source = 'seed') AS persons,
+            (SELECT count(*) FROM registry_submissions) AS candidates`,
+  );
+  if (Number(held?.persons) !== PERSONS || Number(held?.candidates) !== CANDIDATES) {
+    throw new Error(
+      `registry-scale: schema ${REUSED} holds ${held?.persons} persons and ${held?.candidates} candidates, ` +
+        `not ${PERSONS} and ${CANDIDATES}: set REGISTRY_BENCH_PERSONS and REGISTRY_BENCH_CANDIDATES as its run did`,
+    );
+  }
+  await db.transaction(async (tx) => {
+    await tx.exec('DELETE FROM registry_duplicates');
+    await tx.exec('DELETE FROM registry_events');
+    await tx.exec('DELETE FROM registry_decisions');
+    await tx.exec("DELETE FROM registry_persons WHERE source = 'submission'");
+    await tx.exec("UPDATE registry_submissions SET status = 'pending', decided_at = NULL");
+    await tx.query('DELETE FROM outbound WHERE mission_id = $1', [MISSION]);
+  });
 }
 
 async function enrolMission(db: Database, hub: Identity): Promise<void> {
@@ -249,16 +286,19 @@ export async function benchRegistryScale(): Promise<void> {
     return;
   }
   await ready();
-  const schema = `bench_registry_${randomBytes(4).toString('hex')}`;
-  await withSchema(url, schema, 'CREATE SCHEMA %s');
+  const schema = REUSED ?? `bench_registry_${randomBytes(4).toString('hex')}`;
+  if (!REUSED) await withSchema(url, schema, 'CREATE SCHEMA %s');
   const db = createPgDatabase({ connectionString: url, schema, max: 2 });
   try {
-    await migrate(db);
-    const plan = planCandidates();
     let started = performance.now();
-    const sources = await withoutEntriesIndex(db, () =>
-      loadRegistry(db, new Set(plan.map((pick) => pick.k))),
-    );
+    await migrate(db);
+    const migrateSeconds = seconds(started);
+    const plan = planCandidates();
+    const wanted = new Set(plan.map((pick) => pick.k));
+    started = performance.now();
+    const sources = REUSED
+      ? await loadRegistry(null, wanted)
+      : await withoutEntriesIndex(db, () => loadRegistry(db, wanted));
     const loadSeconds = seconds(started);
     const draw = new Random(`${SEED}:candidates`);
     const shares = candidateShares();
@@ -266,11 +306,13 @@ export async function benchRegistryScale(): Promise<void> {
       drawCandidate(draw, pick.roll, sources.get(pick.k), id('C', n + 1), shares),
     );
     const hub = Identity.generate(HUB_ID);
+    if (REUSED) await undoEarlierRun(db);
     await enrolMission(db, hub);
-    await queueCandidates(
-      db,
-      drawn.map((d) => d.line),
-    );
+    if (!REUSED)
+      await queueCandidates(
+        db,
+        drawn.map((d) => d.line),
+      );
     started = performance.now();
     // The entries' index answers a search alone only on pages VACUUM has marked all-visible
     // (autovacuum does it after a load; the bench does not wait for it).
@@ -286,7 +328,10 @@ export async function benchRegistryScale(): Promise<void> {
         `seed "${SEED}", PostgreSQL schema ${schema}; node ${process.version}`,
     );
     console.log(
-      `loading (not counted): ${loadSeconds.toFixed(0)} s to generate and insert the registry and then index its blocks' entries, VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; ` +
+      (REUSED
+        ? `reusing the registry of an earlier run (not counted): migrations ${migrateSeconds.toFixed(0)} s, ` +
+          `the generator replayed for the labels ${loadSeconds.toFixed(0)} s, the earlier decisions undone, VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; `
+        : `loading (not counted): ${loadSeconds.toFixed(0)} s to generate and insert the registry and then index its blocks' entries, VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s; `) +
         `registry_persons ${size?.table}, its indexes ${size?.indexes}, ` +
         `the blocks' entries (migration 028) ${size?.entries} with their index`,
     );
@@ -328,6 +373,7 @@ export async function benchRegistryScale(): Promise<void> {
     console.log(`wrong matches by kind and birth date: ${formatCounts(why.wrong)}`);
   } finally {
     await db.close();
-    if (process.env.REGISTRY_BENCH_KEEP !== '1') await withSchema(url, schema, 'DROP SCHEMA %s CASCADE');
+    if (!REUSED && process.env.REGISTRY_BENCH_KEEP !== '1')
+      await withSchema(url, schema, 'DROP SCHEMA %s CASCADE');
   }
 }
