@@ -94,9 +94,12 @@ export const NEIGHBOUR_YEARS_BELOW = 500;
 /**
  * Persons of the blocks whose names' similarity is computed first, the highest bounds first
  * (migration 029): the 50th best nearness among them is a floor that the best 50 of all reach, so
- * the others are ranked only if their bound reaches it. Measured on the bench's 1,000,000 registry
- * (300 searches): of 187,925 persons in their blocks, at most 58,662 had their similarity computed with 75
- * first, 65,413 with 50 and 71,259 with 150; a block of 2,822 persons, 332.
+ * the others are ranked only if their bound reaches it. On the bench's 1,000,000 registry (300
+ * searches, 187,925 persons in their blocks) at most 58,662 similarities were computed with 75
+ * first, 65,413 with 50, 71,259 with 150; a block of 2,822 persons needed 332. On its 6,000,000
+ * registry, 1,000 searches found the same persons as ranking all, in 0.57 of the time (mean 12.40
+ * → 7.02 ms, with the same year told by the date's first four characters rather than a regular
+ * expression per person; BENCHMARKS.md, "Six million persons in 60 seconds").
  */
 export const FIRST_RANKED = 75;
 
@@ -114,8 +117,9 @@ export const FIRST_RANKED = 75;
 // `firsts` ranks the FIRST_RANKED highest bounds, and past them a person is ranked only when their
 // bound reaches the 50th best nearness of `firsts`, which the 50th best of all is at least (50
 // persons reach it). Anyone in the best 50, ties included, has a bound at least their nearness, so
-// the same persons come out in the same order as if all were ranked. `counts` is MATERIALIZED: inlined, its
-// count ran once per person found instead of once per name (a common name's 2,000 persons, 50 times).
+// the same persons come out in the same order as if all were ranked. `counts` is MATERIALIZED:
+// inlined, its count ran once per person found instead of once per name (a common name's 2,000
+// persons, 50 times).
 export const CANDIDATE_SEARCH = `
 WITH own AS (
   SELECT registry_fold($1 || ' ' || $2) AS name, registry_birth_year($3) AS year,
@@ -150,23 +154,29 @@ WITH own AS (
    WHERE q.year IS NOT NULL AND e.key = ANY (k.undated) AND NOT e.dated
 ), near AS MATERIALIZED (
   SELECT b.person_seq, b.name_folded, d.nearness AS date_nearness,
-         d.nearness + registry_similarity_bound(t.trigrams, t.bits, b.name_trigrams, b.name_trigram_bits) AS bound
-    FROM (SELECT DISTINCT person_seq, name_folded, birth_date, name_trigrams, name_trigram_bits FROM blocked) b,
+         d.nearness
+           + registry_similarity_bound(t.trigrams, t.bits, b.name_trigrams, b.name_trigram_bits) AS bound
+    FROM (SELECT DISTINCT person_seq, name_folded, birth_date, name_trigrams, name_trigram_bits
+            FROM blocked) b,
          q, t,
          LATERAL (SELECT CASE WHEN b.birth_date = $3 THEN 1
                               WHEN starts_with(b.birth_date, $3) OR starts_with($3, b.birth_date) THEN 0.7
-                              WHEN starts_with(b.birth_date, q.year_prefix) THEN 0.3 ELSE 0 END AS nearness) d
+                              WHEN starts_with(b.birth_date, q.year_prefix) THEN 0.3
+                              ELSE 0 END AS nearness) d
 ), firsts AS MATERIALIZED (
   SELECT n.person_seq, registry_name_similarity(n.name_folded, q.name) + n.date_nearness AS nearness
-    FROM (SELECT person_seq, name_folded, date_nearness FROM near ORDER BY bound DESC LIMIT ${FIRST_RANKED}) n, q
+    FROM (SELECT person_seq, name_folded, date_nearness FROM near
+           ORDER BY bound DESC LIMIT ${FIRST_RANKED}) n, q
 ), bar AS (
-  SELECT coalesce((SELECT nearness FROM firsts ORDER BY nearness DESC OFFSET $5 - 1 LIMIT 1), '-Infinity') AS lowest
+  SELECT coalesce((SELECT nearness FROM firsts ORDER BY nearness DESC OFFSET $5 - 1 LIMIT 1),
+                  '-Infinity') AS lowest
 ), ranked AS (
   SELECT person_seq, nearness FROM firsts
   UNION ALL
   SELECT n.person_seq, registry_name_similarity(n.name_folded, q.name) + n.date_nearness
     FROM near n, q, bar
-   WHERE n.bound >= bar.lowest AND NOT EXISTS (SELECT FROM firsts f WHERE f.person_seq = n.person_seq)
+   WHERE n.bound >= bar.lowest
+     AND NOT EXISTS (SELECT FROM firsts f WHERE f.person_seq = n.person_seq)
   ORDER BY nearness DESC, person_seq
   LIMIT $5
 ), found AS (
