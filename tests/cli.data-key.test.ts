@@ -22,6 +22,10 @@ async function secretFile(name: string, text: string): Promise<string> {
   return path;
 }
 
+// These tests run the CLI (argon2id) and start a node process (whose start alone may take 60 s on
+// a machine loaded by the other test worker): more than vitest's default of 60 s per test.
+const NODE_STARTS_TIMEOUT = 180_000;
+
 const withPassphrase = (file: string) => ({ ...NO_AGENT, ECONSULAT_DATA_KEY_PASSPHRASE_FILE: file });
 
 beforeAll(async () => {
@@ -55,16 +59,20 @@ describe('node init --data-key passphrase', () => {
     expect(status.stdout).toMatch(/protection {2}passphrase/);
   });
 
-  it('the node does not start without the passphrase, nor with a wrong one, and starts with it', async () => {
-    await expect(startNodeProcess(config, 60_000, NO_AGENT)).rejects.toThrow(/passphrase_unavailable/);
-    await expect(
-      startNodeProcess(config, 60_000, withPassphrase(await secretFile('wrong', OTHER))),
-    ).rejects.toThrow(/wrong_passphrase/);
-    const node = await startNodeProcess(config, 60_000, withPassphrase(join(dir, 'phrase')));
-    const health = await fetch(`${node.url}/healthz`);
-    expect(health.status).toBe(200);
-    expect(await stopNodeProcess(node)).toBe(0);
-  });
+  it(
+    'the node does not start without the passphrase, nor with a wrong one, and starts with it',
+    async () => {
+      await expect(startNodeProcess(config, 60_000, NO_AGENT)).rejects.toThrow(/passphrase_unavailable/);
+      await expect(
+        startNodeProcess(config, 60_000, withPassphrase(await secretFile('wrong', OTHER))),
+      ).rejects.toThrow(/wrong_passphrase/);
+      const node = await startNodeProcess(config, 60_000, withPassphrase(join(dir, 'phrase')));
+      const health = await fetch(`${node.url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await stopNodeProcess(node)).toBe(0);
+    },
+    NODE_STARTS_TIMEOUT,
+  );
 
   it('refuses an unknown protection and a short passphrase, writing nothing', async () => {
     const other = join(dir, 'other');
@@ -134,28 +142,32 @@ function hasSystemdCreds(): boolean {
 }
 
 describe.runIf(hasSystemdCreds())('node data-key protect --with systemd-creds', () => {
-  it('seals the key to the machine: the node starts with no one to type a passphrase', async () => {
-    const sealed = await runEconsulat(
-      ['node', 'data-key', 'protect', '--config', config, '--with', 'systemd-creds'],
-      withPassphrase(join(dir, 'phrase')),
-    );
-    expect(sealed.code, sealed.stderr).toBe(0);
-    expect(await readdir(join(mission, 'keys'))).toContain('data.key.cred');
-    expect(await readdir(join(mission, 'keys'))).not.toContain('data.key');
-    const node = await startNodeProcess(config, 60_000, NO_AGENT);
-    expect(await stopNodeProcess(node)).toBe(0);
-    const refused = await runEconsulat([
-      'node',
-      'data-key',
-      'copy',
-      '--config',
-      config,
-      '--out',
-      join(dir, 'x'),
-      '--with',
-      'systemd-creds',
-    ]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/would not survive/);
-  });
+  it(
+    'seals the key to the machine: the node starts with no one to type a passphrase',
+    async () => {
+      const sealed = await runEconsulat(
+        ['node', 'data-key', 'protect', '--config', config, '--with', 'systemd-creds'],
+        withPassphrase(join(dir, 'phrase')),
+      );
+      expect(sealed.code, sealed.stderr).toBe(0);
+      expect(await readdir(join(mission, 'keys'))).toContain('data.key.cred');
+      expect(await readdir(join(mission, 'keys'))).not.toContain('data.key');
+      const node = await startNodeProcess(config, 60_000, NO_AGENT);
+      expect(await stopNodeProcess(node)).toBe(0);
+      const refused = await runEconsulat([
+        'node',
+        'data-key',
+        'copy',
+        '--config',
+        config,
+        '--out',
+        join(dir, 'x'),
+        '--with',
+        'systemd-creds',
+      ]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/would not survive/);
+    },
+    NODE_STARTS_TIMEOUT,
+  );
 });
