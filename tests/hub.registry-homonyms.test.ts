@@ -103,6 +103,57 @@ describe('homonyms the evidence cannot tell apart', () => {
     expect(decide(3)).toBe('match');
     expect(decide(300)).toBe('review');
   });
+
+  it('counts, for given names agreeing in part, those who bear the part among other names too', () => {
+    const decide = (recordGivenNames: string) => {
+      const registry = registryOf(COMMON, COMMON_COUNT, 1985);
+      registry.push({
+        id: 'RECORD',
+        givenNames: recordGivenNames,
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '1985-06-12',
+        motherName: 'Marie Kossi',
+      });
+      return new RegistryIndex(registry).match({
+        givenNames: 'Jean',
+        familyName: 'NGAKOLA',
+        sex: 'M',
+        birthDate: '12/06/1985',
+        motherName: 'Odette Yaliki',
+      });
+    };
+    // The full date outweighs the mother's name that differs, for the name as written...
+    expect(decide('Jean')).toMatchObject({ decision: 'match', registryId: 'RECORD' });
+    // ...not once the persons named Jean among other given names are counted.
+    const inPart = decide('Jean Paul');
+    expect(inPart.reasons).toContain('given_names_partial');
+    expect(inPart).toMatchObject({ decision: 'review', registryId: 'RECORD' });
+    expect(inPart.reasons[0]).toBe('homonym_likely');
+  });
+
+  it('matches a date a slip away for a name borne once, and asks when a few bear it', () => {
+    const decide = (perName: number) => {
+      const registry = registryOf(COMMON, perName, 1985);
+      registry.push({
+        id: 'SLIP',
+        givenNames: 'Jean',
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '1985-03-13',
+      });
+      return new RegistryIndex(registry).match({
+        givenNames: 'Jean',
+        familyName: 'Ngakola',
+        sex: 'M',
+        birthDate: '12/03/1985',
+      });
+    };
+    expect(decide(0)).toMatchObject({ decision: 'match', registryId: 'SLIP' });
+    expect(decide(0).reasons).toContain('birth_date_typo');
+    expect(decide(3)).toMatchObject({ decision: 'review', registryId: 'SLIP' });
+    expect(decide(3).reasons[0]).toBe('homonym_likely');
+  });
 });
 
 describe('a person submitted without a birth date', () => {
@@ -235,6 +286,17 @@ describe('chance of a coincidence', () => {
     expect(dateCoincidence('birth_date_month_agrees', date, sameYear)).toBeCloseTo(sameYear / 12);
     expect(dateCoincidence('birth_date_exact', date, sameYear)).toBeCloseTo(sameYear / 365.25);
     expect(dateCoincidence('birth_date_missing', undefined, sameYear)).toBe(1);
+  });
+
+  it("weighs a date a slip away against how rarely the person's own date slips", () => {
+    const sameYear = 1 / 70;
+    const date = { year: 1985, month: 3, day: 12 };
+    const slip = dateCoincidence('birth_date_typo', date, sameYear);
+    expect(slip).toBeCloseTo(((41 * sameYear) / 365.25) * 40);
+    expect(dateCoincidence('birth_date_day_month_swapped', date, sameYear)).toBeCloseTo(
+      (sameYear / 365.25) * 100,
+    );
+    expect(slip).toBeGreaterThan(dateCoincidence('birth_date_month_agrees', date, sameYear));
   });
 
   it('reckons the chance that two persons share a birth year from the years indexed', () => {

@@ -34,12 +34,25 @@ export function slipNeighbours(date: Required<PartialDate>): number {
   return seen.size;
 }
 
+/**
+ * How often a person's own two records show their birth date one keyboard slip apart (a digit
+ * changed, two swapped), and with day and month swapped: the agreement a homonym's date is weighed
+ * against when the dates agree only so. About one date in forty carries a slip, one in a hundred a
+ * day and month swapped (the labelled generator's clerks, ops/registry/noise.ts, slip on 3 % of
+ * dates; a swap needs a day under 13). Counted against 1, as for a date that agrees, a homonym born
+ * a slip away seemed forty times less likely than it is: homonyms were matched on the names and a
+ * date a slip away (BENCHMARKS.md, "Matched without a birth date").
+ */
+const OWN_DATE_SLIPPED = 1 / 40;
+const OWN_DATE_SWAPPED = 1 / 100;
+
 const isComplete = (date: PartialDate | undefined): date is Required<PartialDate> =>
   date?.month !== undefined && date.day !== undefined;
 
 /**
  * The chance that another person's birth date agrees with `date` as `agreement` says, when two
- * persons share a birth year with the chance `sameYear`.
+ * persons share a birth year with the chance `sameYear`, over the chance that the person's own
+ * record agrees so (1, but for a slip or a swap).
  */
 export function dateCoincidence(
   agreement: DateAgreement,
@@ -48,12 +61,15 @@ export function dateCoincidence(
 ): number {
   switch (agreement) {
     case 'birth_date_exact':
-    case 'birth_date_day_month_swapped':
       return sameYear / DAYS_IN_YEAR;
+    case 'birth_date_day_month_swapped':
+      return sameYear / DAYS_IN_YEAR / OWN_DATE_SWAPPED;
     case 'birth_date_month_agrees':
       return sameYear / MONTHS_IN_YEAR;
     case 'birth_date_typo':
-      return isComplete(date) ? (slipNeighbours(date) * sameYear) / DAYS_IN_YEAR : sameYear;
+      return isComplete(date)
+        ? (slipNeighbours(date) * sameYear) / DAYS_IN_YEAR / OWN_DATE_SLIPPED
+        : sameYear / OWN_DATE_SLIPPED;
     case 'birth_date_year_only':
       return sameYear;
     case 'birth_date_year_near':
@@ -62,6 +78,17 @@ export function dateCoincidence(
       return 1;
   }
 }
+
+/**
+ * How many persons agree in part with a name for each who bears it as written: given names agreeing
+ * in part ("Joseph NGARMADJI" against "Joseph Jean Ngarmadji") are shared by every person bearing
+ * the part among other given names too. Where about half the persons bear one given name and the
+ * others two or three (the labelled generator's 55 %, 36 % and 9 %), a given name is borne among
+ * others about twice as often as alone: three persons in all for each who bears the name as
+ * written. Counted as one, homonyms with another middle name were matched on a full date with a
+ * parent's name differing (BENCHMARKS.md, "Matched without a birth date").
+ */
+export const BEARERS_IN_PART = 3;
 
 /**
  * Expected number of persons bearing a full name borne `nameCount` times who would agree with the

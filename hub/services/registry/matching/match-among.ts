@@ -5,7 +5,7 @@
 
 import { SAME_BIRTH_YEAR_CHANCE } from './birth-years.js';
 import { decide, type Scored, SHOWN_FLOOR } from './decide.js';
-import { dateCoincidence, expectedHomonyms } from './homonym-chance.js';
+import { BEARERS_IN_PART, dateCoincidence, expectedHomonyms } from './homonym-chance.js';
 import { type PairScore, scorePair } from './pair-score.js';
 import type { PreparedPerson } from './prepared-person.js';
 import type { MatchDecision, MatchThresholds } from './types.js';
@@ -95,8 +95,10 @@ function homonymReckoning(person: PreparedPerson, settings: MatchSettings) {
   const sameYear = statistics.sameYearChance?.() ?? SAME_BIRTH_YEAR_CHANCE;
   const ownCount = statistics.nameCount(person);
   return (entry: Comparable, pair: PairScore): number => {
-    // Names written in part (a given name of two left out) are borne by those of either form.
-    const count = Math.max(1, ownCount, statistics.nameCount(entry.person));
+    // Names written in part (a given name of two left out) are borne by those of either form, and
+    // agree with everyone bearing the part among other given names.
+    const bearers = Math.max(1, ownCount, statistics.nameCount(entry.person));
+    const count = pair.givenNamesInPart ? bearers * BEARERS_IN_PART : bearers;
     const dateChance = dateCoincidence(pair.date, person.birthDate, sameYear);
     return expectedHomonyms(count, dateChance, pair.otherFieldsAgainstHomonym);
   };

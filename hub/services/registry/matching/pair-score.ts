@@ -41,6 +41,8 @@ export interface PairScore {
    * the name compare for the candidate (decide.ts weighs the rivals of the best with it).
    */
   readonly weightAgainstHomonym: number;
+  /** The given names agree in part: one side bears the other's and more (a middle name left out). */
+  readonly givenNamesInPart: boolean;
 }
 
 interface NameReading {
@@ -175,5 +177,6 @@ export function scorePair(
     date: date.agreement,
     otherFieldsAgainstHomonym: nationalIds + others.againstHomonym,
     weightAgainstHomonym: weight + others.againstHomonym - others.weight,
+    givenNamesInPart: names.given === 'partial',
   };
 }
