@@ -37,9 +37,10 @@ export const SHOWN_FLOOR = 0.05;
  * Whether the best may be taken below the match threshold, on the homonym reckoning alone: only
  * when no birth date could be compared. The reckoning then counts every person bearing the name as
  * an alternative (nothing narrows them to a year or a day) and takes the best only when its other
- * fields leave under one chance in eight that any of them would fit as well: the names with both
- * parents, or a parent and the place, of a name few bear. With a date, the reckoning counts only
- * the homonyms born that year or day and is too lenient to stand without the threshold: taking
+ * fields leave under one chance in eight that any of them would fit as well: a parent's name
+ * agreeing for a name borne by up to four persons, both parents for one borne by up to about two
+ * hundred (weights.ts, PARENT_NAME_SHARED_BY_CHANCE). With a date, the reckoning counts only the
+ * homonyms born that year or day and is too lenient to stand without the threshold: taking
  * every clear lead above review matched homonyms on the names and a year (labelled generator,
  * 300,000 persons: precision 0.9955 → 0.9845), where this rule alone gave 0.9955 → 0.9955, recall
  * 0.9573 → 0.9622, review 4.97 → 4.68 % (BENCHMARKS.md, "Matched without a birth date").
