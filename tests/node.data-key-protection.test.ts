@@ -11,7 +11,7 @@ import {
   locateDataKey,
   writeDataKey,
 } from '../node/crypto/key-file.js';
-import { DATA_KEY_CREDENTIAL } from '../node/crypto/systemd-creds.js';
+import { DATA_KEY_CREDENTIAL, sealWithSystemdCreds } from '../node/crypto/systemd-creds.js';
 import { ready, toBase64Url } from '../protocol/index.js';
 
 // Cheap Argon2id costs: these tests are about the format and the refusals, not the cost.
@@ -127,6 +127,34 @@ describe('where the passphrase comes from', () => {
 
   it('without a terminal, a file or systemd, says how to give it instead of waiting', async () => {
     await expect(askPassphrase('?', { env: {} })).rejects.toMatchObject({ code: 'passphrase_unavailable' });
+  });
+});
+
+describe('systemd-creds refusing before it reads', () => {
+  it('reports its reason, and the broken pipe it leaves is no crash', async () => {
+    // A stand-in that refuses at once, as systemd-creds does without a host key: the input it never
+    // reads (larger than a pipe holds) breaks the pipe under the writer.
+    const bin = join(dir, 'bin');
+    await mkdir(bin);
+    await writeFile(
+      join(bin, 'systemd-creds'),
+      '#!/bin/sh\necho "no host key on this machine" >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const previous = process.env.PATH;
+    process.env.PATH = `${bin}:${previous ?? ''}`;
+    try {
+      await expect(
+        sealWithSystemdCreds('k'.repeat(1 << 20), join(dir, 'data.key.cred')),
+      ).rejects.toMatchObject({
+        code: 'credential_failed',
+        message: expect.stringContaining('no host key on this machine'),
+      });
+    } finally {
+      process.env.PATH = previous;
+    }
   });
 });
 

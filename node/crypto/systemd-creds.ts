@@ -55,6 +55,11 @@ function run(args: readonly string[], input: string, what: string): Promise<stri
       const reason = Buffer.concat(err).toString('utf8').trim().split('\n').at(-1) ?? '';
       reject(new CryptoError(CryptoErrorCode.CredentialFailed, `systemd-creds could not ${what}: ${reason}`));
     });
+    // A refusal (a wrong name, no host key) can end the process before it reads its input: the
+    // broken pipe is then expected, and the exit code, reported on close, says why.
+    child.stdin.on('error', (cause: NodeJS.ErrnoException) => {
+      if (cause.code !== 'EPIPE') reject(cause);
+    });
     child.stdin.end(input);
   });
 }
