@@ -19,7 +19,8 @@ interface PersonRow extends PersonColumns {
 const COLUMNS = `id, seq, national_id, given_names, family_name, sex, birth_date, birth_place,
   father_name, mother_name`;
 
-// A seeded number may already hold the next serial: the sequence then moves on, a few times at most.
+// A seeded number may already hold the next serial (or its compact form): the sequence then moves
+// on, a few times at most.
 const ISSUE_ATTEMPTS = 5;
 
 /** The national registry kept in the hub's own database: the default adapter. */
@@ -79,10 +80,16 @@ async function insertPerson(
   nationalId: string,
   origin: RegistryOrigin | undefined,
 ): Promise<PersonRow | undefined> {
+  // A number is held when another is the same without case, spaces or dashes (national_id_key, as
+  // the matching engine and a search compare them): "CF-000026901-9" issued beside a register's
+  // "CF0000269019" would make both persons' number shared, and every later submission bearing
+  // either one a review.
   const [row] = await tx.query<PersonRow>(
     `INSERT INTO registry_persons (id, national_id, given_names, family_name, sex, birth_date, birth_place,
        father_name, mother_name, source, source_mission_id, source_submission_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     SELECT $1::uuid, $2::text, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid
+      WHERE NOT EXISTS (SELECT FROM registry_persons
+                         WHERE national_id_key = regexp_replace(upper($2), '[^A-Z0-9]', '', 'g'))
      ON CONFLICT (national_id) DO NOTHING RETURNING ${COLUMNS}`,
     [
       randomUUID(),

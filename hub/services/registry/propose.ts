@@ -1,6 +1,6 @@
 import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
-import type { RegistryIndex, ScoredCandidate } from './matching/index.js';
+import { normaliseNationalId, type RegistryIndex, type ScoredCandidate } from './matching/index.js';
 import type { CandidateSet, NationalRegistry, RegistryPerson } from './national-registry.js';
 import { matchAmongFound, type PreparedSearch } from './registry-search.js';
 import type { StoredSubmission } from './submissions.js';
@@ -88,7 +88,9 @@ export async function proposeFromLookup(
   if (matched.decision === 'new') return toReview(base, Reason.NationalIdUnknown);
   if (matched.decision === 'match') {
     const matchedPerson = await personOf(db, registry, set, matched.registryId ?? '');
-    if (matchedPerson?.nationalId !== person.nationalId) return toReview(base, Reason.NationalIdConflict);
+    // Compared as the engine compares them: "CF 0000269019" typed for "CF0000269019" is no conflict.
+    const same = normaliseNationalId(matchedPerson?.nationalId) === normaliseNationalId(person.nationalId);
+    if (!same) return toReview(base, Reason.NationalIdConflict);
   }
   return base;
 }

@@ -13,7 +13,7 @@ export {
 export { fullNameKey } from './name-frequency.js';
 export { NameCache } from './names.js';
 export { formatPartialDate, type PartialDate, parsePartialDate } from './partial-date.js';
-export { type PreparedPerson, preparePerson } from './prepared-person.js';
+export { normaliseNationalId, type PreparedPerson, preparePerson } from './prepared-person.js';
 export { RegistryIndex, type RegistryIndexOptions } from './registry-index.js';
 export type {
   MatchCandidate,
