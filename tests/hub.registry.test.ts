@@ -124,13 +124,16 @@ for (const backend of storeBackends('national registry reconciliation')) {
 
     it('issues no number that a register person already holds written without its dashes', async () => {
       const ctx = await setup();
-      // The first number the registry would issue, as an older register writes it.
-      const compact = formatNationalId(1).replaceAll('-', '');
-      const held = await seedPerson(ctx.db, { ...anicet, nationalId: compact });
+      // The first twelve numbers the registry would issue, as an older register writes them.
+      const compact = (serial: number) => formatNationalId(serial).replaceAll('-', '');
+      const held = await seedPerson(ctx.db, { ...anicet, nationalId: compact(1) });
+      for (let serial = 2; serial <= 12; serial++) {
+        await seedPerson(ctx.db, { ...anicet, birthDate: `19${50 + serial}`, nationalId: compact(serial) });
+      }
       await ctx.submit('yaounde', clarisse);
       expect(await ctx.service.reconcileAll()).toMatchObject({ new: 1 });
       const [issued] = ctx.resultsFor('yaounde');
-      expect(issued?.nationalId).toBe(formatNationalId(2));
+      expect(issued?.nationalId).toBe(formatNationalId(13));
       // The register's person keeps a number of their own: found by it alone, not shared.
       const again = await ctx.submit('paris', { ...anicet, nationalId: formatNationalId(1) });
       expect(await ctx.service.reconcileAll()).toMatchObject({ match: 1 });

@@ -99,7 +99,9 @@ async function loadRegistry(
   for (let k = 0; k < PERSONS; k++) {
     const person = nextRegistryPerson(random, before);
     before = person;
-    const nationalId = random.chance(0.7) ? `CF${String(k + 1).padStart(10, '0')}` : undefined;
+    // An older register's numbers: eleven digits, never the shape of one the registry issues (nine
+    // digits and a check digit), which a number issued during the run would otherwise collide with.
+    const nationalId = random.chance(0.7) ? `CF${String(k + 1).padStart(11, '0')}` : undefined;
     const line = registryLine(random, person, id('R', k + 1), nationalId);
     if (wanted.has(k)) kept.set(k, { person, registryId: line.id, ...(nationalId ? { nationalId } : {}) });
     if (!db) continue;

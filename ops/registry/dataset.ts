@@ -42,13 +42,16 @@ export interface Dataset {
 
 export const id = (prefix: string, n: number) => `${prefix}${String(n).padStart(7, '0')}`;
 
-/** Unique national ids of the form CF + 10 digits, for 70 % of the registry. */
+/**
+ * Unique national ids of the form CF + 11 digits (an older register's, never the shape of a number
+ * the registry issues), for 70 % of the registry.
+ */
 function nationalIds(random: Random, count: number): (string | undefined)[] {
   const used = new Set<string>();
   return Array.from({ length: count }, () => {
     if (!random.chance(0.7)) return undefined;
     let value: string;
-    do value = `CF${String(random.int(0, 9_999_999_999)).padStart(10, '0')}`;
+    do value = `CF${String(random.int(0, 99_999_999_999)).padStart(11, '0')}`;
     while (used.has(value));
     used.add(value);
     return value;
