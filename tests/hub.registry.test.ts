@@ -292,7 +292,7 @@ for (const backend of storeBackends('national registry reconciliation')) {
       expect(ctx.resultsFor('paris').at(-1)).toMatchObject({ decision: 'new', nationalId: made.nationalId });
       // The new person is in the index at once: the next registration of her matches.
       await ctx.submit('yaounde', clarisse);
-      await ctx.service.reconcileAll();
+      expect(await ctx.service.reconcileAll()).toMatchObject({ match: 1 });
     });
 
     it('refuses a decision on a submission already decided, not yet reconciled, or unknown', async () => {
