@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Person } from '../../../protocol/index.js';
 import type { Queryable } from '../../db/database.js';
 import { searchCandidates } from './candidate-search.js';
+import { normaliseNationalId } from './matching/index.js';
 import { formatNationalId } from './national-id.js';
 import type {
   NationalRegistry,
@@ -90,7 +91,7 @@ async function insertPerson(
        father_name, mother_name, source, source_mission_id, source_submission_id)
      SELECT $1::uuid, $2::text, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::uuid
       WHERE NOT EXISTS (SELECT FROM registry_persons
-                         WHERE national_id_key = regexp_replace(upper($2), '[^A-Z0-9]', '', 'g'))
+                         WHERE national_id_key = $13::text)
      ON CONFLICT (national_id) DO NOTHING RETURNING ${COLUMNS}`,
     [
       randomUUID(),
@@ -105,6 +106,7 @@ async function insertPerson(
       origin ? 'submission' : 'seed',
       origin?.missionId ?? null,
       origin?.submissionId ?? null,
+      normaliseNationalId(nationalId) ?? null,
     ],
   );
   return row;
