@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChunkKeys, openChunk, sealChunk } from '../node/backup/offsite/chunk-cipher.js';
 import { OffsiteErrorCode } from '../node/backup/offsite/errors.js';
+import { createOffsiteBackups } from '../node/backup/offsite/offsite-service.js';
 import { snapshotPath } from '../node/backup/offsite/snapshot.js';
 import { deriveDataKeys } from '../node/crypto/data-keys.js';
 import {
@@ -26,6 +27,17 @@ async function mission(options: Parameters<typeof offsiteMission>[0] = {}) {
   const m = await offsiteMission(options);
   cleanups.push(m.cleanup);
   return m;
+}
+
+// A new off-site service over a mission's store: what a restarted node sees.
+function serviceOver(m: Awaited<ReturnType<typeof mission>>) {
+  return createOffsiteBackups({
+    store: m.store,
+    dataKey: m.dataKey,
+    identity: m.identity,
+    identityKeyFile: m.identity.exportSecret(),
+    dirs: { backups: `${m.dir}/backups`, documents: `${m.dir}/documents` },
+  });
 }
 
 function randomKeys(): ChunkKeys {
@@ -54,6 +66,53 @@ describe('off-site chunk sealing', () => {
     expect(() => openChunk(sealed, randomKeys())).toThrow(
       expect.objectContaining({ code: OffsiteErrorCode.ChunkUnreadable }),
     );
+  });
+});
+
+describe('sealing a chunk again from its source', () => {
+  type Mission = Awaited<ReturnType<typeof mission>>;
+  // The database chunk at `index` in the snapshot's order, and the snapshot's path.
+  function databaseChunk(m: Mission, index: number) {
+    return m.store.db
+      .prepare(
+        `SELECT c.address, c."offset", g.snapshot FROM offsite_chunks c JOIN offsite_generations g USING (generation)
+          WHERE c.source = 'database' ORDER BY c."offset" LIMIT 1 OFFSET ?`,
+      )
+      .get(index) as { address: Uint8Array; offset: number; snapshot: string };
+  }
+  async function flipByte(path: string, at: number) {
+    const bytes = await readFile(path);
+    bytes[at] = (bytes[at] ?? 0) ^ 1;
+    await writeFile(path, bytes);
+  }
+
+  it('refuses a database chunk whose piece of the snapshot changed after packing', async () => {
+    const m = await mission();
+    await m.offsite.pack();
+    const changed = databaseChunk(m, 2);
+    const unchanged = databaseChunk(m, 5);
+    await flipByte(changed.snapshot, changed.offset + 10);
+    await expect(m.offsite.chunkFrame(1, changed.address)).rejects.toMatchObject({
+      code: OffsiteErrorCode.SourceGone,
+    });
+    const frame = await m.offsite.chunkFrame(1, unchanged.address);
+    expect(toHex(chunkAddress(decodeChunkFrame(frame) ?? new Uint8Array()))).toBe(toHex(unchanged.address));
+  });
+
+  it('checks by its address a chunk recorded without a nonce (packed before nonces were kept)', async () => {
+    const m = await mission();
+    await m.offsite.pack();
+    m.store.db.prepare('UPDATE offsite_chunks SET nonce = NULL').run();
+    const changed = databaseChunk(m, 2);
+    const unchanged = databaseChunk(m, 5);
+    const frame = await m.offsite.chunkFrame(1, unchanged.address);
+    expect(toHex(chunkAddress(decodeChunkFrame(frame) ?? new Uint8Array()))).toBe(toHex(unchanged.address));
+    await flipByte(changed.snapshot, changed.offset + 10);
+    // A fresh service: the one above holds the snapshot's first block, read before the change.
+    const again = serviceOver(m);
+    await expect(again.chunkFrame(1, changed.address)).rejects.toMatchObject({
+      code: OffsiteErrorCode.SourceGone,
+    });
   });
 });
 
@@ -138,14 +197,7 @@ describe('packing a generation', () => {
       firstBatch.map((chunk) => chunk.address),
     );
     // A new service over the same store: what a restarted node sees.
-    const { createOffsiteBackups } = await import('../node/backup/offsite/offsite-service.js');
-    const again = createOffsiteBackups({
-      store: m.store,
-      dataKey: m.dataKey,
-      identity: m.identity,
-      identityKeyFile: m.identity.exportSecret(),
-      dirs: { backups: `${m.dir}/backups`, documents: `${m.dir}/documents` },
-    });
+    const again = serviceOver(m);
     const rest = again.nextChunksToSend(10_000).map((chunk) => toHex(chunk.address));
     expect(rest).toHaveLength(all.length - 3);
     for (const chunk of firstBatch) expect(rest).not.toContain(toHex(chunk.address));

@@ -11,6 +11,11 @@ const AD = utf8('econsulat/v1/offsite-chunk');
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;
 
+/** The nonce a sealed chunk begins with. */
+export function chunkNonce(sealed: Uint8Array): Uint8Array {
+  return sealed.subarray(0, NONCE_BYTES);
+}
+
 /** What sealing adds to a piece: its nonce and its tag. */
 export const CHUNK_OVERHEAD = NONCE_BYTES + TAG_BYTES;
 

@@ -5,7 +5,7 @@ import { OffsiteError, OffsiteErrorCode } from './errors.js';
 /** How big the pieces of each kind of file are, before sealing. */
 export const PIECE_BYTES = {
   // Small pieces for the database: a night's changes touch a few pages here and there, and each
-  // touched piece travels whole. 64 KiB keeps that small while the manifest stays short.
+  // touched piece travels whole. 16 KiB keeps that small while the manifest stays short.
   database: 16 * 1024,
   // Scans never change: big pieces, fewer addresses.
   scan: 1024 * 1024,

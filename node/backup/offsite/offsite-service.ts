@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Identity, OffsiteManifest, OffsitePolicy, OffsiteStatus } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { transaction, unsyncedTransaction } from '../../db/transaction.js';
-import { resealChunkFrame } from './chunk-source.js';
+import { type GenerationSources, resealChunkFrame } from './chunk-source.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import { applyOffsitePolicy, applyOffsiteStatus, type StatusOutcome } from './offsite-status.js';
 import {
@@ -16,6 +16,7 @@ import {
   unsentBefore,
 } from './offsite-store.js';
 import { packGeneration } from './pack.js';
+import { createBlockReader } from './pieces.js';
 import { readSiteFiles } from './site-files.js';
 import { removeSnapshot } from './snapshot.js';
 
@@ -108,7 +109,7 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
   const { db } = deps.store;
   const now = deps.now ?? (() => new Date());
   let packing: Promise<PackResult> | undefined;
-  let sources: { generation: number; snapshot: string; innerManifest: Uint8Array } | undefined;
+  let sources: ({ readonly generation: number } & GenerationSources) | undefined;
   // Bytes sent are counted in memory and written with the next acknowledgement or status, in its
   // transaction: a commit of their own per chunk was a flush to disk per chunk. A gauge, so the
   // bytes of frames sent just before a crash may go uncounted.
@@ -149,14 +150,18 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
       // mission of 100,000 files, and what a chunk needs of it never changes once packed.
       if (sources?.generation !== generation) {
         const row = readGeneration(db, generation);
-        sources = row && { generation, snapshot: row.snapshot, innerManifest: row.innerManifest };
+        sources = row && {
+          generation,
+          innerManifest: row.innerManifest,
+          readSnapshot: createBlockReader(row.snapshot),
+        };
       }
       const row = sources;
       const chunk = db
         .prepare(
-          'SELECT source, file, "offset", length FROM offsite_chunks WHERE generation = ? AND address = ?',
+          'SELECT source, file, "offset", length, nonce FROM offsite_chunks WHERE generation = ? AND address = ?',
         )
-        .get(generation, address) as ChunkSource | undefined;
+        .get(generation, address) as (ChunkSource & { nonce: Uint8Array | null }) | undefined;
       if (!row || !chunk) {
         throw new OffsiteError(OffsiteErrorCode.SourceGone, `generation ${generation} has no such chunk`);
       }

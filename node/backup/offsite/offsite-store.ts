@@ -73,7 +73,7 @@ export function raiseLastGeneration(db: Db, generation: number): void {
 export function insertGeneration(
   db: Db,
   row: Pick<GenerationRow, 'manifest' | 'innerManifest' | 'snapshot' | 'createdAt' | 'bytes'>,
-  chunks: ReadonlyMap<string, { readonly address: Uint8Array } & ChunkSource>,
+  chunks: ReadonlyMap<string, { readonly address: Uint8Array; readonly nonce: Uint8Array } & ChunkSource>,
 ): void {
   const { generation } = row.manifest;
   db.prepare(
@@ -81,10 +81,11 @@ export function insertGeneration(
      VALUES (?, 'packed', ?, ?, ?, ?, ?)`,
   ).run(generation, JSON.stringify(row.manifest), row.innerManifest, row.snapshot, row.createdAt, row.bytes);
   const insert = db.prepare(
-    'INSERT INTO offsite_chunks (generation, address, source, file, "offset", length) VALUES (?, ?, ?, ?, ?, ?)',
+    `INSERT INTO offsite_chunks (generation, address, nonce, source, file, "offset", length)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const chunk of chunks.values()) {
-    insert.run(generation, chunk.address, chunk.source, chunk.file, chunk.offset, chunk.length);
+    insert.run(generation, chunk.address, chunk.nonce, chunk.source, chunk.file, chunk.offset, chunk.length);
   }
   raiseLastGeneration(db, generation);
 }

@@ -12,7 +12,7 @@ import {
 } from '../../../protocol/index.js';
 import type { Store } from '../../db/store.js';
 import { SCAN_NAME } from '../../services/files/scan-files.js';
-import { CHUNK_OVERHEAD, sealChunk } from './chunk-cipher.js';
+import { CHUNK_OVERHEAD, chunkNonce, sealChunk } from './chunk-cipher.js';
 import { encodeInnerManifest, type InnerManifest, PIECE_BYTES } from './inner-manifest.js';
 import { sealGenerationKeys } from './key-envelope.js';
 import type { ChunkSource } from './offsite-store.js';
@@ -40,8 +40,8 @@ export interface PackInput {
   readonly now: Date;
 }
 
-/** A chunk of a packed generation: its address and where its plaintext is. */
-export type PackedChunk = { readonly address: Uint8Array } & ChunkSource;
+/** A chunk of a packed generation: its address, its nonce and where its plaintext is. */
+export type PackedChunk = { readonly address: Uint8Array; readonly nonce: Uint8Array } & ChunkSource;
 
 /** A packed generation, ready to be recorded and announced. */
 export interface PackedGeneration {
@@ -56,7 +56,7 @@ export interface PackedGeneration {
 const PIECES_PER_TURN = 16;
 
 /**
- * Packs one generation: a snapshot of the database cut in 64 KiB pieces, each scan in 1 MiB
+ * Packs one generation: a snapshot of the database cut in 16 KiB pieces, each scan in 1 MiB
  * pieces, every piece sealed; the inner manifest (which file is which chunks) sealed and cut the
  * same way; the keys sealed to the recovery key; the whole signed by the mission. Nothing is kept
  * but the snapshot: a chunk is sealed again from its source when it is sent.
@@ -66,11 +66,14 @@ export async function packGeneration(input: PackInput): Promise<PackedGeneration
   await takeSnapshot(input.store.db, snapshot);
   const chunks = new Map<string, PackedChunk>();
   const keep = (source: Omit<ChunkSource, 'offset' | 'length'>) => (piece: Piece) => {
-    const address = chunkAddress(sealChunk(piece.bytes, input.store.keys));
+    const sealed = sealChunk(piece.bytes, input.store.keys);
+    const address = chunkAddress(sealed);
     const hex = toHex(address);
-    // A piece met twice (two empty pages) is one chunk: the first source serves both.
+    // A piece met twice (two empty pages) is one chunk: the first source serves both. The nonce is
+    // copied out so that the sealed piece (a megabyte for a scan) is not held with it.
     if (!chunks.has(hex)) {
-      chunks.set(hex, { address, ...source, offset: piece.offset, length: piece.bytes.length });
+      const nonce = new Uint8Array(chunkNonce(sealed));
+      chunks.set(hex, { address, nonce, ...source, offset: piece.offset, length: piece.bytes.length });
     }
     return address;
   };
