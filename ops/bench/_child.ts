@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root: children run from it so that `tsx` and the CLI resolve. */
@@ -73,6 +73,35 @@ export async function residentBytes(pid: number): Promise<number> {
   const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status)?.[1];
   if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kb) * 1024;
+}
+
+// Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ, fixed on x86 and arm).
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, after the command's name). */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  return cpuSecondsIn(await readFile(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/**
+ * CPU seconds spent so far by every process of this machine named `command` (as /proc/<pid>/stat
+ * gives it: `postgres` for a PostgreSQL server's backends, WAL writer and checkpointer), or undefined
+ * when there is none (a server on another machine). Processes that end in between are not counted.
+ */
+export async function cpuSecondsOfCommand(command: string): Promise<number | undefined> {
+  let total: number | undefined;
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
+    if (stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== command) continue;
+    total = (total ?? 0) + cpuSecondsIn(stat);
+  }
+  return total;
+}
+
+function cpuSecondsIn(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** Waits `ms` milliseconds. */

@@ -9,7 +9,7 @@ import { createOffsiteLink, liveBacklog, type OffsiteLink } from '../../node/lin
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { documentsDirIn } from '../../node/services/files/scan-files.js';
 import { OFFSITE_STATUS, ready, recoveryKeyId, sodium, toBase64Url } from '../../protocol/index.js';
-import { startChildServer } from './_child.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, startChildServer } from './_child.js';
 import { addScans, benchServices, createFiles } from './_offsite-mission.js';
 import { rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
 import { type BenchMission, enrolBenchMission, openBenchPair, until } from './link-pair.js';
@@ -34,6 +34,11 @@ interface Generation {
   readonly bytes: number;
   readonly sentBytes: number;
   readonly sentChunks: number;
+  /**
+   * CPU seconds spent from the announcement until stored: this process; the hub's when apart; and
+   * the local PostgreSQL server's processes (every database's: run on a quiet server).
+   */
+  readonly cpu: { readonly here: number; readonly hub?: number; readonly postgres?: number };
 }
 
 async function hubChunks(pair: BenchMission): Promise<{ bytes: number; chunks: number }> {
@@ -49,15 +54,28 @@ async function sendGeneration(
   pair: BenchMission,
   offsite: OffsiteBackups,
   link: OffsiteLink,
+  hubPid: number | undefined,
 ): Promise<Generation> {
   await until(() => liveBacklog(pair.store) === 0);
   const before = await hubChunks(pair);
   const start = process.hrtime.bigint();
   const packed = await offsite.pack();
   const packedAt = process.hrtime.bigint();
+  const cpuHere = process.cpuUsage();
+  const cpuHub = hubPid === undefined ? undefined : await cpuSecondsOf(hubPid);
+  const cpuPostgres = hubPid === undefined ? undefined : await cpuSecondsOfCommand('postgres');
   link.sender.announce();
   await until(() => offsite.lastStored()?.generation === packed.generation);
   const storedAt = process.hrtime.bigint();
+  const usedHere = process.cpuUsage(cpuHere);
+  const postgresNow = cpuPostgres === undefined ? undefined : await cpuSecondsOfCommand('postgres');
+  const cpu = {
+    here: (usedHere.user + usedHere.system) / 1e6,
+    ...(hubPid === undefined || cpuHub === undefined ? {} : { hub: (await cpuSecondsOf(hubPid)) - cpuHub }),
+    ...(cpuPostgres === undefined || postgresNow === undefined
+      ? {}
+      : { postgres: postgresNow - cpuPostgres }),
+  };
   const after = await hubChunks(pair);
   return {
     generation: packed.generation,
@@ -66,6 +84,7 @@ async function sendGeneration(
     bytes: packed.bytes,
     sentBytes: after.bytes - before.bytes,
     sentChunks: after.chunks - before.chunks,
+    cpu,
   };
 }
 
@@ -110,7 +129,7 @@ const mbps = (bytes: number, seconds: number) => `${(bytes / seconds / 1e6).toFi
 async function openOffsitePair(
   database: string | undefined,
   config: OffsiteConfig,
-): Promise<{ pair: BenchMission; placement: string }> {
+): Promise<{ pair: BenchMission; placement: string; hubPid?: number }> {
   if (!database) {
     const settings = offsiteSettingsOf(config);
     const pair = await openBenchPair(undefined, settings ? { offsite: settings } : {});
@@ -132,7 +151,7 @@ async function openOffsitePair(
       await side.close();
     },
   };
-  return { pair, placement: 'hub on PostgreSQL in its own process' };
+  return { pair, placement: 'hub on PostgreSQL in its own process', hubPid: hub.pid };
 }
 
 /**
@@ -153,7 +172,7 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
     maxGenerationBytes: 100_000_000_000,
     maxGenerationChunks: 10_000_000,
   };
-  const { pair, placement } = await openOffsitePair(database, config);
+  const { pair, placement, hubPid } = await openOffsitePair(database, config);
   seedCatalogue(pair.store);
   const seeding = process.hrtime.bigint();
   const fileIds = createFiles(pair.store, fileCount, 0);
@@ -190,7 +209,7 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
     maxBytesPerSecond: RATE,
     issuedAt: new Date().toISOString(),
   });
-  const first = await sendGeneration(pair, offsite, offsiteLink);
+  const first = await sendGeneration(pair, offsite, offsiteLink, hubPid);
   const sizesSent = await chunkSizes(pair);
   const raw: number[] = [];
   for (let round = 0; round < RAW_ROUNDS; round++)
@@ -200,7 +219,7 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
         : await rawQos1Seconds(pair, sizesSent, OFFSITE_WINDOW),
     );
   createFiles(pair.store, CHANGES, fileCount);
-  const increment = await sendGeneration(pair, offsite, offsiteLink);
+  const increment = await sendGeneration(pair, offsite, offsiteLink, hubPid);
   await link.stop();
   await offsiteLink.sender.stop();
   const restore = await restoreSeconds(pair, increment.generation, recovery);
@@ -212,6 +231,15 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
     `first generation: ${figure(first.sentChunks)} chunks, ${figure(first.sentBytes)} B sent ` +
       `(${figure(first.bytes)} B in the manifest); packed in ${first.packSeconds.toFixed(2)} s, ` +
       `sent and stored in ${first.transferSeconds.toFixed(2)} s: ${mbps(first.sentBytes, first.transferSeconds)}`,
+  );
+  // Where the transfer's time goes: a process near its wall time is the one that bounds it.
+  console.log(
+    first.cpu.hub === undefined
+      ? `CPU during the transfer: ${first.cpu.here.toFixed(2)} s (node, broker, hub and PGlite in this process)`
+      : `CPU during the transfer: the node's process ${first.cpu.here.toFixed(2)} s, ` +
+          `the hub's (with the broker) ${first.cpu.hub.toFixed(2)} s` +
+          (first.cpu.postgres === undefined ? '' : `, PostgreSQL's ${first.cpu.postgres.toFixed(2)} s`) +
+          ` (${((first.cpu.here + first.cpu.hub + (first.cpu.postgres ?? 0)) / first.transferSeconds).toFixed(2)} cores busy on average)`,
   );
   console.log(
     `raw QoS 1, the same ${figure(sizesSent.length)} frames, window ${OFFSITE_WINDOW.frames} frames or ${figure(OFFSITE_WINDOW.bytes)} B: median ${rawMedian.toFixed(2)} s ` +

@@ -1,8 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HubConfigInput, HubRole } from '../../hub/config/config.js';
 import type { Identity } from '../../protocol/index.js';
-import { type ChildServer, startChildServer } from '../bench/_child.js';
+import { type ChildServer, cpuSecondsOf, startChildServer } from '../bench/_child.js';
 
 /** The hub processes of one load run, each `econsulat hub run` in a process of its own. */
 export interface HubProcesses {
@@ -11,9 +11,6 @@ export interface HubProcesses {
   cpuSeconds(): Promise<number[]>;
   stop(): Promise<void>;
 }
-
-// Linux counts a process's CPU time in clock ticks of 1/100 s (USER_HZ, fixed on x86 and arm).
-const TICKS_PER_SECOND = 100;
 
 /**
  * Starts `count` hub processes over one PostgreSQL database and one external broker. The first
@@ -57,11 +54,4 @@ export async function startHubProcesses(options: {
       await Promise.all(processes.map((child) => child.stop()));
     },
   };
-}
-
-/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, after the command's name). */
-async function cpuSecondsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
