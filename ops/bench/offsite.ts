@@ -61,9 +61,11 @@ async function sendGeneration(
   const start = process.hrtime.bigint();
   const packed = await offsite.pack();
   const packedAt = process.hrtime.bigint();
-  const cpuHere = process.cpuUsage();
   const cpuHub = hubPid === undefined ? undefined : await cpuSecondsOf(hubPid);
   const cpuPostgres = hubPid === undefined ? undefined : await cpuSecondsOfCommand('postgres');
+  // Timed from here: reading /proc above is the bench's work, not the transfer's.
+  const announcedAt = process.hrtime.bigint();
+  const cpuHere = process.cpuUsage();
   link.sender.announce();
   await until(() => offsite.lastStored()?.generation === packed.generation);
   const storedAt = process.hrtime.bigint();
@@ -80,7 +82,7 @@ async function sendGeneration(
   return {
     generation: packed.generation,
     packSeconds: Number(packedAt - start) / 1e9,
-    transferSeconds: Number(storedAt - packedAt) / 1e9,
+    transferSeconds: Number(storedAt - announcedAt) / 1e9,
     bytes: packed.bytes,
     sentBytes: after.bytes - before.bytes,
     sentChunks: after.chunks - before.chunks,
