@@ -8,7 +8,7 @@ import {
   encodeChunkFrame,
   HUB_ID,
 } from '../../protocol/index.js';
-import { startChildServer } from './_child.js';
+import { cpuSecondsOf, startChildServer } from './_child.js';
 import type { BenchMission } from './link-pair.js';
 import { until } from './link-pair.js';
 
@@ -20,13 +20,29 @@ export interface Window {
 
 type Side = Pick<BenchMission, 'hub' | 'mission' | 'trust'>;
 
+/** One round: its seconds, and the CPU seconds spent meanwhile by every process taking part. */
+export interface RawRound {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** CPU seconds this process has spent since `since` (a `process.cpuUsage()`). */
+const cpuSince = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+};
+
 /**
  * Seconds to publish frames of `sizes` (chunk bytes, each framed as a chunk frame) at QoS 1 from the
  * mission to a plain subscriber, with the off-site sender's window of unacknowledged frames, all in
  * this process. The broker is the embedded one with the pair's trust and access rules, started
  * afresh so that no hub process takes the frames.
  */
-export async function rawQos1Seconds(side: Side, sizes: readonly number[], window: Window): Promise<number> {
+export async function rawQos1Seconds(
+  side: Side,
+  sizes: readonly number[],
+  window: Window,
+): Promise<RawRound> {
   const broker = await startBroker({
     host: '127.0.0.1',
     port: 0,
@@ -49,27 +65,29 @@ export async function rawQos1Seconds(side: Side, sizes: readonly number[], windo
   await subscriber.subscribeAsync(topic, { qos: 1 });
   const publisher = await connectMission(url, side);
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await publishAll(publisher, topic, sizes, window);
   // Every frame delivered, and every PUBACK back before the connections close.
   await until(() => received >= sizes.length);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpuSeconds = cpuSince(cpu);
   await publisher.endAsync(true);
   await subscriber.endAsync(true);
   await broker.close();
-  return seconds;
+  return { seconds, cpuSeconds };
 }
 
 /**
  * The same with the broker and the subscriber in a process of their own (ops/bench/_offsite-hub.ts),
  * as the hub is when deployed: timed until the subscriber, having received every frame, says so on
- * the mission's backup-ack topic.
+ * the mission's backup-ack topic. Its CPU is both processes'.
  */
 export async function rawQos1SecondsToChild(
   side: Side,
   databaseUrl: string,
   sizes: readonly number[],
   window: Window,
-): Promise<number> {
+): Promise<RawRound> {
   const child = await startChildServer(['--import', 'tsx', 'ops/bench/_offsite-hub.ts'], 120_000, {
     ...process.env,
     BENCH_DATABASE_URL: databaseUrl,
@@ -84,12 +102,15 @@ export async function rawQos1SecondsToChild(
       done = true;
     });
     await publisher.subscribeAsync(backupAckTopic(side.mission.partyId), { qos: 1 });
+    const childCpu = await cpuSecondsOf(child.pid);
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     await publishAll(publisher, backupTopic(side.mission.partyId), sizes, window);
     await until(() => done);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpuSeconds = cpuSince(cpu) + (await cpuSecondsOf(child.pid)) - childCpu;
     await publisher.endAsync(true);
-    return seconds;
+    return { seconds, cpuSeconds };
   } finally {
     await child.stop();
   }

@@ -11,7 +11,7 @@ import { documentsDirIn } from '../../node/services/files/scan-files.js';
 import { OFFSITE_STATUS, ready, recoveryKeyId, sodium, toBase64Url } from '../../protocol/index.js';
 import { cpuSecondsOf, cpuSecondsOfCommand, startChildServer } from './_child.js';
 import { addScans, benchServices, createFiles } from './_offsite-mission.js';
-import { rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
+import { type RawRound, rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
 import { type BenchMission, enrolBenchMission, openBenchPair, until } from './link-pair.js';
 import { figure, median } from './measure.js';
 
@@ -213,13 +213,14 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
   });
   const first = await sendGeneration(pair, offsite, offsiteLink, hubPid);
   const sizesSent = await chunkSizes(pair);
-  const raw: number[] = [];
+  const rounds: RawRound[] = [];
   for (let round = 0; round < RAW_ROUNDS; round++)
-    raw.push(
+    rounds.push(
       database
         ? await rawQos1SecondsToChild(pair, database, sizesSent, OFFSITE_WINDOW)
         : await rawQos1Seconds(pair, sizesSent, OFFSITE_WINDOW),
     );
+  const raw = rounds.map((round) => round.seconds);
   createFiles(pair.store, CHANGES, fileCount);
   const increment = await sendGeneration(pair, offsite, offsiteLink, hubPid);
   await link.stop();
@@ -245,7 +246,8 @@ export async function benchOffsite(sizes: OffsiteBenchSizes): Promise<void> {
   );
   console.log(
     `raw QoS 1, the same ${figure(sizesSent.length)} frames, window ${OFFSITE_WINDOW.frames} frames or ${figure(OFFSITE_WINDOW.bytes)} B: median ${rawMedian.toFixed(2)} s ` +
-      `(rounds: ${raw.map((s) => s.toFixed(2)).join(', ')}): ${mbps(first.sentBytes, rawMedian)}`,
+      `(rounds: ${raw.map((s) => s.toFixed(2)).join(', ')}): ${mbps(first.sentBytes, rawMedian)}; ` +
+      `CPU median ${median(rounds.map((round) => round.cpuSeconds)).toFixed(2)} s (publisher, broker and subscriber)`,
   );
   console.log(
     `ratio to raw: transfer ${(rawMedian / first.transferSeconds).toFixed(2)}, ` +
