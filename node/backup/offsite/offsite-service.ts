@@ -237,7 +237,12 @@ export function createOffsiteBackups(deps: OffsiteDeps): OffsiteBackups {
         .get() as string | null | undefined;
       return newest === 'stale_generation';
     },
-    prune: () => pruneSnapshots(deps),
+    async prune() {
+      const done = await pruneSnapshots(deps);
+      // A generation done is not read again: its sources go too, with the block of its snapshot
+      // held in memory.
+      if (sources && done.includes(sources.generation)) sources = undefined;
+    },
   };
 }
 
@@ -289,7 +294,7 @@ async function pack(deps: OffsiteDeps, at: Date): Promise<PackResult> {
  * Once the hub holds a generation whole, its snapshot and its chunk rows are no longer needed: the
  * next generation is cut from a snapshot of its own. The generation's row (its manifest) stays.
  */
-async function pruneSnapshots(deps: OffsiteDeps): Promise<void> {
+async function pruneSnapshots(deps: OffsiteDeps): Promise<number[]> {
   const { db } = deps.store;
   const done = db
     .prepare(`SELECT generation, snapshot FROM offsite_generations WHERE state IN ('stored', 'refused')`)
@@ -298,4 +303,5 @@ async function pruneSnapshots(deps: OffsiteDeps): Promise<void> {
     await removeSnapshot(row.snapshot);
     db.prepare('DELETE FROM offsite_chunks WHERE generation = ?').run(row.generation);
   }
+  return done.map((row) => row.generation);
 }
