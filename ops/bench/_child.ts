@@ -99,6 +99,12 @@ export async function cpuSecondsOfCommand(command: string): Promise<number | und
   return total;
 }
 
+/** CPU seconds this process has spent since `since` (a `process.cpuUsage()`), user and system. */
+export function cpuSecondsSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
 function cpuSecondsIn(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;

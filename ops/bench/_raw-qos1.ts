@@ -8,7 +8,7 @@ import {
   encodeChunkFrame,
   HUB_ID,
 } from '../../protocol/index.js';
-import { cpuSecondsOf, startChildServer } from './_child.js';
+import { cpuSecondsOf, cpuSecondsSince, startChildServer } from './_child.js';
 import type { BenchMission } from './link-pair.js';
 import { until } from './link-pair.js';
 
@@ -25,12 +25,6 @@ export interface RawRound {
   readonly seconds: number;
   readonly cpuSeconds: number;
 }
-
-/** CPU seconds this process has spent since `since` (a `process.cpuUsage()`). */
-const cpuSince = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-};
 
 /**
  * Seconds to publish frames of `sizes` (chunk bytes, each framed as a chunk frame) at QoS 1 from the
@@ -70,7 +64,7 @@ export async function rawQos1Seconds(
   // Every frame delivered, and every PUBACK back before the connections close.
   await until(() => received >= sizes.length);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpuSeconds = cpuSince(cpu);
+  const cpuSeconds = cpuSecondsSince(cpu);
   await publisher.endAsync(true);
   await subscriber.endAsync(true);
   await broker.close();
@@ -108,7 +102,7 @@ export async function rawQos1SecondsToChild(
     await publishAll(publisher, backupTopic(side.mission.partyId), sizes, window);
     await until(() => done);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    const cpuSeconds = cpuSince(cpu) + (await cpuSecondsOf(child.pid)) - childCpu;
+    const cpuSeconds = cpuSecondsSince(cpu) + (await cpuSecondsOf(child.pid)) - childCpu;
     await publisher.endAsync(true);
     return { seconds, cpuSeconds };
   } finally {

@@ -9,7 +9,7 @@ import { createOffsiteLink, liveBacklog, type OffsiteLink } from '../../node/lin
 import { seedCatalogue } from '../../node/services/catalogue/seed.js';
 import { documentsDirIn } from '../../node/services/files/scan-files.js';
 import { OFFSITE_STATUS, ready, recoveryKeyId, sodium, toBase64Url } from '../../protocol/index.js';
-import { cpuSecondsOf, cpuSecondsOfCommand, startChildServer } from './_child.js';
+import { cpuSecondsOf, cpuSecondsOfCommand, cpuSecondsSince, startChildServer } from './_child.js';
 import { addScans, benchServices, createFiles } from './_offsite-mission.js';
 import { type RawRound, rawQos1Seconds, rawQos1SecondsToChild } from './_raw-qos1.js';
 import { type BenchMission, enrolBenchMission, openBenchPair, until } from './link-pair.js';
@@ -69,10 +69,10 @@ async function sendGeneration(
   link.sender.announce();
   await until(() => offsite.lastStored()?.generation === packed.generation);
   const storedAt = process.hrtime.bigint();
-  const usedHere = process.cpuUsage(cpuHere);
+  const usedHere = cpuSecondsSince(cpuHere);
   const postgresNow = cpuPostgres === undefined ? undefined : await cpuSecondsOfCommand('postgres');
   const cpu = {
-    here: (usedHere.user + usedHere.system) / 1e6,
+    here: usedHere,
     ...(hubPid === undefined || cpuHub === undefined ? {} : { hub: (await cpuSecondsOf(hubPid)) - cpuHub }),
     ...(cpuPostgres === undefined || postgresNow === undefined
       ? {}
