@@ -95,7 +95,14 @@ async function testHub(url: string, missionId: string) {
   };
 }
 
-async function transferFixture(options: { liveBacklog?: () => number; rate?: number } = {}) {
+async function transferFixture(
+  options: {
+    liveBacklog?: () => number;
+    rate?: number;
+    maxInFlight?: number;
+    maxInFlightBytes?: number;
+  } = {},
+) {
   const url = await startAedes();
   const m = await offsiteMission({ people: 200, photos: 6 });
   cleanups.push(m.cleanup);
@@ -141,7 +148,8 @@ async function transferFixture(options: { liveBacklog?: () => number; rate?: num
       setTimeout(() => answer(manifest), 5);
     },
     liveBacklog: options.liveBacklog ?? (() => 0),
-    maxInFlight: 4,
+    maxInFlight: options.maxInFlight ?? 4,
+    maxInFlightBytes: options.maxInFlightBytes,
     pollMs: 20,
   });
   cleanups.push(() => sender.stop());
@@ -193,6 +201,28 @@ describe('sending an off-site generation over MQTT', () => {
     console.info(
       `off-site transfer: ${total} chunks, ${cuts} cuts, ${repeats} sent more than once before their acknowledgement`,
     );
+  }, 60_000);
+
+  it('reads and seals each chunk once, though the window’s bytes hold only a few frames', async () => {
+    // As a window of 4 MiB holds four scan pieces of 1 MiB: 48 KiB, three of the database's pieces.
+    const { m, hub, packed, sender, stored } = await transferFixture({
+      maxInFlight: 256,
+      maxInFlightBytes: 48 * 1024,
+    });
+    const chunkFrame = m.offsite.chunkFrame.bind(m.offsite);
+    const sealed = new Map<string, number>();
+    m.offsite.chunkFrame = (generation, address) => {
+      const hex = toHex(address);
+      sealed.set(hex, (sealed.get(hex) ?? 0) + 1);
+      return chunkFrame(generation, address);
+    };
+    sender.connected();
+    await stored;
+    const total = splitAddresses(packed.manifest.chunks).length;
+    expect(hub.held.size).toBe(total);
+    // Sealing ahead goes on while the window is full; what it sealed waits its turn, not thrown away.
+    expect(sealed.size).toBe(total);
+    expect([...sealed.values()].filter((count) => count > 1)).toEqual([]);
   }, 60_000);
 
   it('waits while live messages are queued for the link', async () => {

@@ -88,8 +88,14 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   );
   /** Unacknowledged chunks by address (hex): when each went, and its size. */
   const inFlight = new Map<string, { readonly at: number; readonly bytes: number }>();
-  const bytesInFlight = () => [...inFlight.values()].reduce((sum, each) => sum + each.bytes, 0);
-  const windowFull = () => inFlight.size >= maxInFlight || bytesInFlight() >= maxInFlightBytes;
+  let bytesInFlight = 0;
+  const windowFull = () => inFlight.size >= maxInFlight || bytesInFlight >= maxInFlightBytes;
+  const forget = (hex: string) => {
+    const frame = inFlight.get(hex);
+    if (!frame) return;
+    inFlight.delete(hex);
+    bytesInFlight -= frame.bytes;
+  };
   let online = false;
   let stopped = false;
   let loop: Promise<void> | undefined;
@@ -107,66 +113,77 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
     });
 
   const forgetLost = () => {
-    for (const [hex, { at }] of inFlight) if (now() - at > ackTimeoutMs) inFlight.delete(hex);
+    for (const [hex, { at }] of inFlight) if (now() - at > ackTimeoutMs) forget(hex);
   };
 
   /** A chunk sealed ahead of its turn, or why it could not be. */
   type Sealed = { readonly frame: Uint8Array } | { readonly error: unknown };
-  const seal = (chunk: { readonly generation: number; readonly address: Uint8Array }): Promise<Sealed> =>
+  type Chunk = { readonly generation: number; readonly address: Uint8Array };
+  const seal = (chunk: Chunk): Promise<Sealed> =>
     deps.offsite.chunkFrame(chunk.generation, chunk.address).then(
       (frame) => ({ frame }),
       (error: unknown) => ({ error }),
     );
+  /**
+   * The chunks to go next, in order, the first `sealAhead` of them being read and sealed. Kept while
+   * the window is full or live messages wait, so that sealing goes on while the hub stores what is
+   * in flight, and nothing sealed is thrown away (a window of 4 MiB holds only four scan pieces).
+   */
+  let queue: Array<{ readonly chunk: Chunk; sealed?: Promise<Sealed> }> = [];
+  const sealFront = () => {
+    for (const entry of queue.slice(0, sealAhead)) entry.sealed ??= seal(entry.chunk);
+  };
 
   const publishOne = async (generation: number, address: Uint8Array, frame: Uint8Array) => {
     const hex = toHex(address);
     await bucket.take(frame.length);
     if (!online || stopped || inFlight.has(hex) || !deps.offsite.isWanted(generation, address)) return;
     inFlight.set(hex, { at: now(), bytes: frame.length });
+    bytesInFlight += frame.length;
     deps.offsite.markSent(generation, frame.length - CHUNK_FRAME_HEAD_BYTES);
     deps.publish(backupTopic(deps.missionId), frame).catch(() => {
       // Not taken by the broker (the connection went): it may go again.
-      inFlight.delete(hex);
+      forget(hex);
     });
   };
 
   const run = async () => {
     while (online && !stopped) {
       forgetLost();
+      if (queue.length === 0) {
+        queue = deps.offsite
+          .nextChunksToSend(maxInFlight, new Set(inFlight.keys()))
+          .map((chunk) => ({ chunk }));
+        if (queue.length === 0) {
+          if (inFlight.size === 0) return;
+          await rest();
+          continue;
+        }
+      }
+      sealFront();
       if (deps.liveBacklog() > 0 || windowFull()) {
         await rest();
         continue;
       }
-      const next = deps.offsite.nextChunksToSend(maxInFlight - inFlight.size, new Set(inFlight.keys()));
-      if (next.length === 0) {
-        if (inFlight.size === 0) return;
-        await rest();
-        continue;
-      }
-      // A few chunks are read and sealed ahead of the one being published, so that one chunk's
-      // file reads overlap another's sealing and publishing instead of each waiting its turn.
-      const ahead = next.slice(0, sealAhead).map(seal);
-      for (const [index, chunk] of next.entries()) {
-        if (!online || stopped) return;
-        if (windowFull()) break;
-        const sealed = await ahead[index];
-        const following = next[index + sealAhead];
-        if (following) ahead.push(seal(following));
-        try {
-          if (!sealed) continue;
-          if ('error' in sealed) throw sealed.error;
-          await publishOne(chunk.generation, chunk.address, sealed.frame);
-        } catch (error) {
-          deps.onError?.(error);
-          if (isSourceGone(error)) {
-            // Superseded by a newer generation (nothing to do), or a scan purged before it went:
-            // that generation can never complete, and the next one is packed without it.
-            if (deps.offsite.abandon(chunk.generation, OffsiteErrorCode.SourceGone))
-              deps.onAbandoned?.(chunk.generation);
-            break;
-          }
-          await rest();
+      const entry = queue.shift();
+      if (!entry?.sealed) continue;
+      const sealed = await entry.sealed;
+      sealFront();
+      const { chunk } = entry;
+      try {
+        if ('error' in sealed) throw sealed.error;
+        await publishOne(chunk.generation, chunk.address, sealed.frame);
+      } catch (error) {
+        deps.onError?.(error);
+        if (isSourceGone(error)) {
+          // Superseded by a newer generation (nothing to do), or a scan purged before it went:
+          // that generation can never complete, and the next one is packed without it.
+          queue = [];
+          if (deps.offsite.abandon(chunk.generation, OffsiteErrorCode.SourceGone))
+            deps.onAbandoned?.(chunk.generation);
+          continue;
         }
+        await rest();
       }
     }
   };
@@ -199,6 +216,9 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
     disconnected() {
       online = false;
       inFlight.clear();
+      bytesInFlight = 0;
+      // What was queued is named again, or not, by the hub's answer to the manifest sent again.
+      queue = [];
       nudge?.();
     },
     wake: start,
@@ -207,7 +227,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       const ack = decodeAckFrame(frame);
       if (!ack) return;
       deps.offsite.markAcknowledged(ack.generation, ack.addresses);
-      for (const address of ack.addresses) inFlight.delete(toHex(address));
+      for (const address of ack.addresses) forget(toHex(address));
       start();
     },
     async stop() {
