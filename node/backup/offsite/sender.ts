@@ -7,18 +7,8 @@ import {
 } from '../../../protocol/index.js';
 import { OffsiteError, OffsiteErrorCode } from './errors.js';
 import type { OffsiteBackups } from './offsite-service.js';
+import { createSendWindow, OFFSITE_WINDOW } from './send-window.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
-
-/**
- * The frames a sender keeps unacknowledged by default: wide enough that the hub writes one batch
- * while the next is on its way (a window of 8 left the sender waiting on each commit), and that a
- * batch of the database's 16 KiB pieces fills up to the bytes bound (with 64 frames, a transaction
- * held 1 MiB of them and paid its fixed cost four times as often). The bytes bound (past the first
- * frame) keeps what may wait on a slow wire, and be taken as lost after the acknowledgement
- * timeout, at half of what 8 scan pieces of 1 MiB could before; the token bucket still paces every
- * frame at the policy's rate.
- */
-export const OFFSITE_WINDOW = { frames: 256, bytes: 4 * 1024 * 1024 } as const;
 
 /**
  * Chunks read and sealed ahead of the one being published: enough that reading the next pieces from
@@ -36,9 +26,12 @@ export interface OffsiteSenderDeps {
   readonly sendManifest: (manifest: OffsiteManifest) => void;
   /** Live envelopes and events waiting for the link: while any do, chunks wait. */
   readonly liveBacklog: () => number;
-  /** Chunk frames published and not yet acknowledged by the hub: at most this many… */
+  /**
+   * Chunk frames published and not yet acknowledged by the hub: at most this many and, past the
+   * first, about this many bytes, fixed. Without either, the window widens from OFFSITE_WINDOW to
+   * OFFSITE_WINDOW_WIDEST while acknowledgements come back fast (send-window.ts).
+   */
   readonly maxInFlight?: number;
-  /** …and, past the first, at most about this many bytes. */
   readonly maxInFlightBytes?: number;
   /** A frame unacknowledged this long is taken as lost and may go again. */
   readonly ackTimeoutMs?: number;
@@ -70,15 +63,21 @@ export interface OffsiteSender {
 
 /**
  * Chunks travel outside the link's channel (PROTOCOL.md, "Off-site backups"), paced by a token
- * bucket at the policy's rate, at most `maxInFlight` unacknowledged at a time, and only while no
+ * bucket at the policy's rate, at most a window of them unacknowledged at a time, and only while no
  * live message waits. An acknowledged chunk is never published again: the service filters them out
  * of what it offers, and each is checked once more just before it goes, for an acknowledgement
  * or a `missing` answer (after a reconnection) that came while it was being sealed.
  */
 export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   const now = deps.now ?? Date.now;
-  const maxInFlight = deps.maxInFlight ?? OFFSITE_WINDOW.frames;
-  const maxInFlightBytes = deps.maxInFlightBytes ?? OFFSITE_WINDOW.bytes;
+  const fixed =
+    deps.maxInFlight === undefined && deps.maxInFlightBytes === undefined
+      ? undefined
+      : {
+          frames: deps.maxInFlight ?? OFFSITE_WINDOW.frames,
+          bytes: deps.maxInFlightBytes ?? OFFSITE_WINDOW.bytes,
+        };
+  const window = fixed ? createSendWindow(fixed, fixed) : createSendWindow();
   const ackTimeoutMs = deps.ackTimeoutMs ?? 60_000;
   const pollMs = deps.pollMs ?? 250;
   const sealAhead = Math.max(1, deps.sealAhead ?? SEAL_AHEAD);
@@ -89,7 +88,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
   /** Unacknowledged chunks by address (hex): when each went, and its size. */
   const inFlight = new Map<string, { readonly at: number; readonly bytes: number }>();
   let bytesInFlight = 0;
-  const windowFull = () => inFlight.size >= maxInFlight || bytesInFlight >= maxInFlightBytes;
+  const windowFull = () => inFlight.size >= window.frames || bytesInFlight >= window.bytes;
   const forget = (hex: string) => {
     const frame = inFlight.get(hex);
     if (!frame) return;
@@ -152,7 +151,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       forgetLost();
       if (queue.length === 0) {
         queue = deps.offsite
-          .nextChunksToSend(maxInFlight, new Set(inFlight.keys()))
+          .nextChunksToSend(window.frames, new Set(inFlight.keys()))
           .map((chunk) => ({ chunk }));
         if (queue.length === 0) {
           if (inFlight.size === 0) return;
@@ -227,7 +226,13 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       const ack = decodeAckFrame(frame);
       if (!ack) return;
       deps.offsite.markAcknowledged(ack.generation, ack.addresses);
-      for (const address of ack.addresses) forget(toHex(address));
+      const at = now();
+      for (const address of ack.addresses) {
+        const hex = toHex(address);
+        const sent = inFlight.get(hex);
+        if (sent) window.acknowledged(sent.bytes, at - sent.at);
+        forget(hex);
+      }
       start();
     },
     async stop() {
