@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OffsiteBackups } from '../node/backup/offsite/offsite-service.js';
+import { OFFSITE_WINDOW, OFFSITE_WINDOW_WIDEST } from '../node/backup/offsite/send-window.js';
 import { createOffsiteSender, type OffsiteSender } from '../node/backup/offsite/sender.js';
 import { createFramePublisher } from '../node/link/frame-publisher.js';
 import {
@@ -282,5 +284,87 @@ describe('sending an off-site generation over MQTT', () => {
     const seconds = (Date.now() - started) / 1000;
     // The first second's tokens are not held in advance: the whole takes at least bytes / rate - 1 s.
     expect(seconds).toBeGreaterThanOrEqual(packed.bytes / 20_000_000 - 1);
+  }, 60_000);
+});
+
+describe('the sender’s window on the wire', () => {
+  const PIECE = 16 * 1024;
+  const GENERATION = 7;
+
+  /**
+   * The service's part for 1,500 database pieces, all wanted: frames are plain bytes, and the
+   * test acknowledges each publication itself, its clock moved on by `ackAfterMs` each time (the
+   * sender's clock runs with the real one, which its token bucket needs).
+   */
+  async function sendAll(ackAfterMs: number): Promise<{ widest: number; published: number }> {
+    const addresses = Array.from({ length: 1_500 }, (_, i) => {
+      const address = new Uint8Array(32);
+      new DataView(address.buffer).setUint32(0, i);
+      return address;
+    });
+    const acked = new Set<string>();
+    let offset = 0;
+    const offsite = {
+      policy: () => ({ maxBytesPerSecond: 1_000_000_000 }),
+      forgetWanted: () => undefined,
+      manifestToSend: () => undefined,
+      nextChunksToSend: (limit: number, skip: ReadonlySet<string> = new Set()) =>
+        addresses
+          .filter((address) => !acked.has(toHex(address)) && !skip.has(toHex(address)))
+          .slice(0, limit)
+          .map((address) => ({ generation: GENERATION, address })),
+      chunkFrame: async () => new Uint8Array(PIECE),
+      isWanted: (_generation: number, address: Uint8Array) => !acked.has(toHex(address)),
+      markSent: () => undefined,
+      markAcknowledged: (_generation: number, done: readonly Uint8Array[]) => {
+        for (const address of done) acked.add(toHex(address));
+        return done.length;
+      },
+    } as unknown as OffsiteBackups;
+    let unacknowledged = 0;
+    let widest = 0;
+    let published = 0;
+    let finish: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const sender = createOffsiteSender({
+      offsite,
+      missionId: 'fr-paris',
+      now: () => Date.now() + offset,
+      pollMs: 1,
+      // Not what is measured here: no frame is taken as lost, however far the clock moves.
+      ackTimeoutMs: Number.MAX_SAFE_INTEGER,
+      liveBacklog: () => 0,
+      sendManifest: () => undefined,
+      publish: async (_topic, payload) => {
+        published++;
+        unacknowledged++;
+        widest = Math.max(widest, unacknowledged);
+        // The address is not in these frames: the sender publishes in the order it was given.
+        const address = addresses[published - 1] as Uint8Array;
+        setImmediate(() => {
+          offset += ackAfterMs;
+          unacknowledged--;
+          sender.onAckFrame(encodeAckFrame(GENERATION, [address]));
+          if (acked.size === addresses.length) finish();
+        });
+        expect(payload.length).toBe(PIECE);
+      },
+    });
+    cleanups.push(() => sender.stop());
+    sender.connected();
+    await finished;
+    return { widest, published };
+  }
+
+  it('widens past 256 frames while acknowledgements come back fast, and stays narrow when they are slow', async () => {
+    const fast = await sendAll(0);
+    expect(fast.published).toBe(1_500);
+    expect(fast.widest).toBeGreaterThan(OFFSITE_WINDOW.frames);
+    expect(fast.widest).toBeLessThanOrEqual(OFFSITE_WINDOW_WIDEST.frames);
+    const slow = await sendAll(10_000);
+    expect(slow.published).toBe(1_500);
+    expect(slow.widest).toBeLessThanOrEqual(OFFSITE_WINDOW.frames);
   }, 60_000);
 });
