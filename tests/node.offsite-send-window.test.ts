@@ -30,6 +30,14 @@ describe('the off-site sender’s window', () => {
     expect({ frames: window.frames, bytes: window.bytes }).toEqual(OFFSITE_WINDOW);
   });
 
+  it('starts narrow again when told (a new connection)', () => {
+    const window = createSendWindow();
+    for (let i = 0; i < 12; i++) window.acknowledged(MiB, 10);
+    expect(window.bytes).toBe(OFFSITE_WINDOW_WIDEST.bytes);
+    window.narrow();
+    expect({ frames: window.frames, bytes: window.bytes }).toEqual(OFFSITE_WINDOW);
+  });
+
   it('stays where it is when the narrow and widest bounds are the same', () => {
     const fixed = { frames: 4, bytes: 48 * 1024 };
     const window = createSendWindow(fixed, fixed);

@@ -290,14 +290,18 @@ describe('sending an off-site generation over MQTT', () => {
 describe('the sender’s window on the wire', () => {
   const PIECE = 16 * 1024;
   const GENERATION = 7;
+  const CHUNKS = 1_500;
 
   /**
-   * The service's part for 1,500 database pieces, all wanted: frames are plain bytes, and the
-   * test acknowledges each publication itself, its clock moved on by `ackAfterMs` each time (the
-   * sender's clock runs with the real one, which its token bucket needs).
+   * The service's part for 1,500 database pieces, all wanted; each frame begins with its chunk's
+   * number. The test acknowledges each publication itself, its clock moved on by `ackAfterMs` each
+   * time (the sender's clock runs with the real one, which its token bucket needs). With `cutAt`,
+   * the connection goes once that many frames were published, and comes back 20 ms later.
+   * Returns the most frames unacknowledged at once before the cut, and how many went after it
+   * before the first of them was acknowledged.
    */
-  async function sendAll(ackAfterMs: number): Promise<{ widest: number; published: number }> {
-    const addresses = Array.from({ length: 1_500 }, (_, i) => {
+  async function sendAll(ackAfterMs: number, cutAt = Number.POSITIVE_INFINITY) {
+    const addresses = Array.from({ length: CHUNKS }, (_, i) => {
       const address = new Uint8Array(32);
       new DataView(address.buffer).setUint32(0, i);
       return address;
@@ -313,7 +317,11 @@ describe('the sender’s window on the wire', () => {
           .filter((address) => !acked.has(toHex(address)) && !skip.has(toHex(address)))
           .slice(0, limit)
           .map((address) => ({ generation: GENERATION, address })),
-      chunkFrame: async () => new Uint8Array(PIECE),
+      chunkFrame: async (_generation: number, address: Uint8Array) => {
+        const frame = new Uint8Array(PIECE);
+        frame.set(address.subarray(0, 4));
+        return frame;
+      },
       isWanted: (_generation: number, address: Uint8Array) => !acked.has(toHex(address)),
       markSent: () => undefined,
       markAcknowledged: (_generation: number, done: readonly Uint8Array[]) => {
@@ -321,9 +329,13 @@ describe('the sender’s window on the wire', () => {
         return done.length;
       },
     } as unknown as OffsiteBackups;
-    let unacknowledged = 0;
+    const unacknowledged = new Set<number>();
     let widest = 0;
     let published = 0;
+    let cut = false;
+    /** Frames published after the cut, until one of them was acknowledged. */
+    let firstAfterCut = 0;
+    let ackedAfterCut = false;
     let finish: () => void = () => undefined;
     const finished = new Promise<void>((resolve) => {
       finish = resolve;
@@ -338,33 +350,52 @@ describe('the sender’s window on the wire', () => {
       liveBacklog: () => 0,
       sendManifest: () => undefined,
       publish: async (_topic, payload) => {
+        const chunk = new DataView(payload.buffer, payload.byteOffset).getUint32(0);
         published++;
-        unacknowledged++;
-        widest = Math.max(widest, unacknowledged);
-        // The address is not in these frames: the sender publishes in the order it was given.
-        const address = addresses[published - 1] as Uint8Array;
+        unacknowledged.add(chunk);
+        if (!cut) widest = Math.max(widest, unacknowledged.size);
+        else if (!ackedAfterCut) firstAfterCut++;
+        const afterCut = cut;
         setImmediate(() => {
+          if (afterCut) ackedAfterCut = true;
           offset += ackAfterMs;
-          unacknowledged--;
-          sender.onAckFrame(encodeAckFrame(GENERATION, [address]));
-          if (acked.size === addresses.length) finish();
+          unacknowledged.delete(chunk);
+          sender.onAckFrame(encodeAckFrame(GENERATION, [addresses[chunk] as Uint8Array]));
+          if (acked.size === CHUNKS) finish();
         });
-        expect(payload.length).toBe(PIECE);
+        if (published === cutAt) {
+          cut = true;
+          sender.disconnected();
+          setTimeout(() => sender.connected(), 20);
+        }
       },
     });
     cleanups.push(() => sender.stop());
     sender.connected();
     await finished;
-    return { widest, published };
+    return { widest, firstAfterCut, published };
   }
 
   it('widens past 256 frames while acknowledgements come back fast, and stays narrow when they are slow', async () => {
     const fast = await sendAll(0);
-    expect(fast.published).toBe(1_500);
+    expect(fast.published).toBe(CHUNKS);
     expect(fast.widest).toBeGreaterThan(OFFSITE_WINDOW.frames);
     expect(fast.widest).toBeLessThanOrEqual(OFFSITE_WINDOW_WIDEST.frames);
     const slow = await sendAll(10_000);
-    expect(slow.published).toBe(1_500);
+    expect(slow.published).toBe(CHUNKS);
     expect(slow.widest).toBeLessThanOrEqual(OFFSITE_WINDOW.frames);
+  }, 60_000);
+
+  it('starts narrow again on a new connection', async () => {
+    const { widest, firstAfterCut, published } = await sendAll(0, 1_000);
+    expect(widest).toBeGreaterThan(OFFSITE_WINDOW.frames);
+    console.info(
+      `window: ${widest} frames before the cut, ${firstAfterCut} after it before an acknowledgement`,
+    );
+    // The link may be another after a cut: the first frames on the new connection fill a narrow
+    // window, not the wide one the old connection had reached.
+    expect(firstAfterCut).toBeGreaterThan(0);
+    expect(firstAfterCut).toBeLessThanOrEqual(OFFSITE_WINDOW.frames);
+    expect(published).toBeGreaterThanOrEqual(CHUNKS);
   }, 60_000);
 });

@@ -26,6 +26,8 @@ export interface SendWindow {
   readonly bytes: number;
   /** A frame of `bytes` was acknowledged `elapsedMs` after it was published. */
   acknowledged(bytes: number, elapsedMs: number): void;
+  /** Back to the narrow window: a new connection may run over another, slower link. */
+  narrow(): void;
 }
 
 /**
@@ -51,6 +53,9 @@ export function createSendWindow(
     acknowledged(frameBytes, elapsedMs) {
       if (elapsedMs >= SLOW_ACK_MS) bytes = narrow.bytes;
       else if (elapsedMs <= FAST_ACK_MS) bytes = Math.min(maxBytes, bytes + frameBytes);
+    },
+    narrow() {
+      bytes = narrow.bytes;
     },
   };
 }

@@ -216,6 +216,7 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
       online = false;
       inFlight.clear();
       bytesInFlight = 0;
+      window.narrow();
       // What was queued is named again, or not, by the hub's answer to the manifest sent again.
       queue = [];
       nudge?.();
