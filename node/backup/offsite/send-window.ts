@@ -31,31 +31,31 @@ export interface SendWindow {
 }
 
 /**
- * A window that starts at `narrow` and grows by each frame acknowledged fast (doubling once per
+ * A window that starts at `narrowest` and grows by each frame acknowledged fast (doubling once per
  * window's worth, as TCP's slow start does) up to `widest`; one slow acknowledgement sets it back to
- * `narrow`, so that a link slower than the policy's rate never holds more than the narrow window
+ * `narrowest`, so that a link slower than the policy's rate never holds more than the narrow window
  * queued for long. The frames bound grows in proportion to the bytes bound.
  */
 export function createSendWindow(
-  narrow: { readonly frames: number; readonly bytes: number } = OFFSITE_WINDOW,
+  narrowest: { readonly frames: number; readonly bytes: number } = OFFSITE_WINDOW,
   widest: { readonly frames: number; readonly bytes: number } = OFFSITE_WINDOW_WIDEST,
 ): SendWindow {
-  const maxBytes = Math.max(narrow.bytes, widest.bytes);
-  const maxFrames = Math.max(narrow.frames, widest.frames);
-  let bytes = narrow.bytes;
+  const maxBytes = Math.max(narrowest.bytes, widest.bytes);
+  const maxFrames = Math.max(narrowest.frames, widest.frames);
+  let bytes = narrowest.bytes;
   return {
     get bytes() {
       return bytes;
     },
     get frames() {
-      return Math.min(maxFrames, Math.round((narrow.frames * bytes) / narrow.bytes));
+      return Math.min(maxFrames, Math.round((narrowest.frames * bytes) / narrowest.bytes));
     },
     acknowledged(frameBytes, elapsedMs) {
-      if (elapsedMs >= SLOW_ACK_MS) bytes = narrow.bytes;
+      if (elapsedMs >= SLOW_ACK_MS) bytes = narrowest.bytes;
       else if (elapsedMs <= FAST_ACK_MS) bytes = Math.min(maxBytes, bytes + frameBytes);
     },
     narrow() {
-      bytes = narrow.bytes;
+      bytes = narrowest.bytes;
     },
   };
 }

@@ -165,8 +165,8 @@ export function createOffsiteSender(deps: OffsiteSenderDeps): OffsiteSender {
         continue;
       }
       const entry = queue.shift();
-      if (!entry?.sealed) continue;
-      const sealed = await entry.sealed;
+      if (!entry) continue;
+      const sealed = await (entry.sealed ?? seal(entry.chunk));
       sealFront();
       const { chunk } = entry;
       try {
